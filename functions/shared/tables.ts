@@ -1,0 +1,95 @@
+/**
+ * The DynamoDB tables, described once as data. The CDK app (lib/) builds them from this list and the
+ * embedded runtime creates the same tables in DynamoDB Local from it, so the two never drift.
+ * Every key attribute is a string unless `type` says 'N'.
+ */
+export interface KeyAttr {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+export interface IndexSpec {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttr;
+  readonly sortKey?: KeyAttr;
+}
+export interface TableSpec {
+  /** Logical name; also the suffix of the environment variable that carries the physical name. */
+  readonly id: TableId;
+  /** Environment variable a Lambda reads to find the table's physical name. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttr;
+  readonly sortKey?: KeyAttr;
+  readonly indexes: readonly IndexSpec[];
+  /** Attribute used by DynamoDB TTL, if any. */
+  readonly ttlAttribute?: string;
+}
+
+export type TableId = 'claims' | 'registry' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks';
+
+export const TABLES: readonly TableSpec[] = [
+  {
+    // One item per claim: submission, status, decision, allocations, review task token.
+    id: 'claims',
+    envVar: 'CLAIMS_TABLE',
+    partitionKey: { name: 'claimId', type: 'S' },
+    indexes: [
+      { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    ],
+  },
+  {
+    // The household registry (建档立卡). Identity numbers only as keyed hash + masked form.
+    id: 'registry',
+    envVar: 'REGISTRY_TABLE',
+    partitionKey: { name: 'householdId', type: 'S' },
+    indexes: [],
+  },
+  {
+    // Year-to-date accumulators per person/household, product and policy year, and consumed invoices.
+    // pk examples: ACC#P#<schemeId>#<personId>#MEDICAL#2024, ACC#H#<schemeId>#<householdId>#INDUSTRY#2024, INVOICE#<hospital>#<invoiceNo>
+    id: 'accumulators',
+    envVar: 'ACCUMULATORS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: [],
+  },
+  {
+    // One settlement per (claim, insurer, payee).
+    id: 'settlements',
+    envVar: 'SETTLEMENTS_TABLE',
+    partitionKey: { name: 'settlementId', type: 'S' },
+    indexes: [
+      { indexName: 'byClaim', partitionKey: { name: 'claimId', type: 'S' } },
+      { indexName: 'byInsurer', partitionKey: { name: 'insurerId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    ],
+  },
+  {
+    // Idempotency records for POST requests (Idempotency-Key) and step executions.
+    id: 'idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiration',
+  },
+  {
+    // Append-only, hash-chained audit records: one per step and human action.
+    id: 'audit',
+    envVar: 'AUDIT_TABLE',
+    partitionKey: { name: 'claimId', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    indexes: [],
+  },
+  {
+    // Webhook endpoints and delivery attempts (seam for the webhook issue).
+    id: 'webhooks',
+    envVar: 'WEBHOOKS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: [],
+  },
+];
+
+export function tableSpec(id: TableId): TableSpec {
+  const spec = TABLES.find((t) => t.id === id);
+  if (!spec) throw new Error(`unknown table ${id}`);
+  return spec;
+}
