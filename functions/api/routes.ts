@@ -1,0 +1,40 @@
+/**
+ * Every HTTP route, once, as data: the CDK app creates an API Gateway route per entry (integrated with the
+ * entry's Lambda, behind the JWT authorizer) and the embedded server dispatches the same table. `roles`
+ * is enforced inside the handler from the token's claims, on both sides.
+ */
+export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
+export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
+
+/** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
+export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes';
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path syntax: /claims/{claimId} */
+  readonly path: string;
+  readonly module: ApiModule;
+  readonly roles: readonly Role[];
+}
+
+const ANY: readonly Role[] = ROLES;
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/schemes', module: 'schemes', roles: ANY },
+  { method: 'GET', path: '/schemes/{schemeId}', module: 'schemes', roles: ANY },
+  { method: 'POST', path: '/households', module: 'households', roles: ['admin'] },
+  { method: 'GET', path: '/households/{householdId}', module: 'households', roles: ['admin', 'auditor'] },
+  { method: 'POST', path: '/claims', module: 'claims', roles: ['submitter', 'admin'] },
+  { method: 'GET', path: '/claims', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },
+  { method: 'GET', path: '/claims/{claimId}', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },
+  { method: 'POST', path: '/claims/{claimId}/review', module: 'claims', roles: ['reviewer'] },
+  { method: 'GET', path: '/claims/{claimId}/history', module: 'claims', roles: ['auditor', 'admin'] },
+  { method: 'GET', path: '/settlements', module: 'settlements', roles: ['insurer', 'auditor', 'admin'] },
+  { method: 'POST', path: '/settlements/{settlementId}/confirm', module: 'settlements', roles: ['insurer'] },
+];
+
+export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes'];
+
+export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
+  return `${r.method} ${r.path}`;
+}
