@@ -1,0 +1,42 @@
+/**
+ * AWS SDK clients, built once per process. Endpoints come from the standard service-specific variables
+ * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SFN): unset on AWS, pointed at the embedded store and engine
+ * locally. That is the only difference between the two ways to run.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { tableSpec, type TableId } from './tables.js';
+
+let ddb: DynamoDBDocumentClient | undefined;
+let sfn: SFNClient | undefined;
+
+function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
+  return process.env[`AWS_ENDPOINT_URL_${service}`] || undefined;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3 }), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return ddb;
+}
+
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3 });
+  return sfn;
+}
+
+/** The physical table name, from the variable the CDK app (or the embedded runtime) sets. */
+export function tableName(id: TableId): string {
+  const spec = tableSpec(id);
+  const name = process.env[spec.envVar];
+  if (!name) throw new Error(`environment variable ${spec.envVar} (table ${id}) is not set`);
+  return name;
+}
+
+/** For tests and the embedded runtime: forget the cached clients after the environment changed. */
+export function resetClients(): void {
+  ddb = undefined;
+  sfn = undefined;
+}

@@ -1,0 +1,81 @@
+/** The claim as stored in the claims table, and the view the API returns. */
+import type { ClaimSubmission, ClaimStatus, ReasonCode } from '#core/index.js';
+
+/** Running states beyond the contract's list: APPROVED (assessed, not yet settled). */
+export type StoredStatus = ClaimStatus | 'APPROVED';
+
+export interface StoredAllocation {
+  readonly insurerId: string;
+  readonly shareBp: number;
+  readonly amount: number;
+}
+
+export interface StoredAssessment {
+  readonly payout: number;
+  readonly bankShare: number | null;
+  readonly accrual: Record<string, number>;
+  /** The accumulator item the accrual went into (for release on review rejection). */
+  readonly accumulatorKey: string | null;
+  readonly invoiceKey: string | null;
+  readonly route: 'NO_PAYOUT' | 'REVIEW' | 'PAYABLE';
+  readonly reviewReasons: readonly string[];
+  readonly explanation: { readonly figures: Record<string, unknown>; readonly steps: readonly string[] };
+}
+
+export interface ClaimRecord {
+  readonly claimId: string;
+  readonly submission: ClaimSubmission;
+  readonly householdId: string;
+  readonly schemeId: string;
+  readonly product: ClaimSubmission['product'];
+  status: StoredStatus;
+  reasonCode?: ReasonCode | null;
+  reasonDetail?: string | null;
+  assessment?: StoredAssessment | null;
+  allocations?: StoredAllocation[] | null;
+  settlementIds?: string[] | null;
+  taskToken?: string | null;
+  review?: { decision: 'APPROVE' | 'REJECT'; note: string; reviewer: string; at: string } | null;
+  error?: { error: string; cause: string } | null;
+  submittedBy: string;
+  idempotencyKey?: string | null;
+  createdAt: string;
+  decidedAt?: string | null;
+  paidAt?: string | null;
+  updatedAt: string;
+}
+
+/** Statuses from which the workflow never moves the claim again. */
+export const TERMINAL: ReadonlySet<StoredStatus> = new Set(['REJECTED', 'CLOSED_NO_PAYOUT', 'PAID', 'FAILED']);
+
+/** What GET /claims/{id} answers: contract fields first (spec/api.md), no task token, no internals. */
+export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) {
+  return {
+    claimId: c.claimId,
+    status: c.status,
+    reasonCode: c.reasonCode ?? null,
+    reasonDetail: c.reasonDetail ?? null,
+    schemeId: c.schemeId,
+    product: c.product,
+    householdId: c.householdId,
+    personId: c.submission.personId,
+    incidentDate: c.submission.incidentDate,
+    details: c.submission.details,
+    assessment: c.assessment
+      ? {
+          payout: c.assessment.payout,
+          bankShare: c.assessment.bankShare,
+          reviewReasons: c.assessment.reviewReasons,
+          explanation: c.assessment.explanation,
+        }
+      : null,
+    allocations: (c.allocations ?? []).map((a) => ({ insurerId: a.insurerId, shareBp: a.shareBp, amount: a.amount })),
+    settlements,
+    review: c.review ?? null,
+    error: c.error ?? null,
+    createdAt: c.createdAt,
+    decidedAt: c.decidedAt ?? null,
+    paidAt: c.paidAt ?? null,
+    updatedAt: c.updatedAt,
+  };
+}

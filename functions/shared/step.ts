@@ -1,0 +1,26 @@
+/**
+ * The shape every workflow step shares: middy, the Powertools logger, zod on the input, and error
+ * classification so that the state machine's Retry sees `TransientError` for anything worth retrying.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { WorkflowError, classify } from './errors.js';
+
+export const logger = new Logger({ serviceName: 'fangpin', logLevel: (process.env.FANGPIN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
+
+export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run: (event: z.infer<S>) => Promise<O>) {
+  return middy(async (event: unknown, _context: Context): Promise<O> => {
+    const parsed = input.safeParse(event);
+    if (!parsed.success) throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    try {
+      return await run(parsed.data);
+    } catch (err) {
+      const classified = classify(err);
+      logger.warn(`${step} failed`, { error: classified.name, message: classified.message });
+      throw classified;
+    }
+  }).use(injectLambdaContext(logger));
+}
