@@ -1,0 +1,200 @@
+/** Claims API: submit (idempotent), read, list, review, and the step history for auditors. */
+import { createHash, randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { CLAIM_STATUSES, ClaimSubmission } from '#core/index.js';
+import { schemes } from '#core/catalogue.js';
+import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
+import { documentClient, sfnClient, tableName } from '../shared/aws.js';
+import { createClaim, getClaim } from '../shared/claims-repo.js';
+import { claimView, type ClaimRecord } from '../shared/claim-record.js';
+import { getHousehold } from '../shared/registry-repo.js';
+import { settlementsOfClaim } from '../shared/settlements-repo.js';
+import { appendAudit } from '../shared/audit.js';
+import { canonicalJson, sha256Hex } from '../shared/canonical.js';
+import { executionHistory, startClaimExecution } from '../shared/execution.js';
+import { reviewOutput } from '../steps/review-request.js';
+
+const MAX_CLAIM_BYTES = 64 * 1024;
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+async function validateSubmission(body: unknown): Promise<ClaimSubmission> {
+  const parsed = ClaimSubmission.safeParse(body);
+  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const claim = parsed.data;
+  const scheme = schemes().get(claim.schemeId);
+  if (!scheme) throw validationError([{ path: 'schemeId', message: `unknown scheme; known: ${[...schemes().keys()].join(', ')}` }]);
+  if (!scheme.products[claim.product]) throw validationError([{ path: 'product', message: `${claim.product} is not offered by ${claim.schemeId}` }]);
+  if (claim.product === 'INDUSTRY' && claim.details.kind === 'WEATHER_INDEX') {
+    throw validationError([{ path: 'details.kind', message: 'weather-index claims are created by index events, not submitted' }]);
+  }
+  if (claim.product === 'INDUSTRY' && claim.details.kind === 'PRICE_INDEX') {
+    const household = await getHousehold(claim.householdId);
+    const enrolled = household?.enrollment.insured.quantity_kg;
+    if (household && claim.details.insuredQuantity > (enrolled ?? 0)) {
+      throw validationError([{ path: 'details.insuredQuantity', message: `exceeds the enrolled quantity of ${enrolled ?? 0} kg` }]);
+    }
+  }
+  return claim;
+}
+
+/** Same caller + same key → same claim id, so concurrent repeats converge on one claim and one execution. */
+function claimIdFor(sub: string, key: string | undefined): string {
+  return key ? `C-${sha256Hex(`${sub}\n${key}`).slice(0, 32)}` : `C-${randomUUID()}`;
+}
+
+async function reserveIdempotencyKey(scope: string, key: string, bodyHash: string, claimId: string): Promise<void> {
+  const id = `claims#${scope}#${key}`;
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName('idempotency'),
+        Item: { id, bodyHash, claimId, createdAt: new Date().toISOString(), expiration: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS },
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    const existing = await documentClient().send(new GetCommand({ TableName: tableName('idempotency'), Key: { id }, ConsistentRead: true }));
+    if (existing.Item?.bodyHash !== bodyHash) {
+      throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
+    }
+  }
+}
+
+async function submit({ event, principal }: RouteContext) {
+  const body = jsonBody(event, MAX_CLAIM_BYTES);
+  const key = event.headers?.['idempotency-key'];
+  if (key !== undefined && (key.length < 1 || key.length > 128)) throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [{ path: '(header) idempotency-key', message: '1..128 characters' }]);
+  const submission = await validateSubmission(body);
+  const claimId = claimIdFor(principal.sub, key);
+  if (key) await reserveIdempotencyKey(principal.sub, key, sha256Hex(canonicalJson(body)), claimId);
+  const now = new Date().toISOString();
+  const record: ClaimRecord = {
+    claimId,
+    submission,
+    householdId: submission.householdId,
+    schemeId: submission.schemeId,
+    product: submission.product,
+    status: 'RECEIVED',
+    submittedBy: principal.sub,
+    idempotencyKey: key ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (await createClaim(record)) {
+    await appendAudit({ claimId, step: 'Submit', actor: `${principal.role}:${principal.sub}`, input: submission, output: { claimId }, decision: 'RECEIVED' });
+  }
+  // Started on every repeat too: if an earlier attempt stored the claim and died before this, it starts now.
+  await startClaimExecution(claimId);
+  return json(202, { claimId, status: 'RECEIVED' }, { location: `/claims/${claimId}` });
+}
+
+async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
+  const claim = claimId ? await getClaim(claimId) : undefined;
+  if (!claim) throw new HttpError(404, 'Not found', `no claim ${claimId ?? ''}`);
+  return claim;
+}
+
+async function getOne({ params }: RouteContext) {
+  const claim = await requireClaim(params.claimId);
+  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId)));
+}
+
+const ListQuery = z.object({ householdId: z.string().min(1).max(128).optional(), status: z.enum([...CLAIM_STATUSES, 'APPROVED']).optional() });
+
+async function list({ query }: RouteContext) {
+  const q = ListQuery.safeParse({ householdId: query.householdId, status: query.status });
+  if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
+  const limit = parseLimit(query.limit);
+  const start = decodeCursor(query.cursor);
+  const { householdId, status } = q.data;
+  const values: Record<string, unknown> = {};
+  let command;
+  if (householdId) {
+    values[':h'] = householdId;
+    if (status) values[':s'] = status;
+    command = new QueryCommand({
+      TableName: tableName('claims'),
+      IndexName: 'byHousehold',
+      KeyConditionExpression: 'householdId = :h',
+      FilterExpression: status ? '#s = :s' : undefined,
+      ExpressionAttributeNames: status ? { '#s': 'status' } : undefined,
+      ExpressionAttributeValues: values,
+      Limit: limit,
+      ExclusiveStartKey: start,
+    });
+  } else if (status) {
+    command = new QueryCommand({
+      TableName: tableName('claims'),
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': status },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    });
+  } else {
+    command = new ScanCommand({ TableName: tableName('claims'), Limit: limit, ExclusiveStartKey: start });
+  }
+  const out = await documentClient().send(command);
+  const items = ((out.Items ?? []) as ClaimRecord[]).map((c) => claimView(c));
+  return json(200, { items, nextCursor: encodeCursor(out.LastEvaluatedKey) });
+}
+
+const ReviewBody = z.object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string().max(2000).default('') }).strict();
+
+async function review({ event, principal, params }: RouteContext) {
+  const parsed = ReviewBody.safeParse(jsonBody(event, 16 * 1024));
+  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const claim = await requireClaim(params.claimId);
+  if (claim.status !== 'PENDING_REVIEW') throw new HttpError(409, 'Not pending review', `claim is ${claim.status}`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+  if (claim.review) throw new HttpError(409, 'Already reviewed', `claim was already reviewed (${claim.review.decision})`);
+  if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
+  const decision = { decision: parsed.data.decision, note: parsed.data.note, reviewer: principal.sub, at: new Date().toISOString() };
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('claims'),
+        Key: { claimId: claim.claimId },
+        UpdateExpression: 'SET review = :r, updatedAt = :now',
+        ConditionExpression: '#s = :pending AND attribute_not_exists(review)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':r': decision, ':now': decision.at, ':pending': 'PENDING_REVIEW' },
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) throw new HttpError(409, 'Already reviewed', 'another reviewer decided first');
+    throw err;
+  }
+  await appendAudit({ claimId: claim.claimId, step: 'ReviewDecision', actor: `reviewer:${principal.sub}`, input: { note: decision.note }, output: { decision: decision.decision }, decision: decision.decision });
+  try {
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken: claim.taskToken, output: JSON.stringify(reviewOutput(claim.claimId, decision.decision)) }));
+  } catch (err) {
+    // The decision is stored; if the token went stale (an engine restart), the re-run replays it.
+    const name = err instanceof Error ? err.name : '';
+    if (!['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut'].includes(name)) throw err;
+  }
+  return json(200, { claimId: claim.claimId, decision: decision.decision, reviewer: decision.reviewer });
+}
+
+async function history({ params }: RouteContext) {
+  const claim = await requireClaim(params.claimId);
+  try {
+    const h = await executionHistory(claim.claimId);
+    return json(200, { claimId: claim.claimId, ...h });
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist) throw new HttpError(404, 'No execution', 'the claim has no workflow execution yet');
+    throw err;
+  }
+}
+
+export const handler = apiHandler('claims', {
+  'POST /claims': submit,
+  'GET /claims': list,
+  'GET /claims/{claimId}': getOne,
+  'POST /claims/{claimId}/review': review,
+  'GET /claims/{claimId}/history': history,
+});

@@ -1,0 +1,59 @@
+/**
+ * Registry API: upsert households in batches (each row validated on its own; identity numbers hashed and masked
+ * before anything is stored), and read one back, masked.
+ */
+import { z } from 'zod';
+import { HouseholdInput } from '#core/index.js';
+import { schemes } from '#core/catalogue.js';
+import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type FieldError, type RouteContext } from './http.js';
+import { getHousehold, householdView, putHousehold, toStoredHousehold } from '../shared/registry-repo.js';
+import { appendAudit } from '../shared/audit.js';
+
+const MAX_BATCH_BYTES = 5 * 1024 * 1024;
+const MAX_ROWS = 1000;
+
+function validateRow(row: unknown, index: number): { ok: HouseholdInput } | { errors: FieldError[] } {
+  const parsed = HouseholdInput.safeParse(row);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error, `[${index}]`) };
+  const h = parsed.data;
+  const scheme = schemes().get(h.schemeId);
+  if (!scheme) return { errors: [{ path: `[${index}].schemeId`, message: 'unknown scheme' }] };
+  if (!scheme.categories.includes(h.category)) return { errors: [{ path: `[${index}].category`, message: `not a category of ${h.schemeId}: ${scheme.categories.join(', ')}` }] };
+  const offered = h.enrollment.products.findIndex((p) => !scheme.products[p]);
+  if (offered >= 0) return { errors: [{ path: `[${index}].enrollment.products[${offered}]`, message: `not offered by ${h.schemeId}` }] };
+  const ids = h.members.map((m) => m.personId);
+  const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+  if (dup >= 0) return { errors: [{ path: `[${index}].members[${dup}].personId`, message: 'duplicate person in household' }] };
+  return { ok: h };
+}
+
+async function upsert({ event, principal }: RouteContext) {
+  const body = jsonBody(event, MAX_BATCH_BYTES);
+  const rows = z.array(z.unknown()).min(1).max(MAX_ROWS).safeParse(body);
+  if (!rows.success) throw validationError([{ path: '(body)', message: `expected a JSON array of 1..${MAX_ROWS} households` }]);
+  const checked = rows.data.map(validateRow);
+  const errors = checked.flatMap((c, index) => ('errors' in c ? [{ index, errors: c.errors }] : []));
+  const valid = checked.flatMap((c) => ('ok' in c ? [c.ok] : []));
+  // A batch with no valid row changes nothing: answer like any bad input.
+  if (valid.length === 0) throw validationError(errors.flatMap((e) => e.errors));
+  let created = 0;
+  let updated = 0;
+  for (const h of valid) {
+    const stored = await toStoredHousehold(h);
+    if ((await putHousehold(stored)) === 'created') created++;
+    else updated++;
+    await appendAudit({ claimId: `HOUSEHOLD#${h.householdId}`, step: 'RegistryChange', actor: `admin:${principal.sub}`, input: householdView(stored), output: { householdId: h.householdId }, decision: 'UPSERT' });
+  }
+  return json(errors.length ? 207 : 200, { created, updated, errors });
+}
+
+async function getOne({ params }: RouteContext) {
+  const h = params.householdId ? await getHousehold(params.householdId) : undefined;
+  if (!h) throw new HttpError(404, 'Not found', `no household ${params.householdId ?? ''}`);
+  return json(200, householdView(h));
+}
+
+export const handler = apiHandler('households', {
+  'POST /households': upsert,
+  'GET /households/{householdId}': getOne,
+});

@@ -1,0 +1,152 @@
+/**
+ * The HTTP side every API module shares: the caller's role from the JWT claims (verified by API Gateway's JWT
+ * authorizer on AWS, by the embedded server locally), role checks from the route table, JSON bodies with size
+ * and content-type limits, and RFC 9457 problem details for every error. Nothing internal reaches a client.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ROUTES, ROLES, routeKey, type ApiModule, type Role } from './routes.js';
+import { logger } from '../shared/step.js';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export interface Principal {
+  readonly sub: string;
+  readonly role: Role;
+  /** Set for the insurer role: the only insurer whose data this caller may see. */
+  readonly insurerId: string | null;
+}
+
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly errors: readonly FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+const TYPES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'validation-failed',
+  500: 'internal-error',
+};
+
+export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = [], headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({ type: `https://fangpin.dev/problems/${TYPES[status] ?? 'error'}`, title, status, detail, errors }),
+  };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** zod issues as `{ path, message }`, the path written like `details.totalCost` or `[3].county`. */
+export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.map((i) => {
+    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
+    return { path: path || '(body)', message: i.message };
+  });
+}
+
+export function validationError(errors: readonly FieldError[]): HttpError {
+  const first = errors[0];
+  return new HttpError(422, 'Validation failed', first ? `${first.path}: ${first.message}` : 'invalid request', errors);
+}
+
+/** Parse a JSON body; refuse wrong content types, oversized bodies and malformed JSON with a 4xx. */
+export function jsonBody(event: ApiEvent, maxBytes: number): unknown {
+  const type = (event.headers?.['content-type'] ?? '').toLowerCase();
+  if (!/^application\/([a-z.+-]*\+)?json\b/.test(type)) throw new HttpError(415, 'Unsupported media type', 'send the body as application/json', [{ path: '(header) content-type', message: 'must be application/json' }]);
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new HttpError(413, 'Payload too large', `the body is larger than ${maxBytes} bytes`, [{ path: '(body)', message: `at most ${maxBytes} bytes` }]);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'Malformed JSON', 'the body is not valid JSON', [{ path: '(body)', message: 'not valid JSON' }]);
+  }
+}
+
+export function principalOf(event: ApiEvent): Principal | null {
+  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+  const role = claims['fangpin:role'] ?? claims.role;
+  const sub = claims.sub;
+  if (typeof role !== 'string' || typeof sub !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
+  const insurerId = claims['fangpin:insurerId'] ?? claims.insurerId;
+  if (role === 'insurer' && typeof insurerId !== 'string') return null;
+  return { sub, role: role as Role, insurerId: role === 'insurer' ? String(insurerId) : null };
+}
+
+export interface RouteContext {
+  readonly event: ApiEvent;
+  readonly principal: Principal;
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<ApiResult>;
+
+/** One Lambda per API module: dispatch by route key, check the role, turn errors into problem details. */
+export function apiHandler(module: ApiModule, handlers: Record<string, RouteHandler>) {
+  const routes = new Map(ROUTES.filter((r) => r.module === module).map((r) => [routeKey(r), r]));
+  for (const key of routes.keys()) if (!handlers[key]) throw new Error(`module ${module} has no handler for ${key}`);
+  return middy(async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
+    const route = routes.get(event.routeKey);
+    const handle = handlers[event.routeKey];
+    if (!route || !handle) return problem(404, 'Not found', `no route ${event.routeKey}`);
+    const principal = principalOf(event);
+    if (!principal) return problem(401, 'Unauthorized', 'a valid bearer token with a known role is required', [], { 'www-authenticate': 'Bearer' });
+    if (!route.roles.includes(principal.role)) return problem(403, 'Forbidden', `role ${principal.role} may not call ${event.routeKey}`);
+    try {
+      return await handle({ event, principal, params: event.pathParameters ?? {}, query: event.queryStringParameters ?? {} });
+    } catch (err) {
+      if (err instanceof HttpError) return problem(err.status, err.title, err.message, err.errors, err.headers);
+      logger.error('unhandled error', { route: event.routeKey, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      return problem(500, 'Internal error', 'the request could not be completed; it is safe to retry');
+    }
+  });
+}
+
+/** Opaque pagination cursors: base64url of the store's last key. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'Bad cursor', 'cursor is not one this API handed out', [{ path: 'cursor', message: 'invalid' }]);
+}
+
+export function parseLimit(raw: string | undefined, max = 100, dflt = 25): number {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new HttpError(400, 'Bad limit', `limit must be an integer 1..${max}`, [{ path: 'limit', message: `integer 1..${max}` }]);
+  return n;
+}

@@ -1,0 +1,64 @@
+/**
+ * Settlements API: insurers see and confirm only their own; auditors and admins read all. When every
+ * settlement of a claim is confirmed, the claim becomes PAID.
+ */
+import { z } from 'zod';
+import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
+import { confirmSettlement, getSettlement, scanSettlements, settlementsOfClaim, settlementsOfInsurer, type Settlement } from '../shared/settlements-repo.js';
+import { transitionClaim } from '../shared/claims-repo.js';
+import { appendAudit } from '../shared/audit.js';
+
+const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED']).optional() });
+
+async function list({ principal, query }: RouteContext) {
+  const q = Query.safeParse({ claimId: query.claimId, status: query.status });
+  if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
+  const limit = parseLimit(query.limit);
+  let items: Settlement[];
+  let next: Record<string, unknown> | undefined;
+  if (q.data.claimId) {
+    items = await settlementsOfClaim(q.data.claimId);
+  } else if (principal.insurerId) {
+    ({ items, next } = await settlementsOfInsurer(principal.insurerId, limit, decodeCursor(query.cursor)));
+  } else {
+    ({ items, next } = await scanSettlements(limit, decodeCursor(query.cursor)));
+  }
+  // An insurer sees its own settlements only, whatever it asked for.
+  const visible = items.filter((s) => (!principal.insurerId || s.insurerId === principal.insurerId) && (!q.data.status || s.status === q.data.status));
+  return json(200, { items: visible, nextCursor: encodeCursor(next) });
+}
+
+const ConfirmBody = z
+  .object({
+    paidAt: z.string().datetime({ offset: true, message: 'expected an ISO-8601 instant' }),
+    reference: z.string().min(1).max(128),
+  })
+  .strict();
+
+async function confirm({ event, principal, params }: RouteContext) {
+  const parsed = ConfirmBody.safeParse(jsonBody(event, 16 * 1024));
+  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const s = params.settlementId ? await getSettlement(params.settlementId) : undefined;
+  // Another insurer's settlement answers 404: its existence is not theirs to learn.
+  if (!s || s.insurerId !== principal.insurerId) throw new HttpError(404, 'Not found', `no settlement ${params.settlementId ?? ''}`);
+  const confirmed = await confirmSettlement(s.settlementId, parsed.data.paidAt, parsed.data.reference);
+  if (!confirmed) {
+    const now = await getSettlement(s.settlementId);
+    if (now?.reference !== parsed.data.reference) throw new HttpError(409, 'Already confirmed', 'this settlement was already confirmed with another reference');
+  } else {
+    await appendAudit({ claimId: s.claimId, step: 'Confirm', actor: `insurer:${principal.insurerId}`, input: parsed.data, output: { settlementId: s.settlementId, amount: s.amount }, decision: 'CONFIRMED' });
+  }
+  const all = await settlementsOfClaim(s.claimId);
+  if (all.every((x) => x.status === 'CONFIRMED')) {
+    const paidAt = all.map((x) => x.paidAt ?? '').sort().at(-1) ?? parsed.data.paidAt;
+    if (await transitionClaim(s.claimId, ['SETTLING'], { status: 'PAID', paidAt })) {
+      await appendAudit({ claimId: s.claimId, step: 'Paid', actor: 'workflow', input: { settlements: all.map((x) => x.settlementId) }, output: { paidAt }, decision: 'PAID' });
+    }
+  }
+  return json(200, { ...(await getSettlement(s.settlementId)) });
+}
+
+export const handler = apiHandler('settlements', {
+  'GET /settlements': list,
+  'POST /settlements/{settlementId}/confirm': confirm,
+});

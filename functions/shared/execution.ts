@@ -1,0 +1,37 @@
+/** A claim's workflow execution: named after the claim id, so starting it twice is harmless. */
+import { DescribeExecutionCommand, ExecutionAlreadyExists, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { sfnClient } from './aws.js';
+
+export function stateMachineArn(): string {
+  const arn = process.env.STATE_MACHINE_ARN;
+  if (!arn) throw new Error('environment variable STATE_MACHINE_ARN is not set');
+  return arn;
+}
+
+/** arn:aws:states:r:a:stateMachine:Name → arn:aws:states:r:a:execution:Name:<claimId> */
+export function executionArnFor(claimId: string): string {
+  return `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${claimId}`;
+}
+
+/** Execution names allow 80 characters of [A-Za-z0-9-_]; claim ids are made to fit. */
+export async function startClaimExecution(claimId: string): Promise<void> {
+  try {
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: claimId, input: JSON.stringify({ claimId }) }));
+  } catch (err) {
+    // Same name and input: the execution exists already (a repeated submission). Nothing to do.
+    if (!(err instanceof ExecutionAlreadyExists)) throw err;
+  }
+}
+
+export async function executionHistory(claimId: string): Promise<{ executionArn: string; status: string | undefined; events: HistoryEvent[] }> {
+  const executionArn = executionArnFor(claimId);
+  const described = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfnClient().send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: true }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { executionArn, status: described.status, events };
+}
