@@ -52,6 +52,8 @@ export interface Assessment {
   readonly figures: Readonly<Record<string, number | string | null | readonly unknown[]>>;
   /** The derivation as sentences, one step a line (rendered on demand: the hot path only computes figures). */
   readonly describe: () => string[];
+  /** Figures too costly for the hot path (per-band detail), computed when a person needs them. */
+  readonly extraFigures?: () => Readonly<Record<string, unknown>>;
 }
 
 /** A rule that refuses a claim on the product's own terms (exclusion, stage, trigger). */

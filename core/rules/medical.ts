@@ -20,29 +20,26 @@ export function upliftFor(terms: MedicalTerms, county: string): number {
   return terms.upliftCounties[county] ?? BP;
 }
 
-/** Σ over bands of overlap(x, band) × band.bp, exact; x is self-pay above the deductible. */
-function weightedExcess(terms: MedicalTerms, x: number): { sum: bigint | number; overlaps: number[] } {
-  let sum = 0;
-  let big: bigint | null = null;
-  const overlaps: number[] = [];
-  for (const band of terms.bands) {
-    const hi = band.to === null ? x : Math.min(x, band.to);
-    const overlap = hi > band.from ? hi - band.from : 0;
-    overlaps.push(overlap);
-    const part = overlap * band.bp;
-    if (big === null && part <= Number.MAX_SAFE_INTEGER && sum + part <= Number.MAX_SAFE_INTEGER) sum += part;
-    else big = (big ?? BigInt(sum)) + BigInt(overlap) * BigInt(band.bp);
-  }
-  return { sum: big ?? sum, overlaps };
+function overlap(x: number, from: number, to: number | null): number {
+  const hi = to === null || x < to ? x : to;
+  return hi > from ? hi - from : 0;
 }
 
-/** benefit(S) = min(S, floor(Σ overlap × bp × uplift / 10^8)), exact at any size. */
-export function medicalBenefit(terms: MedicalTerms, upliftBp: number, s: number): { benefit: number; overlaps: number[] } {
+/** benefit(S) = min(S, floor(Σ overlap(x, band) × bp × uplift / 10^8)) with x = max(0, S − deductible); exact at any size. */
+export function medicalBenefit(terms: MedicalTerms, upliftBp: number, s: number): number {
   const x = minusFloor0(s, terms.deductible);
-  const { sum, overlaps } = weightedExcess(terms, x);
-  if (typeof sum === 'number') return { benefit: Math.min(s, mulDivFloor(sum, upliftBp, BP * BP)), overlaps };
-  const big = (sum * BigInt(upliftBp)) / 100_000_000n;
-  return { benefit: big < BigInt(s) ? Number(big) : s, overlaps };
+  let sum = 0;
+  let big: bigint | null = null;
+  for (const band of terms.bands) {
+    const o = overlap(x, band.from, band.to);
+    if (o === 0) continue;
+    const part = o * band.bp;
+    if (big === null && sum + part <= Number.MAX_SAFE_INTEGER) sum += part;
+    else big = (big ?? BigInt(sum)) + BigInt(o) * BigInt(band.bp);
+  }
+  if (big === null) return Math.min(s, mulDivFloor(sum, upliftBp, BP * BP));
+  const benefit = (big * BigInt(upliftBp)) / 100_000_000n;
+  return benefit < BigInt(s) ? Number(benefit) : s;
 }
 
 export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, county: string, ytd: YearToDate): Assessment {
@@ -51,28 +48,29 @@ export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, co
   const sBefore = ytd.selfPay ?? 0;
   const paidBefore = ytd.paid ?? 0;
   const sAfter = sBefore + selfPay;
-  const before = medicalBenefit(terms, uplift, sBefore);
-  const after = medicalBenefit(terms, uplift, sAfter);
-  const increment = after.benefit - before.benefit;
+  const benefitBefore = medicalBenefit(terms, uplift, sBefore);
+  const benefitAfter = medicalBenefit(terms, uplift, sAfter);
+  const increment = benefitAfter - benefitBefore;
   const capUplifted = mulDivFloor(terms.cap, uplift, BP);
   const capRoom = minusFloor0(capUplifted, paidBefore);
   const payout = Math.min(increment, capRoom);
   const d = claim.details;
-  const bands = terms.bands.map((b, i) => ({
-    from: b.from,
-    to: b.to,
-    bp: b.bp,
-    overlapBefore: before.overlaps[i] ?? 0,
-    overlapAfter: after.overlaps[i] ?? 0,
-    thisClaim: (after.overlaps[i] ?? 0) - (before.overlaps[i] ?? 0),
-  }));
+  // Per-band figures are for people, not for the decision: built only when read.
+  const xBefore = minusFloor0(sBefore, terms.deductible);
+  const xAfter = minusFloor0(sAfter, terms.deductible);
+  const bands = () =>
+    terms.bands.map((b) => {
+      const overlapBefore = overlap(xBefore, b.from, b.to);
+      const overlapAfter = overlap(xAfter, b.from, b.to);
+      return { from: b.from, to: b.to, bp: b.bp, overlapBefore, overlapAfter, thisClaim: overlapAfter - overlapBefore };
+    });
   const describe = (): string[] => [
     `self-pay = ${y(d.totalCost)} − ${y(d.basicInsurancePaid)} basic − ${y(d.criticalIllnessPaid)} critical illness − ${y(d.medicalAssistancePaid)} assistance − ${y(d.otherReimbursement)} other − ${y(d.nonCoveredCost)} not covered = ${y(selfPay)} yuan`,
     `cumulative self-pay this year: ${y(sBefore)} before, ${y(sAfter)} after; deductible ${y(terms.deductible)}`,
-    ...bands
+    ...bands()
       .filter((b) => b.thisClaim > 0)
       .map((b) => `band ${y(b.from)}–${b.to === null ? '∞' : y(b.to)} above the deductible at ${b.bp / 100}%: ${y(b.thisClaim)} of this claim falls here`),
-    `county ${county} uplift ${uplift} bp; benefit(S) = min(S, floor(Σ overlap × bp × uplift / 10^8)): ${y(before.benefit)} before, ${y(after.benefit)} after, increment ${y(increment)}`,
+    `county ${county} uplift ${uplift} bp; benefit(S) = min(S, floor(Σ overlap × bp × uplift / 10^8)): ${y(benefitBefore)} before, ${y(benefitAfter)} after, increment ${y(increment)}`,
     `annual cap ${y(terms.cap)} × uplift = ${y(capUplifted)}; already paid ${y(paidBefore)}; room ${y(capRoom)}`,
     `payout = min(${y(increment)}, ${y(capRoom)}) = ${y(payout)} yuan${payout < increment ? ' (limited by the annual cap)' : ''}`,
   ];
@@ -88,9 +86,8 @@ export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, co
       selfPayAfter: sAfter,
       deductibleUsedByThisClaim: Math.min(selfPay, minusFloor0(terms.deductible, sBefore)),
       upliftBp: uplift,
-      bands,
-      benefitBefore: before.benefit,
-      benefitAfter: after.benefit,
+      benefitBefore,
+      benefitAfter,
       increment,
       cap: terms.cap,
       capUplifted,
@@ -99,5 +96,6 @@ export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, co
       limitedBy: payout < increment ? 'CAP' : 'BENEFIT',
     },
     describe,
+    extraFigures: () => ({ bands: bands() }),
   };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { confirmSettlement, getSettlement, scanSettlements, settlementsOfClaim, settlementsOfInsurer, type Settlement } from '../shared/settlements-repo.js';
-import { transitionClaim } from '../shared/claims-repo.js';
+import { getClaim, transitionClaim } from '../shared/claims-repo.js';
 import { appendAudit } from '../shared/audit.js';
 
 const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED']).optional() });
@@ -48,8 +48,10 @@ async function confirm({ event, principal, params }: RouteContext) {
   } else {
     await appendAudit({ claimId: s.claimId, step: 'Confirm', actor: `insurer:${principal.insurerId}`, input: parsed.data, output: { settlementId: s.settlementId, amount: s.amount }, decision: 'CONFIRMED' });
   }
-  const all = await settlementsOfClaim(s.claimId);
-  if (all.every((x) => x.status === 'CONFIRMED')) {
+  // Consistent reads of the claim's own settlement list (a GSI could lag behind the confirmation just made).
+  const claim = await getClaim(s.claimId);
+  const all = (await Promise.all((claim?.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined);
+  if (all.length > 0 && all.every((x) => x.status === 'CONFIRMED')) {
     const paidAt = all.map((x) => x.paidAt ?? '').sort().at(-1) ?? parsed.data.paidAt;
     if (await transitionClaim(s.claimId, ['SETTLING'], { status: 'PAID', paidAt })) {
       await appendAudit({ claimId: s.claimId, step: 'Paid', actor: 'workflow', input: { settlements: all.map((x) => x.settlementId) }, output: { paidAt }, decision: 'PAID' });

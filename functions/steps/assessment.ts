@@ -65,7 +65,7 @@ async function assess(claimId: string): Promise<{ claimId: string; outcome: Outc
       invoiceKey: invoice,
       route: route.outcome,
       reviewReasons: route.outcome === 'REVIEW' ? route.reasons : [],
-      explanation: { figures: { ...result.figures }, steps: result.describe() },
+      explanation: { figures: { ...result.figures, ...result.extraFigures?.() }, steps: result.describe() },
     };
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
     if (acc) items.push(accumulatorPut(acc, addCounters(acc.counters, result.accrual), claimId));

@@ -1,0 +1,126 @@
+/**
+ * The embedded HTTP server: the same routes as API Gateway (from functions/api/routes.ts), each request turned
+ * into an API Gateway v2 event with JWT claims and handed to the same Lambda handler module.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTES, routeKey, type ApiModule } from '../functions/api/routes.js';
+import type { ApiEvent } from '../functions/api/http.js';
+import { verifyToken } from './auth.js';
+import { lambdaContext } from './lambda-context.js';
+
+/** API Gateway's own payload limit is 10 MB; refuse bigger bodies before reading them. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+type Handler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const compiled = ROUTES.map((r) => ({
+  route: r,
+  key: routeKey(r),
+  names: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''),
+  regex: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+}));
+
+function problem(res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...extra });
+  res.end(JSON.stringify({ type: `https://fangpin.dev/problems/${status}`, title, status, detail, errors: [] }));
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface HttpServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly tokenSecret: string;
+  readonly loadModule: (module: ApiModule) => Promise<Handler>;
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    handle(req, res, opts).catch((err: unknown) => {
+      if (!res.headersSent) problem(res, 500, 'Internal error', 'the request could not be completed');
+      else res.destroy(err instanceof Error ? err : undefined);
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${opts.host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/healthz' && req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    return;
+  }
+  const byPath = compiled.filter((c) => c.regex.test(url.pathname));
+  const match = byPath.find((c) => c.route.method === req.method);
+  if (!match) {
+    if (byPath.length > 0) return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: byPath.map((c) => c.route.method).join(', ') });
+    return problem(res, 404, 'Not found', `no route ${req.method} ${url.pathname}`);
+  }
+  // As API Gateway's JWT authorizer does: no valid token, no call to the handler.
+  const auth = req.headers.authorization ?? '';
+  const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+  const claims = token ? await verifyToken(opts.tokenSecret, token) : null;
+  if (!claims) return problem(res, 401, 'Unauthorized', 'a valid bearer token is required', { 'www-authenticate': 'Bearer' });
+  const body = await readBody(req);
+  if (body === null) return problem(res, 413, 'Payload too large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+  const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
+  const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]));
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query = Object.fromEntries(url.searchParams.entries());
+  const now = new Date();
+  const event = {
+    version: '2.0',
+    routeKey: match.key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
+    body: body.length ? body : undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'embedded',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'embedded',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: match.key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims as Record<string, string>, scopes: [] } },
+    },
+  } as unknown as ApiEvent;
+  const handler = await opts.loadModule(match.route.module);
+  const result = await handler(event, lambdaContext(`api-${match.route.module}`));
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
+  res.end(result.body ?? '');
+}
