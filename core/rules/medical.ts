@@ -42,50 +42,39 @@ export function medicalBenefit(terms: MedicalTerms, upliftBp: number, s: number)
   return benefit < BigInt(s) ? Number(benefit) : s;
 }
 
-export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, county: string, ytd: YearToDate): Assessment {
-  const selfPay = medicalSelfPay(claim.details);
-  const uplift = upliftFor(terms, county);
-  const sBefore = ytd.selfPay ?? 0;
-  const paidBefore = ytd.paid ?? 0;
-  const sAfter = sBefore + selfPay;
-  const benefitBefore = medicalBenefit(terms, uplift, sBefore);
-  const benefitAfter = medicalBenefit(terms, uplift, sAfter);
-  const increment = benefitAfter - benefitBefore;
-  const capUplifted = mulDivFloor(terms.cap, uplift, BP);
-  const capRoom = minusFloor0(capUplifted, paidBefore);
-  const payout = Math.min(increment, capRoom);
-  const d = claim.details;
-  // Per-band figures are for people, not for the decision: built only when read.
-  const xBefore = minusFloor0(sBefore, terms.deductible);
-  const xAfter = minusFloor0(sAfter, terms.deductible);
-  const bands = () =>
-    terms.bands.map((b) => {
-      const overlapBefore = overlap(xBefore, b.from, b.to);
-      const overlapAfter = overlap(xAfter, b.from, b.to);
-      return { from: b.from, to: b.to, bp: b.bp, overlapBefore, overlapAfter, thisClaim: overlapAfter - overlapBefore };
-    });
-  const describe = (): string[] => [
-    `self-pay = ${y(d.totalCost)} − ${y(d.basicInsurancePaid)} basic − ${y(d.criticalIllnessPaid)} critical illness − ${y(d.medicalAssistancePaid)} assistance − ${y(d.otherReimbursement)} other − ${y(d.nonCoveredCost)} not covered = ${y(selfPay)} yuan`,
-    `cumulative self-pay this year: ${y(sBefore)} before, ${y(sAfter)} after; deductible ${y(terms.deductible)}`,
-    ...bands()
-      .filter((b) => b.thisClaim > 0)
-      .map((b) => `band ${y(b.from)}–${b.to === null ? '∞' : y(b.to)} above the deductible at ${b.bp / 100}%: ${y(b.thisClaim)} of this claim falls here`),
-    `county ${county} uplift ${uplift} bp; benefit(S) = min(S, floor(Σ overlap × bp × uplift / 10^8)): ${y(benefitBefore)} before, ${y(benefitAfter)} after, increment ${y(increment)}`,
-    `annual cap ${y(terms.cap)} × uplift = ${y(capUplifted)}; already paid ${y(paidBefore)}; room ${y(capRoom)}`,
-    `payout = min(${y(increment)}, ${y(capRoom)}) = ${y(payout)} yuan${payout < increment ? ' (limited by the annual cap)' : ''}`,
-  ];
-  return {
-    product: 'MEDICAL',
-    payout,
-    bankShare: null,
-    accrual: { selfPay, paid: payout },
-    figures: {
+/**
+ * The result as a class: describe() and extraFigures() live on the prototype, so the hot path allocates one
+ * object per decision and no closures.
+ */
+class MedicalAssessment implements Assessment {
+  readonly product = 'MEDICAL' as const;
+  readonly bankShare = null;
+  readonly accrual: { selfPay: number; paid: number };
+  readonly figures: Assessment['figures'];
+
+  constructor(
+    private readonly claim: ClaimOf<'MEDICAL'>,
+    private readonly terms: MedicalTerms,
+    private readonly county: string,
+    readonly payout: number,
+    selfPay: number,
+    sBefore: number,
+    upliftBp: number,
+    benefitBefore: number,
+    benefitAfter: number,
+    capUplifted: number,
+    paidBefore: number,
+    capRoom: number,
+  ) {
+    this.accrual = { selfPay, paid: payout };
+    const increment = benefitAfter - benefitBefore;
+    this.figures = {
       selfPay,
       deductible: terms.deductible,
       selfPayBefore: sBefore,
-      selfPayAfter: sAfter,
+      selfPayAfter: sBefore + selfPay,
       deductibleUsedByThisClaim: Math.min(selfPay, minusFloor0(terms.deductible, sBefore)),
-      upliftBp: uplift,
+      upliftBp,
       benefitBefore,
       benefitAfter,
       increment,
@@ -94,8 +83,56 @@ export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, co
       paidBefore,
       capRoom,
       limitedBy: payout < increment ? 'CAP' : 'BENEFIT',
-    },
-    describe,
-    extraFigures: () => ({ bands: bands() }),
-  };
+    };
+  }
+
+  private num(key: string): number {
+    const v = this.figures[key];
+    return typeof v === 'number' ? v : 0;
+  }
+
+  /** Per band: how much of the cumulative self-pay above the deductible fell in it before and after this claim. */
+  extraFigures() {
+    const xBefore = minusFloor0(this.num('selfPayBefore'), this.terms.deductible);
+    const xAfter = minusFloor0(this.num('selfPayAfter'), this.terms.deductible);
+    const bands = this.terms.bands.map((b) => {
+      const overlapBefore = overlap(xBefore, b.from, b.to);
+      const overlapAfter = overlap(xAfter, b.from, b.to);
+      return { from: b.from, to: b.to, bp: b.bp, overlapBefore, overlapAfter, thisClaim: overlapAfter - overlapBefore };
+    });
+    return { bands };
+  }
+
+  describe(): string[] {
+    const d = this.claim.details;
+    const f = (k: string) => y(this.num(k));
+    const increment = this.num('increment');
+    return [
+      `self-pay = ${y(d.totalCost)} − ${y(d.basicInsurancePaid)} basic − ${y(d.criticalIllnessPaid)} critical illness − ${y(d.medicalAssistancePaid)} assistance − ${y(d.otherReimbursement)} other − ${y(d.nonCoveredCost)} not covered = ${f('selfPay')} yuan`,
+      `cumulative self-pay this year: ${f('selfPayBefore')} before, ${f('selfPayAfter')} after; deductible ${y(this.terms.deductible)}`,
+      ...this.extraFigures()
+        .bands.filter((b) => b.thisClaim > 0)
+        .map((b) => `band ${y(b.from)}–${b.to === null ? '∞' : y(b.to)} above the deductible at ${b.bp / 100}%: ${y(b.thisClaim)} of this claim falls here`),
+      `county ${this.county} uplift ${this.num('upliftBp')} bp; benefit(S) = min(S, floor(Σ overlap × bp × uplift / 10^8)): ${f('benefitBefore')} before, ${f('benefitAfter')} after, increment ${y(increment)}`,
+      `annual cap ${y(this.terms.cap)} × uplift = ${f('capUplifted')}; already paid ${f('paidBefore')}; room ${f('capRoom')}`,
+      `payout = min(${y(increment)}, ${f('capRoom')}) = ${y(this.payout)} yuan${this.payout < increment ? ' (limited by the annual cap)' : ''}`,
+    ];
+  }
+
+  toJSON() {
+    return { product: this.product, payout: this.payout, bankShare: this.bankShare, accrual: this.accrual, figures: { ...this.figures, ...this.extraFigures() } };
+  }
+}
+
+export function assessMedical(claim: ClaimOf<'MEDICAL'>, terms: MedicalTerms, county: string, ytd: YearToDate): Assessment {
+  const selfPay = medicalSelfPay(claim.details);
+  const uplift = upliftFor(terms, county);
+  const sBefore = ytd.selfPay ?? 0;
+  const paidBefore = ytd.paid ?? 0;
+  const benefitBefore = medicalBenefit(terms, uplift, sBefore);
+  const benefitAfter = medicalBenefit(terms, uplift, sBefore + selfPay);
+  const capUplifted = mulDivFloor(terms.cap, uplift, BP);
+  const capRoom = minusFloor0(capUplifted, paidBefore);
+  const payout = Math.min(benefitAfter - benefitBefore, capRoom);
+  return new MedicalAssessment(claim, terms, county, payout, selfPay, sBefore, uplift, benefitBefore, benefitAfter, capUplifted, paidBefore, capRoom);
 }
