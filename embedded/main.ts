@@ -1,0 +1,42 @@
+/**
+ * `npm start`: the embedded system. PORT (default 3000) and FANGPIN_DATA_DIR (default ./.fangpin-data, kept
+ * across restarts). `npm start -- --demo` loads a small demo registry. Ctrl-C or SIGTERM stops everything.
+ */
+import { resolve } from 'node:path';
+import { startEmbedded } from './runtime.js';
+import { loadDemo } from './demo.js';
+
+const started = Date.now();
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`fangpin: PORT must be a port number, got ${process.env.PORT}`);
+  process.exit(2);
+}
+const dataDir = resolve(process.env.FANGPIN_DATA_DIR ?? '.fangpin-data');
+const demo = process.argv.includes('--demo');
+
+console.log(`fangpin: starting the embedded system (data in ${dataDir})`);
+const system = await startEmbedded({ dataDir, port, log: (l) => console.log(`fangpin: ${l}`) }).catch((err: unknown) => {
+  console.error(`fangpin: could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+if (demo) {
+  const n = await loadDemo(system);
+  console.log(`fangpin: demo registry loaded (${n} households)`);
+}
+console.log(`fangpin: listening on ${system.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`fangpin:   DynamoDB endpoint        ${system.dynamoEndpoint}`);
+console.log(`fangpin:   Step Functions endpoint  ${system.sfnEndpoint}`);
+console.log('fangpin:   a token: npm run token -- admin   (roles: submitter reviewer insurer auditor admin)');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`fangpin: ${signal}, stopping`);
+  await system.stop();
+  console.log('fangpin: stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,128 @@
+/**
+ * The embedded system on one machine: DynamoDB Local, the state machine definition extracted from the
+ * synthesized CDK template run by a local ASL engine with the same handler modules, a Step Functions API
+ * endpoint for the AWS SDK, and the HTTP server. Handlers reach the store and the engine only through the AWS
+ * SDK, pointed here by the standard endpoint variables.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
+import { ensureTables, tableNamesEnv } from './create-tables.js';
+import { createLocalSfn, type LocalSfn } from './sfn/engine.js';
+import { startSfnApiServer } from './sfn/server.js';
+import { startHttpServer } from './http-server.js';
+import { dataDirSecret, issueToken } from './auth.js';
+import { lambdaContext } from './lambda-context.js';
+import { synthesizeClaimWorkflow } from '../lib/definition.js';
+import { resetClients } from '../functions/shared/aws.js';
+import type { ApiModule, Role } from '../functions/api/routes.js';
+
+export const STATE_MACHINE_NAME = 'fangpin-claims';
+export const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
+const TABLE_PREFIX = 'fangpin-';
+
+export interface EmbeddedOptions {
+  /** null: everything in memory (tests). Otherwise state lives here and survives restarts. */
+  readonly dataDir: string | null;
+  readonly port?: number;
+  readonly host?: string;
+  readonly log?: (line: string) => void;
+  /** Multiply Retry intervals of the state machine (tests use a small factor). */
+  readonly retryIntervalScale?: number;
+}
+
+export interface Embedded {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly sfnEndpoint: string;
+  readonly dataDir: string | null;
+  readonly sfn: LocalSfn;
+  token(role: Role, insurerId?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+async function importHandler(modulePath: string): Promise<AnyHandler> {
+  // Handler paths come from the template metadata as project-relative .ts paths.
+  const mod: unknown = await import(new URL(`../${modulePath}`, import.meta.url).href);
+  const handler = (mod as { handler?: unknown }).handler;
+  if (typeof handler !== 'function') throw new Error(`${modulePath} exports no handler`);
+  return handler as AnyHandler;
+}
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
+  const log = opts.log ?? (() => undefined);
+  const host = opts.host ?? '127.0.0.1';
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : null;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const store = await startDynamoDbLocal({ dataDir: dataDir ? resolve(dataDir, 'dynamodb') : undefined, log });
+    stops.push(() => store.stop());
+    log(`DynamoDB Local at ${store.endpoint}`);
+
+    const tokenSecret = dataDirSecret(dataDir, 'token-secret');
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
+      STATE_MACHINE_ARN,
+      ...tableNamesEnv(TABLE_PREFIX),
+    });
+    const ddb = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
+    await ensureTables(ddb, TABLE_PREFIX);
+    ddb.destroy();
+
+    // The definition comes from the synthesized template, never from a second copy.
+    const workflow = synthesizeClaimWorkflow();
+    const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
+    for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
+      const handler = await importHandler(modulePath);
+      taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(stateName));
+    }
+    const sfn = await createLocalSfn({
+      stateMachines: [{ name: STATE_MACHINE_NAME, arn: STATE_MACHINE_ARN, definition: workflow.definition, taskHandlers }],
+      dataDir: dataDir ? resolve(dataDir, 'executions') : undefined,
+      retryIntervalScale: opts.retryIntervalScale,
+    });
+    stops.push(() => sfn.close());
+    const sfnApi = await startSfnApiServer(sfn, { port: 0, host });
+    stops.push(() => sfnApi.close());
+    process.env.AWS_ENDPOINT_URL_SFN = sfnApi.endpoint;
+    resetClients();
+    log(`Step Functions API at ${sfnApi.endpoint}`);
+
+    const modules = new Map<ApiModule, Promise<AnyHandler>>();
+    const http = await startHttpServer({
+      port: opts.port ?? 3000,
+      host,
+      tokenSecret,
+      loadModule: (m) => {
+        let h = modules.get(m);
+        if (!h) modules.set(m, (h = importHandler(`functions/api/${m}.ts`)));
+        return h as Promise<never>;
+      },
+    });
+    stops.push(() => http.close());
+    return {
+      url: http.url,
+      dynamoEndpoint: store.endpoint,
+      sfnEndpoint: sfnApi.endpoint,
+      dataDir,
+      sfn,
+      token: (role, insurerId) => issueToken(tokenSecret, role, insurerId),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
