@@ -31,6 +31,10 @@ export interface EmbeddedOptions {
   readonly log?: (line: string) => void;
   /** Multiply Retry intervals of the state machine (tests use a small factor). */
   readonly retryIntervalScale?: number;
+  /** Use an already running DynamoDB-compatible endpoint instead of starting DynamoDB Local (tests share one). */
+  readonly dynamoEndpoint?: string;
+  /** Physical table name prefix; tests give each suite its own. */
+  readonly tablePrefix?: string;
 }
 
 export interface Embedded {
@@ -63,9 +67,13 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const store = await startDynamoDbLocal({ dataDir: dataDir ? resolve(dataDir, 'dynamodb') : undefined, log });
-    stops.push(() => store.stop());
-    log(`DynamoDB Local at ${store.endpoint}`);
+    const store = opts.dynamoEndpoint
+      ? { endpoint: opts.dynamoEndpoint }
+      : await startDynamoDbLocal({ dataDir: dataDir ? resolve(dataDir, 'dynamodb') : undefined, log }).then((s) => {
+          stops.push(() => s.stop());
+          return s;
+        });
+    const tablePrefix = opts.tablePrefix ?? TABLE_PREFIX;
 
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
     Object.assign(process.env, {
@@ -75,10 +83,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
       STATE_MACHINE_ARN,
-      ...tableNamesEnv(TABLE_PREFIX),
+      ...tableNamesEnv(tablePrefix),
     });
     const ddb = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
-    await ensureTables(ddb, TABLE_PREFIX);
+    await ensureTables(ddb, tablePrefix);
     ddb.destroy();
 
     // The definition comes from the synthesized template, never from a second copy.

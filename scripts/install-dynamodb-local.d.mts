@@ -1,0 +1,2 @@
+export function dynamoDbLocalDir(): string;
+export function installDynamoDbLocal(): string;

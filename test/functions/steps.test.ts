@@ -1,0 +1,126 @@
+/** Workflow step handlers against DynamoDB Local: decisions, idempotent retries, caps under concurrency. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HouseholdInput, type ClaimSubmission } from '../../core/index.js';
+import { useStore } from '../support/store.js';
+import { runDirect } from '../support/direct.js';
+import { createClaim, getClaim } from '../../functions/shared/claims-repo.js';
+import { putHousehold, toStoredHousehold, getHousehold } from '../../functions/shared/registry-repo.js';
+import { readAccumulator } from '../../functions/shared/accumulators.js';
+import { readAudit, verifyChain } from '../../functions/shared/audit.js';
+import { settlementsOfClaim } from '../../functions/shared/settlements-repo.js';
+import { handler as assessment } from '../../functions/steps/assessment.js';
+import { handler as payout } from '../../functions/steps/payout.js';
+import { lambdaContext } from '../../embedded/lambda-context.js';
+
+const ctx = lambdaContext('test');
+let seq = 0;
+
+async function household(id: string, overrides: Partial<HouseholdInput> = {}) {
+  const h = HouseholdInput.parse({
+    householdId: id,
+    schemeId: 'xiaogan-2024',
+    county: '420922',
+    category: 'LIFTED_OUT',
+    verifiedYear: 2024,
+    members: [{ personId: 'P-1', idNumber: '420922199001011234' }],
+    enrollment: { products: ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'], start: '2024-01-01', end: '2024-12-31', insured: { area_mu: 12, quantity_kg: 500 } },
+    ...overrides,
+  });
+  await putHousehold(await toStoredHousehold(h));
+}
+
+async function submit(sub: ClaimSubmission): Promise<string> {
+  const claimId = `C-test-${++seq}-${Date.now()}`;
+  const now = new Date().toISOString();
+  await createClaim({ claimId, submission: sub, householdId: sub.householdId, schemeId: sub.schemeId, product: sub.product, status: 'RECEIVED', submittedBy: 'test', createdAt: now, updatedAt: now });
+  return claimId;
+}
+
+function medical(householdId: string, selfPay: number, invoiceNo = `INV-${++seq}`): ClaimSubmission {
+  return {
+    schemeId: 'xiaogan-2024',
+    product: 'MEDICAL',
+    householdId,
+    personId: 'P-1',
+    incidentDate: '2024-05-03',
+    details: { hospitalCode: 'HOSP-01', invoiceNo, totalCost: selfPay, basicInsurancePaid: 0, criticalIllnessPaid: 0, medicalAssistancePaid: 0, otherReimbursement: 0, nonCoveredCost: 0, payee: 'HOSPITAL' },
+  };
+}
+
+beforeAll(async () => {
+  await useStore('steps');
+});
+
+describe('registry', () => {
+  it('stores identity numbers only hashed and masked', async () => {
+    await household('H-PRIV');
+    const stored = await getHousehold('H-PRIV');
+    expect(JSON.stringify(stored)).not.toContain('420922199001011234');
+    expect(stored?.members[0]?.idMasked).toBe('4209**********1234');
+    expect(stored?.members[0]?.idHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('a MEDICAL claim through the steps', () => {
+  it('is assessed, split over the Xiaogan pool and settled, with a verifying audit chain', async () => {
+    await household('H-MED-1');
+    // self-pay 1,500,000; above the 500,000 deductible 1,000,000 × 80% × uplift 120% = 960,000 fen
+    const id = await submit(medical('H-MED-1', 1_500_000));
+    expect(await runDirect(id)).toBe('SETTLING');
+    const claim = await getClaim(id);
+    expect(claim?.status).toBe('SETTLING');
+    expect(claim?.assessment?.payout).toBe(960_000);
+    // 960,000 × 40/35/25% = 384,000 / 336,000 / 240,000
+    expect(claim?.allocations?.map((a) => a.amount)).toEqual([384_000, 336_000, 240_000]);
+    const settlements = await settlementsOfClaim(id);
+    expect(settlements.map((s) => s.amount).sort((a, b) => a - b)).toEqual([240_000, 336_000, 384_000]);
+    const audit = await readAudit(id);
+    expect(audit.map((r) => r.step)).toEqual(['Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
+    expect(verifyChain(audit).verified).toBe(true);
+  });
+
+  it('retried steps change nothing: no second accrual, no second settlement', async () => {
+    await household('H-MED-2');
+    const id = await submit(medical('H-MED-2', 1_500_000));
+    await runDirect(id);
+    await assessment({ claimId: id }, ctx);
+    await payout({ claimId: id }, ctx);
+    const acc = await readAccumulator('ACC#P#xiaogan-2024#P-1#MEDICAL#2024');
+    expect(acc.counters.paid).toBeGreaterThan(0);
+    expect((await settlementsOfClaim(id)).length).toBe(3);
+  });
+
+  it('rejects the same invoice twice with DUPLICATE_INVOICE', async () => {
+    await household('H-MED-3');
+    const first = await submit(medical('H-MED-3', 600_000, 'DUP-1'));
+    const second = await submit(medical('H-MED-3', 600_000, 'DUP-1'));
+    await runDirect(first);
+    expect(await runDirect(second)).toBe('REJECTED');
+    expect((await getClaim(second))?.reasonCode).toBe('DUPLICATE_INVOICE');
+  });
+
+  it('rejects an unknown household with HOUSEHOLD_NOT_FOUND', async () => {
+    const id = await submit(medical('H-NOPE', 600_000));
+    expect(await runDirect(id)).toBe('REJECTED');
+    expect((await getClaim(id))?.reasonCode).toBe('HOUSEHOLD_NOT_FOUND');
+  });
+});
+
+describe('caps under concurrency', () => {
+  it('20 concurrent claims for one person pay exactly what sequential processing pays, within the cap', async () => {
+    // A person in a non-uplift county: cap 8,000,000. 20 bills of 1,000,000 self-pay = 20,000,000 cumulative.
+    await household('H-CONC', { county: '420902', members: [{ personId: 'P-CONC' }] });
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => submit({ ...medical('H-CONC', 1_000_000, `CONC-${i}`), personId: 'P-CONC' })),
+    );
+    await Promise.all(ids.map((id) => runDirect(id)));
+    const claims = await Promise.all(ids.map((id) => getClaim(id)));
+    const paid = claims.reduce((s, c) => s + (c?.assessment?.payout ?? 0), 0);
+    // Sequentially: x = 20,000,000 − 500,000 = 19,500,000 above the deductible →
+    // 2,000,000 × 80% + 3,000,000 × 70% + 14,500,000 × 60% = 1,600,000 + 2,100,000 + 8,700,000 = 12,400,000 → capped at 8,000,000.
+    expect(paid).toBe(8_000_000);
+    const acc = await readAccumulator('ACC#P#xiaogan-2024#P-CONC#MEDICAL#2024');
+    expect(acc.counters).toEqual({ selfPay: 20_000_000, paid: 8_000_000 });
+    expect(acc.version).toBe(20);
+  });
+});
