@@ -1,0 +1,215 @@
+/** The whole system over HTTP: the embedded server, the synthesized state machine, the handlers, the store. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Embedded } from '../../embedded/runtime.js';
+import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
+import { client, startTestSystem } from '../support/server.js';
+
+let system: Embedded;
+let api: ReturnType<typeof client>;
+let n = 0;
+
+const base = { schemeId: 'xiaogan-2024', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-05-03' };
+const medical = (totalCost: number, extra: Record<string, unknown> = {}) => ({
+  ...base,
+  product: 'MEDICAL',
+  details: { hospitalCode: 'HOSP-01', invoiceNo: `INV-${++n}`, totalCost, basicInsurancePaid: 0, criticalIllnessPaid: 0, payee: 'HOSPITAL', ...extra },
+});
+const lishui = { schemeId: 'lishui-2017', householdId: 'H-331102-0003', personId: 'P-4', incidentDate: '2024-06-01' };
+
+async function submit(body: unknown, headers: Record<string, string> = {}) {
+  const r = await api.call('POST', '/claims', { role: 'submitter', body, headers });
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  return r.body.claimId as string;
+}
+
+beforeAll(async () => {
+  system = await startTestSystem('e2e');
+  api = client(system);
+  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, { ...DEMO_HOUSEHOLDS[1], householdId: 'H-420902-0009', verifiedYear: 2024, members: [{ personId: 'P-9' }] }] });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('every product reaches its terminal state', () => {
+  it('MEDICAL (Xiaogan, uplift county) → SETTLING with the pool split, then PAID once every insurer confirms', async () => {
+    // self-pay 40,000 − 20,000 − 5,000 = 15,000 yuan; (15,000 − 5,000) × 80% × 120% = 9,600 yuan
+    const id = await submit(medical(4_000_000, { basicInsurancePaid: 2_000_000, criticalIllnessPaid: 500_000 }));
+    const claim = (await api.waitForStatus(id, ['SETTLING'])).body;
+    expect(claim.reasonCode).toBeNull();
+    expect(claim.assessment.payout).toBe(960_000);
+    expect(claim.assessment.bankShare).toBeNull();
+    expect(claim.assessment.explanation.steps.length).toBeGreaterThan(3);
+    expect(claim.allocations).toEqual([
+      { insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 },
+      { insurerId: 'XG-POOL-2', shareBp: 3500, amount: 336_000 },
+      { insurerId: 'XG-POOL-3', shareBp: 2500, amount: 240_000 },
+    ]);
+    expect(claim.settlements).toHaveLength(3);
+    for (const s of claim.settlements) {
+      const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt: '2024-05-20T08:00:00Z', reference: `BANK-${s.insurerId}` } });
+      expect(c.status, JSON.stringify(c.body)).toBe(200);
+    }
+    expect((await api.waitForStatus(id, ['PAID'])).body.paidAt).toBe('2024-05-20T08:00:00Z');
+  });
+
+  it.each([
+    ['EDUCATION', { ...base, personId: 'P-2', product: 'EDUCATION', details: { stage: 'PRIMARY', expense: 300_000 } }, 'SETTLING', 300_000],
+    ['DISASTER', { ...base, product: 'DISASTER', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 1_000_000 } }, 'SETTLING', 1_000_000],
+    // strike = floor(1000 × 8500 / 10000) = 850 fen/kg; (850 − 700) × 500 kg = 75,000 fen
+    ['INDUSTRY price index', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 500 } }, 'SETTLING', 75_000],
+    // grade 5: 5,000,000 × (11 − 5) × 10% = 3,000,000 fen > the 2,000,000 review threshold
+    ['ACCIDENT disability', { ...lishui, product: 'ACCIDENT', details: { kind: 'DISABILITY', grade: 5 } }, 'PENDING_REVIEW', 3_000_000],
+    // outpatient: (30,000 − 10,000) × 80% = 16,000 fen
+    ['ACCIDENT outpatient', { ...lishui, product: 'ACCIDENT', details: { kind: 'OUTPATIENT', expense: 30_000 } }, 'SETTLING', 16_000],
+  ])('%s', async (_name, body, status, payout) => {
+    const id = await submit(body);
+    const claim = (await api.waitForStatus(id, [status])).body;
+    expect(claim.assessment.payout).toBe(payout);
+  });
+
+  it('LOAN_GUARANTEE: insurer 70% rounded half up, bank keeps the rest, the bank is the payee', async () => {
+    // loss = 1,000,000 + 50,001 − 0 = 1,050,001; insurer = floor((1,050,001 × 7000 + 5000) / 10000) = 735,001; bank 315,000
+    const id = await submit({ ...lishui, product: 'LOAN_GUARANTEE', details: { loanId: 'L-1', bankId: 'BANK-LS', outstandingPrincipal: 1_000_000, unpaidInterest: 50_001, recoveries: 0 } });
+    const claim = (await api.waitForStatus(id, ['SETTLING'])).body;
+    expect(claim.assessment.payout).toBe(735_001);
+    expect(claim.assessment.bankShare).toBe(315_000);
+    expect(claim.allocations).toEqual([{ insurerId: 'LS-LOAN-GUARANTEE-CENTRE', shareBp: 10000, amount: 735_001 }]);
+    expect(claim.settlements[0].payee).toEqual({ type: 'BANK', id: 'BANK-LS' });
+  });
+
+  it('a bill below the deductible closes with no payout', async () => {
+    const id = await submit(medical(400_000));
+    expect((await api.waitForStatus(id, ['CLOSED_NO_PAYOUT'])).body.assessment.payout).toBe(0);
+  });
+});
+
+describe('rejections carry the reason code', () => {
+  it.each([
+    ['HOUSEHOLD_NOT_FOUND', { ...base, householdId: 'H-NOBODY', product: 'EDUCATION', details: { stage: 'PRIMARY', expense: 1000 } }],
+    ['PERSON_NOT_IN_HOUSEHOLD', { ...base, personId: 'P-404', product: 'EDUCATION', details: { stage: 'PRIMARY', expense: 1000 } }],
+    ['OUTSIDE_POLICY_PERIOD', { ...base, incidentDate: '2025-01-01', product: 'EDUCATION', details: { stage: 'PRIMARY', expense: 1000 } }],
+    ['STAGE_NOT_ELIGIBLE', { ...base, personId: 'P-2', product: 'EDUCATION', details: { stage: 'HIGHER', expense: 1000 } }],
+    ['EXCLUDED_CAUSE', { ...lishui, product: 'DISASTER', details: { cause: 'EARTHQUAKE', damage: 'COLLAPSE', assessedLoss: 1000 } }],
+    ['DAMAGE_NOT_COVERED', { ...lishui, product: 'DISASTER', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 1000 } }],
+    ['INDEX_NOT_TRIGGERED', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 900, insuredQuantity: 10 } }],
+  ])('%s', async (code, body) => {
+    const id = await submit(body);
+    const claim = (await api.waitForStatus(id, ['REJECTED'])).body;
+    expect(claim.reasonCode).toBe(code);
+    expect(claim.allocations).toEqual([]);
+  });
+});
+
+describe('manual review', () => {
+  it('a registry not verified this year goes to review; approval settles it', async () => {
+    const id = await submit({ ...base, householdId: 'H-420902-0002', personId: 'P-3', product: 'DISASTER', details: { cause: 'FIRE', damage: 'COLLAPSE', assessedLoss: 500_000 } });
+    const pending = (await api.waitForStatus(id, ['PENDING_REVIEW'])).body;
+    expect(pending.assessment.reviewReasons).toEqual(['REGISTRY_NOT_VERIFIED']);
+    let r;
+    for (let i = 0; i < 100; i++) {
+      r = await api.call('POST', `/claims/${id}/review`, { role: 'reviewer', body: { decision: 'APPROVE', note: 'checked on site' } });
+      if (r.status !== 409 || r.body.title !== 'Not ready') break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(r?.status, JSON.stringify(r?.body)).toBe(200);
+    const done = (await api.waitForStatus(id, ['SETTLING'])).body;
+    expect(done.review.decision).toBe('APPROVE');
+    expect(done.allocations.reduce((s: number, a: { amount: number }) => s + a.amount, 0)).toBe(500_000);
+  });
+
+  it('a claim above the threshold rejected in review is REJECTED with REVIEW_REJECTED and releases its hold', async () => {
+    // 3,000,000 above the deductible: 2,000,000 × 80% + 1,000,000 × 70% = 2,300,000 > 2,000,000 threshold (county 420902, no uplift)
+    const body = { ...base, householdId: 'H-420902-0009', personId: 'P-9', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: 'BIG-1', totalCost: 3_500_000 } };
+    const id = await submit(body);
+    expect((await api.waitForStatus(id, ['PENDING_REVIEW'])).body.assessment.payout).toBe(2_300_000);
+    let r;
+    for (let i = 0; i < 100; i++) {
+      r = await api.call('POST', `/claims/${id}/review`, { role: 'reviewer', body: { decision: 'REJECT', note: 'invoice forged' } });
+      if (r.status !== 409 || r.body.title !== 'Not ready') break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(r?.status).toBe(200);
+    expect((await api.waitForStatus(id, ['REJECTED'])).body.reasonCode).toBe('REVIEW_REJECTED');
+    // The invoice was released: the same invoice can be claimed again and gets the same assessment.
+    const again = await submit(body);
+    expect((await api.waitForStatus(again, ['PENDING_REVIEW'])).body.assessment.payout).toBe(2_300_000);
+  });
+});
+
+describe('history and audit', () => {
+  it('GET /claims/{id}/history shows every step in the GetExecutionHistory shape', async () => {
+    const id = await submit(medical(1_000_000));
+    await api.waitForStatus(id, ['SETTLING']);
+    const h = await api.call('GET', `/claims/${id}/history`, { role: 'auditor' });
+    expect(h.status).toBe(200);
+    const events = h.body.events as Array<{ id: number; previousEventId: number; type: string; stateEnteredEventDetails?: { name: string } }>;
+    expect(events[0]?.type).toBe('ExecutionStarted');
+    expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
+    events.forEach((e, i) => expect(e.id).toBe(i + 1));
+    const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toEqual(['Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
+    expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(5);
+  });
+});
+
+describe('bad input changes nothing', () => {
+  it.each([
+    ['a fractional amount', medical(100.5), 'details.totalCost'],
+    ['a negative amount', medical(-1), 'details.totalCost'],
+    ['an amount above 2^53', medical(2 ** 53), 'details.totalCost'],
+    ['a missing field', { ...base, product: 'MEDICAL', details: { hospitalCode: 'H', invoiceNo: 'I' } }, 'details.totalCost'],
+    ['an unknown scheme', { ...medical(1000), schemeId: 'nowhere' }, 'schemeId'],
+    ['a product the scheme does not offer', { ...base, product: 'LOAN_GUARANTEE', details: { loanId: 'L', bankId: 'B', outstandingPrincipal: 1, unpaidInterest: 0, recoveries: 0 } }, 'product'],
+    ['negative self-pay', medical(1000, { basicInsurancePaid: 2000 }), 'details.totalCost'],
+    ['a bad date', { ...medical(1000), incidentDate: '2024-02-30' }, 'incidentDate'],
+    ['more than the enrolled quantity', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 501 } }, 'details.insuredQuantity'],
+  ])('%s → 422 naming %s', async (_name, body, path) => {
+    const before = await api.call('GET', '/claims?limit=100', { role: 'auditor' });
+    const r = await api.call('POST', '/claims', { role: 'submitter', body });
+    expect(r.status).toBe(422);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    const after = await api.call('GET', '/claims?limit=100', { role: 'auditor' });
+    expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  it('malformed JSON → 400, wrong content type → 415, no token → 401, wrong role → 403', async () => {
+    expect((await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":' })).status).toBe(400);
+    expect((await api.call('POST', '/claims', { role: 'submitter', raw: 'x=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await api.call('POST', '/claims', { body: medical(1000) })).status).toBe(401);
+    expect((await api.call('POST', '/claims', { role: 'auditor', body: medical(1000) })).status).toBe(403);
+    expect((await api.call('GET', '/claims', { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
+  });
+});
+
+describe('idempotency and isolation', () => {
+  it('the same Idempotency-Key and body give the same claim; another body gets 409', async () => {
+    const body = medical(700_000);
+    const ids = await Promise.all(Array.from({ length: 10 }, () => submit(body, { 'idempotency-key': 'k-123' })));
+    expect(new Set(ids).size).toBe(1);
+    const r = await api.call('POST', '/claims', { role: 'submitter', body: medical(800_000), headers: { 'idempotency-key': 'k-123' } });
+    expect(r.status).toBe(409);
+  });
+
+  it('an insurer sees and confirms only its own settlements', async () => {
+    const id = await submit(medical(1_200_000));
+    const claim = (await api.waitForStatus(id, ['SETTLING'])).body;
+    const mine = await api.call('GET', '/settlements', { role: 'insurer', insurerId: 'XG-POOL-2' });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    expect(mine.body.items.every((s: { insurerId: string }) => s.insurerId === 'XG-POOL-2')).toBe(true);
+    const other = claim.settlements.find((s: { insurerId: string }) => s.insurerId === 'XG-POOL-1');
+    const r = await api.call('POST', `/settlements/${other.settlementId}/confirm`, { role: 'insurer', insurerId: 'XG-POOL-2', body: { paidAt: '2024-05-20T08:00:00Z', reference: 'X' } });
+    expect(r.status).toBe(404);
+  });
+
+  it('households are returned with masked identity numbers only', async () => {
+    const r = await api.call('GET', '/households/H-420922-0001', { role: 'auditor' });
+    expect(r.status).toBe(200);
+    expect(JSON.stringify(r.body)).not.toContain('420922199001011234');
+    expect(r.body.members[0].idMasked).toBe('4209**********1234');
+  });
+});

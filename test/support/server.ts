@@ -1,0 +1,50 @@
+/** One embedded system per e2e suite (sharing the run's DynamoDB Local), and a small HTTP client for it. */
+import { inject } from 'vitest';
+import { startEmbedded, type Embedded } from '../../embedded/runtime.js';
+import type { Role } from '../../functions/api/routes.js';
+
+export async function startTestSystem(prefix: string): Promise<Embedded> {
+  return startEmbedded({ dataDir: null, port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: `${prefix}-`, retryIntervalScale: 0.001 });
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience over JSON answers
+}
+
+export function client(system: Embedded) {
+  const tokens = new Map<string, string>();
+  async function token(role: Role, insurerId?: string) {
+    const key = `${role}:${insurerId ?? ''}`;
+    let t = tokens.get(key);
+    if (!t) tokens.set(key, (t = await system.token(role, insurerId)));
+    return t;
+  }
+  async function call(method: string, path: string, opts: { role?: Role; insurerId?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.role) headers.authorization = `Bearer ${await token(opts.role, opts.insurerId)}`;
+    if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${system.url}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON; keep the text
+    }
+    return { status: res.status, headers: res.headers, body };
+  }
+  /** Poll a claim until its status is one of `statuses` (or time out with the last answer in the message). */
+  async function waitForStatus(claimId: string, statuses: string[], timeoutMs = 20_000): Promise<Reply> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Reply | undefined;
+    while (Date.now() < deadline) {
+      last = await call('GET', `/claims/${claimId}`, { role: 'auditor' });
+      if (last.status === 200 && statuses.includes(last.body.status)) return last;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`claim ${claimId} did not reach ${statuses.join('/')}: ${JSON.stringify(last?.body)}`);
+  }
+  return { call, token, waitForStatus };
+}
