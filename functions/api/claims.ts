@@ -12,7 +12,7 @@ import { createClaim, getClaim } from '../shared/claims-repo.js';
 import { claimView, type ClaimRecord } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { settlementsOfClaim } from '../shared/settlements-repo.js';
-import { appendAudit } from '../shared/audit.js';
+import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { executionHistory, startClaimExecution } from '../shared/execution.js';
 import { reviewOutput } from '../steps/review-request.js';
@@ -191,7 +191,15 @@ async function history({ params }: RouteContext) {
   }
 }
 
+async function audit({ params }: RouteContext) {
+  const claim = await requireClaim(params.claimId);
+  const records = await readAudit(claim.claimId);
+  const check = verifyChain(records);
+  return json(200, { claimId: claim.claimId, records, verified: check.verified, head: check.head, brokenAt: check.brokenAt, problem: check.problem });
+}
+
 export const handler = apiHandler('claims', {
+  'GET /claims/{claimId}/audit': audit,
   'POST /claims': submit,
   'GET /claims': list,
   'GET /claims/{claimId}': getOne,

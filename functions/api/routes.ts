@@ -29,6 +29,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/claims/{claimId}', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },
   { method: 'POST', path: '/claims/{claimId}/review', module: 'claims', roles: ['reviewer'] },
   { method: 'GET', path: '/claims/{claimId}/history', module: 'claims', roles: ['auditor', 'admin'] },
+  { method: 'GET', path: '/claims/{claimId}/audit', module: 'claims', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/settlements', module: 'settlements', roles: ['insurer', 'auditor', 'admin'] },
   { method: 'POST', path: '/settlements/{settlementId}/confirm', module: 'settlements', roles: ['insurer'] },
 ];

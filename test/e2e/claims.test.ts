@@ -213,3 +213,15 @@ describe('idempotency and isolation', () => {
     expect(r.body.members[0].idMasked).toBe('4209**********1234');
   });
 });
+
+describe('audit trail', () => {
+  it('GET /claims/{id}/audit returns a verifying chain with one record per executed step', async () => {
+    const id = await submit(medical(900_000));
+    await api.waitForStatus(id, ['SETTLING']);
+    const a = await api.call('GET', `/claims/${id}/audit`, { role: 'auditor' });
+    expect(a.status).toBe(200);
+    expect(a.body.verified).toBe(true);
+    expect(a.body.records.map((r: { step: string }) => r.step)).toEqual(['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
+    expect(a.body.head).toBe(a.body.records.at(-1).hash);
+  });
+});
