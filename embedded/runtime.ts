@@ -7,7 +7,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
 import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
 import { ensureTables, tableNamesEnv } from './create-tables.js';
 import { createLocalSfn, type LocalSfn } from './sfn/engine.js';
@@ -15,6 +14,7 @@ import { startSfnApiServer } from './sfn/server.js';
 import { startHttpServer } from './http-server.js';
 import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
+import { loadHandler } from './handler-modules.js';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
 import { resetClients } from '../functions/shared/aws.js';
 import type { ApiModule, Role } from '../functions/api/routes.js';
@@ -45,16 +45,6 @@ export interface Embedded {
   readonly sfn: LocalSfn;
   token(role: Role, insurerId?: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-async function importHandler(modulePath: string): Promise<AnyHandler> {
-  // Handler paths come from the template metadata as project-relative .ts paths.
-  const mod: unknown = await import(new URL(`../${modulePath}`, import.meta.url).href);
-  const handler = (mod as { handler?: unknown }).handler;
-  if (typeof handler !== 'function') throw new Error(`${modulePath} exports no handler`);
-  return handler as AnyHandler;
 }
 
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
@@ -93,7 +83,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const workflow = synthesizeClaimWorkflow();
     const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
     for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
-      const handler = await importHandler(modulePath);
+      const handler = await loadHandler(modulePath);
       taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(stateName));
     }
     const sfn = await createLocalSfn({
@@ -108,14 +98,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
 
-    const modules = new Map<ApiModule, Promise<AnyHandler>>();
+    const modules = new Map<ApiModule, ReturnType<typeof loadHandler>>();
     const http = await startHttpServer({
       port: opts.port ?? 3000,
       host,
       tokenSecret,
       loadModule: (m) => {
         let h = modules.get(m);
-        if (!h) modules.set(m, (h = importHandler(`functions/api/${m}.ts`)));
+        if (!h) modules.set(m, (h = loadHandler(`functions/api/${m}.ts`)));
         return h as Promise<never>;
       },
     });

@@ -1,0 +1,29 @@
+/**
+ * Every Lambda entry the CDK app may name in its `fangpin:handler` metadata, as static imports (so bundlers and
+ * test runners see them). The embedded runtime looks modules up here by that metadata; an entry the template
+ * names but this table lacks is an error at start, not a silent gap.
+ */
+import type { Context } from 'aws-lambda';
+
+export type AnyHandler = (event: never, context: Context) => Promise<unknown>;
+
+const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
+  'functions/steps/intake.ts': () => import('../functions/steps/intake.js'),
+  'functions/steps/eligibility.ts': () => import('../functions/steps/eligibility.js'),
+  'functions/steps/assessment.ts': () => import('../functions/steps/assessment.js'),
+  'functions/steps/review-request.ts': () => import('../functions/steps/review-request.js'),
+  'functions/steps/split.ts': () => import('../functions/steps/split.js'),
+  'functions/steps/payout.ts': () => import('../functions/steps/payout.js'),
+  'functions/steps/record-failure.ts': () => import('../functions/steps/record-failure.js'),
+  'functions/api/claims.ts': () => import('../functions/api/claims.js'),
+  'functions/api/households.ts': () => import('../functions/api/households.js'),
+  'functions/api/settlements.ts': () => import('../functions/api/settlements.js'),
+  'functions/api/schemes.ts': () => import('../functions/api/schemes.js'),
+};
+
+export async function loadHandler(entry: string): Promise<(event: unknown, context: Context) => Promise<unknown>> {
+  const load = MODULES[entry];
+  if (!load) throw new Error(`no embedded handler module for ${entry}; add it to embedded/handler-modules.ts`);
+  const { handler } = await load();
+  return handler as (event: unknown, context: Context) => Promise<unknown>;
+}

@@ -1,0 +1,61 @@
+/**
+ * The route × role matrix, at the handler: every route refuses a missing or unknown role with 401 and a role
+ * outside its list with 403, and lets every listed role through (to a 2xx/4xx answer of its own, never 401/403).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTES, ROLES, routeKey, type ApiModule, type Role } from '../../functions/api/routes.js';
+import type { ApiEvent } from '../../functions/api/http.js';
+import { useStore } from '../support/store.js';
+import { lambdaContext } from '../../embedded/lambda-context.js';
+
+type Handler = (e: ApiEvent, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const handlers = new Map<ApiModule, Handler>();
+
+function event(route: (typeof ROUTES)[number], claims: Record<string, string> | null): ApiEvent {
+  const path = route.path.replace(/\{(\w+)\}/g, 'X-1');
+  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], 'X-1']));
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters: params,
+    body: route.method === 'POST' ? '{}' : undefined,
+    isBase64Encoded: false,
+    requestContext: { http: { method: route.method, path }, authorizer: claims ? { jwt: { claims, scopes: [] } } : undefined },
+  } as unknown as ApiEvent;
+}
+
+function claimsFor(role: Role): Record<string, string> {
+  return role === 'insurer' ? { sub: 'u', 'fangpin:role': role, 'fangpin:insurerId': 'XG-POOL-1' } : { sub: 'u', 'fangpin:role': role };
+}
+
+beforeAll(async () => {
+  await useStore('access');
+  process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:none';
+  handlers.set('claims', (await import('../../functions/api/claims.js')).handler as Handler);
+  handlers.set('households', (await import('../../functions/api/households.js')).handler as Handler);
+  handlers.set('settlements', (await import('../../functions/api/settlements.js')).handler as Handler);
+  handlers.set('schemes', (await import('../../functions/api/schemes.js')).handler as Handler);
+});
+
+describe('route × role', () => {
+  const cases = ROUTES.flatMap((r) => ROLES.map((role) => [routeKey(r), role, r.roles.includes(role)] as const));
+  it.each(cases)('%s as %s (allowed: %s)', async (key, role, allowed) => {
+    const route = ROUTES.find((r) => routeKey(r) === key)!;
+    const res = await handlers.get(route.module)!(event(route, claimsFor(role)), lambdaContext('t'));
+    if (allowed) expect([401, 403]).not.toContain(res.statusCode);
+    else expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBeLessThan(500);
+  });
+
+  it.each(ROUTES.map((r) => [routeKey(r)]))('%s without claims or with an unknown role → 401', async (key) => {
+    const route = ROUTES.find((r) => routeKey(r) === key)!;
+    const h = handlers.get(route.module)!;
+    expect((await h(event(route, null), lambdaContext('t'))).statusCode).toBe(401);
+    expect((await h(event(route, { sub: 'u', 'fangpin:role': 'root' }), lambdaContext('t'))).statusCode).toBe(401);
+    expect((await h(event(route, { sub: 'u', 'fangpin:role': 'insurer' }), lambdaContext('t'))).statusCode).toBe(401);
+  });
+});
