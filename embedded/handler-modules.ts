@@ -19,6 +19,8 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/api/households.ts': () => import('../functions/api/households.js'),
   'functions/api/settlements.ts': () => import('../functions/api/settlements.js'),
   'functions/api/schemes.ts': () => import('../functions/api/schemes.js'),
+  'functions/api/webhooks.ts': () => import('../functions/api/webhooks.js'),
+  'functions/steps/webhook-dispatch.ts': () => import('../functions/steps/webhook-dispatch.js'),
 };
 
 export async function loadHandler(entry: string): Promise<(event: unknown, context: Context) => Promise<unknown>> {

@@ -110,6 +110,21 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       },
     });
     stops.push(() => http.close());
+
+    // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
+    const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      dispatch({}, lambdaContext('webhook-dispatch'))
+        .catch((err: unknown) => log(`webhook dispatch failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          running = false;
+        });
+    }, Number(process.env.FANGPIN_WEBHOOK_POLL_MS ?? 500));
+    timer.unref();
+    stops.push(async () => clearInterval(timer));
     return {
       url: http.url,
       dynamoEndpoint: store.endpoint,

@@ -1,0 +1,248 @@
+/**
+ * Settlement webhooks, as the Standard Webhooks specification says: `webhook-id`, `webhook-timestamp`,
+ * `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under a `whsec_` secret.
+ *
+ * Durable and at-least-once: the payout step leaves an outbox record per settlement; a dispatcher round fans
+ * each out into one delivery per active endpoint of the insurer (body and webhook-id fixed at that moment, so
+ * every retry sends the same message), then attempts due deliveries. Only 2xx counts; 410 disables the
+ * endpoint; Retry-After is honoured; every attempt is recorded. State lives in the webhooks table, so a restart
+ * loses nothing: a round picks up whatever is due.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { documentClient, tableName } from './aws.js';
+import { sha256Hex } from './canonical.js';
+
+/** Default delays between attempts, in seconds: about a day in all (as Svix and Stripe do). */
+export const DEFAULT_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export function retrySchedule(): number[] {
+  const raw = process.env.FANGPIN_WEBHOOK_RETRY_SCHEDULE;
+  if (!raw) return DEFAULT_SCHEDULE;
+  const parsed = raw.split(',').map((s) => Number(s.trim()));
+  if (parsed.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`FANGPIN_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, got ${raw}`);
+  return parsed;
+}
+
+export interface WebhookEndpoint {
+  pk: string;
+  sk: string;
+  endpointId: string;
+  insurerId: string;
+  url: string;
+  secret: string;
+  status: 'ACTIVE' | 'DISABLED';
+  createdAt: string;
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+  ms: number;
+}
+
+export interface Delivery {
+  pk: 'DELIVERY';
+  sk: string;
+  deliveryId: string;
+  webhookId: string;
+  insurerId: string;
+  endpointId: string;
+  url: string;
+  body: string;
+  state: 'PENDING' | 'DELIVERED' | 'FAILED';
+  attempts: DeliveryAttempt[];
+  nextAttemptAt: string;
+  createdAt: string;
+  /** Attempts made before the last replay: the retry schedule starts again after a replay. */
+  retryBase?: number;
+}
+
+export function newSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export function sign(secret: string, webhookId: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  return `v1,${createHmac('sha256', key).update(`${webhookId}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+export async function registerEndpoint(insurerId: string, url: string): Promise<WebhookEndpoint> {
+  const endpointId = `ep_${randomBytes(8).toString('hex')}`;
+  const ep: WebhookEndpoint = { pk: `ENDPOINT#${insurerId}`, sk: endpointId, endpointId, insurerId, url, secret: newSecret(), status: 'ACTIVE', createdAt: new Date().toISOString() };
+  await documentClient().send(new PutCommand({ TableName: tableName('webhooks'), Item: ep }));
+  return ep;
+}
+
+async function query<T>(pk: string, filter?: { expr: string; names?: Record<string, string>; values: Record<string, unknown> }): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName('webhooks'),
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: filter?.expr,
+        ExpressionAttributeNames: filter?.names,
+        ExpressionAttributeValues: { ':pk': pk, ...filter?.values },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((out.Items ?? []) as T[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+export function deliveries(insurerId?: string): Promise<Delivery[]> {
+  return query<Delivery>('DELIVERY', insurerId ? { expr: 'insurerId = :i', values: { ':i': insurerId } } : undefined);
+}
+
+/** Outbox → one delivery per active endpoint; conditional puts make a repeated round harmless. */
+async function fanOut(now: Date): Promise<number> {
+  const outbox = await query<{ sk: string; insurerId: string; type: string; data: unknown; createdAt: string }>('OUTBOX', {
+    expr: '#s = :p',
+    names: { '#s': 'state' },
+    values: { ':p': 'PENDING' },
+  });
+  let created = 0;
+  for (const item of outbox) {
+    const endpoints = (await query<WebhookEndpoint>(`ENDPOINT#${item.insurerId}`)).filter((e) => e.status === 'ACTIVE');
+    for (const ep of endpoints) {
+      const deliveryId = `${item.sk}#${ep.endpointId}`;
+      const delivery: Delivery = {
+        pk: 'DELIVERY',
+        sk: deliveryId,
+        deliveryId,
+        webhookId: `msg_${sha256Hex(deliveryId).slice(0, 26)}`,
+        insurerId: item.insurerId,
+        endpointId: ep.endpointId,
+        url: ep.url,
+        body: JSON.stringify({ type: item.type, timestamp: item.createdAt, data: item.data }),
+        state: 'PENDING',
+        attempts: [],
+        nextAttemptAt: now.toISOString(),
+        createdAt: now.toISOString(),
+      };
+      try {
+        await documentClient().send(new PutCommand({ TableName: tableName('webhooks'), Item: delivery, ConditionExpression: 'attribute_not_exists(sk)' }));
+        created++;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    }
+    await documentClient().send(
+      new UpdateCommand({ TableName: tableName('webhooks'), Key: { pk: 'OUTBOX', sk: item.sk }, UpdateExpression: 'SET #s = :d', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':d': 'DONE' } }),
+    );
+  }
+  return created;
+}
+
+function retryAfterMs(header: string | null, now: Date): number {
+  if (!header) return 0;
+  const secs = Number(header);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const when = Date.parse(header);
+  return Number.isNaN(when) ? 0 : Math.max(0, when - now.getTime());
+}
+
+/** One attempt; the conditional update on the attempt count means two dispatchers never both record it. */
+async function attempt(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
+  const started = new Date();
+  const timestamp = Math.floor(started.getTime() / 1000);
+  const secret = (await documentClient().send(new GetCommand({ TableName: tableName('webhooks'), Key: { pk: `ENDPOINT#${d.insurerId}`, sk: d.endpointId } }))).Item as WebhookEndpoint | undefined;
+  let status: number | null = null;
+  let error: string | null = null;
+  let retryAfter: string | null = null;
+  if (!secret || secret.status !== 'ACTIVE') {
+    error = 'endpoint disabled or removed';
+  } else {
+    try {
+      const res = await fetchImpl(d.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': d.webhookId, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(secret.secret, d.webhookId, timestamp, d.body) },
+        body: d.body,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      await res.body?.cancel().catch(() => undefined);
+    } catch (err) {
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+  }
+  const record: DeliveryAttempt = { at: started.toISOString(), status, error, ms: Date.now() - started.getTime() };
+  const schedule = retrySchedule();
+  const n = d.attempts.length - (d.retryBase ?? 0); // attempts since creation or the last replay
+  let state: Delivery['state'] = 'PENDING';
+  let next = d.nextAttemptAt;
+  if (status !== null && status >= 200 && status < 300) state = 'DELIVERED';
+  else if (status === 410 || error === 'endpoint disabled or removed') state = 'FAILED';
+  else if (n >= schedule.length) state = 'FAILED';
+  else {
+    // Exponential schedule with ±20% jitter so a recovering receiver is not hit by every sender at once.
+    const base = (schedule[n] ?? 0) * 1000;
+    const jitter = base * (0.8 + Math.random() * 0.4);
+    next = new Date(started.getTime() + Math.max(jitter, retryAfterMs(retryAfter, started))).toISOString();
+  }
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('webhooks'),
+        Key: { pk: 'DELIVERY', sk: d.sk },
+        UpdateExpression: 'SET attempts = list_append(attempts, :a), #s = :s, nextAttemptAt = :n',
+        ConditionExpression: 'size(attempts) = :count',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':a': [record], ':s': state, ':n': next, ':count': d.attempts.length },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+  if (status === 410 && secret) {
+    await documentClient().send(
+      new UpdateCommand({ TableName: tableName('webhooks'), Key: { pk: secret.pk, sk: secret.sk }, UpdateExpression: 'SET #s = :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'DISABLED' } }),
+    );
+  }
+}
+
+/** One dispatcher round: fan out the outbox, then attempt every due delivery (a few at a time). */
+export async function dispatchWebhooks(now = new Date(), fetchImpl: typeof fetch = fetch): Promise<{ fannedOut: number; attempted: number }> {
+  const fannedOut = await fanOut(now);
+  const due = await query<Delivery>('DELIVERY', {
+    expr: '#s = :p AND nextAttemptAt <= :now',
+    names: { '#s': 'state' },
+    values: { ':p': 'PENDING', ':now': now.toISOString() },
+  });
+  for (let i = 0; i < due.length; i += 8) await Promise.all(due.slice(i, i + 8).map((d) => attempt(d, fetchImpl)));
+  return { fannedOut, attempted: due.length };
+}
+
+/** An admin's replay of a failed delivery: same webhook-id and body, a fresh retry schedule, next round. */
+export async function replayDelivery(deliveryId: string): Promise<'replayed' | 'not-found' | 'not-failed'> {
+  const out = await documentClient().send(new GetCommand({ TableName: tableName('webhooks'), Key: { pk: 'DELIVERY', sk: deliveryId }, ConsistentRead: true }));
+  const d = out.Item as Delivery | undefined;
+  if (!d) return 'not-found';
+  if (d.state !== 'FAILED') return 'not-failed';
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('webhooks'),
+        Key: { pk: 'DELIVERY', sk: deliveryId },
+        UpdateExpression: 'SET #s = :p, nextAttemptAt = :now, retryBase = :base',
+        ConditionExpression: '#s = :failed AND size(attempts) = :base',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':p': 'PENDING', ':now': new Date().toISOString(), ':failed': 'FAILED', ':base': d.attempts.length },
+      }),
+    );
+    return 'replayed';
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return 'not-failed';
+    throw err;
+  }
+}

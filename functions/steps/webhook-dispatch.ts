@@ -1,0 +1,9 @@
+/**
+ * The webhook dispatcher: one round of fan-out and due deliveries. On AWS an EventBridge schedule invokes it
+ * every minute; embedded, the runtime calls it on a short interval. Durable either way: the state is in DynamoDB.
+ */
+import { z } from 'zod';
+import { stepHandler } from '../shared/step.js';
+import { dispatchWebhooks } from '../shared/webhooks.js';
+
+export const handler = stepHandler('webhook-dispatch', z.unknown(), async () => dispatchWebhooks());
