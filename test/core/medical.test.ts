@@ -122,6 +122,31 @@ describe('MEDICAL Xiaogan (deductible 500000, bands 8000/7000/6000 from 0/200000
     expect(r.error?.issues.some((i) => i.path.join('.') === 'details.totalCost')).toBe(true);
   });
 
+  it.each<[string, Record<string, unknown>]>([
+    ['a fractional amount', { totalCost: 100.5 }],
+    ['an amount above 2^53 − 1', { totalCost: 2 ** 53 }],
+    ['a negative amount', { totalCost: -1 }],
+    ['a string amount', { totalCost: '100' }],
+    ['an empty invoice number', { totalCost: 100, invoiceNo: '' }],
+    ['an invoice number of 129 characters', { totalCost: 100, invoiceNo: 'x'.repeat(129) }],
+  ])('bad input (spec 9 input limits): %s', (_n, details) => {
+    const r = ClaimSubmission.safeParse({
+      schemeId: XIAOGAN,
+      householdId: 'H1',
+      personId: 'P1',
+      incidentDate: '2024-06-15',
+      product: 'MEDICAL',
+      details: { hospitalCode: 'HOSP-1', invoiceNo: 'BAD-1', ...details },
+    });
+    expect(r.success).toBe(false);
+  });
+
+  it('the largest money value 2^53 − 1 is accepted', () => {
+    // x = 9007199254740991 − 500000 is in the last band; benefit far above the cap → payout = cap 8000000.
+    const d = decideMedical(XIAOGAN, XIAONAN, Number.MAX_SAFE_INTEGER, {});
+    expect(payoutOf(d)).toBe(8000000);
+  });
+
   it('self-pay exactly 0 (total = reimbursements) is accepted and closes with no payout', () => {
     const c = medicalClaim({ totalCost: 100, basicInsurancePaid: 100 });
     const d = decideClaim({ claim: c, scheme: scheme(XIAOGAN), household: household(), ytd: {} });

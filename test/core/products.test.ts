@@ -264,6 +264,18 @@ describe('LOAN_GUARANTEE (Lishui: insurer floor((loss × 7000 + 5000) / 10000), 
     if (d.status !== 'REJECTED') expect(d.assessment.bankShare).toBe(857143);
   });
 
+  it('a loss of 2^53 − 1 fen stays exact (BigInt)', () => {
+    // 9007199254740991 × 7000 = 63050394783186937000; + 5000 = 63050394783186942000; / 10000 → 6305039478318694;
+    // bank = 9007199254740991 − 6305039478318694 = 2702159776422297.
+    const d = decide(LISHUI, 'LOAN_GUARANTEE', loan(Number.MAX_SAFE_INTEGER - 1000, 1000, 0));
+    expectPaid(d, 6305039478318694, 'PENDING_REVIEW', {});
+    if (d.status !== 'REJECTED') expect(d.assessment.bankShare).toBe(2702159776422297);
+  });
+
+  it('principal + interest above 2^53 − 1 is bad input', () => {
+    expect(() => claim('LOAN_GUARANTEE', loan(Number.MAX_SAFE_INTEGER, 1, 0))).toThrow();
+  });
+
   it('no annual cap: a large ytd does not limit the payout', () => {
     // loss 1000000 → 700000 whatever the counters say.
     expectPaid(decide(LISHUI, 'LOAN_GUARANTEE', loan(1000000, 0, 0), { paid: 999999999 }), 700000, 'APPROVED');
