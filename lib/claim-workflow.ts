@@ -1,0 +1,107 @@
+/**
+ * The claim workflow: a Standard state machine (auditors need GetExecutionHistory; Express keeps none).
+ * intake → eligibility → assessment → split → payout, a Choice for rejected / zero / review, the review as a
+ * `.waitForTaskToken` task, Retry with backoff on transient errors for every task and Catch into a recorded
+ * FAILED state. Only ASL the local engine runs faithfully: no JSONata, Assign, Distributed Map or heartbeats.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { STATE, TRANSIENT_ERROR } from './workflow-names.js';
+
+export interface ClaimWorkflowProps {
+  readonly stateMachineName: string;
+  readonly intake: IFunction;
+  readonly eligibility: IFunction;
+  readonly assessment: IFunction;
+  readonly reviewRequest: IFunction;
+  readonly split: IFunction;
+  readonly payout: IFunction;
+  readonly recordFailure: IFunction;
+}
+
+const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+
+function retry(task: tasks.LambdaInvoke, errors: string[]): tasks.LambdaInvoke {
+  task.addRetry({ errors, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+  return task;
+}
+
+export class ClaimWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: ClaimWorkflowProps) {
+    super(scope, id);
+    const step = (name: string, fn: IFunction, payload?: sfn.TaskInput) =>
+      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, outputPath: '$.Payload', retryOnServiceExceptions: false }), [...LAMBDA_TRANSIENT, TRANSIENT_ERROR]);
+
+    const failed = new sfn.Fail(this, STATE.failed, { stateName: STATE.failed, error: 'ClaimFailed', causePath: '$.error.Cause' });
+    const recordFailure = step(
+      STATE.recordFailure,
+      props.recordFailure,
+      sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), error: sfn.JsonPath.objectAt('$.error') }),
+    );
+    recordFailure.next(failed);
+    const guarded = (t: tasks.LambdaInvoke) => {
+      t.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+      return t;
+    };
+
+    const intake = guarded(step(STATE.intake, props.intake));
+    const eligibility = guarded(step(STATE.eligibility, props.eligibility));
+    const assessment = guarded(step(STATE.assessment, props.assessment));
+    const split = guarded(step(STATE.split, props.split));
+    const payout = guarded(step(STATE.payout, props.payout));
+    const releaseHold = guarded(
+      step(STATE.releaseHold, props.assessment, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'release' })),
+    );
+    const review = guarded(
+      retry(
+        new tasks.LambdaInvoke(this, STATE.review, {
+          stateName: STATE.review,
+          lambdaFunction: props.reviewRequest,
+          integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), taskToken: sfn.JsonPath.taskToken }),
+          taskTimeout: sfn.Timeout.duration(Duration.days(30)),
+          retryOnServiceExceptions: false,
+        }),
+        LAMBDA_TRANSIENT,
+      ),
+    );
+
+    const rejected = new sfn.Succeed(this, STATE.rejected, { stateName: STATE.rejected });
+    const closed = new sfn.Succeed(this, STATE.closedNoPayout, { stateName: STATE.closedNoPayout });
+    const settling = new sfn.Succeed(this, STATE.settling, { stateName: STATE.settling });
+    const outcome = (value: string) => sfn.Condition.stringEquals('$.outcome', value);
+
+    split.next(payout).next(settling);
+    releaseHold.next(rejected);
+    review.next(
+      new sfn.Choice(this, STATE.reviewDecision, { stateName: STATE.reviewDecision }).when(outcome('APPROVED'), split).otherwise(releaseHold),
+    );
+    const route = new sfn.Choice(this, STATE.route, { stateName: STATE.route })
+      .when(outcome('NO_PAYOUT'), closed)
+      .when(outcome('REJECTED'), rejected)
+      .when(outcome('REVIEW'), review)
+      .otherwise(split);
+    const definition = intake
+      .next(eligibility)
+      .next(new sfn.Choice(this, STATE.eligible, { stateName: STATE.eligible }).when(outcome('REJECTED'), rejected).otherwise(assessment.next(route)));
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
+        level: sfn.LogLevel.ALL,
+        // No claim data in the logs: amounts and personal data stay in the encrypted tables.
+        includeExecutionData: false,
+      },
+    });
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The fangpin stack: tables (from functions/shared/tables.ts), one Lambda per workflow step and per API module,
+ * the claim workflow, the HTTP API (routes from functions/api/routes.ts) behind a JWT authorizer, and the key
+ * for hashing identity numbers. Each function gets only the tables and actions it uses.
+ */
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { HttpApi, HttpMethod, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import { TABLES, type KeyAttr, type TableId } from '../functions/shared/tables.js';
+import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js';
+import { FangpinFunction } from './lambda.js';
+import { ClaimWorkflow } from './claim-workflow.js';
+
+export interface FangpinStackProps extends StackProps {
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string[];
+  readonly stateMachineName?: string;
+}
+
+const attr = (k: KeyAttr): Attribute => ({ name: k.name, type: k.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
+
+export class FangpinStack extends Stack {
+  constructor(scope: Construct, id: string, props: FangpinStackProps) {
+    super(scope, id, props);
+    const stateMachineName = props.stateMachineName ?? 'fangpin-claims';
+
+    const tables = Object.fromEntries(
+      TABLES.map((spec) => [
+        spec.id,
+        new TableV2(this, `Table-${spec.id}`, {
+          partitionKey: attr(spec.partitionKey),
+          sortKey: spec.sortKey ? attr(spec.sortKey) : undefined,
+          billing: Billing.onDemand(),
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          encryption: TableEncryptionV2.awsManagedKey(),
+          deletionProtection: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+          timeToLiveAttribute: spec.ttlAttribute,
+          globalSecondaryIndexes: spec.indexes.map((i) => ({ indexName: i.indexName, partitionKey: attr(i.partitionKey), sortKey: i.sortKey ? attr(i.sortKey) : undefined })),
+        }),
+      ]),
+    ) as Record<TableId, TableV2>;
+
+    const step = (name: string, file: string) => new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts` });
+    const intake = step('Intake', 'intake').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    const eligibility = step('Eligibility', 'eligibility')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('registry', tables.registry, 'read')
+      .bind('accumulators', tables.accumulators, 'read')
+      .bind('audit', tables.audit, 'append');
+    const assessment = step('Assessment', 'assessment')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('registry', tables.registry, 'read')
+      .bind('accumulators', tables.accumulators, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const reviewRequest = step('ReviewRequest', 'review-request').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    const split = step('Split', 'split').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    const payout = step('Payout', 'payout')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('settlements', tables.settlements, 'readwrite')
+      .bind('webhooks', tables.webhooks, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    const dispatch = step('WebhookDispatch', 'webhook-dispatch').bind('webhooks', tables.webhooks, 'readwrite');
+    dispatch.fn.addEnvironment('FANGPIN_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000');
+    new Rule(this, 'WebhookSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(dispatch.fn)] });
+
+    const workflow = new ClaimWorkflow(this, 'ClaimWorkflow', {
+      stateMachineName,
+      intake: intake.fn,
+      eligibility: eligibility.fn,
+      assessment: assessment.fn,
+      reviewRequest: reviewRequest.fn,
+      split: split.fn,
+      payout: payout.fn,
+      recordFailure: recordFailure.fn,
+    });
+    const sm = workflow.stateMachine;
+    // The review step replays a stored decision after a redrive; the ARN is built from the fixed name to avoid a
+    // dependency cycle (the state machine already depends on this function).
+    const smArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    reviewRequest.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [smArn] }));
+
+    const idHashKey = new Secret(this, 'IdHashKey', {
+      description: 'HMAC key for identity numbers (keyed hash for look-up; raw numbers are never stored outside the registry input)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(idHashKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'An HMAC key for look-ups: rotating it would orphan every stored hash; it is rotated by re-keying the registry, not automatically.' });
+
+    const api = (module: ApiModule) => new FangpinFunction(this, `Api-${module}`, { entry: `functions/api/${module}.ts`, timeout: Duration.seconds(29) });
+    const apis: Record<ApiModule, FangpinFunction> = Object.fromEntries(API_MODULES.map((m) => [m, api(m)])) as Record<ApiModule, FangpinFunction>;
+    apis.claims
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('registry', tables.registry, 'read')
+      .bind('idempotency', tables.idempotency, 'readwrite')
+      .bind('settlements', tables.settlements, 'read')
+      .bind('audit', tables.audit, 'append');
+    tables.audit.grantReadData(apis.claims.fn);
+    apis.claims.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
+    sm.grantStartExecution(apis.claims.fn);
+    sm.grantTaskResponse(apis.claims.fn);
+    apis.claims.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }),
+    );
+    apis.households.bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
+    idHashKey.grantRead(apis.households.fn);
+    apis.households.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
+    apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+    const http = new HttpApi(this, 'HttpApi', { apiName: 'fangpin', defaultAuthorizer: authorizer, createDefaultStage: true });
+    const stage = http.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', ip: '$context.identity.sourceIp', latency: '$context.responseLatency', sub: '$context.authorizer.claims.sub' }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+    const integrations = Object.fromEntries(API_MODULES.map((m) => [m, new HttpLambdaIntegration(`Integration-${m}`, apis[m].fn)])) as Record<ApiModule, HttpLambdaIntegration>;
+    for (const r of ROUTES) http.addRoutes({ path: r.path, methods: [HttpMethod[r.method]], integration: integrations[r.module] });
+
+    new CfnOutput(this, 'ApiUrl', { value: http.apiEndpoint });
+    new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
+  }
+}
