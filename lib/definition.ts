@@ -1,0 +1,75 @@
+/**
+ * The claim workflow as the embedded runtime runs it: synthesized in-process from the same CDK app (bundling
+ * skipped, no validation plugins), the state machine's DefinitionString resolved from the template, and every
+ * Task mapped to the handler module recorded in its function's `fangpin:handler` metadata. Never restated.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from './app.js';
+
+export const LOCAL_LAMBDA_ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
+
+export interface ExtractedWorkflow {
+  readonly template: Record<string, unknown>;
+  readonly definition: Record<string, unknown>;
+  /** state name → project-relative handler entry, e.g. Intake → functions/steps/intake.ts */
+  readonly taskModules: Record<string, string>;
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+
+/** Fn::Join of strings and GetAtt/Ref tokens → text, with Lambda ARNs made local and well-formed. */
+function resolveTokens(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(resolveTokens).join(sep);
+    }
+    if (Array.isArray(v['Fn::GetAtt'])) return `${LOCAL_LAMBDA_ARN_PREFIX}${String((v['Fn::GetAtt'] as unknown[])[0])}`;
+    if (typeof v.Ref === 'string') return v.Ref === 'AWS::Partition' ? 'aws' : v.Ref === 'AWS::Region' ? 'us-east-1' : v.Ref === 'AWS::AccountId' ? '000000000000' : v.Ref;
+  }
+  throw new Error(`cannot resolve a token in the state machine definition: ${JSON.stringify(value)}`);
+}
+
+function collectTasks(states: Record<string, unknown>, out: Array<[string, Record<string, unknown>]>): void {
+  for (const [name, raw] of Object.entries(states)) {
+    const state = raw as Record<string, unknown>;
+    if (state.Type === 'Task') out.push([name, state]);
+    for (const branch of [...((state.Branches as unknown[]) ?? []), state.Iterator, state.ItemProcessor]) {
+      const nested = (branch as { States?: Record<string, unknown> } | undefined)?.States;
+      if (nested) collectTasks(nested, out);
+    }
+  }
+}
+
+export function extractWorkflow(template: Record<string, unknown>): ExtractedWorkflow {
+  const resources = template.Resources as Resources;
+  const machines = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1) throw new Error(`expected one state machine in the template, found ${machines.length}`);
+  const definition = JSON.parse(resolveTokens(machines[0]?.Properties?.DefinitionString)) as Record<string, unknown>;
+  const tasks: Array<[string, Record<string, unknown>]> = [];
+  collectTasks(definition.States as Record<string, unknown>, tasks);
+  const taskModules: Record<string, string> = {};
+  for (const [name, task] of tasks) {
+    const params = task.Parameters as Record<string, unknown> | undefined;
+    const fnArn = typeof params?.FunctionName === 'string' ? params.FunctionName : typeof task.Resource === 'string' ? task.Resource : '';
+    const logicalId = fnArn.startsWith(LOCAL_LAMBDA_ARN_PREFIX) ? fnArn.slice(LOCAL_LAMBDA_ARN_PREFIX.length).split(':')[0] ?? '' : '';
+    const entry = resources[logicalId]?.Metadata?.['fangpin:handler'];
+    if (typeof entry !== 'string') throw new Error(`task state ${name} calls ${fnArn}, which has no fangpin:handler metadata`);
+    taskModules[name] = entry;
+  }
+  return { template, definition, taskModules };
+}
+
+export function synthesizeClaimWorkflow(): ExtractedWorkflow {
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    return extractWorkflow(Template.fromStack(stack).toJSON() as Record<string, unknown>);
+  } finally {
+    if (previous === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = previous;
+  }
+}
