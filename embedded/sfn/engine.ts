@@ -78,6 +78,22 @@ function withTokenPlaceholder(value: unknown): unknown {
   return out;
 }
 
+/**
+ * Node timers overflow above 2^31 − 1 ms (24.8 days) and fire at once; the review task's 30-day timeout would
+ * fail every review immediately. Such long timeouts are dropped from the engine's private copy (not enforced
+ * locally); the AWS definition keeps them.
+ */
+const MAX_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
+function withoutOverlongTimeouts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutOverlongTimeouts);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k, v]) => !(k === 'TimeoutSeconds' && typeof v === 'number' && v > MAX_TIMER_SECONDS))
+      .map(([k, v]) => [k, withoutOverlongTimeouts(v)]),
+  );
+}
+
 function fillToken(value: unknown, token: string): unknown {
   if (value === TOKEN_PLACEHOLDER) return token;
   if (Array.isArray(value)) return value.map((v) => fillToken(v, token));
@@ -106,7 +122,7 @@ export class LocalSfn {
   constructor(private readonly opts: LocalSfnOptions) {
     for (const m of opts.stateMachines) {
       assertLocallyRunnable(m.definition);
-      const definition = withTokenPlaceholder(m.definition) as Record<string, unknown>;
+      const definition = withoutOverlongTimeouts(withTokenPlaceholder(m.definition)) as Record<string, unknown>;
       const states: Machine['states'] = new Map();
       flatStates(definition, states);
       const engine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });

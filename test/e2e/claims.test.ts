@@ -25,7 +25,8 @@ async function submit(body: unknown, headers: Record<string, string> = {}) {
 beforeAll(async () => {
   system = await startTestSystem('e2e');
   api = client(system);
-  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, { ...DEMO_HOUSEHOLDS[1], householdId: 'H-420902-0009', verifiedYear: 2024, members: [{ personId: 'P-9' }] }] });
+  const fresh = (n: number) => ({ ...DEMO_HOUSEHOLDS[1], householdId: `H-420902-${String(n).padStart(4, "0")}`, verifiedYear: 2024, members: [{ personId: `P-${n}` }] });
+  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, fresh(9), fresh(10)] });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 });
 
@@ -81,7 +82,8 @@ describe('every product reaches its terminal state', () => {
   });
 
   it('a bill below the deductible closes with no payout', async () => {
-    const id = await submit(medical(400_000));
+    // A person with nothing claimed yet this year: 4,000 yuan is below the 5,000 deductible.
+    const id = await submit({ ...medical(400_000), householdId: 'H-420902-0010', personId: 'P-10' });
     expect((await api.waitForStatus(id, ['CLOSED_NO_PAYOUT'])).body.assessment.payout).toBe(0);
   });
 });
