@@ -67,6 +67,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
     Object.assign(process.env, {
+      // Pinned SDK versions run on Node 20; its notice about future releases is noise here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',

@@ -2,6 +2,8 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../embedded/dynamodb-local.js';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 let store: DynamoDbLocal | undefined;
 
 export async function setup(project: TestProject) {
