@@ -11,3 +11,4 @@ export * from './premium.js';
 export * from './decide.js';
 export { medicalSelfPay, medicalBenefit } from './rules/medical.js';
 export { loanLossSplit } from './rules/loan-guarantee.js';
+export * from './calendar.js';

@@ -20,6 +20,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/api/settlements.ts': () => import('../functions/api/settlements.js'),
   'functions/api/schemes.ts': () => import('../functions/api/schemes.js'),
   'functions/api/webhooks.ts': () => import('../functions/api/webhooks.js'),
+  'functions/api/reports.ts': () => import('../functions/api/reports.js'),
   'functions/steps/webhook-dispatch.ts': () => import('../functions/steps/webhook-dispatch.js'),
 };
 

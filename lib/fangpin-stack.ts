@@ -115,6 +115,7 @@ export class FangpinStack extends Stack {
     apis.households.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
     apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
     apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
+    apis.reports.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'read');
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience });

@@ -49,11 +49,12 @@ describe('every product reaches its terminal state', () => {
       { insurerId: 'XG-POOL-3', shareBp: 2500, amount: 240_000 },
     ]);
     expect(claim.settlements).toHaveLength(3);
+    const paidAt = new Date().toISOString();
     for (const s of claim.settlements) {
-      const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt: '2024-05-20T08:00:00Z', reference: `BANK-${s.insurerId}` } });
+      const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt, reference: `BANK-${s.insurerId}` } });
       expect(c.status, JSON.stringify(c.body)).toBe(200);
     }
-    expect((await api.waitForStatus(id, ['PAID'])).body.paidAt).toBe('2024-05-20T08:00:00Z');
+    expect((await api.waitForStatus(id, ['PAID'])).body.paidAt).toBe(paidAt);
   });
 
   it.each([
@@ -225,5 +226,25 @@ describe('audit trail', () => {
     expect(a.body.verified).toBe(true);
     expect(a.body.records.map((r: { step: string }) => r.step)).toEqual(['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
     expect(a.body.head).toBe(a.body.records.at(-1).hash);
+  });
+});
+
+describe('reports', () => {
+  it('GET /reports/summary counts claims, the 5-working-day target, premiums, reserve and loss ratio', async () => {
+    const r = await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.claims.count).toBeGreaterThan(5);
+    expect(r.body.byProduct.MEDICAL.count).toBeGreaterThan(0);
+    expect(r.body.byCounty['420922'].count).toBeGreaterThan(0);
+    // The MEDICAL claim confirmed the same day it was submitted is the one PAID claim, within target.
+    expect(r.body.payment).toEqual({ targetWorkingDays: 5, paid: 1, paidWithinTarget: 1, complianceBp: 10000 });
+    // Premiums: 2 members × 120 yuan (LIFTED_OUT, 80% subsidy) + three 1-member EDGE_AT_RISK households (60%):
+    // 24,000 + 3 × 12,000 = 60,000 fen; subsidy 19,200 + 3 × 7,200 = 40,800; reserve 5% = 3,000.
+    expect(r.body.premiums).toEqual({ households: 4, premium: 60_000, subsidy: 40_800, householdPays: 19_200, riskReserve: 3_000, reserveRateBp: 500 });
+    const incurred = r.body.losses.paid + r.body.losses.outstanding;
+    expect(r.body.losses.incurred).toBe(incurred);
+    expect(r.body.losses.lossRatioBp).toBe(Math.floor((incurred * 10_000) / 60_000));
+    expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=20x4', { role: 'auditor' })).status).toBe(400);
+    expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'submitter' })).status).toBe(403);
   });
 });

@@ -40,6 +40,7 @@ beforeAll(async () => {
   handlers.set('settlements', (await import('../../functions/api/settlements.js')).handler as Handler);
   handlers.set('schemes', (await import('../../functions/api/schemes.js')).handler as Handler);
   handlers.set('webhooks', (await import('../../functions/api/webhooks.js')).handler as Handler);
+  handlers.set('reports', (await import('../../functions/api/reports.js')).handler as Handler);
 });
 
 describe('route × role', () => {
