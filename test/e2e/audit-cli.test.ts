@@ -1,0 +1,68 @@
+/** The auditor's tools end to end: export from the running server, verify offline, catch an edited stored record. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Embedded } from '../../embedded/runtime.js';
+import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
+import { client, startTestSystem } from '../support/server.js';
+import { documentClient, tableName } from '../../functions/shared/aws.js';
+
+const run = promisify(execFile);
+let system: Embedded;
+let api: ReturnType<typeof client>;
+const dir = mkdtempSync(join(tmpdir(), 'fangpin-audit-'));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, FANGPIN_URL: system.url, FANGPIN_TOKEN: await api.token('auditor') };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'embedded/audit-cli.ts', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  system = await startTestSystem('auditcli');
+  api = client(system);
+  expect((await api.call('POST', '/households', { role: 'admin', body: DEMO_HOUSEHOLDS })).status).toBe(200);
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('npm run audit', () => {
+  it('exports every claim, verifies it, and names the first broken link after a stored record is edited', async () => {
+    const body = { schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-05-03', details: { hospitalCode: 'H1', invoiceNo: 'A-1', totalCost: 1_500_000 } };
+    const r = await api.call('POST', '/claims', { role: 'submitter', body });
+    const claimId = r.body.claimId as string;
+    await api.waitForStatus(claimId, ['SETTLING']);
+
+    const clean = join(dir, 'clean.json');
+    const exported = await cli(['export', '--out', clean]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const ok = await cli(['verify', clean]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/verified 1 claims, 6 records/);
+
+    // Someone with write access to the table changes the assessment's decision (record 4).
+    await documentClient().send(
+      new UpdateCommand({ TableName: tableName('audit'), Key: { claimId, seq: 4 }, UpdateExpression: 'SET decision = :d', ExpressionAttributeValues: { ':d': 'REJECTED' } }),
+    );
+    const audit = await api.call('GET', `/claims/${claimId}/audit`, { role: 'auditor' });
+    expect(audit.body.verified).toBe(false);
+    expect(audit.body.brokenAt).toBe(4);
+
+    const tampered = join(dir, 'tampered.json');
+    expect((await cli(['export', '--out', tampered])).code).toBe(0);
+    const bad = await cli(['verify', tampered]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`claim ${claimId}, record 4`);
+  });
+});
