@@ -19,7 +19,7 @@ export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run:
       return await run(parsed.data);
     } catch (err) {
       const classified = classify(err);
-      logger.warn(`${step} failed`, { error: classified.name, message: classified.message });
+      logger.warn(`${step} failed`, { error: classified.name, detail: classified.message });
       throw classified;
     }
   }).use(injectLambdaContext(logger));

@@ -21,7 +21,6 @@ export async function enqueueSettlementCreated(s: Settlement): Promise<void> {
           // Thin payload: ids, amount, payee; never personal identity numbers.
           data: { settlementId: s.settlementId, claimId: s.claimId, insurerId: s.insurerId, amount: s.amount, payee: s.payee },
           createdAt: new Date().toISOString(),
-          state: 'PENDING',
         },
         ConditionExpression: 'attribute_not_exists(sk)',
       }),

@@ -9,8 +9,8 @@
  * loses nothing: a round picks up whatever is due.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { sha256Hex } from './canonical.js';
 
@@ -102,13 +102,17 @@ export function deliveries(insurerId?: string): Promise<Delivery[]> {
   return query<Delivery>('DELIVERY', insurerId ? { expr: 'insurerId = :i', values: { ':i': insurerId } } : undefined);
 }
 
+/**
+ * Pending deliveries are also listed in a small 'DUE' partition (one marker each, removed when the delivery
+ * ends), so a dispatcher round reads what is pending, not every delivery ever made.
+ */
+function dueMarker(deliveryId: string, nextAttemptAt: string) {
+  return { pk: 'DUE', sk: deliveryId, nextAttemptAt };
+}
+
 /** Outbox → one delivery per active endpoint; conditional puts make a repeated round harmless. */
 async function fanOut(now: Date): Promise<number> {
-  const outbox = await query<{ sk: string; insurerId: string; type: string; data: unknown; createdAt: string }>('OUTBOX', {
-    expr: '#s = :p',
-    names: { '#s': 'state' },
-    values: { ':p': 'PENDING' },
-  });
+  const outbox = await query<{ sk: string; insurerId: string; type: string; data: unknown; createdAt: string }>('OUTBOX');
   let created = 0;
   for (const item of outbox) {
     const endpoints = (await query<WebhookEndpoint>(`ENDPOINT#${item.insurerId}`)).filter((e) => e.status === 'ACTIVE');
@@ -129,15 +133,21 @@ async function fanOut(now: Date): Promise<number> {
         createdAt: now.toISOString(),
       };
       try {
-        await documentClient().send(new PutCommand({ TableName: tableName('webhooks'), Item: delivery, ConditionExpression: 'attribute_not_exists(sk)' }));
+        await documentClient().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName('webhooks'), Item: delivery, ConditionExpression: 'attribute_not_exists(sk)' } },
+              { Put: { TableName: tableName('webhooks'), Item: dueMarker(deliveryId, delivery.nextAttemptAt) } },
+            ],
+          }),
+        );
         created++;
       } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        if (!(err instanceof TransactionCanceledException)) throw err; // already fanned out by an earlier round
       }
     }
-    await documentClient().send(
-      new UpdateCommand({ TableName: tableName('webhooks'), Key: { pk: 'OUTBOX', sk: item.sk }, UpdateExpression: 'SET #s = :d', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':d': 'DONE' } }),
-    );
+    // Fanned out: the outbox keeps only what is still to do, so a round's read stays small.
+    await documentClient().send(new DeleteCommand({ TableName: tableName('webhooks'), Key: { pk: 'OUTBOX', sk: item.sk } }));
   }
   return created;
 }
@@ -204,6 +214,8 @@ async function attempt(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
   }
+  if (state === 'PENDING') await documentClient().send(new PutCommand({ TableName: tableName('webhooks'), Item: dueMarker(d.deliveryId, next) }));
+  else await documentClient().send(new DeleteCommand({ TableName: tableName('webhooks'), Key: { pk: 'DUE', sk: d.deliveryId } }));
   if (status === 410 && secret) {
     await documentClient().send(
       new UpdateCommand({ TableName: tableName('webhooks'), Key: { pk: secret.pk, sk: secret.sk }, UpdateExpression: 'SET #s = :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'DISABLED' } }),
@@ -214,11 +226,11 @@ async function attempt(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
 /** One dispatcher round: fan out the outbox, then attempt every due delivery (a few at a time). */
 export async function dispatchWebhooks(now = new Date(), fetchImpl: typeof fetch = fetch): Promise<{ fannedOut: number; attempted: number }> {
   const fannedOut = await fanOut(now);
-  const due = await query<Delivery>('DELIVERY', {
-    expr: '#s = :p AND nextAttemptAt <= :now',
-    names: { '#s': 'state' },
-    values: { ':p': 'PENDING', ':now': now.toISOString() },
-  });
+  const markers = await query<{ sk: string }>('DUE', { expr: 'nextAttemptAt <= :now', values: { ':now': now.toISOString() } });
+  const loaded = await Promise.all(
+    markers.map(async (m) => (await documentClient().send(new GetCommand({ TableName: tableName('webhooks'), Key: { pk: 'DELIVERY', sk: m.sk }, ConsistentRead: true }))).Item as Delivery | undefined),
+  );
+  const due = loaded.filter((d): d is Delivery => d?.state === 'PENDING');
   for (let i = 0; i < due.length; i += 8) await Promise.all(due.slice(i, i + 8).map((d) => attempt(d, fetchImpl)));
   return { fannedOut, attempted: due.length };
 }
@@ -240,6 +252,7 @@ export async function replayDelivery(deliveryId: string): Promise<'replayed' | '
         ExpressionAttributeValues: { ':p': 'PENDING', ':now': new Date().toISOString(), ':failed': 'FAILED', ':base': d.attempts.length },
       }),
     );
+    await documentClient().send(new PutCommand({ TableName: tableName('webhooks'), Item: dueMarker(deliveryId, new Date().toISOString()) }));
     return 'replayed';
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return 'not-failed';

@@ -4,16 +4,16 @@
  * the real order lives in the synthesized definition (lib/claim-workflow.ts).
  */
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../../embedded/lambda-context.js';
-import { handler as intake } from '../../functions/steps/intake.js';
-import { handler as eligibility } from '../../functions/steps/eligibility.js';
-import { handler as assessment } from '../../functions/steps/assessment.js';
-import { handler as split } from '../../functions/steps/split.js';
-import { handler as payout } from '../../functions/steps/payout.js';
-
-const ctx: Context = lambdaContext('direct');
+import { lambdaContext } from '../embedded/lambda-context.js';
+import { handler as intake } from '../functions/steps/intake.js';
+import { handler as eligibility } from '../functions/steps/eligibility.js';
+import { handler as assessment } from '../functions/steps/assessment.js';
+import { handler as split } from '../functions/steps/split.js';
+import { handler as payout } from '../functions/steps/payout.js';
 
 export async function runDirect(claimId: string): Promise<string> {
+  // A fresh context per claim, as Lambda gives each invocation its own deadline.
+  const ctx: Context = lambdaContext('direct');
   await intake({ claimId }, ctx);
   const e = await eligibility({ claimId }, ctx);
   if (e.outcome === 'REJECTED') return 'REJECTED';

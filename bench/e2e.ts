@@ -1,0 +1,148 @@
+/**
+ * Claims per second through the embedded system (HTTP → API handler → local state machine → step handlers →
+ * DynamoDB Local) and through the same handlers called directly, in one process, alternating, medians taken.
+ * Also per-claim latency from POST to the end of its execution, and DynamoDB writes per claim as issued.
+ */
+import { startEmbedded, STATE_MACHINE_ARN, type Embedded } from '../embedded/runtime.js';
+import { documentClient } from '../functions/shared/aws.js';
+import { createClaim } from '../functions/shared/claims-repo.js';
+import { appendAudit } from '../functions/shared/audit.js';
+import { ClaimSubmission } from '../core/index.js';
+import { runDirect } from './direct.js';
+
+const HOUSEHOLDS = 200;
+
+function households() {
+  return Array.from({ length: HOUSEHOLDS }, (_, i) => ({
+    householdId: `HB-${i}`,
+    schemeId: 'xiaogan-2024',
+    county: '420902',
+    category: 'LIFTED_OUT',
+    verifiedYear: 2024,
+    members: [{ personId: `PB-${i}` }],
+    enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
+  }));
+}
+
+let serial = 0;
+function claimBody(run: string) {
+  const i = serial++;
+  return {
+    schemeId: 'xiaogan-2024',
+    product: 'MEDICAL',
+    householdId: `HB-${i % HOUSEHOLDS}`,
+    personId: `PB-${i % HOUSEHOLDS}`,
+    incidentDate: '2024-05-03',
+    details: { hospitalCode: `HOSP-${run}`, invoiceNo: `INV-${i}`, totalCost: 600_000 + ((i * 7919) % 900_000) },
+  };
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  }));
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function e2eRun(system: Embedded, token: string, count: number, concurrency: number) {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await pool(Array.from({ length: count }, (_, i) => i), concurrency, async () => {
+    const start = performance.now();
+    const res = await fetch(`${system.url}/claims`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(claimBody('E')) });
+    const { claimId } = (await res.json()) as { claimId: string };
+    const done = await system.sfn.waitForExecution(`${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${claimId}`);
+    if (done.status !== 'SUCCEEDED') throw new Error(`claim ${claimId} execution ${done.status}`);
+    latencies.push(performance.now() - start);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return { perSec: count / seconds, latencies };
+}
+
+async function directRun(count: number, concurrency: number) {
+  const t0 = performance.now();
+  await pool(Array.from({ length: count }, (_, i) => i), concurrency, async () => {
+    const submission = ClaimSubmission.parse(claimBody('D'));
+    const claimId = `CD-${serial}-${Math.random().toString(36).slice(2)}`;
+    const now = new Date().toISOString();
+    await createClaim({ claimId, submission, householdId: submission.householdId, schemeId: submission.schemeId, product: submission.product, status: 'RECEIVED', submittedBy: 'bench', createdAt: now, updatedAt: now });
+    await appendAudit({ claimId, step: 'Submit', actor: 'bench', input: submission, output: { claimId }, decision: 'RECEIVED' });
+    await runDirect(claimId);
+  });
+  return count / ((performance.now() - t0) / 1000);
+}
+
+export interface E2eFigures {
+  e2eClaimsPerSec: number;
+  directClaimsPerSec: number;
+  orchestrationRatio: number;
+  p50Ms: number;
+  p99Ms: number;
+  writesPerClaim: number;
+  writeUnitsPerClaim: number;
+}
+
+export async function benchE2e(opts: { claims?: number; rounds?: number; concurrency?: number; log?: (s: string) => void } = {}): Promise<E2eFigures> {
+  const log = opts.log ?? (() => undefined);
+  const claims = opts.claims ?? 400;
+  const rounds = opts.rounds ?? 3;
+  const concurrency = opts.concurrency ?? 16;
+  const system = await startEmbedded({ dataDir: null, port: 0 });
+  try {
+    const admin = await system.token('admin');
+    const seeded = await fetch(`${system.url}/households`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(households()) });
+    if (!seeded.ok) throw new Error(`seeding households: ${seeded.status}`);
+    const token = await system.token('submitter');
+    // Count the DynamoDB writes the handlers issue (transactions: each item twice, as DynamoDB bills them).
+    let writes = 0;
+    let units = 0;
+    documentClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? '';
+        const input = args.input as { TransactItems?: unknown[] };
+        if (name === 'TransactWriteItemsCommand') {
+          writes += input.TransactItems?.length ?? 0;
+          units += 2 * (input.TransactItems?.length ?? 0);
+        } else if (/^(Put|Update|Delete)ItemCommand$/.test(name)) {
+          writes++;
+          units++;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'fangpinWriteCounter' },
+    );
+    await e2eRun(system, token, 50, concurrency); // warm-up
+    await directRun(50, concurrency);
+    const e2e: number[] = [];
+    const direct: number[] = [];
+    const latencies: number[] = [];
+    let counted = { writes: 0, units: 0, claims: 0 };
+    for (let r = 0; r < rounds; r++) {
+      writes = 0;
+      units = 0;
+      const a = await e2eRun(system, token, claims, concurrency);
+      counted = { writes: counted.writes + writes, units: counted.units + units, claims: counted.claims + claims };
+      e2e.push(a.perSec);
+      latencies.push(...a.latencies);
+      direct.push(await directRun(claims, concurrency));
+      log(`  round ${r + 1}/${rounds}: state machine ${a.perSec.toFixed(0)} claims/s, direct ${direct.at(-1)?.toFixed(0)} claims/s`);
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+    latencies.sort((x, y) => x - y);
+    const e = median(e2e);
+    const d = median(direct);
+    return {
+      e2eClaimsPerSec: Math.round(e),
+      directClaimsPerSec: Math.round(d),
+      orchestrationRatio: Math.round((e / d) * 100) / 100,
+      p50Ms: Math.round(percentile(latencies, 50)),
+      p99Ms: Math.round(percentile(latencies, 99)),
+      writesPerClaim: Math.round((counted.writes / counted.claims) * 10) / 10,
+      writeUnitsPerClaim: Math.round((counted.units / counted.claims) * 10) / 10,
+    };
+  } finally {
+    await system.stop();
+  }
+}
