@@ -16,10 +16,33 @@ function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
 }
 
 export function documentClient(): DynamoDBDocumentClient {
-  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3 }), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  if (!ddb) {
+    ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3 }), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    const rate = Number(process.env.FANGPIN_FAULT_RATE ?? 0);
+    // Fault drills: only against a local endpoint, never on AWS.
+    if (rate > 0 && endpoint('DYNAMODB')) injectFaults(ddb, rate);
+  }
   return ddb;
+}
+
+/**
+ * Fails a share of store calls with a transient error, half before the call reaches the store and half after
+ * it succeeded (a lost response), so retries must be idempotent, not merely repeated.
+ */
+function injectFaults(client: DynamoDBDocumentClient, rate: number): void {
+  const fault = (when: string) => Object.assign(new Error(`injected fault (${when})`), { name: 'InjectedFault' });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const roll = Math.random();
+      if (roll < rate / 2) throw fault('before the call');
+      const result = await next(args);
+      if (roll < rate) throw fault('after the call succeeded');
+      return result;
+    },
+    { step: 'initialize', name: 'fangpinFaultInjection' },
+  );
 }
 
 export function sfnClient(): SFNClient {
