@@ -16,7 +16,9 @@ import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler } from './handler-modules.js';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
-import { resetClients } from '../functions/shared/aws.js';
+import { documentClient, resetClients, tableName } from '../functions/shared/aws.js';
+import { startClaimExecution } from '../functions/shared/execution.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiModule, Role } from '../functions/api/routes.js';
 
 export const STATE_MACHINE_NAME = 'fangpin-claims';
@@ -45,6 +47,26 @@ export interface Embedded {
   readonly sfn: LocalSfn;
   token(role: Role, insurerId?: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+/**
+ * A claim stored as RECEIVED whose execution never started (the process stopped between the two) gets it now;
+ * starting is idempotent by name, so claims that have one are untouched.
+ */
+async function startMissingExecutions(): Promise<number> {
+  let started = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({ TableName: tableName('claims'), IndexName: 'byStatus', KeyConditionExpression: '#s = :r', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':r': 'RECEIVED' }, ExclusiveStartKey: start }),
+    );
+    for (const item of out.Items ?? []) {
+      await startClaimExecution(String(item.claimId));
+      started++;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return started;
 }
 
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
@@ -99,6 +121,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     process.env.AWS_ENDPOINT_URL_SFN = sfnApi.endpoint;
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
+    const redriven = await startMissingExecutions();
+    if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
 
     const modules = new Map<ApiModule, ReturnType<typeof loadHandler>>();
     const http = await startHttpServer({

@@ -1,318 +1,607 @@
 /**
- * The embedded Step Functions runtime: the synthesized ASL definition run by aws-local-stepfunctions, each
- * Task overridden (by state name) with an in-process handler, plus what that engine lacks:
- * - `.waitForTaskToken`: the token parameter is filled in by us and the task waits for sendTaskSuccess/Failure;
- * - a GetExecutionHistory-shaped event log (ids, previousEventId, Task and LambdaFunction events);
- * - StartExecution idempotency by name, and durable executions: with a data directory, an execution that was
- *   running when the process died is started again from the beginning under the same ARN on the next open
- *   (every step is idempotent), its earlier events kept.
+ * The embedded Step Functions runtime: the synthesized ASL definition run in-process by aws-local-stepfunctions,
+ * every Task overridden (by state name) with an in-process handler, plus what that engine lacks:
+ * - `.waitForTaskToken`: the engine resolves `$$.Task.Token` from the context object we pass, where it finds a
+ *   placeholder; our Task wrapper swaps the placeholder for a fresh token, calls the handler, then waits for
+ *   sendTaskSuccess / sendTaskFailure. The user's definition is never restated, only a private copy is adjusted
+ *   (Task timeouts made to fit Node timers, Retry intervals scaled).
+ * - a GetExecutionHistory-shaped history (ids, previousEventId, Task / LambdaFunction events as AWS writes them);
+ * - StartExecution idempotency by name, and durable executions (see `restart` below).
  */
 import './polyfill.js';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { z } from 'zod';
 import { assertLocallyRunnable } from './definition-guard.js';
 
 export { assertLocallyRunnable };
 
 export type TaskHandler = (payload: unknown) => Promise<unknown>;
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 export interface HistoryEvent {
   id: number;
   previousEventId: number;
   timestamp: Date;
   type: string;
+  /** `<type>EventDetails` as in the AWS API, e.g. `stateEnteredEventDetails: { name, input }`. */
   [details: string]: unknown;
-}
-
-export interface ExecutionRecord {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  input: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-  events: HistoryEvent[];
 }
 
 export interface LocalSfnOptions {
   stateMachines: Array<{ name: string; arn: string; definition: unknown; taskHandlers: Record<string, TaskHandler> }>;
+  /** undefined: memory only. Otherwise executions are journaled in `<dataDir>/<yyyy-mm-dd>.jsonl`. */
   dataDir?: string | undefined;
-  /** Multiply Retry intervals (tests pass a small factor); 1 = the definition's own backoff and jitter. */
+  /** Multiplies Retry IntervalSeconds / MaxDelaySeconds (tests pass e.g. 0.01); backoff and jitter kept. */
   retryIntervalScale?: number | undefined;
+  onEvent?: ((executionArn: string, event: HistoryEvent) => void) | undefined;
 }
 
-const TOKEN_PLACEHOLDER = '__fangpin_task_token__';
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date | undefined;
+  input: string;
+  output?: string | undefined;
+  error?: string | undefined;
+  cause?: string | undefined;
+}
 
-export function apiError(name: string, message: string): Error {
-  const err = new Error(message);
-  err.name = name;
-  return err;
+export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'>;
+
+export interface LocalSfn {
+  startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }): Promise<{ executionArn: string; startDate: Date }>;
+  describeExecution(executionArn: string): ExecutionDescription;
+  listExecutions(input: { stateMachineArn: string; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
+  getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }): { events: HistoryEvent[]; nextToken?: string | undefined };
+  sendTaskSuccess(taskToken: string, output: string): Promise<void>;
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void>;
+  /** Resolves with the description once the execution has stopped. */
+  waitForExecution(executionArn: string): Promise<ExecutionDescription>;
+  /** Resolves when every running execution is waiting for a task token (or none runs). */
+  idle(): Promise<void>;
+  listStateMachines(): Array<{ stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }>;
+  describeStateMachine(stateMachineArn: string): { stateMachineArn: string; name: string; status: 'ACTIVE'; definition: string; roleArn: string; type: 'STANDARD'; creationDate: Date };
+  /** Stops accepting, aborts running executions (they stay RUNNING on disk and restart next time), flushes. */
+  close(): Promise<void>;
+}
+
+/** An API error; `name` is the AWS error code the JSON protocol sends as `__type`. */
+export class SfnError extends Error {
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = code;
+  }
+}
+
+type JsonValue = Parameters<StateMachine['run']>[0];
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** What a Lambda payload becomes on the wire: Dates as strings, undefined dropped, nothing → null. */
+function toJson(v: unknown): JsonValue {
+  const text = JSON.stringify(v);
+  return text === undefined ? null : JSON.parse(text);
+}
+const isDefinition = (v: unknown): v is StateMachineDefinition => isObj(v) && typeof v.StartAt === 'string' && isObj(v.States);
+
+/** Node timers hold at most 2^31-1 ms; longer ones fire after 1 ms. The engine's timers must stay below. */
+const MAX_TIMER_SECONDS = 2_147_483;
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+const MACHINE_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
+const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+
+/** Every state, nested Map/Parallel ones included (AWS requires state names unique machine-wide). */
+function* allStates(def: unknown): Generator<[string, Obj]> {
+  if (!isObj(def) || !isObj(def.States)) return;
+  for (const [name, state] of Object.entries(def.States)) {
+    if (!isObj(state)) continue;
+    yield [name, state];
+    for (const sub of [state.Iterator, state.ItemProcessor, ...(Array.isArray(state.Branches) ? state.Branches : [])]) yield* allStates(sub);
+  }
+}
+
+/** How a Task's Resource is called and recorded: AWS writes LambdaFunction* events only for a plain function ARN. */
+interface TaskKind {
+  legacyLambda: boolean;
+  resourceType: string;
+  resource: string;
+  /** arn:aws:states:::lambda:invoke — the handler gets `Payload`, the state gets `{ Payload, StatusCode, … }`. */
+  lambdaInvoke: boolean;
+  waitForToken: boolean;
+}
+
+function taskKind(state: string, resource: unknown): TaskKind {
+  if (typeof resource !== 'string') throw new Error(`state ${state}: Task without a Resource`);
+  if (/^arn:aws[\w-]*:lambda:/.test(resource)) return { legacyLambda: true, resourceType: 'lambda', resource, lambdaInvoke: false, waitForToken: false };
+  const m = /^arn:aws[\w-]*:states:[^:]*:[^:]*:([\w-]+):(.+)$/.exec(resource);
+  const [resourceType, action] = m ? [m[1] ?? '', m[2] ?? ''] : ['unknown', resource];
+  return { legacyLambda: false, resourceType, resource: action, lambdaInvoke: resourceType === 'lambda' && action.startsWith('invoke'), waitForToken: action.endsWith('.waitForTaskToken') };
+}
+
+/** The engine's private copy: Task/execution timeouts clamped to what Node timers hold (the engine defaults a
+ *  Task without TimeoutSeconds to 60 s, where AWS waits up to a year), Retry intervals scaled. */
+function engineCopy(definition: unknown, scale: number): StateMachineDefinition {
+  const copy: unknown = structuredClone(definition);
+  if (!isDefinition(copy)) throw new Error('state machine definition needs StartAt and States');
+  const clamp = (v: unknown) => (typeof v === 'number' ? Math.min(v, MAX_TIMER_SECONDS) : MAX_TIMER_SECONDS);
+  if (copy.TimeoutSeconds !== undefined) copy.TimeoutSeconds = clamp(copy.TimeoutSeconds);
+  for (const [name, state] of allStates(copy)) {
+    if (state.Type === 'Task' && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = clamp(state.TimeoutSeconds);
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number' && state.Seconds > MAX_TIMER_SECONDS) throw new Error(`state ${name}: Wait longer than ${MAX_TIMER_SECONDS} s cannot run locally`);
+    if (scale !== 1 && Array.isArray(state.Retry)) {
+      for (const r of state.Retry) {
+        if (!isObj(r)) continue;
+        r.IntervalSeconds = (typeof r.IntervalSeconds === 'number' ? r.IntervalSeconds : 1) * scale;
+        if (typeof r.MaxDelaySeconds === 'number') r.MaxDelaySeconds *= scale;
+      }
+    }
+  }
+  return copy;
 }
 
 interface Machine {
   name: string;
   arn: string;
-  definition: Record<string, unknown>;
+  region: string;
+  account: string;
+  definition: unknown;
   engine: StateMachine;
-  taskHandlers: Record<string, TaskHandler>;
-  states: Map<string, { Type: string; Resource?: string; Retry?: Array<{ IntervalSeconds?: number; BackoffRate?: number; MaxAttempts?: number }> }>;
+  tasks: Map<string, { kind: TaskKind; handler: TaskHandler }>;
 }
 
-/** A private copy for the engine: `"taskToken.$": "$$.Task.Token"` becomes a placeholder we fill in ourselves. */
-function withTokenPlaceholder(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withTokenPlaceholder);
-  if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k.endsWith('.$') && v === '$$.Task.Token') out[k.slice(0, -2)] = TOKEN_PLACEHOLDER;
-    else out[k] = withTokenPlaceholder(v);
+interface Execution extends ExecutionDescription {
+  events: HistoryEvent[];
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // settled early with nobody awaiting yet must not be an unhandled rejection
+  return { promise, resolve, reject };
+}
+
+/** One call of a Task state's resource. `cancel` ends it (abort, timeout); `callback` is the token wait. */
+interface Invocation {
+  state: string;
+  kind: TaskKind;
+  token?: string;
+  submitted: boolean;
+  done: boolean;
+  cancel: Deferred<never>;
+  callback: Deferred<JsonValue>;
+}
+
+/** One run of an execution by the engine (a restart is a new run of the same execution). */
+interface Run {
+  rec: Execution;
+  machine: Machine;
+  stopped: boolean;
+  abort: () => void;
+  done: Promise<void>;
+  invocations: Set<Invocation>;
+}
+
+const taskError = (name: string, cause: string) => Object.assign(new Error(cause), { name });
+
+/** A handler's exception as AWS reports a Lambda error: Error = errorType, Cause = the runtime's JSON. */
+function lambdaError(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return taskError(e.name, JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') }));
+}
+
+// ---------- persistence: an append-only journal of JSON lines, one file per UTC day ----------
+// Each flush appends one line per changed execution: its current status and the events added since its last
+// line. Many changes of one execution between flushes become one line, and a flush is one append, so the cost
+// under load is a few writes per second, not several per execution. Loading replays every line in order.
+
+const StoredEvent = z.looseObject({ id: z.number(), previousEventId: z.number(), timestamp: z.number(), type: z.string() });
+const JournalLine = z.object({
+  executionArn: z.string(),
+  stateMachineArn: z.string(),
+  name: z.string(),
+  input: z.string().optional(), // on an execution's first line only
+  startDate: z.number(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']),
+  stopDate: z.number().optional(),
+  output: z.string().optional(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  events: z.array(StoredEvent),
+});
+const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
+
+class Journal {
+  private readonly dirty = new Map<string, Execution>();
+  /** How many of an execution's events are in the journal already. */
+  private readonly written = new WeakMap<Execution, number>();
+  private flushing: Promise<void> | undefined;
+  constructor(private readonly dir: string) {}
+
+  async load(): Promise<Execution[]> {
+    await mkdir(this.dir, { recursive: true });
+    const byArn = new Map<string, Execution>();
+    for (const file of (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f)).sort()) {
+      const path = join(this.dir, file);
+      const text = await readFile(path, 'utf8');
+      // A crash mid-append leaves a torn last line: skipped below, and closed so the next append starts clean.
+      if (text && !text.endsWith('\n')) await appendFile(path, '\n');
+      for (const raw of text.split('\n')) {
+        if (!raw) continue;
+        let line: z.infer<typeof JournalLine>;
+        try {
+          line = JournalLine.parse(JSON.parse(raw));
+        } catch {
+          console.error(`sfn: skipping a damaged line in ${path}`);
+          continue;
+        }
+        let rec = byArn.get(line.executionArn);
+        if (!rec) {
+          if (line.input === undefined) continue; // its first line was lost; nothing to restart it from
+          rec = { executionArn: line.executionArn, stateMachineArn: line.stateMachineArn, name: line.name, input: line.input, status: 'RUNNING', startDate: new Date(line.startDate), events: [] };
+          byArn.set(rec.executionArn, rec);
+        }
+        Object.assign(rec, { status: line.status, stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate), output: line.output, error: line.error, cause: line.cause });
+        for (const e of line.events) if (e.id === rec.events.length + 1) rec.events.push({ ...e, timestamp: new Date(e.timestamp) });
+      }
+    }
+    for (const rec of byArn.values()) this.written.set(rec, rec.events.length);
+    return [...byArn.values()];
   }
-  return out;
-}
 
-/**
- * Node timers overflow above 2^31 − 1 ms (24.8 days) and fire at once; the review task's 30-day timeout would
- * fail every review immediately. Such long timeouts are dropped from the engine's private copy (not enforced
- * locally); the AWS definition keeps them.
- */
-const MAX_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
-function withoutOverlongTimeouts(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutOverlongTimeouts);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k, v]) => !(k === 'TimeoutSeconds' && typeof v === 'number' && v > MAX_TIMER_SECONDS))
-      .map(([k, v]) => [k, withoutOverlongTimeouts(v)]),
-  );
-}
+  mark(r: Execution): void {
+    this.dirty.set(r.executionArn, r);
+    this.flushing ??= this.flush();
+  }
 
-function fillToken(value: unknown, token: string): unknown {
-  if (value === TOKEN_PLACEHOLDER) return token;
-  if (Array.isArray(value)) return value.map((v) => fillToken(v, token));
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillToken(v, token)]));
-}
+  private async flush(): Promise<void> {
+    try {
+      while (this.dirty.size > 0) {
+        const batch = [...this.dirty.values()].map((r) => ({ r, upTo: r.events.length }));
+        this.dirty.clear();
+        const lines = batch.map(({ r, upTo }) => {
+          const from = this.written.get(r) ?? 0;
+          const events = r.events.slice(from, upTo).map((e) => ({ ...e, timestamp: e.timestamp.getTime() }));
+          return JSON.stringify({ ...r, input: from === 0 ? r.input : undefined, startDate: r.startDate.getTime(), stopDate: r.stopDate?.getTime(), events });
+        });
+        try {
+          await appendFile(join(this.dir, `${new Date().toISOString().slice(0, 10)}.jsonl`), `${lines.join('\n')}\n`);
+          for (const { r, upTo } of batch) this.written.set(r, upTo);
+        } catch (err) {
+          console.error(`sfn: could not append to the execution journal: ${String(err)}`); // retried with the next change
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
 
-function flatStates(def: Record<string, unknown>, into: Machine['states']): void {
-  for (const [name, s] of Object.entries((def.States as Record<string, Record<string, unknown>>) ?? {})) {
-    into.set(name, s as never);
-    for (const sub of [s.Iterator, s.ItemProcessor, ...((s.Branches as unknown[]) ?? [])]) if (sub) flatStates(sub as Record<string, unknown>, into);
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 }
 
-const ENTERED: Record<string, string> = { Task: 'TaskStateEntered', Choice: 'ChoiceStateEntered', Succeed: 'SucceedStateEntered', Fail: 'FailStateEntered', Pass: 'PassStateEntered', Wait: 'WaitStateEntered', Map: 'MapStateEntered', Parallel: 'ParallelStateEntered' };
+// ---------- the engine ----------
 
-export class LocalSfn {
+class Engine implements LocalSfn {
   private readonly machines = new Map<string, Machine>();
-  private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
-  private readonly tokens = new Map<string, { executionArn: string; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly waiters = new Map<string, Array<() => void>>();
-  private writes = Promise.resolve();
+  private readonly executions = new Map<string, Execution>();
+  private readonly runs = new Map<string, Run>();
+  private readonly tokens = new Map<string, { run: Run; inv: Invocation }>();
+  private readonly stopWaiters = new Map<string, Array<() => void>>();
+  private idleWaiters: Array<() => void> = [];
+  private readonly store: Journal | undefined;
+  /** What `$$.Task.Token` resolves to inside the engine; swapped for a real token in the Task wrapper. */
+  private readonly tokenPlaceholder = `__local_sfn_task_token_${randomUUID()}__`;
   private closed = false;
 
   constructor(private readonly opts: LocalSfnOptions) {
-    for (const m of opts.stateMachines) {
-      assertLocallyRunnable(m.definition);
-      const definition = withoutOverlongTimeouts(withTokenPlaceholder(m.definition)) as Record<string, unknown>;
-      const states: Machine['states'] = new Map();
-      flatStates(definition, states);
-      const engine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
-      this.machines.set(m.arn, { name: m.name, arn: m.arn, definition: m.definition as Record<string, unknown>, engine, taskHandlers: m.taskHandlers, states });
+    this.store = opts.dataDir ? new Journal(opts.dataDir) : undefined;
+    for (const sm of opts.stateMachines) {
+      assertLocallyRunnable(sm.definition);
+      const arn = MACHINE_ARN.exec(sm.arn);
+      if (!arn || arn[3] !== sm.name) throw new Error(`state machine ${sm.name}: ARN ${sm.arn} is not arn:aws:states:<region>:<account>:stateMachine:${sm.name}`);
+      const tasks: Machine['tasks'] = new Map();
+      for (const [state, def] of allStates(sm.definition)) {
+        if (def.Type !== 'Task') continue;
+        const handler = sm.taskHandlers[state];
+        // Without an override the engine would call real AWS Lambda: refuse at start instead.
+        if (!handler) throw new Error(`state machine ${sm.name}: Task state ${state} has no local handler`);
+        tasks.set(state, { kind: taskKind(state, def.Resource), handler });
+      }
+      for (const state of Object.keys(sm.taskHandlers)) if (!tasks.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
+      // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
+      const engine = new StateMachine(engineCopy(sm.definition, opts.retryIntervalScale ?? 1));
+      this.machines.set(sm.arn, { name: sm.name, arn: sm.arn, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, engine, tasks });
     }
   }
 
-  /** Loads persisted executions and restarts the ones that were running. */
+  /**
+   * Loads persisted executions. Those RUNNING when the process stopped are run again from the beginning, same
+   * ARN and input (every project step is idempotent): their earlier events are kept as a record of what already
+   * happened, and a fresh ExecutionStarted is appended, so the history reads "started, …, started again, …".
+   * Task tokens of the earlier run are gone; the re-run reaches the waiting task again and hands out a new one.
+   */
   async open(): Promise<void> {
-    const dir = this.opts.dataDir;
-    if (!dir) return;
-    mkdirSync(dir, { recursive: true });
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-      const raw = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ExecutionRecord;
-      const rec: ExecutionRecord = {
-        ...raw,
-        startDate: new Date(raw.startDate),
-        stopDate: raw.stopDate ? new Date(raw.stopDate) : undefined,
-        events: raw.events.map((e) => ({ ...e, timestamp: new Date(e.timestamp) })),
-      };
-      this.executions.set(rec.executionArn, rec);
-    }
-    for (const rec of this.executions.values()) if (rec.status === 'RUNNING' && this.machines.has(rec.stateMachineArn)) this.launch(rec);
+    if (!this.store) return;
+    const loaded = await this.store.load();
+    for (const r of loaded) this.executions.set(r.executionArn, r);
+    for (const r of loaded) if (r.status === 'RUNNING') this.launch(r); // (of a machine no longer configured: left as is)
   }
 
   private machine(arn: string): Machine {
+    if (!MACHINE_ARN.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
     const m = this.machines.get(arn);
-    if (!m) throw apiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (!m) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return m;
   }
 
-  private persist(rec: ExecutionRecord): void {
-    const dir = this.opts.dataDir;
-    if (!dir) return;
-    const file = join(dir, `${encodeURIComponent(rec.name)}.json`);
-    const text = JSON.stringify(rec);
-    this.writes = this.writes.then(async () => {
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, file);
-    }).catch(() => undefined);
+  private execution(arn: string): Execution {
+    if (!EXECUTION_ARN.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
+    const r = this.executions.get(arn);
+    if (!r) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return r;
   }
 
-  private push(rec: ExecutionRecord, type: string, details: Record<string, unknown> = {}): void {
-    const id = rec.events.length + 1;
-    rec.events.push({ id, previousEventId: id - 1, timestamp: new Date(), type, ...details });
-  }
-
-  async startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }): Promise<{ executionArn: string; startDate: Date }> {
-    if (this.closed) throw apiError('ServiceUnavailable', 'the local engine is shutting down');
+  async startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }) {
+    if (this.closed) throw new SfnError('ServiceUnavailable', 'the local Step Functions engine is shutting down');
     const m = this.machine(input.stateMachineArn);
     const name = input.name ?? randomUUID();
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw apiError('InvalidName', `Invalid Name: '${name}'`);
+    if (!EXECUTION_NAME.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
     const text = input.input ?? '{}';
     try {
       JSON.parse(text);
     } catch {
-      throw apiError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
+      throw new SfnError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
     }
-    const executionArn = `${m.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const executionArn = `arn:aws:states:${m.region}:${m.account}:execution:${m.name}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
+      // Standard workflows: the same name and input is the same request (answered alike, running or not).
       if (existing.input === text) return { executionArn, startDate: existing.startDate };
-      throw apiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const rec: ExecutionRecord = { executionArn, stateMachineArn: m.arn, name, input: text, status: 'RUNNING', startDate: new Date(), events: [] };
+    const rec: Execution = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: new Date(), input: text, events: [] };
     this.executions.set(executionArn, rec);
     this.launch(rec);
     return { executionArn, startDate: rec.startDate };
   }
 
-  private launch(rec: ExecutionRecord): void {
-    const m = this.machine(rec.stateMachineArn);
-    this.push(rec, 'ExecutionStarted', { executionStartedEventDetails: { input: rec.input, roleArn: 'arn:aws:iam::000000000000:role/embedded' } });
-    this.persist(rec);
-    const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [state, handler] of Object.entries(m.taskHandlers)) overrides[state] = (input) => this.task(rec, m, state, handler, input);
-    const scale = this.opts.retryIntervalScale ?? 1;
-    const retryIntervalOverrides: Record<string, number[]> = {};
-    if (scale !== 1) {
-      for (const [name, s] of m.states) if (s.Retry) retryIntervalOverrides[name] = s.Retry.map((r) => Math.round((r.IntervalSeconds ?? 1) * 1000 * scale));
-    }
-    const execution = m.engine.run(JSON.parse(rec.input) as never, {
-      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
+  private push(run: Run, type: string, details?: Obj): void {
+    if (run.stopped) return; // late news from an aborted or finished run
+    const rec = run.rec;
+    const id = rec.events.length + 1;
+    const event: HistoryEvent = { id, previousEventId: id - 1, timestamp: new Date(), type, ...details };
+    rec.events.push(event);
+    this.store?.mark(rec);
+    this.opts.onEvent?.(rec.executionArn, event);
+  }
+
+  private launch(rec: Execution): void {
+    const m = this.machines.get(rec.stateMachineArn);
+    if (!m) return;
+    const run: Run = { rec, machine: m, stopped: false, abort: () => undefined, done: Promise.resolve(), invocations: new Set() };
+    this.runs.set(rec.executionArn, run);
+    const roleArn = `arn:aws:iam::${m.account}:role/${m.name}-local`;
+    this.push(run, 'ExecutionStarted', { executionStartedEventDetails: { input: rec.input, inputDetails: { truncated: false }, roleArn } });
+    const handlers: LocalHandlers = {};
+    for (const state of m.tasks.keys()) handlers[state] = (input) => this.invoke(run, state, input);
+    const execution = m.engine.run(JSON.parse(rec.input), {
+      overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,
-      context: { Execution: { Id: rec.executionArn, Name: rec.name, Input: JSON.parse(rec.input), StartTime: rec.startDate.toISOString() }, StateMachine: { Id: m.arn, Name: m.name } } as never,
+      context: {
+        Execution: { Id: rec.executionArn, Name: rec.name, RoleArn: roleArn, StartTime: rec.startDate.toISOString() },
+        StateMachine: { Id: m.arn, Name: m.name },
+        Task: { Token: this.tokenPlaceholder },
+      },
     });
-    const states = m.states;
-    const consume = (async () => {
+    execution.result.catch(() => undefined); // the outcome is taken from the event log
+    run.abort = execution.abort;
+    run.done = (async () => {
       for await (const ev of execution.eventLogs) {
-        const e = ev as { type: string; state?: { name: string; type: string; input?: unknown; output?: unknown } };
-        if (!e.state) continue;
-        if (e.type === 'StateEntered') {
-          this.push(rec, ENTERED[e.state.type] ?? `${e.state.type}StateEntered`, { stateEnteredEventDetails: { name: e.state.name, input: JSON.stringify(e.state.input ?? null) } });
-        } else if (e.type === 'StateExited' && e.state.type !== 'Fail') {
-          this.push(rec, (ENTERED[e.state.type] ?? `${e.state.type}StateEntered`).replace('Entered', 'Exited'), { stateExitedEventDetails: { name: e.state.name, output: JSON.stringify(e.state.output ?? null) } });
+        switch (ev.type) {
+          case 'StateEntered':
+            this.push(run, `${ev.state.type}StateEntered`, { stateEnteredEventDetails: { name: ev.state.name, input: JSON.stringify(ev.state.input), inputDetails: { truncated: false } } });
+            break;
+          case 'StateExited':
+            if (ev.state.type !== 'Fail') this.push(run, `${ev.state.type}StateExited`, { stateExitedEventDetails: { name: ev.state.name, output: JSON.stringify(ev.state.output ?? null), outputDetails: { truncated: false } } });
+            break;
+          case 'StateFailed':
+            if (ev.state.type === 'Task' && ev.Error === 'States.Timeout') this.timedOut(run, ev.state.name);
+            break;
+          case 'MapIterationStarted':
+          case 'MapIterationSucceeded':
+          case 'MapIterationFailed': {
+            const key = `${ev.type.charAt(0).toLowerCase()}${ev.type.slice(1)}EventDetails`;
+            this.push(run, ev.type, { [key]: { name: ev.parentState.name, index: ev.index } });
+            break;
+          }
+          case 'ExecutionSucceeded':
+            this.finish(run, 'SUCCEEDED', { output: JSON.stringify(ev.output ?? null) });
+            break;
+          case 'ExecutionFailed':
+            this.finish(run, 'FAILED', { error: ev.Error, cause: typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause) });
+            break;
+          case 'ExecutionTimeout':
+            this.finish(run, 'TIMED_OUT', { error: 'States.Timeout' });
+            break;
+          case 'ExecutionAborted':
+            this.finish(run, 'ABORTED', {}); // ignored when close() aborted it: it stays RUNNING
+            break;
+          default:
+            break; // ExecutionStarted (ours is richer), retries and catches (AWS records none), Parallel branches
         }
       }
-    })();
-    const done = (async () => {
-      let result: unknown;
-      let failure: { error: string; cause: string } | undefined;
-      try {
-        result = await execution.result;
-      } catch (err) {
-        const e = err as { name?: string; message?: string; Error?: string; Cause?: unknown };
-        const cause = e.Cause ?? e.message ?? '';
-        failure = { error: e.Error ?? e.name ?? 'States.Runtime', cause: typeof cause === 'string' ? cause : JSON.stringify(cause) };
-      }
-      await consume.catch(() => undefined);
-      if (this.closed && this.running.has(rec.executionArn) && result === null && !failure) return; // aborted by close(): stays RUNNING on disk
-      rec.stopDate = new Date();
-      if (failure) {
-        rec.status = 'FAILED';
-        rec.error = failure.error;
-        rec.cause = failure.cause;
-        this.push(rec, 'ExecutionFailed', { executionFailedEventDetails: { error: failure.error, cause: failure.cause } });
-      } else {
-        rec.status = 'SUCCEEDED';
-        rec.output = JSON.stringify(result ?? null);
-        this.push(rec, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: rec.output } });
-      }
-      this.persist(rec);
-    })().finally(() => {
-      this.running.delete(rec.executionArn);
-      for (const w of this.waiters.get(rec.executionArn) ?? []) w();
-      this.waiters.delete(rec.executionArn);
+    })().catch((err: unknown) => {
+      console.error(`sfn: history of ${rec.executionArn} broke: ${String(err)}`);
+      this.finish(run, 'FAILED', { error: 'States.Runtime', cause: String(err) });
     });
-    this.running.set(rec.executionArn, { abort: execution.abort, done });
-    void states;
   }
 
-  /** One Task invocation: the Lambda-shaped call, its history events, and the task-token wait where asked. */
-  private async task(rec: ExecutionRecord, m: Machine, state: string, handler: TaskHandler, input: unknown): Promise<unknown> {
-    // Let the engine's StateEntered event land in the history before this task's own events.
-    await new Promise((r) => setImmediate(r));
-    const resource = m.states.get(state)?.Resource ?? '';
-    const params = (input ?? {}) as { FunctionName?: string; Payload?: unknown };
-    const isInvoke = resource.startsWith('arn:aws:states:::lambda:invoke');
-    const payload = isInvoke ? params.Payload : input;
-    if (resource.endsWith('.waitForTaskToken')) {
-      const token = `${randomUUID()}${randomUUID()}`.replace(/-/g, '');
-      const waiting = new Promise<unknown>((resolve, reject) => this.tokens.set(token, { executionArn: rec.executionArn, resolve, reject }));
-      this.push(rec, 'TaskScheduled', { taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: 'us-east-1', parameters: JSON.stringify(input) } });
-      this.push(rec, 'TaskStarted', { taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' } });
-      try {
-        await handler(fillToken(payload, token));
-      } catch (err) {
-        this.tokens.delete(token);
-        const e = err as Error;
-        this.push(rec, 'TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: e.name, cause: e.message } });
-        throw err;
-      }
-      this.push(rec, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: '{}' } });
-      this.persist(rec);
-      try {
-        const output = await waiting;
-        this.push(rec, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: JSON.stringify(output) } });
-        return output;
-      } catch (err) {
-        const e = err as Error;
-        this.push(rec, 'TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: e.name, cause: e.message } });
-        throw err;
-      }
+  private finish(run: Run, status: Exclude<ExecutionStatus, 'RUNNING'>, outcome: { output?: string; error?: string; cause?: string }): void {
+    if (run.stopped) return;
+    const rec = run.rec;
+    const type = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted' }[status];
+    const details = status === 'SUCCEEDED' ? { output: outcome.output, outputDetails: { truncated: false } } : { error: outcome.error, cause: outcome.cause };
+    this.push(run, type, { [`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`]: details });
+    Object.assign(rec, { status, stopDate: new Date(), ...outcome });
+    this.stopRun(run, 'the execution has stopped');
+    this.store?.mark(rec);
+  }
+
+  /** Ends a run: no more events, open Task calls released (so the engine's timers clear), tokens void. */
+  private stopRun(run: Run, why: string): void {
+    run.stopped = true;
+    for (const inv of run.invocations) {
+      inv.done = true;
+      if (inv.token) this.tokens.delete(inv.token);
+      inv.cancel.reject(taskError('States.Runtime', why));
     }
-    const fnArn = params.FunctionName ?? resource;
-    this.push(rec, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: fnArn, input: JSON.stringify(payload ?? null) } });
-    this.push(rec, 'LambdaFunctionStarted');
+    run.invocations.clear();
+    if (this.runs.get(run.rec.executionArn) === run) this.runs.delete(run.rec.executionArn);
+    for (const w of this.stopWaiters.get(run.rec.executionArn) ?? []) w();
+    this.stopWaiters.delete(run.rec.executionArn);
+    this.checkIdle();
+  }
+
+  /** The engine timed a Task out (its own timer): record it as AWS does and void that call's token. */
+  private timedOut(run: Run, state: string): void {
+    const inv = [...run.invocations].find((i) => i.state === state && !i.done);
+    if (!inv) return;
+    this.settle(run, inv);
+    const { kind } = inv;
+    if (kind.legacyLambda) this.push(run, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error: 'States.Timeout' } });
+    else this.push(run, 'TaskTimedOut', { taskTimedOutEventDetails: { resourceType: kind.resourceType, resource: kind.resource, error: 'States.Timeout' } });
+    inv.cancel.reject(taskError('States.Timeout', 'States.Timeout'));
+  }
+
+  /** Marks a call finished; false if something (timeout, abort) finished it first. */
+  private settle(run: Run, inv: Invocation): boolean {
+    if (inv.done) return false;
+    inv.done = true;
+    run.invocations.delete(inv);
+    if (inv.token) this.tokens.delete(inv.token);
+    if (inv.submitted) this.checkIdle();
+    return true;
+  }
+
+  /** One Task invocation: the in-process handler called the way the Resource says, with AWS's history events. */
+  private async invoke(run: Run, state: string, input: JsonValue): Promise<JsonValue> {
+    // The engine queues StateEntered just before calling us and its log is read asynchronously: let it land first.
+    await new Promise((r) => setImmediate(r));
+    const task = run.machine.tasks.get(state);
+    if (run.stopped || !task) throw taskError('States.Runtime', 'the execution has stopped');
+    const { kind, handler } = task;
+    const inv: Invocation = { state, kind, submitted: false, done: false, cancel: deferred(), callback: deferred() };
+    run.invocations.add(inv);
+    let params: unknown = input;
+    if (kind.waitForToken) {
+      inv.token = Buffer.from(JSON.stringify([run.rec.executionArn, randomBytes(24).toString('base64url')])).toString('base64url');
+      params = this.fillToken(input, inv.token);
+      this.tokens.set(inv.token, { run, inv });
+    }
+    const payload = kind.lambdaInvoke ? (isObj(params) && 'Payload' in params ? params.Payload : {}) : params;
+    const call = async () => toJson(await handler(payload));
+    const detail = { resourceType: kind.resourceType, resource: kind.resource };
+    const fail = (err: unknown): never => {
+      const e = kind.legacyLambda || kind.lambdaInvoke ? lambdaError(err) : err instanceof Error ? err : new Error(String(err));
+      if (this.settle(run, inv)) {
+        if (kind.legacyLambda) this.push(run, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: e.name, cause: e.message } });
+        else this.push(run, 'TaskFailed', { taskFailedEventDetails: { ...detail, error: e.name, cause: e.message } });
+      }
+      throw e;
+    };
+
+    if (kind.legacyLambda) {
+      this.push(run, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: kind.resource, input: JSON.stringify(payload ?? null), inputDetails: { truncated: false } } });
+      this.push(run, 'LambdaFunctionStarted');
+      const out = await Promise.race([call(), inv.cancel.promise]).catch(fail);
+      if (this.settle(run, inv)) this.push(run, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: JSON.stringify(out), outputDetails: { truncated: false } } });
+      return out;
+    }
+
+    this.push(run, 'TaskScheduled', { taskScheduledEventDetails: { ...detail, region: run.machine.region, parameters: JSON.stringify(params) } });
+    this.push(run, 'TaskStarted', { taskStartedEventDetails: detail });
+    const out = await Promise.race([call(), inv.cancel.promise]).catch(fail);
+    const response: JsonValue = kind.lambdaInvoke ? { ExecutedVersion: '$LATEST', Payload: out, StatusCode: 200 } : out;
+    if (!kind.waitForToken) {
+      if (this.settle(run, inv)) this.push(run, 'TaskSucceeded', { taskSucceededEventDetails: { ...detail, output: JSON.stringify(response), outputDetails: { truncated: false } } });
+      return response;
+    }
+    if (inv.done) throw taskError('States.Runtime', 'the execution has stopped');
+    // The handler has the token; SendTaskSuccess/Failure may already have come (even from inside the handler).
+    this.push(run, 'TaskSubmitted', { taskSubmittedEventDetails: { ...detail, output: JSON.stringify(response), outputDetails: { truncated: false } } });
+    inv.submitted = true;
+    this.checkIdle();
     try {
-      const out = await handler(payload);
-      this.push(rec, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: JSON.stringify(out ?? null) } });
-      return isInvoke ? { Payload: out, StatusCode: 200, ExecutedVersion: '$LATEST' } : out;
+      const result = await Promise.race([inv.callback.promise, inv.cancel.promise]);
+      if (this.settle(run, inv)) this.push(run, 'TaskSucceeded', { taskSucceededEventDetails: { ...detail, output: JSON.stringify(result), outputDetails: { truncated: false } } });
+      return result;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      // As on AWS, a Lambda error's Cause is JSON carrying its type and message.
-      this.push(rec, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: e.name, cause: JSON.stringify({ errorType: e.name, errorMessage: e.message }) } });
-      throw err;
+      if (this.settle(run, inv)) this.push(run, 'TaskFailed', { taskFailedEventDetails: { ...detail, error: e.name, cause: e.message } });
+      throw e;
     }
   }
 
-  private record(executionArn: string): ExecutionRecord {
-    if (!/^arn:aws:states:[^:]+:\d+:execution:[^:]+:[^:]+$/.test(executionArn)) throw apiError('InvalidArn', `Invalid Arn: '${executionArn}'`);
-    const rec = this.executions.get(executionArn);
-    if (!rec) throw apiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
-    return rec;
+  /** Puts the token wherever the engine put the placeholder (`"taskToken.$": "$$.Task.Token"`, or inside a string). */
+  private fillToken(value: unknown, token: string): unknown {
+    if (typeof value === 'string') return value.includes(this.tokenPlaceholder) ? value.split(this.tokenPlaceholder).join(token) : value;
+    if (Array.isArray(value)) return value.map((v) => this.fillToken(v, token));
+    if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.fillToken(v, token)]));
+    return value;
   }
 
-  describeExecution(executionArn: string) {
-    const r = this.record(executionArn);
-    return { executionArn: r.executionArn, stateMachineArn: r.stateMachineArn, name: r.name, status: r.status, startDate: r.startDate, stopDate: r.stopDate, input: r.input, output: r.output, error: r.error, cause: r.cause };
+  /** Why a token is not waiting: malformed → InvalidToken; its execution stopped → TaskTimedOut; else TaskDoesNotExist. */
+  private pendingToken(token: string): { run: Run; inv: Invocation } {
+    const pending = this.tokens.get(token);
+    if (pending) return pending;
+    let executionArn: string | undefined;
+    try {
+      executionArn = z.tuple([z.string(), z.string()]).parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')))[0];
+    } catch {
+      throw new SfnError('InvalidToken', 'Invalid Token: not a task token of this engine');
+    }
+    const rec = this.executions.get(executionArn);
+    if (rec && rec.status !== 'RUNNING') throw new SfnError('TaskTimedOut', 'Task Timed Out: the execution of this task has stopped');
+    throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist: the task is no longer waiting for this token');
+  }
+
+  async sendTaskSuccess(taskToken: string, output: string): Promise<void> {
+    const { inv } = this.pendingToken(taskToken);
+    let value: JsonValue;
+    try {
+      value = JSON.parse(output);
+    } catch {
+      throw new SfnError('InvalidOutput', 'Invalid Output: not valid JSON');
+    }
+    this.tokens.delete(taskToken);
+    inv.callback.resolve(value);
+  }
+
+  async sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void> {
+    const { inv } = this.pendingToken(taskToken);
+    this.tokens.delete(taskToken);
+    inv.callback.reject(taskError(error ?? '', cause ?? ''));
+  }
+
+  describeExecution(executionArn: string): ExecutionDescription {
+    const { events: _events, ...description } = this.execution(executionArn);
+    return description;
   }
 
   listExecutions(input: { stateMachineArn: string; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }) {
@@ -320,72 +609,87 @@ export class LocalSfn {
     const all = [...this.executions.values()]
       .filter((r) => r.stateMachineArn === input.stateMachineArn && (!input.statusFilter || r.status === input.statusFilter))
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
-    const start = input.nextToken ? Number(input.nextToken) : 0;
-    const max = input.maxResults || 100;
-    const page = all.slice(start, start + max);
+    const { start, size } = page(input.maxResults, input.nextToken);
     return {
-      executions: page.map((r) => ({ executionArn: r.executionArn, stateMachineArn: r.stateMachineArn, name: r.name, status: r.status, startDate: r.startDate, stopDate: r.stopDate })),
-      nextToken: start + max < all.length ? String(start + max) : undefined,
+      executions: all.slice(start, start + size).map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({ executionArn, stateMachineArn, name, status, startDate, stopDate })),
+      nextToken: start + size < all.length ? String(start + size) : undefined,
     };
   }
 
   getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }) {
-    const r = this.record(input.executionArn);
-    const events = input.reverseOrder ? [...r.events].reverse() : r.events;
-    const start = input.nextToken ? Number(input.nextToken) : 0;
-    const max = input.maxResults || 1000;
-    return { events: events.slice(start, start + max), nextToken: start + max < events.length ? String(start + max) : undefined };
+    const rec = this.execution(input.executionArn);
+    const all = input.reverseOrder ? [...rec.events].reverse() : rec.events;
+    const { start, size } = page(input.maxResults, input.nextToken);
+    let events = all.slice(start, start + size);
+    if (input.includeExecutionData === false) events = events.map(withoutData);
+    return { events, nextToken: start + size < all.length ? String(start + size) : undefined };
   }
 
-  async sendTaskSuccess(taskToken: string, output: string): Promise<void> {
-    const t = this.tokens.get(taskToken);
-    if (!t) throw apiError('TaskDoesNotExist', 'Task Does Not Exist');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(output);
-    } catch {
-      throw apiError('InvalidOutput', 'Invalid Output: not JSON');
+  async waitForExecution(executionArn: string): Promise<ExecutionDescription> {
+    const rec = this.execution(executionArn);
+    if (rec.status === 'RUNNING') {
+      if (!this.runs.has(executionArn)) throw new SfnError('ServiceUnavailable', 'the execution is not running in this engine (closed?)');
+      await new Promise<void>((resolve) => this.stopWaiters.set(executionArn, [...(this.stopWaiters.get(executionArn) ?? []), resolve]));
     }
-    this.tokens.delete(taskToken);
-    t.resolve(parsed);
-  }
-
-  async sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void> {
-    const t = this.tokens.get(taskToken);
-    if (!t) throw apiError('TaskDoesNotExist', 'Task Does Not Exist');
-    this.tokens.delete(taskToken);
-    const err = new Error(cause ?? '');
-    err.name = error ?? 'States.TaskFailed';
-    t.reject(err);
-  }
-
-  /** Resolves when the execution has stopped (tests and benchmarks). */
-  async waitForExecution(executionArn: string) {
-    const rec = this.record(executionArn);
-    if (rec.status === 'RUNNING') await new Promise<void>((resolve) => this.waiters.set(executionArn, [...(this.waiters.get(executionArn) ?? []), resolve]));
     return this.describeExecution(executionArn);
   }
 
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.checkIdle();
+    });
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    for (const run of this.runs.values()) if (![...run.invocations].some((i) => i.submitted && !i.done)) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
   listStateMachines() {
-    return [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: new Date(0) }));
+    return [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
   }
 
-  describeStateMachine(arn: string) {
-    const m = this.machine(arn);
-    return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition: JSON.stringify(m.definition), roleArn: 'arn:aws:iam::000000000000:role/embedded', type: 'STANDARD', creationDate: new Date(0) };
+  describeStateMachine(stateMachineArn: string) {
+    const m = this.machine(stateMachineArn);
+    return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE' as const, definition: JSON.stringify(m.definition), roleArn: `arn:aws:iam::${m.account}:role/${m.name}-local`, type: 'STANDARD' as const, creationDate: new Date(0) };
   }
 
-  /** Stop: running executions are aborted and stay RUNNING on disk, to be started again on the next open. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const r of this.running.values()) r.abort();
-    await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
-    await this.writes;
+    const runs = [...this.runs.values()];
+    for (const run of runs) {
+      this.stopRun(run, 'the engine was closed');
+      run.abort();
+    }
+    await Promise.all(runs.map((r) => r.done));
+    await this.store?.drain();
   }
 }
 
+/** AWS pages: maxResults 0/absent → 100, at most 1000; our nextToken is the offset. */
+function page(maxResults: number | undefined, nextToken: string | undefined): { start: number; size: number } {
+  const start = nextToken === undefined ? 0 : Number(nextToken);
+  if (!Number.isInteger(start) || start < 0) throw new SfnError('InvalidToken', `Invalid Token: '${nextToken}'`);
+  return { start, size: Math.min(maxResults || 100, 1000) };
+}
+
+/** includeExecutionData=false: the events without their input/output payloads. */
+function withoutData(e: HistoryEvent): HistoryEvent {
+  const out: HistoryEvent = { ...e };
+  for (const [k, v] of Object.entries(e)) {
+    if (!k.endsWith('EventDetails') || !isObj(v)) continue;
+    const { input: _i, output: _o, parameters: _p, ...rest } = v;
+    out[k] = rest;
+  }
+  return out;
+}
+
 export async function createLocalSfn(opts: LocalSfnOptions): Promise<LocalSfn> {
-  const sfn = new LocalSfn(opts);
-  await sfn.open();
-  return sfn;
+  const engine = new Engine(opts);
+  await engine.open();
+  return engine;
 }

@@ -1,18 +1,53 @@
 /**
- * The Step Functions JSON 1.0 API over HTTP for the embedded engine, so `@aws-sdk/client-sfn` in the handlers
- * and `aws stepfunctions … --endpoint-url` work unchanged. Signatures are not checked (loopback only).
+ * The Step Functions API (AWS JSON 1.0 protocol) over HTTP for the embedded engine, so `@aws-sdk/client-sfn` and
+ * `aws stepfunctions … --endpoint-url` work unchanged: `POST /`, `X-Amz-Target: AWSStepFunctions.<Operation>`,
+ * JSON in and out, dates as epoch seconds, errors as 400 `{ __type, message }`. Signatures are not checked
+ * (bound to loopback by default).
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { LocalSfn } from './engine.js';
+import { z } from 'zod';
+import { SfnError, type LocalSfn } from './engine.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const MAX_BODY = 2 * 1024 * 1024; // SendTaskSuccess output and execution input are capped at 256 KiB by AWS
 
-/** Dates as the JSON protocol carries them: epoch seconds. */
+const str = z.string();
+const opt = z.string().optional();
+const num = z.number().int().optional();
+
+/** Each operation: its request shape (extra members ignored, as the service does) and the engine call. */
+const operations = {
+  StartExecution: op(z.object({ stateMachineArn: str, name: opt, input: opt }), (sfn, b) => sfn.startExecution(b)),
+  DescribeExecution: op(z.object({ executionArn: str }), (sfn, b) => sfn.describeExecution(b.executionArn)),
+  ListExecutions: op(z.object({ stateMachineArn: str, statusFilter: opt, maxResults: num, nextToken: opt }), (sfn, b) => sfn.listExecutions(b)),
+  GetExecutionHistory: op(
+    z.object({ executionArn: str, maxResults: num, nextToken: opt, reverseOrder: z.boolean().optional(), includeExecutionData: z.boolean().optional() }),
+    (sfn, b) => sfn.getExecutionHistory(b),
+  ),
+  SendTaskSuccess: op(z.object({ taskToken: str, output: str }), async (sfn, b) => {
+    await sfn.sendTaskSuccess(b.taskToken, b.output);
+    return {};
+  }),
+  SendTaskFailure: op(z.object({ taskToken: str, error: opt, cause: opt }), async (sfn, b) => {
+    await sfn.sendTaskFailure(b.taskToken, b.error, b.cause);
+    return {};
+  }),
+  ListStateMachines: op(z.object({}), (sfn) => ({ stateMachines: sfn.listStateMachines() })),
+  DescribeStateMachine: op(z.object({ stateMachineArn: str }), (sfn, b) => sfn.describeStateMachine(b.stateMachineArn)),
+};
+
+function op<S extends z.ZodType>(schema: S, run: (sfn: LocalSfn, body: z.infer<S>) => unknown) {
+  return (sfn: LocalSfn, body: unknown) => run(sfn, schema.parse(body));
+}
+
+const isOperation = (name: string): name is keyof typeof operations => Object.hasOwn(operations, name);
+
+/** Dates as the JSON protocol carries them: epoch seconds (fractional); undefined members left out. */
 function wire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(wire);
-  if (value && typeof value === 'object') {
+  if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = wire(v);
     return out;
@@ -20,70 +55,55 @@ function wire(value: unknown): unknown {
   return value;
 }
 
-function str(body: Record<string, unknown>, key: string): string {
-  const v = body[key];
-  if (typeof v !== 'string') throw Object.assign(new Error(`${key} is required`), { name: 'ValidationException' });
-  return v;
-}
-const opt = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
-const num = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'number' ? (body[key] as number) : undefined);
-
-async function dispatch(sfn: LocalSfn, op: string, b: Record<string, unknown>): Promise<unknown> {
-  switch (op) {
-    case 'StartExecution':
-      return sfn.startExecution({ stateMachineArn: str(b, 'stateMachineArn'), name: opt(b, 'name'), input: opt(b, 'input') });
-    case 'DescribeExecution':
-      return sfn.describeExecution(str(b, 'executionArn'));
-    case 'ListExecutions':
-      return sfn.listExecutions({ stateMachineArn: str(b, 'stateMachineArn'), statusFilter: opt(b, 'statusFilter'), maxResults: num(b, 'maxResults'), nextToken: opt(b, 'nextToken') });
-    case 'GetExecutionHistory':
-      return sfn.getExecutionHistory({ executionArn: str(b, 'executionArn'), maxResults: num(b, 'maxResults'), nextToken: opt(b, 'nextToken'), reverseOrder: b.reverseOrder === true });
-    case 'SendTaskSuccess':
-      await sfn.sendTaskSuccess(str(b, 'taskToken'), str(b, 'output'));
-      return {};
-    case 'SendTaskFailure':
-      await sfn.sendTaskFailure(str(b, 'taskToken'), opt(b, 'error'), opt(b, 'cause'));
-      return {};
-    case 'ListStateMachines':
-      return { stateMachines: sfn.listStateMachines() };
-    case 'DescribeStateMachine':
-      return sfn.describeStateMachine(str(b, 'stateMachineArn'));
-    default:
-      throw Object.assign(new Error(`operation ${op} is not supported by the embedded engine`), { name: 'UnknownOperationException' });
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size > MAX_BODY) throw new SfnError('ValidationException', `request body larger than ${MAX_BODY} bytes`);
+    chunks.push(buf);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An error as the client sees it: API errors by their code; anything else is our fault (500, retried by SDKs). */
+function errorReply(err: unknown): { status: number; code: string; message: string } {
+  if (err instanceof SfnError) return { status: 400, code: err.name, message: err.message };
+  if (err instanceof z.ZodError) return { status: 400, code: 'ValidationException', message: err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') };
+  if (err instanceof SyntaxError) return { status: 400, code: 'SerializationException', message: 'request body is not valid JSON' };
+  return { status: 500, code: 'InternalFailure', message: err instanceof Error ? err.message : String(err) };
 }
 
 async function handle(sfn: LocalSfn, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const op = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
+  const headers = { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() };
   try {
-    const text = Buffer.concat(chunks).toString('utf8');
-    const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-    const result = await dispatch(sfn, op, body);
-    res.writeHead(200, { 'content-type': CONTENT_TYPE });
-    res.end(JSON.stringify(wire(result)));
+    const text = await readBody(req);
+    const target = req.headers['x-amz-target'];
+    const name = typeof target === 'string' && target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
+    if (req.method !== 'POST' || !isOperation(name)) throw new SfnError('UnknownOperationException', `unknown operation: ${String(target)}`);
+    const body: unknown = text ? JSON.parse(text) : {};
+    const result = await operations[name](sfn, body);
+    res.writeHead(200, headers).end(JSON.stringify(wire(result)));
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    const code = e.name === 'SyntaxError' ? 'SerializationException' : e.name === 'Error' ? 'InternalFailure' : e.name;
-    res.writeHead(code === 'InternalFailure' ? 500 : 400, { 'content-type': CONTENT_TYPE, 'x-amzn-errortype': code });
-    res.end(JSON.stringify({ __type: code, message: e.message }));
+    const { status, code, message } = errorReply(err);
+    res.writeHead(status, { ...headers, 'x-amzn-errortype': code }).end(JSON.stringify({ __type: code, message }));
   }
 }
 
 export async function startSfnApiServer(sfn: LocalSfn, opts: { port?: number; host?: string } = {}): Promise<{ endpoint: string; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => void handle(sfn, req, res));
-  server.keepAliveTimeout = 5000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the Step Functions API server has no TCP address');
+  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    endpoint: `http://${host}:${port}`,
-    port,
+    endpoint: `http://${urlHost}:${address.port}`,
+    port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
