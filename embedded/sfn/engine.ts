@@ -6,7 +6,7 @@
  *   sendTaskSuccess / sendTaskFailure. The user's definition is never restated, only a private copy is adjusted
  *   (Task timeouts made to fit Node timers, Retry intervals scaled).
  * - a GetExecutionHistory-shaped history (ids, previousEventId, Task / LambdaFunction events as AWS writes them);
- * - StartExecution idempotency by name, and durable executions (see `restart` below).
+ * - StartExecution idempotency by name, and durable executions (journal and restart: see `Journal`, `open()`).
  */
 import './polyfill.js';
 import { randomBytes, randomUUID } from 'node:crypto';
