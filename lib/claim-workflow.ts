@@ -4,13 +4,14 @@
  * `.waitForTaskToken` task, Retry with backoff on transient errors for every task and Catch into a recorded
  * FAILED state. Only ASL the local engine runs faithfully: no JSONata, Assign, Distributed Map or heartbeats.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { STATE, TRANSIENT_ERROR } from './workflow-names.js';
+import { acknowledgeNag } from './nag.js';
 
 export interface ClaimWorkflowProps {
   readonly stateMachineName: string;
@@ -23,6 +24,9 @@ export interface ClaimWorkflowProps {
   readonly recordFailure: IFunction;
 }
 
+// CDK's built-in service retry is off (retryOnServiceExceptions: false) so each Task has exactly one Retry rule:
+// Lambda's own transient errors plus our TransientError share one backoff (1 s, x2, 6 attempts, full jitter).
+// The Review task retries only Lambda's errors; its own failures and the 30-day timeout go to the Catch.
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
 function retry(task: tasks.LambdaInvoke, errors: string[]): tasks.LambdaInvoke {
@@ -39,10 +43,16 @@ export class ClaimWorkflow extends Construct {
       retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, outputPath: '$.Payload', retryOnServiceExceptions: false }), [...LAMBDA_TRANSIENT, TRANSIENT_ERROR]);
 
     const failed = new sfn.Fail(this, STATE.failed, { stateName: STATE.failed, error: 'ClaimFailed', causePath: '$.error.Cause' });
-    const recordFailure = step(
-      STATE.recordFailure,
-      props.recordFailure,
-      sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), error: sfn.JsonPath.objectAt('$.error') }),
+    // RecordFailure discards its result so `$.error` (from the Catch) is still there for the Fail state's CausePath.
+    const recordFailure = retry(
+      new tasks.LambdaInvoke(this, STATE.recordFailure, {
+        stateName: STATE.recordFailure,
+        lambdaFunction: props.recordFailure,
+        payload: sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), error: sfn.JsonPath.objectAt('$.error') }),
+        resultPath: sfn.JsonPath.DISCARD,
+        retryOnServiceExceptions: false,
+      }),
+      [...LAMBDA_TRANSIENT, TRANSIENT_ERROR],
     );
     recordFailure.next(failed);
     const guarded = (t: tasks.LambdaInvoke) => {
@@ -103,5 +113,20 @@ export class ClaimWorkflow extends Construct {
         includeExecutionData: false,
       },
     });
+    acknowledgeNag(
+      this.stateMachine,
+      'IAM5[Resource::*]',
+      'Log delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) have no resource-level permissions.',
+    );
+    const invoked = [props.intake, props.eligibility, props.assessment, props.reviewRequest, props.split, props.payout, props.recordFailure];
+    for (const fn of new Set(invoked)) {
+      const cfn = fn.node.defaultChild;
+      if (!(cfn instanceof CfnElement)) continue;
+      acknowledgeNag(
+        this.stateMachine,
+        `IAM5[Resource::<${Stack.of(this).getLogicalId(cfn)}.Arn>:*]`,
+        'LambdaInvoke grants invoke of the step function and its versions/aliases (`<arn>:*`); only these seven functions.',
+      );
+    }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * One Lambda construct with the project's defaults, and table binding with exactly the access a function needs.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,12 +10,19 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableSpec, type TableId } from '../functions/shared/tables.js';
+import { acknowledgeNag } from './nag.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Metadata key on every CfnFunction: the embedded runtime maps a Task's function back to its module with it. */
+export const HANDLER_METADATA = 'fangpin:handler';
+
+export type TableAccess = 'read' | 'write' | 'readwrite' | 'append';
+
 export interface FangpinFunctionProps {
-  /** Entry relative to the project root, e.g. functions/steps/intake.ts. Recorded as metadata for the embedded runtime. */
+  /** Entry relative to the project root, e.g. functions/steps/intake.ts. */
   readonly entry: string;
+  /** 15 s for steps (default); API functions pass 29 s, API Gateway's own integration limit. */
   readonly timeout?: Duration;
   readonly environment?: Record<string, string>;
 }
@@ -25,6 +32,7 @@ export class FangpinFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: FangpinFunctionProps) {
     super(scope, id);
+    // An explicit log group: retention is ours, not "never expire" from the implicit one.
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: join(PROJECT_ROOT, props.entry),
@@ -43,9 +51,11 @@ export class FangpinFunction extends Construct {
         target: 'node22',
         minify: true,
         sourceMap: true,
-        // Bundle the AWS SDK too: cold starts do not depend on the runtime's copy.
+        // Bundle the AWS SDK too: the code runs against the versions it was tested with, not the runtime's copy.
         externalModules: [],
+        // ESM-first packages (middy, zod) resolve to their ESM builds.
         mainFields: ['module', 'main'],
+        // Some CommonJS dependencies call require() for Node built-ins; ESM output has no require.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {
           beforeBundling: () => [],
@@ -55,16 +65,54 @@ export class FangpinFunction extends Construct {
         },
       },
     });
-    (this.fn.node.defaultChild as CfnFunction).addMetadata('fangpin:handler', props.entry);
+    (this.fn.node.defaultChild as CfnFunction).addMetadata(HANDLER_METADATA, props.entry);
+
+    const role = this.fn.role ?? this.fn;
+    acknowledgeNag(
+      role,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The managed basic execution role only lets the function write its own logs; data access is granted per table and action.',
+    );
+    acknowledgeNag(role, 'IAM5[Resource::*]', 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.');
+    acknowledgeNag(
+      this,
+      'L1',
+      'NODEJS_22_X on purpose: the same code runs locally on Node 20/22 and is tested there; a runtime upgrade is a decision with its own tests, not automatic.',
+    );
   }
 
-  /** Bind a table: its name in the function's environment, and exactly this access. */
-  bind(id: TableId, table: ITable, access: 'read' | 'write' | 'readwrite' | 'append'): this {
-    this.fn.addEnvironment(tableSpec(id).envVar, table.tableName);
-    if (access === 'read') table.grantReadData(this.fn);
-    else if (access === 'write') table.grantWriteData(this.fn);
-    else if (access === 'readwrite') table.grantReadWriteData(this.fn);
-    else table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DescribeTable');
+  /** Bind a table: its name in the function's environment (spec.envVar), and exactly this access. */
+  bind(id: TableId, table: ITable, access: TableAccess): this {
+    const spec = tableSpec(id);
+    this.fn.addEnvironment(spec.envVar, table.tableName);
+    switch (access) {
+      case 'read':
+        table.grantReadData(this.fn);
+        break;
+      case 'write':
+        table.grantWriteData(this.fn);
+        break;
+      case 'readwrite':
+        table.grantReadWriteData(this.fn);
+        break;
+      case 'append':
+        // Append-only audit: PutItem (with a condition on the sequence number), Query to find the chain head.
+        // No UpdateItem/DeleteItem/BatchWriteItem: a function cannot rewrite history.
+        table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:Query');
+        break;
+      default: {
+        const never: never = access;
+        throw new Error(`unknown table access ${String(never)}`);
+      }
+    }
+    const cfn = table.node.defaultChild;
+    if (spec.indexes.length > 0 && cfn instanceof CfnElement) {
+      acknowledgeNag(
+        this.fn.role ?? this.fn,
+        `IAM5[Resource::<${Stack.of(this).getLogicalId(cfn)}.Arn>/index/*]`,
+        `Table grants cover the ${id} table's own indexes (${spec.indexes.map((i) => i.indexName).join(', ')}), which the function queries; nothing else.`,
+      );
+    }
     return this;
   }
 }

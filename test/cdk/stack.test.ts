@@ -1,23 +1,24 @@
 /** CDK assertions (bundling skipped) and the guard that the synthesized definition runs faithfully locally. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../lib/app.js';
-import { extractWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
+import { synthesizeClaimWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
+import { HANDLER_METADATA } from '../../lib/lambda.js';
+import { STATE } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
 import { ROUTES } from '../../functions/api/routes.js';
 import { TABLES } from '../../functions/shared/tables.js';
+import { TRANSIENT_ERROR } from '../../functions/shared/errors.js';
 
 let template: Template;
 let json: Record<string, unknown>;
 let workflow: ExtractedWorkflow;
-type Res = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> };
+type Res = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
 
+// One in-process synth, exactly what `npm start` uses: the template and the definition come from the same build.
 beforeAll(() => {
-  process.env.CDK_VALIDATION = 'false';
-  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(stack);
-  json = template.toJSON() as Record<string, unknown>;
-  workflow = extractWorkflow(json);
+  workflow = synthesizeClaimWorkflow();
+  json = workflow.template;
+  template = Template.fromJSON(json);
 });
 
 function resources(type: string): Array<[string, Res]> {
@@ -26,7 +27,7 @@ function resources(type: string): Array<[string, Res]> {
 
 /** Every IAM statement attached to the role of the function whose handler metadata is `entry`. */
 function statementsOf(entry: string): Array<{ Action: string | string[]; Resource: unknown }> {
-  const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.['fangpin:handler'] === entry) ?? [];
+  const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === entry) ?? [];
   const roleId = ((fn?.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0];
   return resources('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
@@ -41,13 +42,22 @@ function actionsOn(entry: string, tableId: string): string[] {
 }
 
 describe('tables', () => {
-  it('one per shared spec, with point-in-time recovery and encryption', () => {
+  it('one per shared spec: on demand, point-in-time recovery, encryption, retained, TTL and GSIs (projection ALL) as specified', () => {
     const tables = resources('AWS::DynamoDB::GlobalTable');
     expect(tables).toHaveLength(TABLES.length);
-    for (const [, t] of tables) {
-      expect(t.Properties.SSESpecification).toBeDefined();
-      const replicas = t.Properties.Replicas as Array<{ PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled: boolean } }>;
-      expect(replicas[0]?.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled).toBe(true);
+    for (const spec of TABLES) {
+      const [, t] = tables.find(([id]) => id.startsWith(`Table${spec.id}`)) ?? [];
+      expect(t, spec.id).toBeDefined();
+      expect(t?.DeletionPolicy, spec.id).toBe('Retain');
+      expect(t?.Properties.BillingMode, spec.id).toBe('PAY_PER_REQUEST');
+      expect(t?.Properties.SSESpecification, spec.id).toBeDefined();
+      const replicas = t?.Properties.Replicas as Array<{ PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled: boolean } }>;
+      expect(replicas[0]?.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled, spec.id).toBe(true);
+      const ttl = t?.Properties.TimeToLiveSpecification as { AttributeName?: string; Enabled: boolean } | undefined;
+      expect(ttl?.Enabled ? ttl.AttributeName : undefined, spec.id).toBe(spec.ttlAttribute);
+      const gsis = (t?.Properties.GlobalSecondaryIndexes ?? []) as Array<{ IndexName: string; Projection: { ProjectionType: string } }>;
+      expect(gsis.map((g) => g.IndexName).sort(), spec.id).toEqual(spec.indexes.map((i) => i.indexName).sort());
+      for (const g of gsis) expect(g.Projection.ProjectionType, g.IndexName).toBe('ALL');
     }
   });
 });
@@ -79,9 +89,22 @@ describe('least privilege', () => {
     }
   });
 
+  it('audit append is exactly PutItem + Query on the audit table', () => {
+    expect(actionsOn('functions/steps/split.ts', 'audit').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('the claims API drives the state machine; the review step may only replay a decision', () => {
+    const claimsActions = statementsOf('functions/api/claims.ts').flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    for (const a of ['states:StartExecution', 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure']) expect(claimsActions).toContain(a);
+    const reviewStates = statementsOf('functions/steps/review-request.ts').flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).filter((a) => a.startsWith('states:'));
+    expect(reviewStates).toEqual(['states:SendTaskSuccess']);
+    const stepStates = statementsOf('functions/steps/payout.ts').filter((st) => JSON.stringify(st.Action).includes('states:'));
+    expect(stepStates).toEqual([]);
+  });
+
   it('only the households API reads the identity hash key, and the schemes API touches no table', () => {
     const secretReaders = resources('AWS::Lambda::Function').filter(([, f]) => JSON.stringify(f.Properties.Environment ?? {}).includes('ID_HASH_SECRET_ARN'));
-    expect(secretReaders.map(([, f]) => f.Metadata?.['fangpin:handler'])).toEqual(['functions/api/households.ts']);
+    expect(secretReaders.map(([, f]) => f.Metadata?.[HANDLER_METADATA])).toEqual(['functions/api/households.ts']);
     expect(statementsOf('functions/api/schemes.ts').filter((s) => JSON.stringify(s.Action).includes('dynamodb'))).toEqual([]);
   });
 });
@@ -95,37 +118,58 @@ describe('state machine', () => {
     });
   });
 
-  it('runs faithfully on the local engine (no JSONata, Assign, Distributed Map, ItemReader, heartbeats)', () => {
+  it('runs faithfully on the local engine: no JSONata, Assign, Distributed Map, ItemReader or heartbeats anywhere', () => {
     expect(() => assertLocallyRunnable(workflow.definition)).not.toThrow();
+    // Independent of the guard: scan every key and value of the definition.
+    const text = JSON.stringify(workflow.definition);
+    for (const key of ['Assign', 'ItemReader', 'ItemBatcher', 'ResultWriter', 'HeartbeatSeconds', 'HeartbeatSecondsPath', 'Arguments']) expect(text).not.toContain(`"${key}"`);
+    expect(text).not.toMatch(/JSONata|DISTRIBUTED/);
     expect(() => assertLocallyRunnable({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } })).toThrow(/Assign/);
     expect(() => assertLocallyRunnable({ QueryLanguage: 'JSONata', StartAt: 'A', States: {} })).toThrow(/JSONata/);
   });
 
-  it('takes at most 8 transitions on the happy path', () => {
-    const states = workflow.definition.States as Record<string, { Type: string; Next?: string; Default?: string; Choices?: Array<{ Next: string }> }>;
+  it('happy path is 8 states: Intake → Eligibility → Eligible? → Assessment → Route → Split → Payout → Settling', () => {
     const path: string[] = [];
     let at: string | undefined = workflow.definition.StartAt as string;
-    while (at) {
+    while (at && path.length < 20) {
       path.push(at);
-      const s: (typeof states)[string] | undefined = states[at];
-      at = s?.Type === 'Choice' ? s.Default : s?.Next;
+      const st: State | undefined = states()[at];
+      at = st?.Type === 'Choice' ? st.Default : st?.Next;
     }
-    expect(path).toEqual(['Intake', 'Eligibility', 'Eligible?', 'Assessment', 'Route', 'Split', 'Payout', 'Settling']);
-    expect(path.length).toBeLessThanOrEqual(8);
+    expect(path).toEqual([STATE.intake, STATE.eligibility, STATE.eligible, STATE.assessment, STATE.route, STATE.split, STATE.payout, STATE.settling]);
+    expect(states()[STATE.settling]?.Type).toBe('Succeed');
   });
 
-  it('every task retries transient errors with backoff and (but RecordFailure) catches into RecordFailure', () => {
-    const states = workflow.definition.States as Record<string, { Type: string; Retry?: Array<{ ErrorEquals: string[]; BackoffRate: number }>; Catch?: Array<{ Next: string }> }>;
-    for (const [name, s] of Object.entries(states).filter(([, s]) => s.Type === 'Task')) {
-      expect(s.Retry?.[0]?.BackoffRate, name).toBe(2);
-      if (name !== 'Review') expect(s.Retry?.[0]?.ErrorEquals, name).toContain('TransientError');
-      if (name !== 'RecordFailure') expect(s.Catch?.[0]?.Next, name).toBe('RecordFailure');
-    }
+  it('branches on the outcome as the contract says', () => {
+    const next = (name: string) => Object.fromEntries((states()[name]?.Choices ?? []).map((c) => [c.StringEquals, c.Next]));
+    expect(next(STATE.eligible)).toEqual({ REJECTED: STATE.rejected });
+    expect(next(STATE.route)).toEqual({ NO_PAYOUT: STATE.closedNoPayout, REJECTED: STATE.rejected, REVIEW: STATE.review });
+    expect(next(STATE.reviewDecision)).toEqual({ APPROVED: STATE.split });
+    expect(states()[STATE.reviewDecision]?.Default).toBe(STATE.releaseHold);
+    expect(states()[STATE.releaseHold]).toMatchObject({ Next: STATE.rejected, Parameters: { Payload: { 'claimId.$': '$.claimId', action: 'release' } } });
+    for (const name of [STATE.rejected, STATE.closedNoPayout]) expect(states()[name]?.Type).toBe('Succeed');
   });
 
-  it('reviews by task token and maps every task to its handler module', () => {
-    const review = (workflow.definition.States as Record<string, { Resource: string }>).Review;
-    expect(review?.Resource).toMatch(/\.waitForTaskToken$/);
+  it('every task retries with jittered backoff; all but RecordFailure catch States.ALL into RecordFailure → Failed', () => {
+    const lambdaErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+    const taskStates = Object.entries(states()).filter(([, st]) => st.Type === 'Task');
+    expect(taskStates.map(([n]) => n).sort()).toEqual(Object.keys(workflow.taskModules).sort());
+    for (const [name, st] of taskStates) {
+      expect(st.Retry, name).toEqual([
+        { ErrorEquals: name === STATE.review ? lambdaErrors : [...lambdaErrors, TRANSIENT_ERROR], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
+      ]);
+      if (name === STATE.recordFailure) expect(st.Catch, name).toBeUndefined();
+      else expect(st.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
+    }
+    // RecordFailure keeps its input so the Fail state's CausePath ($.error.Cause) resolves.
+    expect(states()[STATE.recordFailure]).toMatchObject({ ResultPath: null, Next: STATE.failed, Parameters: { Payload: { 'claimId.$': '$.claimId', 'error.$': '$.error' } } });
+    expect(states()[STATE.failed]).toMatchObject({ Type: 'Fail', CausePath: '$.error.Cause' });
+  });
+
+  it('reviews by task token for up to 30 days and maps every task to its handler module', () => {
+    const review = states()[STATE.review];
+    expect(review?.Resource).toMatch(/^arn:aws:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(review).toMatchObject({ TimeoutSeconds: 30 * 24 * 3600, Parameters: { Payload: { 'claimId.$': '$.claimId', 'taskToken.$': '$$.Task.Token' } } });
     expect(workflow.taskModules).toEqual({
       Intake: 'functions/steps/intake.ts',
       Eligibility: 'functions/steps/eligibility.ts',
@@ -138,3 +182,16 @@ describe('state machine', () => {
     });
   });
 });
+
+interface State {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  Resource?: string;
+  Choices?: Array<{ StringEquals?: string; Next: string }>;
+  Retry?: unknown[];
+  Catch?: unknown[];
+}
+function states(): Record<string, State> {
+  return workflow.definition.States as Record<string, State>;
+}
