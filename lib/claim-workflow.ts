@@ -39,8 +39,10 @@ export class ClaimWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: ClaimWorkflowProps) {
     super(scope, id);
+    // The Resource is the function ARN itself (payloadResponseOnly): the state's output is the handler's result,
+    // and the execution history records LambdaFunctionScheduled/Started/Succeeded for each step, on AWS as locally.
     const step = (name: string, fn: IFunction, payload?: sfn.TaskInput) =>
-      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, outputPath: '$.Payload', retryOnServiceExceptions: false }), [...LAMBDA_TRANSIENT, TRANSIENT_ERROR]);
+      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, payloadResponseOnly: true, retryOnServiceExceptions: false }), [...LAMBDA_TRANSIENT, TRANSIENT_ERROR]);
 
     const failed = new sfn.Fail(this, STATE.failed, { stateName: STATE.failed, error: 'ClaimFailed', causePath: '$.error.Cause' });
     // RecordFailure discards its result so `$.error` (from the Catch) is still there for the Fail state's CausePath.
@@ -49,6 +51,7 @@ export class ClaimWorkflow extends Construct {
         stateName: STATE.recordFailure,
         lambdaFunction: props.recordFailure,
         payload: sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), error: sfn.JsonPath.objectAt('$.error') }),
+        payloadResponseOnly: true,
         resultPath: sfn.JsonPath.DISCARD,
         retryOnServiceExceptions: false,
       }),

@@ -146,7 +146,7 @@ describe('state machine', () => {
     expect(next(STATE.route)).toEqual({ NO_PAYOUT: STATE.closedNoPayout, REJECTED: STATE.rejected, REVIEW: STATE.review });
     expect(next(STATE.reviewDecision)).toEqual({ APPROVED: STATE.split });
     expect(states()[STATE.reviewDecision]?.Default).toBe(STATE.releaseHold);
-    expect(states()[STATE.releaseHold]).toMatchObject({ Next: STATE.rejected, Parameters: { Payload: { 'claimId.$': '$.claimId', action: 'release' } } });
+    expect(states()[STATE.releaseHold]).toMatchObject({ Next: STATE.rejected, Parameters: { 'claimId.$': '$.claimId', action: 'release' } });
     for (const name of [STATE.rejected, STATE.closedNoPayout]) expect(states()[name]?.Type).toBe('Succeed');
   });
 
@@ -162,13 +162,17 @@ describe('state machine', () => {
       else expect(st.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
     }
     // RecordFailure keeps its input so the Fail state's CausePath ($.error.Cause) resolves.
-    expect(states()[STATE.recordFailure]).toMatchObject({ ResultPath: null, Next: STATE.failed, Parameters: { Payload: { 'claimId.$': '$.claimId', 'error.$': '$.error' } } });
+    expect(states()[STATE.recordFailure]).toMatchObject({ ResultPath: null, Next: STATE.failed, Parameters: { 'claimId.$': '$.claimId', 'error.$': '$.error' } });
     expect(states()[STATE.failed]).toMatchObject({ Type: 'Fail', CausePath: '$.error.Cause' });
   });
 
   it('reviews by task token for up to 30 days and maps every task to its handler module', () => {
     const review = states()[STATE.review];
     expect(review?.Resource).toMatch(/^arn:aws:states:::lambda:invoke\.waitForTaskToken$/);
+    // Every other task calls its function ARN directly, so AWS records LambdaFunction* events for each step.
+    for (const [name, st] of Object.entries(states()).filter(([n, x]) => (x as { Type: string }).Type === 'Task' && n !== STATE.review)) {
+      expect((st as { Resource: string }).Resource, name).toMatch(/^arn:aws:lambda:/);
+    }
     expect(review).toMatchObject({ TimeoutSeconds: 30 * 24 * 3600, Parameters: { Payload: { 'claimId.$': '$.claimId', 'taskToken.$': '$$.Task.Token' } } });
     expect(workflow.taskModules).toEqual({
       Intake: 'functions/steps/intake.ts',
