@@ -130,6 +130,20 @@ describe('settlement.created webhooks', () => {
     expect(new Set(hook.received.filter((m) => JSON.parse(m.body).data.claimId === claimId).map((m) => m.headers['webhook-id'])).size).toBe(1);
   });
 
+  it('a pending delivery survives a restart of the server and is delivered after it', async () => {
+    hook.answer([503]);
+    const claimId = await settledClaim();
+    await until('first failed attempt', async () => (hook.received.some((m) => JSON.parse(m.body).data.claimId === claimId) ? true : undefined));
+    await system.stop();
+    system = await startTestSystem('hooks');
+    api = client(system);
+    const got = await until('redelivery after restart', async () => {
+      const all = hook.received.filter((m) => JSON.parse(m.body).data.claimId === claimId);
+      return all.length >= 2 ? all : undefined;
+    });
+    expect(new Set(got.map((m) => m.headers['webhook-id'])).size).toBe(1);
+  });
+
   it('410 Gone disables the endpoint', async () => {
     hook.answer([410]);
     const claimId = await settledClaim();
