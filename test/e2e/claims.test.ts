@@ -189,9 +189,9 @@ describe('bad input changes nothing', () => {
 });
 
 describe('idempotency and isolation', () => {
-  it('the same Idempotency-Key and body give the same claim; another body gets 409', async () => {
+  it('100 concurrent submissions with the same Idempotency-Key and body give one claim; another body gets 409', async () => {
     const body = medical(700_000);
-    const ids = await Promise.all(Array.from({ length: 10 }, () => submit(body, { 'idempotency-key': 'k-123' })));
+    const ids = await Promise.all(Array.from({ length: 100 }, () => submit(body, { 'idempotency-key': 'k-123' })));
     expect(new Set(ids).size).toBe(1);
     const r = await api.call('POST', '/claims', { role: 'submitter', body: medical(800_000), headers: { 'idempotency-key': 'k-123' } });
     expect(r.status).toBe(409);
@@ -246,5 +246,23 @@ describe('reports', () => {
     expect(r.body.losses.lossRatioBp).toBe(Math.floor((incurred * 10_000) / 60_000));
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=20x4', { role: 'auditor' })).status).toBe(400);
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'submitter' })).status).toBe(403);
+  });
+});
+
+describe('privacy', () => {
+  it('no raw identity number appears in any claim, history, audit, household or settlement answer', async () => {
+    const raw = DEMO_HOUSEHOLDS.flatMap((h) => h.members.map((m) => ('idNumber' in m ? m.idNumber : undefined))).filter((x): x is string => !!x);
+    expect(raw.length).toBeGreaterThan(2);
+    const bodies: string[] = [];
+    const claims = await api.call('GET', '/claims?limit=100', { role: 'auditor' });
+    bodies.push(JSON.stringify(claims.body));
+    for (const c of claims.body.items.slice(0, 20)) {
+      for (const path of [`/claims/${c.claimId}`, `/claims/${c.claimId}/history`, `/claims/${c.claimId}/audit`]) bodies.push(JSON.stringify((await api.call('GET', path, { role: 'auditor' })).body));
+    }
+    for (const h of DEMO_HOUSEHOLDS) bodies.push(JSON.stringify((await api.call('GET', `/households/${h.householdId}`, { role: 'admin' })).body));
+    bodies.push(JSON.stringify((await api.call('GET', '/settlements', { role: 'auditor' })).body));
+    const all = bodies.join('\n');
+    for (const id of raw) expect(all).not.toContain(id);
+    expect(all).toContain('4209**********1234');
   });
 });
