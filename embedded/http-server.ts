@@ -71,7 +71,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ url: s
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServerOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Parse the path as a path: a request line like `//x` must not be read as a host name.
+  let url: URL;
+  try {
+    url = new URL(`http://localhost${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
+  } catch {
+    return problem(res, 400, 'Bad request', 'the request target is not a valid path');
+  }
   if (url.pathname === '/healthz' && req.method === 'GET') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
@@ -90,7 +96,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const body = await readBody(req);
   if (body === null) return problem(res, 413, 'Payload too large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
   const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
-  const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]));
+  let pathParameters: Record<string, string>;
+  try {
+    pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]));
+  } catch {
+    return problem(res, 400, 'Bad request', 'a path parameter is not valid percent-encoding');
+  }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query = Object.fromEntries(url.searchParams.entries());
