@@ -28,20 +28,22 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 /**
- * Fails a share of store calls with a transient error, half before the call reaches the store and half after
- * it succeeded (a lost response), so retries must be idempotent, not merely repeated.
+ * Fails a share of store requests with a transient error (HTTP 503), half before the request reaches the store
+ * and half after it succeeded (a lost response). The fault sits inside the SDK's retry loop, as a real network
+ * or service fault does, so a re-sent write must be harmless: conditional writes and idempotent steps, not luck.
  */
 function injectFaults(client: DynamoDBDocumentClient, rate: number): void {
-  const fault = (when: string) => Object.assign(new Error(`injected fault (${when})`), { name: 'InjectedFault' });
+  const fault = (when: string) =>
+    Object.assign(new Error(`injected fault (${when})`), { name: 'InjectedFault', $metadata: { httpStatusCode: 503 }, $retryable: { throttling: false } });
   client.middlewareStack.add(
     (next) => async (args) => {
       const roll = Math.random();
-      if (roll < rate / 2) throw fault('before the call');
+      if (roll < rate / 2) throw fault('before the request');
       const result = await next(args);
-      if (roll < rate) throw fault('after the call succeeded');
+      if (roll < rate) throw fault('after the request succeeded');
       return result;
     },
-    { step: 'initialize', name: 'fangpinFaultInjection' },
+    { step: 'finalizeRequest', priority: 'low', name: 'fangpinFaultInjection' },
   );
 }
 
