@@ -1,52 +1,86 @@
-/** Creates the project's tables in DynamoDB Local from the same specs the CDK app uses. */
-import { CreateTableCommand, DescribeTableCommand, ListTablesCommand, UpdateTimeToLiveCommand, type AttributeDefinition, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableSpec } from '../functions/shared/tables.js';
+/** Creates the project's tables in DynamoDB Local from the same specs the CDK app uses (functions/shared/tables.ts). */
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { TABLES, type KeyAttr, type TableSpec } from '../functions/shared/tables.js';
 
+/** Environment for the handlers: each spec's envVar → its physical table name. */
 export function tableNamesEnv(prefix: string): Record<string, string> {
   return Object.fromEntries(TABLES.map((t) => [t.envVar, `${prefix}${t.id}`]));
 }
 
 function attributes(spec: TableSpec): AttributeDefinition[] {
-  const all = [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter((a) => a !== undefined);
-  const seen = new Map(all.map((a) => [a.name, a.type]));
-  return [...seen].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+  const all = [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter((a): a is KeyAttr => a !== undefined);
+  const types = new Map<string, 'S' | 'N'>();
+  for (const a of all) {
+    const seen = types.get(a.name);
+    if (seen && seen !== a.type) throw new Error(`table ${spec.id}: attribute ${a.name} is both ${seen} and ${a.type}`);
+    types.set(a.name, a.type);
+  }
+  return [...types].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
 }
 
-export async function ensureTables(client: DynamoDBClient, prefix: string): Promise<void> {
-  const existing = new Set<string>();
+function keySchema(pk: KeyAttr, sk: KeyAttr | undefined): KeySchemaElement[] {
+  return [{ AttributeName: pk.name, KeyType: 'HASH' }, ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : [])];
+}
+
+async function existingTables(client: DynamoDBClient): Promise<Set<string>> {
+  const names = new Set<string>();
   let start: string | undefined;
   do {
     const out = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
-    for (const n of out.TableNames ?? []) existing.add(n);
+    for (const n of out.TableNames ?? []) names.add(n);
     start = out.LastEvaluatedTableName;
   } while (start);
-  for (const spec of TABLES) {
-    const TableName = `${prefix}${spec.id}`;
-    if (existing.has(TableName)) continue;
+  return names;
+}
+
+async function createTable(client: DynamoDBClient, spec: TableSpec, TableName: string): Promise<void> {
+  try {
     await client.send(
       new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: attributes(spec),
-        KeySchema: [
-          { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
-          ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : []),
-        ],
+        KeySchema: keySchema(spec.partitionKey, spec.sortKey),
         GlobalSecondaryIndexes: spec.indexes.length
-          ? spec.indexes.map((i) => ({
-              IndexName: i.indexName,
-              KeySchema: [
-                { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
-                ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' as const }] : []),
-              ],
-              Projection: { ProjectionType: 'ALL' as const },
-            }))
+          ? spec.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' } }))
           : undefined,
       }),
     );
-    await client.send(new DescribeTableCommand({ TableName }));
-    if (spec.ttlAttribute) {
-      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true } })).catch(() => undefined);
-    }
+  } catch (err) {
+    // Someone else (another suite, another runtime on the same store) created it between ListTables and now.
+    if ((err as { name?: string }).name !== 'ResourceInUseException') throw err;
+  }
+  // DynamoDB Local makes tables ACTIVE at once; the waiter only matters for a slower store.
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName });
+}
+
+/** TTL where the spec asks for it. DynamoDB Local 1.25 supports it (and deletes expired items within ~1 s). */
+async function ensureTtl(client: DynamoDBClient, TableName: string, AttributeName: string): Promise<void> {
+  try {
+    const now = await client.send(new DescribeTimeToLiveCommand({ TableName }));
+    const d = now.TimeToLiveDescription;
+    if (d?.AttributeName === AttributeName && (d.TimeToLiveStatus === 'ENABLED' || d.TimeToLiveStatus === 'ENABLING')) return;
+    await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName, Enabled: true } }));
+  } catch {
+    // A store without TTL support: ignored (expired items then stay until overwritten or deleted).
+  }
+}
+
+/** Creates every table of TABLES as `${prefix}${id}` unless it exists. Idempotent and safe to run concurrently. */
+export async function ensureTables(client: DynamoDBClient, prefix: string): Promise<void> {
+  const existing = await existingTables(client);
+  for (const spec of TABLES) {
+    const TableName = `${prefix}${spec.id}`;
+    if (!existing.has(TableName)) await createTable(client, spec, TableName);
+    if (spec.ttlAttribute) await ensureTtl(client, TableName, spec.ttlAttribute);
   }
 }

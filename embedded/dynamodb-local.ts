@@ -1,16 +1,22 @@
 /**
  * DynamoDB Local (AWS's own emulator: transactions and conditional writes behave as on AWS), started and
  * stopped by the project as a child process. In memory for tests, or on disk under a data directory.
+ *
+ * The jar is fetched once by scripts/install-dynamodb-local.mjs. When that script could build its small
+ * launcher (needs javac), the server listens on 127.0.0.1 only and exits by itself when this process dies
+ * (its stdin closes). Otherwise the plain jar runs, which listens on all interfaces. Telemetry is off
+ * either way (-disableTelemetry and DDB_LOCAL_TELEMETRY=0; the latter is what stops its network lookup).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { installDynamoDbLocal } from '../scripts/install-dynamodb-local.mjs';
+import { LAUNCHER_CLASS, dynamoDbLocalDir, dynamoDbLocalInstalled, dynamoDbLocalPaths } from '../scripts/install-dynamodb-local.mjs';
 
 export interface DynamoDbLocalOptions {
-  /** undefined → in memory */
+  /** Directory for the database file (created if missing); undefined → in memory. */
   readonly dataDir?: string | undefined;
   /** 0 or undefined → a free port */
   readonly port?: number;
@@ -27,83 +33,191 @@ export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig 
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 };
 }
 
+const INSTALL_SCRIPT = fileURLToPath(new URL('../scripts/install-dynamodb-local.mjs', import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 3_000;
+const OUTPUT_TAIL = 4_000;
+
+/** Runs the install script in a child process (so a first-time download does not block this event loop). */
+async function ensureInstalled(): Promise<string> {
+  const home = dynamoDbLocalDir();
+  if (dynamoDbLocalInstalled(home)) return home;
+  const installer = spawn(process.execPath, [INSTALL_SCRIPT], { stdio: ['ignore', 'inherit', 'pipe'] });
+  let tail = '';
+  installer.stderr?.on('data', (b: Buffer) => {
+    process.stderr.write(b);
+    tail = (tail + b.toString('utf8')).slice(-OUTPUT_TAIL);
+  });
+  const code = await new Promise<number | null>((done, fail) => {
+    installer.once('error', fail);
+    installer.once('close', (c) => done(c));
+  });
+  if (code !== 0 || !existsSync(dynamoDbLocalPaths(home).jar)) {
+    throw new Error(`installing DynamoDB Local failed (${INSTALL_SCRIPT} exited with ${code}):\n${tail.trim()}`);
+  }
+  return home;
+}
+
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  return new Promise((done, fail) => {
     const srv = createServer();
-    srv.once('error', reject);
+    srv.once('error', fail);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+      srv.close(() => (port ? done(port) : fail(new Error('could not pick a free port'))));
     });
   });
 }
 
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
+function heapSize(): string {
+  const xmx = process.env.FANGPIN_DYNAMODB_XMX?.trim() || '1g';
+  if (!/^\d+[kmg]?$/i.test(xmx)) throw new Error(`FANGPIN_DYNAMODB_XMX must look like 512m or 1g, not ${JSON.stringify(xmx)}`);
+  return xmx;
+}
 
-export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  const home = installDynamoDbLocal();
-  const port = opts.port || (await freePort());
-  const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+// ---- never leave a java child behind ----------------------------------------------------------------------
+const children = new Set<ChildProcess>();
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function killAll(): void {
+  for (const c of children) c.kill('SIGKILL');
+}
+function onSignal(signal: NodeJS.Signals): void {
+  // Someone else handles this signal (a graceful shutdown that will call stop() or exit): leave it to them.
+  if (process.listenerCount(signal) > 1) return;
+  // We are the only listener, so without us the process would have died: do that, after killing the children.
+  killAll();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, signal);
+}
+function track(child: ChildProcess): void {
+  if (children.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  children.add(child);
+  child.once('exit', () => {
+    children.delete(child);
+    if (children.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+  });
+}
+// 'exit' handlers must be synchronous: kill() is.
+process.once('exit', killAll);
+
+interface Launched {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly output: () => string;
+  readonly hasExited: () => boolean;
+}
+
+function launch(home: string, port: number, dataDir: string | undefined, loopback: boolean): Launched {
+  const { jar, lib, launcherDir } = dynamoDbLocalPaths(home);
+  const main = loopback ? ['-cp', [launcherDir, jar].join(delimiter), LAUNCHER_CLASS] : ['-jar', jar];
   const child = spawn(
     'java',
     [
-      `-Xmx${process.env.FANGPIN_DYNAMODB_XMX ?? '1g'}`,
-      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(home, 'DynamoDBLocal.jar'),
-      ...storage,
+      `-Xmx${heapSize()}`,
+      `-Djava.library.path=${lib}`,
+      ...main,
+      ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
       // One database for every access key and region, so any local client sees the same tables.
       '-sharedDb',
+      '-disableTelemetry',
       '-port',
       String(port),
     ],
-    { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: home,
+      // stdin stays open: the loopback launcher exits when it closes, i.e. when this process is gone.
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: false,
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    },
   );
-  children.add(child);
+  track(child);
   let output = '';
   const keep = (b: Buffer) => {
-    output = (output + b.toString('utf8')).slice(-4000);
+    output = (output + b.toString('utf8')).slice(-OUTPUT_TAIL);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => children.delete(child));
+  child.stdin?.on('error', () => undefined); // EPIPE if java dies first
+  let gone = false;
+  const exited = new Promise<void>((done) => {
+    child.once('exit', (code, signal) => {
+      gone = true;
+      if (code !== null || signal !== null) output += `\n[java exited: ${signal ?? `code ${code}`}]`;
+      done();
+    });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      // spawn failed: 'exit' may never come.
+      gone = true;
+      output += err.code === 'ENOENT' ? '\n[java was not found on PATH: DynamoDB Local needs a Java runtime, 17 or later]' : `\n[${err.message}]`;
+      done();
+    });
+  });
+  return { child, exited, output: () => output.trim(), hasExited: () => gone };
+}
 
-  const endpoint = `http://127.0.0.1:${port}`;
+/** What DynamoDB Local prints when it will not serve, although its JVM may stay up (the plain jar does). */
+const FATAL = /Failed to bind|BindException|Address already in use|A fatal error occured|Error processing the supplied command line/i;
+
+/** Polls ListTables until DynamoDB Local answers, the child exits or reports a fatal error, or the deadline passes. */
+async function waitReady(endpoint: string, proc: Launched): Promise<'ready' | 'exited' | 'timeout'> {
   const client = new DynamoDBClient({ ...localDynamoClientConfig(endpoint), maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output}`);
+    while (Date.now() < deadline) {
+      if (proc.hasExited() || FATAL.test(proc.output())) return 'exited';
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        break;
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
+        return 'ready';
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
+        await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 100))]);
       }
     }
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
+    return proc.hasExited() ? 'exited' : 'timeout';
   } finally {
     client.destroy();
   }
-  opts.log?.(`DynamoDB Local ${opts.dataDir ? `on ${opts.dataDir}` : 'in memory'}, port ${port}`);
-  return {
-    endpoint,
-    port,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+}
+
+async function kill(proc: Launched): Promise<void> {
+  if (proc.hasExited()) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), STOP_GRACE_MS);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const home = await ensureInstalled();
+  const loopback = existsSync(join(dynamoDbLocalPaths(home).launcherDir, `${LAUNCHER_CLASS}.class`));
+  const dataDir = opts.dataDir === undefined ? undefined : resolve(opts.dataDir);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const started = Date.now();
+  // A port picked by us could be taken by someone else before java binds it: then pick another.
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port || (await freePort());
+    const endpoint = `http://127.0.0.1:${port}`;
+    const proc = launch(home, port, dataDir, loopback);
+    const outcome = await waitReady(endpoint, proc);
+    if (outcome === 'ready') {
+      const where = dataDir ? `on ${dataDir}` : 'in memory';
+      const bind = loopback ? '127.0.0.1 only' : 'ALL interfaces (no loopback launcher; see scripts/install-dynamodb-local.mjs)';
+      opts.log?.(`DynamoDB Local ${where}, port ${port}, listening on ${bind}, ready in ${Date.now() - started} ms`);
+      let stopping: Promise<void> | undefined;
+      void proc.exited.then(() => {
+        if (!stopping) opts.log?.(`DynamoDB Local on port ${port} exited unexpectedly:\n${proc.output()}`);
+      });
+      return {
+        endpoint,
+        port,
+        stop: () => (stopping ??= kill(proc)),
+      };
+    }
+    await kill(proc);
+    const out = proc.output();
+    if (outcome === 'exited' && !opts.port && attempt < 3 && /Failed to bind|BindException|Address already in use/i.test(out)) continue;
+    const why = outcome === 'timeout' ? `did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s` : 'exited before it was ready';
+    throw new Error(`DynamoDB Local ${why} (java ${loopback ? LAUNCHER_CLASS : '-jar DynamoDBLocal.jar'} in ${home}); java output:\n${out || '(none)'}`);
+  }
 }

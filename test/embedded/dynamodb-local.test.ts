@@ -1,0 +1,168 @@
+/** DynamoDB Local as the embedded store: lifecycle, table creation from the shared specs, transactions, durability. */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { localDynamoClientConfig, startDynamoDbLocal, type DynamoDbLocal } from '../../embedded/dynamodb-local.js';
+import { ensureTables, tableNamesEnv } from '../../embedded/create-tables.js';
+import { TABLES } from '../../functions/shared/tables.js';
+import { LAUNCHER_CLASS, dynamoDbLocalPaths } from '../../scripts/install-dynamodb-local.mjs';
+
+const PREFIX = 'ddbl-test-';
+
+describe('DynamoDB Local in memory', () => {
+  let store: DynamoDbLocal;
+  let client: DynamoDBClient;
+
+  beforeAll(async () => {
+    store = await startDynamoDbLocal();
+    client = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.destroy();
+    await store?.stop();
+  });
+
+  it('answers on a loopback endpoint', () => {
+    expect(store.endpoint).toBe(`http://127.0.0.1:${store.port}`);
+    expect(store.port).toBeGreaterThan(0);
+  });
+
+  it('creates every table from the specs, idempotently, with keys, GSIs and TTL', async () => {
+    await ensureTables(client, PREFIX);
+    await ensureTables(client, PREFIX);
+
+    const names = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+    expect(names.filter((n) => n.startsWith(PREFIX)).sort()).toEqual(TABLES.map((t) => `${PREFIX}${t.id}`).sort());
+
+    const claims = (await client.send(new DescribeTableCommand({ TableName: `${PREFIX}claims` }))).Table;
+    expect(claims?.KeySchema).toEqual([{ AttributeName: 'claimId', KeyType: 'HASH' }]);
+    expect(claims?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
+      ['byHousehold', 'ALL'],
+      ['byStatus', 'ALL'],
+    ]);
+
+    const audit = (await client.send(new DescribeTableCommand({ TableName: `${PREFIX}audit` }))).Table;
+    expect(audit?.KeySchema).toEqual([
+      { AttributeName: 'claimId', KeyType: 'HASH' },
+      { AttributeName: 'seq', KeyType: 'RANGE' },
+    ]);
+    expect(audit?.AttributeDefinitions).toContainEqual({ AttributeName: 'seq', AttributeType: 'N' });
+
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: `${PREFIX}idempotency` }));
+    expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiration' });
+
+    expect(tableNamesEnv(PREFIX)).toMatchObject({ CLAIMS_TABLE: `${PREFIX}claims`, AUDIT_TABLE: `${PREFIX}audit` });
+    expect(Object.keys(tableNamesEnv(PREFIX))).toHaveLength(TABLES.length);
+  });
+
+  it('cancels a transaction whose condition fails, with ConditionalCheckFailed, and applies none of it', async () => {
+    await ensureTables(client, PREFIX);
+    const accumulators = `${PREFIX}accumulators`;
+    const claims = `${PREFIX}claims`;
+    await client.send(new PutItemCommand({ TableName: accumulators, Item: { pk: { S: 'ACC#P#s1#p1#MEDICAL#2024' }, paid: { N: '9000' } } }));
+
+    // Pay 2000 more only if that stays within a 10000 cap (paid <= cap - amount), and record the claim.
+    const err = await client
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: accumulators,
+                Key: { pk: { S: 'ACC#P#s1#p1#MEDICAL#2024' } },
+                UpdateExpression: 'SET paid = paid + :amount',
+                ConditionExpression: 'paid <= :room',
+                ExpressionAttributeValues: { ':amount': { N: '2000' }, ':room': { N: '8000' } },
+              },
+            },
+            { Put: { TableName: claims, Item: { claimId: { S: 'c-1' }, status: { S: 'PAID' } }, ConditionExpression: 'attribute_not_exists(claimId)' } },
+          ],
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+    expect(err).toBeInstanceOf(TransactionCanceledException);
+    const reasons = (err as TransactionCanceledException).CancellationReasons?.map((r) => r.Code);
+    expect(reasons).toEqual(['ConditionalCheckFailed', 'None']);
+
+    const acc = await client.send(new GetItemCommand({ TableName: accumulators, Key: { pk: { S: 'ACC#P#s1#p1#MEDICAL#2024' } }, ConsistentRead: true }));
+    expect(acc.Item?.paid).toEqual({ N: '9000' });
+    const claim = await client.send(new GetItemCommand({ TableName: claims, Key: { claimId: { S: 'c-1' } }, ConsistentRead: true }));
+    expect(claim.Item).toBeUndefined();
+  });
+
+  // DynamoDB Local itself cannot choose its listen address; the launcher built by the install script can.
+  const launcher = existsSync(join(dynamoDbLocalPaths().launcherDir, `${LAUNCHER_CLASS}.class`));
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  it.skipIf(!launcher || !external)('is not reachable on a non-loopback address', async () => {
+    const outcome = await new Promise<string>((done) => {
+      const socket = connect({ host: external, port: store.port });
+      socket.setTimeout(2_000, () => {
+        socket.destroy();
+        done('timeout');
+      });
+      socket.once('connect', () => {
+        socket.destroy();
+        done('connected');
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? 'error'));
+    });
+    expect(outcome).toBe('ECONNREFUSED');
+  });
+});
+
+describe('DynamoDB Local on disk', () => {
+  it('keeps items across a stop and a restart on the same data directory', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fangpin-ddbl-'));
+    const dataDir = join(root, 'not', 'yet', 'there');
+    const key = { claimId: { S: 'durable-1' } };
+    try {
+      const first = await startDynamoDbLocal({ dataDir });
+      const c1 = new DynamoDBClient(localDynamoClientConfig(first.endpoint));
+      try {
+        await ensureTables(c1, PREFIX);
+        await c1.send(new PutItemCommand({ TableName: `${PREFIX}claims`, Item: { ...key, status: { S: 'RECEIVED' }, amount: { N: '1234.5' } } }));
+      } finally {
+        c1.destroy();
+        await first.stop();
+      }
+      expect(existsSync(join(dataDir, 'shared-local-instance.db'))).toBe(true);
+
+      // The first instance is gone once stop() resolved: its endpoint refuses connections.
+      const dead = new DynamoDBClient({ ...localDynamoClientConfig(first.endpoint), maxAttempts: 1 });
+      await expect(dead.send(new ListTablesCommand({}))).rejects.toThrow();
+      dead.destroy();
+
+      const second = await startDynamoDbLocal({ dataDir });
+      const c2 = new DynamoDBClient(localDynamoClientConfig(second.endpoint));
+      try {
+        await ensureTables(c2, PREFIX); // finds them all, creates nothing
+        const got = await c2.send(new GetItemCommand({ TableName: `${PREFIX}claims`, Key: key, ConsistentRead: true }));
+        expect(got.Item).toEqual({ ...key, status: { S: 'RECEIVED' }, amount: { N: '1234.5' } });
+      } finally {
+        c2.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
