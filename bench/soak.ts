@@ -187,17 +187,24 @@ async function check(api: Api, prefix: string, ids: string[], run: string, start
   });
 }
 
+const servers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of servers) c.kill('SIGKILL');
+});
+
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/main.ts'], {
     env: { ...process.env, PORT: String(port), FANGPIN_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  servers.add(child);
+  child.once('exit', () => servers.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
     const onData = (b: Buffer) => {
       out += b.toString();
-      if (out.includes('listening on')) {
+      if (out.includes('fangpin: listening on http')) {
         clearTimeout(timer);
         resolve(child);
       }
