@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { startEmbedded } from './runtime.js';
 import { loadDemo } from './demo.js';
 
+// Pinned SDK versions run on Node 20; the SDK's notice about its future releases is noise for a user here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const started = Date.now();
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -28,6 +28,9 @@ export interface ClaimWorkflowProps {
 // Lambda's own transient errors plus our TransientError share one backoff (1 s, x2, 6 attempts, full jitter).
 // The Review task retries only Lambda's errors; its own failures and the 30-day timeout go to the Catch.
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** A step that hangs (its function timed out, or a lost connection) is abandoned and retried: steps are idempotent. */
+const STEP_TIMEOUT = sfn.Timeout.duration(Duration.seconds(60));
+const STEP_RETRY = [...LAMBDA_TRANSIENT, 'States.Timeout'];
 
 function retry(task: tasks.LambdaInvoke, errors: string[]): tasks.LambdaInvoke {
   task.addRetry({ errors, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
@@ -42,7 +45,7 @@ export class ClaimWorkflow extends Construct {
     // The Resource is the function ARN itself (payloadResponseOnly): the state's output is the handler's result,
     // and the execution history records LambdaFunctionScheduled/Started/Succeeded for each step, on AWS as locally.
     const step = (name: string, fn: IFunction, payload?: sfn.TaskInput) =>
-      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, payloadResponseOnly: true, retryOnServiceExceptions: false }), [...LAMBDA_TRANSIENT, TRANSIENT_ERROR]);
+      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, payloadResponseOnly: true, taskTimeout: STEP_TIMEOUT, retryOnServiceExceptions: false }), [...STEP_RETRY, TRANSIENT_ERROR]);
 
     const failed = new sfn.Fail(this, STATE.failed, { stateName: STATE.failed, error: 'ClaimFailed', causePath: '$.error.Cause' });
     // RecordFailure discards its result so `$.error` (from the Catch) is still there for the Fail state's CausePath.
@@ -52,10 +55,11 @@ export class ClaimWorkflow extends Construct {
         lambdaFunction: props.recordFailure,
         payload: sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), error: sfn.JsonPath.objectAt('$.error') }),
         payloadResponseOnly: true,
+        taskTimeout: STEP_TIMEOUT,
         resultPath: sfn.JsonPath.DISCARD,
         retryOnServiceExceptions: false,
       }),
-      [...LAMBDA_TRANSIENT, TRANSIENT_ERROR],
+      [...STEP_RETRY, TRANSIENT_ERROR],
     );
     recordFailure.next(failed);
     const guarded = (t: tasks.LambdaInvoke) => {

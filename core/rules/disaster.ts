@@ -2,7 +2,8 @@
 import type { ClaimOf } from '../claim.js';
 import type { DisasterTerms } from '../scheme.js';
 import type { RuleResult, YearToDate } from '../types.js';
-import { applyBp, formatYuan as y, minusFloor0 } from '../money.js';
+import { applyBp, formatYuan as y } from '../money.js';
+import { cappedAssessment } from './capped.js';
 
 export function assessDisaster(claim: ClaimOf<'DISASTER'>, terms: DisasterTerms, ytd: YearToDate): RuleResult {
   const { cause, damage, assessedLoss } = claim.details;
@@ -12,19 +13,14 @@ export function assessDisaster(claim: ClaimOf<'DISASTER'>, terms: DisasterTerms,
     return { rejected: true, reasonCode: 'DAMAGE_NOT_COVERED', detail: `damage ${damage} is not covered; covered: ${terms.coveredDamage.join(', ')}` };
   }
   const benefit = applyBp(assessedLoss, terms.ratioBp);
-  const paidBefore = ytd.paid ?? 0;
-  const capRoom = minusFloor0(terms.cap, paidBefore);
-  const payout = Math.min(benefit, capRoom);
-  return {
+  return cappedAssessment({
     product: 'DISASTER',
-    payout,
-    bankShare: null,
-    accrual: { paid: payout },
-    figures: { cause, damage, assessedLoss, ratioBp: terms.ratioBp, benefit, cap: terms.cap, paidBefore, capRoom },
-    describe: () => [
-      `${cause} ${damage}: assessed loss ${y(assessedLoss)} × ${terms.ratioBp / 100}% = ${y(benefit)}`,
-      `annual cap ${y(terms.cap)} per household, already paid ${y(paidBefore)}, room ${y(capRoom)}`,
-      `payout = min(${y(benefit)}, ${y(capRoom)}) = ${y(payout)} yuan`,
-    ],
-  };
+    benefit,
+    cap: terms.cap,
+    paidBefore: ytd.paid ?? 0,
+    counter: 'paid',
+    capLabel: 'annual cap per household',
+    figures: { cause, damage, assessedLoss, ratioBp: terms.ratioBp },
+    lines: () => [`${cause} ${damage}: assessed loss ${y(assessedLoss)} × ${terms.ratioBp / 100}% = ${y(benefit)}`],
+  });
 }

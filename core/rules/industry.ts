@@ -8,6 +8,7 @@ import type { Household } from '../household.js';
 import { centiMu } from '../household.js';
 import type { RuleResult, YearToDate } from '../types.js';
 import { BP, applyBp, formatYuan as y, minusFloor0, mulDivFloor, toSafe } from '../money.js';
+import { cappedAssessment } from './capped.js';
 
 interface Gross {
   benefit: number;
@@ -65,20 +66,16 @@ function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Hous
 
 export function assessIndustry(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Household, ytd: YearToDate): RuleResult {
   const paidBefore = ytd.paid ?? 0;
-  const capRoom = minusFloor0(terms.cap, paidBefore);
-  const g = gross(claim, terms, household, capRoom);
+  const g = gross(claim, terms, household, minusFloor0(terms.cap, paidBefore));
   if ('rejected' in g) return g;
-  const payout = Math.min(g.benefit, capRoom);
-  return {
+  return cappedAssessment({
     product: 'INDUSTRY',
-    payout,
-    bankShare: null,
-    accrual: { paid: payout },
-    figures: { ...g.figures, benefit: g.benefit, cap: terms.cap, paidBefore, capRoom },
-    describe: () => [
-      ...g.lines(),
-      `one household cap ${y(terms.cap)} a year across indemnity and index cover, already paid ${y(paidBefore)}, room ${y(capRoom)}`,
-      `payout = min(${y(g.benefit)}, ${y(capRoom)}) = ${y(payout)} yuan`,
-    ],
-  };
+    benefit: g.benefit,
+    cap: terms.cap,
+    paidBefore,
+    counter: 'paid',
+    capLabel: 'one household cap a year across indemnity and index cover',
+    figures: g.figures,
+    lines: g.lines,
+  });
 }

@@ -8,6 +8,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tableSpec, type TableId } from './tables.js';
 
+/** A request that hangs must fail and be retried, not hold a step (or a claim) forever. */
+const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 10_000 };
+
 let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 
@@ -17,7 +20,7 @@ function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
 
 export function documentClient(): DynamoDBDocumentClient {
   if (!ddb) {
-    ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3 }), {
+    ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: TIMEOUTS }), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
     const rate = Number(process.env.FANGPIN_FAULT_RATE ?? 0);
@@ -48,7 +51,7 @@ function injectFaults(client: DynamoDBDocumentClient, rate: number): void {
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3 });
+  sfn ??= new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3, requestHandler: TIMEOUTS });
   return sfn;
 }
 

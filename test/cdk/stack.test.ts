@@ -156,7 +156,8 @@ describe('state machine', () => {
     expect(taskStates.map(([n]) => n).sort()).toEqual(Object.keys(workflow.taskModules).sort());
     for (const [name, st] of taskStates) {
       expect(st.Retry, name).toEqual([
-        { ErrorEquals: name === STATE.review ? lambdaErrors : [...lambdaErrors, TRANSIENT_ERROR], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
+        // Steps also retry their own timeout (60 s): a hung step is abandoned and run again, steps being idempotent.
+        { ErrorEquals: name === STATE.review ? lambdaErrors : [...lambdaErrors, 'States.Timeout', TRANSIENT_ERROR], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
       ]);
       if (name === STATE.recordFailure) expect(st.Catch, name).toBeUndefined();
       else expect(st.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
