@@ -45,7 +45,8 @@ export interface Embedded {
   readonly sfnEndpoint: string;
   readonly dataDir: string | null;
   readonly sfn: LocalSfn;
-  token(role: Role, insurerId?: string): Promise<string>;
+  /** A bearer token this server accepts; ttlSeconds ≤ 0 gives an already expired one (for tests). */
+  token(role: Role, insurerId?: string, ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -157,7 +158,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       sfnEndpoint: sfnApi.endpoint,
       dataDir,
       sfn,
-      token: (role, insurerId) => issueToken(tokenSecret, role, insurerId),
+      token: (role, insurerId, ttlSeconds) => issueToken(tokenSecret, role, insurerId, ttlSeconds),
       stop,
     };
   } catch (err) {

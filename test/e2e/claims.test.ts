@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { client, startTestSystem } from '../support/server.js';
+import { issueToken } from '../../embedded/auth.js';
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
@@ -185,6 +186,12 @@ describe('bad input changes nothing', () => {
     expect((await api.call('POST', '/claims', { body: medical(1000) })).status).toBe(401);
     expect((await api.call('POST', '/claims', { role: 'auditor', body: medical(1000) })).status).toBe(403);
     expect((await api.call('GET', '/claims', { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
+    const expired = await system.token('auditor', undefined, -60);
+    expect((await api.call('GET', '/claims', { headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
+    const forged = await issueToken('not-the-server-secret', 'admin');
+    expect((await api.call('GET', '/claims', { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"fangpin:role":"admin","sub":"x"}').toString('base64url')}.`;
+    expect((await api.call('GET', '/claims', { headers: { authorization: `Bearer ${unsigned}` } })).status).toBe(401);
   });
 });
 
