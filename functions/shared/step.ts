@@ -16,7 +16,11 @@ export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run:
     const parsed = input.safeParse(event);
     if (!parsed.success) throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     try {
-      return await run(parsed.data);
+      const out = await run(parsed.data);
+      // Ids and outcomes only: never claim details, personal data or task tokens.
+      const claimId = (parsed.data as { claimId?: unknown }).claimId;
+      logger.info(`${step} done`, { claimId: typeof claimId === 'string' ? claimId : undefined, outcome: (out as { outcome?: unknown } | undefined)?.outcome });
+      return out;
     } catch (err) {
       const classified = classify(err);
       logger.warn(`${step} failed`, { error: classified.name, detail: classified.message });

@@ -5,6 +5,17 @@ import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { client, startTestSystem } from '../support/server.js';
 import { issueToken } from '../../embedded/auth.js';
 
+// Everything the handlers log during this suite, scanned for identity numbers at the end (privacy test).
+process.env.FANGPIN_LOG_LEVEL = 'DEBUG';
+const logged: string[] = [];
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    logged.push(String(chunk));
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
+
 let system: Embedded;
 let api: ReturnType<typeof client>;
 let n = 0;
@@ -257,7 +268,7 @@ describe('reports', () => {
 });
 
 describe('privacy', () => {
-  it('no raw identity number appears in any claim, history, audit, household or settlement answer', async () => {
+  it('no raw identity number appears in any claim, history, audit, household or settlement answer, nor in the logs', async () => {
     const raw = DEMO_HOUSEHOLDS.flatMap((h) => h.members.map((m) => ('idNumber' in m ? m.idNumber : undefined))).filter((x): x is string => !!x);
     expect(raw.length).toBeGreaterThan(2);
     const bodies: string[] = [];
@@ -268,6 +279,8 @@ describe('privacy', () => {
     }
     for (const h of DEMO_HOUSEHOLDS) bodies.push(JSON.stringify((await api.call('GET', `/households/${h.householdId}`, { role: 'admin' })).body));
     bodies.push(JSON.stringify((await api.call('GET', '/settlements', { role: 'auditor' })).body));
+    expect(logged.join('').length).toBeGreaterThan(0);
+    bodies.push(...logged);
     const all = bodies.join('\n');
     for (const id of raw) expect(all).not.toContain(id);
     expect(all).toContain('4209**********1234');
