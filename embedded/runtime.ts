@@ -16,9 +16,9 @@ import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler } from './handler-modules.js';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
-import { documentClient, resetClients, tableName } from '../functions/shared/aws.js';
+import { resetClients, tableName } from '../functions/shared/aws.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../functions/shared/query-all.js';
 import type { ApiModule, Role } from '../functions/api/routes.js';
 
 export const STATE_MACHINE_NAME = 'fangpin-claims';
@@ -55,19 +55,15 @@ export interface Embedded {
  * starting is idempotent by name, so claims that have one are untouched.
  */
 async function startMissingExecutions(): Promise<number> {
-  let started = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({ TableName: tableName('claims'), IndexName: 'byStatus', KeyConditionExpression: '#s = :r', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':r': 'RECEIVED' }, ExclusiveStartKey: start }),
-    );
-    for (const item of out.Items ?? []) {
-      await startClaimExecution(String(item.claimId));
-      started++;
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return started;
+  const received = await queryAll<{ claimId: string }>({
+    TableName: tableName('claims'),
+    IndexName: 'byStatus',
+    KeyConditionExpression: '#s = :r',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':r': 'RECEIVED' },
+  });
+  for (const item of received) await startClaimExecution(String(item.claimId));
+  return received.length;
 }
 
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {

@@ -8,6 +8,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { canonicalJson, digest, sha256Hex } from './canonical.js';
+import { queryAll } from './query-all.js';
 import { TransientError } from './errors.js';
 
 export const GENESIS = '0'.repeat(64);
@@ -43,22 +44,7 @@ export function verifyChain(records: readonly AuditRecord[]): { verified: boolea
 }
 
 export async function readAudit(claimId: string): Promise<AuditRecord[]> {
-  const records: AuditRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName('audit'),
-        KeyConditionExpression: 'claimId = :c',
-        ExpressionAttributeValues: { ':c': claimId },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    records.push(...((out.Items ?? []) as AuditRecord[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return records;
+  return queryAll<AuditRecord>({ TableName: tableName('audit'), KeyConditionExpression: 'claimId = :c', ExpressionAttributeValues: { ':c': claimId }, ConsistentRead: true });
 }
 
 export interface AuditEntry {

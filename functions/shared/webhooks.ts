@@ -9,10 +9,11 @@
  * loses nothing: a round picks up whatever is due.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { sha256Hex } from './canonical.js';
+import { queryAll } from './query-all.js';
 
 /** Default delays between attempts, in seconds: about a day in all (as Svix and Stripe do). */
 export const DEFAULT_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
@@ -77,25 +78,15 @@ export async function registerEndpoint(insurerId: string, url: string): Promise<
   return ep;
 }
 
-async function query<T>(pk: string, filter?: { expr: string; names?: Record<string, string>; values: Record<string, unknown> }): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName('webhooks'),
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: filter?.expr,
-        ExpressionAttributeNames: filter?.names,
-        ExpressionAttributeValues: { ':pk': pk, ...filter?.values },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((out.Items ?? []) as T[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+function query<T>(pk: string, filter?: { expr: string; names?: Record<string, string>; values: Record<string, unknown> }): Promise<T[]> {
+  return queryAll<T>({
+    TableName: tableName('webhooks'),
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: filter?.expr,
+    ExpressionAttributeNames: filter?.names,
+    ExpressionAttributeValues: { ':pk': pk, ...filter?.values },
+    ConsistentRead: true,
+  });
 }
 
 export function deliveries(insurerId?: string): Promise<Delivery[]> {
