@@ -1,6 +1,7 @@
-/** Bundled size of each Lambda, built with esbuild as the CDK app builds them (minified ESM, SDK included, no source map). */
+/** Bundled size of each Lambda, built with esbuild as the CDK app builds them (minified ESM, the runtime's AWS SDK left out, no source map). */
 import { build } from 'esbuild';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
+import { SDK_PROVIDED_BY_RUNTIME } from '../lib/lambda.js';
 
 export async function bundleSizes(): Promise<Record<string, number>> {
   const { template } = synthesizeClaimWorkflow();
@@ -11,7 +12,7 @@ export async function bundleSizes(): Promise<Record<string, number>> {
   }
   const sizes: Record<string, number> = {};
   for (const entry of [...entries].sort()) {
-    const out = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22', mainFields: ['module', 'main'], write: false, logLevel: 'silent' });
+    const out = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22', mainFields: ['module', 'main'], external: [...SDK_PROVIDED_BY_RUNTIME], write: false, logLevel: 'silent' });
     sizes[entry] = out.outputFiles.reduce((s, f) => s + f.contents.byteLength, 0);
   }
   return sizes;

@@ -1,5 +1,5 @@
 /** A claim submission, parsed. Money is a JSON integer from 0 to 2^53 − 1 fen; anything else is bad input. */
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { DISASTER_CAUSES, EDUCATION_STAGES } from './types.js';
 import { fen } from './scheme.js';
 import { identifier, isoDate } from './household.js';

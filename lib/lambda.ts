@@ -12,6 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { tableSpec, type TableId } from '../functions/shared/tables.js';
 import { acknowledgeNag } from './nag.js';
 
+/**
+ * The Node.js 22 Lambda runtime ships AWS SDK v3: using its copy keeps every bundle near 150 KB instead of
+ * ~500 KB (faster cold starts, the 250 KB target). The price is that the SDK version on AWS is the runtime's,
+ * not the pinned one the tests ran; the code uses only long-stable SDK APIs.
+ */
+export const SDK_PROVIDED_BY_RUNTIME = ['@aws-sdk/*', '@smithy/*'] as const;
+
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Metadata key on every CfnFunction: the embedded runtime maps a Task's function back to its module with it. */
@@ -51,8 +58,7 @@ export class FangpinFunction extends Construct {
         target: 'node22',
         minify: true,
         sourceMap: true,
-        // Bundle the AWS SDK too: the code runs against the versions it was tested with, not the runtime's copy.
-        externalModules: [],
+        externalModules: [...SDK_PROVIDED_BY_RUNTIME],
         // ESM-first packages (middy, zod) resolve to their ESM builds.
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; ESM output has no require.

@@ -2,7 +2,7 @@
  * Registry API: upsert households in batches (each row validated on its own; identity numbers hashed and masked
  * before anything is stored), and read one back, masked.
  */
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { HouseholdInput } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type FieldError, type RouteContext } from './http.js';

@@ -4,7 +4,7 @@
  * ratios in bp (floored).
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { PAYMENT_TARGET_WORKING_DAYS, mulDivFloor, premiumSplit, workingDaysBetween } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, type RouteContext } from './http.js';

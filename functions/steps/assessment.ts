@@ -5,7 +5,7 @@
  * With action "release" (after a reviewer rejected the claim) the same transaction shape gives the held
  * amounts and the invoice back.
  */
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { assessClaim, checkEligibility, invoiceKey, isRejection, routeAssessment } from '#core/index.js';

@@ -2,7 +2,7 @@
  * Eligibility: the registry checks of spec 9 in order. A rejection is written here (conditional on the claim
  * still being RECEIVED); a retried step reads the stored outcome instead of deciding twice.
  */
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { checkEligibility, invoiceKey } from '#core/index.js';
 import { stepHandler } from '../shared/step.js';
 import { loadClaim, transitionClaim } from '../shared/claims-repo.js';

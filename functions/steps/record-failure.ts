@@ -1,5 +1,5 @@
 /** RecordFailure: the Catch target. The claim becomes FAILED (technical, redrivable) with the error recorded. */
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { stepHandler } from '../shared/step.js';
 import { transitionClaim } from '../shared/claims-repo.js';
 import { appendAudit } from '../shared/audit.js';

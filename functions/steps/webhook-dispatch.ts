@@ -2,7 +2,7 @@
  * The webhook dispatcher: one round of fan-out and due deliveries. On AWS an EventBridge schedule invokes it
  * every minute; embedded, the runtime calls it on a short interval. Durable either way: the state is in DynamoDB.
  */
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { stepHandler } from '../shared/step.js';
 import { dispatchWebhooks } from '../shared/webhooks.js';
 
