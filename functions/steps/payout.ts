@@ -52,8 +52,9 @@ export const handler = stepHandler('payout', Input, async ({ claimId }) => {
     await enqueueSettlementCreated(s);
   }
   const ids = settlements.map((s) => s.settlementId);
-  if (await transitionClaim(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt })) {
-    await appendAudit({ claimId, step: 'Payout', actor: 'workflow', input: { claimId, allocations: claim.allocations }, output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })), decision: 'SETTLING' });
-  }
+  // The audit record comes first: once a claim shows SETTLING, its trail already proves how it got there. A
+  // retried step appends nothing new (appendAudit skips an entry identical to the chain head).
+  await appendAudit({ claimId, step: 'Payout', actor: 'workflow', input: { claimId, allocations: claim.allocations }, output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })), decision: 'SETTLING' });
+  await transitionClaim(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt });
   return { claimId };
 });

@@ -158,8 +158,14 @@ describe('history and audit', () => {
   it('GET /claims/{id}/history shows every step in the GetExecutionHistory shape', async () => {
     const id = await submit(medical(1_000_000));
     await api.waitForStatus(id, ['SETTLING']);
-    const h = await api.call('GET', `/claims/${id}/history`, { role: 'auditor' });
+    // The claim is SETTLING as soon as the Payout step has written it; the execution ends a moment later.
+    let h = await api.call('GET', `/claims/${id}/history`, { role: 'auditor' });
+    for (let i = 0; i < 200 && h.body.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      h = await api.call('GET', `/claims/${id}/history`, { role: 'auditor' });
+    }
     expect(h.status).toBe(200);
+    expect(h.body.status).toBe('SUCCEEDED');
     const events = h.body.events as Array<{ id: number; previousEventId: number; type: string; stateEnteredEventDetails?: { name: string } }>;
     expect(events[0]?.type).toBe('ExecutionStarted');
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
