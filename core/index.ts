@@ -12,3 +12,4 @@ export * from './decide.js';
 export { medicalSelfPay, medicalBenefit } from './rules/medical.js';
 export { loanLossSplit } from './rules/loan-guarantee.js';
 export * from './calendar.js';
+export * from './replay.js';
