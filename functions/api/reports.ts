@@ -73,7 +73,7 @@ async function summary({ query }: RouteContext) {
   const premiums = enrolled.map((h) => premiumSplit(scheme, h));
   const premium = premiums.reduce((s, p) => s + p.premium, 0);
   const incurred = paidAmount + outstanding;
-  return json(200, {
+  const report = {
     schemeId: scheme.schemeId,
     year: q.data.year,
     claims: total,
@@ -94,7 +94,26 @@ async function summary({ query }: RouteContext) {
       reserveRateBp: scheme.reserveRateBp,
     },
     losses: { paid: paidAmount, outstanding, incurred, lossRatioBp: premium ? mulDivFloor(incurred, 10_000, premium) : null },
-  });
+  };
+  if (query.format === 'csv') {
+    return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${scheme.schemeId}-${year}-summary.csv"` }, body: summaryCsv(report) };
+  }
+  if (query.format !== undefined && query.format !== 'json') throw new HttpError(400, 'Bad query', 'format must be json or csv', [{ path: 'format', message: 'json or csv' }]);
+  return json(200, report);
+}
+
+/** The summary as one CSV table (section, key, claims, amount in fen), for spreadsheets. */
+function summaryCsv(r: { claims: Bucket; byProduct: Record<string, Bucket>; byCounty: Record<string, Bucket>; payment: Record<string, unknown>; premiums: Record<string, unknown>; losses: Record<string, unknown> }): string {
+  const rows: Array<Array<string | number | null>> = [['section', 'key', 'claims', 'amount_fen_or_value']];
+  rows.push(['total', 'all', r.claims.count, r.claims.payout]);
+  for (const [k, b] of Object.entries(r.byProduct)) rows.push(['product', k, b.count, b.payout]);
+  for (const [k, b] of Object.entries(r.byCounty)) rows.push(['county', k, b.count, b.payout]);
+  for (const [k, v] of Object.entries(r.claims.byStatus)) rows.push(['status', k, v, null]);
+  for (const [section, values] of [['payment', r.payment], ['premiums', r.premiums], ['losses', r.losses]] as const) {
+    for (const [k, v] of Object.entries(values)) rows.push([section, k, null, typeof v === 'number' ? v : v === null ? null : String(v)]);
+  }
+  const cell = (v: string | number | null) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return `${rows.map((row) => row.map(cell).join(',')).join('\n')}\n`;
 }
 
 export const handler = apiHandler('reports', { 'GET /reports/summary': summary });

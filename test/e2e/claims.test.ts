@@ -269,6 +269,11 @@ describe('reports', () => {
     expect(r.body.losses.incurred).toBe(incurred);
     expect(r.body.losses.lossRatioBp).toBe(Math.floor((incurred * 10_000) / 60_000));
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=20x4', { role: 'auditor' })).status).toBe(400);
+    const csv = await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv', { role: 'auditor' });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.body).toContain('premiums,premium,,60000');
+    expect(csv.body).toContain(`product,MEDICAL,${r.body.byProduct.MEDICAL.count},${r.body.byProduct.MEDICAL.payout}`);
+    expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=xml', { role: 'auditor' })).status).toBe(400);
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'submitter' })).status).toBe(403);
   });
 });
