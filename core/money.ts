@@ -27,13 +27,6 @@ export function applyBp(amount: number, bp: number): number {
   return mulDivFloor(amount, bp, BP);
 }
 
-/** floor(amount × bp1 × bp2 / 10^8): a ratio and an uplift applied together, rounded once. */
-export function applyBp2(amount: number, bp1: number, bp2: number): number {
-  const product = amount * bp1 * bp2;
-  if (product <= MAX_FEN) return floorDiv(product, BP * BP);
-  return toSafe((BigInt(amount) * BigInt(bp1) * BigInt(bp2)) / 100_000_000n);
-}
-
 /** A BigInt result back to a number; every result the core hands out is capped by a safe input, so this only guards. */
 export function toSafe(value: bigint): number {
   if (value > BigInt(MAX_FEN) || value < -BigInt(MAX_FEN)) throw new RangeError(`amount ${value} exceeds 2^53 − 1 fen`);

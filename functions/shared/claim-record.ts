@@ -45,9 +45,6 @@ export interface ClaimRecord {
   updatedAt: string;
 }
 
-/** Statuses from which the workflow never moves the claim again. */
-export const TERMINAL: ReadonlySet<StoredStatus> = new Set(['REJECTED', 'CLOSED_NO_PAYOUT', 'PAID', 'FAILED']);
-
 /** What GET /claims/{id} answers: contract fields first (spec/api.md), no task token, no internals. */
 export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) {
   return {

@@ -1,5 +1,5 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { maskIdNumber, type Household, type HouseholdInput } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
@@ -45,14 +45,4 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
 /** The API view: masked identity numbers, never the hash either. */
 export function householdView(h: StoredHousehold) {
   return { ...h, members: h.members.map(({ idHash: _hash, ...m }) => m) };
-}
-
-export async function getHouseholds(ids: readonly string[]): Promise<Map<string, StoredHousehold>> {
-  const found = new Map<string, StoredHousehold>();
-  for (let i = 0; i < ids.length; i += 100) {
-    const keys = ids.slice(i, i + 100).map((householdId) => ({ householdId }));
-    const out = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys } } }));
-    for (const item of out.Responses?.[tableName('registry')] ?? []) found.set(String(item.householdId), item as StoredHousehold);
-  }
-  return found;
 }
