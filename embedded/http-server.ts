@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, routeKey, type ApiModule } from '../functions/api/routes.js';
-import type { ApiEvent } from '../functions/api/http.js';
+import { problem as problemResult, type ApiEvent } from '../functions/api/http.js';
 import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -23,9 +23,14 @@ const compiled = ROUTES.map((r) => ({
   regex: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
 }));
 
+/** Write a handler-shaped result; the server's own refusals use the handlers' problem+json format. */
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
+  res.end(result.body ?? '');
+}
+
 function problem(res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...extra });
-  res.end(JSON.stringify({ type: `https://fangpin.dev/problems/${status}`, title, status, detail, errors: [] }));
+  send(res, problemResult(status, title, detail, [], extra));
 }
 
 async function readBody(req: IncomingMessage): Promise<string | null> {
@@ -132,6 +137,5 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   } as unknown as ApiEvent;
   const handler = await opts.loadModule(match.route.module);
   const result = await handler(event, lambdaContext(`api-${match.route.module}`));
-  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
-  res.end(result.body ?? '');
+  send(res, result);
 }

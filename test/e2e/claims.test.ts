@@ -4,9 +4,11 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { client, startTestSystem } from '../support/server.js';
 import { issueToken } from '../../embedded/auth.js';
+import { logger } from '../../functions/shared/step.js';
 
-// Everything the handlers log during this suite, scanned for identity numbers at the end (privacy test).
-process.env.FANGPIN_LOG_LEVEL = 'DEBUG';
+// Everything the handlers log during this suite, at the most verbose level, scanned for identity numbers at the
+// end (privacy test).
+logger.setLogLevel('DEBUG');
 const logged: string[] = [];
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
