@@ -1,7 +1,10 @@
 /** Creates the project's tables in DynamoDB Local from the same specs the CDK app uses (functions/shared/tables.ts). */
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  UpdateTableCommand,
+  type Projection,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
@@ -9,7 +12,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type KeyAttr, type TableSpec } from '../functions/shared/tables.js';
+import { TABLES, type IndexSpec, type KeyAttr, type TableSpec } from '../functions/shared/tables.js';
 
 /** Environment for the handlers: each spec's envVar → its physical table name. */
 export function tableNamesEnv(prefix: string): Record<string, string> {
@@ -29,6 +32,26 @@ function attributes(spec: TableSpec): AttributeDefinition[] {
 
 function keySchema(pk: KeyAttr, sk: KeyAttr | undefined): KeySchemaElement[] {
   return [{ AttributeName: pk.name, KeyType: 'HASH' }, ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : [])];
+}
+
+function projection(i: IndexSpec): Projection {
+  return i.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' };
+}
+
+/** A data directory from an older version lacks indexes added since: add them (DynamoDB backfills them). */
+async function ensureIndexes(client: DynamoDBClient, spec: TableSpec, TableName: string): Promise<void> {
+  const described = await client.send(new DescribeTableCommand({ TableName }));
+  const have = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  for (const i of spec.indexes) {
+    if (have.has(i.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: attributes(spec),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: projection(i) } }],
+      }),
+    );
+  }
 }
 
 async function existingTables(client: DynamoDBClient): Promise<Set<string>> {
@@ -51,7 +74,7 @@ async function createTable(client: DynamoDBClient, spec: TableSpec, TableName: s
         AttributeDefinitions: attributes(spec),
         KeySchema: keySchema(spec.partitionKey, spec.sortKey),
         GlobalSecondaryIndexes: spec.indexes.length
-          ? spec.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' } }))
+          ? spec.indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: projection(i) }))
           : undefined,
       }),
     );
@@ -81,6 +104,7 @@ export async function ensureTables(client: DynamoDBClient, prefix: string): Prom
   for (const spec of TABLES) {
     const TableName = `${prefix}${spec.id}`;
     if (!existing.has(TableName)) await createTable(client, spec, TableName);
+    else await ensureIndexes(client, spec, TableName);
     if (spec.ttlAttribute) await ensureTtl(client, TableName, spec.ttlAttribute);
   }
 }

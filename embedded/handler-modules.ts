@@ -21,6 +21,8 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/api/schemes.ts': () => import('../functions/api/schemes.js'),
   'functions/api/webhooks.ts': () => import('../functions/api/webhooks.js'),
   'functions/api/reports.ts': () => import('../functions/api/reports.js'),
+  'functions/api/index-events.ts': () => import('../functions/api/index-events.js'),
+  'functions/api/monitoring.ts': () => import('../functions/api/monitoring.js'),
   'functions/steps/webhook-dispatch.ts': () => import('../functions/steps/webhook-dispatch.js'),
 };
 

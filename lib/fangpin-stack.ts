@@ -4,7 +4,7 @@
  * for hashing identity numbers. Each function gets only the tables and actions it uses.
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { HttpApi, HttpMethod, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -45,7 +45,12 @@ export class FangpinStack extends Stack {
           deletionProtection: true,
           removalPolicy: RemovalPolicy.RETAIN,
           timeToLiveAttribute: spec.ttlAttribute,
-          globalSecondaryIndexes: spec.indexes.map((i) => ({ indexName: i.indexName, partitionKey: attr(i.partitionKey), sortKey: i.sortKey ? attr(i.sortKey) : undefined })),
+          globalSecondaryIndexes: spec.indexes.map((i) => ({
+            indexName: i.indexName,
+            partitionKey: attr(i.partitionKey),
+            sortKey: i.sortKey ? attr(i.sortKey) : undefined,
+            ...(i.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...i.include] } : {}),
+          })),
         }),
       ]),
     ) as Record<TableId, TableV2>;
@@ -126,6 +131,7 @@ export class FangpinStack extends Stack {
     apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
     apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
     apis.reports.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'read');
+    apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite');
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience });

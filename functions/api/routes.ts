@@ -7,7 +7,7 @@ export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
 
 /** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
-export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports';
+export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -35,10 +35,16 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/summary', module: 'reports', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/webhook-endpoints', module: 'webhooks', roles: ['admin'] },
   { method: 'GET', path: '/webhook-deliveries', module: 'webhooks', roles: ['admin', 'auditor'] },
+  { method: 'POST', path: '/index-events', module: 'index-events', roles: ['admin'] },
+  { method: 'GET', path: '/index-events', module: 'index-events', roles: ['admin', 'auditor'] },
+  { method: 'GET', path: '/index-events/{eventId}', module: 'index-events', roles: ['admin', 'auditor'] },
+  { method: 'POST', path: '/monitoring/run', module: 'monitoring', roles: ['admin'] },
+  { method: 'GET', path: '/monitoring/warnings', module: 'monitoring', roles: ['admin', 'auditor', 'reviewer'] },
+  { method: 'POST', path: '/households/{householdId}/warnings/{warningId}/close', module: 'monitoring', roles: ['admin', 'reviewer'] },
   { method: 'POST', path: '/webhook-deliveries/{deliveryId}/replay', module: 'webhooks', roles: ['admin'] },
 ];
 
-export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports'];
+export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring'];
 
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;

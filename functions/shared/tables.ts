@@ -11,6 +11,8 @@ export interface IndexSpec {
   readonly indexName: string;
   readonly partitionKey: KeyAttr;
   readonly sortKey?: KeyAttr;
+  /** Non-key attributes the index carries (INCLUDE projection); absent means ALL. */
+  readonly include?: readonly string[];
 }
 export interface TableSpec {
   /** Logical name; also the suffix of the environment variable that carries the physical name. */
@@ -24,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks';
+export type TableId = 'claims' | 'registry' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -35,6 +37,8 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [
       { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // Sparse: only claims created by an index event. Progress counts read it, so it carries just the status.
+      { indexName: 'byIndexEvent', partitionKey: { name: 'indexEventId', type: 'S' }, sortKey: { name: 'householdId', type: 'S' }, include: ['status'] },
     ],
   },
   {
@@ -42,7 +46,9 @@ export const TABLES: readonly TableSpec[] = [
     id: 'registry',
     envVar: 'REGISTRY_TABLE',
     partitionKey: { name: 'householdId', type: 'S' },
-    indexes: [],
+    // An index event fans out over the households of one scheme and county; the shard (0..15, from a hash of
+    // the household id) lets a Map state read a county in parallel slices and keeps GSI partitions small.
+    indexes: [{ indexName: 'byFanoutShard', partitionKey: { name: 'fanoutShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } }],
   },
   {
     // Year-to-date accumulators per person/household, product and policy year, and consumed invoices.
@@ -84,6 +90,13 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'WEBHOOKS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
+    indexes: [],
+  },
+  {
+    // Index events (price or weather observations): the observation, its fan-out status and counts.
+    id: 'indexEvents',
+    envVar: 'INDEX_EVENTS_TABLE',
+    partitionKey: { name: 'eventId', type: 'S' },
     indexes: [],
   },
 ];

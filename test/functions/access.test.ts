@@ -41,6 +41,8 @@ beforeAll(async () => {
   handlers.set('schemes', (await import('../../functions/api/schemes.js')).handler as Handler);
   handlers.set('webhooks', (await import('../../functions/api/webhooks.js')).handler as Handler);
   handlers.set('reports', (await import('../../functions/api/reports.js')).handler as Handler);
+  handlers.set('index-events', (await import('../../functions/api/index-events.js')).handler as Handler);
+  handlers.set('monitoring', (await import('../../functions/api/monitoring.js')).handler as Handler);
 });
 
 describe('route × role', () => {
