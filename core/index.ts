@@ -13,3 +13,4 @@ export { medicalSelfPay, medicalBenefit } from './rules/medical.js';
 export { loanLossSplit } from './rules/loan-guarantee.js';
 export * from './calendar.js';
 export * from './replay.js';
+export * from './index-event.js';

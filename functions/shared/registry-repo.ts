@@ -1,6 +1,6 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { maskIdNumber, type Household, type HouseholdInput } from '#core/index.js';
+import { fanoutShardOf, maskIdNumber, type Household, type HouseholdInput } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
 
@@ -12,7 +12,12 @@ export interface StoredMember {
   idHash?: string;
 }
 
-export type StoredHousehold = Omit<Household, 'members'> & { members: StoredMember[]; updatedAt: string };
+export type StoredHousehold = Omit<Household, 'members'> & {
+  members: StoredMember[];
+  updatedAt: string;
+  /** Key of the registry index an index event fans out over (scheme, county, slice). */
+  fanoutShard?: string;
+};
 
 export async function getHousehold(householdId: string): Promise<StoredHousehold | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('registry'), Key: { householdId }, ConsistentRead: true }));
@@ -33,7 +38,7 @@ export async function toStoredHousehold(input: HouseholdInput): Promise<StoredHo
       return stored;
     }),
   );
-  return { ...input, members, updatedAt: new Date().toISOString() };
+  return { ...input, members, fanoutShard: fanoutShardOf(input), updatedAt: new Date().toISOString() };
 }
 
 /** Upsert; answers whether the household was new. */
@@ -44,5 +49,6 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
 
 /** The API view: masked identity numbers, never the hash either. */
 export function householdView(h: StoredHousehold) {
-  return { ...h, members: h.members.map(({ idHash: _hash, ...m }) => m) };
+  const { fanoutShard: _shard, ...rest } = h;
+  return { ...rest, members: h.members.map(({ idHash: _hash, ...m }) => m) };
 }
