@@ -42,6 +42,8 @@ export const HouseholdInput = z.object({
   category: identifier,
   verifiedYear: z.number().int().min(1900).max(2200),
   monthlyIncome: fen.optional(),
+  /** The monthly income before the current one (fen), for the industry warning's income drop (spec 7). */
+  previousMonthlyIncome: fen.optional(),
   exitedOn: isoDate.nullable().default(null),
   members: z.array(MemberInput).min(1).max(100),
   enrollment: EnrollmentSchema,
@@ -64,6 +66,7 @@ export interface Household {
   readonly category: string;
   readonly verifiedYear: number;
   readonly monthlyIncome?: number | undefined;
+  readonly previousMonthlyIncome?: number | undefined;
   readonly exitedOn: string | null;
   readonly members: readonly Member[];
   readonly enrollment: z.infer<typeof EnrollmentSchema>;

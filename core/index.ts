@@ -14,3 +14,5 @@ export { loanLossSplit } from './rules/loan-guarantee.js';
 export * from './calendar.js';
 export * from './replay.js';
 export * from './index-event.js';
+export * from './corridor.js';
+export * from './monitoring.js';

@@ -24,6 +24,15 @@ export const Underwriters = z
 /** A band of cumulative self-pay above the deductible: [from, to) fen, to = null means no upper end. */
 export const Band = z.object({ from: fen, to: fen.nullable(), bp });
 
+/**
+ * The risk adjustment balance mechanism (风险调节平衡机制, seed 000 §6.2): the loss-ratio corridor the insurer's
+ * result is held in (core/corridor.ts). Bounds in bp of premium, up to 100000 (a loss ratio can pass 100%).
+ */
+const lossRatioBound = z.number().int().min(0).max(10 * BP);
+export const RiskCorridor = z
+  .object({ lowerLossRatioBp: lossRatioBound, upperLossRatioBp: lossRatioBound, note: z.string().optional() })
+  .refine((c) => c.lowerLossRatioBp <= c.upperLossRatioBp, { message: 'upperLossRatioBp must not be below lowerLossRatioBp', path: ['upperLossRatioBp'] });
+
 const Medical = z
   .object({
     deductible: fen,
@@ -31,6 +40,8 @@ const Medical = z
     bands: z.array(Band).min(1),
     upliftCounties: z.record(z.string().min(1), upliftBp),
     underwriters: Underwriters,
+    /** Absent: no corridor (Xiaogan); the report then shows riskCorridor null. */
+    riskCorridor: RiskCorridor.optional(),
   })
   .superRefine((m, ctx) => {
     // Bands must tile [0, ∞) without gaps or overlaps, so every fen above the deductible has one ratio.
@@ -139,6 +150,7 @@ export const SchemeSchema = z
 
 export type Scheme = z.infer<typeof SchemeSchema>;
 export type MedicalTerms = z.infer<typeof Medical>;
+export type RiskCorridorTerms = z.infer<typeof RiskCorridor>;
 export type AccidentTerms = z.infer<typeof Accident>;
 export type EducationTerms = z.infer<typeof Education>;
 export type DisasterTerms = z.infer<typeof Disaster>;

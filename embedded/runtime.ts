@@ -15,7 +15,7 @@ import { startHttpServer } from './http-server.js';
 import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler } from './handler-modules.js';
-import { synthesizeClaimWorkflow } from '../lib/definition.js';
+import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
 import { resetClients, tableName } from '../functions/shared/aws.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
@@ -23,6 +23,8 @@ import type { ApiModule, Role } from '../functions/api/routes.js';
 
 export const STATE_MACHINE_NAME = 'fangpin-claims';
 export const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
+const FANOUT_MACHINE_NAME = `${STATE_MACHINE_NAME}-index-fanout`;
+const FANOUT_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${FANOUT_MACHINE_NAME}`;
 const TABLE_PREFIX = 'fangpin-';
 
 export interface EmbeddedOptions {
@@ -94,21 +96,28 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
       STATE_MACHINE_ARN,
+      INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
     });
     const ddb = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
     await ensureTables(ddb, tablePrefix);
     ddb.destroy();
 
-    // The definition comes from the synthesized template, never from a second copy.
-    const workflow = synthesizeClaimWorkflow();
-    const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
-    for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
-      const handler = await loadHandler(modulePath);
-      taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(stateName));
-    }
+    // The definitions come from the synthesized template, never from a second copy.
+    const workflows = synthesizeWorkflows();
+    const machine = async (name: string, arn: string, workflow: ExtractedWorkflow) => {
+      const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
+      for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
+        const handler = await loadHandler(modulePath);
+        taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(stateName));
+      }
+      return { name, arn, definition: workflow.definition, taskHandlers };
+    };
     const sfn = await createLocalSfn({
-      stateMachines: [{ name: STATE_MACHINE_NAME, arn: STATE_MACHINE_ARN, definition: workflow.definition, taskHandlers }],
+      stateMachines: [
+        await machine(STATE_MACHINE_NAME, STATE_MACHINE_ARN, workflows.claims),
+        await machine(FANOUT_MACHINE_NAME, FANOUT_MACHINE_ARN, workflows['index-fanout']),
+      ],
       dataDir: dataDir ? resolve(dataDir, 'executions') : undefined,
       retryIntervalScale: opts.retryIntervalScale,
     });

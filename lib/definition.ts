@@ -6,6 +6,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from './app.js';
 import { HANDLER_METADATA } from './lambda.js';
+import { WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 
 export const LOCAL_LAMBDA_ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
 
@@ -44,11 +45,8 @@ function collectTasks(states: Record<string, unknown>, out: Array<[string, Recor
   }
 }
 
-export function extractWorkflow(template: Record<string, unknown>): ExtractedWorkflow {
-  const resources = template.Resources as Resources;
-  const machines = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`expected one state machine in the template, found ${machines.length}`);
-  const definition = JSON.parse(resolveTokens(machines[0]?.Properties?.DefinitionString)) as Record<string, unknown>;
+function extractOne(resources: Resources, template: Record<string, unknown>, machine: Resources[string]): ExtractedWorkflow {
+  const definition = JSON.parse(resolveTokens(machine.Properties?.DefinitionString)) as Record<string, unknown>;
   const tasks: Array<[string, Record<string, unknown>]> = [];
   collectTasks(definition.States as Record<string, unknown>, tasks);
   const taskModules: Record<string, string> = {};
@@ -63,9 +61,28 @@ export function extractWorkflow(template: Record<string, unknown>): ExtractedWor
   return { template, definition, taskModules };
 }
 
-export function synthesizeClaimWorkflow(): ExtractedWorkflow {
+/** Every workflow of the template, by the `fangpin:workflow` metadata on its state machine resource. */
+export function extractWorkflows(template: Record<string, unknown>): Record<WorkflowId, ExtractedWorkflow> {
+  const resources = template.Resources as Resources;
+  const out: Partial<Record<WorkflowId, ExtractedWorkflow>> = {};
+  for (const r of Object.values(resources)) {
+    if (r.Type !== 'AWS::StepFunctions::StateMachine') continue;
+    const id = r.Metadata?.[WORKFLOW_METADATA] as WorkflowId | undefined;
+    if (!id) throw new Error('a state machine in the template has no fangpin:workflow metadata');
+    if (out[id]) throw new Error(`two state machines are marked ${id}`);
+    out[id] = extractOne(resources, template, r);
+  }
+  for (const id of ['claims', 'index-fanout'] as const) if (!out[id]) throw new Error(`the template has no ${id} state machine`);
+  return out as Record<WorkflowId, ExtractedWorkflow>;
+}
+
+export function synthesizeWorkflows(): Record<WorkflowId, ExtractedWorkflow> {
   // Bundling skipped (no esbuild run) and the built-in CloudFormation validator off (a 9 MB WASM module, ~1.5 s):
   // this runs on every `npm start`, and the template it reads is the one `cdk synth` checks anyway.
   const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
-  return extractWorkflow(Template.fromStack(stack).toJSON() as Record<string, unknown>);
+  return extractWorkflows(Template.fromStack(stack).toJSON() as Record<string, unknown>);
+}
+
+export function synthesizeClaimWorkflow(): ExtractedWorkflow {
+  return synthesizeWorkflows().claims;
 }

@@ -9,6 +9,7 @@ import { HttpApi, HttpMethod, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -18,6 +19,8 @@ import { TABLES, type KeyAttr, type TableId } from '../functions/shared/tables.j
 import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js';
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
+import { IndexEventWorkflow } from './index-event-workflow.js';
+import { WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag } from './nag.js';
 
 export interface FangpinStackProps extends StackProps {
@@ -27,6 +30,11 @@ export interface FangpinStackProps extends StackProps {
 }
 
 const attr = (k: KeyAttr): Attribute => ({ name: k.name, type: k.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
+
+/** Tags a state machine's template resource so the embedded runtime can tell the workflows apart. */
+function markWorkflow(sm: StateMachine, id: WorkflowId): void {
+  (sm.node.defaultChild as CfnStateMachine).addMetadata(WORKFLOW_METADATA, id);
+}
 
 export class FangpinStack extends Stack {
   constructor(scope: Construct, id: string, props: FangpinStackProps) {
@@ -90,6 +98,19 @@ export class FangpinStack extends Stack {
       recordFailure: recordFailure.fn,
     });
     const sm = workflow.stateMachine;
+    markWorkflow(sm, 'claims');
+
+    // Index events: the fan-out files claims (claims, audit, registry read) and starts their claim executions.
+    const fanoutName = `${stateMachineName}-index-fanout`;
+    const fanout = step('IndexFanout', 'index-fanout')
+      .bind('indexEvents', tables.indexEvents, 'readwrite')
+      .bind('registry', tables.registry, 'read')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    fanout.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
+    sm.grantStartExecution(fanout.fn);
+    const fanoutWorkflow = new IndexEventWorkflow(this, 'IndexEventWorkflow', { stateMachineName: fanoutName, fanout: fanout.fn });
+    markWorkflow(fanoutWorkflow.stateMachine, 'index-fanout');
     // The review step replays a stored decision after a redrive; the ARN is built from the fixed name to avoid a
     // dependency cycle (the state machine already depends on this function).
     const smArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
@@ -131,6 +152,12 @@ export class FangpinStack extends Stack {
     apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
     apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
     apis.reports.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'read');
+    apis['index-events']
+      .bind('indexEvents', tables.indexEvents, 'readwrite')
+      .bind('claims', tables.claims, 'read')
+      .bind('audit', tables.audit, 'append');
+    apis['index-events'].fn.addEnvironment('INDEX_FANOUT_STATE_MACHINE_ARN', fanoutWorkflow.stateMachine.stateMachineArn);
+    fanoutWorkflow.stateMachine.grantStartExecution(apis['index-events'].fn);
     apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite');
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
@@ -147,5 +174,6 @@ export class FangpinStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: http.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
+    new CfnOutput(this, 'IndexFanoutStateMachineArn', { value: fanoutWorkflow.stateMachine.stateMachineArn });
   }
 }

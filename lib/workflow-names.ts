@@ -20,4 +20,21 @@ export const STATE = {
   failed: 'Failed',
 } as const;
 
+/** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
+export const WORKFLOW_METADATA = 'fangpin:workflow';
+export type WorkflowId = 'claims' | 'index-fanout';
+
 export { TRANSIENT_ERROR } from '../functions/shared/errors.js';
+
+/** State names of the index-event fan-out (the embedded engine maps its Tasks by these, too). */
+export const FANOUT_STATE = {
+  slices: 'Slices',
+  fanOut: 'FanOut',
+  fileClaims: 'FileClaims',
+  more: 'MoreInSlice?',
+  sliceDone: 'SliceDone',
+  finish: 'FinishFanout',
+  recordFailure: 'RecordFanoutFailure',
+  failed: 'FanoutFailed',
+  done: 'Done',
+} as const;

@@ -8,13 +8,14 @@ import { CLAIM_STATUSES, ClaimSubmission } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { documentClient, sfnClient, tableName } from '../shared/aws.js';
-import { createClaim, getClaim } from '../shared/claims-repo.js';
+import { getClaim } from '../shared/claims-repo.js';
+import { fileClaim } from '../shared/file-claim.js';
 import { claimView, type ClaimRecord } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { settlementsOfClaim } from '../shared/settlements-repo.js';
 import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
-import { executionHistory, startClaimExecution } from '../shared/execution.js';
+import { executionHistory } from '../shared/execution.js';
 import { reviewOutput } from '../steps/review-request.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
@@ -84,11 +85,7 @@ async function submit({ event, principal }: RouteContext) {
     createdAt: now,
     updatedAt: now,
   };
-  if (await createClaim(record)) {
-    await appendAudit({ claimId, step: 'Submit', actor: `${principal.role}:${principal.sub}`, input: submission, output: { claimId }, decision: 'RECEIVED' });
-  }
-  // Started on every repeat too: if an earlier attempt stored the claim and died before this, it starts now.
-  await startClaimExecution(claimId);
+  await fileClaim(record, `${principal.role}:${principal.sub}`);
   return json(202, { claimId, status: 'RECEIVED' }, { location: `/claims/${claimId}` });
 }
 

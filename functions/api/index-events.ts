@@ -1,12 +1,107 @@
-/** Index events: placeholder while the fan-out is built. */
-import { apiHandler, HttpError } from './http.js';
+/**
+ * Index events over HTTP: an admin posts a price or weather observation; the fan-out workflow files a claim for
+ * every household it concerns. The answer waits a few seconds so a small county's claims come back in the same
+ * response (201); a large one answers 202 and `GET /index-events/{eventId}` shows the counts as they grow.
+ * Re-posting the same observation answers the same event (200) and files nothing new; the same place and period
+ * with other figures is a 409.
+ */
+import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
+import { schemes } from '#core/catalogue.js';
+import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
+import { eventClaimsPage, eventProgress, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
+import { appendAudit } from '../shared/audit.js';
 
-const notYet = async () => {
-  throw new HttpError(404, 'Not found', 'index events are not available yet');
-};
+const MAX_BODY_BYTES = 16 * 1024;
+/** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
+const WAIT_MS = Number(process.env.FANGPIN_INDEX_WAIT_MS ?? 5000);
+const CLAIMS_IN_ANSWER = 1000;
+
+function checkCover(o: IndexObservation): void {
+  const scheme = schemes().get(o.schemeId);
+  if (!scheme) throw validationError([{ path: 'schemeId', message: `unknown scheme; known: ${[...schemes().keys()].join(', ')}` }]);
+  const industry = scheme.products.INDUSTRY;
+  if (!industry) throw validationError([{ path: 'schemeId', message: `${o.schemeId} does not offer INDUSTRY cover` }]);
+  if (o.kind === 'WEATHER' && !industry.weatherIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no weather index cover` }]);
+  if (o.kind === 'PRICE' && !industry.priceIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no price index cover` }]);
+}
+
+async function view(rec: IndexEventRecord, claimsLimit: number, cursor?: Record<string, unknown>) {
+  const [progress, page] = await Promise.all([eventProgress(rec.eventId), claimsLimit > 0 ? eventClaimsPage(rec.eventId, claimsLimit, cursor) : null]);
+  const { observation } = rec;
+  return {
+    eventId: rec.eventId,
+    kind: observation.kind,
+    observation,
+    status: rec.status,
+    // Every claim filed and none still waiting for its decision.
+    done: rec.status === 'CREATED' && progress.decided === progress.created,
+    created: progress.created,
+    decided: progress.decided,
+    byStatus: progress.byStatus,
+    claimsFiled: rec.claimsFiled ?? null,
+    postedBy: rec.postedBy,
+    createdAt: rec.createdAt,
+    completedAt: rec.completedAt ?? null,
+    error: rec.error ?? null,
+    claims: page?.items.map((c) => ({ claimId: c.claimId, householdId: c.householdId, status: c.status })) ?? [],
+    nextCursor: encodeCursor(page?.last),
+    progress: `/index-events/${rec.eventId}`,
+  };
+}
+
+async function waitForFanout(eventId: string): Promise<IndexEventRecord | undefined> {
+  const until = Date.now() + WAIT_MS;
+  let rec = await getIndexEvent(eventId);
+  while (rec?.status === 'FANNING_OUT' && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    rec = await getIndexEvent(eventId);
+  }
+  return rec;
+}
+
+async function post({ event, principal }: RouteContext) {
+  const parsed = parseIndexObservation(jsonBody(event, MAX_BODY_BYTES));
+  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const observation = parsed.data;
+  checkCover(observation);
+  const eventId = indexEventId(observation);
+  const { created, record } = await recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: `${principal.role}:${principal.sub}`, createdAt: new Date().toISOString() });
+  if (!created) {
+    const before = observedFigures(record.observation);
+    const now = observedFigures(observation);
+    const differing = Object.keys(now).filter((k) => before[k] !== now[k]);
+    if (differing.length > 0) {
+      throw new HttpError(
+        409,
+        'Observation already recorded',
+        `event ${eventId} for this scheme, county and period was recorded with other figures (${differing.map((k) => `${k} ${before[k]}`).join(', ')}); it is not re-run`,
+        differing.map((k) => ({ path: k, message: `recorded as ${before[k]}` })),
+      );
+    }
+  } else {
+    await appendAudit({ claimId: `INDEX#${eventId}`, step: 'IndexEventPosted', actor: `${principal.role}:${principal.sub}`, input: observation, output: { eventId }, decision: 'FANNING_OUT' });
+  }
+  // Started on repeats too: if the first post stored the event and died before starting, it starts now.
+  if (record.status === 'FANNING_OUT') await startIndexFanout(eventId);
+  const settled = (await waitForFanout(eventId)) ?? record;
+  const status = !created ? 200 : settled.status === 'FANNING_OUT' ? 202 : 201;
+  return json(status, { ...(await view(settled, CLAIMS_IN_ANSWER)), repeated: !created }, { location: `/index-events/${eventId}` });
+}
+
+async function getOne({ params, query }: RouteContext) {
+  const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
+  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  return json(200, await view(rec, parseLimit(query.limit, CLAIMS_IN_ANSWER, 100), decodeCursor(query.cursor)));
+}
+
+async function list({ query }: RouteContext) {
+  const page = await listIndexEvents(parseLimit(query.limit), decodeCursor(query.cursor));
+  const items = page.items.map((r) => ({ eventId: r.eventId, kind: r.observation.kind, observation: r.observation, status: r.status, claimsFiled: r.claimsFiled ?? null, createdAt: r.createdAt, completedAt: r.completedAt ?? null }));
+  return json(200, { items, nextCursor: encodeCursor(page.last) });
+}
 
 export const handler = apiHandler('index-events', {
-  'POST /index-events': notYet,
-  'GET /index-events': notYet,
-  'GET /index-events/{eventId}': notYet,
+  'POST /index-events': post,
+  'GET /index-events': list,
+  'GET /index-events/{eventId}': getOne,
 });

@@ -5,7 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { PAYMENT_TARGET_WORKING_DAYS, mulDivFloor, premiumSplit, workingDaysBetween } from '#core/index.js';
+import { PAYMENT_TARGET_WORKING_DAYS, medicalCorridor, mulDivFloor, premiumSplit, workingDaysBetween } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
@@ -94,6 +94,9 @@ async function summary({ query }: RouteContext) {
       reserveRateBp: scheme.reserveRateBp,
     },
     losses: { paid: paidAmount, outstanding, incurred, lossRatioBp: premium ? mulDivFloor(incurred, 10_000, premium) : null },
+    // The MEDICAL risk adjustment balance mechanism (core/corridor.ts): MEDICAL's share of the premiums against its
+    // incurred claims (paid + SETTLING, byProduct.MEDICAL.payout); null when the scheme configures no corridor.
+    riskCorridor: medicalCorridor(scheme, premiums, byProduct.MEDICAL?.payout ?? 0),
   };
   if (query.format === 'csv') {
     return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${scheme.schemeId}-${year}-summary.csv"` }, body: summaryCsv(report) };
@@ -103,13 +106,15 @@ async function summary({ query }: RouteContext) {
 }
 
 /** The summary as one CSV table (section, key, claims, amount in fen), for spreadsheets. */
-function summaryCsv(r: { claims: Bucket; byProduct: Record<string, Bucket>; byCounty: Record<string, Bucket>; payment: Record<string, unknown>; premiums: Record<string, unknown>; losses: Record<string, unknown> }): string {
+function summaryCsv(r: { claims: Bucket; byProduct: Record<string, Bucket>; byCounty: Record<string, Bucket>; payment: Record<string, unknown>; premiums: Record<string, unknown>; losses: Record<string, unknown>; riskCorridor: object | null }): string {
   const rows: Array<Array<string | number | null>> = [['section', 'key', 'claims', 'amount_fen_or_value']];
   rows.push(['total', 'all', r.claims.count, r.claims.payout]);
   for (const [k, b] of Object.entries(r.byProduct)) rows.push(['product', k, b.count, b.payout]);
   for (const [k, b] of Object.entries(r.byCounty)) rows.push(['county', k, b.count, b.payout]);
   for (const [k, v] of Object.entries(r.claims.byStatus)) rows.push(['status', k, v, null]);
-  for (const [section, values] of [['payment', r.payment], ['premiums', r.premiums], ['losses', r.losses]] as const) {
+  const sections: Array<readonly [string, object]> = [['payment', r.payment], ['premiums', r.premiums], ['losses', r.losses]];
+  if (r.riskCorridor) sections.push(['riskCorridor', r.riskCorridor]); // no rows when the scheme has no corridor
+  for (const [section, values] of sections) {
     for (const [k, v] of Object.entries(values)) rows.push([section, k, null, typeof v === 'number' ? v : v === null ? null : String(v)]);
   }
   const cell = (v: string | number | null) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));

@@ -39,6 +39,8 @@ export interface ClaimRecord {
   error?: { error: string; cause: string } | null;
   submittedBy: string;
   idempotencyKey?: string | null;
+  /** Set on claims an index event filed (sparse index byIndexEvent). */
+  indexEventId?: string;
   createdAt: string;
   decidedAt?: string | null;
   paidAt?: string | null;
@@ -70,6 +72,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) 
     settlements,
     review: c.review ?? null,
     error: c.error ?? null,
+    indexEventId: c.indexEventId ?? null,
     createdAt: c.createdAt,
     decidedAt: c.decidedAt ?? null,
     paidAt: c.paidAt ?? null,

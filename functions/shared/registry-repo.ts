@@ -1,6 +1,7 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { fanoutShardOf, maskIdNumber, type Household, type HouseholdInput } from '#core/index.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { fanoutShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type Household, type OpenWarning } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
 
@@ -17,6 +18,11 @@ export type StoredHousehold = Omit<Household, 'members'> & {
   updatedAt: string;
   /** Key of the registry index an index event fans out over (scheme, county, slice). */
   fanoutShard?: string;
+  /** Monitoring warnings (spec 7), owned by the monitoring module: a registry import never touches them. */
+  openWarnings?: OpenWarning[];
+  closedWarnings?: ClosedWarning[];
+  /** Every warningId ever opened on this household (a string set), so a warning is never opened twice. */
+  warningIds?: Set<string>;
 };
 
 export async function getHousehold(householdId: string): Promise<StoredHousehold | undefined> {
@@ -41,14 +47,106 @@ export async function toStoredHousehold(input: HouseholdInput): Promise<StoredHo
   return { ...input, members, fanoutShard: fanoutShardOf(input), updatedAt: new Date().toISOString() };
 }
 
-/** Upsert; answers whether the household was new. */
+/** Attributes an import owns: every registry input field and what toStoredHousehold derives from it. */
+const IMPORTED_ATTRIBUTES: readonly string[] = [...Object.keys(HouseholdInput.shape), 'fanoutShard', 'updatedAt'];
+/** Attributes the monitoring module owns; an import leaves them as they are. */
+const WARNING_ATTRIBUTES: ReadonlySet<string> = new Set(['openWarnings', 'closedWarnings', 'warningIds']);
+
+/**
+ * Upsert; answers whether the household was new. One UpdateItem replaces every imported attribute (SET when
+ * given, REMOVE when the new entry leaves an optional one out) and keeps the warning attributes, so a registry
+ * re-import neither loses nor races with open or closed monitoring warnings.
+ */
 export async function putHousehold(h: StoredHousehold): Promise<'created' | 'updated'> {
-  const out = await documentClient().send(new PutCommand({ TableName: tableName('registry'), Item: h, ReturnValues: 'ALL_OLD' }));
-  return out.Attributes ? 'updated' : 'created';
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const set: string[] = [];
+  const remove: string[] = [];
+  let i = 0;
+  for (const attr of new Set([...IMPORTED_ATTRIBUTES, ...Object.keys(h)])) {
+    if (attr === 'householdId' || WARNING_ATTRIBUTES.has(attr)) continue;
+    const value = (h as Record<string, unknown>)[attr];
+    names[`#a${i}`] = attr;
+    if (value === undefined) remove.push(`#a${i}`);
+    else {
+      values[`:v${i}`] = value;
+      set.push(`#a${i} = :v${i}`);
+    }
+    i++;
+  }
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName('registry'),
+      Key: { householdId: h.householdId },
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'UPDATED_OLD',
+    }),
+  );
+  return out.Attributes && Object.keys(out.Attributes).length > 0 ? 'updated' : 'created';
+}
+
+/**
+ * Opens a warning on the household: appended to openWarnings with a conditional write that fails when the
+ * household is gone or the warningId was ever opened (open or closed). Answers whether it was opened.
+ */
+export async function openHouseholdWarning(householdId: string, warning: OpenWarning): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('registry'),
+        Key: { householdId },
+        UpdateExpression: 'SET openWarnings = list_append(if_not_exists(openWarnings, :empty), :w) ADD warningIds :ids',
+        ConditionExpression: 'attribute_exists(householdId) AND NOT contains(warningIds, :id)',
+        ExpressionAttributeValues: { ':empty': [], ':w': [warning], ':ids': new Set([warning.warningId]), ':id': warning.warningId },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export type CloseWarningResult = { closed: ClosedWarning } | { error: 'NO_HOUSEHOLD' | 'NOT_OPEN' };
+
+/**
+ * Moves an open warning to closedWarnings. The write is conditional on the warning still sitting at the index
+ * it was read at; if the list moved in between, read again.
+ */
+export async function closeHouseholdWarning(
+  householdId: string,
+  warningId: string,
+  closure: Pick<ClosedWarning, 'closedAt' | 'closedBy' | 'note'>,
+): Promise<CloseWarningResult> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const h = await getHousehold(householdId);
+    if (!h) return { error: 'NO_HOUSEHOLD' };
+    const index = (h.openWarnings ?? []).findIndex((w) => w.warningId === warningId);
+    const open = h.openWarnings?.[index];
+    if (!open) return { error: 'NOT_OPEN' };
+    const closed: ClosedWarning = { ...open, ...closure };
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName('registry'),
+          Key: { householdId },
+          UpdateExpression: `SET closedWarnings = list_append(if_not_exists(closedWarnings, :empty), :c) REMOVE openWarnings[${index}]`,
+          ConditionExpression: `openWarnings[${index}].warningId = :id`,
+          ExpressionAttributeValues: { ':empty': [], ':c': [closed], ':id': warningId },
+        }),
+      );
+      return { closed };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+  throw new Error(`closing warning ${warningId} of ${householdId} kept conflicting`);
 }
 
 /** The API view: masked identity numbers, never the hash either. */
 export function householdView(h: StoredHousehold) {
-  const { fanoutShard: _shard, ...rest } = h;
-  return { ...rest, members: h.members.map(({ idHash: _hash, ...m }) => m) };
+  const { fanoutShard: _shard, warningIds: _ids, ...rest } = h;
+  return { ...rest, members: h.members.map(({ idHash: _hash, ...m }) => m), openWarnings: h.openWarnings ?? [], closedWarnings: h.closedWarnings ?? [] };
 }

@@ -55,7 +55,7 @@ async function assess(claimId: string): Promise<{ claimId: string; outcome: Outc
       }
       continue;
     }
-    const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified });
+    const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0 });
     const status: StoredStatus = route.outcome === 'NO_PAYOUT' ? 'CLOSED_NO_PAYOUT' : route.outcome === 'REVIEW' ? 'PENDING_REVIEW' : 'APPROVED';
     const assessment: StoredAssessment = {
       payout: result.payout,

@@ -42,7 +42,7 @@ function actionsOn(entry: string, tableId: string): string[] {
 }
 
 describe('tables', () => {
-  it('one per shared spec: on demand, point-in-time recovery, encryption, retained, TTL and GSIs (projection ALL) as specified', () => {
+  it('one per shared spec: on demand, point-in-time recovery, encryption, retained, TTL and GSIs (projection ALL, or INCLUDE where the spec names attributes) as specified', () => {
     const tables = resources('AWS::DynamoDB::GlobalTable');
     expect(tables).toHaveLength(TABLES.length);
     for (const spec of TABLES) {
@@ -55,9 +55,13 @@ describe('tables', () => {
       expect(replicas[0]?.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled, spec.id).toBe(true);
       const ttl = t?.Properties.TimeToLiveSpecification as { AttributeName?: string; Enabled: boolean } | undefined;
       expect(ttl?.Enabled ? ttl.AttributeName : undefined, spec.id).toBe(spec.ttlAttribute);
-      const gsis = (t?.Properties.GlobalSecondaryIndexes ?? []) as Array<{ IndexName: string; Projection: { ProjectionType: string } }>;
+      const gsis = (t?.Properties.GlobalSecondaryIndexes ?? []) as Array<{ IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }>;
       expect(gsis.map((g) => g.IndexName).sort(), spec.id).toEqual(spec.indexes.map((i) => i.indexName).sort());
-      for (const g of gsis) expect(g.Projection.ProjectionType, g.IndexName).toBe('ALL');
+      for (const g of gsis) {
+        const include = spec.indexes.find((i) => i.indexName === g.IndexName)?.include;
+        expect(g.Projection.ProjectionType, g.IndexName).toBe(include ? 'INCLUDE' : 'ALL');
+        expect(g.Projection.NonKeyAttributes, g.IndexName).toEqual(include);
+      }
     }
   });
 });

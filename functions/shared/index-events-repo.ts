@@ -1,0 +1,114 @@
+/**
+ * Index events as stored: the observation, who posted it, and how far its fan-out got. Claim counts are never
+ * kept as counters here: they are read from the claims' sparse index byIndexEvent, so they cannot drift from
+ * the claims themselves (a counter bumped after a crash-prone write can).
+ */
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
+import type { IndexObservation } from '#core/index.js';
+import { documentClient, sfnClient, tableName } from './aws.js';
+
+export type FanoutStatus = 'FANNING_OUT' | 'CREATED' | 'FAILED';
+
+export interface IndexEventRecord {
+  readonly eventId: string;
+  readonly observation: IndexObservation;
+  status: FanoutStatus;
+  readonly postedBy: string;
+  readonly createdAt: string;
+  completedAt?: string | null;
+  /** Claims filed, counted when the fan-out finished. */
+  claimsFiled?: number | null;
+  error?: string | null;
+}
+
+/** Store the event unless it exists; answers the stored record and whether this call created it. */
+export async function recordIndexEvent(rec: IndexEventRecord): Promise<{ created: boolean; record: IndexEventRecord }> {
+  try {
+    await documentClient().send(new PutCommand({ TableName: tableName('indexEvents'), Item: rec, ConditionExpression: 'attribute_not_exists(eventId)' }));
+    return { created: true, record: rec };
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    const existing = await getIndexEvent(rec.eventId);
+    if (!existing) throw err;
+    return { created: false, record: existing };
+  }
+}
+
+export async function getIndexEvent(eventId: string): Promise<IndexEventRecord | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: tableName('indexEvents'), Key: { eventId }, ConsistentRead: true }));
+  return out.Item as IndexEventRecord | undefined;
+}
+
+export async function listIndexEvents(limit: number, start?: Record<string, unknown>) {
+  const out = await documentClient().send(new ScanCommand({ TableName: tableName('indexEvents'), Limit: limit, ExclusiveStartKey: start }));
+  return { items: (out.Items ?? []) as IndexEventRecord[], last: out.LastEvaluatedKey };
+}
+
+export async function setIndexEventStatus(eventId: string, status: FanoutStatus, fields: { claimsFiled?: number; error?: string } = {}): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName('indexEvents'),
+      Key: { eventId },
+      UpdateExpression: 'SET #s = :s, completedAt = :at, claimsFiled = :n, #e = :e',
+      ConditionExpression: 'attribute_exists(eventId)',
+      ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+      ExpressionAttributeValues: { ':s': status, ':at': new Date().toISOString(), ':n': fields.claimsFiled ?? null, ':e': fields.error ?? null },
+    }),
+  );
+}
+
+export interface EventClaim {
+  readonly claimId: string;
+  readonly householdId: string;
+  readonly status: string;
+}
+
+/** One page of the event's claims, in household order (keys and status only: what the index carries). */
+export async function eventClaimsPage(eventId: string, limit: number, start?: Record<string, unknown>) {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName('claims'),
+      IndexName: 'byIndexEvent',
+      KeyConditionExpression: 'indexEventId = :e',
+      ExpressionAttributeValues: { ':e': eventId },
+      ProjectionExpression: 'claimId, householdId, #s',
+      ExpressionAttributeNames: { '#s': 'status' },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return { items: (out.Items ?? []) as EventClaim[], last: out.LastEvaluatedKey };
+}
+
+/** Claims of the event by status, read from the index (about 100 bytes a claim). */
+export async function eventProgress(eventId: string): Promise<{ created: number; decided: number; byStatus: Record<string, number> }> {
+  const byStatus: Record<string, number> = {};
+  let created = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await eventClaimsPage(eventId, 5000, start);
+    for (const c of page.items) {
+      created++;
+      byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+    }
+    start = page.last;
+  } while (start);
+  return { created, decided: created - (byStatus.RECEIVED ?? 0), byStatus };
+}
+
+export function indexFanoutArn(): string {
+  const arn = process.env.INDEX_FANOUT_STATE_MACHINE_ARN;
+  if (!arn) throw new Error('environment variable INDEX_FANOUT_STATE_MACHINE_ARN is not set');
+  return arn;
+}
+
+/** The fan-out execution is named after the event: starting it again is harmless. */
+export async function startIndexFanout(eventId: string): Promise<void> {
+  try {
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: indexFanoutArn(), name: eventId, input: JSON.stringify({ eventId }) }));
+  } catch (err) {
+    if (!(err instanceof ExecutionAlreadyExists)) throw err;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The index-event fan-out: one Standard execution per observation (named after the event) runs a Map state
+ * over the registry slices of the observation's scheme and county. Each iteration pages through its slice with
+ * the fan-out Lambda, which files one claim per concerned household and starts that claim's own execution of
+ * the claim workflow, so auditors keep a per-claim history. State payloads stay small whatever the county's size
+ * (a shard number and a page cursor), so an inline Map suffices; a Distributed Map reading an S3 manifest would
+ * be the next step for millions of households (it does not run in the embedded engine).
+ */
+import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { FANOUT_SHARDS } from '../core/index-event.js';
+import { FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
+import { acknowledgeNag } from './nag.js';
+
+export interface IndexEventWorkflowProps {
+  readonly stateMachineName: string;
+  readonly fanout: IFunction;
+  /** Slices of a county processed at once. Each files claims with its own small pool (FANGPIN_FANOUT_CONCURRENCY). */
+  readonly maxConcurrency?: number;
+}
+
+const RETRY_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'States.Timeout', TRANSIENT_ERROR];
+
+export class IndexEventWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: IndexEventWorkflowProps) {
+    super(scope, id);
+    const call = (name: string, payload: Record<string, unknown> | undefined, resultPath?: string) => {
+      const t = new tasks.LambdaInvoke(this, name, {
+        stateName: name,
+        lambdaFunction: props.fanout,
+        payload: payload ? sfn.TaskInput.fromObject(payload) : undefined,
+        payloadResponseOnly: true,
+        taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+        retryOnServiceExceptions: false,
+        resultPath,
+      });
+      t.addRetry({ errors: RETRY_ERRORS, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+      return t;
+    };
+
+    const failed = new sfn.Fail(this, FANOUT_STATE.failed, { stateName: FANOUT_STATE.failed, error: 'FanoutFailed', causePath: '$.error.Cause' });
+    const recordFailure = call(FANOUT_STATE.recordFailure, { action: 'fail', eventId: sfn.JsonPath.stringAt('$.eventId'), error: sfn.JsonPath.objectAt('$.error') }, sfn.JsonPath.DISCARD);
+    recordFailure.next(failed);
+
+    // One slice: file a page, loop while the page says there is more.
+    // The whole state is the input: `{ action, eventId, shard }` from the Map, then the page's own answer, which
+    // adds `cursor` and `more` (a path to an absent cursor would be a runtime error on the first page).
+    const page = call(FANOUT_STATE.fileClaims, undefined);
+    const more = new sfn.Choice(this, FANOUT_STATE.more, { stateName: FANOUT_STATE.more })
+      .when(sfn.Condition.booleanEquals('$.more', true), page)
+      .otherwise(new sfn.Succeed(this, FANOUT_STATE.sliceDone, { stateName: FANOUT_STATE.sliceDone }));
+    page.next(more);
+
+    const fanOut = new sfn.Map(this, FANOUT_STATE.fanOut, {
+      stateName: FANOUT_STATE.fanOut,
+      itemsPath: '$.shards',
+      maxConcurrency: props.maxConcurrency ?? 4,
+      itemSelector: { action: 'shard', eventId: sfn.JsonPath.stringAt('$.eventId'), shard: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    fanOut.itemProcessor(page);
+    fanOut.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+
+    const slices = new sfn.Pass(this, FANOUT_STATE.slices, {
+      stateName: FANOUT_STATE.slices,
+      parameters: { eventId: sfn.JsonPath.stringAt('$.eventId'), shards: Array.from({ length: FANOUT_SHARDS }, (_, i) => i) },
+    });
+    const finish = call(FANOUT_STATE.finish, { action: 'finish', eventId: sfn.JsonPath.stringAt('$.eventId') });
+    finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    const definition = slices.next(fanOut).next(finish).next(new sfn.Succeed(this, FANOUT_STATE.done, { stateName: FANOUT_STATE.done }));
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    acknowledgeNag(
+      this.stateMachine,
+      'IAM5[Resource::*]',
+      'Log delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) have no resource-level permissions.',
+    );
+    const cfn = props.fanout.node.defaultChild;
+    if (cfn instanceof CfnElement) {
+      acknowledgeNag(
+        this.stateMachine,
+        `IAM5[Resource::<${Stack.of(this).getLogicalId(cfn)}.Arn>:*]`,
+        'LambdaInvoke grants invoke of the fan-out function and its versions/aliases (`<arn>:*`); only that function.',
+      );
+    }
+  }
+}
