@@ -4,8 +4,8 @@
  * field of any record breaks the chain from there on. Appends are conditional on the sequence number, so a
  * record is written once; the writer's IAM role has PutItem only.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { canonicalJson, digest, sha256Hex } from './canonical.js';
 import { queryAll } from './query-all.js';
@@ -56,39 +56,95 @@ export interface AuditEntry {
   readonly decision?: string | null;
 }
 
+/** Where a claim's chain ends: steps hand it to the next step in the state payload, saving a read per append. */
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export function headOf(r: Pick<AuditRecord, 'seq' | 'hash'>): AuditHead {
+  return { seq: r.seq, hash: r.hash };
+}
+
+function buildRecord(entry: AuditEntry, head: AuditHead | null): AuditRecord {
+  const body = {
+    claimId: entry.claimId,
+    seq: (head?.seq ?? 0) + 1,
+    step: entry.step,
+    actor: entry.actor,
+    at: new Date().toISOString(),
+    inputDigest: digest(entry.input),
+    outputDigest: digest(entry.output),
+    decision: entry.decision ?? null,
+    prevHash: head?.hash ?? GENESIS,
+  };
+  return { ...body, hash: hashRecord(body) };
+}
+
+/** The same entry as the chain head: a retried step whose first attempt committed. */
+function isSameEntry(r: AuditRecord | undefined, entry: AuditEntry): boolean {
+  return r !== undefined && r.step === entry.step && r.inputDigest === digest(entry.input) && r.outputDigest === digest(entry.output);
+}
+
+type TxItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+export type { TxItem };
+
+function auditPut(record: AuditRecord): TxItem {
+  return { Put: { TableName: tableName('audit'), Item: record, ConditionExpression: 'attribute_not_exists(seq)' } };
+}
+
 /**
- * Append one record. A step retried after its append succeeded would append the same thing again, so an entry
- * identical (step, input and output digests) to the current head is not appended twice.
+ * Append one record. `head` is where the caller believes the chain ends (from the state payload): one
+ * conditional put then, no read. Without it, or when it is stale (another writer appended), the head is read.
+ * A step retried after its append succeeded would append the same thing again, so an entry identical (step,
+ * input and output digests) to the current head is not appended twice.
  */
-export async function appendAudit(entry: AuditEntry): Promise<AuditRecord> {
-  const inputDigest = digest(entry.input);
-  const outputDigest = digest(entry.output);
+export async function appendAudit(entry: AuditEntry, head?: AuditHead | null): Promise<AuditRecord> {
+  let known: AuditHead | null | undefined = head; // undefined: not known; null: known to be empty
   for (let attempt = 0; attempt < 8; attempt++) {
-    const last = await lastRecord(entry.claimId);
-    if (last && last.step === entry.step && last.inputDigest === inputDigest && last.outputDigest === outputDigest) return last;
-    const body = {
-      claimId: entry.claimId,
-      seq: (last?.seq ?? 0) + 1,
-      step: entry.step,
-      actor: entry.actor,
-      at: new Date().toISOString(),
-      inputDigest,
-      outputDigest,
-      decision: entry.decision ?? null,
-      prevHash: last?.hash ?? GENESIS,
-    };
-    const record: AuditRecord = { ...body, hash: hashRecord(body) };
+    if (known === undefined) {
+      const last = await lastRecord(entry.claimId);
+      if (isSameEntry(last, entry)) return last as AuditRecord;
+      known = last ? headOf(last) : null;
+    }
+    const record = buildRecord(entry, known);
     try {
-      await documentClient().send(
-        new PutCommand({ TableName: tableName('audit'), Item: record, ConditionExpression: 'attribute_not_exists(seq)' }),
-      );
+      await documentClient().send(new PutCommand({ TableName: tableName('audit'), Item: record, ConditionExpression: 'attribute_not_exists(seq)' }));
       return record;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      // Another writer took this sequence number: read the new head and link to it.
+      known = undefined; // another writer took this sequence number: read the new head and link to it
     }
   }
   throw new TransientError(`audit append for ${entry.claimId} kept conflicting`);
+}
+
+/**
+ * Commit a step: its writes (`items`, each with its own condition) and its audit record in ONE transaction, so
+ * a claim never shows a state its trail does not prove, and a step costs one write request. Answers the audit
+ * record, or null when one of the step's own conditions failed (the claim moved, or a concurrent claim used
+ * the cap room first): the caller re-reads and decides again. A stale head is re-read and retried here.
+ */
+export async function commitWithAudit(items: readonly TxItem[], entry: AuditEntry, head?: AuditHead | null): Promise<AuditRecord | null> {
+  let known: AuditHead | null | undefined = head; // undefined: not known; null: known to be empty
+  for (let attempt = 0; attempt < 12; attempt++) {
+    if (known === undefined) {
+      const last = await lastRecord(entry.claimId);
+      known = last ? headOf(last) : null;
+    }
+    const record = buildRecord(entry, known);
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: [...items, auditPut(record)] }));
+      return record;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      if (reasons.slice(0, items.length).some((r) => r.Code === 'ConditionalCheckFailed')) return null;
+      if (reasons[items.length]?.Code === 'ConditionalCheckFailed') known = undefined; // stale head
+      else await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20))); // a conflicting transaction
+    }
+  }
+  throw new TransientError(`commit of ${entry.step} for ${entry.claimId} kept conflicting`);
 }
 
 async function lastRecord(claimId: string): Promise<AuditRecord | undefined> {

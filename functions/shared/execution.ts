@@ -1,6 +1,7 @@
 /** A claim's workflow execution: named after the claim id, so starting it twice is harmless. */
 import { DescribeExecutionCommand, ExecutionAlreadyExists, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws.js';
+import type { AuditHead } from './audit.js';
 
 export function stateMachineArn(): string {
   const arn = process.env.STATE_MACHINE_ARN;
@@ -13,12 +14,15 @@ export function executionArnFor(claimId: string): string {
   return `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${claimId}`;
 }
 
-/** Execution names allow 80 characters of [A-Za-z0-9-_]; claim ids are made to fit. */
-export async function startClaimExecution(claimId: string): Promise<void> {
+/**
+ * Execution names allow 80 characters of [A-Za-z0-9-_]; claim ids are made to fit. `audit` is the claim's
+ * audit head after its Submit record, handed to the first step so it appends without reading.
+ */
+export async function startClaimExecution(claimId: string, audit?: AuditHead): Promise<void> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: claimId, input: JSON.stringify({ claimId }) }));
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: claimId, input: JSON.stringify(audit ? { claimId, audit } : { claimId }) }));
   } catch (err) {
-    // Same name and input: the execution exists already (a repeated submission). Nothing to do.
+    // The execution exists already (a repeated submission, or a redrive with a different input). Nothing to do.
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
   }
 }

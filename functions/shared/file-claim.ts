@@ -1,20 +1,22 @@
 /**
  * Filing a claim, the one way every claim enters the system (HTTP submission or index event): store it once as
- * RECEIVED, audit the submission, start its workflow execution. Each step is idempotent (conditional create,
- * execution named after the claim), so a caller that died half-way simply files again.
+ * RECEIVED together with its first audit record (one transaction), then start its workflow execution. Each step
+ * is idempotent (conditional create, execution named after the claim), so a caller that died half-way simply
+ * files again.
  */
-import { createClaim } from './claims-repo.js';
-import { appendAudit } from './audit.js';
+import { tableName } from './aws.js';
+import { commitWithAudit, headOf } from './audit.js';
 import { startClaimExecution } from './execution.js';
 import type { ClaimRecord } from './claim-record.js';
 
 /** Answers whether this call created the claim (false: it existed already, e.g. a repeated request). */
 export async function fileClaim(record: ClaimRecord, actor: string): Promise<boolean> {
-  const created = await createClaim(record);
-  if (created) {
-    await appendAudit({ claimId: record.claimId, step: 'Submit', actor, input: record.submission, output: { claimId: record.claimId }, decision: 'RECEIVED' });
-  }
+  const audit = await commitWithAudit(
+    [{ Put: { TableName: tableName('claims'), Item: record, ConditionExpression: 'attribute_not_exists(claimId)' } }],
+    { claimId: record.claimId, step: 'Submit', actor, input: record.submission, output: { claimId: record.claimId }, decision: 'RECEIVED' },
+    null,
+  );
   // Started on every repeat too: if an earlier attempt stored the claim and died before this, it starts now.
-  await startClaimExecution(record.claimId);
-  return created;
+  await startClaimExecution(record.claimId, audit ? headOf(audit) : undefined);
+  return audit !== null;
 }

@@ -1,33 +1,31 @@
 /**
  * Assessment: deductible, tiers and caps (the core decides), then ONE transaction writes the accumulator at
- * version + 1, consumes the invoice and records the decision, each conditional. A cancelled transaction means
+ * version + 1, consumes the invoice, records the decision and appends the audit record, each conditional. A cancelled transaction means
  * a concurrent claim moved first: re-read and decide again, so cap room is never used twice.
  * With action "release" (after a reviewer rejected the claim) the same transaction shape gives the held
  * amounts and the invoice back.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { assessClaim, checkEligibility, invoiceKey, isRejection, routeAssessment } from '#core/index.js';
-import { stepHandler } from '../shared/step.js';
-import { claimUpdateItem, loadClaim, transitionClaim } from '../shared/claims-repo.js';
+import { ClaimStepInput, stepHandler } from '../shared/step.js';
+import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { accumulatorKey, accumulatorPut, addCounters, invoiceHolder, invoiceItemKey, readAccumulator } from '../shared/accumulators.js';
-import { documentClient, tableName } from '../shared/aws.js';
+import { tableName } from '../shared/aws.js';
 import { schemeOf } from '../shared/scheme-of.js';
-import { appendAudit } from '../shared/audit.js';
+import { commitWithAudit, headOf, type AuditHead, type TxItem } from '../shared/audit.js';
 import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { StoredAssessment, StoredStatus } from '../shared/claim-record.js';
 import { storedOutcome, type Outcome } from './outcome.js';
 
-const Input = z.object({ claimId: z.string().min(1), action: z.enum(['assess', 'release']).default('assess') });
+const Input = ClaimStepInput.extend({ action: z.enum(['assess', 'release']).default('assess') });
 const MAX_ATTEMPTS = 12;
 
-export const handler = stepHandler('assessment', Input, async ({ claimId, action }) =>
-  action === 'release' ? release(claimId) : assess(claimId),
+export const handler = stepHandler('assessment', Input, async ({ claimId, action, audit }) =>
+  action === 'release' ? release(claimId) : assess(claimId, audit),
 );
 
-async function assess(claimId: string): Promise<{ claimId: string; outcome: Outcome }> {
+async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ claimId: string; outcome: Outcome; audit?: AuditHead }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const claim = await loadClaim(claimId);
     if (claim.status !== 'RECEIVED') return { claimId, outcome: storedOutcome(claim) };
@@ -41,18 +39,24 @@ async function assess(claimId: string): Promise<{ claimId: string; outcome: Outc
     const now = new Date().toISOString();
     if (!eligibility.eligible || !household) {
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
-      if (await transitionClaim(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now })) {
-        await appendAudit({ claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` });
-      }
-      continue; // the next round reads the stored outcome (ours or a concurrent writer's)
+      const record = await commitWithAudit(
+        [{ Update: claimUpdateItem(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }) }],
+        { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
+        audit,
+      );
+      if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
+      continue; // the next round reads the stored outcome (a concurrent writer's)
     }
     const accKey = accumulatorKey(sub);
     const acc = accKey ? await readAccumulator(accKey) : null;
     const result = assessClaim(sub, scheme, household, acc?.counters ?? {});
     if (isRejection(result)) {
-      if (await transitionClaim(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now })) {
-        await appendAudit({ claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` });
-      }
+      const record = await commitWithAudit(
+        [{ Update: claimUpdateItem(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }) }],
+        { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
+        audit,
+      );
+      if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
       continue;
     }
     const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0 });
@@ -67,7 +71,7 @@ async function assess(claimId: string): Promise<{ claimId: string; outcome: Outc
       reviewReasons: route.outcome === 'REVIEW' ? route.reasons : [],
       explanation: { figures: { ...result.figures, ...result.extraFigures?.() }, steps: result.describe() },
     };
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+    const items: TxItem[] = [];
     if (acc) items.push(accumulatorPut(acc, addCounters(acc.counters, result.accrual), claimId));
     if (invoice) {
       items.push({
@@ -80,9 +84,9 @@ async function assess(claimId: string): Promise<{ claimId: string; outcome: Outc
       });
     }
     items.push({ Update: claimUpdateItem(claimId, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now }) });
-    if (!(await transact(items))) continue;
-    await appendAudit({ claimId, step: 'Assessment', actor: 'workflow', input: { claimId, ytd: acc?.counters ?? {} }, output: assessment, decision: status });
-    return { claimId, outcome: route.outcome };
+    const record = await commitWithAudit(items, { claimId, step: 'Assessment', actor: 'workflow', input: { claimId, ytd: acc?.counters ?? {} }, output: assessment, decision: status }, audit);
+    if (!record) continue; // a concurrent claim moved the accumulator (or this claim moved): read again, decide again
+    return { claimId, outcome: route.outcome, audit: headOf(record) };
   }
   throw new TransientError(`assessment of ${claimId} kept conflicting with concurrent claims`);
 }
@@ -93,7 +97,7 @@ async function release(claimId: string): Promise<{ claimId: string; outcome: Out
     if (claim.status === 'REJECTED') return { claimId, outcome: 'REJECTED' };
     if (claim.status !== 'PENDING_REVIEW' || !claim.assessment) throw new WorkflowError(`cannot release ${claimId} in status ${claim.status}`);
     const a = claim.assessment;
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+    const items: TxItem[] = [];
     if (a.accumulatorKey) {
       const acc = await readAccumulator(a.accumulatorKey);
       items.push(accumulatorPut(acc, addCounters(acc.counters, a.accrual, -1), claimId));
@@ -116,23 +120,8 @@ async function release(claimId: string): Promise<{ claimId: string; outcome: Out
         decidedAt: new Date().toISOString(),
       }),
     });
-    if (!(await transact(items))) continue;
-    await appendAudit({ claimId, step: 'ReleaseHold', actor: 'workflow', input: { claimId }, output: { released: a.accrual }, decision: 'REJECTED:REVIEW_REJECTED' });
+    if (!(await commitWithAudit(items, { claimId, step: 'ReleaseHold', actor: 'workflow', input: { claimId }, output: { released: a.accrual }, decision: 'REJECTED:REVIEW_REJECTED' }))) continue;
     return { claimId, outcome: 'REJECTED' };
   }
   throw new TransientError(`release of ${claimId} kept conflicting`);
-}
-
-/** Answers false when a condition failed or the transaction conflicted (the caller re-reads and retries). */
-async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
-  try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (err) {
-    if (err instanceof TransactionCanceledException) {
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20)));
-      return false;
-    }
-    throw err;
-  }
 }

@@ -2,18 +2,16 @@
  * Eligibility: the registry checks of spec 9 in order. A rejection is written here (conditional on the claim
  * still being RECEIVED); a retried step reads the stored outcome instead of deciding twice.
  */
-import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { checkEligibility, invoiceKey } from '#core/index.js';
-import { stepHandler } from '../shared/step.js';
-import { loadClaim, transitionClaim } from '../shared/claims-repo.js';
+import { ClaimStepInput, stepHandler } from '../shared/step.js';
+import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { invoiceHolder } from '../shared/accumulators.js';
 import { schemeOf } from '../shared/scheme-of.js';
-import { appendAudit } from '../shared/audit.js';
+import { appendAudit, commitWithAudit, headOf } from '../shared/audit.js';
+import { storedOutcome } from './outcome.js';
 
-const Input = z.object({ claimId: z.string().min(1) });
-
-export const handler = stepHandler('eligibility', Input, async ({ claimId }) => {
+export const handler = stepHandler('eligibility', ClaimStepInput, async ({ claimId, audit }) => {
   const claim = await loadClaim(claimId);
   if (claim.status === 'REJECTED') return { claimId, outcome: 'REJECTED' as const };
   if (claim.status !== 'RECEIVED') return { claimId, outcome: 'ELIGIBLE' as const };
@@ -27,10 +25,15 @@ export const handler = stepHandler('eligibility', Input, async ({ claimId }) => 
   });
   if (!result.eligible) {
     const now = new Date().toISOString();
-    await transitionClaim(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now });
-    await appendAudit({ claimId, step: 'Eligibility', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` });
-    return { claimId, outcome: 'REJECTED' as const };
+    const record = await commitWithAudit(
+      [{ Update: claimUpdateItem(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }) }],
+      { claimId, step: 'Eligibility', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
+      audit,
+    );
+    // null: the claim moved meanwhile (a concurrent retry decided it); report what is stored.
+    if (!record) return { claimId, outcome: storedOutcome(await loadClaim(claimId)) === 'REJECTED' ? ('REJECTED' as const) : ('ELIGIBLE' as const) };
+    return { claimId, outcome: 'REJECTED' as const, audit: headOf(record) };
   }
-  await appendAudit({ claimId, step: 'Eligibility', actor: 'workflow', input: { claimId }, output: result, decision: 'ELIGIBLE' });
-  return { claimId, outcome: 'ELIGIBLE' as const };
+  const record = await appendAudit({ claimId, step: 'Eligibility', actor: 'workflow', input: { claimId }, output: result, decision: 'ELIGIBLE' }, audit);
+  return { claimId, outcome: 'ELIGIBLE' as const, audit: headOf(record) };
 });

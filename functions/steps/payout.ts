@@ -1,17 +1,17 @@
 /**
- * Payout: one settlement per (insurer, payee), with deterministic ids and conditional writes so a retry never
- * creates a second one; each is put in the webhook outbox; the claim becomes SETTLING.
+ * Payout: one settlement per (insurer, payee) with deterministic ids, each with its webhook outbox record, the
+ * claim moved APPROVED → SETTLING and the audit record: all in ONE transaction, conditional on the claim still
+ * being APPROVED, so a retry can never create a settlement or a webhook twice, and a claim never shows SETTLING
+ * without its settlements and its trail.
  */
-import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { stepHandler } from '../shared/step.js';
-import { loadClaim, transitionClaim } from '../shared/claims-repo.js';
-import { createSettlement, settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
-import { enqueueSettlementCreated } from '../shared/webhook-outbox.js';
-import { appendAudit } from '../shared/audit.js';
-import { WorkflowError } from '../shared/errors.js';
+import { ClaimStepInput, stepHandler } from '../shared/step.js';
+import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
+import { settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
+import { settlementCreatedOutboxItem } from '../shared/webhook-outbox.js';
+import { tableName } from '../shared/aws.js';
+import { commitWithAudit, headOf } from '../shared/audit.js';
+import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
-
-const Input = z.object({ claimId: z.string().min(1) });
 
 export function payeeOf(claim: ClaimRecord): Payee {
   const sub = claim.submission;
@@ -28,7 +28,7 @@ export function payeeOf(claim: ClaimRecord): Payee {
   }
 }
 
-export const handler = stepHandler('payout', Input, async ({ claimId }) => {
+export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, audit }) => {
   const claim = await loadClaim(claimId);
   if (claim.status === 'SETTLING' || claim.status === 'PAID') return { claimId };
   if (claim.status !== 'APPROVED' || !claim.allocations) throw new WorkflowError(`claim ${claimId} cannot be paid in status ${claim.status}`);
@@ -47,14 +47,21 @@ export const handler = stepHandler('payout', Input, async ({ claimId }) => {
       status: 'PENDING',
       createdAt,
     }));
-  for (const s of settlements) {
-    await createSettlement(s);
-    await enqueueSettlementCreated(s);
-  }
   const ids = settlements.map((s) => s.settlementId);
-  // The audit record comes first: once a claim shows SETTLING, its trail already proves how it got there. A
-  // retried step appends nothing new (appendAudit skips an entry identical to the chain head).
-  await appendAudit({ claimId, step: 'Payout', actor: 'workflow', input: { claimId, allocations: claim.allocations }, output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })), decision: 'SETTLING' });
-  await transitionClaim(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt });
-  return { claimId };
+  const record = await commitWithAudit(
+    [
+      ...settlements.flatMap((s) => [
+        { Put: { TableName: tableName('settlements'), Item: s } },
+        { Put: { TableName: tableName('webhooks'), Item: settlementCreatedOutboxItem(s) } },
+      ]),
+      { Update: claimUpdateItem(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }) },
+    ],
+    { claimId, step: 'Payout', actor: 'workflow', input: { claimId, allocations: claim.allocations }, output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })), decision: 'SETTLING' },
+    audit,
+  );
+  if (record) return { claimId, audit: headOf(record) };
+  // The claim left APPROVED meanwhile: a concurrent attempt of this step committed (SETTLING) or it was moved.
+  const now = await loadClaim(claimId);
+  if (now.status === 'SETTLING' || now.status === 'PAID') return { claimId };
+  throw new TransientError(`payout of ${claimId} found it ${now.status}`);
 });

@@ -51,8 +51,11 @@ describe('DynamoDB Local in memory', () => {
     expect(claims?.KeySchema).toEqual([{ AttributeName: 'claimId', KeyType: 'HASH' }]);
     expect(claims?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
       ['byHousehold', 'ALL'],
+      ['byIndexEvent', 'INCLUDE'],
       ['byStatus', 'ALL'],
     ]);
+    const byIndexEvent = claims?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'byIndexEvent');
+    expect(byIndexEvent?.Projection?.NonKeyAttributes).toEqual(['status']);
 
     const audit = (await client.send(new DescribeTableCommand({ TableName: `${PREFIX}audit` }))).Table;
     expect(audit?.KeySchema).toEqual([
