@@ -95,6 +95,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
+      // Every claim in flight shares this process: single-item reads of one event-loop turn go as one batch.
+      FANGPIN_COALESCE_READS: process.env.FANGPIN_COALESCE_READS ?? '1',
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),

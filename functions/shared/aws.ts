@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tableSpec, type TableId } from './tables.js';
+import { coalesceReads } from './read-coalescer.js';
 
 /** A request that hangs must fail and be retried, not hold a step (or a claim) forever. */
 const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 10_000 };
@@ -26,6 +27,7 @@ export function documentClient(): DynamoDBDocumentClient {
     const rate = Number(process.env.FANGPIN_FAULT_RATE ?? 0);
     // Fault drills: only against a local endpoint, never on AWS.
     if (rate > 0 && endpoint('DYNAMODB')) injectFaults(ddb, rate);
+    if (process.env.FANGPIN_COALESCE_READS === '1') coalesceReads(ddb);
   }
   return ddb;
 }

@@ -9,7 +9,7 @@
  * loses nothing: a round picks up whatever is due.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { sha256Hex } from './canonical.js';
@@ -105,8 +105,13 @@ function dueMarker(deliveryId: string, nextAttemptAt: string) {
 async function fanOut(now: Date): Promise<number> {
   const outbox = await query<{ sk: string; insurerId: string; type: string; data: unknown; createdAt: string }>('OUTBOX');
   let created = 0;
+  // One endpoint read per insurer and round, however many settlements it has waiting.
+  const endpointsOf = new Map<string, Promise<WebhookEndpoint[]>>();
+  const done: string[] = [];
   for (const item of outbox) {
-    const endpoints = (await query<WebhookEndpoint>(`ENDPOINT#${item.insurerId}`)).filter((e) => e.status === 'ACTIVE');
+    let pending = endpointsOf.get(item.insurerId);
+    if (!pending) endpointsOf.set(item.insurerId, (pending = query<WebhookEndpoint>(`ENDPOINT#${item.insurerId}`).then((all) => all.filter((e) => e.status === 'ACTIVE'))));
+    const endpoints = await pending;
     for (const ep of endpoints) {
       const deliveryId = `${item.sk}#${ep.endpointId}`;
       const delivery: Delivery = {
@@ -137,8 +142,16 @@ async function fanOut(now: Date): Promise<number> {
         if (!(err instanceof TransactionCanceledException)) throw err; // already fanned out by an earlier round
       }
     }
-    // Fanned out: the outbox keeps only what is still to do, so a round's read stays small.
-    await documentClient().send(new DeleteCommand({ TableName: tableName('webhooks'), Key: { pk: 'OUTBOX', sk: item.sk } }));
+    done.push(item.sk);
+  }
+  // Fanned out: the outbox keeps only what is still to do, so a round's read stays small. Deleted 25 at a time;
+  // anything left unprocessed is fanned out again next round, harmlessly (the delivery puts are conditional).
+  for (let i = 0; i < done.length; i += 25) {
+    const out = await documentClient().send(
+      new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: done.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: 'OUTBOX', sk } } })) } }),
+    );
+    const left = Object.values(out.UnprocessedItems ?? {}).flat();
+    if (left.length > 0) await documentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: left } }));
   }
   return created;
 }
