@@ -3,10 +3,20 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { PRODUCTS } from './types.js';
 import { fen } from './scheme.js';
 
+/** YYYY-MM-DD names a day of the proleptic Gregorian calendar (arithmetic only: the replay checks millions). */
+export function isCalendarDate(s: string): boolean {
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+}
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+  .refine(isCalendarDate, 'not a calendar date');
 export const identifier = z.string().min(1).max(128);
 
 /** Mainland resident identity number: 17 digits and a digit or X. */

@@ -28,38 +28,79 @@ function accKey(c: ClaimSubmission): string {
   return `${who}#${c.product}#${c.incidentDate.slice(0, 4)}`;
 }
 
+/**
+ * A year's claims with what does not depend on the scheme worked out once: which year-to-date counter each claim
+ * accrues to and which invoice it consumes, as small integers. Replaying under two schemes (baseline and what-if)
+ * then does no string building or hashing per claim.
+ */
+export interface PreparedReplay {
+  readonly items: readonly ReplayItem[];
+  /** items[i] accrues to counter slot accumulator[i]. */
+  readonly accumulator: Int32Array;
+  /** items[i] consumes invoice number invoice[i], or −1 (not a MEDICAL claim). */
+  readonly invoice: Int32Array;
+  readonly accumulators: number;
+  readonly invoices: number;
+}
+
 /** Items must be in the order the claims were decided (incident date, then submission order). */
-export function replay(items: readonly ReplayItem[], scheme: Scheme): ReplayTotals {
-  const ytd = new Map<string, Record<string, number>>();
-  const invoices = new Set<string>();
+export function prepareReplay(items: readonly ReplayItem[]): PreparedReplay {
+  const slots = new Map<string, number>();
+  const invoices = new Map<string, number>();
+  const accumulator = new Int32Array(items.length);
+  const invoice = new Int32Array(items.length);
+  items.forEach(({ claim }, i) => {
+    const key = accKey(claim);
+    let slot = slots.get(key);
+    if (slot === undefined) slots.set(key, (slot = slots.size));
+    accumulator[i] = slot;
+    const inv = claim.product === 'MEDICAL' ? `${claim.details.hospitalCode}#${claim.details.invoiceNo}` : null;
+    if (inv === null) invoice[i] = -1;
+    else {
+      let n = invoices.get(inv);
+      if (n === undefined) invoices.set(inv, (n = invoices.size));
+      invoice[i] = n;
+    }
+  });
+  return { items, accumulator, invoice, accumulators: slots.size, invoices: invoices.size };
+}
+
+function tally(into: Record<string, { claims: number; payout: number }>, key: string, payout: number): void {
+  const t = (into[key] ??= { claims: 0, payout: 0 });
+  t.claims++;
+  t.payout += payout;
+}
+
+/** Re-decides the claims under `scheme` with fresh year-to-date counters. */
+export function replay(input: readonly ReplayItem[] | PreparedReplay, scheme: Scheme): ReplayTotals {
+  const prepared = Array.isArray(input) ? prepareReplay(input as readonly ReplayItem[]) : (input as PreparedReplay);
+  const { items, accumulator, invoice } = prepared;
+  const ytd: Array<Record<string, number> | undefined> = new Array(prepared.accumulators);
+  const consumed = new Uint8Array(prepared.invoices);
   const byProduct: ReplayTotals['byProduct'] = {};
   const byCounty: ReplayTotals['byCounty'] = {};
   let paid = 0;
   let rejected = 0;
-  for (const { claim, household } of items) {
-    const invoice = claim.product === 'MEDICAL' ? `${claim.details.hospitalCode}#${claim.details.invoiceNo}` : null;
-    const elig = checkEligibility(claim, scheme, { household, invoiceConsumed: invoice !== null && invoices.has(invoice) });
+  for (let i = 0; i < items.length; i++) {
+    const { claim, household } = items[i]!;
+    const inv = invoice[i]!;
+    const elig = checkEligibility(claim, scheme, { household, invoiceConsumed: inv >= 0 && consumed[inv] === 1 });
     if (!elig.eligible || !household || !scheme.products[claim.product]) {
       rejected++;
       continue;
     }
-    const key = accKey(claim);
-    const counters = ytd.get(key) ?? {};
+    const slot = accumulator[i]!;
+    const counters = (ytd[slot] ??= {});
     const result = assessClaim(claim, scheme, household, counters);
     if (isRejection(result)) {
       rejected++;
       continue;
     }
-    for (const [k, v] of Object.entries(result.accrual)) counters[k] = (counters[k] ?? 0) + v;
-    ytd.set(key, counters);
-    if (invoice) invoices.add(invoice);
+    for (const k in result.accrual) counters[k] = (counters[k] ?? 0) + result.accrual[k]!;
+    if (inv >= 0) consumed[inv] = 1;
     paid += result.payout;
-    const p = (byProduct[claim.product] ??= { claims: 0, payout: 0 });
-    p.claims++;
-    p.payout += result.payout;
-    const c = (byCounty[household.county] ??= { claims: 0, payout: 0 });
-    c.claims++;
-    c.payout += result.payout;
+    tally(byProduct, claim.product, result.payout);
+    tally(byCounty, household.county, result.payout);
   }
   return { claims: items.length, paid, rejected, byProduct, byCounty };
 }

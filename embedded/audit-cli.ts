@@ -5,30 +5,23 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyExport, type AuditExport } from './audit-verify.js';
-
-async function get(base: string, token: string, path: string): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+import { serverClient } from './server-client.js';
 
 async function exportAll(out: string): Promise<void> {
-  const base = process.env.FANGPIN_URL ?? 'http://127.0.0.1:3000';
-  const token = process.env.FANGPIN_TOKEN;
-  if (!token) throw new Error('set FANGPIN_TOKEN to an auditor token (npm run token -- auditor)');
+  const server = serverClient('auditor');
   const claims: AuditExport['claims'] = [];
   let cursor: string | null = null;
   do {
-    const page = (await get(base, token, `/claims?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Array<{ claimId: string }>; nextCursor: string | null };
+    const page = (await server.get(`/claims?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Array<{ claimId: string }>; nextCursor: string | null };
     for (const c of page.items) {
-      const a = (await get(base, token, `/claims/${encodeURIComponent(c.claimId)}/audit`)) as { records: AuditExport['claims'][number]['records']; head: string };
+      const a = (await server.get(`/claims/${encodeURIComponent(c.claimId)}/audit`)) as { records: AuditExport['claims'][number]['records']; head: string };
       claims.push({ claimId: c.claimId, head: a.head, records: a.records });
     }
     process.stderr.write(`\rexported ${claims.length} claims`);
     cursor = page.nextCursor;
   } while (cursor);
   process.stderr.write('\n');
-  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: base, claims };
+  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims };
   writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`);
   console.log(`wrote ${claims.length} claims' audit records to ${out}`);
 }

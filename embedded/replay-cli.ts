@@ -2,11 +2,16 @@
  * `npm run replay -- --scheme FILE --claims FILE`: re-decides a year's claims under a changed scheme file and
  * prints the difference in totals by product and county against the scheme in the catalogue.
  * `npm run replay -- --generate N --out FILE`: writes a synthetic year of N Xiaogan claims to try it on.
- * The claims file is JSON lines: { "claim": <claim submission>, "household": <registry entry> }.
+ * `npm run replay -- export --out FILE [--scheme-id ID] [--year YYYY]`: writes that file from a running server
+ *   (FANGPIN_URL, FANGPIN_TOKEN: an auditor or admin token).
+ * The claims file is JSON lines, each { "household": <registry entry> } or { "claim": <claim submission> } (a line
+ * may carry both). Each household is listed once, anywhere in the file; its claims find it by householdId.
  */
-import { createWriteStream, readFileSync } from 'node:fs';
-import { ClaimSubmission, parseScheme, replay, type Household, type ReplayItem, type ReplayTotals } from '../core/index.js';
+import { readFileSync } from 'node:fs';
+import { parseScheme, prepareReplay, replay, type ReplayTotals } from '../core/index.js';
+import { loadReplayFile, writeSyntheticYear } from './replay-file.js';
 import { schemes } from '../core/catalogue.js';
+import { exportClaims } from './claims-export.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -15,57 +20,10 @@ const opt = (name: string) => {
 };
 
 function usage(): never {
-  console.error('usage: npm run replay -- --scheme FILE --claims FILE\n       npm run replay -- --generate N --out FILE');
+  console.error(
+    'usage: npm run replay -- --scheme FILE --claims FILE\n       npm run replay -- export --out FILE [--scheme-id ID] [--year YYYY]\n       npm run replay -- --generate N --out FILE',
+  );
   process.exit(2);
-}
-
-async function generate(n: number, out: string): Promise<void> {
-  const counties = ['420922', '420921', '420902', '420981', '420982'];
-  const stream = createWriteStream(out);
-  let x = 42;
-  const rnd = (m: number) => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return (x >>> 8) % m; // the low bits of this generator cycle quickly
-  };
-  for (let i = 0; i < n; i++) {
-    const h = i % Math.max(1, Math.floor(n / 4));
-    const household = {
-      householdId: `H-${h}`,
-      schemeId: 'xiaogan-2024',
-      county: counties[h % counties.length],
-      category: 'LIFTED_OUT',
-      verifiedYear: 2024,
-      exitedOn: null,
-      members: [{ personId: `P-${h}` }],
-      enrollment: { products: ['MEDICAL', 'EDUCATION', 'DISASTER'], start: '2024-01-01', end: '2024-12-31', insured: {} },
-    };
-    const month = String(1 + (i % 12)).padStart(2, '0');
-    const base = { schemeId: 'xiaogan-2024', householdId: household.householdId, personId: `P-${h}`, incidentDate: `2024-${month}-15` };
-    const kind = rnd(10);
-    const claim =
-      kind < 7
-        ? { ...base, product: 'MEDICAL', details: { hospitalCode: 'HOSP', invoiceNo: `I-${i}`, totalCost: 100_000 + rnd(3_000_000) } }
-        : kind < 9
-          ? { ...base, product: 'EDUCATION', details: { stage: 'PRIMARY', expense: rnd(500_000) } }
-          : { ...base, product: 'DISASTER', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: rnd(3_000_000) } };
-    if (!stream.write(`${JSON.stringify({ claim, household })}\n`)) await new Promise<void>((r) => stream.once('drain', () => r()));
-  }
-  await new Promise<void>((r) => stream.end(() => r()));
-  console.log(`wrote ${n} claims to ${out}`);
-}
-
-function load(file: string): ReplayItem[] {
-  const items: ReplayItem[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    const row = JSON.parse(line) as { claim: unknown; household?: Household };
-    const parsed = ClaimSubmission.safeParse(row.claim);
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-    items.push({ claim: parsed.data, household: row.household });
-  });
-  // Decided in incident order (stable for the same day: file order).
-  return items.sort((a, b) => (a.claim.incidentDate < b.claim.incidentDate ? -1 : a.claim.incidentDate > b.claim.incidentDate ? 1 : 0));
 }
 
 function diff(title: string, base: Record<string, { claims: number; payout: number }>, next: Record<string, { claims: number; payout: number }>) {
@@ -77,11 +35,24 @@ function diff(title: string, base: Record<string, { claims: number; payout: numb
   }
 }
 
-if (opt('generate')) {
+if (args[0] === 'export') {
+  const out = opt('out');
+  const year = opt('year') === undefined ? undefined : Number(opt('year'));
+  if (!out || (year !== undefined && !Number.isInteger(year))) usage();
+  try {
+    const n = await exportClaims(out, { schemeId: opt('scheme-id'), year }, (line) => process.stderr.write(`\r${line}`));
+    process.stderr.write('\n');
+    console.log(`wrote ${n} claims to ${out}`);
+  } catch (err) {
+    console.error(`\nfangpin replay export: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+} else if (opt('generate')) {
   const n = Number(opt('generate'));
   const out = opt('out');
   if (!Number.isInteger(n) || n < 1 || !out) usage();
-  await generate(n, out);
+  await writeSyntheticYear(n, out);
+  console.log(`wrote ${n} claims to ${out}`);
 } else {
   const schemeFile = opt('scheme');
   const claimsFile = opt('claims');
@@ -90,13 +61,17 @@ if (opt('generate')) {
   const baseline = schemes().get(whatIf.schemeId);
   if (!baseline) throw new Error(`no scheme ${whatIf.schemeId} in the catalogue to compare with`);
   const t0 = performance.now();
-  const items = load(claimsFile);
+  const prepared = prepareReplay(loadReplayFile(claimsFile));
   const t1 = performance.now();
-  const before: ReplayTotals = replay(items, baseline);
+  const before: ReplayTotals = replay(prepared, baseline);
   const t2 = performance.now();
-  const after: ReplayTotals = replay(items, whatIf);
+  const after: ReplayTotals = replay(prepared, whatIf);
   const t3 = performance.now();
-  console.log(`${items.length.toLocaleString('en-US')} claims; read and parsed in ${((t1 - t0) / 1000).toFixed(2)} s; replayed twice in ${((t3 - t1) / 1000).toFixed(2)} s (${Math.round(items.length / ((t3 - t2) / 1000)).toLocaleString('en-US')} claims/s)`);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const n = prepared.items.length;
+  console.log(
+    `${n.toLocaleString('en-US')} claims: read and validated in ${s(t1 - t0)}; replayed under the catalogue's scheme in ${s(t2 - t1)} and under ${schemeFile} in ${s(t3 - t2)} (${Math.round(n / ((t3 - t2) / 1000)).toLocaleString('en-US')} claims/s); ${s(t3 - t0)} in all`,
+  );
   console.log(`total paid: baseline ${before.paid.toLocaleString('en-US')} fen, what-if ${after.paid.toLocaleString('en-US')} fen, difference ${(after.paid - before.paid).toLocaleString('en-US')} fen`);
   diff('product', before.byProduct, after.byProduct);
   diff('county', before.byCounty, after.byCounty);

@@ -147,18 +147,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
     const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');
-    let running = false;
+    let round: Promise<void> | undefined;
     const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      dispatch({}, lambdaContext('webhook-dispatch'))
+      if (round) return;
+      round = dispatch({}, lambdaContext('webhook-dispatch'))
+        .then(() => undefined)
         .catch((err: unknown) => log(`webhook dispatch failed: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => {
-          running = false;
+          round = undefined;
         });
     }, Number(process.env.FANGPIN_WEBHOOK_POLL_MS ?? 500));
     timer.unref();
-    stops.push(async () => clearInterval(timer));
+    // Stopping lets a round in flight finish before the store goes away (no deliveries cut off half-way).
+    stops.push(async () => {
+      clearInterval(timer);
+      await round;
+    });
     return {
       url: http.url,
       dynamoEndpoint: store.endpoint,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cstDate, workingDaysBetween } from '../../core/calendar.js';
+import { isCalendarDate } from '../../core/household.js';
 
 describe('working days (China Standard Time)', () => {
   it.each([
@@ -20,5 +21,32 @@ describe('working days (China Standard Time)', () => {
   it('converts instants to the China calendar date', () => {
     expect(cstDate('2024-12-31T16:00:00Z')).toBe('2025-01-01');
     expect(cstDate('2024-12-31T15:59:59Z')).toBe('2024-12-31');
+  });
+});
+
+describe('calendar dates', () => {
+  it('isCalendarDate agrees with the JavaScript calendar on every month/day pair of 1896–2104, and on 0000 and 9999', () => {
+    const byDate = (s: string) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+    const years = [0, 1, 100, 400, 1900, 2000, 9999, ...Array.from({ length: 209 }, (_, i) => 1896 + i)];
+    let checked = 0;
+    let valid = 0;
+    for (const y of years)
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 32; d++) {
+          const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          expect(isCalendarDate(s), s).toBe(byDate(s));
+          checked++;
+          if (byDate(s)) valid++;
+        }
+    expect(checked).toBe(years.length * 14 * 33);
+    expect(valid).toBeGreaterThan(years.length * 365);
+  });
+
+  it('rejects 29 February outside leap years and 31 in 30-day months', () => {
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2023-02-29')).toBe(false);
+    expect(isCalendarDate('1900-02-29')).toBe(false);
+    expect(isCalendarDate('2000-02-29')).toBe(true);
+    expect(isCalendarDate('2024-04-31')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClaimSubmission, parseScheme, replay, type Household } from '../../core/index.js';
+import { ClaimSubmission, parseScheme, prepareReplay, replay, type Household } from '../../core/index.js';
 import { schemes } from '../../core/catalogue.js';
 
 const xiaogan = schemes().get('xiaogan-2024')!;
@@ -42,5 +42,25 @@ describe('replay', () => {
     const a = household('A', '420902');
     // x = 1,500,000 − 300,000 = 1,200,000 × 80% = 960,000 instead of 800,000
     expect(replay([medical(a, 'I1', 1_500_000)], whatIf).paid).toBe(960_000);
+  });
+});
+
+describe('prepared replay', () => {
+  it('a prepared year replays the same under each scheme, any number of times (no state carried between runs)', () => {
+    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    raw.products.MEDICAL.deductible = 300_000;
+    const whatIf = parseScheme(raw);
+    const a = household('A', '420902');
+    const b = household('B', '420922');
+    const items = [medical(a, 'I1', 1_500_000), medical(b, 'I1', 900_000), medical(a, 'I2', 2_500_000, '2024-05-01'), medical(a, 'I1', 1_500_000, '2024-06-01')];
+    const prepared = prepareReplay(items);
+    expect(prepared.accumulators).toBe(2);
+    expect(prepared.invoices).toBe(2);
+    const first = [replay(prepared, xiaogan), replay(prepared, whatIf)];
+    expect([replay(prepared, xiaogan), replay(prepared, whatIf)]).toEqual(first);
+    expect(replay(items, xiaogan)).toEqual(first[0]);
+    // I1 is consumed by the first claim: the second and the fourth are duplicates.
+    expect(first[0]).toMatchObject({ claims: 4, rejected: 2 });
+    expect(first[1]!.paid).toBeGreaterThan(first[0]!.paid);
   });
 });
