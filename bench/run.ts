@@ -52,7 +52,7 @@ console.log(`  e2eClaimsPerSec          ${fmt(e2e.e2eClaimsPerSec)} claims/s (HT
 console.log(`  directClaimsPerSec       ${fmt(e2e.directClaimsPerSec)} claims/s (same handlers, no state machine)`);
 console.log(`  orchestrationRatio       ${e2e.orchestrationRatio}`);
 console.log(`  p50Ms / p99Ms            ${e2e.p50Ms} / ${e2e.p99Ms} ms from POST /claims to the end of the execution`);
-console.log(`  DynamoDB writes/claim    ${e2e.writesPerClaim} requests, ${e2e.writeUnitsPerClaim} write units (transactions billed twice)`);
+console.log(`  DynamoDB writes/claim    ${e2e.writesPerClaim} items written, ${e2e.writeUnitsPerClaim} write units (items in transactions billed twice)`);
 
 const invocations = 6; // POST /claims + five steps
 const gbSeconds = invocations * LAMBDA_GB * (e2e.p50Ms / 1000 / invocations);

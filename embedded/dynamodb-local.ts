@@ -108,6 +108,11 @@ interface Launched {
   readonly hasExited: () => boolean;
 }
 
+/** Extra JVM options for DynamoDB Local (FANGPIN_DYNAMODB_JAVA_OPTS, space-separated), e.g. for GC experiments. */
+function javaOptions(): string[] {
+  return (process.env.FANGPIN_DYNAMODB_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+}
+
 function launch(home: string, port: number, dataDir: string | undefined, loopback: boolean): Launched {
   const { jar, lib, launcherDir } = dynamoDbLocalPaths(home);
   const main = loopback ? ['-cp', [launcherDir, jar].join(delimiter), LAUNCHER_CLASS] : ['-jar', jar];
@@ -115,6 +120,7 @@ function launch(home: string, port: number, dataDir: string | undefined, loopbac
     'java',
     [
       `-Xmx${heapSize()}`,
+      ...javaOptions(),
       `-Djava.library.path=${lib}`,
       ...main,
       ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),

@@ -158,7 +158,7 @@ export class FangpinStack extends Stack {
       .bind('audit', tables.audit, 'append');
     apis['index-events'].fn.addEnvironment('INDEX_FANOUT_STATE_MACHINE_ARN', fanoutWorkflow.stateMachine.stateMachineArn);
     fanoutWorkflow.stateMachine.grantStartExecution(apis['index-events'].fn);
-    apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite');
+    apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience });

@@ -7,7 +7,7 @@ import { HouseholdInput } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type FieldError, type RouteContext } from './http.js';
 import { getHousehold, householdView, putHousehold, toStoredHousehold } from '../shared/registry-repo.js';
-import { appendAudit } from '../shared/audit.js';
+import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 const MAX_ROWS = 1000;
@@ -53,7 +53,17 @@ async function getOne({ params }: RouteContext) {
   return json(200, householdView(h));
 }
 
+/** The household's own audit chain: registry changes and monitoring warnings opened and closed. */
+async function audit({ params }: RouteContext) {
+  const h = params.householdId ? await getHousehold(params.householdId) : undefined;
+  if (!h) throw new HttpError(404, 'Not found', `no household ${params.householdId ?? ''}`);
+  const records = await readAudit(`HOUSEHOLD#${h.householdId}`);
+  const check = verifyChain(records);
+  return json(200, { householdId: h.householdId, records, verified: check.verified, head: check.head, brokenAt: check.brokenAt, problem: check.problem });
+}
+
 export const handler = apiHandler('households', {
   'POST /households': upsert,
   'GET /households/{householdId}': getOne,
+  'GET /households/{householdId}/audit': audit,
 });

@@ -24,6 +24,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/schemes/{schemeId}', module: 'schemes', roles: ANY },
   { method: 'POST', path: '/households', module: 'households', roles: ['admin'] },
   { method: 'GET', path: '/households/{householdId}', module: 'households', roles: ['admin', 'auditor'] },
+  { method: 'GET', path: '/households/{householdId}/audit', module: 'households', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/claims', module: 'claims', roles: ['submitter', 'admin'] },
   { method: 'GET', path: '/claims', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },

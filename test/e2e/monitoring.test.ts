@@ -194,6 +194,17 @@ describe('monitoring warnings', () => {
 
     const h = (await api.call('GET', `/households/${HEALTH_H}`, { role: 'auditor' })).body;
     expect(h.openWarnings).toEqual([]);
+    // The household's audit chain holds the warning's life beside its registry changes, and verifies.
+    const trail = await api.call('GET', `/households/${HEALTH_H}/audit`, { role: 'auditor' });
+    expect(trail.status, JSON.stringify(trail.body)).toBe(200);
+    expect(trail.body.verified).toBe(true);
+    const steps = trail.body.records.map((r: { step: string; decision: string; actor: string }) => `${r.step}:${r.decision}`);
+    expect(steps.filter((x: string) => x.startsWith('Warning'))).toEqual(['WarningOpened:OPEN', 'WarningClosed:CLOSED']);
+    expect(steps[0]).toBe('RegistryChange:UPSERT');
+    expect(trail.body.records.at(-1).actor).toMatch(/^reviewer:/);
+    noIdentity(trail.body);
+    expect((await api.call('GET', `/households/${HEALTH_H}/audit`, { role: 'reviewer' })).status).toBe(403);
+    expect((await api.call('GET', '/households/H-NOBODY/audit', { role: 'auditor' })).status).toBe(404);
     expect(h.closedWarnings.map((w: { warningId: string; closedAt: string }) => w.warningId)).toEqual(['HEALTH-2024-05']);
 
     const free = await submit(priceIndex(HEALTH_H, 'P-M1'));
