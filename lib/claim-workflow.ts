@@ -4,14 +4,13 @@
  * `.waitForTaskToken` task, Retry with backoff on transient errors for every task and Catch into a recorded
  * FAILED state. Only ASL the local engine runs faithfully: no JSONata, Assign, Distributed Map or heartbeats.
  */
-import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { STATE, TRANSIENT_ERROR } from './workflow-names.js';
-import { acknowledgeNag } from './nag.js';
+import { standardStateMachine } from './standard-state-machine.js';
 
 export interface ClaimWorkflowProps {
   readonly stateMachineName: string;
@@ -108,32 +107,11 @@ export class ClaimWorkflow extends Construct {
       .next(eligibility)
       .next(new sfn.Choice(this, STATE.eligible, { stateName: STATE.eligible }).when(outcome('REJECTED'), rejected).otherwise(assessment.next(route)));
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
-        level: sfn.LogLevel.ALL,
-        // No claim data in the logs: amounts and personal data stay in the encrypted tables.
-        includeExecutionData: false,
-      },
+      definition,
+      invokes: [props.intake, props.eligibility, props.assessment, props.reviewRequest, props.split, props.payout, props.recordFailure],
+      invokesWhat: 'the seven step functions',
     });
-    acknowledgeNag(
-      this.stateMachine,
-      'IAM5[Resource::*]',
-      'Log delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) have no resource-level permissions.',
-    );
-    const invoked = [props.intake, props.eligibility, props.assessment, props.reviewRequest, props.split, props.payout, props.recordFailure];
-    for (const fn of new Set(invoked)) {
-      const cfn = fn.node.defaultChild;
-      if (!(cfn instanceof CfnElement)) continue;
-      acknowledgeNag(
-        this.stateMachine,
-        `IAM5[Resource::<${Stack.of(this).getLogicalId(cfn)}.Arn>:*]`,
-        'LambdaInvoke grants invoke of the step function and its versions/aliases (`<arn>:*`); only these seven functions.',
-      );
-    }
   }
 }

@@ -6,15 +6,14 @@
  * (a shard number and a page cursor), so an inline Map suffices; a Distributed Map reading an S3 manifest would
  * be the next step for millions of households (it does not run in the embedded engine).
  */
-import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FANOUT_SHARDS } from '../core/index-event.js';
 import { FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
-import { acknowledgeNag } from './nag.js';
+import { standardStateMachine } from './standard-state-machine.js';
 
 export interface IndexEventWorkflowProps {
   readonly stateMachineName: string;
@@ -75,29 +74,11 @@ export class IndexEventWorkflow extends Construct {
     finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     const definition = slices.next(fanOut).next(finish).next(new sfn.Succeed(this, FANOUT_STATE.done, { stateName: FANOUT_STATE.done }));
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      definition,
+      invokes: [props.fanout],
+      invokesWhat: 'the fan-out function',
     });
-    acknowledgeNag(
-      this.stateMachine,
-      'IAM5[Resource::*]',
-      'Log delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) have no resource-level permissions.',
-    );
-    const cfn = props.fanout.node.defaultChild;
-    if (cfn instanceof CfnElement) {
-      acknowledgeNag(
-        this.stateMachine,
-        `IAM5[Resource::<${Stack.of(this).getLogicalId(cfn)}.Arn>:*]`,
-        'LambdaInvoke grants invoke of the fan-out function and its versions/aliases (`<arn>:*`); only that function.',
-      );
-    }
   }
 }
