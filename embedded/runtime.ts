@@ -13,7 +13,6 @@ import { createLocalSfn, type LocalSfn } from './sfn/engine.js';
 import { startSfnApiServer } from './sfn/server.js';
 import { startHttpServer } from './http-server.js';
 import { dataDirSecret, issueToken } from './auth.js';
-import { concurrencyLimit } from './concurrency-limit.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler } from './handler-modules.js';
 import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
@@ -108,14 +107,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
     // The definitions come from the synthesized template, never from a second copy.
     const workflows = synthesizeWorkflows();
-    // One pool of Lambda slots for every state machine, like an account's concurrency limit.
-    const lambdaSlots = concurrencyLimit(Number(process.env.FANGPIN_LAMBDA_CONCURRENCY ?? 64));
     const machine = async (name: string, arn: string, workflow: ExtractedWorkflow) => {
       const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
       for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
         const handler = await loadHandler(modulePath);
-        // The invocation's deadline starts when it gets a slot, as a throttled Lambda's does when it runs.
-        taskHandlers[stateName] = (payload) => lambdaSlots(() => handler(payload, lambdaContext(stateName)));
+        taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(stateName));
       }
       return { name, arn, definition: workflow.definition, taskHandlers };
     };
