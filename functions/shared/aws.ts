@@ -9,8 +9,12 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { tableSpec, type TableId } from './tables.js';
 import { coalesceReads } from './read-coalescer.js';
 
-/** A request that hangs must fail and be retried, not hold a step (or a claim) forever. */
-const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 10_000 };
+/**
+ * A request that hangs must fail and be retried, not hold a step (or a claim) forever. In this SDK version
+ * `requestTimeout` only warns (it would abort with `throwOnRequestTimeout`, counting time spent waiting for a
+ * free socket too); `socketTimeout` aborts a request whose connection stays silent that long, which is the hang.
+ */
+const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 10_000 };
 
 let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
