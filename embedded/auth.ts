@@ -2,7 +2,7 @@
  * Embedded-mode tokens: HS256 JWTs signed with a random secret kept in the data directory. On AWS, API
  * Gateway's JWT authorizer verifies tokens from the real issuer; handlers read the same claims either way.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
@@ -22,6 +22,18 @@ export function dataDirSecret(dataDir: string | null, file: string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
+const hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+
+/** The HS256 key, imported once per secret: importing it for every request showed up in the server's profile. */
+function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function issueToken(secret: string, role: Role, insurerId?: string, ttlSeconds = 12 * 3600, sub?: string): Promise<string> {
   if (!ROLES.includes(role)) throw new Error(`unknown role ${role}; one of ${ROLES.join(', ')}`);
   if (role === 'insurer' && !insurerId) throw new Error('the insurer role needs an insurerId');
@@ -34,13 +46,13 @@ export async function issueToken(secret: string, role: Role, insurerId?: string,
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(new TextEncoder().encode(secret));
+    .sign(await hmacKey(secret));
 }
 
 /** The verified claims, or null for a missing, malformed, expired or wrongly signed token. */
 export async function verifyToken(secret: string, token: string): Promise<JWTPayload | null> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     return payload;
   } catch {
     return null;
