@@ -7,7 +7,6 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { appendAudit } from '../shared/audit.js';
 import { computeWarnings, identifier, isoDate, openWarningOf, WARNING_TYPES, type MonitoredClaim, type OpenWarning } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
@@ -92,9 +91,7 @@ async function run(ctx: RouteContext) {
       if (known.has(w.warningId)) continue;
       const stored = openWarningOf(w, openedAt);
       // Conditional: a concurrent run that opened it first (or a deleted household) makes this a no-op.
-      if (await openHouseholdWarning(h.householdId, stored)) {
-        // On the household's audit chain, beside its registry changes: who opened it, on what evidence.
-        await appendAudit({ claimId: `HOUSEHOLD#${h.householdId}`, step: 'WarningOpened', actor: `${ctx.principal.role}:${ctx.principal.sub}`, input: { asOf, evidence: stored.evidence }, output: { warningId: stored.warningId, level: stored.level }, decision: 'OPEN' });
+      if (await openHouseholdWarning(h.householdId, stored, `${ctx.principal.role}:${ctx.principal.sub}`)) {
         opened.push({ householdId: h.householdId, ...stored });
         open++;
       }
@@ -134,7 +131,6 @@ async function close({ event, params, principal }: RouteContext) {
     if (out.error === 'NO_HOUSEHOLD') throw new HttpError(404, 'Not found', `no household ${householdId}`);
     throw new HttpError(409, 'Not open', `household ${householdId} has no open warning ${warningId}`);
   }
-  await appendAudit({ claimId: `HOUSEHOLD#${householdId}`, step: 'WarningClosed', actor: `${principal.role}:${principal.sub}`, input: { note: body.data.note }, output: { warningId }, decision: 'CLOSED' });
   return json(200, { householdId, warning: out.closed });
 }
 

@@ -1,9 +1,9 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { fanoutShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type Household, type OpenWarning } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
+import { commitWithAudit } from './audit.js';
 
 export interface StoredMember {
   personId: string;
@@ -91,29 +91,33 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
  * Opens a warning on the household: appended to openWarnings with a conditional write that fails when the
  * household is gone or the warningId was ever opened (open or closed). Answers whether it was opened.
  */
-export async function openHouseholdWarning(householdId: string, warning: OpenWarning): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName('registry'),
-        Key: { householdId },
-        UpdateExpression: 'SET openWarnings = list_append(if_not_exists(openWarnings, :empty), :w) ADD warningIds :ids',
-        ConditionExpression: 'attribute_exists(householdId) AND NOT contains(warningIds, :id)',
-        ExpressionAttributeValues: { ':empty': [], ':w': [warning], ':ids': new Set([warning.warningId]), ':id': warning.warningId },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+/**
+ * Opens a warning once per warningId, with its audit record on the household's chain in the same transaction
+ * (who opened it, on what evidence). False when the household is gone or the warning was opened before.
+ */
+export async function openHouseholdWarning(householdId: string, warning: OpenWarning, openedBy: string): Promise<boolean> {
+  const record = await commitWithAudit(
+    [
+      {
+        Update: {
+          TableName: tableName('registry'),
+          Key: { householdId },
+          UpdateExpression: 'SET openWarnings = list_append(if_not_exists(openWarnings, :empty), :w) ADD warningIds :ids',
+          ConditionExpression: 'attribute_exists(householdId) AND NOT contains(warningIds, :id)',
+          ExpressionAttributeValues: { ':empty': [], ':w': [warning], ':ids': new Set([warning.warningId]), ':id': warning.warningId },
+        },
+      },
+    ],
+    { claimId: `HOUSEHOLD#${householdId}`, step: 'WarningOpened', actor: openedBy, input: { evidence: warning.evidence }, output: { warningId: warning.warningId, level: warning.level }, decision: 'OPEN' },
+  );
+  return record !== null;
 }
 
 export type CloseWarningResult = { closed: ClosedWarning } | { error: 'NO_HOUSEHOLD' | 'NOT_OPEN' };
 
 /**
- * Moves an open warning to closedWarnings. The write is conditional on the warning still sitting at the index
- * it was read at; if the list moved in between, read again.
+ * Moves an open warning to closedWarnings, with its audit record in the same transaction. The write is
+ * conditional on the warning still sitting at the index it was read at; if the list moved in between, read again.
  */
 export async function closeHouseholdWarning(
   householdId: string,
@@ -127,20 +131,21 @@ export async function closeHouseholdWarning(
     const open = h.openWarnings?.[index];
     if (!open) return { error: 'NOT_OPEN' };
     const closed: ClosedWarning = { ...open, ...closure };
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName('registry'),
-          Key: { householdId },
-          UpdateExpression: `SET closedWarnings = list_append(if_not_exists(closedWarnings, :empty), :c) REMOVE openWarnings[${index}]`,
-          ConditionExpression: `openWarnings[${index}].warningId = :id`,
-          ExpressionAttributeValues: { ':empty': [], ':c': [closed], ':id': warningId },
-        }),
-      );
-      return { closed };
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    const record = await commitWithAudit(
+      [
+        {
+          Update: {
+            TableName: tableName('registry'),
+            Key: { householdId },
+            UpdateExpression: `SET closedWarnings = list_append(if_not_exists(closedWarnings, :empty), :c) REMOVE openWarnings[${index}]`,
+            ConditionExpression: `openWarnings[${index}].warningId = :id`,
+            ExpressionAttributeValues: { ':empty': [], ':c': [closed], ':id': warningId },
+          },
+        },
+      ],
+      { claimId: `HOUSEHOLD#${householdId}`, step: 'WarningClosed', actor: closure.closedBy, input: { note: closure.note }, output: { warningId }, decision: 'CLOSED' },
+    );
+    if (record) return { closed };
   }
   throw new Error(`closing warning ${warningId} of ${householdId} kept conflicting`);
 }

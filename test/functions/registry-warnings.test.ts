@@ -39,8 +39,8 @@ beforeAll(async () => {
 describe('registry warnings', () => {
   it('a re-import keeps open and closed warnings, replaces every imported attribute and removes the ones left out', async () => {
     expect(await repo.putHousehold(await repo.toStoredHousehold(input('H-RW-1', { previousMonthlyIncome: 150_000 })))).toBe('created');
-    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-05'))).toBe(true);
-    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-06'))).toBe(true);
+    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-05'), 'admin:test')).toBe(true);
+    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-06'), 'admin:test')).toBe(true);
     const closed = await repo.closeHouseholdWarning('H-RW-1', 'HEALTH-2024-05', { closedAt: '2024-07-02T00:00:00.000Z', closedBy: 'reviewer:r1', note: 'ok' });
     expect(closed).toEqual({ closed: { ...warning('HEALTH-2024-05'), closedAt: '2024-07-02T00:00:00.000Z', closedBy: 'reviewer:r1', note: 'ok' } });
 
@@ -55,8 +55,8 @@ describe('registry warnings', () => {
     expect(h.openWarnings?.map((w) => w.warningId)).toEqual(['HEALTH-2024-06']);
     expect(h.closedWarnings?.map((w) => w.warningId)).toEqual(['HEALTH-2024-05']);
     // a closed warning is not opened again, nor an open one
-    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-05'))).toBe(false);
-    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-06'))).toBe(false);
+    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-05'), 'admin:test')).toBe(false);
+    expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-06'), 'admin:test')).toBe(false);
     // the view shows both lists, never the hash or the id set
     const view = repo.householdView(h);
     expect(view.openWarnings).toHaveLength(1);
@@ -75,15 +75,15 @@ describe('registry warnings', () => {
     expect(await repo.closeHouseholdWarning('H-RW-NONE', 'HEALTH-2024-05', closure)).toEqual({ error: 'NO_HOUSEHOLD' });
     expect(await repo.closeHouseholdWarning('H-RW-2', 'HEALTH-2024-05', closure)).toEqual({ error: 'NOT_OPEN' });
     // opening on an unknown household creates nothing
-    expect(await repo.openHouseholdWarning('H-RW-NONE', warning('HEALTH-2024-05'))).toBe(false);
+    expect(await repo.openHouseholdWarning('H-RW-NONE', warning('HEALTH-2024-05'), 'admin:test')).toBe(false);
     expect(await repo.getHousehold('H-RW-NONE')).toBeUndefined();
   });
 
   it('concurrent runs open a warning once; concurrent closes and re-imports lose nothing', async () => {
     await repo.putHousehold(await repo.toStoredHousehold(input('H-RW-3')));
-    const opened = await Promise.all(Array.from({ length: 8 }, () => repo.openHouseholdWarning('H-RW-3', warning('HEALTH-2024-01'))));
+    const opened = await Promise.all(Array.from({ length: 8 }, () => repo.openHouseholdWarning('H-RW-3', warning('HEALTH-2024-01'), 'admin:test')));
     expect(opened.filter(Boolean)).toHaveLength(1);
-    for (const id of ['HEALTH-2024-02', 'HEALTH-2024-03', 'HEALTH-2024-04']) expect(await repo.openHouseholdWarning('H-RW-3', warning(id))).toBe(true);
+    for (const id of ['HEALTH-2024-02', 'HEALTH-2024-03', 'HEALTH-2024-04']) expect(await repo.openHouseholdWarning('H-RW-3', warning(id), 'admin:test')).toBe(true);
     const closure = { closedAt: 't', closedBy: 'reviewer:r', note: 'n' };
     const results = await Promise.all([
       repo.closeHouseholdWarning('H-RW-3', 'HEALTH-2024-01', closure),
@@ -95,5 +95,12 @@ describe('registry warnings', () => {
     const h = (await repo.getHousehold('H-RW-3'))!;
     expect(h.openWarnings?.map((w) => w.warningId).sort()).toEqual(['HEALTH-2024-02', 'HEALTH-2024-04']);
     expect(h.closedWarnings?.map((w) => w.warningId).sort()).toEqual(['HEALTH-2024-01', 'HEALTH-2024-03']);
+    // The household's audit chain says the same, once per change, in one unbroken chain.
+    const { readAudit, verifyChain } = await import('../../functions/shared/audit.js');
+    const trail = await readAudit('HOUSEHOLD#H-RW-3');
+    expect(verifyChain(trail).verified).toBe(true);
+    const said = trail.map((r) => `${r.step}:${r.decision ?? ''}:${r.actor}`);
+    expect(said.filter((x) => x === 'WarningOpened:OPEN:admin:test')).toHaveLength(4);
+    expect(said.filter((x) => x === 'WarningClosed:CLOSED:reviewer:r')).toHaveLength(2);
   });
 });
