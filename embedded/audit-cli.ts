@@ -1,35 +1,51 @@
 /**
- * `npm run audit -- export --out FILE`: every claim's audit records from a running server
+ * `npm run audit -- export --out FILE`: every claim's and every household's audit records from a running server
  *   (FANGPIN_URL, default http://127.0.0.1:3000; FANGPIN_TOKEN, an auditor token).
  * `npm run audit -- verify FILE`: checks every chain offline; exits 1 naming the first broken link.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyExport, type AuditExport } from './audit-verify.js';
-import { serverClient } from './server-client.js';
+import { serverClient, type ServerClient } from './server-client.js';
 
-async function exportAll(out: string): Promise<void> {
-  const server = serverClient('auditor');
-  const claims: AuditExport['claims'] = [];
+type Chain = AuditExport['claims'][number];
+
+/** Every chain of one kind: page through `list`, read each item's audit answer. */
+async function chainsOf(server: ServerClient, list: string, id: (item: Record<string, unknown>) => string, audit: (id: string) => string, key: (id: string) => string, what: string): Promise<Chain[]> {
+  const chains: Chain[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await server.get(`/claims?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Array<{ claimId: string }>; nextCursor: string | null };
-    for (const c of page.items) {
-      const a = (await server.get(`/claims/${encodeURIComponent(c.claimId)}/audit`)) as { records: AuditExport['claims'][number]['records']; head: string };
-      claims.push({ claimId: c.claimId, head: a.head, records: a.records });
+    const page = (await server.get(`${list}?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Array<Record<string, unknown>>; nextCursor: string | null };
+    for (const item of page.items) {
+      const a = (await server.get(audit(id(item)))) as { records: Chain['records']; head: string };
+      chains.push({ claimId: key(id(item)), head: a.head, records: a.records });
     }
-    process.stderr.write(`\rexported ${claims.length} claims`);
+    process.stderr.write(`\rexported ${chains.length} ${what}`);
     cursor = page.nextCursor;
   } while (cursor);
   process.stderr.write('\n');
-  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims };
+  return chains;
+}
+
+async function exportAll(out: string): Promise<void> {
+  const server = serverClient('auditor');
+  const claims = await chainsOf(server, '/claims', (c) => String(c.claimId), (id) => `/claims/${encodeURIComponent(id)}/audit`, (id) => id, 'claims');
+  const households = await chainsOf(
+    server,
+    '/households',
+    (h) => String(h.householdId),
+    (id) => `/households/${encodeURIComponent(id)}/audit`,
+    (id) => `HOUSEHOLD#${id}`,
+    'households',
+  );
+  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims, households };
   writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`);
-  console.log(`wrote ${claims.length} claims' audit records to ${out}`);
+  console.log(`wrote the audit records of ${claims.length} claims and ${households.length} households to ${out}`);
 }
 
 function verify(file: string): number {
   const result = verifyExport(JSON.parse(readFileSync(file, 'utf8')) as unknown);
   if (result.ok) {
-    console.log(`verified ${result.claims} claims, ${result.records} records: every chain is intact`);
+    console.log(`verified ${result.claims} claims and ${result.households} households, ${result.records} records: every chain is intact`);
     return 0;
   }
   console.error(`BROKEN: ${result.problem}`);

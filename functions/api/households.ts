@@ -1,12 +1,14 @@
 /**
  * Registry API: upsert households in batches (each row validated on its own; identity numbers hashed and masked
- * before anything is stored), and read one back, masked.
+ * before anything is stored); read them back, masked, one or page by page; each household's audit chain.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { HouseholdInput } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
-import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type FieldError, type RouteContext } from './http.js';
-import { getHousehold, householdView, putHousehold, toStoredHousehold } from '../shared/registry-repo.js';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
+import { documentClient, tableName } from '../shared/aws.js';
+import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
@@ -53,6 +55,12 @@ async function getOne({ params }: RouteContext) {
   return json(200, householdView(h));
 }
 
+/** The registry page by page (`limit`, `cursor`), masked as everywhere: how an auditor finds every chain. */
+async function list({ query }: RouteContext) {
+  const out = await documentClient().send(new ScanCommand({ TableName: tableName('registry'), Limit: parseLimit(query.limit), ExclusiveStartKey: decodeCursor(query.cursor) }));
+  return json(200, { items: ((out.Items ?? []) as StoredHousehold[]).map(householdView), nextCursor: encodeCursor(out.LastEvaluatedKey) });
+}
+
 /** The household's own audit chain: registry changes and monitoring warnings opened and closed. */
 async function audit({ params }: RouteContext) {
   const h = params.householdId ? await getHousehold(params.householdId) : undefined;
@@ -64,6 +72,7 @@ async function audit({ params }: RouteContext) {
 
 export const handler = apiHandler('households', {
   'POST /households': upsert,
+  'GET /households': list,
   'GET /households/{householdId}': getOne,
   'GET /households/{householdId}/audit': audit,
 });

@@ -23,6 +23,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/schemes', module: 'schemes', roles: ANY },
   { method: 'GET', path: '/schemes/{schemeId}', module: 'schemes', roles: ANY },
   { method: 'POST', path: '/households', module: 'households', roles: ['admin'] },
+  { method: 'GET', path: '/households', module: 'households', roles: ['admin', 'auditor'] },
   { method: 'GET', path: '/households/{householdId}', module: 'households', roles: ['admin', 'auditor'] },
   { method: 'GET', path: '/households/{householdId}/audit', module: 'households', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/claims', module: 'claims', roles: ['submitter', 'admin'] },

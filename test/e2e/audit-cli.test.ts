@@ -1,6 +1,6 @@
 /** The auditor's tools end to end: export from the running server, verify offline, catch an edited stored record. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,7 +49,8 @@ describe('npm run audit', () => {
     expect(exported.code, exported.stderr).toBe(0);
     const ok = await cli(['verify', clean]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/verified 1 claims, 6 records/);
+    // The claim's 6 records, and the 3 demo households' registry changes (one record each).
+    expect(ok.stdout).toMatch(/verified 1 claims and 3 households, 9 records/);
 
     // Someone with write access to the table changes the assessment's decision (record 4).
     await documentClient().send(
@@ -64,5 +65,22 @@ describe('npm run audit', () => {
     const bad = await cli(['verify', tampered]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`claim ${claimId}, record 4`);
+  });
+
+  it("exports households' chains too, and names an edited registry-change record", async () => {
+    await documentClient().send(
+      new UpdateCommand({ TableName: tableName('audit'), Key: { claimId: 'HOUSEHOLD#H-420902-0002', seq: 1 }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'admin:someone-else' } }),
+    );
+    const file = join(dir, 'households.json');
+    expect((await cli(['export', '--out', file])).code).toBe(0);
+    const bad = await cli(['verify', file]);
+    expect(bad.code).toBe(1);
+    // The claim edited in the test before is reported first; both are in the export.
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { households: Array<{ claimId: string; records: unknown[] }> };
+    expect(doc.households.map((h) => h.claimId).sort()).toEqual(DEMO_HOUSEHOLDS.map((h) => `HOUSEHOLD#${h.householdId}`).sort());
+    doc.households.forEach((h) => expect(h.records.length).toBeGreaterThan(0));
+    const { verifyExport } = await import('../../embedded/audit-verify.js');
+    const householdsOnly = verifyExport({ ...doc, claims: [] });
+    expect(householdsOnly).toMatchObject({ ok: false, problem: expect.stringContaining('household chain HOUSEHOLD#H-420902-0002, record 1') });
   });
 });
