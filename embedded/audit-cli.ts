@@ -1,5 +1,5 @@
 /**
- * `npm run audit -- export --out FILE`: every claim's and every household's audit records from a running server
+ * `npm run audit -- export --out FILE`: every claim's, household's and index event's audit records from a running server
  *   (FANGPIN_URL, default http://127.0.0.1:3000; FANGPIN_TOKEN, an auditor token).
  * `npm run audit -- verify FILE`: checks every chain offline; exits 1 naming the first broken link.
  */
@@ -37,15 +37,23 @@ async function exportAll(out: string): Promise<void> {
     (id) => `HOUSEHOLD#${id}`,
     'households',
   );
-  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims, households };
+  const indexEvents = await chainsOf(
+    server,
+    '/index-events',
+    (e) => String(e.eventId),
+    (id) => `/index-events/${encodeURIComponent(id)}/audit`,
+    (id) => `INDEX#${id}`,
+    'index events',
+  );
+  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims, households, indexEvents };
   writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`);
-  console.log(`wrote the audit records of ${claims.length} claims and ${households.length} households to ${out}`);
+  console.log(`wrote the audit records of ${claims.length} claims, ${households.length} households and ${indexEvents.length} index events to ${out}`);
 }
 
 function verify(file: string): number {
   const result = verifyExport(JSON.parse(readFileSync(file, 'utf8')) as unknown);
   if (result.ok) {
-    console.log(`verified ${result.claims} claims and ${result.households} households, ${result.records} records: every chain is intact`);
+    console.log(`verified ${result.claims} claims, ${result.households} households and ${result.indexEvents} index events, ${result.records} records: every chain is intact`);
     return 0;
   }
   console.error(`BROKEN: ${result.problem}`);

@@ -1,4 +1,4 @@
-/** Offline verification of an audit export: every claim's and household's chain, and the head the server reported. */
+/** Offline verification of an audit export: every chain (claims, households, index events), and the head the server reported. */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { verifyChain, type AuditRecord } from '../functions/shared/audit.js';
 
@@ -21,14 +21,17 @@ const Export = z.object({
   claims: z.array(Chain),
   /** Households' chains (registry changes, warnings), keyed HOUSEHOLD#<id>; absent in older exports. */
   households: z.array(Chain).default([]),
+  /** Index events' chains (who posted which observation), keyed INDEX#<eventId>; absent in older exports. */
+  indexEvents: z.array(Chain).default([]),
 });
 export type AuditExport = z.input<typeof Export>;
 
-export function verifyExport(data: unknown): { ok: true; claims: number; households: number; records: number } | { ok: false; problem: string } {
+export function verifyExport(data: unknown): { ok: true; claims: number; households: number; indexEvents: number; records: number } | { ok: false; problem: string } {
   const parsed = Export.safeParse(data);
   if (!parsed.success) return { ok: false, problem: `not an audit export: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` };
   let records = 0;
-  for (const [what, chains] of [['claim', parsed.data.claims], ['household chain', parsed.data.households]] as const) {
+  const kinds = [['claim', parsed.data.claims], ['household chain', parsed.data.households], ['index event chain', parsed.data.indexEvents]] as const;
+  for (const [what, chains] of kinds) {
     for (const c of chains) {
       if (c.records.some((r) => r.claimId !== c.claimId)) return { ok: false, problem: `${what} ${c.claimId}: holds a record of another chain` };
       const check = verifyChain(c.records as AuditRecord[]);
@@ -37,5 +40,5 @@ export function verifyExport(data: unknown): { ok: true; claims: number; househo
       records += c.records.length;
     }
   }
-  return { ok: true, claims: parsed.data.claims.length, households: parsed.data.households.length, records };
+  return { ok: true, claims: parsed.data.claims.length, households: parsed.data.households.length, indexEvents: parsed.data.indexEvents.length, records };
 }

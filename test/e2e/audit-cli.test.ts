@@ -50,7 +50,7 @@ describe('npm run audit', () => {
     const ok = await cli(['verify', clean]);
     expect(ok.code, ok.stderr).toBe(0);
     // The claim's 6 records, and the 3 demo households' registry changes (one record each).
-    expect(ok.stdout).toMatch(/verified 1 claims and 3 households, 9 records/);
+    expect(ok.stdout).toMatch(/verified 1 claims, 3 households and 0 index events, 9 records/);
 
     // Someone with write access to the table changes the assessment's decision (record 4).
     await documentClient().send(
@@ -71,16 +71,22 @@ describe('npm run audit', () => {
     await documentClient().send(
       new UpdateCommand({ TableName: tableName('audit'), Key: { claimId: 'HOUSEHOLD#H-420902-0002', seq: 1 }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'admin:someone-else' } }),
     );
+    // An index event too: its own chain (posted, fan-out finished) is exported beside the claims it filed.
+    const posted = await api.call('POST', '/index-events', { role: 'admin', body: { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420922', period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 } });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
     const file = join(dir, 'households.json');
     expect((await cli(['export', '--out', file])).code).toBe(0);
     const bad = await cli(['verify', file]);
     expect(bad.code).toBe(1);
     // The claim edited in the test before is reported first; both are in the export.
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { households: Array<{ claimId: string; records: unknown[] }> };
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { households: Array<{ claimId: string; records: unknown[] }>; indexEvents: Array<{ claimId: string; records: unknown[] }> };
+    expect(doc.indexEvents.map((e) => e.claimId)).toEqual([`INDEX#${posted.body.eventId}`]);
+    expect(doc.indexEvents[0]!.records).toHaveLength(2);
     expect(doc.households.map((h) => h.claimId).sort()).toEqual(DEMO_HOUSEHOLDS.map((h) => `HOUSEHOLD#${h.householdId}`).sort());
     doc.households.forEach((h) => expect(h.records.length).toBeGreaterThan(0));
     const { verifyExport } = await import('../../embedded/audit-verify.js');
     const householdsOnly = verifyExport({ ...doc, claims: [] });
     expect(householdsOnly).toMatchObject({ ok: false, problem: expect.stringContaining('household chain HOUSEHOLD#H-420902-0002, record 1') });
+    expect(verifyExport({ ...doc, claims: [], households: [] })).toEqual({ ok: true, claims: 0, households: 0, indexEvents: 1, records: 2 });
   });
 });

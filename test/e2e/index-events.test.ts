@@ -114,6 +114,16 @@ describe('weather index event', () => {
     expect(ev.created).toBe(32);
   });
 
+  it("the event's own audit chain records who posted it and the fan-out's end, once, after the repeats", async () => {
+    const trail = await api.call('GET', `/index-events/${eventId}/audit`, { role: 'auditor' });
+    expect(trail.status, JSON.stringify(trail.body)).toBe(200);
+    expect(trail.body.verified).toBe(true);
+    expect(trail.body.records.map((r: { step: string; decision: string }) => `${r.step}:${r.decision}`)).toEqual(['IndexEventPosted:FANNING_OUT', 'FanoutFinished:CREATED']);
+    expect(trail.body.records[0].actor).toMatch(/^admin:/);
+    expect((await api.call('GET', `/index-events/${eventId}/audit`, { role: 'reviewer' })).status).toBe(403);
+    expect((await api.call('GET', '/index-events/IX-nope/audit', { role: 'auditor' })).status).toBe(404);
+  });
+
   it('rainfall below the first band closes every claim as not triggered', async () => {
     const r = await api.call('POST', '/index-events', { role: 'admin', body: { ...weather, county: WUHAN, rainfallMm: 150 } });
     const done = await waitDone(r.body.eventId);

@@ -24,7 +24,7 @@ const steps = ['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split', 'Payout
 
 describe('verifyExport', () => {
   it('accepts an untouched export', () => {
-    expect(verifyExport(doc(chain('C-1', steps)))).toEqual({ ok: true, claims: 1, households: 0, records: 6 });
+    expect(verifyExport(doc(chain('C-1', steps)))).toEqual({ ok: true, claims: 1, households: 0, indexEvents: 0, records: 6 });
   });
 
   it.each([
