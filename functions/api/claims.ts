@@ -13,7 +13,7 @@ import { fileClaim } from '../shared/file-claim.js';
 import { claimView, type ClaimRecord } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { settlementsOfClaim } from '../shared/settlements-repo.js';
-import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
+import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { executionHistory } from '../shared/execution.js';
 import { reviewOutput } from '../steps/review-request.js';
@@ -190,9 +190,7 @@ async function history({ params }: RouteContext) {
 
 async function audit({ params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
-  const records = await readAudit(claim.claimId);
-  const check = verifyChain(records);
-  return json(200, { claimId: claim.claimId, records, verified: check.verified, head: check.head, brokenAt: check.brokenAt, problem: check.problem });
+  return json(200, { claimId: claim.claimId, ...(await auditAnswer(claim.claimId)) });
 }
 
 export const handler = apiHandler('claims', {

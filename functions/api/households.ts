@@ -9,7 +9,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
-import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
+import { appendAudit, auditAnswer } from '../shared/audit.js';
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 const MAX_ROWS = 1000;
@@ -65,9 +65,7 @@ async function list({ query }: RouteContext) {
 async function audit({ params }: RouteContext) {
   const h = params.householdId ? await getHousehold(params.householdId) : undefined;
   if (!h) throw new HttpError(404, 'Not found', `no household ${params.householdId ?? ''}`);
-  const records = await readAudit(`HOUSEHOLD#${h.householdId}`);
-  const check = verifyChain(records);
-  return json(200, { householdId: h.householdId, records, verified: check.verified, head: check.head, brokenAt: check.brokenAt, problem: check.problem });
+  return json(200, { householdId: h.householdId, ...(await auditAnswer(`HOUSEHOLD#${h.householdId}`)) });
 }
 
 export const handler = apiHandler('households', {

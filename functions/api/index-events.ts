@@ -9,7 +9,7 @@ import { indexEventId, observedFigures, parseIndexObservation, type IndexObserva
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { eventClaimsPage, eventProgress, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
-import { appendAudit, readAudit, verifyChain } from '../shared/audit.js';
+import { appendAudit, auditAnswer } from '../shared/audit.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
@@ -104,9 +104,7 @@ async function list({ query }: RouteContext) {
 async function audit({ params }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
   if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
-  const records = await readAudit(`INDEX#${rec.eventId}`);
-  const check = verifyChain(records);
-  return json(200, { eventId: rec.eventId, records, verified: check.verified, head: check.head, brokenAt: check.brokenAt, problem: check.problem });
+  return json(200, { eventId: rec.eventId, ...(await auditAnswer(`INDEX#${rec.eventId}`)) });
 }
 
 export const handler = apiHandler('index-events', {

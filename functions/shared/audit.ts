@@ -47,6 +47,13 @@ export async function readAudit(claimId: string): Promise<AuditRecord[]> {
   return queryAll<AuditRecord>({ TableName: tableName('audit'), KeyConditionExpression: 'claimId = :c', ExpressionAttributeValues: { ':c': claimId }, ConsistentRead: true });
 }
 
+/** A chain as the API answers it (claims, households, index events): its records and whether they verify. */
+export async function auditAnswer(chainId: string) {
+  const records = await readAudit(chainId);
+  const { verified, head, brokenAt, problem } = verifyChain(records);
+  return { records, verified, head, brokenAt, problem };
+}
+
 export interface AuditEntry {
   readonly claimId: string;
   readonly step: string;
