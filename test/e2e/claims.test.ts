@@ -1,5 +1,5 @@
 /** The whole system over HTTP: the embedded server, the synthesized state machine, the handlers, the store. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { client, startTestSystem } from '../support/server.js';
@@ -7,8 +7,11 @@ import { issueToken } from '../../embedded/auth.js';
 import { logger } from '../../functions/shared/step.js';
 
 // Everything the handlers log during this suite, at the most verbose level, scanned for identity numbers at the
-// end (privacy test).
-logger.setLogLevel('DEBUG');
+// end (privacy test). The level is set before the logger is built: Powertools puts a logger back to its
+// constructor level at each invocation, so a setLogLevel here would hold for the first step only.
+vi.hoisted(() => {
+  process.env.FANGPIN_LOG_LEVEL = 'DEBUG';
+});
 const logged: string[] = [];
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
@@ -292,7 +295,10 @@ describe('privacy', () => {
     }
     for (const h of DEMO_HOUSEHOLDS) bodies.push(JSON.stringify((await api.call('GET', `/households/${h.householdId}`, { role: 'admin' })).body));
     bodies.push(JSON.stringify((await api.call('GET', '/settlements', { role: 'auditor' })).body));
+    // Every step of every claim of the suite was logged, not just the first one.
+    expect(logger.getLevelName()).toBe('DEBUG');
     expect(logged.join('').length).toBeGreaterThan(0);
+    expect(logged.filter((l) => l.includes('"message":"payout done"')).length).toBeGreaterThan(5);
     bodies.push(...logged);
     const all = bodies.join('\n');
     for (const id of raw) expect(all).not.toContain(id);
