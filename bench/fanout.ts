@@ -3,6 +3,8 @@
  * POST /index-events until every claim it filed is decided (status past RECEIVED), read from the same progress
  * endpoint an operator watches. The registry import before it is not timed.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startEmbedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
 
@@ -21,16 +23,34 @@ function household(i: number) {
   };
 }
 
+/** DynamoDB Local's process (the newest java child), for its CPU time; undefined where /proc is not there. */
+function storePid(): number | undefined {
+  try {
+    const pid = execFileSync('pgrep', ['-n', 'java']).toString().trim();
+    return pid ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const round2 = (x: number) => Math.round(x * 100) / 100;
+function jvmCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+}
+
 export interface FanoutFigures {
   readonly households: number;
   readonly seconds: number;
   readonly claimsPerSec: number;
   readonly byStatus: Record<string, number>;
+  /** CPU time per claim in the timed window: this process (handlers, engine, SDK, HTTP) and DynamoDB Local. */
+  readonly cpuMsPerClaim: { node: number; store: number | null };
   /** Store requests per claim during the timed window, by command (progress polls included; they are few). */
   readonly requestsPerClaim: Record<string, number>;
 }
 
-export async function benchFanout(opts: { households?: number; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
+export async function benchFanout(opts: { households?: number; pollMs?: number; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
   const n = opts.households ?? 10_000;
   const log = opts.log ?? (() => undefined);
   const system = await startEmbedded({ dataDir: null, port: 0 });
@@ -56,13 +76,16 @@ export async function benchFanout(opts: { households?: number; log?: (line: stri
       },
       { step: 'initialize', name: 'fangpinFanoutRequestCounter' },
     );
+    const javaPid = storePid();
+    const jvmAtStart = jvmCpuMs(javaPid);
+    const nodeAtStart = process.cpuUsage();
     const start = performance.now();
     const posted = await call('POST', '/index-events', { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: COUNTY, period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 });
     const eventId = String(posted.eventId);
     let last: Record<string, unknown> = posted;
     let lastPrint = 0;
     while (!(last.done === true)) {
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
       last = await call('GET', `/index-events/${eventId}?limit=1`);
       const elapsed = (performance.now() - start) / 1000;
       if (elapsed - lastPrint >= 5) {
@@ -72,8 +95,12 @@ export async function benchFanout(opts: { households?: number; log?: (line: stri
       if (elapsed > 1800) throw new Error(`fan-out not done after 30 minutes: ${JSON.stringify(last).slice(0, 300)}`);
     }
     const seconds = (performance.now() - start) / 1000;
+    const node = process.cpuUsage(nodeAtStart);
+    const jvm = jvmCpuMs(javaPid) - jvmAtStart;
+    log(`  CPU per claim (timed window): Node ${((node.user + node.system) / 1000 / n).toFixed(2)} ms, DynamoDB Local ${javaPid ? (jvm / n).toFixed(2) : '?'} ms`);
+    const final = await call('GET', `/index-events/${eventId}?limit=1&byStatus=true`);
     if (last.created !== n) throw new Error(`expected ${n} claims, the event filed ${String(last.created)}`);
-    return { households: n, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), byStatus: last.byStatus as Record<string, number>, requestsPerClaim: Object.fromEntries(Object.entries(requests).map(([k, v]) => [k, Math.round((v / n) * 100) / 100])) };
+    return { households: n, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: Object.fromEntries(Object.entries(requests).map(([k, v]) => [k, Math.round((v / n) * 100) / 100])) };
   } finally {
     await system.stop();
   }
@@ -81,6 +108,7 @@ export async function benchFanout(opts: { households?: number; log?: (line: stri
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf('--households');
-  const figures = await benchFanout({ households: at > 0 ? Number(process.argv[at + 1]) : undefined, log: (l) => console.log(l) });
+  const poll = process.argv.indexOf('--poll-ms');
+  const figures = await benchFanout({ households: at > 0 ? Number(process.argv[at + 1]) : undefined, pollMs: poll > 0 ? Number(process.argv[poll + 1]) : undefined, log: (l) => console.log(l) });
   console.log(JSON.stringify(figures));
 }

@@ -97,6 +97,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
       // Every claim in flight shares this process: single-item reads of one event-loop turn go as one batch.
       FANGPIN_COALESCE_READS: process.env.FANGPIN_COALESCE_READS ?? '1',
+      // ... and their transactions and conditional puts as one transaction (functions/shared/write-coalescer.ts).
+      FANGPIN_COALESCE_WRITES: process.env.FANGPIN_COALESCE_WRITES ?? '1',
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),

@@ -8,7 +8,7 @@
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
-import { eventClaimsPage, eventProgress, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
+import { claimsAwaitingDecision, claimsFiledSoFar, eventClaimsPage, eventProgress, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -25,8 +25,20 @@ function checkCover(o: IndexObservation): void {
   if (o.kind === 'PRICE' && !industry.priceIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no price index cover` }]);
 }
 
-async function view(rec: IndexEventRecord, claimsLimit: number, cursor?: Record<string, unknown>) {
-  const [progress, page] = await Promise.all([eventProgress(rec.eventId), claimsLimit > 0 ? eventClaimsPage(rec.eventId, claimsLimit, cursor) : null]);
+/**
+ * The event as an operator watches it. `created` and `decided` cost what is in flight, whatever the county's
+ * size (see index-events-repo.ts); the counts by status read every claim of the event, so they come with
+ * `?byStatus=true` (and in the answer to the POST, whose claims are listed anyway).
+ */
+async function view(rec: IndexEventRecord, claimsLimit: number, cursor: Record<string, unknown> | undefined, withByStatus: boolean) {
+  const [awaiting, page, progress] = await Promise.all([
+    claimsAwaitingDecision(rec.eventId),
+    claimsLimit > 0 ? eventClaimsPage(rec.eventId, claimsLimit, cursor) : null,
+    withByStatus ? eventProgress(rec.eventId) : null,
+  ]);
+  // While pages are in flight, their claims may be awaiting a decision before the page records them as filed.
+  const created = rec.status === 'CREATED' ? (rec.claimsFiled ?? claimsFiledSoFar(rec)) : claimsFiledSoFar(rec);
+  const decided = Math.max(0, created - awaiting);
   const { observation } = rec;
   return {
     eventId: rec.eventId,
@@ -34,10 +46,10 @@ async function view(rec: IndexEventRecord, claimsLimit: number, cursor?: Record<
     observation,
     status: rec.status,
     // Every claim filed and none still waiting for its decision.
-    done: rec.status === 'CREATED' && progress.decided === progress.created,
-    created: progress.created,
-    decided: progress.decided,
-    byStatus: progress.byStatus,
+    done: rec.status === 'CREATED' && awaiting === 0,
+    created,
+    decided,
+    ...(progress ? { byStatus: progress.byStatus } : {}),
     claimsFiled: rec.claimsFiled ?? null,
     postedBy: rec.postedBy,
     createdAt: rec.createdAt,
@@ -85,13 +97,16 @@ async function post({ event, principal }: RouteContext) {
   if (record.status === 'FANNING_OUT') await startIndexFanout(eventId);
   const settled = (await waitForFanout(eventId)) ?? record;
   const status = !created ? 200 : settled.status === 'FANNING_OUT' ? 202 : 201;
-  return json(status, { ...(await view(settled, CLAIMS_IN_ANSWER)), repeated: !created }, { location: `/index-events/${eventId}` });
+  return json(status, { ...(await view(settled, CLAIMS_IN_ANSWER, undefined, settled.status !== 'FANNING_OUT')), repeated: !created }, { location: `/index-events/${eventId}` });
 }
 
 async function getOne({ params, query }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
   if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
-  return json(200, await view(rec, parseLimit(query.limit, CLAIMS_IN_ANSWER, 100), decodeCursor(query.cursor)));
+    if (query.byStatus !== undefined && query.byStatus !== 'true' && query.byStatus !== 'false') {
+    throw new HttpError(400, 'Bad query', 'byStatus must be true or false', [{ path: 'byStatus', message: 'true or false' }]);
+  }
+  return json(200, await view(rec, parseLimit(query.limit, CLAIMS_IN_ANSWER, 100), decodeCursor(query.cursor), query.byStatus === 'true'));
 }
 
 async function list({ query }: RouteContext) {

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tableSpec, type TableId } from './tables.js';
 import { coalesceReads } from './read-coalescer.js';
+import { coalesceWrites } from './write-coalescer.js';
 
 /**
  * A request that hangs must fail and be retried, not hold a step (or a claim) forever. In this SDK version
@@ -32,6 +33,7 @@ export function documentClient(): DynamoDBDocumentClient {
     // Fault drills: only against a local endpoint, never on AWS.
     if (rate > 0 && endpoint('DYNAMODB')) injectFaults(ddb, rate);
     if (process.env.FANGPIN_COALESCE_READS === '1') coalesceReads(ddb);
+    if (process.env.FANGPIN_COALESCE_WRITES === '1') coalesceWrites(ddb);
   }
   return ddb;
 }

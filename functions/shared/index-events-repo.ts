@@ -1,7 +1,12 @@
 /**
  * Index events as stored: the observation, who posted it, and how far its fan-out got. Claim counts are never
- * kept as counters here: they are read from the claims' sparse index byIndexEvent, so they cannot drift from
- * the claims themselves (a counter bumped after a crash-prone write can).
+ * bumped counters (a counter bumped after a crash-prone write can drift from the claims):
+ * - claims filed: each registry slice's page records how many households of its slice it has filed so far, a
+ *   position that only grows (`filedSlice<N>`, set, never added to), so a retried or redriven page cannot count
+ *   twice; the event's total is their sum. A page records its count once all its claims are stored.
+ * - claims still waiting for a decision: counted from the claims' byStatus index (status RECEIVED, this event),
+ *   which costs what is in flight, not the size of the county. Progress reads stay cheap at tens of thousands of
+ *   claims; reading every claim of the event (`eventProgress`, for the counts by status) costs the county.
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -20,6 +25,8 @@ export interface IndexEventRecord {
   completedAt?: string | null;
   /** Claims filed, counted when the fan-out finished. */
   claimsFiled?: number | null;
+  /** Households of registry slice N filed so far (`filedSlice0`..`filedSlice15`), set by the fan-out's pages. */
+  readonly [slice: `filedSlice${number}`]: number | undefined;
   error?: string | null;
 }
 
@@ -63,6 +70,54 @@ export interface EventClaim {
   readonly claimId: string;
   readonly householdId: string;
   readonly status: string;
+}
+
+/** Records that a slice's pages have filed `filedSoFar` households; never lowers it (a redrive starts over). */
+export async function recordSliceProgress(eventId: string, shard: number, filedSoFar: number): Promise<void> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('indexEvents'),
+        Key: { eventId },
+        UpdateExpression: 'SET #f = :n',
+        ConditionExpression: 'attribute_exists(eventId) AND (attribute_not_exists(#f) OR #f < :n)',
+        ExpressionAttributeNames: { '#f': `filedSlice${shard}` },
+        ExpressionAttributeValues: { ':n': filedSoFar },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err; // already recorded as far, or further
+  }
+}
+
+/** Claims filed by the pages finished so far (all of them once the event is CREATED). */
+export function claimsFiledSoFar(rec: IndexEventRecord): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(rec)) if (name.startsWith('filedSlice') && typeof value === 'number') total += value;
+  return total;
+}
+
+/** Claims of the event still RECEIVED (filed, not yet decided), from the byStatus index. */
+export async function claimsAwaitingDecision(eventId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName('claims'),
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#s = :received',
+        FilterExpression: 'indexEventId = :e',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':received': 'RECEIVED', ':e': eventId },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
 }
 
 /** One page of the event's claims, in household order (keys and status only: what the index carries). */

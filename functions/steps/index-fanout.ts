@@ -13,7 +13,7 @@ import { concernsHousehold, fanoutShardKey, indexClaimFor, indexClaimId, type In
 import { stepHandler } from '../shared/step.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { fileClaim } from '../shared/file-claim.js';
-import { eventProgress, getIndexEvent, setIndexEventStatus } from '../shared/index-events-repo.js';
+import { claimsFiledSoFar, getIndexEvent, recordSliceProgress, setIndexEventStatus } from '../shared/index-events-repo.js';
 import { appendAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
 import type { StoredHousehold } from '../shared/registry-repo.js';
@@ -23,7 +23,14 @@ const PAGE_SIZE = Number(process.env.FANGPIN_FANOUT_PAGE_SIZE ?? 100);
 const FILE_CONCURRENCY = Number(process.env.FANGPIN_FANOUT_CONCURRENCY ?? 8);
 
 const Input = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('shard'), eventId: z.string().min(1), shard: z.number().int().min(0), cursor: z.record(z.string(), z.unknown()).nullable().optional() }),
+  z.object({
+    action: z.literal('shard'),
+    eventId: z.string().min(1),
+    shard: z.number().int().min(0),
+    cursor: z.record(z.string(), z.unknown()).nullable().optional(),
+    /** Households of this slice filed by the pages before this one (the previous page's answer). */
+    filedSoFar: z.number().int().min(0).optional(),
+  }),
   z.object({ action: z.literal('finish'), eventId: z.string().min(1) }),
   z.object({ action: z.literal('fail'), eventId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional() }),
 ]);
@@ -31,7 +38,7 @@ const Input = z.discriminatedUnion('action', [
 export const handler = stepHandler('index-fanout', Input, async (input) => {
   switch (input.action) {
     case 'shard':
-      return fileShardPage(input.eventId, input.shard, input.cursor ?? undefined);
+      return fileShardPage(input.eventId, input.shard, input.cursor ?? undefined, input.filedSoFar ?? 0);
     case 'finish':
       return finish(input.eventId);
     case 'fail': {
@@ -48,7 +55,7 @@ async function observationOf(eventId: string): Promise<IndexObservation> {
   return event.observation;
 }
 
-async function fileShardPage(eventId: string, shard: number, cursor: Record<string, unknown> | undefined) {
+async function fileShardPage(eventId: string, shard: number, cursor: Record<string, unknown> | undefined, filedBefore: number) {
   const observation = await observationOf(eventId);
   const page = await documentClient().send(
     new QueryCommand({
@@ -86,13 +93,19 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
       }
     }),
   );
+  // Every household of the page has its claim now (filed here or by an earlier attempt): the slice's position.
+  const filedSoFar = filedBefore + households.length;
+  await recordSliceProgress(eventId, shard, filedSoFar);
   const next = page.LastEvaluatedKey ?? null;
-  return { action: 'shard' as const, eventId, shard, cursor: next, more: next !== null, filed };
+  return { action: 'shard' as const, eventId, shard, cursor: next, more: next !== null, filed, filedSoFar };
 }
 
 async function finish(eventId: string) {
-  const progress = await eventProgress(eventId);
-  await setIndexEventStatus(eventId, 'CREATED', { claimsFiled: progress.created });
-  await appendAudit({ claimId: `INDEX#${eventId}`, step: 'FanoutFinished', actor: 'workflow', input: { eventId }, output: { claimsFiled: progress.created }, decision: 'CREATED' });
-  return { eventId, status: 'CREATED', claimsFiled: progress.created };
+  const event = await getIndexEvent(eventId);
+  if (!event) throw new WorkflowError(`index event ${eventId} does not exist`);
+  // Every slice has finished its pages: the sum of their positions is the number of claims filed.
+  const claimsFiled = claimsFiledSoFar(event);
+  await setIndexEventStatus(eventId, 'CREATED', { claimsFiled });
+  await appendAudit({ claimId: `INDEX#${eventId}`, step: 'FanoutFinished', actor: 'workflow', input: { eventId }, output: { claimsFiled }, decision: 'CREATED' });
+  return { eventId, status: 'CREATED', claimsFiled };
 }

@@ -128,7 +128,13 @@ describe('weather index event', () => {
     const r = await api.call('POST', '/index-events', { role: 'admin', body: { ...weather, county: WUHAN, rainfallMm: 150 } });
     const done = await waitDone(r.body.eventId);
     expect(done.created).toBe(2);
-    expect(done.byStatus).toEqual({ REJECTED: 2 });
+    // The counts by status read every claim of the event: only on request.
+    expect(done.byStatus).toBeUndefined();
+    const counted = await api.call('GET', `/index-events/${r.body.eventId}?byStatus=true`, { role: 'auditor' });
+    expect(counted.body.byStatus).toEqual({ REJECTED: 2 });
+    const bad = await api.call('GET', `/index-events/${r.body.eventId}?byStatus=yes`, { role: 'auditor' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('byStatus');
     const c = (await api.call('GET', `/claims/${done.claims[0].claimId}`, { role: 'auditor' })).body;
     expect(c.reasonCode).toBe('INDEX_NOT_TRIGGERED');
   });
