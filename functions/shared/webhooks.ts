@@ -14,6 +14,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { documentClient, tableName } from './aws.js';
 import { sha256Hex } from './canonical.js';
 import { queryAll } from './query-all.js';
+import { outboxEventsOf, type OutboxEvent, type OutboxRecord } from './webhook-outbox.js';
 
 /** Default delays between attempts, in seconds: about a day in all (as Svix and Stripe do). */
 export const DEFAULT_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
@@ -103,46 +104,14 @@ function dueMarker(deliveryId: string, nextAttemptAt: string) {
 
 /** Outbox → one delivery per active endpoint; conditional puts make a repeated round harmless. */
 async function fanOut(now: Date): Promise<number> {
-  const outbox = await query<{ sk: string; insurerId: string; type: string; data: unknown; createdAt: string }>('OUTBOX');
+  const outbox = await query<OutboxRecord>('OUTBOX');
   let created = 0;
   // One endpoint read per insurer and round, however many settlements it has waiting.
   const endpointsOf = new Map<string, Promise<WebhookEndpoint[]>>();
   const done: string[] = [];
-  for (const item of outbox) {
-    let pending = endpointsOf.get(item.insurerId);
-    if (!pending) endpointsOf.set(item.insurerId, (pending = query<WebhookEndpoint>(`ENDPOINT#${item.insurerId}`).then((all) => all.filter((e) => e.status === 'ACTIVE'))));
-    const endpoints = await pending;
-    for (const ep of endpoints) {
-      const deliveryId = `${item.sk}#${ep.endpointId}`;
-      const delivery: Delivery = {
-        pk: 'DELIVERY',
-        sk: deliveryId,
-        deliveryId,
-        webhookId: `msg_${sha256Hex(deliveryId).slice(0, 26)}`,
-        insurerId: item.insurerId,
-        endpointId: ep.endpointId,
-        url: ep.url,
-        body: JSON.stringify({ type: item.type, timestamp: item.createdAt, data: item.data }),
-        state: 'PENDING',
-        attempts: [],
-        nextAttemptAt: now.toISOString(),
-        createdAt: now.toISOString(),
-      };
-      try {
-        await documentClient().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: tableName('webhooks'), Item: delivery, ConditionExpression: 'attribute_not_exists(sk)' } },
-              { Put: { TableName: tableName('webhooks'), Item: dueMarker(deliveryId, delivery.nextAttemptAt) } },
-            ],
-          }),
-        );
-        created++;
-      } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err; // already fanned out by an earlier round
-      }
-    }
-    done.push(item.sk);
+  for (const record of outbox) {
+    for (const item of outboxEventsOf(record)) created += await fanOutEvent(item, endpointsOf, now);
+    done.push(record.sk);
   }
   // Fanned out: the outbox keeps only what is still to do, so a round's read stays small. Deleted 25 at a time;
   // anything left unprocessed is fanned out again next round, harmlessly (the delivery puts are conditional).
@@ -152,6 +121,45 @@ async function fanOut(now: Date): Promise<number> {
     );
     const left = Object.values(out.UnprocessedItems ?? {}).flat();
     if (left.length > 0) await documentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: left } }));
+  }
+  return created;
+}
+
+/** One event of an outbox record → one delivery per active endpoint of its insurer; answers how many it created. */
+async function fanOutEvent(item: OutboxEvent, endpointsOf: Map<string, Promise<WebhookEndpoint[]>>, now: Date): Promise<number> {
+  let created = 0;
+  let pending = endpointsOf.get(item.insurerId);
+  if (!pending) endpointsOf.set(item.insurerId, (pending = query<WebhookEndpoint>(`ENDPOINT#${item.insurerId}`).then((all) => all.filter((e) => e.status === 'ACTIVE'))));
+  const endpoints = await pending;
+  for (const ep of endpoints) {
+    const deliveryId = `${item.settlementId}#${ep.endpointId}`;
+    const delivery: Delivery = {
+      pk: 'DELIVERY',
+      sk: deliveryId,
+      deliveryId,
+      webhookId: `msg_${sha256Hex(deliveryId).slice(0, 26)}`,
+      insurerId: item.insurerId,
+      endpointId: ep.endpointId,
+      url: ep.url,
+      body: JSON.stringify({ type: item.type, timestamp: item.createdAt, data: item.data }),
+      state: 'PENDING',
+      attempts: [],
+      nextAttemptAt: now.toISOString(),
+      createdAt: now.toISOString(),
+    };
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName('webhooks'), Item: delivery, ConditionExpression: 'attribute_not_exists(sk)' } },
+            { Put: { TableName: tableName('webhooks'), Item: dueMarker(deliveryId, delivery.nextAttemptAt) } },
+          ],
+        }),
+      );
+      created++;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err; // already fanned out by an earlier round
+    }
   }
   return created;
 }

@@ -1,5 +1,5 @@
 /**
- * Payout: one settlement per (insurer, payee) with deterministic ids, each with its webhook outbox record, the
+ * Payout: one settlement per (insurer, payee) with deterministic ids, the webhook outbox record announcing them, the
  * claim moved APPROVED → SETTLING and the audit record: all in ONE transaction, conditional on the claim still
  * being APPROVED, so a retry can never create a settlement or a webhook twice, and a claim never shows SETTLING
  * without its settlements and its trail.
@@ -7,7 +7,7 @@
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
 import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
 import { settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
-import { settlementCreatedOutboxItem } from '../shared/webhook-outbox.js';
+import { settlementsCreatedOutboxItem } from '../shared/webhook-outbox.js';
 import { tableName } from '../shared/aws.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
 import { TransientError, WorkflowError } from '../shared/errors.js';
@@ -50,10 +50,8 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
   const ids = settlements.map((s) => s.settlementId);
   const record = await commitWithAudit(
     [
-      ...settlements.flatMap((s) => [
-        { Put: { TableName: tableName('settlements'), Item: s } },
-        { Put: { TableName: tableName('webhooks'), Item: settlementCreatedOutboxItem(s) } },
-      ]),
+      ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
+      ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
       { Update: claimUpdateItem(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }) },
     ],
     { claimId, step: 'Payout', actor: 'workflow', input: { claimId, allocations: claim.allocations }, output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })), decision: 'SETTLING' },
