@@ -35,7 +35,7 @@ interface Pending {
 }
 
 /** DynamoDB's limit on items per transaction. */
-const MAX_ITEMS = Number(process.env.FANGPIN_COALESCE_MAX_ITEMS ?? 100);
+const MAX_ITEMS = 100;
 
 /** Physical table name → its key attribute names, from the tables' own description (tables.ts). */
 function keyAttributesByTable(): Map<string, readonly string[]> {

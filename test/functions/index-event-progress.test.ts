@@ -1,0 +1,56 @@
+/**
+ * Index-event progress at the repository: slice positions only grow (a retried page or a redriven execution
+ * cannot count twice or go back), the event's total is their sum, and the claims still awaiting a decision are
+ * counted for that event only.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { useStore } from '../support/store.js';
+
+type Repo = typeof import('../../functions/shared/index-events-repo.js');
+let repo: Repo;
+let aws: typeof import('../../functions/shared/aws.js');
+
+const observation = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420982', period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 } as const;
+
+async function putClaim(claimId: string, indexEventId: string, status: string) {
+  await aws.documentClient().send(
+    new PutCommand({ TableName: aws.tableName('claims'), Item: { claimId, indexEventId, householdId: `H-${claimId}`, status, createdAt: '2024-07-04T00:00:00.000Z' } }),
+  );
+}
+
+beforeAll(async () => {
+  await useStore('ixprogress');
+  repo = await import('../../functions/shared/index-events-repo.js');
+  aws = await import('../../functions/shared/aws.js');
+  for (const eventId of ['IX-A', 'IX-B']) await repo.recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: 'admin:t', createdAt: '2024-07-04T00:00:00.000Z' });
+});
+
+describe('index-event progress', () => {
+  it('sums the slices; a repeated or lower position changes nothing', async () => {
+    await repo.recordSliceProgress('IX-A', 0, 100);
+    await repo.recordSliceProgress('IX-A', 3, 40);
+    await repo.recordSliceProgress('IX-A', 0, 100); // the same page retried
+    await repo.recordSliceProgress('IX-A', 0, 60); // a redrive starting the slice over
+    await repo.recordSliceProgress('IX-A', 0, 180);
+    const rec = await repo.getIndexEvent('IX-A');
+    expect(rec && repo.claimsFiledSoFar(rec)).toBe(220);
+    expect(rec?.filedSlice0).toBe(180);
+  });
+
+  it('positions are recorded only for an event that exists', async () => {
+    await repo.recordSliceProgress('IX-NONE', 1, 5);
+    expect(await repo.getIndexEvent('IX-NONE')).toBeUndefined();
+  });
+
+  it("counts the event's claims still RECEIVED, not other events' nor decided ones", async () => {
+    await putClaim('C-A1', 'IX-A', 'RECEIVED');
+    await putClaim('C-A2', 'IX-A', 'RECEIVED');
+    await putClaim('C-A3', 'IX-A', 'SETTLING');
+    await putClaim('C-B1', 'IX-B', 'RECEIVED');
+    expect(await repo.claimsAwaitingDecision('IX-A')).toBe(2);
+    expect(await repo.claimsAwaitingDecision('IX-B')).toBe(1);
+    expect(await repo.claimsAwaitingDecision('IX-C')).toBe(0);
+    expect((await repo.eventProgress('IX-A')).byStatus).toEqual({ RECEIVED: 2, SETTLING: 1 });
+  });
+});
