@@ -6,7 +6,9 @@
  * the first few thousand claims (the store costs about 40% more CPU per claim cold), and a server that has been up
  * is the state an operator posts an observation to. `--warmup 0` measures a cold system.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { startEmbedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
@@ -138,6 +140,24 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
   } finally {
     await system.stop();
   }
+}
+
+/**
+ * The same measurement in a process of its own, as the server runs in use (`npm start`): not sharing a heap and
+ * a garbage collector with the benchmarks that ran before it in `npm run bench`. Its lines are passed on.
+ */
+export async function benchFanoutInChild(opts: { households?: number; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
+  const log = opts.log ?? (() => undefined);
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), ...(opts.households ? ['--households', String(opts.households)] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let figures: FanoutFigures | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith('{')) figures = JSON.parse(line) as FanoutFigures;
+    else log(line);
+  }
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', resolve)));
+  if (code !== 0 || !figures) throw new Error(`bench/fanout.ts exited with ${code}${figures ? '' : ' without figures'}`);
+  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
