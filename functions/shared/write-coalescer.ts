@@ -69,7 +69,9 @@ function asTransactionItems(command: unknown): readonly TxItem[] | undefined {
     const i = command.input;
     // A put whose answer carries something (old values, capacity) or uses the legacy condition syntax goes alone.
     if ((i.ReturnValues && i.ReturnValues !== 'NONE') || i.ReturnConsumedCapacity || i.ReturnItemCollectionMetrics || i.ReturnValuesOnConditionCheckFailure || i.Expected || i.ConditionalOperator) return undefined;
-    return [{ Put: { TableName: i.TableName, Item: i.Item, ConditionExpression: i.ConditionExpression, ExpressionAttributeNames: i.ExpressionAttributeNames, ExpressionAttributeValues: i.ExpressionAttributeValues } }];
+    const { TableName, Item, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = i;
+    // Only the members the put has: an absent condition stays absent, not `undefined`.
+    return [{ Put: { TableName, Item, ...(ConditionExpression ? { ConditionExpression } : {}), ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}), ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}) } }];
   }
   return undefined;
 }

@@ -86,6 +86,15 @@ describe('write coalescing against the store', () => {
     expect(await read('WC-E-249')).toEqual({ householdId: 'WC-E-249', n: 249 });
   });
 
+  it('unconditional puts merge too, and overwrite as PutItem does', async () => {
+    await plain.send(put('WC-G', 1));
+    const plainPut = (householdId: string, n: number) => new PutCommand({ TableName: tableName('registry'), Item: { householdId, n } });
+    const results = await Promise.all([outcome(coalesced.send(plainPut('WC-G', 2))), outcome(coalesced.send(plainPut('WC-H', 3)))]);
+    expect(results).toEqual(['ok', 'ok']);
+    expect(await read('WC-G')).toEqual({ householdId: 'WC-G', n: 2 });
+    expect(await read('WC-H')).toEqual({ householdId: 'WC-H', n: 3 });
+  });
+
   it('puts that ask for old values go alone, as asked', async () => {
     await plain.send(put('WC-F', 1));
     const out = await coalesced.send(new PutCommand({ TableName: tableName('registry'), Item: { householdId: 'WC-F', n: 2 }, ReturnValues: 'ALL_OLD' }));
