@@ -8,7 +8,7 @@
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
-import { claimsAwaitingDecision, claimsFiledSoFar, eventClaimsPage, eventProgress, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
+import { claimsAwaitingDecision, claimsFiledSoFar, claimsByStatus, eventClaimsPage, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -31,10 +31,10 @@ function checkCover(o: IndexObservation): void {
  * `?byStatus=true` (and in the answer to the POST, whose claims are listed anyway).
  */
 async function view(rec: IndexEventRecord, claimsLimit: number, cursor: Record<string, unknown> | undefined, withByStatus: boolean) {
-  const [awaiting, page, progress] = await Promise.all([
+  const [awaiting, page, byStatus] = await Promise.all([
     claimsAwaitingDecision(rec.eventId),
     claimsLimit > 0 ? eventClaimsPage(rec.eventId, claimsLimit, cursor) : null,
-    withByStatus ? eventProgress(rec.eventId) : null,
+    withByStatus ? claimsByStatus(rec.eventId) : null,
   ]);
   // While pages are in flight, their claims may be awaiting a decision before the page records them as filed.
   const created = rec.status === 'CREATED' ? (rec.claimsFiled ?? claimsFiledSoFar(rec)) : claimsFiledSoFar(rec);
@@ -49,7 +49,7 @@ async function view(rec: IndexEventRecord, claimsLimit: number, cursor: Record<s
     done: rec.status === 'CREATED' && awaiting === 0,
     created,
     decided,
-    ...(progress ? { byStatus: progress.byStatus } : {}),
+    ...(byStatus ? { byStatus } : {}),
     claimsFiled: rec.claimsFiled ?? null,
     postedBy: rec.postedBy,
     createdAt: rec.createdAt,

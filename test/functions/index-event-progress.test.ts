@@ -51,6 +51,6 @@ describe('index-event progress', () => {
     expect(await repo.claimsAwaitingDecision('IX-A')).toBe(2);
     expect(await repo.claimsAwaitingDecision('IX-B')).toBe(1);
     expect(await repo.claimsAwaitingDecision('IX-C')).toBe(0);
-    expect((await repo.eventProgress('IX-A')).byStatus).toEqual({ RECEIVED: 2, SETTLING: 1 });
+    expect(await repo.claimsByStatus('IX-A')).toEqual({ RECEIVED: 2, SETTLING: 1 });
   });
 });
