@@ -6,14 +6,15 @@
  * (a shard number and a page cursor), so an inline Map suffices; a Distributed Map reading an S3 manifest would
  * be the next step for millions of households (it does not run in the embedded engine).
  */
-import { Duration } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FANOUT_SHARDS } from '../core/index-event.js';
-import { FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
+import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
+import { acknowledgeNag } from './nag.js';
 
 export interface IndexEventWorkflowProps {
   readonly stateMachineName: string;
@@ -56,8 +57,14 @@ export class IndexEventWorkflow extends Construct {
       .otherwise(new sfn.Succeed(this, FANOUT_STATE.sliceDone, { stateName: FANOUT_STATE.sliceDone }));
     page.next(more);
 
-    const fanOut = new sfn.Map(this, FANOUT_STATE.fanOut, {
+    // A Distributed Map: each slice is a child execution of its own, so every slice has its own 25,000-event
+    // history (an inline Map puts every page of every slice into the parent's one history, which capped an
+    // event at about 300,000 households). The items are the slice numbers, a short list whatever the county's
+    // size, so no S3 ItemReader is needed: the households themselves are paged from the registry's index.
+    const fanOut = new sfn.DistributedMap(this, FANOUT_STATE.fanOut, {
       stateName: FANOUT_STATE.fanOut,
+      label: FANOUT_MAP_RUN_LABEL,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
       itemsPath: '$.shards',
       maxConcurrency: props.maxConcurrency ?? 4,
       itemSelector: { action: 'shard', eventId: sfn.JsonPath.stringAt('$.eventId'), shard: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
@@ -80,5 +87,18 @@ export class IndexEventWorkflow extends Construct {
       invokes: [props.fanout],
       invokesWhat: 'the fan-out function',
     });
+    // The Distributed Map's own grants (added by CDK): describe and stop its child executions, which are named
+    // `<this machine>:<id>` and `<this machine>/Slice:<id>`. The wildcard is the child id only, never another machine.
+    const cfn = this.stateMachine.node.defaultChild;
+    if (cfn instanceof CfnElement) {
+      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(cfn)}"}]}]}`;
+      for (const children of [`${name}:*`, `${name}/${FANOUT_MAP_RUN_LABEL}:*`]) {
+        acknowledgeNag(
+          this.stateMachine,
+          `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${children}]`,
+          'The Distributed Map describes, stops and redrives its own child executions (one per registry slice), whose ids are generated per map run; the grant names this state machine only.',
+        );
+      }
+    }
   }
 }

@@ -38,3 +38,6 @@ export const FANOUT_STATE = {
   failed: 'FanoutFailed',
   done: 'Done',
 } as const;
+
+/** The Distributed Map's label: slice executions are named `<fan-out machine>/Slice:<id>`. */
+export const FANOUT_MAP_RUN_LABEL = 'Slice';

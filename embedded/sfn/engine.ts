@@ -6,10 +6,13 @@
  *   sendTaskSuccess / sendTaskFailure. The user's definition is never restated, only a private copy is adjusted
  *   (Task timeouts made to fit Node timers, Retry intervals scaled).
  * - a GetExecutionHistory-shaped history (ids, previousEventId, Task / LambdaFunction events as AWS writes them);
- * - StartExecution idempotency by name, and durable executions (journal and restart: see `Journal`, `open()`).
+ * - StartExecution idempotency by name, and durable executions (journal and restart: see `Journal`, `open()`);
+ * - Distributed Map: the engine would run it inline, so each item is run instead as a child execution of its
+ *   own (history, DescribeExecution with `mapRunArn`), the parent recording MapRunStarted/Succeeded/Failed as
+ *   AWS does (see `splitDistributedMaps`, `runMapChild`).
  */
 import './polyfill.js';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -50,6 +53,8 @@ export interface ExecutionDescription {
   output?: string | undefined;
   error?: string | undefined;
   cause?: string | undefined;
+  /** A Distributed Map's child execution: the map run it belongs to. */
+  mapRunArn?: string | undefined;
 }
 
 export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'>;
@@ -145,6 +150,47 @@ function engineCopy(definition: unknown, scale: number): StateMachineDefinition 
   return copy;
 }
 
+/** A Distributed Map state's stand-in: an inline Map whose one Task starts the item's child execution. */
+const childTaskName = (mapState: string) => `${mapState} (child execution)`;
+
+/**
+ * Takes each Distributed Map's ItemProcessor out of the definition (it becomes the child machine's definition)
+ * and puts in its place an inline processor of one Task, whose local handler runs the item as a child
+ * execution. The item selector is wrapped so that handler also learns the item's index: child names are derived
+ * from the map run and the index, so a restarted parent finds the children it had already started.
+ */
+function splitDistributedMaps(definition: unknown): { definition: unknown; children: Array<{ mapState: string; label: string; definition: unknown }> } {
+  const copy: unknown = structuredClone(definition);
+  const children: Array<{ mapState: string; label: string; definition: unknown }> = [];
+  const visit = (def: unknown): void => {
+    if (!isObj(def) || !isObj(def.States)) return;
+    for (const [name, state] of Object.entries(def.States)) {
+      if (!isObj(state)) continue;
+      const processor = state.ItemProcessor;
+      if (isObj(processor) && isObj(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED') {
+        const task = childTaskName(name);
+        if (task in def.States) throw new Error(`state ${task}: the name is taken by the local engine's Distributed Map stand-in`);
+        children.push({ mapState: name, label: typeof state.Label === 'string' ? state.Label : name, definition: { StartAt: processor.StartAt, States: processor.States } });
+        const selector = state.ItemSelector ?? state.Parameters;
+        state.ItemSelector = { ...(selector === undefined ? { 'item.$': '$$.Map.Item.Value' } : { item: selector }), 'index.$': '$$.Map.Item.Index' };
+        delete state.Parameters;
+        delete state.Label;
+        state.ItemProcessor = { StartAt: task, States: { [task]: { Type: 'Task', Resource: 'arn:aws:states:::local:mapRunChild', End: true } } };
+        continue;
+      }
+      for (const sub of [state.Iterator, state.ItemProcessor, ...(Array.isArray(state.Branches) ? state.Branches : [])]) visit(sub);
+    }
+  };
+  visit(copy);
+  return { definition: copy, children };
+}
+
+/** A name-shaped UUID derived from `text`: the same map run and item give the same child execution name. */
+function uuidFrom(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 interface Machine {
   name: string;
   arn: string;
@@ -153,6 +199,17 @@ interface Machine {
   definition: unknown;
   engine: StateMachine;
   tasks: Map<string, { kind: TaskKind; handler: TaskHandler }>;
+  /** Distributed Map states by name: the child machine that runs each item, and the map run label. */
+  distributedMaps: Map<string, { child: Machine; label: string }>;
+  /** A Distributed Map's child machine (not listed, not started through the API). */
+  isChild: boolean;
+}
+
+/** One run of a Distributed Map state (one entry into it). */
+interface MapRun {
+  arn: string;
+  children: Set<string>;
+  closed: boolean;
 }
 
 interface Execution extends ExecutionDescription {
@@ -194,6 +251,9 @@ interface Run {
   abort: () => void;
   done: Promise<void>;
   invocations: Set<Invocation>;
+  /** Entries into each Distributed Map state in this run (the map run's ARN is derived from the count). */
+  mapEntries: Map<string, number>;
+  mapRuns: Map<string, MapRun>;
 }
 
 const taskError = (name: string, cause: string) => Object.assign(new Error(cause), { name });
@@ -221,6 +281,7 @@ const JournalLine = z.object({
   output: z.string().optional(),
   error: z.string().optional(),
   cause: z.string().optional(),
+  mapRunArn: z.string().optional(),
   events: z.array(StoredEvent),
 });
 const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
@@ -252,7 +313,7 @@ class Journal {
         let rec = byArn.get(line.executionArn);
         if (!rec) {
           if (line.input === undefined) continue; // its first line was lost; nothing to restart it from
-          rec = { executionArn: line.executionArn, stateMachineArn: line.stateMachineArn, name: line.name, input: line.input, status: 'RUNNING', startDate: new Date(line.startDate), events: [] };
+          rec = { executionArn: line.executionArn, stateMachineArn: line.stateMachineArn, name: line.name, input: line.input, status: 'RUNNING', startDate: new Date(line.startDate), mapRunArn: line.mapRunArn, events: [] };
           byArn.set(rec.executionArn, rec);
         }
         Object.assign(rec, { status: line.status, stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate), output: line.output, error: line.error, cause: line.cause });
@@ -315,19 +376,36 @@ class Engine implements LocalSfn {
       assertLocallyRunnable(sm.definition);
       const arn = MACHINE_ARN.exec(sm.arn);
       if (!arn || arn[3] !== sm.name) throw new Error(`state machine ${sm.name}: ARN ${sm.arn} is not arn:aws:states:<region>:<account>:stateMachine:${sm.name}`);
-      const tasks: Machine['tasks'] = new Map();
-      for (const [state, def] of allStates(sm.definition)) {
-        if (def.Type !== 'Task') continue;
-        const handler = sm.taskHandlers[state];
-        // Without an override the engine would call real AWS Lambda: refuse at start instead.
-        if (!handler) throw new Error(`state machine ${sm.name}: Task state ${state} has no local handler`);
-        tasks.set(state, { kind: taskKind(state, def.Resource), handler });
-      }
-      for (const state of Object.keys(sm.taskHandlers)) if (!tasks.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
-      // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
-      const engine = new StateMachine(engineCopy(sm.definition, opts.retryIntervalScale ?? 1));
-      this.machines.set(sm.arn, { name: sm.name, arn: sm.arn, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, engine, tasks });
+      const used = new Set<string>();
+      this.addMachine({ name: sm.name, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, taskHandlers: sm.taskHandlers, isChild: false }, used);
+      for (const state of Object.keys(sm.taskHandlers)) if (!used.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
     }
+  }
+
+  /** Registers a machine, and one child machine per Distributed Map state in it (recursively). */
+  private addMachine(spec: { name: string; region: string; account: string; definition: unknown; taskHandlers: Record<string, TaskHandler>; isChild: boolean }, used: Set<string>): Machine {
+    const { name, region, account } = spec;
+    const split = splitDistributedMaps(spec.definition);
+    const stand = new Set(split.children.map((c) => childTaskName(c.mapState)));
+    const tasks: Machine['tasks'] = new Map();
+    for (const [state, def] of allStates(split.definition)) {
+      if (def.Type !== 'Task' || stand.has(state)) continue;
+      const handler = spec.taskHandlers[state];
+      // Without an override the engine would call real AWS Lambda: refuse at start instead.
+      if (!handler) throw new Error(`state machine ${name}: Task state ${state} has no local handler`);
+      tasks.set(state, { kind: taskKind(state, def.Resource), handler });
+      used.add(state);
+    }
+    const distributedMaps: Machine['distributedMaps'] = new Map();
+    for (const c of split.children) {
+      const child = this.addMachine({ ...spec, name: `${name}/${c.label}`, definition: c.definition, isChild: true }, used);
+      distributedMaps.set(c.mapState, { child, label: c.label });
+    }
+    // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
+    const engine = new StateMachine(engineCopy(split.definition, this.opts.retryIntervalScale ?? 1));
+    const m: Machine = { name, arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`, region, account, definition: spec.definition, engine, tasks, distributedMaps, isChild: spec.isChild };
+    this.machines.set(m.arn, m);
+    return m;
   }
 
   /**
@@ -368,6 +446,11 @@ class Engine implements LocalSfn {
     } catch {
       throw new SfnError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
     }
+    return this.start(m, name, text);
+  }
+
+  private start(m: Machine, name: string, text: string, mapRunArn?: string): { executionArn: string; startDate: Date } {
+    if (this.closed) throw new SfnError('ServiceUnavailable', 'the local Step Functions engine is shutting down');
     const executionArn = `arn:aws:states:${m.region}:${m.account}:execution:${m.name}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
@@ -375,10 +458,64 @@ class Engine implements LocalSfn {
       if (existing.input === text) return { executionArn, startDate: existing.startDate };
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const rec: Execution = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: new Date(), input: text, events: [] };
+    const rec: Execution = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: new Date(), input: text, mapRunArn, events: [] };
     this.executions.set(executionArn, rec);
     this.launch(rec);
     return { executionArn, startDate: rec.startDate };
+  }
+
+  /**
+   * One item of a Distributed Map: started as a child execution (named from the map run and the item's index,
+   * so a restarted parent finds it again) and waited for. A failed child fails the map run, as with AWS's
+   * default tolerated failure of zero.
+   */
+  private async runMapChild(run: Run, mapState: string, input: JsonValue): Promise<JsonValue> {
+    // The map's StateEntered (which opens the map run) is read from the engine's log asynchronously.
+    for (let i = 0; i < 10 && !run.mapRuns.has(mapState); i++) await new Promise((r) => setImmediate(r));
+    const mapRun = run.mapRuns.get(mapState);
+    const spec = run.machine.distributedMaps.get(mapState);
+    if (run.stopped || !mapRun || mapRun.closed || !spec) throw taskError('States.Runtime', 'the map run has stopped');
+    const { item, index } = z.object({ item: z.unknown(), index: z.number().int() }).parse(input);
+    const { executionArn } = this.start(spec.child, uuidFrom(`${mapRun.arn}\n${index}`), JSON.stringify(item ?? null), mapRun.arn);
+    mapRun.children.add(executionArn);
+    const done = await this.waitForExecution(executionArn);
+    if (done.status === 'SUCCEEDED') return JSON.parse(done.output ?? 'null') as JsonValue;
+    throw taskError('States.ExceedToleratedFailureThreshold', `The tolerated failure threshold was exceeded: child execution ${executionArn} ended ${done.status}${done.error ? ` (${done.error})` : ''}`);
+  }
+
+  /** Stops a running execution as StopExecution does (status ABORTED). */
+  private abortExecution(executionArn: string): void {
+    const run = this.runs.get(executionArn);
+    if (!run) return;
+    this.finish(run, 'ABORTED', {});
+    run.abort();
+  }
+
+  /** The map state's events as AWS records a Distributed Map: MapRunStarted/Succeeded/Failed, no iterations. */
+  private mapRunEvent(run: Run, ev: { type: string; state: { name: string }; Error?: unknown; Cause?: unknown }): void {
+    const state = ev.state.name;
+    const spec = run.machine.distributedMaps.get(state);
+    if (!spec) return;
+    if (ev.type === 'StateEntered') {
+      const n = (run.mapEntries.get(state) ?? 0) + 1;
+      run.mapEntries.set(state, n);
+      const { region, account, name } = run.machine;
+      const arn = `arn:aws:states:${region}:${account}:mapRun:${name}/${spec.label}:${uuidFrom(`${run.rec.executionArn}\n${state}\n${n}`)}`;
+      run.mapRuns.set(state, { arn, children: new Set(), closed: false });
+      this.push(run, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: arn } });
+      return;
+    }
+    const mapRun = run.mapRuns.get(state);
+    if (!mapRun || mapRun.closed) return;
+    mapRun.closed = true;
+    if (ev.type === 'StateExited') {
+      this.push(run, 'MapRunSucceeded');
+      return;
+    }
+    // Failed: the children still running are stopped, as AWS stops a failed map run's children.
+    for (const arn of mapRun.children) if (this.executions.get(arn)?.status === 'RUNNING') this.abortExecution(arn);
+    const cause = typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause ?? '');
+    this.push(run, 'MapRunFailed', { mapRunFailedEventDetails: { error: String(ev.Error ?? ''), cause } });
   }
 
   private push(run: Run, type: string, details?: Obj): void {
@@ -394,12 +531,17 @@ class Engine implements LocalSfn {
   private launch(rec: Execution): void {
     const m = this.machines.get(rec.stateMachineArn);
     if (!m) return;
-    const run: Run = { rec, machine: m, stopped: false, abort: () => undefined, done: Promise.resolve(), invocations: new Set() };
+    const run: Run = { rec, machine: m, stopped: false, abort: () => undefined, done: Promise.resolve(), invocations: new Set(), mapEntries: new Map(), mapRuns: new Map() };
     this.runs.set(rec.executionArn, run);
     const roleArn = `arn:aws:iam::${m.account}:role/${m.name}-local`;
     this.push(run, 'ExecutionStarted', { executionStartedEventDetails: { input: rec.input, inputDetails: { truncated: false }, roleArn } });
     const handlers: LocalHandlers = {};
     for (const state of m.tasks.keys()) handlers[state] = (input) => this.invoke(run, state, input);
+    const standIns = new Set<string>();
+    for (const mapState of m.distributedMaps.keys()) {
+      standIns.add(childTaskName(mapState));
+      handlers[childTaskName(mapState)] = (input) => this.runMapChild(run, mapState, input);
+    }
     const execution = m.engine.run(JSON.parse(rec.input), {
       overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,
@@ -415,17 +557,23 @@ class Engine implements LocalSfn {
       for await (const ev of execution.eventLogs) {
         switch (ev.type) {
           case 'StateEntered':
+            if (standIns.has(ev.state.name)) break;
             this.push(run, `${ev.state.type}StateEntered`, { stateEnteredEventDetails: { name: ev.state.name, input: JSON.stringify(ev.state.input), inputDetails: { truncated: false } } });
+            this.mapRunEvent(run, ev);
             break;
           case 'StateExited':
+            if (standIns.has(ev.state.name)) break;
+            this.mapRunEvent(run, ev);
             if (ev.state.type !== 'Fail') this.push(run, `${ev.state.type}StateExited`, { stateExitedEventDetails: { name: ev.state.name, output: JSON.stringify(ev.state.output ?? null), outputDetails: { truncated: false } } });
             break;
           case 'StateFailed':
             if (ev.state.type === 'Task' && ev.Error === 'States.Timeout') this.timedOut(run, ev.state.name);
+            this.mapRunEvent(run, ev);
             break;
           case 'MapIterationStarted':
           case 'MapIterationSucceeded':
           case 'MapIterationFailed': {
+            if (m.distributedMaps.has(ev.parentState.name)) break;
             const key = `${ev.type.charAt(0).toLowerCase()}${ev.type.slice(1)}EventDetails`;
             this.push(run, ev.type, { [key]: { name: ev.parentState.name, index: ev.index } });
             break;
@@ -650,7 +798,7 @@ class Engine implements LocalSfn {
   }
 
   listStateMachines() {
-    return [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
+    return [...this.machines.values()].filter((m) => !m.isChild).map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
   }
 
   describeStateMachine(stateMachineArn: string) {

@@ -1,9 +1,9 @@
 /** CDK assertions (bundling skipped) and the guard that the synthesized definition runs faithfully locally. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { synthesizeClaimWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
+import { extractWorkflows, synthesizeClaimWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
 import { HANDLER_METADATA } from '../../lib/lambda.js';
-import { STATE } from '../../lib/workflow-names.js';
+import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, STATE } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
 import { ROUTES } from '../../functions/api/routes.js';
 import { TABLES } from '../../functions/shared/tables.js';
@@ -204,3 +204,33 @@ interface State {
 function states(): Record<string, State> {
   return workflow.definition.States as Record<string, State>;
 }
+
+describe('index-event fan-out', () => {
+  it('is a Distributed Map over the registry slices, each slice a STANDARD child execution that pages until done', () => {
+    const fanout = extractWorkflows(json)['index-fanout'];
+    expect(() => assertLocallyRunnable(fanout.definition)).not.toThrow();
+    const map = (fanout.definition.States as Record<string, Record<string, unknown>>)[FANOUT_STATE.fanOut];
+    expect(map).toMatchObject({
+      Type: 'Map',
+      Label: FANOUT_MAP_RUN_LABEL,
+      ItemsPath: '$.shards',
+      ItemSelector: { action: 'shard', 'eventId.$': '$.eventId', 'shard.$': '$$.Map.Item.Value' },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: FANOUT_STATE.fileClaims },
+      ResultPath: null,
+    });
+    // The items are slice numbers, never households: no S3 reader, no results written anywhere.
+    expect(map).not.toHaveProperty('ItemReader');
+    expect(map).not.toHaveProperty('ResultWriter');
+    const processor = map?.ItemProcessor as { States: Record<string, { Type: string; Choices?: Array<{ Next: string }>; Default?: string }> };
+    expect(processor.States[FANOUT_STATE.more]?.Choices?.[0]?.Next).toBe(FANOUT_STATE.fileClaims);
+    expect(processor.States[FANOUT_STATE.more]?.Default).toBe(FANOUT_STATE.sliceDone);
+  });
+
+  it("may start, describe, stop and redrive only its own slice executions", () => {
+    const [, policy] = Object.entries(json.Resources as Record<string, Res>).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.includes('DistributedMapPolicy')) ?? [];
+    const text = JSON.stringify(policy?.Properties.PolicyDocument);
+    expect(text).toContain('states:StartExecution');
+    expect(text).toContain(`/${FANOUT_MAP_RUN_LABEL}:*`);
+    expect(text).not.toMatch(/"Resource":"\*"/);
+  });
+});

@@ -281,8 +281,11 @@ describe('sfn engine: StartExecution and errors', () => {
     expect(() => assertLocallyRunnable({ ...definition, QueryLanguage: 'JSONata' })).toThrow(/JSONata/);
     expect(() => assertLocallyRunnable(withState({ Assign: { x: 1 } }))).toThrow(/state S: Assign/);
     expect(() => assertLocallyRunnable(withState({ Type: 'Task', Resource: fn('x'), HeartbeatSeconds: 60 }))).toThrow(/state S: HeartbeatSeconds/);
-    const distributed = withState({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'I', States: { I: { Type: 'Pass', End: true } } } });
-    expect(() => assertLocallyRunnable(distributed)).toThrow(/state S: Distributed Map/);
+    const distributed = (config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      withState({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ...config }, StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, ...extra });
+    expect(() => assertLocallyRunnable(distributed({ ExecutionType: 'STANDARD' }))).not.toThrow();
+    expect(() => assertLocallyRunnable(distributed({ ExecutionType: 'EXPRESS' }))).toThrow(/state S: a Distributed Map with EXPRESS/);
+    expect(() => assertLocallyRunnable(distributed({}, { ToleratedFailurePercentage: 5 }))).toThrow(/state S: ToleratedFailurePercentage/);
     expect(() => assertLocallyRunnable(withState({ Type: 'Map', ItemReader: {} }))).toThrow(/state S: ItemReader/);
 
     await expect(createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition: withState({ Assign: { x: 1 } }), taskHandlers: {} }] })).rejects.toThrow(/Assign/);
