@@ -20,7 +20,7 @@ import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js'
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
-import { WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
+import { FANOUT_MAP_RUN_LABEL, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag } from './nag.js';
 
 export interface FangpinStackProps extends StackProps {
@@ -158,6 +158,22 @@ export class FangpinStack extends Stack {
       .bind('audit', tables.audit, 'append');
     apis['index-events'].fn.addEnvironment('INDEX_FANOUT_STATE_MACHINE_ARN', fanoutWorkflow.stateMachine.stateMachineArn);
     fanoutWorkflow.stateMachine.grantStartExecution(apis['index-events'].fn);
+    // Auditors read a fan-out's history: its execution (named after the event), its map runs, and the slice
+    // executions of each run (`<fan-out machine>/Slice:<id>`). Names are fixed, so no dependency on the machine.
+    const fanoutArn = (resource: 'execution' | 'mapRun', name: string) => this.formatArn({ service: 'states', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const sliceName = `${fanoutName}/${FANOUT_MAP_RUN_LABEL}`;
+    apis['index-events'].fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListMapRuns'], resources: [fanoutArn('execution', `${fanoutName}:*`)] }),
+    );
+    apis['index-events'].fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [fanoutArn('execution', `${sliceName}:*`)] }));
+    apis['index-events'].fn.addToRolePolicy(new PolicyStatement({ actions: ['states:ListExecutions'], resources: [fanoutArn('mapRun', `${sliceName}:*`)] }));
+    for (const [resource, name] of [['execution', `${fanoutName}:*`], ['execution', `${sliceName}:*`], ['mapRun', `${sliceName}:*`]] as const) {
+      acknowledgeNag(
+        apis['index-events'].fn.role ?? apis['index-events'].fn,
+        `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:${resource}:${name}]`,
+        'Auditors read the fan-out of any index event: the wildcard is the event (or generated slice / map run id) within this one fan-out state machine.',
+      );
+    }
     apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });

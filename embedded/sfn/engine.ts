@@ -57,12 +57,24 @@ export interface ExecutionDescription {
   mapRunArn?: string | undefined;
 }
 
-export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'>;
+export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'> & { mapRunArn?: string | undefined };
+
+export interface MapRunListItem {
+  executionArn: string;
+  mapRunArn: string;
+  /** `arn:…:stateMachine:<machine>/<label>`, as AWS names a map run's state machine. */
+  stateMachineArn: string;
+  startDate: Date;
+  stopDate?: Date | undefined;
+}
 
 export interface LocalSfn {
   startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }): Promise<{ executionArn: string; startDate: Date }>;
   describeExecution(executionArn: string): ExecutionDescription;
-  listExecutions(input: { stateMachineArn: string; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
+  /** Of a state machine, or (`mapRunArn`) the child executions of one Distributed Map run: exactly one of the two. */
+  listExecutions(input: { stateMachineArn?: string | undefined; mapRunArn?: string | undefined; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
+  /** The Distributed Map runs an execution started, oldest first. */
+  listMapRuns(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined }): { mapRuns: MapRunListItem[]; nextToken?: string | undefined };
   getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }): { events: HistoryEvent[]; nextToken?: string | undefined };
   sendTaskSuccess(taskToken: string, output: string): Promise<void>;
   sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void>;
@@ -100,6 +112,7 @@ const MAX_TIMER_SECONDS = 2_147_483;
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const MACHINE_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+const MAP_RUN_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:mapRun:[^:]+\/[^:]+:[^:]+$/;
 
 /** Every state, nested Map/Parallel ones included (AWS requires state names unique machine-wide). */
 function* allStates(def: unknown): Generator<[string, Obj]> {
@@ -752,16 +765,41 @@ class Engine implements LocalSfn {
     return description;
   }
 
-  listExecutions(input: { stateMachineArn: string; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }) {
-    this.machine(input.stateMachineArn);
-    const all = [...this.executions.values()]
-      .filter((r) => r.stateMachineArn === input.stateMachineArn && (!input.statusFilter || r.status === input.statusFilter))
-      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+  listExecutions(input: { stateMachineArn?: string | undefined; mapRunArn?: string | undefined; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }) {
+    if ((input.stateMachineArn === undefined) === (input.mapRunArn === undefined)) throw new SfnError('ValidationException', 'exactly one of stateMachineArn and mapRunArn is required');
+    if (input.stateMachineArn !== undefined) this.machine(input.stateMachineArn);
+    else if (!MAP_RUN_ARN.test(input.mapRunArn ?? '')) throw new SfnError('InvalidArn', `Invalid Arn: '${input.mapRunArn}'`);
+    const belongs = (r: Execution) => (input.stateMachineArn !== undefined ? r.stateMachineArn === input.stateMachineArn : r.mapRunArn === input.mapRunArn);
+    const all = [...this.executions.values()].filter((r) => belongs(r) && (!input.statusFilter || r.status === input.statusFilter)).sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
     const { start, size } = page(input.maxResults, input.nextToken);
     return {
-      executions: all.slice(start, start + size).map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({ executionArn, stateMachineArn, name, status, startDate, stopDate })),
+      executions: all
+        .slice(start, start + size)
+        .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate, mapRunArn }) => ({ executionArn, stateMachineArn, name, status, startDate, stopDate, mapRunArn })),
       nextToken: start + size < all.length ? String(start + size) : undefined,
     };
+  }
+
+  listMapRuns(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined }) {
+    const rec = this.execution(input.executionArn);
+    // From the history: a restarted execution re-enters its map under the same map run ARN (listed once).
+    const runs = new Map<string, MapRunListItem>();
+    let open: MapRunListItem | undefined;
+    for (const e of rec.events) {
+      if (e.type === 'MapRunStarted') {
+        const mapRunArn = (e.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
+        const label = /:mapRun:([^:]+):/.exec(mapRunArn)?.[1] ?? '';
+        open = runs.get(mapRunArn) ?? { executionArn: rec.executionArn, mapRunArn, stateMachineArn: `${rec.stateMachineArn.split(':stateMachine:')[0]}:stateMachine:${label}`, startDate: e.timestamp };
+        open.stopDate = undefined;
+        runs.set(mapRunArn, open);
+      } else if ((e.type === 'MapRunSucceeded' || e.type === 'MapRunFailed') && open) {
+        open.stopDate = e.timestamp;
+        open = undefined;
+      }
+    }
+    const all = [...runs.values()];
+    const { start, size } = page(input.maxResults, input.nextToken);
+    return { mapRuns: all.slice(start, start + size), nextToken: start + size < all.length ? String(start + size) : undefined };
   }
 
   getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }) {

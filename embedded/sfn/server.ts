@@ -20,7 +20,8 @@ const num = z.number().int().optional();
 const operations = {
   StartExecution: op(z.object({ stateMachineArn: str, name: opt, input: opt }), (sfn, b) => sfn.startExecution(b)),
   DescribeExecution: op(z.object({ executionArn: str }), (sfn, b) => sfn.describeExecution(b.executionArn)),
-  ListExecutions: op(z.object({ stateMachineArn: str, statusFilter: opt, maxResults: num, nextToken: opt }), (sfn, b) => sfn.listExecutions(b)),
+  ListExecutions: op(z.object({ stateMachineArn: opt, mapRunArn: opt, statusFilter: opt, maxResults: num, nextToken: opt }), (sfn, b) => sfn.listExecutions(b)),
+  ListMapRuns: op(z.object({ executionArn: str, maxResults: num, nextToken: opt }), (sfn, b) => sfn.listMapRuns(b)),
   GetExecutionHistory: op(
     z.object({ executionArn: str, maxResults: num, nextToken: opt, reverseOrder: z.boolean().optional(), includeExecutionData: z.boolean().optional() }),
     (sfn, b) => sfn.getExecutionHistory(b),

@@ -5,11 +5,13 @@
  * Re-posting the same observation answers the same event (200) and files nothing new; the same place and period
  * with other figures is a 409.
  */
+import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { claimsAwaitingDecision, claimsFiledSoFar, claimsByStatus, eventClaimsPage, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
+import { fanoutHistory } from '../shared/fanout-history.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
@@ -103,7 +105,7 @@ async function post({ event, principal }: RouteContext) {
 async function getOne({ params, query }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
   if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
-    if (query.byStatus !== undefined && query.byStatus !== 'true' && query.byStatus !== 'false') {
+  if (query.byStatus !== undefined && query.byStatus !== 'true' && query.byStatus !== 'false') {
     throw new HttpError(400, 'Bad query', 'byStatus must be true or false', [{ path: 'byStatus', message: 'true or false' }]);
   }
   return json(200, await view(rec, parseLimit(query.limit, CLAIMS_IN_ANSWER, 100), decodeCursor(query.cursor), query.byStatus === 'true'));
@@ -122,9 +124,22 @@ async function audit({ params }: RouteContext) {
   return json(200, { eventId: rec.eventId, ...(await auditAnswer(`INDEX#${rec.eventId}`)) });
 }
 
+/** For auditors: the fan-out execution's history and each registry slice's child execution (status, households filed). */
+async function history({ params }: RouteContext) {
+  const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
+  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  try {
+    return json(200, { eventId: rec.eventId, ...(await fanoutHistory(rec.eventId)) });
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist) throw new HttpError(404, 'No execution', 'the event has no fan-out execution yet');
+    throw err;
+  }
+}
+
 export const handler = apiHandler('index-events', {
   'POST /index-events': post,
   'GET /index-events': list,
   'GET /index-events/{eventId}': getOne,
   'GET /index-events/{eventId}/audit': audit,
+  'GET /index-events/{eventId}/history': history,
 });

@@ -28,7 +28,11 @@ export async function startClaimExecution(claimId: string, audit?: AuditHead): P
 }
 
 export async function executionHistory(claimId: string): Promise<{ executionArn: string; status: string | undefined; events: HistoryEvent[] }> {
-  const executionArn = executionArnFor(claimId);
+  return historyOf(executionArnFor(claimId));
+}
+
+/** Any execution's status and whole history (pages of 1,000 events). */
+export async function historyOf(executionArn: string): Promise<{ executionArn: string; status: string | undefined; events: HistoryEvent[] }> {
   const described = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;

@@ -1,6 +1,6 @@
 /**
  * Index events over HTTP: one observation files a claim for every household it concerns, through the fan-out
- * workflow (Map state) and one claim-workflow execution per household; re-posting files nothing new.
+ * workflow (a Distributed Map over registry slices) and one claim-workflow execution per household; re-posting files nothing new.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedded } from '../../embedded/runtime.js';
@@ -112,6 +112,25 @@ describe('weather index event', () => {
     const ev = (await api.call('GET', `/index-events/${eventId}`, { role: 'admin' })).body;
     expect(ev.observation.rainfallMm).toBe(260);
     expect(ev.created).toBe(32);
+  });
+
+  it('auditors read the fan-out: its history with one map run, and each registry slice as a child execution', async () => {
+    const r = await api.call('GET', `/index-events/${eventId}/history`, { role: 'auditor' });
+    expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(200);
+    expect(r.body.status).toBe('SUCCEEDED');
+    const types = r.body.events.map((e: { type: string }) => e.type);
+    expect(types.filter((t: string) => t === 'MapRunStarted')).toHaveLength(1);
+    expect(types).toContain('MapRunSucceeded');
+    expect(types).not.toContain('MapIterationStarted');
+    // 16 slices, each its own execution of the map run; together they filed every concerned household once.
+    expect(r.body.slices.map((s: { shard: number }) => s.shard)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    for (const slice of r.body.slices) {
+      expect(slice.status).toBe('SUCCEEDED');
+      expect(slice.executionArn).toMatch(/:execution:[^:]+-index-fanout\/Slice:[0-9a-f-]{36}$/);
+    }
+    expect(r.body.slices.reduce((n: number, s: { householdsFiled: number }) => n + s.householdsFiled, 0)).toBe(32);
+    expect((await api.call('GET', `/index-events/${eventId}/history`, { role: 'insurer', insurerId: 'XG-POOL-1' })).status).toBe(403);
+    expect((await api.call('GET', '/index-events/IX-nope/history', { role: 'auditor' })).status).toBe(404);
   });
 
   it("the event's own audit chain records who posted it and the fan-out's end, once, after the repeats", async () => {

@@ -98,6 +98,14 @@ describe('sfn engine: Distributed Map', () => {
       expect(JSON.parse(d.input)).toMatchObject({ batch: 'b1' });
       expect(types(history(sfn, child))).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
     }
+    // ListMapRuns / ListExecutions(mapRunArn), as an auditor walks from the parent to its children.
+    const runs = sfn.listMapRuns({ executionArn }).mapRuns;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ executionArn, mapRunArn, stateMachineArn: `${ARN}/Slice` });
+    expect(runs[0]?.stopDate).toBeInstanceOf(Date);
+    expect(sfn.listExecutions({ mapRunArn }).executions.map((e) => e.executionArn).sort()).toEqual([...started].sort());
+    expect(() => sfn.listExecutions({})).toThrow(/exactly one/);
+    expect(() => sfn.listExecutions({ stateMachineArn: ARN, mapRunArn })).toThrow(/exactly one/);
     // Children are not state machines of their own to the API.
     expect(sfn.listStateMachines().map((m) => m.name)).toEqual([NAME]);
     expect(sfn.listExecutions({ stateMachineArn: ARN }).executions.map((e) => e.executionArn)).toEqual([executionArn]);
