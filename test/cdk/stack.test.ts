@@ -106,6 +106,14 @@ describe('least privilege', () => {
     expect(stepStates).toEqual([]);
   });
 
+  it("the index-events API starts fan-outs and reads their histories, nothing else of Step Functions", () => {
+    const states = statementsOf('functions/api/index-events.ts').filter((st) => JSON.stringify(st.Action).includes('states:'));
+    const actions = [...new Set(states.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])))].sort();
+    expect(actions).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions', 'states:ListMapRuns', 'states:StartExecution']);
+    // Every resource names the fan-out machine (its executions, slices or map runs), never `*`.
+    for (const st of states) expect(JSON.stringify(st.Resource)).toMatch(/index-fanout|IndexEventWorkflow/);
+  });
+
   it('only the households API reads the identity hash key, and the schemes API touches no table', () => {
     const secretReaders = resources('AWS::Lambda::Function').filter(([, f]) => JSON.stringify(f.Properties.Environment ?? {}).includes('ID_HASH_SECRET_ARN'));
     expect(secretReaders.map(([, f]) => f.Metadata?.[HANDLER_METADATA])).toEqual(['functions/api/households.ts']);
