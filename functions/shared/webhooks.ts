@@ -9,7 +9,7 @@
  * loses nothing: a round picks up whatever is due.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { sha256Hex } from './canonical.js';
@@ -19,6 +19,9 @@ import { outboxEventsOf, type OutboxEvent, type OutboxRecord } from './webhook-o
 /** Default delays between attempts, in seconds: about a day in all (as Svix and Stripe do). */
 export const DEFAULT_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Outbox records (one per paid claim) fanned out per dispatcher round, read in pages of OUTBOX_PAGE. */
+const OUTBOX_PER_ROUND = 2_000;
+const OUTBOX_PAGE = 200;
 
 export function retrySchedule(): number[] {
   const raw = process.env.FANGPIN_WEBHOOK_RETRY_SCHEDULE;
@@ -103,25 +106,41 @@ function dueMarker(deliveryId: string, nextAttemptAt: string) {
 }
 
 /** Outbox → one delivery per active endpoint; conditional puts make a repeated round harmless. */
-async function fanOut(now: Date): Promise<number> {
-  const outbox = await query<OutboxRecord>('OUTBOX');
+async function fanOut(now: Date, limit: number): Promise<number> {
   let created = 0;
+  let seen = 0;
   // One endpoint read per insurer and round, however many settlements it has waiting.
   const endpointsOf = new Map<string, Promise<WebhookEndpoint[]>>();
-  const done: string[] = [];
-  for (const record of outbox) {
-    for (const item of outboxEventsOf(record)) created += await fanOutEvent(item, endpointsOf, now);
-    done.push(record.sk);
-  }
-  // Fanned out: the outbox keeps only what is still to do, so a round's read stays small. Deleted 25 at a time;
-  // anything left unprocessed is fanned out again next round, harmlessly (the delivery puts are conditional).
-  for (let i = 0; i < done.length; i += 25) {
-    const out = await documentClient().send(
-      new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: done.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: 'OUTBOX', sk } } })) } }),
+  let start: Record<string, unknown> | undefined;
+  // Page by page, at most `limit` records a round: after an index event the outbox can hold tens of thousands,
+  // and a round that read them all at once grew with the backlog (and timed out under load). The rest waits for
+  // the next round.
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName('webhooks'),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+        ConsistentRead: true,
+        Limit: Math.min(OUTBOX_PAGE, limit - seen),
+        ExclusiveStartKey: start,
+      }),
     );
-    const left = Object.values(out.UnprocessedItems ?? {}).flat();
-    if (left.length > 0) await documentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: left } }));
-  }
+    const records = (page.Items ?? []) as OutboxRecord[];
+    seen += records.length;
+    for (const record of records) for (const item of outboxEventsOf(record)) created += await fanOutEvent(item, endpointsOf, now);
+    // Fanned out: the outbox keeps only what is still to do. Deleted 25 at a time; anything left unprocessed is
+    // fanned out again next round, harmlessly (the delivery puts are conditional).
+    const done = records.map((r) => r.sk);
+    for (let i = 0; i < done.length; i += 25) {
+      const out = await documentClient().send(
+        new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: done.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: 'OUTBOX', sk } } })) } }),
+      );
+      const left = Object.values(out.UnprocessedItems ?? {}).flat();
+      if (left.length > 0) await documentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: left } }));
+    }
+    start = page.LastEvaluatedKey;
+  } while (start && seen < limit);
   return created;
 }
 
@@ -235,9 +254,9 @@ async function attempt(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
   }
 }
 
-/** One dispatcher round: fan out the outbox, then attempt every due delivery (a few at a time). */
-export async function dispatchWebhooks(now = new Date(), fetchImpl: typeof fetch = fetch): Promise<{ fannedOut: number; attempted: number }> {
-  const fannedOut = await fanOut(now);
+/** One dispatcher round: fan out (part of) the outbox, then attempt every due delivery (a few at a time). */
+export async function dispatchWebhooks(now = new Date(), fetchImpl: typeof fetch = fetch, outboxPerRound = OUTBOX_PER_ROUND): Promise<{ fannedOut: number; attempted: number }> {
+  const fannedOut = await fanOut(now, outboxPerRound);
   const markers = await query<{ sk: string }>('DUE', { expr: 'nextAttemptAt <= :now', values: { ':now': now.toISOString() } });
   const loaded = await Promise.all(
     markers.map(async (m) => (await documentClient().send(new GetCommand({ TableName: tableName('webhooks'), Key: { pk: 'DELIVERY', sk: m.sk }, ConsistentRead: true }))).Item as Delivery | undefined),
