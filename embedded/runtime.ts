@@ -16,6 +16,7 @@ import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler } from './handler-modules.js';
 import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
+import { WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
 import { resetClients, tableName } from '../functions/shared/aws.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
@@ -99,6 +100,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       FANGPIN_COALESCE_READS: process.env.FANGPIN_COALESCE_READS ?? '1',
       // ... and their transactions and conditional puts as one transaction (functions/shared/write-coalescer.ts).
       FANGPIN_COALESCE_WRITES: process.env.FANGPIN_COALESCE_WRITES ?? '1',
+      // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
+      FANGPIN_SDK_TIMEOUT_MS: process.env.FANGPIN_SDK_TIMEOUT_MS ?? '60000',
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
@@ -152,7 +155,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     let round: Promise<void> | undefined;
     const timer = setInterval(() => {
       if (round) return;
-      round = dispatch({}, lambdaContext('webhook-dispatch'))
+      round = dispatch({}, lambdaContext('webhook-dispatch', WEBHOOK_DISPATCH_TIMEOUT_SECONDS * 1000))
         .then(() => undefined)
         .catch((err: unknown) => log(`webhook dispatch failed: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => {

@@ -20,7 +20,7 @@ import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js'
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
-import { FANOUT_MAP_RUN_LABEL, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
+import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag } from './nag.js';
 
 export interface FangpinStackProps extends StackProps {
@@ -63,7 +63,7 @@ export class FangpinStack extends Stack {
       ]),
     ) as Record<TableId, TableV2>;
 
-    const step = (name: string, file: string) => new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts` });
+    const step = (name: string, file: string, timeout?: Duration) => new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts`, timeout });
     const intake = step('Intake', 'intake').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
     const eligibility = step('Eligibility', 'eligibility')
       .bind('claims', tables.claims, 'readwrite')
@@ -83,7 +83,7 @@ export class FangpinStack extends Stack {
       .bind('webhooks', tables.webhooks, 'readwrite')
       .bind('audit', tables.audit, 'append');
     const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
-    const dispatch = step('WebhookDispatch', 'webhook-dispatch').bind('webhooks', tables.webhooks, 'readwrite');
+    const dispatch = step('WebhookDispatch', 'webhook-dispatch', Duration.seconds(WEBHOOK_DISPATCH_TIMEOUT_SECONDS)).bind('webhooks', tables.webhooks, 'readwrite');
     dispatch.fn.addEnvironment('FANGPIN_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000');
     new Rule(this, 'WebhookSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(dispatch.fn)] });
 

@@ -14,8 +14,14 @@ import { coalesceWrites } from './write-coalescer.js';
  * A request that hangs must fail and be retried, not hold a step (or a claim) forever. In this SDK version
  * `requestTimeout` only warns (it would abort with `throwOnRequestTimeout`, counting time spent waiting for a
  * free socket too); `socketTimeout` aborts a request whose connection stays silent that long, which is the hang.
+ * 10 s on AWS. The embedded runtime sets FANGPIN_SDK_TIMEOUT_MS=60000: there a request can legitimately wait over
+ * 10 s in DynamoDB Local's table-lock queue while thousands of claims are in flight (an index event), and cutting
+ * it off only re-sends it into the same queue (measured: fan-out 55.5–59.7 s instead of 57.6–65.3 s).
  */
-const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 10_000, socketTimeout: 10_000 };
+function timeouts() {
+  const ms = Number(process.env.FANGPIN_SDK_TIMEOUT_MS ?? 10_000); // read when a client is built: after the runtime set it
+  return { connectionTimeout: 2_000, requestTimeout: ms, socketTimeout: ms };
+}
 
 let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
@@ -37,7 +43,7 @@ function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): 
 
 export function documentClient(): DynamoDBDocumentClient {
   if (!ddb) {
-    ddb = DynamoDBDocumentClient.from(withoutSdkLogging(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: TIMEOUTS })), {
+    ddb = DynamoDBDocumentClient.from(withoutSdkLogging(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: timeouts() })), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
     withoutSdkLogging(ddb);
@@ -71,7 +77,7 @@ function injectFaults(client: DynamoDBDocumentClient, rate: number): void {
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= withoutSdkLogging(new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3, requestHandler: TIMEOUTS }));
+  sfn ??= withoutSdkLogging(new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3, requestHandler: timeouts() }));
   return sfn;
 }
 

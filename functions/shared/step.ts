@@ -17,12 +17,12 @@ export const ClaimStepInput = z.object({
 
 export const logger = new Logger({ serviceName: 'fangpin', logLevel: (process.env.FANGPIN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
 
-export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run: (event: z.infer<S>) => Promise<O>) {
-  return middy(async (event: unknown, _context: Context): Promise<O> => {
+export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run: (event: z.infer<S>, context: Context) => Promise<O>) {
+  return middy(async (event: unknown, context: Context): Promise<O> => {
     const parsed = input.safeParse(event);
     if (!parsed.success) throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     try {
-      const out = await run(parsed.data);
+      const out = await run(parsed.data, context);
       // Ids and outcomes only: never claim details, personal data or task tokens.
       const claimId = (parsed.data as { claimId?: unknown }).claimId;
       logger.info(`${step} done`, { claimId: typeof claimId === 'string' ? claimId : undefined, outcome: (out as { outcome?: unknown } | undefined)?.outcome });

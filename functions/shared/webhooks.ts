@@ -22,6 +22,12 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Outbox records (one per paid claim) fanned out per dispatcher round, read in pages of OUTBOX_PAGE. */
 const OUTBOX_PER_ROUND = 2_000;
 const OUTBOX_PAGE = 200;
+/**
+ * A round stops taking new work this long before its invocation's deadline: a delivery in flight may take
+ * REQUEST_TIMEOUT_MS, and its result must still be recorded. Work left over waits for the next round (the Lambda
+ * is scheduled every minute on AWS; embedded it runs every half second).
+ */
+const ROUND_RESERVE_MS = REQUEST_TIMEOUT_MS + 5_000;
 
 export function retrySchedule(): number[] {
   const raw = process.env.FANGPIN_WEBHOOK_RETRY_SCHEDULE;
@@ -106,7 +112,7 @@ function dueMarker(deliveryId: string, nextAttemptAt: string) {
 }
 
 /** Outbox → one delivery per active endpoint; conditional puts make a repeated round harmless. */
-async function fanOut(now: Date, limit: number): Promise<number> {
+async function fanOut(now: Date, limit: number, timeLeftMs: () => number): Promise<number> {
   let created = 0;
   let seen = 0;
   // One endpoint read per insurer and round, however many settlements it has waiting.
@@ -127,11 +133,15 @@ async function fanOut(now: Date, limit: number): Promise<number> {
       }),
     );
     const records = (page.Items ?? []) as OutboxRecord[];
-    seen += records.length;
-    for (const record of records) for (const item of outboxEventsOf(record)) created += await fanOutEvent(item, endpointsOf, now);
+    const done: string[] = [];
+    for (const record of records) {
+      if (timeLeftMs() < ROUND_RESERVE_MS) break;
+      for (const item of outboxEventsOf(record)) created += await fanOutEvent(item, endpointsOf, now);
+      done.push(record.sk);
+    }
+    seen += done.length;
     // Fanned out: the outbox keeps only what is still to do. Deleted 25 at a time; anything left unprocessed is
     // fanned out again next round, harmlessly (the delivery puts are conditional).
-    const done = records.map((r) => r.sk);
     for (let i = 0; i < done.length; i += 25) {
       const out = await documentClient().send(
         new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: done.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: 'OUTBOX', sk } } })) } }),
@@ -139,6 +149,7 @@ async function fanOut(now: Date, limit: number): Promise<number> {
       const left = Object.values(out.UnprocessedItems ?? {}).flat();
       if (left.length > 0) await documentClient().send(new BatchWriteCommand({ RequestItems: { [tableName('webhooks')]: left } }));
     }
+    if (done.length < records.length) break; // out of time: the rest is the next round's
     start = page.LastEvaluatedKey;
   } while (start && seen < limit);
   return created;
@@ -254,16 +265,30 @@ async function attempt(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
   }
 }
 
-/** One dispatcher round: fan out (part of) the outbox, then attempt every due delivery (a few at a time). */
-export async function dispatchWebhooks(now = new Date(), fetchImpl: typeof fetch = fetch, outboxPerRound = OUTBOX_PER_ROUND): Promise<{ fannedOut: number; attempted: number }> {
-  const fannedOut = await fanOut(now, outboxPerRound);
+/**
+ * One dispatcher round: fan out (part of) the outbox, then attempt every due delivery (a few at a time), taking no
+ * new work once `timeLeftMs` (the invocation's remaining time) falls under ROUND_RESERVE_MS, so a round ends on
+ * its own instead of being cut off mid-write, and never overlaps the next one.
+ */
+export async function dispatchWebhooks(
+  now = new Date(),
+  fetchImpl: typeof fetch = fetch,
+  outboxPerRound = OUTBOX_PER_ROUND,
+  timeLeftMs: () => number = () => Number.POSITIVE_INFINITY,
+): Promise<{ fannedOut: number; attempted: number }> {
+  const fannedOut = await fanOut(now, outboxPerRound, timeLeftMs);
   const markers = await query<{ sk: string }>('DUE', { expr: 'nextAttemptAt <= :now', values: { ':now': now.toISOString() } });
   const loaded = await Promise.all(
     markers.map(async (m) => (await documentClient().send(new GetCommand({ TableName: tableName('webhooks'), Key: { pk: 'DELIVERY', sk: m.sk }, ConsistentRead: true }))).Item as Delivery | undefined),
   );
   const due = loaded.filter((d): d is Delivery => d?.state === 'PENDING');
-  for (let i = 0; i < due.length; i += 8) await Promise.all(due.slice(i, i + 8).map((d) => attempt(d, fetchImpl)));
-  return { fannedOut, attempted: due.length };
+  let attempted = 0;
+  for (let i = 0; i < due.length && timeLeftMs() >= ROUND_RESERVE_MS; i += 8) {
+    const batch = due.slice(i, i + 8);
+    await Promise.all(batch.map((d) => attempt(d, fetchImpl)));
+    attempted += batch.length;
+  }
+  return { fannedOut, attempted };
 }
 
 /** An admin's replay of a failed delivery: same webhook-id and body, a fresh retry schedule, next round. */

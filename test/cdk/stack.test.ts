@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { extractWorkflows, synthesizeClaimWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
 import { HANDLER_METADATA } from '../../lib/lambda.js';
-import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, STATE } from '../../lib/workflow-names.js';
+import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
 import { ROUTES } from '../../functions/api/routes.js';
 import { TABLES } from '../../functions/shared/tables.js';
@@ -240,5 +240,15 @@ describe('index-event fan-out', () => {
     expect(text).toContain('states:StartExecution');
     expect(text).toContain(`/${FANOUT_MAP_RUN_LABEL}:*`);
     expect(text).not.toMatch(/"Resource":"\*"/);
+  });
+});
+
+describe('webhook dispatcher', () => {
+  it('runs every minute with the timeout its rounds budget against (WEBHOOK_DISPATCH_TIMEOUT_SECONDS)', () => {
+    const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === 'functions/steps/webhook-dispatch.ts') ?? [];
+    expect(fn?.Properties.Timeout).toBe(WEBHOOK_DISPATCH_TIMEOUT_SECONDS);
+    // A round stops taking work 15 s before its deadline: the timeout must leave it most of a minute to work in.
+    expect(WEBHOOK_DISPATCH_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(45);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
   });
 });

@@ -12,10 +12,10 @@ let aws: typeof import('../../functions/shared/aws.js');
 let webhooks: typeof import('../../functions/shared/webhooks.js');
 let outbox: typeof import('../../functions/shared/webhook-outbox.js');
 
-const settlement = (claimId: string): Settlement => ({
-  settlementId: `S-${claimId}-PICC`,
+const settlement = (claimId: string, insurerId = 'PICC'): Settlement => ({
+  settlementId: `S-${claimId}-${insurerId}`,
   claimId,
-  insurerId: 'PICC',
+  insurerId,
   amount: 600,
   payee: { type: 'HOUSEHOLD', id: `H-${claimId}` },
   schemeId: 'xiaogan-2024',
@@ -56,6 +56,34 @@ describe('webhook dispatcher rounds', () => {
     expect(new Set(posted).size).toBe(N);
     const all = await webhooks.deliveries('PICC');
     expect(all).toHaveLength(N);
+    expect(all.every((d) => d.state === 'DELIVERED')).toBe(true);
+  });
+
+  it('takes no new work once the invocation is near its deadline: the next round finishes, each event once', async () => {
+    await webhooks.registerEndpoint('CPIC', 'https://cpic.example/hooks');
+    const N = 120;
+    await Promise.all(
+      Array.from({ length: N }, (_, k) => {
+        const claimId = `D-${String(k).padStart(4, '0')}`;
+        return aws.documentClient().send(new PutCommand({ TableName: aws.tableName('webhooks'), Item: outbox.settlementsCreatedOutboxItem(claimId, [settlement(claimId, 'CPIC')]) }));
+      }),
+    );
+    const posted: string[] = [];
+    const fetchOk = (async (_url: string | URL | Request, init?: RequestInit) => {
+      posted.push(String((init?.headers as Record<string, string>)['webhook-id']));
+      return new Response('', { status: 200 });
+    }) as typeof fetch;
+    const now = new Date('2024-07-04T02:00:00.000Z');
+    // The clock runs out after 30 checks: the round fans out that many records and attempts nothing.
+    let checks = 0;
+    const cut = await webhooks.dispatchWebhooks(now, fetchOk, 2_000, () => (checks++ < 30 ? 60_000 : 1_000));
+    expect(cut).toEqual({ fannedOut: 30, attempted: 0 });
+    expect(posted).toHaveLength(0);
+    const next = await webhooks.dispatchWebhooks(now, fetchOk, 2_000, () => 60_000);
+    expect(next).toEqual({ fannedOut: N - 30, attempted: N });
+    expect(new Set(posted).size).toBe(N);
+    expect(posted).toHaveLength(N);
+    const all = await webhooks.deliveries('CPIC');
     expect(all.every((d) => d.state === 'DELIVERED')).toBe(true);
   });
 });
