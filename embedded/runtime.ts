@@ -78,6 +78,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
+  // Pinned SDK versions run on Node 20; its notice about future releases is noise here. Set before the first
+  // client (the store's readiness probe) is built: the SDK checks it then.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   try {
     const store = opts.dynamoEndpoint
       ? { endpoint: opts.dynamoEndpoint }
@@ -89,8 +92,6 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
     Object.assign(process.env, {
-      // Pinned SDK versions run on Node 20; its notice about future releases is noise here.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
