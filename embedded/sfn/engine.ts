@@ -4,7 +4,8 @@
  * - `.waitForTaskToken`: the engine resolves `$$.Task.Token` from the context object we pass, where it finds a
  *   placeholder; our Task wrapper swaps the placeholder for a fresh token, calls the handler, then waits for
  *   sendTaskSuccess / sendTaskFailure. The user's definition is never restated, only a private copy is adjusted
- *   (Task timeouts made to fit Node timers, Retry intervals scaled).
+ *   (a Task without TimeoutSeconds given AWS's default, Retry intervals scaled). Timers past Node's 24.8 days
+ *   work (polyfill.ts), and a token wait cut off by a restart keeps its original deadline (`pendingTokenWaits`).
  * - a GetExecutionHistory-shaped history (ids, previousEventId, Task / LambdaFunction events as AWS writes them);
  * - StartExecution idempotency by name, and durable executions (journal and restart: see `Journal`, `open()`);
  * - Distributed Map: the engine would run it inline, so each item is run instead as a child execution of its
@@ -107,8 +108,8 @@ function toJson(v: unknown): JsonValue {
 }
 const isDefinition = (v: unknown): v is StateMachineDefinition => isObj(v) && typeof v.StartAt === 'string' && isObj(v.States);
 
-/** Node timers hold at most 2^31-1 ms; longer ones fire after 1 ms. The engine's timers must stay below. */
-const MAX_TIMER_SECONDS = 2_147_483;
+/** AWS's default TimeoutSeconds of a Task (about 3 years); the engine's own default would be 60 s. */
+const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const MACHINE_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
@@ -142,16 +143,13 @@ function taskKind(state: string, resource: unknown): TaskKind {
   return { legacyLambda: false, resourceType, resource: action, lambdaInvoke: resourceType === 'lambda' && action.startsWith('invoke'), waitForToken: action.endsWith('.waitForTaskToken') };
 }
 
-/** The engine's private copy: Task/execution timeouts clamped to what Node timers hold (the engine defaults a
- *  Task without TimeoutSeconds to 60 s, where AWS waits up to a year), Retry intervals scaled. */
+/** The engine's private copy: a Task without TimeoutSeconds gets AWS's default (the engine would give it 60 s),
+ *  Retry intervals scaled. Timeouts past 24.8 days need no clamping: polyfill.ts makes such timers work. */
 function engineCopy(definition: unknown, scale: number): StateMachineDefinition {
   const copy: unknown = structuredClone(definition);
   if (!isDefinition(copy)) throw new Error('state machine definition needs StartAt and States');
-  const clamp = (v: unknown) => (typeof v === 'number' ? Math.min(v, MAX_TIMER_SECONDS) : MAX_TIMER_SECONDS);
-  if (copy.TimeoutSeconds !== undefined) copy.TimeoutSeconds = clamp(copy.TimeoutSeconds);
-  for (const [name, state] of allStates(copy)) {
-    if (state.Type === 'Task' && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = clamp(state.TimeoutSeconds);
-    if (state.Type === 'Wait' && typeof state.Seconds === 'number' && state.Seconds > MAX_TIMER_SECONDS) throw new Error(`state ${name}: Wait longer than ${MAX_TIMER_SECONDS} s cannot run locally`);
+  for (const [, state] of allStates(copy)) {
+    if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
     if (scale !== 1 && Array.isArray(state.Retry)) {
       for (const r of state.Retry) {
         if (!isObj(r)) continue;
@@ -211,7 +209,7 @@ interface Machine {
   account: string;
   definition: unknown;
   engine: StateMachine;
-  tasks: Map<string, { kind: TaskKind; handler: TaskHandler }>;
+  tasks: Map<string, { kind: TaskKind; handler: TaskHandler; timeoutSeconds: number | undefined }>;
   /** Distributed Map states by name: the child machine that runs each item, and the map run label. */
   distributedMaps: Map<string, { child: Machine; label: string }>;
   /** A Distributed Map's child machine (not listed, not started through the API). */
@@ -254,6 +252,8 @@ interface Invocation {
   done: boolean;
   cancel: Deferred<never>;
   callback: Deferred<JsonValue>;
+  /** The engine's own timer for a token wait whose deadline an earlier run set (see `pendingTokenWaits`). */
+  deadline?: ReturnType<typeof setTimeout>;
 }
 
 /** One run of an execution by the engine (a restart is a new run of the same execution). */
@@ -267,6 +267,31 @@ interface Run {
   /** Entries into each Distributed Map state in this run (the map run's ARN is derived from the count). */
   mapEntries: Map<string, number>;
   mapRuns: Map<string, MapRun>;
+  /** Token waits the previous run was in when it stopped, by state: their deadlines (epoch ms). */
+  pendingTokenWaits: Map<string, number>;
+}
+
+/**
+ * The token waits an execution's latest run was in when it stopped, by state, with their deadlines (the
+ * TaskScheduled time plus its `timeoutInSeconds`). A restart re-runs the execution from the start, and a review
+ * reached again must keep its first deadline, not get a fresh 30 days at every restart. A TaskScheduled belongs to
+ * the Task state entered just before it: exact for the project's workflows, whose token waits run one at a time.
+ */
+function pendingTokenWaits(events: readonly HistoryEvent[], tasks: Machine['tasks']): Map<string, number> {
+  const waits = new Map<string, number>();
+  let from = events.length;
+  while (from > 0 && events[from - 1]?.type !== 'ExecutionStarted') from--;
+  let entered: string | undefined;
+  let scheduled: string | undefined;
+  for (const ev of events.slice(from)) {
+    if (ev.type === 'TaskStateEntered') entered = String((ev.stateEnteredEventDetails as { name?: unknown } | undefined)?.name ?? '');
+    else if (ev.type === 'TaskScheduled') {
+      scheduled = entered;
+      const seconds = (ev.taskScheduledEventDetails as { timeoutInSeconds?: unknown } | undefined)?.timeoutInSeconds;
+      if (scheduled && tasks.get(scheduled)?.kind.waitForToken && typeof seconds === 'number') waits.set(scheduled, ev.timestamp.getTime() + seconds * 1000);
+    } else if ((ev.type === 'TaskSucceeded' || ev.type === 'TaskFailed' || ev.type === 'TaskTimedOut') && scheduled) waits.delete(scheduled);
+  }
+  return waits;
 }
 
 const taskError = (name: string, cause: string) => Object.assign(new Error(cause), { name });
@@ -406,7 +431,8 @@ class Engine implements LocalSfn {
       const handler = spec.taskHandlers[state];
       // Without an override the engine would call real AWS Lambda: refuse at start instead.
       if (!handler) throw new Error(`state machine ${name}: Task state ${state} has no local handler`);
-      tasks.set(state, { kind: taskKind(state, def.Resource), handler });
+      const timeoutSeconds = typeof def.TimeoutSeconds === 'number' ? def.TimeoutSeconds : def.TimeoutSecondsPath === undefined ? AWS_DEFAULT_TASK_TIMEOUT_SECONDS : undefined;
+      tasks.set(state, { kind: taskKind(state, def.Resource), handler, timeoutSeconds });
       used.add(state);
     }
     const distributedMaps: Machine['distributedMaps'] = new Map();
@@ -544,7 +570,17 @@ class Engine implements LocalSfn {
   private launch(rec: Execution): void {
     const m = this.machines.get(rec.stateMachineArn);
     if (!m) return;
-    const run: Run = { rec, machine: m, stopped: false, abort: () => undefined, done: Promise.resolve(), invocations: new Set(), mapEntries: new Map(), mapRuns: new Map() };
+    const run: Run = {
+      rec,
+      machine: m,
+      stopped: false,
+      abort: () => undefined,
+      done: Promise.resolve(),
+      invocations: new Set(),
+      mapEntries: new Map(),
+      mapRuns: new Map(),
+      pendingTokenWaits: pendingTokenWaits(rec.events, m.tasks),
+    };
     this.runs.set(rec.executionArn, run);
     const roleArn = `arn:aws:iam::${m.account}:role/${m.name}-local`;
     this.push(run, 'ExecutionStarted', { executionStartedEventDetails: { input: rec.input, inputDetails: { truncated: false }, roleArn } });
@@ -654,6 +690,7 @@ class Engine implements LocalSfn {
   private settle(run: Run, inv: Invocation): boolean {
     if (inv.done) return false;
     inv.done = true;
+    if (inv.deadline) clearTimeout(inv.deadline);
     run.invocations.delete(inv);
     if (inv.token) this.tokens.delete(inv.token);
     if (inv.submitted) this.checkIdle();
@@ -670,10 +707,20 @@ class Engine implements LocalSfn {
     const inv: Invocation = { state, kind, submitted: false, done: false, cancel: deferred(), callback: deferred() };
     run.invocations.add(inv);
     let params: unknown = input;
+    let timeoutInSeconds = task.timeoutSeconds;
     if (kind.waitForToken) {
       inv.token = Buffer.from(JSON.stringify([run.rec.executionArn, randomBytes(24).toString('base64url')])).toString('base64url');
       params = this.fillToken(input, inv.token);
       this.tokens.set(inv.token, { run, inv });
+      // Reached again after a restart: the wait keeps the deadline of the run that stopped (the engine's own
+      // timer counts from now, so it cannot be the one to enforce it).
+      const deadline = run.pendingTokenWaits.get(state);
+      run.pendingTokenWaits.delete(state);
+      if (deadline !== undefined) {
+        const left = Math.max(0, deadline - Date.now());
+        timeoutInSeconds = Math.ceil(left / 1000);
+        inv.deadline = setTimeout(() => this.timedOut(run, state), left);
+      }
     }
     const payload = kind.lambdaInvoke ? (isObj(params) && 'Payload' in params ? params.Payload : {}) : params;
     const call = async () => toJson(await handler(payload));
@@ -695,7 +742,7 @@ class Engine implements LocalSfn {
       return out;
     }
 
-    this.push(run, 'TaskScheduled', { taskScheduledEventDetails: { ...detail, region: run.machine.region, parameters: JSON.stringify(params) } });
+    this.push(run, 'TaskScheduled', { taskScheduledEventDetails: { ...detail, region: run.machine.region, parameters: JSON.stringify(params), ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) } });
     this.push(run, 'TaskStarted', { taskStartedEventDetails: detail });
     const out = await Promise.race([call(), inv.cancel.promise]).catch(fail);
     const response: JsonValue = kind.lambdaInvoke ? { ExecutedVersion: '$LATEST', Payload: out, StatusCode: 200 } : out;

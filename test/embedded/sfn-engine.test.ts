@@ -368,4 +368,56 @@ describe('sfn engine: durability', () => {
     await sfn2.sendTaskSuccess(newToken, '{"decision":"APPROVE"}');
     expect(await sfn2.waitForExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"decision":"APPROVE"}' });
   });
+
+  it('a token wait reached again after restarts keeps its first deadline, not a fresh timeout each time', async () => {
+    const timed = structuredClone(definition);
+    Object.assign(timed.States.Review, { TimeoutSeconds: 4 });
+    const dataDir = await mkdtemp(join(tmpdir(), 'sfn-'));
+    dirs.push(dataDir);
+    const start = async () => {
+      const h = handlers();
+      const sfn = await createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition: timed, taskHandlers: h.taskHandlers }], retryIntervalScale: 0.01, dataDir });
+      open.push(sfn);
+      return { sfn, h };
+    };
+    const first = await start();
+    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: ARN, name: 'slow-review', input: '{"claimId":"slow-review","route":"review"}' });
+    await first.sfn.idle();
+    const reviewScheduled = (e: HistoryEvent) =>
+      e.type === 'TaskScheduled' && String((JSON.parse((e.taskScheduledEventDetails as { parameters: string }).parameters) as { FunctionName?: string }).FunctionName).endsWith(':Review');
+    const scheduled = history(first.sfn, executionArn).find(reviewScheduled);
+    expect(scheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 4 });
+    // Two restarts, 1.5 s apart: with a fresh 4 s each time the review would time out about 7 s after it began.
+    await new Promise((r) => setTimeout(r, 1500));
+    await first.sfn.close();
+    const second = await start();
+    await second.sfn.idle();
+    await new Promise((r) => setTimeout(r, 1500));
+    await second.sfn.close();
+    const third = await start();
+    const done = await third.sfn.waitForExecution(executionArn);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'ClaimFailed' });
+    const events = history(third.sfn, executionArn);
+    expect(types(events).filter((t) => t === 'ExecutionStarted')).toHaveLength(3);
+    const timedOut = events.find((e) => e.type === 'TaskTimedOut');
+    expect(timedOut).toBeDefined();
+    const waited = (timedOut?.timestamp.getTime() ?? 0) - (scheduled?.timestamp.getTime() ?? 0);
+    expect(waited).toBeGreaterThanOrEqual(3_900);
+    expect(waited).toBeLessThan(5_500);
+    // The later runs' TaskScheduled carry what was left of the 4 s, as AWS's timeoutInSeconds.
+    const later = events.filter(reviewScheduled).slice(1);
+    expect(later).toHaveLength(2);
+    expect(later.map((e) => (e.taskScheduledEventDetails as { timeoutInSeconds: number }).timeoutInSeconds).every((t) => t <= 3)).toBe(true);
+  });
+
+  it('timers past Node\'s 24.8 days neither fire at once nor keep the process alive once unref\'d', async () => {
+    let fired = false;
+    const t = setTimeout(() => (fired = true), 30 * 24 * 3600 * 1000);
+    expect(t.hasRef()).toBe(true);
+    t.unref();
+    expect(t.hasRef()).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fired).toBe(false);
+    clearTimeout(t);
+  });
 });
