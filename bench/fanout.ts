@@ -59,11 +59,12 @@ export interface FanoutFigures {
   readonly itemsPerClaim: Record<string, number>;
 }
 
-export async function benchFanout(opts: { households?: number; warmup?: number; pollMs?: number; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
+export async function benchFanout(opts: { households?: number; warmup?: number; pollMs?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
   const n = opts.households ?? 10_000;
   const warmup = opts.warmup ?? 1_000;
   const log = opts.log ?? (() => undefined);
-  const system = await startEmbedded({ dataDir: null, port: 0 });
+  // In memory by default; `--data-dir` runs with a persistent store and execution journal, as `npm start` does.
+  const system = await startEmbedded({ dataDir: opts.dataDir ?? null, port: 0 });
   try {
     const admin = await system.token('admin');
     const call = async (method: string, path: string, body?: unknown) => {
@@ -135,6 +136,10 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
     const jvm = jvmCpuMs(javaPid) - jvmAtStart;
     log(`  CPU per claim (timed window): Node ${((node.user + node.system) / 1000 / n).toFixed(2)} ms, DynamoDB Local ${javaPid ? (jvm / n).toFixed(2) : '?'} ms`);
     const final = await call('GET', `/index-events/${eventId}?limit=1&byStatus=true`);
+    // What the server keeps of the executions: with a journal, a stopped execution's history leaves memory.
+    await new Promise((r) => setTimeout(r, 1_000));
+    (globalThis as { gc?: () => void }).gc?.();
+    log(`  memory after the event: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB of heap, ${system.sfn.eventsInMemory().toLocaleString('en')} history events held (${opts.dataDir ? 'journal' : 'no journal: every history is held'})`);
     if (last.created !== n) throw new Error(`expected ${n} claims, the event filed ${String(last.created)}`);
     return { households: n, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: perClaim(requests, n), itemsPerClaim: perClaim(items, n) };
   } finally {
@@ -165,6 +170,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const at = process.argv.indexOf(`--${name}`);
     return at > 0 ? Number(process.argv[at + 1]) : undefined;
   };
-  const figures = await benchFanout({ households: arg('households'), warmup: arg('warmup'), pollMs: arg('poll-ms'), log: (l) => console.log(l) });
+  const dataDirAt = process.argv.indexOf('--data-dir');
+  const dataDir = dataDirAt > 0 ? process.argv[dataDirAt + 1] : undefined;
+  const figures = await benchFanout({ households: arg('households'), warmup: arg('warmup'), pollMs: arg('poll-ms'), dataDir, log: (l) => console.log(l) });
   console.log(JSON.stringify(figures));
 }

@@ -14,7 +14,8 @@
  */
 import './polyfill.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
@@ -83,6 +84,8 @@ export interface LocalSfn {
   waitForExecution(executionArn: string): Promise<ExecutionDescription>;
   /** Resolves when every running execution is waiting for a task token (or none runs). */
   idle(): Promise<void>;
+  /** History events held in memory: a stopped execution's history leaves memory once journaled (with a data directory). */
+  eventsInMemory(): number;
   listStateMachines(): Array<{ stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }>;
   describeStateMachine(stateMachineArn: string): { stateMachineArn: string; name: string; status: 'ACTIVE'; definition: string; roleArn: string; type: 'STANDARD'; creationDate: Date };
   /** Stops accepting, aborts running executions (they stay RUNNING on disk and restart next time), flushes. */
@@ -224,7 +227,9 @@ interface MapRun {
 }
 
 interface Execution extends ExecutionDescription {
-  events: HistoryEvent[];
+  /** The history while it can still grow. Once the execution has stopped and every event is in the journal, it is
+   *  dropped from memory and read back from the journal when asked for (`Journal.history`). */
+  events: HistoryEvent[] | undefined;
 }
 
 interface Deferred<T> {
@@ -324,10 +329,26 @@ const JournalLine = z.object({
 });
 const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
 
+/** Where one journal line is: the history of a stopped execution is read back from its lines. */
+interface LineRef {
+  file: string;
+  offset: number;
+  length: number;
+}
+
+/** Appends a line's events to a history, skipping any it already has (a line repeats none, but be safe). */
+function addEvents(events: HistoryEvent[], line: z.infer<typeof JournalLine>): void {
+  for (const e of line.events) if (e.id === events.length + 1) events.push({ ...e, timestamp: new Date(e.timestamp) });
+}
+
 class Journal {
   private readonly dirty = new Map<string, Execution>();
   /** How many of an execution's events are in the journal already. */
   private readonly written = new WeakMap<Execution, number>();
+  /** Each execution's lines, in order: a stopped execution's history is kept here, not in memory. */
+  private readonly lines = new Map<string, LineRef[]>();
+  /** Bytes in each journal file, so a flush knows where its lines start. */
+  private readonly sizes = new Map<string, number>();
   private flushing: Promise<void> | undefined;
   constructor(private readonly dir: string) {}
 
@@ -336,10 +357,17 @@ class Journal {
     const byArn = new Map<string, Execution>();
     for (const file of (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f)).sort()) {
       const path = join(this.dir, file);
-      const text = await readFile(path, 'utf8');
+      const bytes = await readFile(path);
       // A crash mid-append leaves a torn last line: skipped below, and closed so the next append starts clean.
-      if (text && !text.endsWith('\n')) await appendFile(path, '\n');
-      for (const raw of text.split('\n')) {
+      const torn = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
+      if (torn) await appendFile(path, '\n');
+      this.sizes.set(file, bytes.length + (torn ? 1 : 0));
+      for (let offset = 0; offset < bytes.length; ) {
+        const end = bytes.indexOf(0x0a, offset);
+        const length = (end === -1 ? bytes.length : end) - offset;
+        const raw = bytes.toString('utf8', offset, offset + length);
+        const ref = { file, offset, length };
+        offset += length + 1;
         if (!raw) continue;
         let line: z.infer<typeof JournalLine>;
         try {
@@ -355,11 +383,46 @@ class Journal {
           byArn.set(rec.executionArn, rec);
         }
         Object.assign(rec, { status: line.status, stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate), output: line.output, error: line.error, cause: line.cause });
-        for (const e of line.events) if (e.id === rec.events.length + 1) rec.events.push({ ...e, timestamp: new Date(e.timestamp) });
+        addEvents(rec.events ?? [], line);
+        this.refs(rec.executionArn).push(ref);
       }
     }
-    for (const rec of byArn.values()) this.written.set(rec, rec.events.length);
+    for (const rec of byArn.values()) {
+      this.written.set(rec, rec.events?.length ?? 0);
+      if (rec.status !== 'RUNNING') rec.events = undefined; // stopped: its history stays on disk until asked for
+    }
     return [...byArn.values()];
+  }
+
+  private refs(executionArn: string): LineRef[] {
+    let refs = this.lines.get(executionArn);
+    if (!refs) this.lines.set(executionArn, (refs = []));
+    return refs;
+  }
+
+  /**
+   * A stopped execution's history, read back from its journal lines. Synchronous, like the rest of the engine's
+   * read API: a few small reads at known offsets, and only when an auditor asks for a history.
+   */
+  history(executionArn: string): HistoryEvent[] {
+    const events: HistoryEvent[] = [];
+    const byFile = new Map<string, number>();
+    try {
+      for (const ref of this.lines.get(executionArn) ?? []) {
+        let fd = byFile.get(ref.file);
+        if (fd === undefined) byFile.set(ref.file, (fd = openSync(join(this.dir, ref.file), 'r')));
+        const buf = Buffer.alloc(ref.length);
+        readSync(fd, buf, 0, ref.length, ref.offset);
+        const line = JournalLine.parse(JSON.parse(buf.toString('utf8')));
+        if (line.executionArn !== executionArn) throw new Error(`line at ${ref.file}:${ref.offset} is not of this execution`);
+        addEvents(events, line);
+      }
+    } catch (err) {
+      throw new SfnError('ServiceUnavailable', `the history of ${executionArn} could not be read from the journal: ${String(err)}`);
+    } finally {
+      for (const fd of byFile.values()) closeSync(fd);
+    }
+    return events;
   }
 
   mark(r: Execution): void {
@@ -370,17 +433,31 @@ class Journal {
   private async flush(): Promise<void> {
     try {
       while (this.dirty.size > 0) {
-        const batch = [...this.dirty.values()].map((r) => ({ r, upTo: r.events.length }));
+        const batch = [...this.dirty.values()].filter((r) => r.events).map((r) => ({ r, upTo: r.events?.length ?? 0 }));
         this.dirty.clear();
         const lines = batch.map(({ r, upTo }) => {
           const from = this.written.get(r) ?? 0;
-          const events = r.events.slice(from, upTo).map((e) => ({ ...e, timestamp: e.timestamp.getTime() }));
+          const events = (r.events ?? []).slice(from, upTo).map((e) => ({ ...e, timestamp: e.timestamp.getTime() }));
           return JSON.stringify({ ...r, input: from === 0 ? r.input : undefined, startDate: r.startDate.getTime(), stopDate: r.stopDate?.getTime(), events });
         });
+        if (lines.length === 0) continue;
+        const file = `${new Date().toISOString().slice(0, 10)}.jsonl`;
+        const path = join(this.dir, file);
         try {
-          await appendFile(join(this.dir, `${new Date().toISOString().slice(0, 10)}.jsonl`), `${lines.join('\n')}\n`);
-          for (const { r, upTo } of batch) this.written.set(r, upTo);
+          let offset = this.sizes.get(file) ?? (await stat(path).catch(() => ({ size: 0 }))).size;
+          const text = `${lines.join('\n')}\n`;
+          await appendFile(path, text);
+          this.sizes.set(file, offset + Buffer.byteLength(text));
+          batch.forEach(({ r, upTo }, i) => {
+            const length = Buffer.byteLength(lines[i] ?? '');
+            this.refs(r.executionArn).push({ file, offset, length });
+            offset += length + 1;
+            this.written.set(r, upTo);
+            // Stopped and all written: nothing more will be added, so the history leaves memory.
+            if (r.status !== 'RUNNING' && upTo === r.events?.length) r.events = undefined;
+          });
         } catch (err) {
+          this.sizes.delete(file); // measured again next time
           console.error(`sfn: could not append to the execution journal: ${String(err)}`); // retried with the next change
         }
       }
@@ -558,8 +635,8 @@ class Engine implements LocalSfn {
   }
 
   private push(run: Run, type: string, details?: Obj): void {
-    if (run.stopped) return; // late news from an aborted or finished run
     const rec = run.rec;
+    if (run.stopped || !rec.events) return; // late news from an aborted or finished run
     const id = rec.events.length + 1;
     const event: HistoryEvent = { id, previousEventId: id - 1, timestamp: new Date(), type, ...details };
     rec.events.push(event);
@@ -579,7 +656,7 @@ class Engine implements LocalSfn {
       invocations: new Set(),
       mapEntries: new Map(),
       mapRuns: new Map(),
-      pendingTokenWaits: pendingTokenWaits(rec.events, m.tasks),
+      pendingTokenWaits: pendingTokenWaits((rec.events ??= []), m.tasks),
     };
     this.runs.set(rec.executionArn, run);
     const roleArn = `arn:aws:iam::${m.account}:role/${m.name}-local`;
@@ -807,6 +884,18 @@ class Engine implements LocalSfn {
     inv.callback.reject(taskError(error ?? '', cause ?? ''));
   }
 
+  /** In memory while the execution may still grow; once stopped and journaled, read back from the journal. */
+  private historyOf(rec: Execution): HistoryEvent[] {
+    return rec.events ?? this.store?.history(rec.executionArn) ?? [];
+  }
+
+  /** How many history events are held in memory (running executions'; every execution's without a data directory). */
+  eventsInMemory(): number {
+    let n = 0;
+    for (const rec of this.executions.values()) n += rec.events?.length ?? 0;
+    return n;
+  }
+
   describeExecution(executionArn: string): ExecutionDescription {
     const { events: _events, ...description } = this.execution(executionArn);
     return description;
@@ -832,7 +921,7 @@ class Engine implements LocalSfn {
     // From the history: a restarted execution re-enters its map under the same map run ARN (listed once).
     const runs = new Map<string, MapRunListItem>();
     let open: MapRunListItem | undefined;
-    for (const e of rec.events) {
+    for (const e of this.historyOf(rec)) {
       if (e.type === 'MapRunStarted') {
         const mapRunArn = (e.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
         const label = /:mapRun:([^:]+):/.exec(mapRunArn)?.[1] ?? '';
@@ -850,8 +939,8 @@ class Engine implements LocalSfn {
   }
 
   getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }) {
-    const rec = this.execution(input.executionArn);
-    const all = input.reverseOrder ? [...rec.events].reverse() : rec.events;
+    const history = this.historyOf(this.execution(input.executionArn));
+    const all = input.reverseOrder ? [...history].reverse() : history;
     const { start, size } = page(input.maxResults, input.nextToken);
     let events = all.slice(start, start + size);
     if (input.includeExecutionData === false) events = events.map(withoutData);

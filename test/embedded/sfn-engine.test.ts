@@ -369,6 +369,38 @@ describe('sfn engine: durability', () => {
     expect(await sfn2.waitForExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"decision":"APPROVE"}' });
   });
 
+  it('a stopped execution\'s history leaves memory once journaled and reads back the same, also after a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sfn-'));
+    dirs.push(dataDir);
+    const sfn1 = await engine(handlers().taskHandlers, { dataDir });
+    // Non-ASCII input: the journal finds lines by byte offsets.
+    const done = await Promise.all(
+      ['paid-1', 'paid-2'].map(async (name) => (await sfn1.startExecution({ stateMachineArn: ARN, name, input: JSON.stringify({ claimId: name, note: '防贫保险 理赔' }) })).executionArn),
+    );
+    const { executionArn: waiting } = await sfn1.startExecution({ stateMachineArn: ARN, name: 'in-review', input: '{"claimId":"in-review","route":"review"}' });
+    for (const arn of done) expect(await sfn1.waitForExecution(arn)).toMatchObject({ status: 'SUCCEEDED' });
+    await sfn1.idle();
+    const before = new Map(done.map((arn) => [arn, history(sfn1, arn)]));
+    const waitingEvents = history(sfn1, waiting).length;
+    for (let i = 0; i < 100 && sfn1.eventsInMemory() > waitingEvents; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sfn1.eventsInMemory()).toBe(waitingEvents); // only the running execution's history is held
+    for (const arn of done) {
+      expect(history(sfn1, arn)).toEqual(before.get(arn));
+      const all = before.get(arn) ?? [];
+      const reversed = sfn1.getExecutionHistory({ executionArn: arn, reverseOrder: true, maxResults: 3 });
+      expect(reversed.events.map((e) => e.id)).toEqual([all.length, all.length - 1, all.length - 2]);
+    }
+    await sfn1.close();
+
+    const sfn2 = await engine(handlers().taskHandlers, { dataDir });
+    await sfn2.idle();
+    for (const arn of done) expect(history(sfn2, arn)).toEqual(before.get(arn));
+    expect(sfn2.describeExecution(done[0] ?? '')).toMatchObject({ status: 'SUCCEEDED' });
+    // The waiting execution was run again: its history (old run and new) is held, nothing else.
+    expect(sfn2.eventsInMemory()).toBe(history(sfn2, waiting).length);
+    expect(history(sfn2, waiting).length).toBeGreaterThan(waitingEvents);
+  });
+
   it('a token wait reached again after restarts keeps its first deadline, not a fresh timeout each time', async () => {
     const timed = structuredClone(definition);
     Object.assign(timed.States.Review, { TimeoutSeconds: 4 });
