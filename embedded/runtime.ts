@@ -5,7 +5,7 @@
  * SDK, pointed here by the standard endpoint variables.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
 import { ensureTables, tableNamesEnv } from './create-tables.js';
@@ -117,7 +117,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
       for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
         const handler = await loadHandler(modulePath);
-        taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(stateName));
+        // One function per handler module, as deployed (ReleaseHold and Assessment are the same Lambda).
+        const functionName = basename(modulePath, '.ts');
+        taskHandlers[stateName] = (payload) => handler(payload, lambdaContext(functionName));
       }
       return { name, arn, definition: workflow.definition, taskHandlers };
     };

@@ -18,6 +18,9 @@ export const ClaimStepInput = z.object({
 export const logger = new Logger({ serviceName: 'fangpin', logLevel: (process.env.FANGPIN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
 
 export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run: (event: z.infer<S>, context: Context) => Promise<O>) {
+  // A logger of the step's own: embedded, every step runs in one process, and one shared logger would stamp a
+  // line with whichever function's context it was given last (on AWS each function has its own process anyway).
+  const log = logger.createChild();
   return middy(async (event: unknown, context: Context): Promise<O> => {
     const parsed = input.safeParse(event);
     if (!parsed.success) throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -25,12 +28,12 @@ export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run:
       const out = await run(parsed.data, context);
       // Ids and outcomes only: never claim details, personal data or task tokens.
       const claimId = (parsed.data as { claimId?: unknown }).claimId;
-      logger.info(`${step} done`, { claimId: typeof claimId === 'string' ? claimId : undefined, outcome: (out as { outcome?: unknown } | undefined)?.outcome });
+      log.info(`${step} done`, { claimId: typeof claimId === 'string' ? claimId : undefined, outcome: (out as { outcome?: unknown } | undefined)?.outcome });
       return out;
     } catch (err) {
       const classified = classify(err);
-      logger.warn(`${step} failed`, { error: classified.name, detail: classified.message });
+      log.warn(`${step} failed`, { error: classified.name, detail: classified.message });
       throw classified;
     }
-  }).use(injectLambdaContext(logger));
+  }).use(injectLambdaContext(log));
 }
