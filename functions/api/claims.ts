@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, ClaimSubmission } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
@@ -15,7 +15,7 @@ import { getHousehold } from '../shared/registry-repo.js';
 import { settlementsOfClaim } from '../shared/settlements-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
-import { executionHistory } from '../shared/execution.js';
+import { executionArnFor, historyOf, startClaimExecution } from '../shared/execution.js';
 import { reviewOutput } from '../steps/review-request.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
@@ -177,13 +177,74 @@ async function review({ event, principal, params }: RouteContext) {
   return json(200, { claimId: claim.claimId, decision: decision.decision, reviewer: decision.reviewer });
 }
 
+/** The claim's first execution at the top level (as before redrives existed), each redrive's in `redrives`. */
 async function history({ params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
   try {
-    const h = await executionHistory(claim.claimId);
-    return json(200, { claimId: claim.claimId, ...h });
+    const first = await historyOf(executionArnFor(claim.claimId));
+    const redrives = [];
+    for (let n = 1; n <= (claim.redrives ?? 0); n++) {
+      try {
+        redrives.push({ redrive: n, ...(await historyOf(executionArnFor(claim.claimId, n))) });
+      } catch (err) {
+        if (!(err instanceof ExecutionDoesNotExist)) throw err; // redriven, its execution not started yet
+      }
+    }
+    return json(200, { claimId: claim.claimId, ...first, redrives });
   } catch (err) {
     if (err instanceof ExecutionDoesNotExist) throw new HttpError(404, 'No execution', 'the claim has no workflow execution yet');
+    throw err;
+  }
+}
+
+const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict();
+
+/**
+ * An admin re-runs a FAILED claim: it goes back to the status it failed from, and a new execution
+ * (`<claimId>-r<n>`) carries on from there. Every step is idempotent and reads what is stored, so nothing done
+ * before is done twice (no second hold against the caps, no second settlement). Asking again once the claim has
+ * left FAILED only starts that execution if it is missing (a start lost after the status changed).
+ */
+async function redrive({ event, principal, params }: RouteContext) {
+  const parsed = RedriveBody.safeParse(event.body ? jsonBody(event, 16 * 1024) : {});
+  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const claim = await requireClaim(params.claimId);
+  const n = claim.redrives ?? 0;
+  if (claim.status !== 'FAILED') {
+    if (n > 0 && !(await executionExists(claim.claimId, n))) {
+      await startClaimExecution(claim.claimId, undefined, n);
+      return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
+    }
+    throw new HttpError(409, 'Not failed', `claim is ${claim.status}; only a FAILED claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+  }
+  const from = claim.failedFrom;
+  if (!from) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('claims'),
+        Key: { claimId: claim.claimId },
+        UpdateExpression: 'SET #s = :from, redrives = :next, #e = :null, failedFrom = :null, updatedAt = :now',
+        ConditionExpression: '#s = :failed AND (attribute_not_exists(redrives) OR redrives = :n)',
+        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+        ExpressionAttributeValues: { ':from': from, ':next': n + 1, ':null': null, ':now': new Date().toISOString(), ':failed': 'FAILED', ':n': n },
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) throw new HttpError(409, 'Already redriven', 'another redrive of this claim came first');
+    throw err;
+  }
+  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note: parsed.data.note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
+  await startClaimExecution(claim.claimId, undefined, n + 1);
+  return json(202, { claimId: claim.claimId, status: from, redrive: n + 1 });
+}
+
+async function executionExists(claimId: string, redrive: number): Promise<boolean> {
+  try {
+    await sfnClient().send(new DescribeExecutionCommand({ executionArn: executionArnFor(claimId, redrive) }));
+    return true;
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist) return false;
     throw err;
   }
 }
@@ -199,5 +260,6 @@ export const handler = apiHandler('claims', {
   'GET /claims': list,
   'GET /claims/{claimId}': getOne,
   'POST /claims/{claimId}/review': review,
+  'POST /claims/{claimId}/redrive': redrive,
   'GET /claims/{claimId}/history': history,
 });

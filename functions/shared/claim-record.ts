@@ -37,6 +37,10 @@ export interface ClaimRecord {
   taskToken?: string | null;
   review?: { decision: 'APPROVE' | 'REJECT'; note: string; reviewer: string; at: string } | null;
   error?: { error: string; cause: string } | null;
+  /** Where a FAILED claim stopped: the status a redrive puts it back in, so its idempotent steps carry on. */
+  failedFrom?: StoredStatus | null;
+  /** How many times an admin redrove the claim; execution n is named `<claimId>-r<n>` (see execution.ts). */
+  redrives?: number;
   submittedBy: string;
   idempotencyKey?: string | null;
   /** Set on claims an index event filed (sparse index byIndexEvent). */
@@ -72,6 +76,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) 
     settlements,
     review: c.review ?? null,
     error: c.error ?? null,
+    redrives: c.redrives ?? 0,
     indexEventId: c.indexEventId ?? null,
     createdAt: c.createdAt,
     decidedAt: c.decidedAt ?? null,

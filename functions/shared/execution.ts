@@ -9,26 +9,27 @@ export function stateMachineArn(): string {
   return arn;
 }
 
-/** arn:aws:states:r:a:stateMachine:Name → arn:aws:states:r:a:execution:Name:<claimId> */
-export function executionArnFor(claimId: string): string {
-  return `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${claimId}`;
+/** A claim's first execution is named after it; the one an admin's n-th redrive starts, `<claimId>-r<n>`. */
+export function executionNameFor(claimId: string, redrive = 0): string {
+  return redrive > 0 ? `${claimId}-r${redrive}` : claimId;
+}
+
+/** arn:aws:states:r:a:stateMachine:Name → arn:aws:states:r:a:execution:Name:<execution name> */
+export function executionArnFor(claimId: string, redrive = 0): string {
+  return `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${executionNameFor(claimId, redrive)}`;
 }
 
 /**
  * Execution names allow 80 characters of [A-Za-z0-9-_]; claim ids are made to fit. `audit` is the claim's
  * audit head after its Submit record, handed to the first step so it appends without reading.
  */
-export async function startClaimExecution(claimId: string, audit?: AuditHead): Promise<void> {
+export async function startClaimExecution(claimId: string, audit?: AuditHead, redrive = 0): Promise<void> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: claimId, input: JSON.stringify(audit ? { claimId, audit } : { claimId }) }));
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: executionNameFor(claimId, redrive), input: JSON.stringify(audit ? { claimId, audit } : { claimId }) }));
   } catch (err) {
     // The execution exists already (a repeated submission, or a redrive with a different input). Nothing to do.
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
   }
-}
-
-export async function executionHistory(claimId: string): Promise<{ executionArn: string; status: string | undefined; events: HistoryEvent[] }> {
-  return historyOf(executionArnFor(claimId));
 }
 
 /** Any execution's status and whole history (pages of 1,000 events). */

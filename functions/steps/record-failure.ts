@@ -1,7 +1,11 @@
-/** RecordFailure: the Catch target. The claim becomes FAILED (technical, redrivable) with the error recorded. */
+/**
+ * RecordFailure: the Catch target. The claim becomes FAILED (technical) with the error recorded, and with the
+ * status it failed from, which an admin's redrive (POST /claims/{id}/redrive) puts back.
+ */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { stepHandler } from '../shared/step.js';
-import { transitionClaim } from '../shared/claims-repo.js';
+import { getClaim, transitionClaim } from '../shared/claims-repo.js';
+import type { StoredStatus } from '../shared/claim-record.js';
 import { appendAudit } from '../shared/audit.js';
 
 const Input = z.object({
@@ -9,9 +13,17 @@ const Input = z.object({
   error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).partial().default({}),
 });
 
+const FAILABLE: readonly StoredStatus[] = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW'];
+
 export const handler = stepHandler('record-failure', Input, async ({ claimId, error }) => {
   const recorded = { error: error.Error ?? 'Unknown', cause: (error.Cause ?? '').slice(0, 2000) };
-  const moved = await transitionClaim(claimId, ['RECEIVED', 'APPROVED', 'PENDING_REVIEW'], { status: 'FAILED', error: recorded, taskToken: null });
+  // Conditional on the status just read, so failedFrom is exactly where it stopped (re-read if a step moved it).
+  let moved = false;
+  for (let attempt = 0; attempt < 3 && !moved; attempt++) {
+    const from = (await getClaim(claimId))?.status;
+    if (!from || !FAILABLE.includes(from)) break; // gone, or already decided or failed: nothing to record
+    moved = await transitionClaim(claimId, [from], { status: 'FAILED', failedFrom: from, error: recorded, taskToken: null });
+  }
   if (moved) await appendAudit({ claimId, step: 'RecordFailure', actor: 'workflow', input: { claimId }, output: recorded, decision: 'FAILED' });
   return { claimId, failed: moved };
 });
