@@ -58,14 +58,15 @@ export interface Embedded {
  * starting is idempotent by name, so claims that have one are untouched.
  */
 async function startMissingExecutions(): Promise<number> {
-  const received = await queryAll<{ claimId: string }>({
+  const received = await queryAll<{ claimId: string; redrives?: number }>({
     TableName: tableName('claims'),
     IndexName: 'byStatus',
     KeyConditionExpression: '#s = :r',
     ExpressionAttributeNames: { '#s': 'status' },
     ExpressionAttributeValues: { ':r': 'RECEIVED' },
   });
-  for (const item of received) await startClaimExecution(String(item.claimId));
+  // A redriven claim's execution is its latest redrive's (a stop between the redrive and its start).
+  for (const item of received) await startClaimExecution(String(item.claimId), undefined, item.redrives ?? 0);
   return received.length;
 }
 

@@ -10,7 +10,7 @@ import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, j
 import { documentClient, sfnClient, tableName } from '../shared/aws.js';
 import { getClaim } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
-import { claimView, type ClaimRecord } from '../shared/claim-record.js';
+import { claimView, FAILABLE_STATUSES, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { settlementsOfClaim } from '../shared/settlements-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
@@ -200,51 +200,64 @@ async function history({ params }: RouteContext) {
 const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict();
 
 /**
- * An admin re-runs a FAILED claim: it goes back to the status it failed from, and a new execution
- * (`<claimId>-r<n>`) carries on from there. Every step is idempotent and reads what is stored, so nothing done
- * before is done twice (no second hold against the caps, no second settlement). Asking again once the claim has
- * left FAILED only starts that execution if it is missing (a start lost after the status changed).
+ * An admin re-runs a claim whose workflow stopped without deciding it: FAILED (it goes back to the status it
+ * failed from), or stuck (its execution failed so hard that even RecordFailure ran out of retries, leaving it
+ * RECEIVED, APPROVED or PENDING_REVIEW). A new execution `<claimId>-r<n>` carries on from there. Every step is
+ * idempotent and reads what is stored, so nothing done before is done twice (no second hold against the caps,
+ * no second settlement). A claim whose latest execution was never started (a start lost after the claim was
+ * stored or redriven) gets it started. Anything else (running, or decided) is 409.
  */
 async function redrive({ event, principal, params }: RouteContext) {
   const parsed = RedriveBody.safeParse(event.body ? jsonBody(event, 16 * 1024) : {});
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const claim = await requireClaim(params.claimId);
   const n = claim.redrives ?? 0;
-  if (claim.status !== 'FAILED') {
-    if (n > 0 && !(await executionExists(claim.claimId, n))) {
+  let from: StoredStatus;
+  if (claim.status === 'FAILED') {
+    if (!claim.failedFrom) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
+    from = claim.failedFrom;
+  } else {
+    const run = await executionStatus(claim.claimId, n);
+    if (run === undefined && FAILABLE_STATUSES.includes(claim.status)) {
       await startClaimExecution(claim.claimId, undefined, n);
       return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
     }
-    throw new HttpError(409, 'Not failed', `claim is ${claim.status}; only a FAILED claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+    if (!FAILABLE_STATUSES.includes(claim.status) || run === 'RUNNING' || run === 'SUCCEEDED') {
+      throw new HttpError(409, 'Not failed', `claim is ${claim.status} and its workflow ${run === 'RUNNING' ? 'is running' : 'has ended'}; only a failed or stuck claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+    }
+    from = claim.status; // stuck: its execution stopped (FAILED, TIMED_OUT, ABORTED) and left it undecided
   }
-  const from = claim.failedFrom;
-  if (!from) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
+  // Audit first: if what follows fails, a retry finds the claim unchanged and appends the same record, which
+  // the chain takes once (an identical entry at its head is not appended again).
+  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note: parsed.data.note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
   try {
     await documentClient().send(
       new UpdateCommand({
         TableName: tableName('claims'),
         Key: { claimId: claim.claimId },
         UpdateExpression: 'SET #s = :from, redrives = :next, #e = :null, failedFrom = :null, updatedAt = :now',
-        ConditionExpression: '#s = :failed AND (attribute_not_exists(redrives) OR redrives = :n)',
+        ConditionExpression: '#s = :was AND (attribute_not_exists(redrives) OR redrives = :n)',
         ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
-        ExpressionAttributeValues: { ':from': from, ':next': n + 1, ':null': null, ':now': new Date().toISOString(), ':failed': 'FAILED', ':n': n },
+        ExpressionAttributeValues: { ':from': from, ':next': n + 1, ':null': null, ':now': new Date().toISOString(), ':was': claim.status, ':n': n },
       }),
     );
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new HttpError(409, 'Already redriven', 'another redrive of this claim came first');
-    throw err;
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    // Moved already: by another redrive, or by this one (the SDK re-sent an update whose answer was lost).
+    // If redrive n + 1 happened, its execution must run: starting it is idempotent by name.
+    const now = await requireClaim(claim.claimId);
+    if ((now.redrives ?? 0) !== n + 1 || now.status !== from) throw new HttpError(409, 'Already redriven', 'the claim changed meanwhile; read it and retry');
   }
-  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note: parsed.data.note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
   await startClaimExecution(claim.claimId, undefined, n + 1);
   return json(202, { claimId: claim.claimId, status: from, redrive: n + 1 });
 }
 
-async function executionExists(claimId: string, redrive: number): Promise<boolean> {
+/** The status of a claim's execution (its first, or redrive n), or undefined if it was never started. */
+async function executionStatus(claimId: string, redrive: number): Promise<string | undefined> {
   try {
-    await sfnClient().send(new DescribeExecutionCommand({ executionArn: executionArnFor(claimId, redrive) }));
-    return true;
+    return (await sfnClient().send(new DescribeExecutionCommand({ executionArn: executionArnFor(claimId, redrive) }))).status;
   } catch (err) {
-    if (err instanceof ExecutionDoesNotExist) return false;
+    if (err instanceof ExecutionDoesNotExist) return undefined;
     throw err;
   }
 }

@@ -3,6 +3,8 @@ import type { ClaimSubmission, ClaimStatus, ReasonCode } from '#core/index.js';
 
 /** Running states beyond the contract's list: APPROVED (assessed, not yet settled). */
 export type StoredStatus = ClaimStatus | 'APPROVED';
+/** The undecided statuses a workflow can fail in (RecordFailure moves them to FAILED; a redrive moves them back). */
+export const FAILABLE_STATUSES: readonly StoredStatus[] = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW'];
 
 export interface StoredAllocation {
   readonly insurerId: string;

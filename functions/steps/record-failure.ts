@@ -5,7 +5,7 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { stepHandler } from '../shared/step.js';
 import { getClaim, transitionClaim } from '../shared/claims-repo.js';
-import type { StoredStatus } from '../shared/claim-record.js';
+import { FAILABLE_STATUSES } from '../shared/claim-record.js';
 import { appendAudit } from '../shared/audit.js';
 
 const Input = z.object({
@@ -13,15 +13,13 @@ const Input = z.object({
   error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).partial().default({}),
 });
 
-const FAILABLE: readonly StoredStatus[] = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW'];
-
 export const handler = stepHandler('record-failure', Input, async ({ claimId, error }) => {
   const recorded = { error: error.Error ?? 'Unknown', cause: (error.Cause ?? '').slice(0, 2000) };
   // Conditional on the status just read, so failedFrom is exactly where it stopped (re-read if a step moved it).
   let moved = false;
   for (let attempt = 0; attempt < 3 && !moved; attempt++) {
     const from = (await getClaim(claimId))?.status;
-    if (!from || !FAILABLE.includes(from)) break; // gone, or already decided or failed: nothing to record
+    if (!from || !FAILABLE_STATUSES.includes(from)) break; // gone, or already decided or failed: nothing to record
     moved = await transitionClaim(claimId, [from], { status: 'FAILED', failedFrom: from, error: recorded, taskToken: null });
   }
   if (moved) await appendAudit({ claimId, step: 'RecordFailure', actor: 'workflow', input: { claimId }, output: recorded, decision: 'FAILED' });

@@ -1,8 +1,8 @@
 /**
  * Fault drill: 20% of store requests fail (half of them after the write succeeded; the SDK retries them as it
  * would a real 503). Every claim still ends in a
- * terminal state through the state machine's Retry, nothing is paid twice, and the year-to-date accumulators
- * hold exactly what the decided claims used.
+ * terminal state through the state machine's Retry (the few that fail are redriven until none is FAILED),
+ * nothing is paid twice, and the year-to-date accumulators hold exactly what the decided claims used.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -69,9 +69,20 @@ describe('with 20% of store requests failing', () => {
       }),
     );
     expect(new Set(ids).size).toBe(CLAIMS);
-    const claims = await Promise.all(ids.map((id) => api.waitForStatus(id, TERMINAL, 90_000).then((r) => r.body)));
+    let claims = await Promise.all(ids.map((id) => api.waitForStatus(id, TERMINAL, 90_000).then((r) => r.body)));
     const failed = claims.filter((c) => c.status === 'FAILED');
     expect(failed.length).toBeLessThanOrEqual(CLAIMS / 10);
+    // Nothing lost: every FAILED claim is redriven (faults still on) until none is left, and the checks below
+    // then prove the redrives held and paid nothing twice. A claim not decided 30 s after a redrive may be stuck
+    // (its execution failed and so did RecordFailure's retries): redriving it is how it gets out.
+    const DECIDED = ['SETTLING', 'CLOSED_NO_PAYOUT', 'REJECTED'];
+    for (let round = 0; round < 8 && claims.some((c) => !DECIDED.includes(c.status)); round++) {
+      for (const c of claims.filter((x) => !DECIDED.includes(x.status))) {
+        await persist(() => api.call('POST', `/claims/${c.claimId}/redrive`, { role: 'admin', body: { note: 'fault drill' } }), (r: Reply) => r.status === 202 || r.status === 409);
+      }
+      claims = await Promise.all(claims.map((c) => (DECIDED.includes(c.status) ? c : api.waitForStatus(c.claimId, TERMINAL, 30_000).then((r) => r.body, () => c))));
+    }
+    expect(claims.filter((c) => !DECIDED.includes(c.status)).map((c) => `${c.claimId} ${c.status}`)).toEqual([]);
     for (const c of claims.filter((x) => x.status === 'SETTLING')) {
       const s = await persist(() => api.call('GET', `/settlements?claimId=${c.claimId}`, { role: 'auditor' }), (r) => r.status === 200);
       expect(s.body.items).toHaveLength(3);
