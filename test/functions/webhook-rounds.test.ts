@@ -24,6 +24,16 @@ const settlement = (claimId: string, insurerId = 'PICC'): Settlement => ({
   createdAt: '2024-07-04T00:00:00.000Z',
 });
 
+/** A receiver that answers 200 and records each webhook-id it was sent. */
+function receiver() {
+  const posted: string[] = [];
+  const fetchOk = (async (_url: string | URL | Request, init?: RequestInit) => {
+    posted.push(String((init?.headers as Record<string, string>)['webhook-id']));
+    return new Response('', { status: 200 });
+  }) as typeof fetch;
+  return { posted, fetchOk };
+}
+
 beforeAll(async () => {
   await useStore('whrounds');
   aws = await import('../../functions/shared/aws.js');
@@ -43,11 +53,7 @@ describe('webhook dispatcher rounds', () => {
         }),
       );
     }
-    const posted: string[] = [];
-    const fetchOk = (async (_url: string | URL | Request, init?: RequestInit) => {
-      posted.push(String((init?.headers as Record<string, string>)['webhook-id']));
-      return new Response('', { status: 200 });
-    }) as typeof fetch;
+    const { posted, fetchOk } = receiver();
     const now = new Date('2024-07-04T01:00:00.000Z');
     const rounds: number[] = [];
     for (let r = 0; r < 6; r++) rounds.push((await webhooks.dispatchWebhooks(now, fetchOk, 200)).fannedOut);
@@ -68,11 +74,7 @@ describe('webhook dispatcher rounds', () => {
         return aws.documentClient().send(new PutCommand({ TableName: aws.tableName('webhooks'), Item: outbox.settlementsCreatedOutboxItem(claimId, [settlement(claimId, 'CPIC')]) }));
       }),
     );
-    const posted: string[] = [];
-    const fetchOk = (async (_url: string | URL | Request, init?: RequestInit) => {
-      posted.push(String((init?.headers as Record<string, string>)['webhook-id']));
-      return new Response('', { status: 200 });
-    }) as typeof fetch;
+    const { posted, fetchOk } = receiver();
     const now = new Date('2024-07-04T02:00:00.000Z');
     // The clock runs out after 30 checks: the round fans out that many records and attempts nothing.
     let checks = 0;

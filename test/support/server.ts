@@ -48,5 +48,17 @@ export function client(system: Embedded) {
     }
     throw new Error(`claim ${claimId} did not reach ${statuses.join('/')}: ${JSON.stringify((lastRead ?? last)?.body)}`);
   }
-  return { call, token, waitForStatus };
+  /**
+   * A reviewer's decision, retried while the workflow has not reached the review step yet (409 'Not ready'):
+   * the claim shows PENDING_REVIEW a moment before its task token is stored.
+   */
+  async function review(claimId: string, decision: 'APPROVE' | 'REJECT', note: string): Promise<Reply> {
+    let r: Reply;
+    for (let i = 0; ; i++) {
+      r = await call('POST', `/claims/${claimId}/review`, { role: 'reviewer', body: { decision, note } });
+      if (r.status !== 409 || r.body.title !== 'Not ready' || i >= 200) return r;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
+  return { call, token, waitForStatus, review };
 }
