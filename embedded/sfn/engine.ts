@@ -15,7 +15,7 @@
 import './polyfill.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open as openFile, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
@@ -329,6 +329,16 @@ const JournalLine = z.object({
 });
 const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
 
+/**
+ * The snapshot: each execution's summary and where its journal lines are, as of a clean state (written after a
+ * load and at close). A start then reads it and parses only what the journal gained since (`sizes`), instead of
+ * every line ever written. Anything that does not add up (a journal file shorter than the snapshot says, a
+ * damaged snapshot) and the whole journal is read, as before.
+ */
+const SNAPSHOT_FILE = 'snapshot.jsonl';
+const SnapshotHeader = z.object({ version: z.literal(1), sizes: z.record(z.string(), z.number().int().min(0)) });
+const SnapshotEntry = JournalLine.omit({ events: true }).extend({ input: z.string(), lines: z.array(z.tuple([z.string(), z.number().int().min(0), z.number().int().min(0)])) });
+
 /** Where one journal line is: the history of a stopped execution is read back from its lines. */
 interface LineRef {
   file: string;
@@ -354,20 +364,31 @@ class Journal {
 
   async load(): Promise<Execution[]> {
     await mkdir(this.dir, { recursive: true });
+    const files = (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f)).sort();
     const byArn = new Map<string, Execution>();
-    for (const file of (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f)).sort()) {
+    const covered = await this.readSnapshot(files, byArn);
+    for (const file of files) {
       const path = join(this.dir, file);
-      const bytes = await readFile(path);
+      const start = covered.get(file) ?? 0;
+      const handle = await openFile(path, 'r');
+      let bytes: Buffer;
+      try {
+        const { size } = await handle.stat();
+        bytes = Buffer.alloc(size - start);
+        await handle.read(bytes, 0, bytes.length, start);
+      } finally {
+        await handle.close();
+      }
       // A crash mid-append leaves a torn last line: skipped below, and closed so the next append starts clean.
       const torn = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
       if (torn) await appendFile(path, '\n');
-      this.sizes.set(file, bytes.length + (torn ? 1 : 0));
-      for (let offset = 0; offset < bytes.length; ) {
-        const end = bytes.indexOf(0x0a, offset);
-        const length = (end === -1 ? bytes.length : end) - offset;
-        const raw = bytes.toString('utf8', offset, offset + length);
-        const ref = { file, offset, length };
-        offset += length + 1;
+      this.sizes.set(file, start + bytes.length + (torn ? 1 : 0));
+      for (let at = 0; at < bytes.length; ) {
+        const end = bytes.indexOf(0x0a, at);
+        const length = (end === -1 ? bytes.length : end) - at;
+        const raw = bytes.toString('utf8', at, at + length);
+        const ref = { file, offset: start + at, length };
+        at += length + 1;
         if (!raw) continue;
         let line: z.infer<typeof JournalLine>;
         try {
@@ -382,16 +403,72 @@ class Journal {
           rec = { executionArn: line.executionArn, stateMachineArn: line.stateMachineArn, name: line.name, input: line.input, status: 'RUNNING', startDate: new Date(line.startDate), mapRunArn: line.mapRunArn, events: [] };
           byArn.set(rec.executionArn, rec);
         }
+        rec.events ??= this.history(rec.executionArn); // known from the snapshot: its earlier events first
         Object.assign(rec, { status: line.status, stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate), output: line.output, error: line.error, cause: line.cause });
-        addEvents(rec.events ?? [], line);
+        addEvents(rec.events, line);
         this.refs(rec.executionArn).push(ref);
       }
     }
     for (const rec of byArn.values()) {
+      if (rec.status === 'RUNNING') rec.events ??= this.history(rec.executionArn); // it runs again: its history grows
       this.written.set(rec, rec.events?.length ?? 0);
       if (rec.status !== 'RUNNING') rec.events = undefined; // stopped: its history stays on disk until asked for
     }
+    await this.snapshot(byArn.values());
     return [...byArn.values()];
+  }
+
+  /** Fills `byArn` and the line index from the snapshot; answers how much of each journal file it covers. */
+  private async readSnapshot(files: readonly string[], byArn: Map<string, Execution>): Promise<Map<string, number>> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, SNAPSHOT_FILE), 'utf8');
+    } catch {
+      return new Map(); // none yet
+    }
+    try {
+      const [head = '', ...entries] = text.split('\n');
+      const { sizes } = SnapshotHeader.parse(JSON.parse(head));
+      for (const [file, size] of Object.entries(sizes)) {
+        if (!files.includes(file) || (await stat(join(this.dir, file))).size < size) throw new Error(`journal file ${file} is not what the snapshot saw`);
+      }
+      for (const raw of entries) {
+        if (!raw) continue;
+        const { lines, ...e } = SnapshotEntry.parse(JSON.parse(raw));
+        byArn.set(e.executionArn, { ...e, startDate: new Date(e.startDate), stopDate: e.stopDate === undefined ? undefined : new Date(e.stopDate), events: undefined });
+        this.lines.set(e.executionArn, lines.map(([file, offset, length]) => ({ file, offset, length })));
+      }
+      return new Map(Object.entries(sizes));
+    } catch (err) {
+      console.error(`sfn: not using the journal snapshot (${String(err)}); reading the whole journal`);
+      byArn.clear();
+      this.lines.clear();
+      return new Map();
+    }
+  }
+
+  /**
+   * Writes the snapshot (to a temporary file, then renamed into place, so a crash leaves the old one whole). Only
+   * when the journal holds everything: a summary must never be ahead of the lines it points to.
+   */
+  async snapshot(records: Iterable<Execution>): Promise<void> {
+    await this.drain();
+    if (this.dirty.size > 0) return;
+    const out = [JSON.stringify({ version: 1, sizes: Object.fromEntries(this.sizes) })];
+    for (const r of records) {
+      const refs = this.lines.get(r.executionArn);
+      if (!refs?.length || (r.events && this.written.get(r) !== r.events.length)) return; // not all written yet
+      const { events: _events, ...summary } = r;
+      out.push(JSON.stringify({ ...summary, startDate: r.startDate.getTime(), stopDate: r.stopDate?.getTime(), lines: refs.map((x) => [x.file, x.offset, x.length]) }));
+    }
+    const path = join(this.dir, SNAPSHOT_FILE);
+    const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(tmp, `${out.join('\n')}\n`);
+      await rename(tmp, path);
+    } catch (err) {
+      console.error(`sfn: could not write the journal snapshot: ${String(err)}`); // the next start reads the whole journal
+    }
   }
 
   private refs(executionArn: string): LineRef[] {
@@ -981,6 +1058,7 @@ class Engine implements LocalSfn {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     const runs = [...this.runs.values()];
     for (const run of runs) {
@@ -988,7 +1066,7 @@ class Engine implements LocalSfn {
       run.abort();
     }
     await Promise.all(runs.map((r) => r.done));
-    await this.store?.drain();
+    await this.store?.snapshot(this.executions.values());
   }
 }
 

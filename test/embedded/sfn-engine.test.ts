@@ -3,7 +3,7 @@
  * plain ARN), Retry on a custom error, Catch into a Fail state, a Choice, a `.waitForTaskToken` review and
  * Succeed; the history as GetExecutionHistory returns it; idempotent starts; durability across a restart.
  */
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, open as openFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -399,6 +399,59 @@ describe('sfn engine: durability', () => {
     // The waiting execution was run again: its history (old run and new) is held, nothing else.
     expect(sfn2.eventsInMemory()).toBe(history(sfn2, waiting).length);
     expect(history(sfn2, waiting).length).toBeGreaterThan(waitingEvents);
+  });
+
+  it('a start reads the snapshot and parses only what the journal gained since; a snapshot that does not add up is ignored', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sfn-'));
+    dirs.push(dataDir);
+    const sfn1 = await engine(handlers().taskHandlers, { dataDir });
+    const { executionArn: a } = await sfn1.startExecution({ stateMachineArn: ARN, name: 'snap-a', input: '{"claimId":"snap-a"}' });
+    await sfn1.waitForExecution(a);
+    const { executionArn: waiting } = await sfn1.startExecution({ stateMachineArn: ARN, name: 'snap-b', input: '{"claimId":"snap-b","route":"review"}' });
+    await sfn1.idle();
+    await sfn1.close();
+    // The snapshot covers every journal byte written so far.
+    const [journal = ''] = (await readdir(dataDir)).filter((f) => f.endsWith('.jsonl') && f !== 'snapshot.jsonl');
+    const header = JSON.parse((await readFile(join(dataDir, 'snapshot.jsonl'), 'utf8')).split('\n')[0] ?? '') as { sizes: Record<string, number> };
+    expect(header.sizes[journal]).toBe((await stat(join(dataDir, journal))).size);
+
+    // Damage the first line of A in the journal, in place: a start that parses only the tail never reads it.
+    const text = await readFile(join(dataDir, journal), 'utf8');
+    const firstLine = text.split('\n')[0] ?? '';
+    expect(firstLine).toContain('snap-a');
+    const handle = await openFile(join(dataDir, journal), 'r+');
+    await handle.write(Buffer.from('#'.repeat(Buffer.byteLength(firstLine))), 0, Buffer.byteLength(firstLine), 0);
+    await handle.close();
+
+    const h2 = handlers();
+    const sfn2 = await engine(h2.taskHandlers, { dataDir });
+    await sfn2.idle();
+    expect(sfn2.describeExecution(a)).toMatchObject({ status: 'SUCCEEDED' }); // known from the snapshot
+    expect(sfn2.describeExecution(waiting)).toMatchObject({ status: 'RUNNING' }); // run again, a new token
+    expect(h2.tokens.get('snap-b')).toBeDefined();
+    const { executionArn: c } = await sfn2.startExecution({ stateMachineArn: ARN, name: 'snap-c', input: '{"claimId":"snap-c"}' });
+    await sfn2.waitForExecution(c);
+    const historyC = history(sfn2, c);
+    for (let i = 0; i < 100 && sfn2.eventsInMemory() > history(sfn2, waiting).length; i++) await new Promise((r) => setTimeout(r, 20));
+
+    // A crash now (sfn2 never closes): a copy of its data directory has C only in the journal's tail.
+    const crashed = await mkdtemp(join(tmpdir(), 'sfn-'));
+    dirs.push(crashed);
+    await cp(dataDir, crashed, { recursive: true });
+    const sfn3 = await engine(handlers().taskHandlers, { dataDir: crashed });
+    await sfn3.idle();
+    expect(sfn3.describeExecution(a)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(history(sfn3, c)).toEqual(historyC);
+    expect(sfn3.describeExecution(waiting)).toMatchObject({ status: 'RUNNING' });
+    await sfn3.close();
+
+    // A snapshot that claims more journal than there is: ignored, the whole journal is read, A's damaged first
+    // line is skipped as before (so A is gone), everything else is there.
+    await writeFile(join(crashed, 'snapshot.jsonl'), `${JSON.stringify({ version: 1, sizes: { [journal]: 10 ** 9 } })}\n`);
+    const sfn4 = await engine(handlers().taskHandlers, { dataDir: crashed });
+    await sfn4.idle();
+    expect(history(sfn4, c)).toEqual(historyC);
+    expect(errorName(() => sfn4.describeExecution(a))).toBe('ExecutionDoesNotExist');
   });
 
   it('a token wait reached again after restarts keeps its first deadline, not a fresh timeout each time', async () => {
