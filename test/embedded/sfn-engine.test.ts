@@ -382,7 +382,7 @@ describe('sfn engine: durability', () => {
     await sfn1.idle();
     const before = new Map(done.map((arn) => [arn, history(sfn1, arn)]));
     const waitingEvents = history(sfn1, waiting).length;
-    for (let i = 0; i < 100 && sfn1.eventsInMemory() > waitingEvents; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && sfn1.eventsInMemory() > waitingEvents; i++) await new Promise((r) => setTimeout(r, 20));
     expect(sfn1.eventsInMemory()).toBe(waitingEvents); // only the running execution's history is held
     for (const arn of done) {
       expect(history(sfn1, arn)).toEqual(before.get(arn));
@@ -432,7 +432,7 @@ describe('sfn engine: durability', () => {
     const { executionArn: c } = await sfn2.startExecution({ stateMachineArn: ARN, name: 'snap-c', input: '{"claimId":"snap-c"}' });
     await sfn2.waitForExecution(c);
     const historyC = history(sfn2, c);
-    for (let i = 0; i < 100 && sfn2.eventsInMemory() > history(sfn2, waiting).length; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && sfn2.eventsInMemory() > history(sfn2, waiting).length; i++) await new Promise((r) => setTimeout(r, 20));
 
     // A crash now (sfn2 never closes): a copy of its data directory has C only in the journal's tail.
     const crashed = await mkdtemp(join(tmpdir(), 'sfn-'));
