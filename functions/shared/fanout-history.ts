@@ -6,7 +6,7 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, ListMapRunsCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws.js';
 import { historyOf } from './execution.js';
-import { indexFanoutArn } from './index-events-repo.js';
+import { fanoutExecutionName, indexFanoutArn } from './index-events-repo.js';
 
 export interface SliceExecution {
   readonly shard: number | null;
@@ -28,12 +28,12 @@ const parse = (text: string | undefined): Record<string, unknown> => {
   }
 };
 
-export function fanoutExecutionArn(eventId: string): string {
-  return `${indexFanoutArn().replace(':stateMachine:', ':execution:')}:${eventId}`;
+export function fanoutExecutionArn(eventId: string, redrive = 0): string {
+  return `${indexFanoutArn().replace(':stateMachine:', ':execution:')}:${fanoutExecutionName(eventId, redrive)}`;
 }
 
-export async function fanoutHistory(eventId: string) {
-  const parent = await historyOf(fanoutExecutionArn(eventId));
+export async function fanoutHistory(eventId: string, redrive = 0) {
+  const parent = await historyOf(fanoutExecutionArn(eventId, redrive));
   const slices: SliceExecution[] = [];
   let runsToken: string | undefined;
   do {

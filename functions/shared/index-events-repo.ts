@@ -28,6 +28,13 @@ export interface IndexEventRecord {
   /** Households of registry slice N filed so far (`filedSlice0`..`filedSlice15`), set by the fan-out's pages. */
   readonly [slice: `filedSlice${number}`]: number | undefined;
   error?: string | null;
+  /** How many times an admin redrove the fan-out; run n is the execution `<eventId>-r<n>`. */
+  redrives?: number;
+}
+
+/** The fan-out's first execution is named after the event; the one an admin's n-th redrive starts, `<eventId>-r<n>`. */
+export function fanoutExecutionName(eventId: string, redrive = 0): string {
+  return redrive > 0 ? `${eventId}-r${redrive}` : eventId;
 }
 
 /** Store the event unless it exists; answers the stored record and whether this call created it. */
@@ -156,9 +163,9 @@ export function indexFanoutArn(): string {
 }
 
 /** The fan-out execution is named after the event: starting it again is harmless. */
-export async function startIndexFanout(eventId: string): Promise<void> {
+export async function startIndexFanout(eventId: string, redrive = 0): Promise<void> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: indexFanoutArn(), name: eventId, input: JSON.stringify({ eventId }) }));
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: indexFanoutArn(), name: fanoutExecutionName(eventId, redrive), input: JSON.stringify({ eventId }) }));
   } catch (err) {
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
   }

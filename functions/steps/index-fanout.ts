@@ -4,8 +4,8 @@
  *   observation concerns, with bounded concurrency; answers where to continue. Claim ids come from event +
  *   household, so a retried page files nothing twice.
  * - `finish`: counts the claims filed (from the claims' index, not a counter) and marks the event CREATED.
- * - `fail`: the Catch target; marks the event FAILED with the error (a re-post starts nothing new; an operator
- *   redrives the execution).
+ * - `fail`: the Catch target; marks the event FAILED with the error (a re-post starts nothing new; an admin
+ *   redrives it: POST /index-events/{eventId}/redrive).
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
