@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, ClaimSubmission } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
@@ -15,7 +15,8 @@ import { getHousehold } from '../shared/registry-repo.js';
 import { settlementsOfClaim } from '../shared/settlements-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
-import { executionArnFor, historyOf, startClaimExecution } from '../shared/execution.js';
+import { executionArnFor, executionStatus, historyOf, startClaimExecution } from '../shared/execution.js';
+import { redriveHistories, redriveNote } from './redrive.js';
 import { reviewOutput } from '../steps/review-request.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
@@ -182,22 +183,13 @@ async function history({ params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
   try {
     const first = await historyOf(executionArnFor(claim.claimId));
-    const redrives = [];
-    for (let n = 1; n <= (claim.redrives ?? 0); n++) {
-      try {
-        redrives.push({ redrive: n, ...(await historyOf(executionArnFor(claim.claimId, n))) });
-      } catch (err) {
-        if (!(err instanceof ExecutionDoesNotExist)) throw err; // redriven, its execution not started yet
-      }
-    }
+    const redrives = await redriveHistories(claim.redrives ?? 0, (n) => historyOf(executionArnFor(claim.claimId, n)));
     return json(200, { claimId: claim.claimId, ...first, redrives });
   } catch (err) {
     if (err instanceof ExecutionDoesNotExist) throw new HttpError(404, 'No execution', 'the claim has no workflow execution yet');
     throw err;
   }
 }
-
-const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict();
 
 /**
  * An admin re-runs a claim whose workflow stopped without deciding it: FAILED (it goes back to the status it
@@ -208,8 +200,7 @@ const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict(
  * stored or redriven) gets it started. Anything else (running, or decided) is 409.
  */
 async function redrive({ event, principal, params }: RouteContext) {
-  const parsed = RedriveBody.safeParse(event.body ? jsonBody(event, 16 * 1024) : {});
-  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const note = redriveNote(event);
   const claim = await requireClaim(params.claimId);
   const n = claim.redrives ?? 0;
   let from: StoredStatus;
@@ -217,7 +208,7 @@ async function redrive({ event, principal, params }: RouteContext) {
     if (!claim.failedFrom) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
     from = claim.failedFrom;
   } else {
-    const run = await executionStatus(claim.claimId, n);
+    const run = await executionStatus(executionArnFor(claim.claimId, n));
     if (run === undefined && FAILABLE_STATUSES.includes(claim.status)) {
       await startClaimExecution(claim.claimId, undefined, n);
       return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
@@ -229,7 +220,7 @@ async function redrive({ event, principal, params }: RouteContext) {
   }
   // Audit first: if what follows fails, a retry finds the claim unchanged and appends the same record, which
   // the chain takes once (an identical entry at its head is not appended again).
-  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note: parsed.data.note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
+  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
   try {
     await documentClient().send(
       new UpdateCommand({
@@ -250,16 +241,6 @@ async function redrive({ event, principal, params }: RouteContext) {
   }
   await startClaimExecution(claim.claimId, undefined, n + 1);
   return json(202, { claimId: claim.claimId, status: from, redrive: n + 1 });
-}
-
-/** The status of a claim's execution (its first, or redrive n), or undefined if it was never started. */
-async function executionStatus(claimId: string, redrive: number): Promise<string | undefined> {
-  try {
-    return (await sfnClient().send(new DescribeExecutionCommand({ executionArn: executionArnFor(claimId, redrive) }))).status;
-  } catch (err) {
-    if (err instanceof ExecutionDoesNotExist) return undefined;
-    throw err;
-  }
 }
 
 async function audit({ params }: RouteContext) {

@@ -7,15 +7,16 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
-import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
+import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { claimsAwaitingDecision, claimsFiledSoFar, claimsByStatus, eventClaimsPage, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { fanoutExecutionArn, fanoutHistory } from '../shared/fanout-history.js';
-import { documentClient, sfnClient, tableName } from '../shared/aws.js';
+import { documentClient, tableName } from '../shared/aws.js';
+import { executionStatus } from '../shared/execution.js';
+import { redriveHistories, redriveNote } from './redrive.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
@@ -134,22 +135,13 @@ async function history({ params }: RouteContext) {
   if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
   try {
     const first = await fanoutHistory(rec.eventId);
-    const redrives = [];
-    for (let n = 1; n <= (rec.redrives ?? 0); n++) {
-      try {
-        redrives.push({ redrive: n, ...(await fanoutHistory(rec.eventId, n)) });
-      } catch (err) {
-        if (!(err instanceof ExecutionDoesNotExist)) throw err; // redriven, its execution not started yet
-      }
-    }
+    const redrives = await redriveHistories(rec.redrives ?? 0, (n) => fanoutHistory(rec.eventId, n));
     return json(200, { eventId: rec.eventId, ...first, redrives });
   } catch (err) {
     if (err instanceof ExecutionDoesNotExist) throw new HttpError(404, 'No execution', 'the event has no fan-out execution yet');
     throw err;
   }
 }
-
-const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict();
 
 /**
  * An admin re-runs a fan-out that stopped without finishing: FAILED (say, a registry entry the pages could not
@@ -159,13 +151,12 @@ const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict(
  * gets it started. A running or finished one is 409.
  */
 async function redrive({ event, principal, params }: RouteContext) {
-  const parsed = RedriveBody.safeParse(event.body ? jsonBody(event, MAX_BODY_BYTES) : {});
-  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
+  const note = redriveNote(event);
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
   if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
   const n = rec.redrives ?? 0;
   if (rec.status !== 'FAILED') {
-    const run = rec.status === 'FANNING_OUT' ? await fanoutStatus(rec.eventId, n) : 'SUCCEEDED';
+    const run = rec.status === 'FANNING_OUT' ? await executionStatus(fanoutExecutionArn(rec.eventId, n)) : 'SUCCEEDED';
     if (run === undefined) {
       await startIndexFanout(rec.eventId, n);
       return json(202, { eventId: rec.eventId, status: rec.status, redrive: n });
@@ -175,7 +166,7 @@ async function redrive({ event, principal, params }: RouteContext) {
     }
   }
   // Audit first: a retry after a failure below appends the same record, which the chain takes once.
-  await appendAudit({ claimId: `INDEX#${rec.eventId}`, step: 'FanoutRedrive', actor: `admin:${principal.sub}`, input: { note: parsed.data.note }, output: { redrive: n + 1, error: rec.error ?? null }, decision: 'FANNING_OUT' });
+  await appendAudit({ claimId: `INDEX#${rec.eventId}`, step: 'FanoutRedrive', actor: `admin:${principal.sub}`, input: { note }, output: { redrive: n + 1, error: rec.error ?? null }, decision: 'FANNING_OUT' });
   try {
     await documentClient().send(
       new UpdateCommand({
@@ -195,16 +186,6 @@ async function redrive({ event, principal, params }: RouteContext) {
   }
   await startIndexFanout(rec.eventId, n + 1);
   return json(202, { eventId: rec.eventId, status: 'FANNING_OUT', redrive: n + 1 });
-}
-
-/** The status of an event's fan-out execution (its first, or redrive n), or undefined if it was never started. */
-async function fanoutStatus(eventId: string, redrive: number): Promise<string | undefined> {
-  try {
-    return (await sfnClient().send(new DescribeExecutionCommand({ executionArn: fanoutExecutionArn(eventId, redrive) }))).status;
-  } catch (err) {
-    if (err instanceof ExecutionDoesNotExist) return undefined;
-    throw err;
-  }
 }
 
 export const handler = apiHandler('index-events', {

@@ -1,5 +1,5 @@
 /** A claim's workflow execution: named after the claim id, so starting it twice is harmless. */
-import { DescribeExecutionCommand, ExecutionAlreadyExists, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws.js';
 import type { AuditHead } from './audit.js';
 
@@ -29,6 +29,16 @@ export async function startClaimExecution(claimId: string, audit?: AuditHead, re
   } catch (err) {
     // The execution exists already (a repeated submission, or a redrive with a different input). Nothing to do.
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
+  }
+}
+
+/** An execution's status, or undefined if it was never started. */
+export async function executionStatus(executionArn: string): Promise<string | undefined> {
+  try {
+    return (await sfnClient().send(new DescribeExecutionCommand({ executionArn }))).status;
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist) return undefined;
+    throw err;
   }
 }
 
