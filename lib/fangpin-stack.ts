@@ -3,7 +3,7 @@
  * the claim workflow, the HTTP API (routes from functions/api/routes.ts) behind a JWT authorizer, and the key
  * for hashing identity numbers. Each function gets only the tables and actions it uses.
  */
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { HttpApi, HttpMethod, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -21,7 +21,7 @@ import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
 import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
-import { acknowledgeNag } from './nag.js';
+import { acknowledgeNag, nagEnv } from './nag.js';
 
 export interface FangpinStackProps extends StackProps {
   readonly jwtIssuer: string;
@@ -138,9 +138,7 @@ export class FangpinStack extends Stack {
     apis.claims.fn.addToRolePolicy(
       new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }),
     );
-    // cdk-nag prints the ARN with unresolved pseudo parameters as <AWS::...> and concrete env values as they are.
-    const region = Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region;
-    const account = Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account;
+    const { region, account } = nagEnv(this);
     acknowledgeNag(
       apis.claims.fn.role ?? apis.claims.fn,
       `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}:*]`,

@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { FANOUT_SHARDS } from '../core/index-event.js';
 import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
-import { acknowledgeNag } from './nag.js';
+import { acknowledgeNag, nagEnv } from './nag.js';
 
 export interface IndexEventWorkflowProps {
   readonly stateMachineName: string;
@@ -91,11 +91,12 @@ export class IndexEventWorkflow extends Construct {
     // `<this machine>:<id>` and `<this machine>/Slice:<id>`. The wildcard is the child id only, never another machine.
     const cfn = this.stateMachine.node.defaultChild;
     if (cfn instanceof CfnElement) {
+      const { region, account } = nagEnv(this);
       const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(cfn)}"}]}]}`;
       for (const children of [`${name}:*`, `${name}/${FANOUT_MAP_RUN_LABEL}:*`]) {
         acknowledgeNag(
           this.stateMachine,
-          `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${children}]`,
+          `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${children}]`,
           'The Distributed Map describes, stops and redrives its own child executions (one per registry slice), whose ids are generated per map run; the grant names this state machine only.',
         );
       }

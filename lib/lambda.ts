@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableSpec, type TableId } from '../functions/shared/tables.js';
 import { acknowledgeNag } from './nag.js';
+import { lambdaTracingAvailable } from './partition.js';
 
 /**
  * The Node.js 22 Lambda runtime ships AWS SDK v3: using its copy keeps every bundle near 150 KB instead of
@@ -40,6 +41,7 @@ export class FangpinFunction extends Construct {
   constructor(scope: Construct, id: string, props: FangpinFunctionProps) {
     super(scope, id);
     // An explicit log group: retention is ours, not "never expire" from the implicit one.
+    const tracing = lambdaTracingAvailable(this);
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: join(PROJECT_ROOT, props.entry),
@@ -48,7 +50,7 @@ export class FangpinFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(15),
-      tracing: Tracing.ACTIVE,
+      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       projectRoot: PROJECT_ROOT,
@@ -79,7 +81,7 @@ export class FangpinFunction extends Construct {
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The managed basic execution role only lets the function write its own logs; data access is granted per table and action.',
     );
-    acknowledgeNag(role, 'IAM5[Resource::*]', 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.');
+    if (tracing) acknowledgeNag(role, 'IAM5[Resource::*]', 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.');
     acknowledgeNag(
       this,
       'L1',
