@@ -4,13 +4,28 @@ import { FangpinStack } from './fangpin-stack.js';
 
 export const STACK_NAME = 'Fangpin';
 
+/** A context value as text; unset or empty (`-c key=`) is undefined. */
+function optionalContext(app: App, key: string): string | undefined {
+  const v: unknown = app.node.tryGetContext(key);
+  return v === undefined || v === null || String(v).trim() === '' ? undefined : String(v).trim();
+}
+
 export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack } {
   const app = new App(props);
   const issuer = String(app.node.tryGetContext('fangpin:jwtIssuer') ?? 'https://issuer.example.invalid/');
   const audience = String(app.node.tryGetContext('fangpin:jwtAudience') ?? 'fangpin');
+  const alarmEmail = optionalContext(app, 'fangpin:alarmEmail');
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`context fangpin:alarmEmail must be an email address, got ${alarmEmail}`);
+  const reviewDaysRaw = optionalContext(app, 'fangpin:reviewAlarmDays');
+  const reviewAlarmDays = reviewDaysRaw === undefined ? undefined : Number(reviewDaysRaw);
+  if (reviewAlarmDays !== undefined && !(Number.isInteger(reviewAlarmDays) && reviewAlarmDays >= 1 && reviewAlarmDays <= 30)) {
+    throw new Error(`context fangpin:reviewAlarmDays must be a whole number of days from 1 to 30, got ${reviewDaysRaw}`);
+  }
   const stack = new FangpinStack(app, STACK_NAME, {
     jwtIssuer: issuer,
     jwtAudience: [audience],
+    alarmEmail,
+    reviewAlarmDays,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     description: 'fangpin: poverty-prevention insurance claims (Step Functions, Lambda, DynamoDB, HTTP API)',
   });

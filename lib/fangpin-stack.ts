@@ -15,18 +15,24 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
-import { TABLES, type KeyAttr, type TableId } from '../functions/shared/tables.js';
+import { TABLES, tableSpec, type KeyAttr, type TableId } from '../functions/shared/tables.js';
 import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js';
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
 import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag, nagEnv } from './nag.js';
+import { Operations } from './operations.js';
+import { DEFAULT_THRESHOLDS } from '../core/attention.js';
 
 export interface FangpinStackProps extends StackProps {
   readonly jwtIssuer: string;
   readonly jwtAudience: string[];
   readonly stateMachineName?: string;
+  /** Alarm notifications go to this address (CDK context `fangpin:alarmEmail`); none when unset. */
+  readonly alarmEmail?: string;
+  /** A review waiting longer than this many days is on the attention list and alarms (`fangpin:reviewAlarmDays`). */
+  readonly reviewAlarmDays?: number;
 }
 
 const attr = (k: KeyAttr): Attribute => ({ name: k.name, type: k.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
@@ -174,6 +180,26 @@ export class FangpinStack extends Stack {
     }
     apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
 
+    // The attention list (functions/shared/attention.ts) is read by the ops API and by the scheduled function that
+    // publishes its counts: each gets exactly what the list reads. Query on the claims' byStatus index only (no
+    // GetItem, no Scan, not the table itself), Query on the webhooks table (its 'DISABLED' partition), and
+    // DescribeExecution on the claim workflow's executions (is an undecided claim's execution still running?).
+    const reviewAlarmDays = props.reviewAlarmDays ?? DEFAULT_THRESHOLDS.reviewDays;
+    const attentionMetrics = new FangpinFunction(this, 'AttentionMetrics', { entry: 'functions/ops/attention-metrics.ts', timeout: Duration.seconds(60) });
+    for (const f of [apis.ops, attentionMetrics]) {
+      f.fn.addEnvironment(tableSpec('claims').envVar, tables.claims.tableName);
+      f.fn.addEnvironment(tableSpec('webhooks').envVar, tables.webhooks.tableName);
+      f.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
+      f.fn.addEnvironment('FANGPIN_REVIEW_ALARM_DAYS', String(reviewAlarmDays));
+      f.fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${tables.claims.tableArn}/index/byStatus`, tables.webhooks.tableArn] }));
+      f.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }));
+      acknowledgeNag(
+        f.fn.role ?? f.fn,
+        `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}:*]`,
+        'The attention list checks whether any undecided claim still has an execution running; the wildcard is the execution name within this one state machine.',
+      );
+    }
+
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience });
     const http = new HttpApi(this, 'HttpApi', { apiName: 'fangpin', defaultAuthorizer: authorizer, createDefaultStage: true });
@@ -186,7 +212,21 @@ export class FangpinStack extends Stack {
     const integrations = Object.fromEntries(API_MODULES.map((m) => [m, new HttpLambdaIntegration(`Integration-${m}`, apis[m].fn)])) as Record<ApiModule, HttpLambdaIntegration>;
     for (const r of ROUTES) http.addRoutes({ path: r.path, methods: [HttpMethod[r.method]], integration: integrations[r.module] });
 
+    const functions = this.node.findAll().filter((c): c is FangpinFunction => c instanceof FangpinFunction).map((f) => ({ id: f.node.id, fn: f.fn }));
+    const ops = new Operations(this, 'Operations', {
+      alarmEmail: props.alarmEmail,
+      reviewAlarmDays,
+      workflows: [
+        { name: 'ClaimWorkflow', stateMachine: sm },
+        { name: 'IndexFanout', stateMachine: fanoutWorkflow.stateMachine },
+      ],
+      functions,
+      webhookDispatcher: dispatch.fn,
+      attentionMetrics: attentionMetrics.fn,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: http.apiEndpoint });
+    new CfnOutput(this, 'AlarmTopicArn', { value: ops.topic.topicArn });
     new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
     new CfnOutput(this, 'IndexFanoutStateMachineArn', { value: fanoutWorkflow.stateMachine.stateMachineArn });
   }

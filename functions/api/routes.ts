@@ -7,7 +7,7 @@ export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
 
 /** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
-export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring';
+export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -48,9 +48,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/monitoring/warnings', module: 'monitoring', roles: ['admin', 'auditor', 'reviewer'] },
   { method: 'POST', path: '/households/{householdId}/warnings/{warningId}/close', module: 'monitoring', roles: ['admin', 'reviewer'] },
   { method: 'POST', path: '/webhook-deliveries/{deliveryId}/replay', module: 'webhooks', roles: ['admin'] },
+  { method: 'GET', path: '/ops/attention', module: 'ops', roles: ['admin', 'auditor'] },
 ];
 
-export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring'];
+export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops'];
 
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;

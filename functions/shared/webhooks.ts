@@ -46,6 +46,8 @@ export interface WebhookEndpoint {
   secret: string;
   status: 'ACTIVE' | 'DISABLED';
   createdAt: string;
+  /** When a 410 disabled it. */
+  disabledAt?: string;
 }
 
 export interface DeliveryAttempt {
@@ -258,11 +260,49 @@ async function attempt(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
   }
   if (state === 'PENDING') await documentClient().send(new PutCommand({ TableName: tableName('webhooks'), Item: dueMarker(d.deliveryId, next) }));
   else await documentClient().send(new DeleteCommand({ TableName: tableName('webhooks'), Key: { pk: 'DUE', sk: d.deliveryId } }));
-  if (status === 410 && secret) {
-    await documentClient().send(
-      new UpdateCommand({ TableName: tableName('webhooks'), Key: { pk: secret.pk, sk: secret.sk }, UpdateExpression: 'SET #s = :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'DISABLED' } }),
-    );
-  }
+  if (status === 410 && secret) await disableEndpoint(secret, record.at, 'HTTP 410 Gone');
+}
+
+/**
+ * Endpoints disabled, one marker each in a small 'DISABLED' partition: what needs a person (GET /ops/attention and
+ * its alarm) reads that partition, not every insurer's endpoints. Written with the status change, so the two agree.
+ */
+export interface DisabledMarker {
+  pk: 'DISABLED';
+  sk: string;
+  insurerId: string;
+  endpointId: string;
+  url: string;
+  disabledAt: string;
+  reason: string;
+}
+
+async function disableEndpoint(ep: WebhookEndpoint, at: string, reason: string): Promise<void> {
+  const marker: DisabledMarker = { pk: 'DISABLED', sk: `${ep.insurerId}#${ep.endpointId}`, insurerId: ep.insurerId, endpointId: ep.endpointId, url: ep.url, disabledAt: at, reason };
+  await documentClient().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName('webhooks'),
+            Key: { pk: ep.pk, sk: ep.sk },
+            UpdateExpression: 'SET #s = :d, disabledAt = if_not_exists(disabledAt, :at)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':d': 'DISABLED', ':at': at },
+          },
+        },
+        // Kept if already there (several deliveries may see the 410): the first disabling time stands.
+        { Put: { TableName: tableName('webhooks'), Item: marker, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    }),
+  ).catch((err: unknown) => {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+  });
+}
+
+/** Every disabled endpoint: one Query of the 'DISABLED' partition. */
+export function disabledEndpoints(): Promise<DisabledMarker[]> {
+  return query<DisabledMarker>('DISABLED');
 }
 
 /**

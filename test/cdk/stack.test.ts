@@ -5,9 +5,11 @@ import { extractWorkflows, synthesizeClaimWorkflow, type ExtractedWorkflow } fro
 import { HANDLER_METADATA } from '../../lib/lambda.js';
 import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
-import { ROUTES } from '../../functions/api/routes.js';
+import { API_MODULES, ROUTES } from '../../functions/api/routes.js';
 import { TABLES } from '../../functions/shared/tables.js';
 import { TRANSIENT_ERROR } from '../../functions/shared/errors.js';
+import { buildApp } from '../../lib/app.js';
+import { ATTENTION_KINDS, ATTENTION_METRIC, OPS_METRICS_NAMESPACE, OPS_METRICS_SERVICE } from '../../core/attention.js';
 
 let template: Template;
 let json: Record<string, unknown>;
@@ -250,5 +252,140 @@ describe('webhook dispatcher', () => {
     // A round stops taking work 15 s before its deadline: the timeout must leave it most of a minute to work in.
     expect(WEBHOOK_DISPATCH_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(45);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+});
+
+describe('operations: alarms, topic, schedule, dashboard', () => {
+  type Alarm = { Properties: { MetricName?: string; Namespace?: string; Dimensions?: Array<{ Name: string; Value: unknown }>; Metrics?: Array<{ Id: string; MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }>; AlarmActions: unknown[]; Threshold: number; ComparisonOperator: string; TreatMissingData?: string } };
+  const alarms = () => resources('AWS::CloudWatch::Alarm') as unknown as Array<[string, Alarm]>;
+  const topicId = () => resources('AWS::SNS::Topic')[0]?.[0];
+  const fnLogicalId = (entry: string) => resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === entry)?.[0];
+
+  it('one KMS-encrypted topic that refuses publishing without TLS, and no subscription unless fangpin:alarmEmail is set', () => {
+    const topics = resources('AWS::SNS::Topic');
+    expect(topics).toHaveLength(1);
+    expect(topics[0]?.[1].Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    // CloudWatch may use the key, or encrypted alarm notifications would never be delivered.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) }),
+    });
+  });
+
+  it('every alarm notifies the topic', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const [id, a] of alarms()) expect(a.Properties.AlarmActions, id).toEqual([{ Ref: topicId() }]);
+  });
+
+  it('executions failed, timed out or aborted, on both state machines', () => {
+    const machines = resources('AWS::StepFunctions::StateMachine').map(([id]) => id);
+    expect(machines).toHaveLength(2);
+    for (const machine of machines) {
+      const watching = alarms().filter(([, a]) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${machine}"`));
+      expect(watching, machine).toHaveLength(1);
+      const names = (watching[0]?.[1].Properties.Metrics ?? []).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : [])).sort();
+      expect(names, machine).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+      expect(watching[0]?.[1].Properties.Threshold).toBe(1);
+    }
+  });
+
+  it('errors and throttles of every function, the webhook dispatcher errors under their own name', () => {
+    const fns = resources('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.[HANDLER_METADATA]);
+    expect(fns.length).toBeGreaterThan(API_MODULES.length); // every step, API module and scheduled function
+    for (const [fnId] of fns) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = alarms().filter(([, a]) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fnId } }]));
+        expect(found, `${fnId} ${metric}`).toHaveLength(1);
+      }
+    }
+    const dispatcher = fnLogicalId('functions/steps/webhook-dispatch.ts');
+    const [dispatchAlarm] = alarms().find(([id]) => id.startsWith('OperationsWebhookDispatcherErrors')) ?? [];
+    expect(dispatchAlarm).toBeDefined();
+    expect(JSON.stringify(alarms().find(([id]) => id === dispatchAlarm)?.[1].Properties.Dimensions)).toContain(`"${dispatcher}"`);
+  });
+
+  it('one alarm per attention kind on the count the scheduled function publishes, and one if it stops publishing', () => {
+    for (const kind of ATTENTION_KINDS) {
+      const found = alarms().filter(([, a]) => a.Properties.Namespace === OPS_METRICS_NAMESPACE && a.Properties.MetricName === ATTENTION_METRIC[kind] && a.Properties.ComparisonOperator === 'GreaterThanOrEqualToThreshold');
+      expect(found, kind).toHaveLength(1);
+      expect(found[0]?.[1].Properties).toMatchObject({ Threshold: 1, Dimensions: [{ Name: 'service', Value: OPS_METRICS_SERVICE }] });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: OPS_METRICS_NAMESPACE, Statistic: 'SampleCount', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    // The reviews alarm watches the list computed with the configured number of days (3 by default).
+    for (const entry of ['functions/api/ops.ts', 'functions/ops/attention-metrics.ts']) {
+      const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === entry) ?? [];
+      expect((fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.FANGPIN_REVIEW_ALARM_DAYS, entry).toBe('3');
+    }
+  });
+
+  it('the attention check runs every 5 minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnLogicalId('functions/ops/attention-metrics.ts'), 'Arn'] } })],
+    });
+  });
+
+  it('a dashboard with the attention counts, the executions and every function', () => {
+    const dashboards = resources('AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
+    for (const kind of ATTENTION_KINDS) expect(body).toContain(ATTENTION_METRIC[kind]);
+    for (const m of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted', 'Errors', 'Throttles']) expect(body).toContain(m);
+    for (const [fnId] of resources('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.[HANDLER_METADATA])) expect(body).toContain(fnId);
+  });
+
+  it('the attention readers may only Query the byStatus index and the webhooks table, and describe claim executions', () => {
+    const claimsTable = resources('AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('Tableclaims'))?.[0];
+    const webhooksTable = resources('AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('Tablewebhooks'))?.[0];
+    for (const entry of ['functions/api/ops.ts', 'functions/ops/attention-metrics.ts']) {
+      const statements = statementsOf(entry).filter((s) => /dynamodb:|states:/.test(JSON.stringify(s.Action)));
+      expect(statements.map((s) => s.Action).sort(), entry).toEqual(['dynamodb:Query', 'states:DescribeExecution']);
+      const query = JSON.stringify(statements.find((s) => s.Action === 'dynamodb:Query')?.Resource);
+      expect(query).toContain(claimsTable);
+      expect(query).toContain('/index/byStatus');
+      expect(query).toContain(webhooksTable);
+      expect(query).not.toContain('*');
+      expect(JSON.stringify(statements.find((s) => s.Action === 'states:DescribeExecution')?.Resource)).toContain(':execution:fangpin-claims:*');
+    }
+  });
+});
+
+describe('CDK context for operations', () => {
+  const synth = (context: Record<string, unknown>) =>
+    Template.fromStack(buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false }).stack);
+
+  it('fangpin:alarmEmail subscribes that address; fangpin:reviewAlarmDays reaches the attention readers', () => {
+    const t = synth({ 'fangpin:alarmEmail': 'ops@example.org', 'fangpin:reviewAlarmDays': '7' });
+    t.resourceCountIs('AWS::SNS::Subscription', 1);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+    for (const entry of ['functions/api/ops.ts', 'functions/ops/attention-metrics.ts']) {
+      const [, fn] = Object.entries(t.findResources('AWS::Lambda::Function')).find(([, r]) => (r as Res).Metadata?.[HANDLER_METADATA] === entry) ?? [];
+      expect((fn as Res).Properties.Environment, entry).toMatchObject({ Variables: { FANGPIN_REVIEW_ALARM_DAYS: '7' } });
+    }
+  });
+
+  it('refuses a bad address or number of days at synth', () => {
+    expect(() => synth({ 'fangpin:alarmEmail': 'not-an-address' })).toThrow(/alarmEmail/);
+    expect(() => synth({ 'fangpin:reviewAlarmDays': '0' })).toThrow(/reviewAlarmDays/);
+    expect(() => synth({ 'fangpin:reviewAlarmDays': 'three' })).toThrow(/reviewAlarmDays/);
+  });
+
+  it('synthesizes for AWS China (cn-northwest-1) with every ARN through the partition', () => {
+    const saved = { region: process.env.CDK_DEFAULT_REGION, account: process.env.CDK_DEFAULT_ACCOUNT };
+    Object.assign(process.env, { CDK_DEFAULT_REGION: 'cn-northwest-1', CDK_DEFAULT_ACCOUNT: '123456789012' });
+    try {
+      const text = JSON.stringify(synth({ 'fangpin:alarmEmail': 'ops@example.org' }).toJSON());
+      expect(text).not.toContain('arn:aws:');
+      expect(text).toContain('cn-northwest-1');
+    } finally {
+      for (const [k, v] of [['CDK_DEFAULT_REGION', saved.region], ['CDK_DEFAULT_ACCOUNT', saved.account]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

@@ -43,6 +43,7 @@ beforeAll(async () => {
   handlers.set('reports', (await import('../../functions/api/reports.js')).handler as Handler);
   handlers.set('index-events', (await import('../../functions/api/index-events.js')).handler as Handler);
   handlers.set('monitoring', (await import('../../functions/api/monitoring.js')).handler as Handler);
+  handlers.set('ops', (await import('../../functions/api/ops.js')).handler as Handler);
 });
 
 describe('route × role', () => {
