@@ -16,3 +16,4 @@ export * from './replay.js';
 export * from './index-event.js';
 export * from './corridor.js';
 export * from './monitoring.js';
+export * from './audit-figures.js';

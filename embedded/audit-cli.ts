@@ -1,7 +1,9 @@
 /**
  * `npm run audit -- export --out FILE`: every claim's, household's and index event's audit records from a running server
- *   (FANGPIN_URL, default http://127.0.0.1:3000; FANGPIN_TOKEN, an auditor token).
- * `npm run audit -- verify FILE`: checks every chain offline; exits 1 naming the first broken link.
+ *   (FANGPIN_URL, default http://127.0.0.1:3000; FANGPIN_TOKEN, an auditor token), and each claim's current
+ *   stored figures (payout, allocations, settlements and their confirmation).
+ * `npm run audit -- verify FILE`: checks every chain offline (exit 1 naming the first broken link), then that
+ *   every claim's stored figures equal what its chain says (exit 1, one line per claim and field that differs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyExport, type AuditExport } from './audit-verify.js';
@@ -16,8 +18,9 @@ async function chainsOf(server: ServerClient, list: string, id: (item: Record<st
   do {
     const page = (await server.get(`${list}?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Array<Record<string, unknown>>; nextCursor: string | null };
     for (const item of page.items) {
-      const a = (await server.get(audit(id(item)))) as { records: Chain['records']; head: string };
-      chains.push({ claimId: key(id(item)), head: a.head, records: a.records });
+      const a = (await server.get(audit(id(item)))) as { records: Chain['records']; head: string; stored?: unknown };
+      // A claim's answer carries its stored figures; households and index events have none.
+      chains.push({ claimId: key(id(item)), head: a.head, records: a.records, ...(a.stored === undefined ? {} : { stored: a.stored }) });
     }
     process.stderr.write(`\rexported ${chains.length} ${what}`);
     cursor = page.nextCursor;
@@ -53,10 +56,13 @@ async function exportAll(out: string): Promise<void> {
 function verify(file: string): number {
   const result = verifyExport(JSON.parse(readFileSync(file, 'utf8')) as unknown);
   if (result.ok) {
-    console.log(`verified ${result.claims} claims, ${result.households} households and ${result.indexEvents} index events, ${result.records} records: every chain is intact`);
+    console.log(
+      `verified ${result.claims} claims, ${result.households} households and ${result.indexEvents} index events, ${result.records} records: every chain is intact; ` +
+        `the stored figures of ${result.reconciled} claims agree with their chains`,
+    );
     return 0;
   }
-  console.error(`BROKEN: ${result.problem}`);
+  for (const p of result.problems) console.error(`BROKEN: ${p}`);
   return 1;
 }
 

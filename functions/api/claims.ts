@@ -10,10 +10,10 @@ import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, j
 import { documentClient, sfnClient, tableName } from '../shared/aws.js';
 import { getClaim } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
-import { claimView, FAILABLE_STATUSES, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
+import { claimView, FAILABLE_STATUSES, storedFigures, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
-import { settlementsOfClaim } from '../shared/settlements-repo.js';
-import { appendAudit, auditAnswer } from '../shared/audit.js';
+import { getSettlement, settlementsOfClaim, type Settlement } from '../shared/settlements-repo.js';
+import { appendAudit, auditAnswer, chainHead, commitWithAudit } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { executionArnFor, executionStatus, historyOf, startClaimExecution } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
@@ -152,22 +152,32 @@ async function review({ event, principal, params }: RouteContext) {
   if (claim.review) throw new HttpError(409, 'Already reviewed', `claim was already reviewed (${claim.review.decision})`);
   if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
   const decision = { decision: parsed.data.decision, note: parsed.data.note, reviewer: principal.sub, at: new Date().toISOString() };
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName('claims'),
-        Key: { claimId: claim.claimId },
-        UpdateExpression: 'SET review = :r, updatedAt = :now',
-        ConditionExpression: '#s = :pending AND attribute_not_exists(review)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':r': decision, ':now': decision.at, ':pending': 'PENDING_REVIEW' },
-      }),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new HttpError(409, 'Already reviewed', 'another reviewer decided first');
-    throw err;
-  }
-  await appendAudit({ claimId: claim.claimId, step: 'ReviewDecision', actor: `reviewer:${principal.sub}`, input: { note: decision.note }, output: { decision: decision.decision }, decision: decision.decision });
+  // The decision and its record in one transaction: a stored review always has its ReviewDecision record. The
+  // note (free text, it may name people) is in the record as a digest only, never in the clear figures.
+  const recorded = await commitWithAudit(
+    [
+      {
+        Update: {
+          TableName: tableName('claims'),
+          Key: { claimId: claim.claimId },
+          UpdateExpression: 'SET review = :r, updatedAt = :now',
+          ConditionExpression: '#s = :pending AND attribute_not_exists(review)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':r': decision, ':now': decision.at, ':pending': 'PENDING_REVIEW' },
+        },
+      },
+    ],
+    {
+      claimId: claim.claimId,
+      step: 'ReviewDecision',
+      actor: `reviewer:${principal.sub}`,
+      input: { note: decision.note },
+      output: { decision: decision.decision },
+      decision: decision.decision,
+      figures: { reviewer: principal.sub, decision: decision.decision },
+    },
+  );
+  if (!recorded) throw new HttpError(409, 'Already reviewed', 'another reviewer decided first');
   try {
     await sfnClient().send(new SendTaskSuccessCommand({ taskToken: claim.taskToken, output: JSON.stringify(reviewOutput(claim.claimId, decision.decision)) }));
   } catch (err) {
@@ -243,9 +253,34 @@ async function redrive({ event, principal, params }: RouteContext) {
   return json(202, { claimId: claim.claimId, status: from, redrive: n + 1 });
 }
 
+/**
+ * The claim's chain, and the figures its store holds now (`stored`), which `npm run audit -- verify` reconciles
+ * with what the chain says. Every step commits its state and its record in one transaction, so records and
+ * state read while nothing is appended belong together: the chain is read, then the state, then the chain's
+ * head again, and the whole read is repeated if a record was appended meanwhile.
+ */
 async function audit({ params }: RouteContext) {
-  const claim = await requireClaim(params.claimId);
-  return json(200, { claimId: claim.claimId, ...(await auditAnswer(claim.claimId)) });
+  let claim = await requireClaim(params.claimId);
+  for (let attempt = 0; ; attempt++) {
+    const answer = await auditAnswer(claim.claimId);
+    claim = await requireClaim(claim.claimId);
+    const stored = storedFigures(claim, await settlementsForAudit(claim));
+    const head = await chainHead(claim.claimId);
+    if ((head?.hash ?? null) === (answer.records.at(-1)?.hash ?? null) || attempt >= 4) {
+      return json(200, { claimId: claim.claimId, ...answer, stored });
+    }
+  }
+}
+
+/**
+ * The claim's settlements: the ones it lists, read consistently, and any other the settlements table holds for
+ * it (the byClaim index), so a settlement added behind the claim's back shows up too.
+ */
+async function settlementsForAudit(claim: ClaimRecord): Promise<Settlement[]> {
+  const listed = (await Promise.all((claim.settlementIds ?? []).map((id) => getSettlement(id)))).filter((s): s is Settlement => s !== undefined);
+  const ids = new Set(listed.map((s) => s.settlementId));
+  const extra = (await settlementsOfClaim(claim.claimId)).filter((s) => !ids.has(s.settlementId));
+  return [...listed, ...extra];
 }
 
 export const handler = apiHandler('claims', {

@@ -4,9 +4,9 @@
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
-import { confirmSettlement, getSettlement, scanSettlements, settlementsOfClaim, settlementsOfInsurer, type Settlement } from '../shared/settlements-repo.js';
-import { getClaim, transitionClaim } from '../shared/claims-repo.js';
-import { appendAudit } from '../shared/audit.js';
+import { confirmSettlementItem, getSettlement, scanSettlements, settlementsOfClaim, settlementsOfInsurer, type Settlement } from '../shared/settlements-repo.js';
+import { claimUpdateItem, getClaim } from '../shared/claims-repo.js';
+import { commitWithAudit } from '../shared/audit.js';
 
 const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED']).optional() });
 
@@ -41,21 +41,37 @@ async function confirm({ event, principal, params }: RouteContext) {
   const s = params.settlementId ? await getSettlement(params.settlementId) : undefined;
   // Another insurer's settlement answers 404: its existence is not theirs to learn.
   if (!s || s.insurerId !== principal.insurerId) throw new HttpError(404, 'Not found', `no settlement ${params.settlementId ?? ''}`);
-  const confirmed = await confirmSettlement(s.settlementId, parsed.data.paidAt, parsed.data.reference);
+  const { paidAt, reference } = parsed.data;
+  // One transaction: the confirmation and its record (null: it was confirmed already, by this request's lost
+  // first attempt or by another one).
+  const confirmed = await commitWithAudit([{ Update: confirmSettlementItem(s.settlementId, paidAt, reference) }], {
+    claimId: s.claimId,
+    step: 'Confirm',
+    actor: `insurer:${principal.insurerId}`,
+    input: parsed.data,
+    output: { settlementId: s.settlementId, amount: s.amount },
+    decision: 'CONFIRMED',
+    figures: { settlementId: s.settlementId, amount: s.amount, paidAt, reference },
+  });
   if (!confirmed) {
     const now = await getSettlement(s.settlementId);
-    if (now?.reference !== parsed.data.reference) throw new HttpError(409, 'Already confirmed', 'this settlement was already confirmed with another reference');
-  } else {
-    await appendAudit({ claimId: s.claimId, step: 'Confirm', actor: `insurer:${principal.insurerId}`, input: parsed.data, output: { settlementId: s.settlementId, amount: s.amount }, decision: 'CONFIRMED' });
+    if (now?.reference !== reference) throw new HttpError(409, 'Already confirmed', 'this settlement was already confirmed with another reference');
   }
   // Consistent reads of the claim's own settlement list (a GSI could lag behind the confirmation just made).
   const claim = await getClaim(s.claimId);
   const all = (await Promise.all((claim?.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined);
   if (all.length > 0 && all.every((x) => x.status === 'CONFIRMED')) {
-    const paidAt = all.map((x) => x.paidAt ?? '').sort().at(-1) ?? parsed.data.paidAt;
-    if (await transitionClaim(s.claimId, ['SETTLING'], { status: 'PAID', paidAt })) {
-      await appendAudit({ claimId: s.claimId, step: 'Paid', actor: 'workflow', input: { settlements: all.map((x) => x.settlementId) }, output: { paidAt }, decision: 'PAID' });
-    }
+    const claimPaidAt = all.map((x) => x.paidAt ?? '').sort().at(-1) ?? paidAt;
+    // The claim's move to PAID and its record commit together (null: another confirmation moved it first).
+    await commitWithAudit([{ Update: claimUpdateItem(s.claimId, ['SETTLING'], { status: 'PAID', paidAt: claimPaidAt }) }], {
+      claimId: s.claimId,
+      step: 'Paid',
+      actor: 'workflow',
+      input: { settlements: all.map((x) => x.settlementId) },
+      output: { paidAt: claimPaidAt },
+      decision: 'PAID',
+      figures: { paidAt: claimPaidAt },
+    });
   }
   return json(200, { ...(await getSettlement(s.settlementId)) });
 }

@@ -1,7 +1,9 @@
 /**
  * The audit trail: one append-only, hash-chained record per workflow step and human action.
  * hash = SHA-256 over the canonical JSON of the record without `hash` (which includes prevHash), so editing any
- * field of any record breaks the chain from there on. Appends are conditional on the sequence number, so a
+ * field of any record breaks the chain from there on. A step that decides money also writes its `figures` in
+ * clear (core/audit-figures.ts: payout, allocations, settlements, confirmations, the review), hashed like the
+ * rest; canonical JSON leaves out absent keys, so records written before figures existed hash as they did. Appends are conditional on the sequence number, so a
  * record is written once; the writer's IAM role has PutItem only.
  */
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +12,7 @@ import { documentClient, tableName } from './aws.js';
 import { canonicalJson, digest, sha256Hex } from './canonical.js';
 import { queryAll } from './query-all.js';
 import { TransientError } from './errors.js';
+import type { AuditFigures } from '#core/audit-figures.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -22,6 +25,8 @@ export interface AuditRecord {
   readonly inputDigest: string;
   readonly outputDigest: string;
   readonly decision: string | null;
+  /** What the step decided, in clear (amounts in fen; never identity numbers or names). Absent on older records. */
+  readonly figures?: AuditFigures;
   readonly prevHash: string;
   readonly hash: string;
 }
@@ -61,6 +66,7 @@ export interface AuditEntry {
   readonly input: unknown;
   readonly output: unknown;
   readonly decision?: string | null;
+  readonly figures?: AuditFigures;
 }
 
 /** Where a claim's chain ends: steps hand it to the next step in the state payload, saving a read per append. */
@@ -83,6 +89,8 @@ function buildRecord(entry: AuditEntry, head: AuditHead | null): AuditRecord {
     inputDigest: digest(entry.input),
     outputDigest: digest(entry.output),
     decision: entry.decision ?? null,
+    // Only when given: a record without figures keeps exactly the shape (and hash input) it always had.
+    ...(entry.figures === undefined ? {} : { figures: entry.figures }),
     prevHash: head?.hash ?? GENESIS,
   };
   return { ...body, hash: hashRecord(body) };
@@ -90,7 +98,13 @@ function buildRecord(entry: AuditEntry, head: AuditHead | null): AuditRecord {
 
 /** The same entry as the chain head: a retried step whose first attempt committed. */
 function isSameEntry(r: AuditRecord | undefined, entry: AuditEntry): boolean {
-  return r !== undefined && r.step === entry.step && r.inputDigest === digest(entry.input) && r.outputDigest === digest(entry.output);
+  return (
+    r !== undefined &&
+    r.step === entry.step &&
+    r.inputDigest === digest(entry.input) &&
+    r.outputDigest === digest(entry.output) &&
+    digest(r.figures ?? null) === digest(entry.figures ?? null)
+  );
 }
 
 type TxItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -152,6 +166,12 @@ export async function commitWithAudit(items: readonly TxItem[], entry: AuditEntr
     }
   }
   throw new TransientError(`commit of ${entry.step} for ${entry.claimId} kept conflicting`);
+}
+
+/** Where a chain ends now (a consistent read): lets a reader tell whether records were appended while it read. */
+export async function chainHead(claimId: string): Promise<AuditHead | null> {
+  const last = await lastRecord(claimId);
+  return last ? headOf(last) : null;
 }
 
 async function lastRecord(claimId: string): Promise<AuditRecord | undefined> {

@@ -1,5 +1,5 @@
 /** The claim as stored in the claims table, and the view the API returns. */
-import type { ClaimSubmission, ClaimStatus, ReasonCode } from '#core/index.js';
+import type { ClaimSubmission, ClaimStatus, ReasonCode, StoredFiguresInput } from '#core/index.js';
 
 /** Running states beyond the contract's list: APPROVED (assessed, not yet settled). */
 export type StoredStatus = ClaimStatus | 'APPROVED';
@@ -84,5 +84,35 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) 
     decidedAt: c.decidedAt ?? null,
     paidAt: c.paidAt ?? null,
     updatedAt: c.updatedAt,
+  };
+}
+
+/** The settlement fields the audit's stored figures read (settlements-repo's Settlement has them all). */
+interface SettlementFigures {
+  readonly settlementId: string;
+  readonly insurerId: string;
+  readonly amount: number;
+  readonly status: 'PENDING' | 'CONFIRMED';
+  readonly paidAt?: string | null;
+  readonly reference?: string | null;
+}
+
+/**
+ * A claim's money as its store holds it now, in the shape core/audit-figures.ts reconciles with the chain:
+ * assessment figures, allocations, settlements with their confirmation, review and paidAt. No personal data
+ * (no payee, no submission).
+ */
+export function storedFigures(c: ClaimRecord, settlements: readonly SettlementFigures[]): StoredFiguresInput {
+  return {
+    status: c.status,
+    payout: c.assessment?.payout ?? null,
+    bankShare: c.assessment?.bankShare ?? null,
+    route: c.assessment?.route ?? null,
+    allocations: (c.allocations ?? []).map((a) => ({ insurerId: a.insurerId, shareBp: a.shareBp, amount: a.amount })),
+    settlements: [...settlements]
+      .sort((a, b) => (a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : 0))
+      .map((s) => ({ settlementId: s.settlementId, insurerId: s.insurerId, amount: s.amount, status: s.status, paidAt: s.paidAt ?? null, reference: s.reference ?? null })),
+    review: c.review ? { reviewer: c.review.reviewer, decision: c.review.decision } : null,
+    paidAt: c.paidAt ?? null,
   };
 }

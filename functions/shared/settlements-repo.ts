@@ -1,5 +1,5 @@
 /** Settlements: one per (claim, insurer, payee), created once, confirmed by the insurer. */
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 
@@ -69,22 +69,17 @@ export async function scanSettlements(limit: number, cursor?: Record<string, unk
   return { items: (out.Items ?? []) as Settlement[], next: out.LastEvaluatedKey };
 }
 
-/** PENDING → CONFIRMED once; answers false if it was already confirmed. */
-export async function confirmSettlement(id: string, paidAt: string, reference: string): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName('settlements'),
-        Key: { settlementId: id },
-        UpdateExpression: 'SET #s = :c, paidAt = :p, #r = :r, confirmedAt = :now',
-        ConditionExpression: '#s = :pending',
-        ExpressionAttributeNames: { '#s': 'status', '#r': 'reference' },
-        ExpressionAttributeValues: { ':c': 'CONFIRMED', ':p': paidAt, ':r': reference, ':now': new Date().toISOString(), ':pending': 'PENDING' },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+/**
+ * PENDING → CONFIRMED once, as a transaction item: the confirmation commits together with its audit record
+ * (commitWithAudit), so a settlement is never confirmed without the record stating its paidAt and reference.
+ */
+export function confirmSettlementItem(id: string, paidAt: string, reference: string) {
+  return {
+    TableName: tableName('settlements'),
+    Key: { settlementId: id },
+    UpdateExpression: 'SET #s = :c, paidAt = :p, #r = :r, confirmedAt = :now',
+    ConditionExpression: '#s = :pending',
+    ExpressionAttributeNames: { '#s': 'status', '#r': 'reference' },
+    ExpressionAttributeValues: { ':c': 'CONFIRMED', ':p': paidAt, ':r': reference, ':now': new Date().toISOString(), ':pending': 'PENDING' },
+  };
 }

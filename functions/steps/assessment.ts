@@ -84,7 +84,15 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
       });
     }
     items.push({ Update: claimUpdateItem(claimId, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now }) });
-    const record = await commitWithAudit(items, { claimId, step: 'Assessment', actor: 'workflow', input: { claimId, ytd: acc?.counters ?? {} }, output: assessment, decision: status }, audit);
+    const record = await commitWithAudit(items, {
+        claimId,
+        step: 'Assessment',
+        actor: 'workflow',
+        input: { claimId, ytd: acc?.counters ?? {} },
+        output: assessment,
+        decision: status,
+        figures: { payout: assessment.payout, bankShare: assessment.bankShare, route: assessment.route },
+      }, audit);
     if (!record) continue; // a concurrent claim moved the accumulator (or this claim moved): read again, decide again
     return { claimId, outcome: route.outcome, audit: headOf(record) };
   }

@@ -54,7 +54,16 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
       ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
       { Update: claimUpdateItem(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }) },
     ],
-    { claimId, step: 'Payout', actor: 'workflow', input: { claimId, allocations: claim.allocations }, output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })), decision: 'SETTLING' },
+    {
+      claimId,
+      step: 'Payout',
+      actor: 'workflow',
+      input: { claimId, allocations: claim.allocations },
+      output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })),
+      decision: 'SETTLING',
+      // Ids, insurers and amounts only: the payee's id can be a person's, which the clear figures never carry.
+      figures: { settlements: settlements.map((s) => ({ settlementId: s.settlementId, insurerId: s.insurerId, amount: s.amount })) },
+    },
     audit,
   );
   if (record) return { claimId, audit: headOf(record) };

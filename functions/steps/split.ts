@@ -20,7 +20,7 @@ export const handler = stepHandler('split', ClaimStepInput, async ({ claimId, au
   const allocations = splitLiability(claim.assessment.payout, terms.underwriters);
   const record = await commitWithAudit(
     [{ Update: claimUpdateItem(claimId, ['APPROVED', 'PENDING_REVIEW'], { status: 'APPROVED', allocations, taskToken: null }) }],
-    { claimId, step: 'Split', actor: 'workflow', input: { claimId, payout: claim.assessment.payout, bankShare: claim.assessment.bankShare }, output: allocations, decision: 'SPLIT' },
+    { claimId, step: 'Split', actor: 'workflow', input: { claimId, payout: claim.assessment.payout, bankShare: claim.assessment.bankShare }, output: allocations, decision: 'SPLIT', figures: { allocations } },
     audit,
   );
   if (!record) return { claimId }; // a concurrent retry got here first; the payout step reads what is stored

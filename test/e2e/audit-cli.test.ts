@@ -87,6 +87,6 @@ describe('npm run audit', () => {
     const { verifyExport } = await import('../../embedded/audit-verify.js');
     const householdsOnly = verifyExport({ ...doc, claims: [] });
     expect(householdsOnly).toMatchObject({ ok: false, problem: expect.stringContaining('household chain HOUSEHOLD#H-420902-0002, record 1') });
-    expect(verifyExport({ ...doc, claims: [], households: [] })).toEqual({ ok: true, claims: 0, households: 0, indexEvents: 1, records: 2 });
+    expect(verifyExport({ ...doc, claims: [], households: [] })).toEqual({ ok: true, claims: 0, households: 0, indexEvents: 1, records: 2, reconciled: 0 });
   });
 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Embedded } from '../../embedded/runtime.js';
+import { chainFigures, reconcileFigures, StoredFigures } from '../../core/audit-figures.js';
 import { client, startTestSystem } from '../support/server.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 
@@ -107,6 +108,10 @@ describe('redriving a FAILED claim', () => {
     expect(steps).toContain('RecordFailure');
     expect(steps.indexOf('Redrive')).toBeGreaterThan(steps.indexOf('RecordFailure'));
     expect((audit.body.records as Array<{ step: string; actor: string }>).find((x) => x.step === 'Redrive')?.actor).toMatch(/^admin:/);
+    // The redriven execution re-ran steps that had committed: still one figure record per money step, agreeing with the store.
+    const withFigures = (audit.body.records as Array<{ step: string; figures?: unknown }>).filter((x) => x.figures !== undefined).map((x) => x.step);
+    expect(withFigures).toEqual(['Assessment', 'ReviewDecision', 'Split', 'Payout']);
+    expect(reconcileFigures(chainFigures(audit.body.records), StoredFigures.parse(audit.body.stored))).toEqual([]);
   });
 
   it('a stuck claim (its execution failed and RecordFailure never ran) and a claim whose start was lost are redriven too', async () => {

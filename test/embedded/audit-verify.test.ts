@@ -22,9 +22,27 @@ function doc(records: AuditRecord[], head = records.at(-1)?.hash ?? GENESIS): Au
 
 const steps = ['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split', 'Payout'];
 
+/** A chain whose Assessment and Split records carry their figures in clear, hashed with the record. */
+function withFigures(): AuditRecord[] {
+  const figures: Record<string, AuditRecord['figures']> = {
+    Assessment: { payout: 960_000, bankShare: null, route: 'PAYABLE' },
+    Split: { allocations: [{ insurerId: 'XG-POOL-1', shareBp: 10000, amount: 960_000 }] },
+  };
+  const out: AuditRecord[] = [];
+  let prev = GENESIS;
+  ['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split'].forEach((step, i) => {
+    const f = figures[step];
+    const body = { claimId: 'C-1', seq: i + 1, step, actor: 'workflow', at: '2024-05-03T00:00:00.000Z', inputDigest: digest({ i }), outputDigest: digest({ i }), decision: null, ...(f ? { figures: f } : {}), prevHash: prev };
+    const r = { ...body, hash: hashRecord(body) };
+    out.push(r);
+    prev = r.hash;
+  });
+  return out;
+}
+
 describe('verifyExport', () => {
   it('accepts an untouched export', () => {
-    expect(verifyExport(doc(chain('C-1', steps)))).toEqual({ ok: true, claims: 1, households: 0, indexEvents: 0, records: 6 });
+    expect(verifyExport(doc(chain('C-1', steps)))).toEqual({ ok: true, claims: 1, households: 0, indexEvents: 0, records: 6, reconciled: 0 });
   });
 
   it.each([
@@ -47,6 +65,28 @@ describe('verifyExport', () => {
     records[2] = { ...body, hash: hashRecord(body) };
     const result = verifyExport(doc(records, head));
     expect(!result.ok && result.problem).toContain('record 4: record 4 does not link');
+  });
+
+  it('names an edited clear figure (the payout in an Assessment record) as a changed record', () => {
+    const records = withFigures();
+    const head = records.at(-1)!.hash;
+    records[3] = { ...records[3]!, figures: { payout: 1_960_000, bankShare: null, route: 'PAYABLE' } };
+    const result = verifyExport(doc(records, head));
+    expect(!result.ok && result.problem).toBe('claim C-1, record 4: record 4 was changed after it was written');
+  });
+
+  it('reconciles stored figures with the chain: agreeing passes, a differing payout names the claim and the field', () => {
+    const records = withFigures();
+    const stored = { status: 'SETTLING', payout: 960_000, bankShare: null, route: 'PAYABLE', allocations: [{ insurerId: 'XG-POOL-1', shareBp: 10000, amount: 960_000 }], settlements: [], review: null, paidAt: null };
+    expect(verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored }] })).toEqual({ ok: true, claims: 1, households: 0, indexEvents: 0, records: 5, reconciled: 1 });
+    const bad = verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored: { ...stored, payout: 9_600_000, allocations: [] } }] });
+    expect(bad).toEqual({
+      ok: false,
+      problem: 'claim C-1: assessment.payout is 9600000 in the store, the chain says 960000',
+      problems: ['claim C-1: assessment.payout is 9600000 in the store, the chain says 960000', 'claim C-1: allocations[XG-POOL-1] is none in the store, the chain says 960000'],
+    });
+    const unreadable = verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored: { ...stored, payout: 1.5 } }] });
+    expect(!unreadable.ok && unreadable.problem).toMatch(/^claim C-1: stored figures do not parse: payout/);
   });
 
   it('catches records removed from the end by the reported head', () => {
