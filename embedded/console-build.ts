@@ -37,9 +37,9 @@ export function consoleBuildStale(): string | null {
   return changed ? `${changed.slice(ROOT.length + 1)} changed since the last build` : null;
 }
 
-function run(cmd: string, args: string[]): Promise<void> {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,11 +63,15 @@ export async function buildConsole(log: (line: string) => void = () => undefined
   const started = Date.now();
   const tmp = join(CONSOLE_DIR, `.dist-${process.pid}`);
   log('console: type-checking and building console/ (Vite) ...');
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const { build } = await import('vite');
+  const require = createRequire(import.meta.url);
+  const tsc = require.resolve('typescript/bin/tsc');
+  const vite = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  // Vite in its own process with NODE_ENV=production: under a test runner (NODE_ENV=test) an in-process build
+  // would bundle React's and Ant Design's development builds.
+  const env = { ...process.env, NODE_ENV: 'production' };
   await Promise.all([
     run(process.execPath, [tsc, '-p', join(CONSOLE_DIR, 'tsconfig.json')]),
-    build({ configFile: join(CONSOLE_DIR, 'vite.config.ts'), root: CONSOLE_DIR, logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } }),
+    run(process.execPath, [vite, 'build', CONSOLE_DIR, '--config', join(CONSOLE_DIR, 'vite.config.ts'), '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'], env),
   ]).catch((err: unknown) => {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

@@ -212,11 +212,11 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
                   {t('case.audit')}
                 </Typography.Title>
                 {audit.verified ? (
-                  <Tag color="green" data-testid="audit-badge">
+                  <Tag color="green" data-testid="audit-badge" style={{ color: '#135200' }}>
                     ✓ {t('case.verified')}
                   </Tag>
                 ) : (
-                  <Tag color="red" data-testid="audit-badge">
+                  <Tag color="red" data-testid="audit-badge" style={{ color: '#820014' }}>
                     ✗ {t('case.notVerified')}
                   </Tag>
                 )}
