@@ -10,6 +10,7 @@ import { ROUTES, routeKey, type ApiModule } from '../functions/api/routes.js';
 import { problem as problemResult, type ApiEvent } from '../functions/api/http.js';
 import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
+import { CONSOLE_DIST, serveConsole } from './console-static.js';
 
 /** API Gateway's own payload limit is 10 MB; refuse bigger bodies before reading them. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -49,6 +50,8 @@ export interface HttpServerOptions {
   readonly host: string;
   readonly tokenSecret: string;
   readonly loadModule: (module: ApiModule) => Promise<Handler>;
+  /** The built web console served at /console/ (default console/dist). */
+  readonly consoleDir?: string;
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
@@ -87,6 +90,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
   }
+  if (url.pathname === '/console' || url.pathname.startsWith('/console/')) return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
   const byPath = compiled.filter((c) => c.regex.test(url.pathname));
   const match = byPath.find((c) => c.route.method === req.method);
   if (!match) {

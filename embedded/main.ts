@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { startEmbedded } from './runtime.js';
 import { loadDemo } from './demo.js';
+import { ensureConsoleBuilt } from './console-build.js';
 
 // Pinned SDK versions run on Node 20; the SDK's notice about its future releases is noise for a user here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -17,6 +18,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const dataDir = resolve(process.env.FANGPIN_DATA_DIR ?? '.fangpin-data');
 const demo = process.argv.includes('--demo');
 
+// The web console is built before the server starts when it is missing or older than console/ (a warning, not
+// a stop, if it cannot be built: the API works without it).
+let consoleReady = true;
+await ensureConsoleBuilt((l) => console.log(`fangpin: ${l}`)).catch((err: unknown) => {
+  consoleReady = false;
+  console.error(`fangpin: the web console could not be built; the API runs without it. ${err instanceof Error ? err.message : String(err)}`);
+});
 console.log(`fangpin: starting the embedded system (data in ${dataDir})`);
 const system = await startEmbedded({ dataDir, port, log: (l) => console.log(`fangpin: ${l}`) }).catch((err: unknown) => {
   console.error(`fangpin: could not start: ${err instanceof Error ? err.message : String(err)}`);
@@ -30,6 +38,7 @@ console.log(`fangpin: listening on ${system.url} (ready in ${((Date.now() - star
 console.log(`fangpin:   DynamoDB endpoint        ${system.dynamoEndpoint}`);
 console.log(`fangpin:   Step Functions endpoint  ${system.sfnEndpoint}`);
 console.log('fangpin:   a token: npm run token -- admin   (roles: submitter reviewer insurer auditor admin)');
+if (consoleReady) console.log(`fangpin:   web console (signed in as admin): ${system.url}/console/#token=${await system.token('admin')}`);
 
 let stopping = false;
 async function shutdown(signal: string) {

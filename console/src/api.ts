@@ -1,0 +1,120 @@
+/** The API client: bearer token from the session, RFC 9457 problem details turned into ApiError. */
+export interface ConsoleConfig {
+  /** '' = the same origin as the console (embedded). */
+  readonly apiBaseUrl: string;
+}
+
+let config: ConsoleConfig = { apiBaseUrl: '' };
+
+export async function loadConfig(): Promise<ConsoleConfig> {
+  try {
+    const res = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-cache' });
+    if (res.ok) {
+      const body = (await res.json()) as Partial<ConsoleConfig>;
+      if (typeof body.apiBaseUrl === 'string') config = { apiBaseUrl: body.apiBaseUrl.replace(/\/+$/, '') };
+    }
+  } catch {
+    // no config.json: same origin
+  }
+  return config;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly retryAfter: number | null,
+  ) {
+    super(`${status} ${title}: ${detail}`);
+  }
+}
+
+let onUnauthorized: () => void = () => undefined;
+export function setUnauthorizedHandler(f: () => void): void {
+  onUnauthorized = f;
+}
+
+export async function api<T>(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${config.apiBaseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  if (!res.ok) {
+    const p = (parsed ?? {}) as { title?: string; detail?: string };
+    const retry = Number(res.headers.get('retry-after'));
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null);
+  }
+  return parsed as T;
+}
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Shapes the console reads (functions/shared/claim-record.ts claimView, audit and history answers). */
+export interface ClaimView {
+  claimId: string;
+  status: string;
+  reasonCode: string | null;
+  reasonDetail: string | null;
+  schemeId: string;
+  product: string;
+  householdId: string;
+  personId: string;
+  incidentDate: string;
+  details: Record<string, unknown>;
+  assessment: {
+    payout: number;
+    bankShare: number | null;
+    reviewReasons: string[];
+    explanation: { figures: Record<string, unknown>; steps: string[] };
+  } | null;
+  allocations: { insurerId: string; shareBp: number; amount: number }[];
+  settlements: { settlementId: string; insurerId: string; amount: number; status?: string; paidAt?: string | null }[];
+  review: { decision: string; note: string; reviewer: string; at: string } | null;
+  error: { error: string; cause: string } | null;
+  redrives: number;
+  createdAt: string;
+  decidedAt: string | null;
+  paidAt: string | null;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AuditAnswer {
+  records: { seq: number; step: string; actor: string; at: string; decision: string | null; hash: string; prevHash: string }[];
+  verified: boolean;
+  brokenAt: number | null;
+  problem: string | null;
+}
+
+export interface HistoryEvent {
+  id: number;
+  type: string;
+  timestamp: string;
+  previousEventId?: number;
+  stateEnteredEventDetails?: { name?: string };
+  stateExitedEventDetails?: { name?: string };
+}
+
+export interface HistoryAnswer {
+  executionArn: string;
+  status?: string;
+  events: HistoryEvent[];
+  redrives: { redrive: number; executionArn: string; status?: string; events: HistoryEvent[] }[];
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, query, type ClaimView, type Page } from '../api';
+import { useErrorText } from '../components/errors';
+import { formatTime } from '../format';
+import { formatFen } from '../money';
+import { hrefOf, navigate } from '../router';
+import type { Session } from '../token';
+
+const STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'];
+
+interface Criteria {
+  claimId?: string;
+  householdId?: string;
+  status?: string;
+}
+
+export default function Search({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [criteria, setCriteria] = useState<Criteria | null>(null);
+  const [items, setItems] = useState<ClaimView[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async (c: Criteria, from: string | null) => {
+    const claimId = c.claimId?.trim();
+    if (claimId) return navigate(hrefOf({ name: 'claim', claimId }));
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await api<Page<ClaimView>>(session.token, 'GET', `/claims${query({ householdId: c.householdId?.trim(), status: c.status, limit: 25, cursor: from })}`);
+      setItems((prev) => [...(from ? prev : []), ...page.items]);
+      setCursor(page.nextCursor);
+      setCriteria(c);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="search-title">
+      <Typography.Title level={1} id="search-title" style={{ fontSize: 22 }}>
+        {t('search.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('search.hint')}</Typography.Paragraph>
+      <Form<Criteria> layout="inline" onFinish={(c) => void run(c, null)} style={{ marginBottom: 16, rowGap: 8 }}>
+        <Form.Item label={t('search.claimId')} name="claimId">
+          <Input allowClear style={{ width: 260 }} />
+        </Form.Item>
+        <Form.Item label={t('search.household')} name="householdId">
+          <Input allowClear style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item label={t('search.status')} name="status">
+          <Select allowClear aria-label={t('search.status')} style={{ width: 180 }} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={loading}>
+          {t('search.go')}
+        </Button>
+      </Form>
+      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
+      <Table<ClaimView>
+        rowKey="claimId"
+        dataSource={items}
+        pagination={false}
+        loading={loading}
+        columns={[
+          {
+            title: t('col.claimId'),
+            dataIndex: 'claimId',
+            render: (id: string) => (
+              <a
+                href={hrefOf({ name: 'claim', claimId: id })}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(hrefOf({ name: 'claim', claimId: id }));
+                }}
+                style={{ fontFamily: 'monospace' }}
+              >
+                {id}
+              </a>
+            ),
+          },
+          { title: t('col.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`status.${s}`, { defaultValue: s })}</Tag> },
+          { title: t('col.scheme'), dataIndex: 'schemeId' },
+          { title: t('col.product'), dataIndex: 'product', render: (p: string) => t(`product.${p}`) },
+          { title: t('col.household'), dataIndex: 'householdId' },
+          { title: t('col.payout'), align: 'right', render: (_, c) => formatFen(c.assessment?.payout) },
+          { title: t('col.created'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
+        ]}
+      />
+      {cursor && criteria && (
+        <Space style={{ marginTop: 16 }}>
+          <Button loading={loading} onClick={() => void run(criteria, cursor)}>
+            {t('inbox.more')}
+          </Button>
+        </Space>
+      )}
+    </section>
+  );
+}

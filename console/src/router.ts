@@ -1,0 +1,52 @@
+/** A small path router under the console's base (/console/): no library needed for four screens. */
+import { useSyncExternalStore } from 'react';
+
+const BASE = import.meta.env.BASE_URL; // '/console/'
+
+export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'claim'; claimId: string } | { name: 'notFound' };
+
+function parse(pathname: string): Route {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\//, '');
+  const parts = rest.split('/').filter(Boolean);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'inbox')) return { name: 'inbox' };
+  if (parts.length === 1 && parts[0] === 'search') return { name: 'search' };
+  if (parts.length === 2 && parts[0] === 'claims' && parts[1]) return { name: 'claim', claimId: decodeURIComponent(parts[1]) };
+  return { name: 'notFound' };
+}
+
+export function hrefOf(r: Route): string {
+  switch (r.name) {
+    case 'inbox':
+      return `${BASE}inbox`;
+    case 'search':
+      return `${BASE}search`;
+    case 'claim':
+      return `${BASE}claims/${encodeURIComponent(r.claimId)}`;
+    default:
+      return BASE;
+  }
+}
+
+const listeners = new Set<() => void>();
+let path = window.location.pathname;
+window.addEventListener('popstate', () => {
+  path = window.location.pathname;
+  for (const l of listeners) l();
+});
+
+export function navigate(to: string): void {
+  window.history.pushState(null, '', to + window.location.search);
+  path = window.location.pathname;
+  for (const l of listeners) l();
+}
+
+export function useRoute(): Route {
+  const p = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => path,
+  );
+  return parse(p);
+}

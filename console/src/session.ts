@@ -1,0 +1,49 @@
+import { useSyncExternalStore } from 'react';
+import { decodeToken, type Session } from './token';
+
+const KEY = 'fangpin.token';
+let current: Session | null = null;
+const listeners = new Set<() => void>();
+
+function emit() {
+  for (const l of listeners) l();
+}
+
+/**
+ * At start: a token in the URL fragment (`#token=...`, the link npm start prints) wins; it is stored in
+ * sessionStorage and removed from the address bar (and so from history) at once.
+ */
+export function initSession(): void {
+  const hash = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  const fromHash = hash.get('token');
+  if (fromHash !== null) {
+    const url = new URL(window.location.href);
+    url.hash = '';
+    window.history.replaceState(window.history.state, '', url.pathname + url.search);
+    const s = decodeToken(fromHash);
+    if (s) window.sessionStorage.setItem(KEY, s.token);
+  }
+  const stored = window.sessionStorage.getItem(KEY);
+  current = stored ? decodeToken(stored) : null;
+}
+
+export function signIn(s: Session): void {
+  window.sessionStorage.setItem(KEY, s.token);
+  current = s;
+  emit();
+}
+
+export function signOut(): void {
+  window.sessionStorage.clear();
+  current = null;
+  emit();
+}
+
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export function useSession(): Session | null {
+  return useSyncExternalStore(subscribe, () => current);
+}

@@ -1,0 +1,89 @@
+/**
+ * The built web console at /console/ (files from console/dist): content types, index.html for the app's own
+ * paths, immutable caching for Vite's hashed assets, and a Content-Security-Policy. The console calls the API
+ * on this same origin (console/dist/config.json: apiBaseUrl "").
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Scripts only from this origin. Ant Design writes its component styles into <style> elements at run time
+ * (CSS-in-JS), hence 'unsafe-inline' for styles only. No framing, no plugins, forms post only here.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONSOLE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+function problem(res: ServerResponse, status: number, title: string, detail: string): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string): void {
+  const st = statSync(file);
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': st.size, 'cache-control': cache, ...SECURITY_HEADERS });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file).pipe(res);
+}
+
+/** Answers a request under /console (the caller checked the prefix). */
+export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname: string, distDir: string): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${pathname}`);
+  }
+  if (pathname === '/console') {
+    res.writeHead(308, { location: '/console/' });
+    return void res.end();
+  }
+  const index = join(distDir, 'index.html');
+  if (!existsSync(index)) return problem(res, 404, 'Console not built', 'the web console has not been built: run `npm run console:build` (npm start builds it)');
+  let rel: string;
+  try {
+    rel = decodeURIComponent(pathname.slice('/console/'.length));
+  } catch {
+    return problem(res, 400, 'Bad request', 'the path is not valid percent-encoding');
+  }
+  const file = normalize(join(distDir, rel));
+  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep))) return problem(res, 404, 'Not found', `no file ${pathname}`);
+  const st = existsSync(file) ? statSync(file) : null;
+  if (st?.isFile()) {
+    // Vite puts content-hashed names under assets/: they never change. Everything else is revalidated.
+    return sendFile(req, res, file, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+  }
+  // A missing asset is a 404, not the app's HTML; any other path is one of the app's screens.
+  if (rel.startsWith('assets/') || extname(rel) !== '') return problem(res, 404, 'Not found', `no file ${pathname}`);
+  return sendFile(req, res, index, 'no-cache');
+}
