@@ -13,11 +13,18 @@ import { tableSpec, type TableId } from '../functions/shared/tables.js';
 import { acknowledgeNag } from './nag.js';
 
 /**
- * The Node.js 22 Lambda runtime ships AWS SDK v3: using its copy keeps every bundle near 150 KB instead of
- * ~500 KB (faster cold starts, the 250 KB target). The price is that the SDK version on AWS is the runtime's,
- * not the pinned one the tests ran; the code uses only long-stable SDK APIs.
+ * Nothing is left out of a bundle, the AWS SDK included: the Node.js 22 runtime ships its own SDK v3, but that
+ * version is whatever AWS installed, which no test runs; AWS's guidance is to bundle the SDK you tested with.
+ * The price is size (docs/performance.md): the SDK is most of each bundle. An empty list, not the default: for
+ * Node 18+ runtimes NodejsFunction leaves `@aws-sdk/*` out unless told otherwise.
  */
-export const SDK_PROVIDED_BY_RUNTIME = ['@aws-sdk/*', '@smithy/*'] as const;
+export const EXTERNAL_MODULES: readonly string[] = [];
+
+/**
+ * esbuild options the CDK app bundles with; bench/bundles.ts measures with the same. `module` before `main`:
+ * ESM-first packages (the AWS SDK's dist-es, middy, zod) resolve to their ESM builds, which tree-shake.
+ */
+export const BUNDLE_MAIN_FIELDS = ['module', 'main'];
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -58,9 +65,8 @@ export class FangpinFunction extends Construct {
         target: 'node22',
         minify: true,
         sourceMap: true,
-        externalModules: [...SDK_PROVIDED_BY_RUNTIME],
-        // ESM-first packages (middy, zod) resolve to their ESM builds.
-        mainFields: ['module', 'main'],
+        externalModules: [...EXTERNAL_MODULES],
+        mainFields: BUNDLE_MAIN_FIELDS,
         // Some CommonJS dependencies call require() for Node built-ins; ESM output has no require.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {
