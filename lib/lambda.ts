@@ -20,12 +20,6 @@ import { acknowledgeNag } from './nag.js';
  */
 export const EXTERNAL_MODULES: readonly string[] = [];
 
-/**
- * esbuild options the CDK app bundles with; bench/bundles.ts measures with the same. `module` before `main`:
- * ESM-first packages (the AWS SDK's dist-es, middy, zod) resolve to their ESM builds, which tree-shake.
- */
-export const BUNDLE_MAIN_FIELDS = ['module', 'main'];
-
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Metadata key on every CfnFunction: the embedded runtime maps a Task's function back to its module with it. */
@@ -66,7 +60,9 @@ export class FangpinFunction extends Construct {
         minify: true,
         sourceMap: true,
         externalModules: [...EXTERNAL_MODULES],
-        mainFields: BUNDLE_MAIN_FIELDS,
+        // ESM builds first (the AWS SDK's dist-es, middy, zod): they tree-shake; the SDK's CommonJS builds do not
+        // (measured: 746 KB instead of 519 KB for the claims API).
+        mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; ESM output has no require.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         commandHooks: {
