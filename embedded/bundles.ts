@@ -58,6 +58,16 @@ export function copyBundles(outdir: string): DeployedBundles {
   const manifest = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string; packaging?: string } }> };
   const zipped = new Set(Object.values(manifest.files).filter((f) => f.source.packaging === 'zip').map((f) => f.source.path));
   const target = mkdtempSync(join(tmpdir(), BUNDLES_DIR_PREFIX));
+  try {
+    return copyInto(target, outdir, template, zipped);
+  } catch (err) {
+    rmSync(target, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Copies the bundles into `target` and checks them (throws, and the caller removes `target`, when one is wrong). */
+function copyInto(target: string, outdir: string, template: { Resources: Resources }, zipped: ReadonlySet<string>): DeployedBundles {
   const leak = nodeModulesAbove(target);
   if (leak) throw new Error(`${leak} is above ${target}: a bundle could resolve a left-out package from it`);
   const dirs = new Map<string, string>();
