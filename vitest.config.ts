@@ -10,6 +10,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     allowOnly: false,
+    // The Lambda bundles under test (embedded/bundles.ts copies them to <tmp>/fangpin-bundles-*) run on Node's own
+    // loader, as on Lambda: not transformed by Vite, their imports not resolved by it.
+    server: { deps: { external: [/\/fangpin-bundles-[^/]+\//] } },
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FANGPIN_LOG_LEVEL: 'ERROR' },
   },
 });

@@ -30,9 +30,14 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/ops/attention-metrics.ts': () => import('../functions/ops/attention-metrics.js'),
 };
 
-export async function loadHandler(entry: string): Promise<(event: unknown, context: Context) => Promise<unknown>> {
+export type LoadedHandler = (event: unknown, context: Context) => Promise<unknown>;
+/** A handler by its `fangpin:handler` entry (e.g. functions/steps/intake.ts). */
+export type HandlerLoader = (entry: string) => Promise<LoadedHandler>;
+
+/** The handler from the TypeScript sources. */
+export async function loadHandler(entry: string): Promise<LoadedHandler> {
   const load = MODULES[entry];
   if (!load) throw new Error(`no embedded handler module for ${entry}; add it to embedded/handler-modules.ts`);
   const { handler } = await load();
-  return handler as (event: unknown, context: Context) => Promise<unknown>;
+  return handler as LoadedHandler;
 }

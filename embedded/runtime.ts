@@ -14,7 +14,8 @@ import { startSfnApiServer } from './sfn/server.js';
 import { startHttpServer } from './http-server.js';
 import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
-import { loadHandler } from './handler-modules.js';
+import { loadHandler as loadSourceHandler, type HandlerLoader } from './handler-modules.js';
+import { installSdkDecorators } from './sdk/decorators.js';
 import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
 import { WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
 import { resetClients, tableName } from '../functions/shared/aws.js';
@@ -40,6 +41,19 @@ export interface EmbeddedOptions {
   readonly dynamoEndpoint?: string;
   /** Physical table name prefix; tests give each suite its own. */
   readonly tablePrefix?: string;
+  /**
+   * Coalesce the store requests of one event-loop turn (embedded/sdk/): reads into BatchGetItem, writes into one
+   * transaction. Default on, unless FANGPIN_COALESCE_READS / FANGPIN_COALESCE_WRITES is set to anything but '1'.
+   * The test suite runs its core scenarios both ways (test/e2e/core*.test.ts).
+   */
+  readonly coalesce?: boolean;
+  /** Fault drills: this share of store requests fails (embedded/sdk/faults.ts). Default FANGPIN_FAULT_RATE, or 0. */
+  readonly faultRate?: number;
+  /**
+   * Where handler code comes from, by `fangpin:handler` entry: the TypeScript sources (default), or the Lambda
+   * bundles the CDK app deploys (embedded/bundles.ts).
+   */
+  readonly loadHandler?: HandlerLoader;
 }
 
 export interface Embedded {
@@ -98,16 +112,23 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
-      // Every claim in flight shares this process: single-item reads of one event-loop turn go as one batch.
-      FANGPIN_COALESCE_READS: process.env.FANGPIN_COALESCE_READS ?? '1',
-      // ... and their transactions and conditional puts as one transaction (functions/shared/write-coalescer.ts).
-      FANGPIN_COALESCE_WRITES: process.env.FANGPIN_COALESCE_WRITES ?? '1',
       // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
       FANGPIN_SDK_TIMEOUT_MS: process.env.FANGPIN_SDK_TIMEOUT_MS ?? '60000',
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
     });
+    // Every claim in flight shares this process: the single-item reads of one event-loop turn go as one batch, and
+    // their transactions and conditional puts as one transaction. Installed before any handler builds a client.
+    const envOn = (v: string | undefined) => (v ?? '1') === '1';
+    const uninstallSdk = installSdkDecorators({
+      coalesceReads: opts.coalesce ?? envOn(process.env.FANGPIN_COALESCE_READS),
+      coalesceWrites: opts.coalesce ?? envOn(process.env.FANGPIN_COALESCE_WRITES),
+      faultRate: opts.faultRate ?? Number(process.env.FANGPIN_FAULT_RATE ?? 0),
+    });
+    stops.push(async () => uninstallSdk());
+    resetClients();
+    const loadHandler = opts.loadHandler ?? loadSourceHandler;
     const ddb = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
     await ensureTables(ddb, tablePrefix);
     ddb.destroy();

@@ -4,11 +4,42 @@
  * locally. That is the only difference between the two ways to run.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tableSpec, type TableId } from './tables.js';
-import { coalesceReads } from './read-coalescer.js';
-import { coalesceWrites } from './write-coalescer.js';
+
+/**
+ * The command classes of the SDK copy that built a document client. A decorator that recognises commands
+ * (`instanceof GetCommand`) or sends its own (`new BatchGetCommand`) must use these: a Lambda bundle carries its
+ * own copy of the SDK, and `instanceof` against another copy's classes is always false.
+ */
+export interface DocumentCommands {
+  readonly GetCommand: typeof GetCommand;
+  readonly BatchGetCommand: typeof BatchGetCommand;
+  readonly PutCommand: typeof PutCommand;
+  readonly TransactWriteCommand: typeof TransactWriteCommand;
+}
+
+/** Called once on each client this module builds, before anything is sent with it. */
+export interface SdkClientDecorators {
+  readonly documentClient?: (client: DynamoDBDocumentClient, commands: DocumentCommands) => void;
+  readonly sfnClient?: (client: SFNClient) => void;
+}
+
+/**
+ * Where the embedded runtime installs its SDK client decorators (embedded/sdk/: what only makes sense with
+ * many claims in one process, and the fault drills). A process-global registry keyed by Symbol.for, not a setter exported from this module: the
+ * embedded runtime can also run the deployed Lambda bundles in-process, and each bundle carries its own copy of
+ * this module, which no setter on the runtime's copy would reach; a Symbol.for key is the same in every copy.
+ * On AWS nothing installs decorators, so the clients are exactly the ones built here.
+ */
+export const SDK_CLIENT_DECORATORS = Symbol.for('fangpin.sdkClientDecorators');
+
+type DecoratorRegistry = { [SDK_CLIENT_DECORATORS]?: SdkClientDecorators };
+
+function decorators(): SdkClientDecorators | undefined {
+  return (globalThis as DecoratorRegistry)[SDK_CLIENT_DECORATORS];
+}
 
 /**
  * A request that hangs must fail and be retried, not hold a step (or a claim) forever. In this SDK version
@@ -47,37 +78,16 @@ export function documentClient(): DynamoDBDocumentClient {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
     withoutSdkLogging(ddb);
-    const rate = Number(process.env.FANGPIN_FAULT_RATE ?? 0);
-    // Fault drills: only against a local endpoint, never on AWS.
-    if (rate > 0 && endpoint('DYNAMODB')) injectFaults(ddb, rate);
-    if (process.env.FANGPIN_COALESCE_READS === '1') coalesceReads(ddb);
-    if (process.env.FANGPIN_COALESCE_WRITES === '1') coalesceWrites(ddb);
+    decorators()?.documentClient?.(ddb, { GetCommand, BatchGetCommand, PutCommand, TransactWriteCommand });
   }
   return ddb;
 }
 
-/**
- * Fails a share of store requests with a transient error (HTTP 503), half before the request reaches the store
- * and half after it succeeded (a lost response). The fault sits inside the SDK's retry loop, as a real network
- * or service fault does, so a re-sent write must be harmless: conditional writes and idempotent steps, not luck.
- */
-function injectFaults(client: DynamoDBDocumentClient, rate: number): void {
-  const fault = (when: string) =>
-    Object.assign(new Error(`injected fault (${when})`), { name: 'InjectedFault', $metadata: { httpStatusCode: 503 }, $retryable: { throttling: false } });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const roll = Math.random();
-      if (roll < rate / 2) throw fault('before the request');
-      const result = await next(args);
-      if (roll < rate) throw fault('after the request succeeded');
-      return result;
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'fangpinFaultInjection' },
-  );
-}
-
 export function sfnClient(): SFNClient {
-  sfn ??= withoutSdkLogging(new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3, requestHandler: timeouts() }));
+  if (!sfn) {
+    sfn = withoutSdkLogging(new SFNClient({ endpoint: endpoint('SFN'), maxAttempts: 3, requestHandler: timeouts() }));
+    decorators()?.sfnClient?.(sfn);
+  }
   return sfn;
 }
 

@@ -5,6 +5,7 @@ import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { client, startTestSystem } from '../support/server.js';
 import { issueToken } from '../../embedded/auth.js';
 import { logger } from '../../functions/shared/step.js';
+import { base, CLAIM_HOUSEHOLDS, lishui, medical, productScenarios, reviewScenarios, submit as submitTo, type SystemOf } from './scenarios/core.js';
 
 // Everything the handlers log during this suite, at the most verbose level, scanned for identity numbers at the
 // end (privacy test). The level is set before the logger is built: Powertools puts a logger back to its
@@ -23,27 +24,13 @@ for (const stream of [process.stdout, process.stderr]) {
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
-let n = 0;
-
-const base = { schemeId: 'xiaogan-2024', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-05-03' };
-const medical = (totalCost: number, extra: Record<string, unknown> = {}) => ({
-  ...base,
-  product: 'MEDICAL',
-  details: { hospitalCode: 'HOSP-01', invoiceNo: `INV-${++n}`, totalCost, basicInsurancePaid: 0, criticalIllnessPaid: 0, payee: 'HOSPITAL', ...extra },
-});
-const lishui = { schemeId: 'lishui-2017', householdId: 'H-331102-0003', personId: 'P-4', incidentDate: '2024-06-01' };
-
-async function submit(body: unknown, headers: Record<string, string> = {}) {
-  const r = await api.call('POST', '/claims', { role: 'submitter', body, headers });
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return r.body.claimId as string;
-}
+const sys: SystemOf = () => ({ system, api });
+const submit = (body: unknown, headers: Record<string, string> = {}) => submitTo(api, body, headers);
 
 beforeAll(async () => {
   system = await startTestSystem('e2e');
   api = client(system);
-  const fresh = (n: number) => ({ ...DEMO_HOUSEHOLDS[1], householdId: `H-420902-${String(n).padStart(4, "0")}`, verifiedYear: 2024, members: [{ personId: `P-${n}` }] });
-  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, fresh(9), fresh(10)] });
+  const r = await api.call('POST', '/households', { role: 'admin', body: CLAIM_HOUSEHOLDS });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 });
 
@@ -51,60 +38,9 @@ afterAll(async () => {
   await system?.stop();
 });
 
-describe('every product reaches its terminal state', () => {
-  it('MEDICAL (Xiaogan, uplift county) → SETTLING with the pool split, then PAID once every insurer confirms', async () => {
-    // self-pay 40,000 − 20,000 − 5,000 = 15,000 yuan; (15,000 − 5,000) × 80% × 120% = 9,600 yuan
-    const id = await submit(medical(4_000_000, { basicInsurancePaid: 2_000_000, criticalIllnessPaid: 500_000 }));
-    const claim = (await api.waitForStatus(id, ['SETTLING'])).body;
-    expect(claim.reasonCode).toBeNull();
-    expect(claim.assessment.payout).toBe(960_000);
-    expect(claim.assessment.bankShare).toBeNull();
-    expect(claim.assessment.explanation.steps.length).toBeGreaterThan(3);
-    expect(claim.allocations).toEqual([
-      { insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 },
-      { insurerId: 'XG-POOL-2', shareBp: 3500, amount: 336_000 },
-      { insurerId: 'XG-POOL-3', shareBp: 2500, amount: 240_000 },
-    ]);
-    expect(claim.settlements).toHaveLength(3);
-    const paidAt = new Date().toISOString();
-    for (const s of claim.settlements) {
-      const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt, reference: `BANK-${s.insurerId}` } });
-      expect(c.status, JSON.stringify(c.body)).toBe(200);
-    }
-    expect((await api.waitForStatus(id, ['PAID'])).body.paidAt).toBe(paidAt);
-  });
-
-  it.each([
-    ['EDUCATION', { ...base, personId: 'P-2', product: 'EDUCATION', details: { stage: 'PRIMARY', expense: 300_000 } }, 'SETTLING', 300_000],
-    ['DISASTER', { ...base, product: 'DISASTER', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 1_000_000 } }, 'SETTLING', 1_000_000],
-    // strike = floor(1000 × 8500 / 10000) = 850 fen/kg; (850 − 700) × 500 kg = 75,000 fen
-    ['INDUSTRY price index', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 500 } }, 'SETTLING', 75_000],
-    // grade 5: 5,000,000 × (11 − 5) × 10% = 3,000,000 fen > the 2,000,000 review threshold
-    ['ACCIDENT disability', { ...lishui, product: 'ACCIDENT', details: { kind: 'DISABILITY', grade: 5 } }, 'PENDING_REVIEW', 3_000_000],
-    // outpatient: (30,000 − 10,000) × 80% = 16,000 fen
-    ['ACCIDENT outpatient', { ...lishui, product: 'ACCIDENT', details: { kind: 'OUTPATIENT', expense: 30_000 } }, 'SETTLING', 16_000],
-  ])('%s', async (_name, body, status, payout) => {
-    const id = await submit(body);
-    const claim = (await api.waitForStatus(id, [status])).body;
-    expect(claim.assessment.payout).toBe(payout);
-  });
-
-  it('LOAN_GUARANTEE: insurer 70% rounded half up, bank keeps the rest, the bank is the payee', async () => {
-    // loss = 1,000,000 + 50,001 − 0 = 1,050,001; insurer = floor((1,050,001 × 7000 + 5000) / 10000) = 735,001; bank 315,000
-    const id = await submit({ ...lishui, product: 'LOAN_GUARANTEE', details: { loanId: 'L-1', bankId: 'BANK-LS', outstandingPrincipal: 1_000_000, unpaidInterest: 50_001, recoveries: 0 } });
-    const claim = (await api.waitForStatus(id, ['SETTLING'])).body;
-    expect(claim.assessment.payout).toBe(735_001);
-    expect(claim.assessment.bankShare).toBe(315_000);
-    expect(claim.allocations).toEqual([{ insurerId: 'LS-LOAN-GUARANTEE-CENTRE', shareBp: 10000, amount: 735_001 }]);
-    expect(claim.settlements[0].payee).toEqual({ type: 'BANK', id: 'BANK-LS' });
-  });
-
-  it('a bill below the deductible closes with no payout', async () => {
-    // A person with nothing claimed yet this year: 4,000 yuan is below the 5,000 deductible.
-    const id = await submit({ ...medical(400_000), householdId: 'H-420902-0010', personId: 'P-10' });
-    expect((await api.waitForStatus(id, ['CLOSED_NO_PAYOUT'])).body.assessment.payout).toBe(0);
-  });
-});
+// Also run with coalescing off and from the deployed bundles (scenarios/core.ts); reports and privacy below count
+// these claims.
+productScenarios(sys);
 
 describe('rejections carry the reason code', () => {
   it.each([
@@ -123,30 +59,7 @@ describe('rejections carry the reason code', () => {
   });
 });
 
-describe('manual review', () => {
-  it('a registry not verified this year goes to review; approval settles it', async () => {
-    const id = await submit({ ...base, householdId: 'H-420902-0002', personId: 'P-3', product: 'DISASTER', details: { cause: 'FIRE', damage: 'COLLAPSE', assessedLoss: 500_000 } });
-    const pending = (await api.waitForStatus(id, ['PENDING_REVIEW'])).body;
-    expect(pending.assessment.reviewReasons).toEqual(['REGISTRY_NOT_VERIFIED']);
-    const r = await api.review(id, 'APPROVE', 'checked on site');
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const done = (await api.waitForStatus(id, ['SETTLING'])).body;
-    expect(done.review.decision).toBe('APPROVE');
-    expect(done.allocations.reduce((s: number, a: { amount: number }) => s + a.amount, 0)).toBe(500_000);
-  });
-
-  it('a claim above the threshold rejected in review is REJECTED with REVIEW_REJECTED and releases its hold', async () => {
-    // 3,000,000 above the deductible: 2,000,000 × 80% + 1,000,000 × 70% = 2,300,000 > 2,000,000 threshold (county 420902, no uplift)
-    const body = { ...base, householdId: 'H-420902-0009', personId: 'P-9', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: 'BIG-1', totalCost: 3_500_000 } };
-    const id = await submit(body);
-    expect((await api.waitForStatus(id, ['PENDING_REVIEW'])).body.assessment.payout).toBe(2_300_000);
-    expect((await api.review(id, 'REJECT', 'invoice forged')).status).toBe(200);
-    expect((await api.waitForStatus(id, ['REJECTED'])).body.reasonCode).toBe('REVIEW_REJECTED');
-    // The invoice was released: the same invoice can be claimed again and gets the same assessment.
-    const again = await submit(body);
-    expect((await api.waitForStatus(again, ['PENDING_REVIEW'])).body.assessment.payout).toBe(2_300_000);
-  });
-});
+reviewScenarios(sys);
 
 describe('history and audit', () => {
   it('GET /claims/{id}/history shows every step in the GetExecutionHistory shape', async () => {

@@ -54,6 +54,9 @@ afterAll(async () => {
 
 describe('with 20% of store requests failing', () => {
   it('every claim reaches a terminal state, nothing is paid twice, caps hold exactly', { timeout: 120_000 }, async () => {
+    // The drill is only a drill if the faults are in: the embedded runtime installed them on the store client
+    // (embedded/sdk/faults.ts, through aws.ts's decorator hook).
+    expect(documentClient().middlewareStack.identify().join('\n')).toContain('fangpinFaultInjection');
     const ids = await Promise.all(
       Array.from({ length: CLAIMS }, async (_, i) => {
         const body = {

@@ -1,10 +1,11 @@
 /** One embedded system per e2e suite (sharing the run's DynamoDB Local), and a small HTTP client for it. */
 import { inject } from 'vitest';
-import { startEmbedded, type Embedded } from '../../embedded/runtime.js';
+import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../embedded/runtime.js';
 import type { Role } from '../../functions/api/routes.js';
 
-export async function startTestSystem(prefix: string): Promise<Embedded> {
-  return startEmbedded({ dataDir: null, port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: `${prefix}-`, retryIntervalScale: 0.001 });
+/** `options`: what a suite runs differently (coalescing off, the deployed bundles as handlers). */
+export async function startTestSystem(prefix: string, options: Partial<EmbeddedOptions> = {}): Promise<Embedded> {
+  return startEmbedded({ dataDir: null, port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: `${prefix}-`, retryIntervalScale: 0.001, ...options });
 }
 
 export interface Reply {

@@ -17,11 +17,14 @@
  *   which every step already handles (the fault drills inject exactly that);
  * - two writes to the same item never share a transaction (DynamoDB rejects that): the later one waits for the
  *   next merged request.
- * On AWS a Lambda serves one event at a time, so there is nothing to merge: switched on by the embedded runtime
- * only (FANGPIN_COALESCE_WRITES=1).
+ * On AWS a Lambda serves one event at a time, so there is nothing to merge: installed by the
+ * embedded runtime only (embedded/sdk/decorators.ts), never part of a Lambda bundle.
  */
-import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from './tables.js';
+import type { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLES } from '../../functions/shared/tables.js';
+import type { DocumentCommands } from '../../functions/shared/aws.js';
+
+type WriteCommands = Pick<DocumentCommands, 'PutCommand' | 'TransactWriteCommand'>;
 
 type TxItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type Send = (command: unknown, ...rest: unknown[]) => Promise<unknown>;
@@ -59,7 +62,7 @@ function itemKey(item: TxItem, keyAttrs: Map<string, readonly string[]>): string
 }
 
 /** The transaction items a command stands for, or undefined when it is not one this coalescer may merge. */
-function asTransactionItems(command: unknown): readonly TxItem[] | undefined {
+function asTransactionItems(command: unknown, { PutCommand, TransactWriteCommand }: WriteCommands): readonly TxItem[] | undefined {
   if (command instanceof TransactWriteCommand) {
     const { TransactItems, ClientRequestToken, ReturnConsumedCapacity, ReturnItemCollectionMetrics } = command.input;
     if (!TransactItems?.length || ClientRequestToken || ReturnConsumedCapacity || ReturnItemCollectionMetrics) return undefined;
@@ -100,7 +103,9 @@ export function packBatches<T extends { readonly items: readonly unknown[]; read
   return batches;
 }
 
-export function coalesceWrites(client: DynamoDBDocumentClient): void {
+/** `commands`: the client's own SDK copy's classes (a bundle's client answers `instanceof` only to its own). */
+export function coalesceWrites(client: DynamoDBDocumentClient, commands: WriteCommands): void {
+  const { TransactWriteCommand } = commands;
   const send = client.send.bind(client) as Send;
   let keyAttrs: Map<string, readonly string[]> | undefined;
   let queue: Pending[] = [];
@@ -129,7 +134,7 @@ export function coalesceWrites(client: DynamoDBDocumentClient): void {
   };
 
   (client as { send: unknown }).send = (command: unknown, ...rest: unknown[]) => {
-    const items = rest.length === 0 ? asTransactionItems(command) : undefined;
+    const items = rest.length === 0 ? asTransactionItems(command, commands) : undefined;
     keyAttrs ??= keyAttributesByTable();
     const keys = items?.map((i) => itemKey(i, keyAttrs as Map<string, readonly string[]>));
     if (!items || !keys || items.length > MAX_ITEMS || keys.some((k) => k === undefined)) return send(command, ...rest);

@@ -1,12 +1,12 @@
 /** Coalesced reads answer exactly what single GetItems answer: found, missing, duplicate keys, two tables, > 100 keys. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { useStore } from '../support/store.js';
 import { tableName } from '../../functions/shared/aws.js';
 import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
-import { coalesceReads } from '../../functions/shared/read-coalescer.js';
+import { coalesceReads } from '../../embedded/sdk/read-coalescer.js';
 
 let plain: DynamoDBDocumentClient;
 let coalesced: DynamoDBDocumentClient;
@@ -21,7 +21,7 @@ beforeAll(async () => {
     if (ctx.commandName === 'BatchGetItemCommand') batches++;
     return next(args);
   }, { step: 'initialize', name: 'countBatches' });
-  coalesceReads(coalesced);
+  coalesceReads(coalesced, { GetCommand, BatchGetCommand });
   for (let i = 0; i < 150; i += 2) await plain.send(new PutCommand({ TableName: tableName('registry'), Item: { householdId: `H-${i}`, n: i } }));
   await plain.send(new PutCommand({ TableName: tableName('audit'), Item: { claimId: 'C-1', seq: 3, step: 'Intake' } }));
 });

@@ -3,9 +3,10 @@
  * the fixed cost per request of the SDK (middleware, signing, HTTP) and of the store dominates. Reads issued in
  * the same turn of the event loop are sent as one consistent BatchGetItem instead (up to 100 keys), and each
  * caller gets what its GetItem would have answered. On AWS a Lambda serves one event at a time, so there is
- * nothing to coalesce: this is switched on by the embedded runtime only (FANGPIN_COALESCE_READS=1).
+ * nothing to coalesce: the embedded runtime alone installs this (embedded/sdk/decorators.ts), never a Lambda bundle.
  */
-import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { DocumentCommands } from '../../functions/shared/aws.js';
 
 type Key = Record<string, unknown>;
 interface Waiting {
@@ -21,7 +22,8 @@ function keyId(table: string, key: Key): string {
   return `${table}\u0000${Object.keys(key).sort().map((k) => `${k}=${String(key[k])}`).join('\u0000')}`;
 }
 
-export function coalesceReads(client: DynamoDBDocumentClient): void {
+/** `commands`: the client's own SDK copy's classes (a bundle's client answers `instanceof` only to its own). */
+export function coalesceReads(client: DynamoDBDocumentClient, { GetCommand, BatchGetCommand }: Pick<DocumentCommands, 'GetCommand' | 'BatchGetCommand'>): void {
   const send = client.send.bind(client) as (cmd: unknown) => Promise<unknown>;
   let queue: Waiting[] = [];
 

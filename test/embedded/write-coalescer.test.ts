@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { useStore } from '../support/store.js';
 import { tableName } from '../../functions/shared/aws.js';
 import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
-import { coalesceWrites, packBatches } from '../../functions/shared/write-coalescer.js';
+import { coalesceWrites, packBatches } from '../../embedded/sdk/write-coalescer.js';
 
 let plain: DynamoDBDocumentClient;
 let coalesced: DynamoDBDocumentClient;
@@ -29,7 +29,7 @@ beforeAll(async () => {
     sent[ctx.commandName ?? '?'] = (sent[ctx.commandName ?? '?'] ?? 0) + 1;
     return next(args);
   }, { step: 'initialize', name: 'countRequests' });
-  coalesceWrites(coalesced);
+  coalesceWrites(coalesced, { PutCommand, TransactWriteCommand });
 });
 
 describe('packing', () => {

@@ -1,0 +1,44 @@
+/**
+ * functions/ holds only what runs on AWS: what the embedded runtime adds to the SDK clients (coalescing, fault
+ * drills) lives in embedded/sdk/ and reaches the clients through aws.ts's process-global hook, so it is in no
+ * Lambda bundle. This fails if anything under functions/ names it again or imports from embedded/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/lambda.js';
+
+const FORBIDDEN: ReadonlyArray<[string, RegExp]> = [
+  ['a coalescer', /coalesc/i],
+  ['FANGPIN_COALESCE_*', /FANGPIN_COALESCE_/],
+  ['FANGPIN_FAULT_RATE', /FANGPIN_FAULT_RATE/],
+  ['the fault injector', /injectFaults|fault[-_ ]?inject/i],
+  ['an import from embedded/', /(?:from\s*|import\s*\(\s*|require\s*\(\s*)['"`](?:[^'"`]*\/)?(?:embedded\/|#embedded\/)/],
+];
+
+function violations(text: string): string[] {
+  return FORBIDDEN.filter(([, re]) => re.test(text)).map(([what]) => what);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('functions/ is only what runs on AWS', () => {
+  it('the check recognises each thing it forbids', () => {
+    expect(violations("import { coalesceReads } from './read-coalescer.js';")).toContain('a coalescer');
+    expect(violations("if (process.env.FANGPIN_COALESCE_WRITES === '1')")).toContain('FANGPIN_COALESCE_*');
+    expect(violations('Number(process.env.FANGPIN_FAULT_RATE ?? 0)')).toContain('FANGPIN_FAULT_RATE');
+    expect(violations('injectFaults(ddb, rate)')).toContain('the fault injector');
+    expect(violations("import { x } from '../../embedded/sdk/decorators.js';")).toContain('an import from embedded/');
+    expect(violations("const m = await import('#embedded/runtime.js');")).toContain('an import from embedded/');
+    expect(violations("import { tableSpec } from './tables.js';")).toEqual([]);
+  });
+
+  it('no file under functions/ mentions the coalescers, their variables or the fault injector, or imports from embedded/', () => {
+    const files = filesUnder(join(PROJECT_ROOT, 'functions'));
+    expect(files.length).toBeGreaterThan(20);
+    const found = files.flatMap((f) => violations(readFileSync(f, 'utf8')).map((what) => `${relative(PROJECT_ROOT, f)}: ${what}`));
+    expect(found).toEqual([]);
+  });
+});
