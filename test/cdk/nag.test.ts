@@ -1,7 +1,7 @@
 /**
  * The full app synthesized in-process with no environment (account and region unresolved: what `npm start` and
  * an environment-agnostic template see), CloudFormation validation on, with cdk-nag AwsSolutions: no finding,
- * error or warning, that is not acknowledged with a reason. Bundling is skipped here: test/cdk/synth-cli.test.ts
+ * error or warning, that is not acknowledged with a reason. Bundling is skipped here: test/cdk/synth-cli-*.test.ts
  * runs the real CLI with real bundling for a concrete region in each partition.
  *
  * cdk-nag 3 is a CDK policy-validation plugin: any violation (either severity) makes `app.synth()` throw, and the
