@@ -1,10 +1,10 @@
 /**
- * The index-event fan-out: one Standard execution per observation (named after the event) runs a Map state
- * over the registry slices of the observation's scheme and county. Each iteration pages through its slice with
- * the fan-out Lambda, which files one claim per concerned household and starts that claim's own execution of
- * the claim workflow, so auditors keep a per-claim history. State payloads stay small whatever the county's size
- * (a shard number and a page cursor), so an inline Map suffices; a Distributed Map reading an S3 manifest would
- * be the next step for millions of households (it does not run in the embedded engine).
+ * The index-event fan-out: one Standard execution per observation (named after the event) runs a Distributed Map
+ * over the registry slices of the observation's scheme and county, each slice a child execution of its own. Each
+ * slice pages through its households with the fan-out Lambda, which files one claim per concerned household and
+ * starts that claim's own execution of the claim workflow, so auditors keep a per-claim history. State payloads
+ * stay small whatever the county's size (a shard number and a page cursor), so the map's items are the slice
+ * numbers and no S3 ItemReader is needed. The embedded engine emulates the Distributed Map's child executions.
  */
 import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
