@@ -1,8 +1,8 @@
-import * as desk from './desk.messages';
-import * as indexEvents from './indexEvents.messages';
-import * as monitoring from './monitoring.messages';
-import * as registry from './registry.messages';
-import * as attention from './attention.messages';
+import * as desk from './desk.messages.js';
+import * as indexEvents from './indexEvents.messages.js';
+import * as monitoring from './monitoring.messages.js';
+import * as registry from './registry.messages.js';
+import * as attention from './attention.messages.js';
 
 /**
  * Every string of the console in both languages. Chinese follows the policy documents' terms (防贫保险, 起付线,
