@@ -50,6 +50,7 @@ export const zh = {
   'ix.postedBy': '录入人',
   'ix.error': '错误',
   'ix.period': '观测期',
+  'ix.noCover': '该方案没有{{kind}}保障',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -103,4 +104,5 @@ export const en: Record<keyof typeof zh, string> = {
   'ix.postedBy': 'Posted by',
   'ix.error': 'Error',
   'ix.period': 'Period',
+  'ix.noCover': 'This scheme has no {{kind}} cover',
 };

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Badge, Button, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Segmented, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { useErrorText } from '../components/errors';
+import { ToneTag, emptyText } from '../components/tone';
 import { formatTime } from '../format';
 import { Link } from '../screens';
 import type { Session } from '../token';
@@ -98,9 +99,9 @@ export default function Attention({ session }: { session: Session }) {
         dataSource={items}
         loading={loading}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: t('att.empty') }}
+        locale={{ emptyText: emptyText(t('att.empty')) }}
         columns={[
-          { title: t('att.kind'), dataIndex: 'kind', render: (k: string) => <Tag color={k === 'CLAIM_FAILED' || k === 'ENDPOINT_DISABLED' ? 'red' : 'orange'}>{t(`att.kind${k}`, { defaultValue: k })}</Tag> },
+          { title: t('att.kind'), dataIndex: 'kind', render: (k: string) => <ToneTag tone={k === 'CLAIM_FAILED' || k === 'ENDPOINT_DISABLED' ? 'red' : 'orange'}>{t(`att.kind${k}`, { defaultValue: k })}</ToneTag> },
           {
             title: t('att.what'),
             render: (_, i) =>

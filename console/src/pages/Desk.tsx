@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query, type Page } from '../api';
 import { useErrorText } from '../components/errors';
+import { ToneTag, emptyText } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
 import { Link } from '../screens';
@@ -107,12 +108,12 @@ function Deliveries({ session }: { session: Session }) {
         size="small"
         dataSource={items}
         pagination={{ pageSize: 25, hideOnSinglePage: true }}
-        locale={{ emptyText: t('desk.noDeliveries') }}
+        locale={{ emptyText: emptyText(t('desk.noDeliveries')) }}
         columns={[
           { title: t('desk.delivery'), dataIndex: 'deliveryId', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
           { title: t('desk.insurer'), dataIndex: 'insurerId' },
           { title: t('desk.url'), dataIndex: 'url' },
-          { title: t('desk.deliveryState'), dataIndex: 'state', render: (s: string) => <Tag color={s === 'FAILED' ? 'red' : s === 'DELIVERED' ? 'green' : undefined}>{s}</Tag> },
+          { title: t('desk.deliveryState'), dataIndex: 'state', render: (s: string) => <ToneTag tone={s === 'FAILED' ? 'red' : s === 'DELIVERED' ? 'green' : undefined}>{s}</ToneTag> },
           { title: t('desk.attempts'), render: (_, d) => d.attempts.length },
           { title: t('desk.lastAttempt'), render: (_, d) => { const a = d.attempts.at(-1); return a ? `${a.status ?? a.error ?? ''} · ${formatTime(a.at)}` : '—'; } },
           { title: t('desk.nextAttempt'), render: (_, d) => (d.state === 'PENDING' ? formatTime(d.nextAttemptAt) : '—') },
@@ -184,7 +185,7 @@ export default function Desk({ session }: { session: Session }) {
         dataSource={items}
         pagination={false}
         loading={loading}
-        locale={{ emptyText: t('desk.empty') }}
+        locale={{ emptyText: emptyText(t('desk.empty')) }}
         columns={[
           { title: t('desk.settlementId'), dataIndex: 'settlementId', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
           {
@@ -197,7 +198,7 @@ export default function Desk({ session }: { session: Session }) {
           { title: t('col.product'), dataIndex: 'product', render: (p: string) => t(`product.${p}`, { defaultValue: p }) },
           { title: t('desk.amount'), align: 'right', render: (_, s) => formatFen(s.amount) },
           { title: t('desk.payee'), render: (_, s) => s.payee.type },
-          { title: t('desk.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'CONFIRMED' ? 'green' : 'gold'}>{t(`desk.status${s}`, { defaultValue: s })}</Tag> },
+          { title: t('desk.status'), dataIndex: 'status', render: (s: string) => <ToneTag tone={s === 'CONFIRMED' ? 'green' : 'gold'}>{t(`desk.status${s}`, { defaultValue: s })}</ToneTag> },
           { title: t('desk.created'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
           { title: t('desk.paidAt'), dataIndex: 'paidAt', render: (v: string | null | undefined) => formatTime(v) },
           { title: t('desk.reference'), dataIndex: 'reference', render: (v: string | null | undefined) => v ?? '—' },

@@ -3,6 +3,7 @@ import { Alert, Descriptions, Spin, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, type AuditAnswer } from '../api';
 import { useErrorText } from '../components/errors';
+import { ToneTag } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
 import type { Session } from '../token';
@@ -88,9 +89,9 @@ export default function Household({ session, householdId }: { session: Session; 
       />
       <Typography.Title level={2} style={{ fontSize: 18 }}>
         {t('hh.audit')}{' '}
-        <Tag data-testid="household-audit-badge" color={audit.verified ? 'green' : 'red'}>
+        <ToneTag testId="household-audit-badge" tone={audit.verified ? 'green' : 'red'}>
           {audit.verified ? t('case.verified') : t('case.notVerified')}
-        </Tag>
+        </ToneTag>
       </Typography.Title>
       {!audit.verified && audit.brokenAt !== null && <Alert type="error" showIcon title={t('case.brokenAt', { n: audit.brokenAt, problem: audit.problem ?? '' })} style={{ marginBottom: 12 }} />}
       <Table

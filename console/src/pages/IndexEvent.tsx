@@ -3,6 +3,7 @@ import { Alert, Button, Descriptions, Progress, Space, Spin, Statistic, Table, T
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { useErrorText } from '../components/errors';
+import { ToneTag } from '../components/tone';
 import { formatTime } from '../format';
 import { Link } from '../screens';
 import type { Session } from '../token';
@@ -101,7 +102,7 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
           <Typography.Text type="secondary">{t('ix.status')}</Typography.Text>
           <div data-testid="ix-status" style={{ fontSize: 20 }}>
             <StatusTag status={view.status} />
-            {view.done && <Tag color="green">{t('ix.done')}</Tag>}
+            {view.done && <ToneTag tone="green">{t('ix.done')}</ToneTag>}
           </div>
         </div>
         <Statistic title={t('ix.created')} value={view.created} valueRender={() => <span data-testid="ix-created">{view.created}</span>} />
@@ -161,7 +162,7 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
             pagination={false}
             columns={[
               { title: t('ix.shard'), dataIndex: 'shard', render: (n: number | null) => n ?? '—' },
-              { title: t('ix.sliceStatus'), dataIndex: 'status', render: (s: string | undefined) => <Tag color={s === 'SUCCEEDED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}>{s ?? '—'}</Tag> },
+              { title: t('ix.sliceStatus'), dataIndex: 'status', render: (s: string | undefined) => <ToneTag tone={s === 'SUCCEEDED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}>{s ?? '—'}</ToneTag> },
               { title: t('ix.householdsFiled'), dataIndex: 'householdsFiled', align: 'right', render: (n: number | null) => n ?? '—' },
             ]}
           />

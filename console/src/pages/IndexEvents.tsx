@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, query, type Page } from '../api';
 import { useErrorText } from '../components/errors';
+import { ToneTag, emptyText } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
@@ -32,7 +33,7 @@ export function observationText(o: Observation, t: TFunction): string {
 
 export function StatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <Tag color={status === 'CREATED' ? 'green' : status === 'FAILED' ? 'red' : 'blue'}>{t(`ix.status${status}`, { defaultValue: status })}</Tag>;
+  return <ToneTag tone={status === 'CREATED' ? 'green' : status === 'FAILED' ? 'red' : 'blue'}>{t(`ix.status${status}`, { defaultValue: status })}</ToneTag>;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,7 +71,14 @@ interface FormValues {
 /** The API's field paths (period.start ...) to the form's fields. */
 const FIELD_OF: Record<string, keyof FormValues> = { kind: 'kind', schemeId: 'schemeId', county: 'county', 'period.start': 'start', 'period.end': 'end', period: 'start', rainfallMm: 'rainfallMm', commodity: 'commodity', costPrice: 'costPrice', observedPrice: 'observedPrice' };
 
-function PostForm({ session, schemes }: { session: Session; schemes: string[] }) {
+/** A scheme's index covers (the API refuses an observation its scheme does not insure: 422 on kind). */
+export interface SchemeCover {
+  schemeId: string;
+  WEATHER: boolean;
+  PRICE: boolean;
+}
+
+function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover[] }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const errorText = useErrorText();
@@ -111,7 +119,7 @@ function PostForm({ session, schemes }: { session: Session; schemes: string[] })
   return (
     <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('ix.post')}</Typography.Title>} style={{ marginBottom: 24 }}>
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
-      <Form<FormValues> form={form} layout="vertical" initialValues={{ kind: 'WEATHER', schemeId: schemes[0], commodity: 'TEA' }} onFinish={(v) => void submit(v)} style={{ maxWidth: 720 }}>
+      <Form<FormValues> form={form} layout="vertical" initialValues={{ kind: 'WEATHER', schemeId: (schemes.find((s) => s.WEATHER) ?? schemes[0])?.schemeId, commodity: 'TEA' }} onFinish={(v) => void submit(v)} style={{ maxWidth: 720 }}>
         <Form.Item label={t('ix.kind')} name="kind">
           <Radio.Group
             options={[
@@ -121,8 +129,20 @@ function PostForm({ session, schemes }: { session: Session; schemes: string[] })
           />
         </Form.Item>
         <Space wrap align="start">
-          <Form.Item label={t('ix.scheme')} name="schemeId" rules={[{ required: true, message: t('ix.scheme') }]}>
-            <Select aria-label={t('ix.scheme')} style={{ width: 200 }} options={schemes.map((s) => ({ value: s, label: s }))} />
+          <Form.Item
+            label={t('ix.scheme')}
+            name="schemeId"
+            dependencies={['kind']}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: async (_, v: string | undefined) => {
+                  const k = getFieldValue('kind') as 'WEATHER' | 'PRICE';
+                  if (!schemes.some((s) => s.schemeId === v && s[k])) throw new Error(t('ix.noCover', { kind: t(`ix.kind${k}`) }));
+                },
+              }),
+            ]}
+          >
+            <Select aria-label={t('ix.scheme')} style={{ width: 200 }} options={schemes.map((s) => ({ value: s.schemeId, label: s.schemeId }))} />
           </Form.Item>
           <Form.Item label={t('ix.county')} name="county" rules={[{ validator: async (_, v: string) => { if (!COUNTY.test((v ?? '').trim())) throw new Error(t('ix.countyBad')); } }]}>
             <Input style={{ width: 140 }} inputMode="numeric" />
@@ -176,15 +196,15 @@ function PostForm({ session, schemes }: { session: Session; schemes: string[] })
 export default function IndexEvents({ session }: { session: Session }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
-  const [schemes, setSchemes] = useState<string[] | null>(null);
+  const [schemes, setSchemes] = useState<SchemeCover[] | null>(null);
   const [items, setItems] = useState<IndexEventSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ items: { schemeId: string; products?: Record<string, unknown> }[] }>(session.token, 'GET', '/schemes')
-      .then((r) => setSchemes(r.items.filter((s) => !s.products || 'INDUSTRY' in s.products).map((s) => s.schemeId)))
+    api<{ items: { schemeId: string; products?: { INDUSTRY?: { weatherIndex?: unknown; priceIndex?: unknown } } }[] }>(session.token, 'GET', '/schemes')
+      .then((r) => setSchemes(r.items.map((s) => ({ schemeId: s.schemeId, WEATHER: Boolean(s.products?.INDUSTRY?.weatherIndex), PRICE: Boolean(s.products?.INDUSTRY?.priceIndex) }))))
       .catch(() => setSchemes([]));
   }, [session.token]);
 
@@ -226,7 +246,7 @@ export default function IndexEvents({ session }: { session: Session }) {
         dataSource={items}
         pagination={false}
         loading={loading}
-        locale={{ emptyText: t('ix.empty') }}
+        locale={{ emptyText: emptyText(t('ix.empty')) }}
         columns={[
           { title: t('ix.eventId'), dataIndex: 'eventId', render: (id: string) => <Link to={{ name: 'indexEvent', eventId: id }} mono>{id}</Link> },
           { title: t('ix.kind'), dataIndex: 'kind', render: (k: string) => t(`ix.kind${k}`, { defaultValue: k }) },

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { useErrorText } from '../components/errors';
+import { ToneTag, emptyText } from '../components/tone';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
 import { Link } from '../screens';
@@ -163,7 +164,7 @@ export default function Monitoring({ session }: { session: Session }) {
         dataSource={shown}
         loading={loading}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: t('mon.empty') }}
+        locale={{ emptyText: emptyText(t('mon.empty')) }}
         columns={[
           {
             title: t('col.household'),
@@ -172,7 +173,7 @@ export default function Monitoring({ session }: { session: Session }) {
           },
           { title: t('mon.warningId'), dataIndex: 'warningId' },
           { title: t('mon.type'), dataIndex: 'type', render: (v: string) => t(`mon.type${v}`, { defaultValue: v }) },
-          { title: t('mon.level'), dataIndex: 'level', render: (v: string) => <Tag color={v === 'HIGH' ? 'red' : 'orange'}>{t(`mon.level${v}`, { defaultValue: v })}</Tag> },
+          { title: t('mon.level'), dataIndex: 'level', render: (v: string) => <ToneTag tone={v === 'HIGH' ? 'red' : 'orange'}>{t(`mon.level${v}`, { defaultValue: v })}</ToneTag> },
           { title: t('mon.county'), dataIndex: 'county' },
           { title: t('mon.followUp'), dataIndex: 'followUp', render: (v: string) => t(`mon.followUp${v}`, { defaultValue: v }) },
           { title: t('mon.evidence'), render: (_, w) => evidenceText(w, t) },

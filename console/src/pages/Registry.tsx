@@ -3,6 +3,7 @@ import { Alert, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, query, type Page } from '../api';
 import { useErrorText } from '../components/errors';
+import { emptyText } from '../components/tone';
 import { formatFen } from '../money';
 import { CSV_COLUMNS, FileProblem, locateError, parseRegistryFile, type ParsedFile, type RowError } from '../registry-file';
 import { Link } from '../screens';
@@ -178,7 +179,7 @@ export default function Registry({ session }: { session: Session }) {
         dataSource={items}
         pagination={false}
         loading={loading}
-        locale={{ emptyText: t('reg.empty') }}
+        locale={{ emptyText: emptyText(t('reg.empty')) }}
         columns={[
           { title: t('col.household'), dataIndex: 'householdId', render: (id: string) => <Link to={{ name: 'household', householdId: id }}>{id}</Link> },
           { title: t('col.scheme'), dataIndex: 'schemeId' },
