@@ -9,6 +9,7 @@ import type { Lang } from './i18n/messages';
 import { hrefOf, navigate, useRoute, type Route } from './router';
 import { signOut, useSession } from './session';
 import { CAN } from './token';
+import { navigateToScreen, screenFor, screenMenuItems, screenMenuKey } from './screens';
 
 // One chunk per screen: the first load carries the shell and the screen it opens on.
 const SignIn = lazy(() => import('./pages/SignIn'));
@@ -20,7 +21,8 @@ function Screen({ route }: { route: Route }) {
   const { t } = useTranslation();
   const session = useSession();
   if (!session) return <SignIn />;
-  if (!CAN.readClaims(session.role)) return <Typography.Paragraph>{t('signin.insurerDesk')}</Typography.Paragraph>;
+  const screen = screenFor(route, session, t);
+  if (screen) return screen;
   switch (route.name) {
     case 'inbox':
       return CAN.reviewInbox(session.role) ? <Inbox session={session} /> : <Search session={session} />;
@@ -44,13 +46,16 @@ export function App() {
     document.title = t('app.title');
   }, [t, lang]);
 
-  const menuItems = session && CAN.readClaims(session.role)
-    ? [
-        ...(CAN.reviewInbox(session.role) ? [{ key: 'inbox', label: <a href={hrefOf({ name: 'inbox' })}>{t('nav.inbox')}</a> }] : []),
-        { key: 'search', label: <a href={hrefOf({ name: 'search' })}>{t('nav.search')}</a> },
-      ]
-    : [];
-  const selected = route.name === 'inbox' && session && !CAN.reviewInbox(session.role) ? 'search' : route.name;
+  const menuItems = [
+    ...(session && CAN.readClaims(session.role)
+      ? [
+          ...(CAN.reviewInbox(session.role) ? [{ key: 'inbox', label: <a href={hrefOf({ name: 'inbox' })}>{t('nav.inbox')}</a> }] : []),
+          { key: 'search', label: <a href={hrefOf({ name: 'search' })}>{t('nav.search')}</a> },
+        ]
+      : []),
+    ...(session ? screenMenuItems(session.role, t) : []),
+  ];
+  const selected = (session && screenMenuKey(route, session.role)) ?? (route.name === 'inbox' && session && !CAN.reviewInbox(session.role) ? 'search' : route.name);
 
   return (
     <ConfigProvider
@@ -85,7 +90,7 @@ export function App() {
               style={{ borderBottom: 'none' }}
               onClick={({ key, domEvent }) => {
                 domEvent.preventDefault();
-                navigate(hrefOf({ name: key as 'inbox' | 'search' }));
+                if (!navigateToScreen(key)) navigate(hrefOf({ name: key as 'inbox' | 'search' }));
               }}
             />
           </nav>

@@ -25,6 +25,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly retryAfter: number | null,
+    /** The problem's `errors` (each offending field), when it names any. */
+    readonly errors: readonly { path: string; message: string }[] = [],
   ) {
     super(`${status} ${title}: ${detail}`);
   }
@@ -47,10 +49,10 @@ export async function api<T>(token: string, method: 'GET' | 'POST', path: string
     parsed = text;
   }
   if (!res.ok) {
-    const p = (parsed ?? {}) as { title?: string; detail?: string };
+    const p = (parsed ?? {}) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
     const retry = Number(res.headers.get('retry-after'));
     if (res.status === 401) onUnauthorized();
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null);
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null, Array.isArray(p.errors) ? p.errors : []);
   }
   return parsed as T;
 }

@@ -3,7 +3,10 @@ import { useSyncExternalStore } from 'react';
 
 const BASE = import.meta.env.BASE_URL; // '/console/'
 
-export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'claim'; claimId: string } | { name: 'notFound' };
+export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'claim'; claimId: string } | { name: 'notFound' } | ScreenRoute;
+/** Issue 15's screens: settlements desk, index events, monitoring, registry, a household's chain, attention. */
+export type ScreenRoute = { name: 'desk' } | { name: 'indexEvents' } | { name: 'indexEvent'; eventId: string } | { name: 'monitoring' } | { name: 'registry' } | { name: 'household'; householdId: string } | { name: 'attention' };
+const SCREENS: Record<string, ScreenRoute['name']> = { settlements: 'desk', 'index-events': 'indexEvents', monitoring: 'monitoring', registry: 'registry', attention: 'attention' };
 
 function parse(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\//, '');
@@ -11,6 +14,9 @@ function parse(pathname: string): Route {
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'inbox')) return { name: 'inbox' };
   if (parts.length === 1 && parts[0] === 'search') return { name: 'search' };
   if (parts.length === 2 && parts[0] === 'claims' && parts[1]) return { name: 'claim', claimId: decodeURIComponent(parts[1]) };
+  if (parts.length === 1 && parts[0] && SCREENS[parts[0]]) return { name: SCREENS[parts[0]] } as ScreenRoute;
+  if (parts.length === 2 && parts[0] === 'index-events' && parts[1]) return { name: 'indexEvent', eventId: decodeURIComponent(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'households' && parts[1]) return { name: 'household', householdId: decodeURIComponent(parts[1]) };
   return { name: 'notFound' };
 }
 
@@ -22,6 +28,16 @@ export function hrefOf(r: Route): string {
       return `${BASE}search`;
     case 'claim':
       return `${BASE}claims/${encodeURIComponent(r.claimId)}`;
+    case 'indexEvent':
+      return `${BASE}index-events/${encodeURIComponent(r.eventId)}`;
+    case 'household':
+      return `${BASE}households/${encodeURIComponent(r.householdId)}`;
+    case 'desk':
+    case 'indexEvents':
+    case 'monitoring':
+    case 'registry':
+    case 'attention':
+      return `${BASE}${Object.keys(SCREENS).find((k) => SCREENS[k] === r.name) ?? ''}`;
     default:
       return BASE;
   }

@@ -1,3 +1,9 @@
+import * as desk from './desk.messages.js';
+import * as indexEvents from './indexEvents.messages.js';
+import * as monitoring from './monitoring.messages.js';
+import * as registry from './registry.messages.js';
+import * as attention from './attention.messages.js';
+
 /**
  * Every string of the console in both languages. Chinese follows the policy documents' terms (防贫保险, 起付线,
  * 封顶线, 共保体, 公示 ...). `en` is typed against `zh`, and test/console/messages.test.ts checks both ways at
@@ -26,7 +32,6 @@ export const zh = {
   'signin.invalid': '这不是有效的令牌：需要带有 fangpin:role 的 JWT。',
   'signin.expired': '令牌已过期，请重新获取。',
   'signin.required': '请粘贴令牌',
-  'signin.insurerDesk': '承保公司工作台尚未提供；请使用 GET /settlements 接口。',
   'common.cancel': '取消',
   'common.open': '打开',
   'common.loading': '正在加载…',
@@ -144,6 +149,11 @@ export const zh = {
   'figure.ratioBp': '赔付比例',
   'figure.selfPayBefore': '年内此前自付累计',
   'figure.selfPayAfter': '年内自付累计（含本次）',
+  ...desk.zh,
+  ...indexEvents.zh,
+  ...monitoring.zh,
+  ...registry.zh,
+  ...attention.zh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -171,7 +181,6 @@ export const en: Record<MessageKey, string> = {
   'signin.invalid': 'This is not a valid token: a JWT carrying fangpin:role is needed.',
   'signin.expired': 'The token has expired; get a new one.',
   'signin.required': 'Paste a token',
-  'signin.insurerDesk': 'The insurer desk is not built yet; use GET /settlements.',
   'common.cancel': 'Cancel',
   'common.open': 'Open',
   'common.loading': 'Loading…',
@@ -289,6 +298,11 @@ export const en: Record<MessageKey, string> = {
   'figure.ratioBp': 'Payout ratio',
   'figure.selfPayBefore': 'Self-pay earlier this year',
   'figure.selfPayAfter': 'Self-pay this year incl. this claim',
+  ...desk.en,
+  ...indexEvents.en,
+  ...monitoring.en,
+  ...registry.en,
+  ...attention.en,
 };
 
 export const MESSAGES = { zh, en } as const;
