@@ -15,6 +15,7 @@ const SignIn = lazy(() => import('./pages/SignIn'));
 const Inbox = lazy(() => import('./pages/Inbox'));
 const CaseFile = lazy(() => import('./pages/CaseFile'));
 const Search = lazy(() => import('./pages/Search'));
+const Reports = lazy(() => import('./pages/Reports'));
 
 function Screen({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -26,6 +27,8 @@ function Screen({ route }: { route: Route }) {
       return CAN.reviewInbox(session.role) ? <Inbox session={session} /> : <Search session={session} />;
     case 'search':
       return <Search session={session} />;
+    case 'reports':
+      return <Reports session={session} />;
     case 'claim':
       return <CaseFile key={route.claimId} session={session} claimId={route.claimId} />;
     default:
@@ -48,6 +51,7 @@ export function App() {
     ? [
         ...(CAN.reviewInbox(session.role) ? [{ key: 'inbox', label: <a href={hrefOf({ name: 'inbox' })}>{t('nav.inbox')}</a> }] : []),
         { key: 'search', label: <a href={hrefOf({ name: 'search' })}>{t('nav.search')}</a> },
+        ...(CAN.readAudit(session.role) ? [{ key: 'reports', label: <a href={hrefOf({ name: 'reports' })}>{t('nav.reports')}</a> }] : []),
       ]
     : [];
   const selected = route.name === 'inbox' && session && !CAN.reviewInbox(session.role) ? 'search' : route.name;
@@ -85,7 +89,7 @@ export function App() {
               style={{ borderBottom: 'none' }}
               onClick={({ key, domEvent }) => {
                 domEvent.preventDefault();
-                navigate(hrefOf({ name: key as 'inbox' | 'search' }));
+                navigate(hrefOf({ name: key as 'inbox' | 'search' | 'reports' }));
               }}
             />
           </nav>

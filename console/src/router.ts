@@ -3,13 +3,14 @@ import { useSyncExternalStore } from 'react';
 
 const BASE = import.meta.env.BASE_URL; // '/console/'
 
-export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'claim'; claimId: string } | { name: 'notFound' };
+export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'reports' } | { name: 'claim'; claimId: string } | { name: 'notFound' };
 
 function parse(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\//, '');
   const parts = rest.split('/').filter(Boolean);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'inbox')) return { name: 'inbox' };
   if (parts.length === 1 && parts[0] === 'search') return { name: 'search' };
+  if (parts.length === 1 && parts[0] === 'reports') return { name: 'reports' };
   if (parts.length === 2 && parts[0] === 'claims' && parts[1]) return { name: 'claim', claimId: decodeURIComponent(parts[1]) };
   return { name: 'notFound' };
 }
@@ -20,6 +21,8 @@ export function hrefOf(r: Route): string {
       return `${BASE}inbox`;
     case 'search':
       return `${BASE}search`;
+    case 'reports':
+      return `${BASE}reports`;
     case 'claim':
       return `${BASE}claims/${encodeURIComponent(r.claimId)}`;
     default:
