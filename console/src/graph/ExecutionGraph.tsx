@@ -66,6 +66,7 @@ function StateNode({ data }: NodeProps<StateNodeT>) {
           background: c.background,
           color: c.text,
           cursor: 'pointer',
+          pointerEvents: 'auto', // React Flow gives nodes that are neither draggable nor selectable pointer-events: none
           font: 'inherit',
           padding: '4px 8px',
           display: 'flex',

@@ -2,7 +2,15 @@
  * What an execution's history says about each state of the definition: the pure part of the execution graph
  * (no React, no layout), so it is easy to read and to test.
  */
-import type { HistoryEvent } from '../api';
+
+/** The parts of a Step Functions history event (console/src/api.ts HistoryEvent) the graph reads. */
+export interface HistoryEvent {
+  id: number;
+  type: string;
+  timestamp: string;
+  stateEnteredEventDetails?: { name?: string };
+  stateExitedEventDetails?: { name?: string };
+}
 
 export interface WorkflowStateView {
   type: string;
@@ -32,9 +40,9 @@ export interface DefinitionAnswer {
 
 export type Outcome = 'succeeded' | 'failed' | 'caught' | 'running' | 'notReached';
 
-export interface StateRun {
+export interface StateRun<E extends HistoryEvent = HistoryEvent> {
   outcome: Outcome;
-  events: HistoryEvent[];
+  events: E[];
   /** Failed attempts that a retry recovered from. */
   retries: number;
 }
@@ -69,8 +77,8 @@ function enteredName(e: HistoryEvent): string | undefined {
  * Each state's events and outcome. Events belong to the state entered last (the claim workflow runs one state at
  * a time); execution-level events (ExecutionStarted, ExecutionSucceeded, …) belong to none.
  */
-export function stateRuns(g: WorkflowGraphView, events: readonly HistoryEvent[], executionStatus: string | undefined): { runs: Record<string, StateRun>; path: string[] } {
-  const runs: Record<string, StateRun> = {};
+export function stateRuns<E extends HistoryEvent>(g: WorkflowGraphView, events: readonly E[], executionStatus: string | undefined): { runs: Record<string, StateRun<E>>; path: string[] } {
+  const runs: Record<string, StateRun<E>> = {};
   for (const name of Object.keys(g.states)) runs[name] = { outcome: 'notReached', events: [], retries: 0 };
   const path: string[] = [];
   let current: string | undefined;

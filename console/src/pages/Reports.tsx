@@ -112,7 +112,9 @@ export default function Reports({ session }: { session: Session }) {
     }
   };
 
+  const allowed = session.role === 'auditor' || session.role === 'admin';
   useEffect(() => {
+    if (!allowed) return;
     void api<{ items: SchemeItem[] }>(session.token, 'GET', '/schemes')
       .then(({ items }) => {
         setSchemes(items);
@@ -181,7 +183,7 @@ export default function Reports({ session }: { session: Session }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the labels follow t
   }, [report, products, counties, statuses, t]);
 
-  if (session.role !== 'auditor' && session.role !== 'admin') return <Typography.Paragraph>{t('reports.notAllowed')}</Typography.Paragraph>;
+  if (!allowed) return <Typography.Paragraph>{t('reports.notAllowed')}</Typography.Paragraph>;
   const h2 = (text: string) => <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{text}</Typography.Title>;
 
   return (
