@@ -209,7 +209,7 @@ describe('the execution graph in the case file', () => {
     expect(all[0]).toBe('ExecutionStarted');
     await page.locator('[data-state="Review"]').click();
     await accessible(page, 'case file with the execution graph');
-    await shot(page, 'graph-zh');
+    await page.getByTestId('execution-graph').screenshot({ path: join(SHOTS, 'graph-zh.png'), animations: 'disabled' });
     expect(errorsOf(page)).toEqual([]);
   });
 
@@ -231,7 +231,7 @@ describe('the execution graph in the case file', () => {
     await page.locator('[data-state="RecordFailure"]').click();
     expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('FAILED')]);
     await accessible(page, 'failed claim graph');
-    await shot(page, 'graph-failed-zh');
+    await page.getByTestId('execution-graph').screenshot({ path: join(SHOTS, 'graph-failed-zh.png'), animations: 'disabled' });
   });
 });
 

@@ -216,7 +216,7 @@ export default function ExecutionGraph({ definition, history, audit }: Execution
   );
   const run = selected ? runs[selected] : undefined;
   const records = selected ? (audit?.records ?? []).filter((r) => r.step === selected) : [];
-  const height = Math.min(760, Math.max(360, laid.height + 40));
+  const height = Math.min(1100, Math.max(360, laid.height + 40));
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="execution-graph">
