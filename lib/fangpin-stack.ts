@@ -178,6 +178,9 @@ export class FangpinStack extends Stack {
         'Auditors read the fan-out of any index event: the wildcard is the event (or generated slice / map run id) within this one fan-out state machine.',
       );
     }
+    // The console draws executions on the claim state machine's graph (functions/api/workflows.ts): its definition only.
+    apis.workflows.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
+    apis.workflows.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: [sm.stateMachineArn] }));
     apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
 
     // The attention list (functions/shared/attention.ts) is read by the ops API and by the scheduled function that

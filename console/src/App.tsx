@@ -16,6 +16,7 @@ const SignIn = lazy(() => import('./pages/SignIn'));
 const Inbox = lazy(() => import('./pages/Inbox'));
 const CaseFile = lazy(() => import('./pages/CaseFile'));
 const Search = lazy(() => import('./pages/Search'));
+const Reports = lazy(() => import('./pages/Reports'));
 
 function Screen({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -28,6 +29,8 @@ function Screen({ route }: { route: Route }) {
       return CAN.reviewInbox(session.role) ? <Inbox session={session} /> : <Search session={session} />;
     case 'search':
       return <Search session={session} />;
+    case 'reports':
+      return <Reports session={session} />;
     case 'claim':
       return <CaseFile key={route.claimId} session={session} claimId={route.claimId} />;
     default:
@@ -51,6 +54,7 @@ export function App() {
       ? [
           ...(CAN.reviewInbox(session.role) ? [{ key: 'inbox', label: <a href={hrefOf({ name: 'inbox' })}>{t('nav.inbox')}</a> }] : []),
           { key: 'search', label: <a href={hrefOf({ name: 'search' })}>{t('nav.search')}</a> },
+          ...(CAN.readAudit(session.role) ? [{ key: 'reports', label: <a href={hrefOf({ name: 'reports' })}>{t('nav.reports')}</a> }] : []),
         ]
       : []),
     ...(session ? screenMenuItems(session.role, t) : []),
@@ -90,7 +94,7 @@ export function App() {
               style={{ borderBottom: 'none' }}
               onClick={({ key, domEvent }) => {
                 domEvent.preventDefault();
-                if (!navigateToScreen(key)) navigate(hrefOf({ name: key as 'inbox' | 'search' }));
+                if (!navigateToScreen(key)) navigate(hrefOf({ name: key as 'inbox' | 'search' | 'reports' }));
               }}
             />
           </nav>

@@ -3,7 +3,7 @@ import { useSyncExternalStore } from 'react';
 
 const BASE = import.meta.env.BASE_URL; // '/console/'
 
-export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'claim'; claimId: string } | { name: 'notFound' } | ScreenRoute;
+export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'reports' } | { name: 'claim'; claimId: string } | { name: 'notFound' } | ScreenRoute;
 /** Issue 15's screens: settlements desk, index events, monitoring, registry, a household's chain, attention. */
 export type ScreenRoute = { name: 'desk' } | { name: 'indexEvents' } | { name: 'indexEvent'; eventId: string } | { name: 'monitoring' } | { name: 'registry' } | { name: 'household'; householdId: string } | { name: 'attention' };
 const SCREENS: Record<string, ScreenRoute['name']> = { settlements: 'desk', 'index-events': 'indexEvents', monitoring: 'monitoring', registry: 'registry', attention: 'attention' };
@@ -13,6 +13,7 @@ function parse(pathname: string): Route {
   const parts = rest.split('/').filter(Boolean);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'inbox')) return { name: 'inbox' };
   if (parts.length === 1 && parts[0] === 'search') return { name: 'search' };
+  if (parts.length === 1 && parts[0] === 'reports') return { name: 'reports' };
   if (parts.length === 2 && parts[0] === 'claims' && parts[1]) return { name: 'claim', claimId: decodeURIComponent(parts[1]) };
   if (parts.length === 1 && parts[0] && SCREENS[parts[0]]) return { name: SCREENS[parts[0]] } as ScreenRoute;
   if (parts.length === 2 && parts[0] === 'index-events' && parts[1]) return { name: 'indexEvent', eventId: decodeURIComponent(parts[1]) };
@@ -26,6 +27,8 @@ export function hrefOf(r: Route): string {
       return `${BASE}inbox`;
     case 'search':
       return `${BASE}search`;
+    case 'reports':
+      return `${BASE}reports`;
     case 'claim':
       return `${BASE}claims/${encodeURIComponent(r.claimId)}`;
     case 'indexEvent':

@@ -2,7 +2,9 @@
  * The route × role matrix, at the handler: every route refuses a missing or unknown role with 401 and a role
  * outside its list with 403, and lets every listed role through (to a 2xx/4xx answer of its own, never 401/403).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, ROLES, routeKey, type ApiModule, type Role } from '../../functions/api/routes.js';
 import type { ApiEvent } from '../../functions/api/http.js';
@@ -32,7 +34,18 @@ function claimsFor(role: Role): Record<string, string> {
   return role === 'insurer' ? { sub: 'u', 'fangpin:role': role, 'fangpin:insurerId': 'XG-POOL-1' } : { sub: 'u', 'fangpin:role': role };
 }
 
+// Step Functions for the one route that reads it without a claim first (GET /workflows/claims/definition).
+let fakeSfn: Server | undefined;
+afterAll(() => fakeSfn?.close());
+
 beforeAll(async () => {
+  fakeSfn = createServer((req, res) => {
+    const describe = req.headers['x-amz-target'] === 'AWSStepFunctions.DescribeStateMachine';
+    res.writeHead(describe ? 200 : 400, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify(describe ? { stateMachineArn: 'x', name: 'none', status: 'ACTIVE', type: 'STANDARD', roleArn: 'x', creationDate: 0, definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}' } : { __type: 'InvalidArn', message: 'not here' }));
+  });
+  await new Promise<void>((ok) => fakeSfn!.listen(0, '127.0.0.1', ok));
+  process.env.AWS_ENDPOINT_URL_SFN = `http://127.0.0.1:${(fakeSfn.address() as AddressInfo).port}`;
   await useStore('access');
   process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:none';
   handlers.set('claims', (await import('../../functions/api/claims.js')).handler as Handler);
@@ -44,6 +57,7 @@ beforeAll(async () => {
   handlers.set('index-events', (await import('../../functions/api/index-events.js')).handler as Handler);
   handlers.set('monitoring', (await import('../../functions/api/monitoring.js')).handler as Handler);
   handlers.set('ops', (await import('../../functions/api/ops.js')).handler as Handler);
+  handlers.set('workflows', (await import('../../functions/api/workflows.js')).handler as Handler);
 });
 
 describe('route × role', () => {

@@ -9,7 +9,13 @@ import * as attention from './attention.messages.js';
  * 封顶线, 共保体, 公示 ...). `en` is typed against `zh`, and test/console/messages.test.ts checks both ways at
  * run time (no key missing, none empty, the same {{placeholders}}).
  */
+import * as graph from './graph.messages.js';
+import * as reports from './reports.messages.js';
+import * as search from './search.messages.js';
 export const zh = {
+  ...graph.zh,
+  ...reports.zh,
+  ...search.zh,
   'app.title': '防贫保险 理赔控制台',
   'app.short': '防贫保',
   'nav.inbox': '待审核',
@@ -114,7 +120,6 @@ export const zh = {
   'case.eventType': '事件类型',
   'case.stateName': '状态节点',
   'case.timestamp': '时间',
-  'case.graphLater': '执行流程图将在后续版本提供；下表为完整事件记录。',
   'case.redrive': '第 {{n}} 次重新执行',
   'case.noHistory': '尚无执行记录',
   'case.publicity': '公示提示：公示名单只列户编号与金额，不含身份证号码。',
@@ -159,6 +164,9 @@ export const zh = {
 export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
+  ...graph.en,
+  ...reports.en,
+  ...search.en,
   'app.title': 'Poverty-prevention insurance claims console',
   'app.short': 'fangpin',
   'nav.inbox': 'Review inbox',
@@ -263,7 +271,6 @@ export const en: Record<MessageKey, string> = {
   'case.eventType': 'Event type',
   'case.stateName': 'State',
   'case.timestamp': 'Time',
-  'case.graphLater': 'The execution graph comes in a later release; the table lists every event.',
   'case.redrive': 'Redrive {{n}}',
   'case.noHistory': 'No execution yet',
   'case.publicity': 'Publicity (公示) lists show household IDs and amounts only, never identity numbers.',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Alert, Card, Descriptions, List, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type AuditAnswer, type ClaimView, type HistoryAnswer, type HistoryEvent } from '../api';
@@ -7,6 +7,11 @@ import { useErrorText } from '../components/errors';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
 import { CAN, type Session } from '../token';
+import type { DefinitionAnswer } from '../graph/outcomes';
+
+// The execution graph (React Flow, dagre) is its own chunk, fetched alongside the claim for those who read history.
+const loadGraph = () => import('../graph/ExecutionGraph');
+const ExecutionGraph = lazy(loadGraph);
 
 /** Figures the rules give in fen (core/rules/*): shown converted to yuan beside the raw value. */
 const FEN_FIGURES = new Set([
@@ -57,13 +62,15 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
   const [claim, setClaim] = useState<ClaimView | null>(null);
   const [audit, setAudit] = useState<AuditAnswer | null>(null);
   const [history, setHistory] = useState<HistoryAnswer | null | 'none'>(null);
+  const [definition, setDefinition] = useState<DefinitionAnswer | string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const path = `/claims/${encodeURIComponent(claimId)}`;
 
   const load = useCallback(async () => {
     setError(null);
+    if (CAN.readHistory(session.role)) void loadGraph();
     try {
-      const [c, a, h] = await Promise.all([
+      const [c, a, h, d] = await Promise.all([
         api<ClaimView>(session.token, 'GET', path),
         CAN.readAudit(session.role) ? api<AuditAnswer>(session.token, 'GET', `${path}/audit`) : Promise.resolve(null),
         CAN.readHistory(session.role)
@@ -72,10 +79,14 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               throw err;
             })
           : Promise.resolve(null),
+        CAN.readHistory(session.role)
+          ? api<DefinitionAnswer>(session.token, 'GET', '/workflows/claims/definition').catch((err: unknown) => t('graph.loadFailed', { detail: errorText(err) }))
+          : Promise.resolve(null),
       ]);
       setClaim(c);
       setAudit(a);
       setHistory(h);
+      setDefinition(d);
     } catch (err) {
       setError(errorText(err));
     }
@@ -244,11 +255,25 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
 
         {history && (
           <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('case.history')}</Typography.Title>}>
-            <Typography.Paragraph type="secondary">{t('case.graphLater')}</Typography.Paragraph>
             {history === 'none' ? (
               <Typography.Text>{t('case.noHistory')}</Typography.Text>
             ) : (
               <>
+                <Typography.Title level={3} style={{ fontSize: 16 }}>
+                  {t('graph.title')}
+                </Typography.Title>
+                {typeof definition === 'string' ? (
+                  <Alert type="warning" showIcon title={definition} style={{ marginBottom: 16 }} />
+                ) : (
+                  definition && (
+                    <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
+                      <ExecutionGraph definition={definition.definition} history={history} audit={audit} />
+                    </Suspense>
+                  )
+                )}
+                <Typography.Title level={3} style={{ fontSize: 16, marginTop: 16 }}>
+                  {t('graph.eventTable')}
+                </Typography.Title>
                 <EventTable events={history.events} label={t('case.history')} />
                 {history.redrives.length > 0 && <List
                   dataSource={history.redrives}
