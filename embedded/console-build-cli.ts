@@ -1,7 +1,13 @@
-/** `npm run console:build`: type-check and build the web console into console/dist, always. */
-import { buildConsole } from './console-build.js';
+/**
+ * `npm run console:build`: type-check and build the web console into console/dist, always.
+ * `--if-stale`: only when console/dist is missing or older than its sources (the CDK app's console asset,
+ * lib/console-hosting.ts, runs it this way so that `npx cdk synth` stays one command).
+ */
+import { buildConsole, ensureConsoleBuilt } from './console-build.js';
 
-await buildConsole((l) => console.log(`fangpin: ${l}`)).catch((err: unknown) => {
+const log = (l: string) => console.log(`fangpin: ${l}`);
+const build = process.argv.includes('--if-stale') ? ensureConsoleBuilt(log) : buildConsole(log);
+await build.catch((err: unknown) => {
   console.error(`fangpin: console build failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -25,19 +25,25 @@ const TYPES: Record<string, string> = {
 /**
  * Scripts only from this origin. Ant Design writes its component styles into <style> elements at run time
  * (CSS-in-JS), hence 'unsafe-inline' for styles only. No framing, no plugins, forms post only here.
+ * `connectSrc`: where the console may fetch. Embedded that is its own origin; on AWS (lib/console-hosting.ts) the
+ * API's origin and the identity provider's, the rest of the policy being the same.
  */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function consoleCsp(connectSrc: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src ${connectSrc.join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const CONSOLE_CSP = consoleCsp(["'self'"]);
 
 const SECURITY_HEADERS = {
   'content-security-policy': CONSOLE_CSP,

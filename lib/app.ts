@@ -26,8 +26,14 @@ export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack 
     jwtAudience: [audience],
     alarmEmail,
     reviewAlarmDays,
+    console: {
+      clientId: optionalContext(app, 'fangpin:consoleClientId'),
+      domain: optionalContext(app, 'fangpin:consoleDomain')?.toLowerCase(),
+      certificateId: optionalContext(app, 'fangpin:consoleCertificateId'),
+      certificateArn: optionalContext(app, 'fangpin:consoleCertificateArn'),
+    },
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-    description: 'fangpin: poverty-prevention insurance claims (Step Functions, Lambda, DynamoDB, HTTP API)',
+    description: 'fangpin: poverty-prevention insurance claims (Step Functions, Lambda, DynamoDB, HTTP API, web console)',
   });
   return { app, stack };
 }

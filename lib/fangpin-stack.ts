@@ -5,7 +5,7 @@
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { HttpApi, HttpMethod, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, CfnStage, type CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,7 @@ import { IndexEventWorkflow } from './index-event-workflow.js';
 import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag, nagEnv } from './nag.js';
 import { Operations } from './operations.js';
+import { ConsoleHosting, type ConsoleHostingProps } from './console-hosting.js';
 import { DEFAULT_THRESHOLDS } from '../core/attention.js';
 
 export interface FangpinStackProps extends StackProps {
@@ -33,6 +34,8 @@ export interface FangpinStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** A review waiting longer than this many days is on the attention list and alarms (`fangpin:reviewAlarmDays`). */
   readonly reviewAlarmDays?: number;
+  /** The web console's hosting (lib/console-hosting.ts): OIDC client id, alternate domain and its certificate. */
+  readonly console?: Pick<ConsoleHostingProps, 'clientId' | 'domain' | 'certificateId' | 'certificateArn'>;
 }
 
 const attr = (k: KeyAttr): Attribute => ({ name: k.name, type: k.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
@@ -214,6 +217,20 @@ export class FangpinStack extends Stack {
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
     const integrations = Object.fromEntries(API_MODULES.map((m) => [m, new HttpLambdaIntegration(`Integration-${m}`, apis[m].fn)])) as Record<ApiModule, HttpLambdaIntegration>;
     for (const r of ROUTES) http.addRoutes({ path: r.path, methods: [HttpMethod[r.method]], integration: integrations[r.module] });
+
+    // The web console (CloudFront + S3, config.json naming this API). Browsers may call the API from the console's
+    // origin only; the CORS rules go on the API resource here because the origin (the distribution's domain) exists
+    // only once the API does. Without a known origin (China, no domain) no origin is allowed.
+    const consoleHosting = new ConsoleHosting(this, 'Console', { apiUrl: http.apiEndpoint, jwtIssuer: props.jwtIssuer, ...props.console });
+    if (consoleHosting.origin) {
+      (http.node.defaultChild as CfnApi).corsConfiguration = {
+        allowOrigins: [consoleHosting.origin],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        exposeHeaders: ['retry-after'],
+        maxAge: 600,
+      };
+    }
 
     const functions = this.node.findAll().filter((c): c is FangpinFunction => c instanceof FangpinFunction).map((f) => ({ id: f.node.id, fn: f.fn }));
     const ops = new Operations(this, 'Operations', {

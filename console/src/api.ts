@@ -1,21 +1,22 @@
 /** The API client: bearer token from the session, RFC 9457 problem details turned into ApiError. */
-export interface ConsoleConfig {
-  /** '' = the same origin as the console (embedded). */
-  readonly apiBaseUrl: string;
-}
+import { DEFAULT_CONFIG, parseConsoleConfig, type ConsoleConfig } from './config';
 
-let config: ConsoleConfig = { apiBaseUrl: '' };
+export type { ConsoleConfig };
+
+let config: ConsoleConfig = DEFAULT_CONFIG;
 
 export async function loadConfig(): Promise<ConsoleConfig> {
   try {
     const res = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-cache' });
-    if (res.ok) {
-      const body = (await res.json()) as Partial<ConsoleConfig>;
-      if (typeof body.apiBaseUrl === 'string') config = { apiBaseUrl: body.apiBaseUrl.replace(/\/+$/, '') };
-    }
+    if (res.ok) config = parseConsoleConfig(await res.json());
   } catch {
-    // no config.json: same origin
+    // no config.json: same origin, token paste
   }
+  return config;
+}
+
+/** The configuration loadConfig read (main.tsx awaits it before the first render). */
+export function consoleConfig(): ConsoleConfig {
   return config;
 }
 

@@ -33,6 +33,18 @@ export function signIn(s: Session): void {
   emit();
 }
 
+/** Why a sign-in through the identity provider came back without a session (oidc.ts); shown on the sign-in page. */
+export type SignInFailure = { kind: 'no-role' } | { kind: 'expired' } | { kind: 'error'; message: string };
+let failure: SignInFailure | null = null;
+
+export function reportSignInFailure(f: SignInFailure | null): void {
+  failure = f;
+}
+
+export function signInFailure(): SignInFailure | null {
+  return failure;
+}
+
 export function signOut(): void {
   window.sessionStorage.clear();
   current = null;

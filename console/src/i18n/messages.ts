@@ -12,7 +12,9 @@ import * as attention from './attention.messages.js';
 import * as graph from './graph.messages.js';
 import * as reports from './reports.messages.js';
 import * as search from './search.messages.js';
+import { en as authEn, zh as authZh } from './auth.messages.js';
 export const zh = {
+  ...authZh,
   ...graph.zh,
   ...reports.zh,
   ...search.zh,
@@ -164,6 +166,7 @@ export const zh = {
 export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
+  ...authEn,
   ...graph.en,
   ...reports.en,
   ...search.en,
