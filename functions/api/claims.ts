@@ -125,6 +125,11 @@ const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', '
  * its `nextCursor` carries on from where the reading stopped (the page may then be short, even empty).
  */
 export const LIST_READ_BUDGET = 4000;
+/** The budget in force: FANGPIN_LIST_READ_BUDGET overrides it (tests use a small one to reach it). */
+function listReadBudget(): number {
+  const n = Number(process.env.FANGPIN_LIST_READ_BUDGET);
+  return Number.isInteger(n) && n > 0 ? n : LIST_READ_BUDGET;
+}
 const DAY_MS = 86_400_000;
 const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
 
@@ -221,6 +226,7 @@ async function list({ query }: RouteContext) {
     ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
   };
 
+  const budget = listReadBudget();
   const found: ClaimRecord[] = [];
   let from = start;
   let scanned = 0;
@@ -230,7 +236,7 @@ async function list({ query }: RouteContext) {
   // more (25, 100, 400, ...), so a broad filter costs one read and a narrow one a few, within the budget.
   for (let round = 0; ; round++) {
     const want = limit - found.length;
-    const readLimit = Math.min(filters.length ? want * 4 ** round : want, LIST_READ_BUDGET - scanned, 1000);
+    const readLimit = Math.min(filters.length ? want * 4 ** round : want, budget - scanned, 1000);
     const input = { ...base, Limit: readLimit, ExclusiveStartKey: from };
     let out;
     try {
@@ -254,7 +260,7 @@ async function list({ query }: RouteContext) {
     found.push(...items);
     next = out.LastEvaluatedKey;
     if (!next || found.length >= limit) break;
-    if (scanned >= LIST_READ_BUDGET) {
+    if (scanned >= budget) {
       budgetExhausted = true;
       break;
     }
