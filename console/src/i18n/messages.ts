@@ -3,7 +3,10 @@
  * 封顶线, 共保体, 公示 ...). `en` is typed against `zh`, and test/console/messages.test.ts checks both ways at
  * run time (no key missing, none empty, the same {{placeholders}}).
  */
+import * as inbox from './inbox.messages.js';
+
 export const zh = {
+  ...inbox.zh,
   'app.title': '防贫保险 理赔控制台',
   'app.short': '防贫保',
   'nav.inbox': '待审核',
@@ -149,6 +152,7 @@ export const zh = {
 export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
+  ...inbox.en,
   'app.title': 'Poverty-prevention insurance claims console',
   'app.short': 'fangpin',
   'nav.inbox': 'Review inbox',
