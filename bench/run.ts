@@ -8,15 +8,35 @@ import { benchE2e } from './e2e.js';
 import { bundleSizes } from './bundles.js';
 import { benchFanoutInChild } from './fanout.js';
 import { benchReplay } from './replay.js';
+import { benchConsole, type ConsoleFigures } from './console.js';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-if (jsonAt >= 0 && !jsonFile) {
-  console.error('usage: npm run bench -- [--json FILE]');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+if ((jsonAt >= 0 && !jsonFile) || (onlyAt >= 0 && only !== 'console')) {
+  console.error('usage: npm run bench -- [--json FILE] [--only console]');
   process.exit(2);
+}
+
+async function consolePart(step: string): Promise<ConsoleFigures> {
+  console.log(`${step} the reviewer inbox in Chromium over 10,000 claims in PENDING_REVIEW (seeded by batch writes; fresh browser context each run) ...`);
+  const c = await benchConsole({ log: (l) => console.log(l) });
+  console.log(`  consoleInboxMs           ${c.consoleInboxMs} ms from navigation to the first ${25} rows visible (median of ${c.runsMs.length}: ${c.runsMs.join(', ')}; target ≤ 1,500 ms)`);
+  console.log(`  consoleFirstLoadKB       ${c.consoleFirstLoadKB} KB of gzipped JS in ${c.scripts} scripts before the first screen (target ≤ 400)`);
+  return c;
+}
+
+if (only === 'console') {
+  const c = await consolePart('1/1');
+  if (jsonFile) {
+    writeFileSync(jsonFile, `${JSON.stringify({ consoleInboxMs: c.consoleInboxMs, consoleFirstLoadKB: c.consoleFirstLoadKB }, null, 2)}\n`);
+    console.log(`wrote ${jsonFile}`);
+  }
+  process.exit(0);
 }
 
 // Prices used for the AWS estimate (us-east-1, on-demand, as published in 2026): stated, not hidden.
@@ -31,11 +51,11 @@ const LAMBDA_GB = 0.5;
 const fmt = (n: number) => n.toLocaleString('en-US');
 console.log('fangpin bench (one process; medians of several runs; this machine is noisy)');
 
-console.log('1/6 pure core: deciding MEDICAL claims on one core ...');
+console.log('1/7 pure core: deciding MEDICAL claims on one core ...');
 const core = benchCore();
 console.log(`  coreDecisionsPerSec      ${fmt(core.decisionsPerSec)} decisions/s (runs: ${core.runs.map(fmt).join(', ')})`);
 
-console.log('2/6 state transitions on the happy path, from the synthesized definition ...');
+console.log('2/7 state transitions on the happy path, from the synthesized definition ...');
 const { definition } = synthesizeClaimWorkflow();
 const states = definition.States as Record<string, { Type: string; Next?: string; Default?: string }>;
 const path: string[] = [];
@@ -46,7 +66,7 @@ for (let at: string | undefined = definition.StartAt as string; at; ) {
 }
 console.log(`  stateTransitionsPerClaim ${path.length} (${path.join(' → ')})`);
 
-console.log('3/6 claims through the embedded system vs the same handlers called directly (DynamoDB Local, concurrency 16) ...');
+console.log('3/7 claims through the embedded system vs the same handlers called directly (DynamoDB Local, concurrency 16) ...');
 const e2e = await benchE2e({ log: (l) => console.log(l) });
 console.log(`  e2eClaimsPerSec          ${fmt(e2e.e2eClaimsPerSec)} claims/s (HTTP + state machine)`);
 console.log(`  directClaimsPerSec       ${fmt(e2e.directClaimsPerSec)} claims/s (same handlers, no state machine)`);
@@ -61,22 +81,24 @@ console.log(
   `  costPerClaimUsd          ${cost.toFixed(6)} (= ${path.length} transitions × $${PRICE.standardTransition} + ${gbSeconds.toFixed(4)} GB-s × $${PRICE.lambdaGbSecondArm} + ${invocations} requests × $${PRICE.lambdaRequest} + ${e2e.writeUnitsPerClaim} WRU × $${PRICE.dynamoWriteUnit}; reads and logs not included; Lambda time taken as the p50 latency)`,
 );
 
-console.log('4/6 bundled size of each Lambda ...');
+console.log('4/7 bundled size of each Lambda ...');
 const sizes = await bundleSizes();
 for (const [entry, bytes] of Object.entries(sizes)) console.log(`  ${entry.padEnd(36)} ${(bytes / 1024).toFixed(0)} KB`);
 const maxBundleKB = Math.round(Math.max(...Object.values(sizes)) / 1024);
 console.log(`  maxBundleKB              ${maxBundleKB}`);
 
-console.log('5/6 one weather event over 10,000 enrolled households (embedded, DynamoDB Local in memory, a process of its own) ...');
+console.log('5/7 one weather event over 10,000 enrolled households (embedded, DynamoDB Local in memory, a process of its own) ...');
 const fanout = await benchFanoutInChild({ households: 10_000, log: (l) => console.log(l) });
 console.log(`  fanout10kSeconds         ${fanout.seconds} s from POST /index-events until all ${fmt(fanout.households)} claims were decided (${fanout.claimsPerSec} claims/s; target ≤ 60 s)`);
 console.log(`  final statuses           ${JSON.stringify(fanout.byStatus)}`);
 console.log(`  store requests/claim     ${JSON.stringify(fanout.requestsPerClaim)}`);
 
-console.log('6/6 what-if replay of a synthetic year of 1,000,000 claims (npm run replay, one process) ...');
+console.log('6/7 what-if replay of a synthetic year of 1,000,000 claims (npm run replay, one process) ...');
 const rp = await benchReplay();
 console.log(`  replay1MSeconds          ${Math.max(rp.replaySeconds, rp.whatIfSeconds)} s for one replay of ${fmt(rp.claims)} claims (baseline ${rp.replaySeconds} s, what-if ${rp.whatIfSeconds} s; target < 10 s)`);
 console.log(`  replay command           ${rp.totalSeconds} s in all, of which ${rp.loadSeconds} s reading and validating the file`);
+
+const consoleFigures = await consolePart('7/7');
 
 const figures = {
   coreDecisionsPerSec: core.decisionsPerSec,
@@ -91,6 +113,8 @@ const figures = {
   fanout10kSeconds: fanout.seconds,
   replay1MSeconds: Math.max(rp.replaySeconds, rp.whatIfSeconds),
   replayCommandSeconds: rp.totalSeconds,
+  consoleInboxMs: consoleFigures.consoleInboxMs,
+  consoleFirstLoadKB: consoleFigures.consoleFirstLoadKB,
 };
 if (jsonFile) {
   writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);

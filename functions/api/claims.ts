@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { CLAIM_STATUSES, ClaimSubmission, PRODUCTS } from '#core/index.js';
+import { CLAIM_STATUSES, ClaimSubmission, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { documentClient, sfnClient, tableName } from '../shared/aws.js';
@@ -101,72 +101,178 @@ async function getOne({ params }: RouteContext) {
   return json(200, claimView(claim, await settlementsOfClaim(claim.claimId)));
 }
 
+const SORTS = ['oldest', 'newest', 'amount-desc', 'amount-asc'] as const;
+const fen = z.string().regex(/^\d{1,15}$/, 'an integer amount in fen').transform(Number);
+const days = z.string().regex(/^\d{1,4}$/, 'whole days 0..9999').transform(Number);
 const ListQuery = z.object({
   householdId: z.string().min(1).max(128).optional(),
   status: z.enum([...CLAIM_STATUSES, 'APPROVED']).optional(),
   schemeId: z.string().min(1).max(64).optional(),
   product: z.enum(PRODUCTS).optional(),
+  county: z.string().regex(/^\d{6}$/, 'a 6-digit county code').optional(),
+  reviewReason: z.enum(REVIEW_REASONS).optional(),
+  minPayout: fen.optional(),
+  maxPayout: fen.optional(),
+  minAgeDays: days.optional(),
+  maxAgeDays: days.optional(),
+  sort: z.enum(SORTS).optional(),
 });
+const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', 'reviewReason', 'minPayout', 'maxPayout', 'minAgeDays', 'maxAgeDays', 'sort'] as const;
 
 /**
- * `schemeId` and `product` narrow any listing (a filter on the page read, as DynamoDB filters do: a page may hold
- * fewer than `limit` items and still have a `nextCursor`).
+ * Items the store may evaluate for one page when filters drop most of them. A page is filled (read on until it
+ * holds `limit` items or the index ends), but never past this: then the answer says `budgetExhausted: true` and
+ * its `nextCursor` carries on from where the reading stopped (the page may then be short, even empty).
+ */
+export const LIST_READ_BUDGET = 4000;
+/** The budget in force: FANGPIN_LIST_READ_BUDGET overrides it (tests use a small one to reach it). */
+function listReadBudget(): number {
+  const n = Number(process.env.FANGPIN_LIST_READ_BUDGET);
+  return Number.isInteger(n) && n > 0 ? n : LIST_READ_BUDGET;
+}
+const DAY_MS = 86_400_000;
+const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
+
+/**
+ * GET /claims. The access path follows the parameters:
+ * - `householdId`: index byHousehold (household, createdAt), oldest first (`sort=newest` reverses);
+ * - `status` with `sort=amount-desc|amount-asc`: index reviewQueueByPayout (status, reviewPayout), which holds
+ *   the claims sent to review, so this sort is for `status=PENDING_REVIEW` only; a payout range is its key range;
+ * - `status`: index byStatus (status, createdAt), oldest first by default; an age range is its key range;
+ * - neither: a table scan (no order; `sort` is refused).
+ * Why scheme, county, product and reason are filters, not keys: the review queue is one status partition whose
+ * size is bounded by what reviewers have not yet decided (10,000 claims in the bench); the inbox mostly asks for
+ * the whole queue or a large part of it (one scheme of two or three, a county), where a filter discards little.
+ * Putting scheme or county into the partition key would make the unfiltered queue a merge across partitions
+ * (and a cursor per partition), and each further key shape needs one more index written on every status change.
+ * A selective filter costs reads instead, bounded by LIST_READ_BUDGET per page; if one becomes the common case,
+ * an index partitioned by `schemeId#status` (or `county#status`) is the next step.
+ * Filters the key cannot express are applied by the store (FilterExpression); the page is then filled by
+ * reading on, so a page never comes back short with a cursor while matching claims remain, unless the read
+ * budget stopped it (said in the answer). Items carry `county` and, for claims not yet closed, `due`: the
+ * working days left to the 5-working-day payment target on the scheme's calendar (core/calendar.ts).
  */
 async function list({ query }: RouteContext) {
-  const q = ListQuery.safeParse({ householdId: query.householdId, status: query.status, schemeId: query.schemeId, product: query.product });
+  const q = ListQuery.safeParse(Object.fromEntries(LIST_PARAMS.map((k) => [k, query[k]])));
   if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
   const limit = parseLimit(query.limit);
   const start = decodeCursor(query.cursor);
-  const { householdId, status, schemeId, product } = q.data;
+  const { householdId, status, schemeId, product, county, reviewReason, minPayout, maxPayout, minAgeDays, maxAgeDays, sort } = q.data;
+  const bad = (path: string, message: string) => new HttpError(400, 'Bad query', message, [{ path, message }]);
+  if (minPayout !== undefined && maxPayout !== undefined && minPayout > maxPayout) throw bad('minPayout', 'minPayout is above maxPayout');
+  if (minAgeDays !== undefined && maxAgeDays !== undefined && minAgeDays > maxAgeDays) throw bad('minAgeDays', 'minAgeDays is above maxAgeDays');
+  const byAmount = sort === 'amount-desc' || sort === 'amount-asc';
+  if (byAmount && (householdId || status !== 'PENDING_REVIEW')) throw bad('sort', 'sorting by amount needs status=PENDING_REVIEW and no householdId');
+  if (sort && !householdId && !status) throw bad('sort', 'sorting needs status or householdId');
+
+  const now = new Date();
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
-  const filterOn = (attr: string, value: string | undefined) => {
-    if (value === undefined) return;
-    names[`#${attr}`] = attr;
-    values[`:${attr}`] = value;
-    filters.push(`#${attr} = :${attr}`);
+  const keyParts: string[] = [];
+  const name = (attr: string) => ((names[`#${attr}`] = attr), `#${attr}`);
+  const value = (key: string, v: unknown) => ((values[`:${key}`] = v), `:${key}`);
+  const range = (into: string[], path: string, lo: unknown, hi: unknown, key: string) => {
+    if (lo !== undefined && hi !== undefined) into.push(`${path} BETWEEN ${value(`${key}Lo`, lo)} AND ${value(`${key}Hi`, hi)}`);
+    else if (lo !== undefined) into.push(`${path} >= ${value(`${key}Lo`, lo)}`);
+    else if (hi !== undefined) into.push(`${path} <= ${value(`${key}Hi`, hi)}`);
   };
-  filterOn('schemeId', schemeId);
-  filterOn('product', product);
-  let command;
+  const equal = (attr: string, v: string | undefined) => {
+    if (v !== undefined) filters.push(`${name(attr)} = ${value(attr, v)}`);
+  };
+  equal('schemeId', schemeId);
+  equal('product', product);
+  equal('county', county);
+  if (reviewReason) filters.push(`contains(${name('assessment')}.${name('reviewReasons')}, ${value('reason', reviewReason)})`);
+  // Age in whole days: age >= min ⇔ createdAt <= now − min days; age <= max ⇔ createdAt > now − (max + 1) days.
+  const createdLo = maxAgeDays === undefined ? undefined : new Date(now.getTime() - (maxAgeDays + 1) * DAY_MS + 1).toISOString();
+  const createdHi = minAgeDays === undefined ? undefined : new Date(now.getTime() - minAgeDays * DAY_MS).toISOString();
+
+  let indexName: string | undefined;
+  let keyAttrs: string[];
   if (householdId) {
-    values[':h'] = householdId;
-    filterOn('status', status);
-    command = new QueryCommand({
-      TableName: tableName('claims'),
-      IndexName: 'byHousehold',
-      KeyConditionExpression: 'householdId = :h',
-      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-      ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-      ExpressionAttributeValues: values,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    });
+    indexName = 'byHousehold';
+    keyAttrs = ['claimId', 'householdId', 'createdAt'];
+    keyParts.push(`${name('householdId')} = ${value('householdId', householdId)}`);
+    range(keyParts, name('createdAt'), createdLo, createdHi, 'created');
+    equal('status', status);
+  } else if (status && byAmount) {
+    indexName = 'reviewQueueByPayout';
+    keyAttrs = ['claimId', 'status', 'reviewPayout'];
+    keyParts.push(`${name('status')} = ${value('status', status)}`);
+    range(keyParts, name('reviewPayout'), minPayout, maxPayout, 'payout');
+    range(filters, name('createdAt'), createdLo, createdHi, 'created');
   } else if (status) {
-    command = new QueryCommand({
-      TableName: tableName('claims'),
-      IndexName: 'byStatus',
-      KeyConditionExpression: '#s = :s',
-      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-      ExpressionAttributeNames: { ...names, '#s': 'status' },
-      ExpressionAttributeValues: { ...values, ':s': status },
-      Limit: limit,
-      ExclusiveStartKey: start,
-    });
+    indexName = 'byStatus';
+    keyAttrs = ['claimId', 'status', 'createdAt'];
+    keyParts.push(`${name('status')} = ${value('status', status)}`);
+    range(keyParts, name('createdAt'), createdLo, createdHi, 'created');
   } else {
-    command = new ScanCommand({
-      TableName: tableName('claims'),
-      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-      ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-      ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    });
+    keyAttrs = ['claimId'];
+    range(filters, name('createdAt'), createdLo, createdHi, 'created');
   }
-  const out = await documentClient().send(command);
-  const items = ((out.Items ?? []) as ClaimRecord[]).map((c) => claimView(c));
-  return json(200, { items, nextCursor: encodeCursor(out.LastEvaluatedKey) });
+  if (indexName !== 'reviewQueueByPayout') range(filters, `${name('assessment')}.${name('payout')}`, minPayout, maxPayout, 'payout');
+  if (start && (Object.keys(start).length !== keyAttrs.length || !keyAttrs.every((k) => k in start))) {
+    throw new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+  }
+  // Names are made as expressions are written; one asked for but unused (an absent range) must not be sent.
+  const expressions = [...keyParts, ...filters].join(' ');
+  for (const n of Object.keys(names)) if (!new RegExp(`${n}\\b`).test(expressions)) delete names[n];
+  const base = {
+    TableName: tableName('claims'),
+    IndexName: indexName,
+    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+    ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+  };
+
+  const budget = listReadBudget();
+  const found: ClaimRecord[] = [];
+  let from = start;
+  let scanned = 0;
+  let next: Record<string, unknown> | undefined;
+  let budgetExhausted = false;
+  // Without filters one read of `limit` items is the page. With filters, each further read asks for 4 times
+  // more (25, 100, 400, ...), so a broad filter costs one read and a narrow one a few, within the budget.
+  for (let round = 0; ; round++) {
+    const want = limit - found.length;
+    const readLimit = Math.min(filters.length ? want * 4 ** round : want, budget - scanned, 1000);
+    const input = { ...base, Limit: readLimit, ExclusiveStartKey: from };
+    let out;
+    try {
+      out = await documentClient().send(
+        keyParts.length ? new QueryCommand({ ...input, KeyConditionExpression: keyParts.join(' AND '), ScanIndexForward: sort !== 'newest' && sort !== 'amount-desc' }) : new ScanCommand(input),
+      );
+    } catch (err) {
+      // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
+      if (from === start && start && (err as { name?: string }).name === 'ValidationException') throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+      throw err;
+    }
+    scanned += out.ScannedCount ?? 0;
+    const items = (out.Items ?? []) as ClaimRecord[];
+    if (items.length > want) {
+      // More matches than the page holds: the cursor is the last item kept (its table and index key).
+      found.push(...items.slice(0, want));
+      const last = found[found.length - 1] as unknown as Record<string, unknown>;
+      next = Object.fromEntries(keyAttrs.map((k) => [k, last[k]]));
+      break;
+    }
+    found.push(...items);
+    next = out.LastEvaluatedKey;
+    if (!next || found.length >= limit) break;
+    if (scanned >= budget) {
+      budgetExhausted = true;
+      break;
+    }
+    from = next;
+  }
+  const at = now.toISOString();
+  const view = (c: ClaimRecord) => ({
+    ...claimView(c),
+    county: c.county ?? null,
+    due: CLOSED.has(c.status) ? null : paymentDue(c.createdAt, at, schemes().get(c.schemeId)?.holidays ?? []),
+  });
+  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted });
 }
 
 const ReviewBody = z.object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string().max(2000).default('') }).strict();

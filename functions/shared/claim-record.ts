@@ -45,6 +45,10 @@ export interface ClaimRecord {
   redrives?: number;
   submittedBy: string;
   idempotencyKey?: string | null;
+  /** The household's county (registry), written by the assessment with its decision; absent on claims assessed before. */
+  county?: string | null;
+  /** The payout (fen) of a claim the assessment sent to review: sort key of the sparse index reviewQueueByPayout. */
+  reviewPayout?: number;
   /** Set on claims an index event filed (sparse index byIndexEvent). */
   indexEventId?: string;
   createdAt: string;

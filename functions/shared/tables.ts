@@ -36,7 +36,17 @@ export const TABLES: readonly TableSpec[] = [
     partitionKey: { name: 'claimId', type: 'S' },
     indexes: [
       { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // Also the reviewer inbox sorted by age: status = PENDING_REVIEW, oldest (longest waiting) first.
       { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // The reviewer inbox sorted by amount. A GSI sorts on one key, so amount needs an index of its own: the
+      // partition is the status (the queue is the PENDING_REVIEW partition), the sort key `reviewPayout` (N, fen)
+      // is written only by the assessment that sends a claim to review, in the same update that sets the status.
+      // Sparse: claims that never went to review (most of them: index-event claims, small bills) are not in it,
+      // so they cost no index writes. A claim that leaves review keeps the attribute and moves to its new status
+      // partition, which the inbox never reads. A number sort key needs no zero padding; equal amounts are kept
+      // apart by the table key in LastEvaluatedKey. Scheme, county, product and reason are filters (see
+      // functions/api/claims.ts `list` for why they are not in the key).
+      { indexName: 'reviewQueueByPayout', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'reviewPayout', type: 'N' } },
       // Sparse: only claims created by an index event. Progress counts read it, so it carries just the status.
       { indexName: 'byIndexEvent', partitionKey: { name: 'indexEventId', type: 'S' }, sortKey: { name: 'householdId', type: 'S' }, include: ['status'] },
     ],

@@ -52,7 +52,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const result = assessClaim(sub, scheme, household, acc?.counters ?? {});
     if (isRejection(result)) {
       const record = await commitWithAudit(
-        [{ Update: claimUpdateItem(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }) }],
+        [{ Update: claimUpdateItem(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }) }],
         { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
         audit,
       );
@@ -83,7 +83,11 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
         },
       });
     }
-    items.push({ Update: claimUpdateItem(claimId, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now }) });
+    // The county and (for review) the payout as top-level attributes, in the update that sets the status: the
+    // reviewer inbox filters on the county and sorts on reviewPayout (index reviewQueueByPayout). reviewPayout is
+    // only ever written as a number: a NULL would not fit the index's N key.
+    const queueFields = status === 'PENDING_REVIEW' ? { county: household.county, reviewPayout: result.payout } : { county: household.county };
+    items.push({ Update: claimUpdateItem(claimId, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }) });
     const record = await commitWithAudit(items, {
         claimId,
         step: 'Assessment',

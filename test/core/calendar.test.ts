@@ -50,3 +50,26 @@ describe('calendar dates', () => {
     expect(isCalendarDate('2024-04-31')).toBe(false);
   });
 });
+
+describe('the payment target of a claim not yet paid (working days left)', () => {
+  const xiaoganDragonBoat = ['2024-06-10'];
+  it.each([
+    // Submitted Fri 2024-06-07 (China); Mon 06-10 is a holiday: Tue 11 (1), Wed (2), Thu (3), Fri 14 (4), Mon 17 (5).
+    ['2024-06-07T02:00:00Z', '2024-06-07T09:00:00Z', xiaoganDragonBoat, 5, '2024-06-17', 'OK'],
+    ['2024-06-07T02:00:00Z', '2024-06-10T09:00:00Z', xiaoganDragonBoat, 5, '2024-06-17', 'OK'], // weekend and holiday count nothing
+    ['2024-06-07T02:00:00Z', '2024-06-12T09:00:00Z', xiaoganDragonBoat, 3, '2024-06-17', 'OK'],
+    ['2024-06-07T02:00:00Z', '2024-06-13T09:00:00Z', xiaoganDragonBoat, 2, '2024-06-17', 'NEAR'],
+    ['2024-06-07T02:00:00Z', '2024-06-14T09:00:00Z', xiaoganDragonBoat, 1, '2024-06-17', 'NEAR'],
+    ['2024-06-07T02:00:00Z', '2024-06-17T09:00:00Z', xiaoganDragonBoat, 0, '2024-06-17', 'DUE'],
+    ['2024-06-07T02:00:00Z', '2024-06-18T09:00:00Z', xiaoganDragonBoat, -1, '2024-06-17', 'DUE'],
+    // Without the holiday the same claim is due on Fri 06-14.
+    ['2024-06-07T02:00:00Z', '2024-06-14T09:00:00Z', [], 0, '2024-06-14', 'DUE'],
+    // 17:00 UTC Friday is Saturday in China: the clock starts from Saturday, so Mon..Fri are days 1..5.
+    ['2024-06-07T17:00:00Z', '2024-06-10T02:00:00Z', [], 4, '2024-06-14', 'OK'],
+  ])('submitted %s, at %s, holidays %j: %i left, due %s, %s', async (submitted, now, holidays, left, date, level) => {
+    const { paymentDue } = await import('../../core/calendar.js');
+    expect(paymentDue(submitted, now, holidays)).toEqual({ workingDaysLeft: left, dueDate: date, level });
+    // One rule with the report: met (≤ 5 working days) exactly while days left ≥ 0.
+    expect(workingDaysBetween(submitted, now, holidays) <= 5).toBe(left >= 0);
+  });
+});

@@ -12,12 +12,14 @@ import * as attention from './attention.messages.js';
 import * as graph from './graph.messages.js';
 import * as reports from './reports.messages.js';
 import * as search from './search.messages.js';
+import * as inbox from './inbox.messages.js';
 import { en as authEn, zh as authZh } from './auth.messages.js';
 export const zh = {
   ...authZh,
   ...graph.zh,
   ...reports.zh,
   ...search.zh,
+  ...inbox.zh,
   'app.title': '防贫保险 理赔控制台',
   'app.short': '防贫保',
   'nav.inbox': '待审核',
@@ -170,6 +172,7 @@ export const en: Record<MessageKey, string> = {
   ...graph.en,
   ...reports.en,
   ...search.en,
+  ...inbox.en,
   'app.title': 'Poverty-prevention insurance claims console',
   'app.short': 'fangpin',
   'nav.inbox': 'Review inbox',
