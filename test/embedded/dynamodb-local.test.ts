@@ -53,6 +53,7 @@ describe('DynamoDB Local in memory', () => {
       ['byHousehold', 'ALL'],
       ['byIndexEvent', 'INCLUDE'],
       ['byStatus', 'ALL'],
+      ['reviewQueueByPayout', 'ALL'],
     ]);
     const byIndexEvent = claims?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'byIndexEvent');
     expect(byIndexEvent?.Projection?.NonKeyAttributes).toEqual(['status']);
