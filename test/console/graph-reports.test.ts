@@ -4,7 +4,7 @@
  * One claim's steps are sabotaged on purpose (the system's handler loader is wrapped) so the graph also shows a
  * retried, a caught and a failed state.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -18,9 +18,9 @@ import type { Role } from '../../functions/api/routes.js';
 import { STATE } from '../../lib/workflow-names.js';
 import { stateRuns } from '../../console/src/graph/outcomes.js';
 import { client, startTestSystem } from '../support/server.js';
+import { screenshotPath } from '../support/screenshots.js';
 
 const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'console');
 const BOM = [0xef, 0xbb, 0xbf];
 
 let system: Embedded;
@@ -65,14 +65,13 @@ async function accessible(page: Page, what: string): Promise<void> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath(name), fullPage: true, animations: 'disabled' });
 }
 
 const outcomeOf = (page: Page, state: string) => page.locator(`[data-state="${state}"]`).getAttribute('data-outcome');
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the console's browser tests need it. Install it with: apt-get install -y chromium fonts-wqy-microhei`);
-  mkdirSync(SHOTS, { recursive: true });
   await ensureConsoleBuilt();
   system = await startTestSystem('graph', {
     loadHandler: async (entry) => {
@@ -209,7 +208,7 @@ describe('the execution graph in the case file', () => {
     expect(all[0]).toBe('ExecutionStarted');
     await page.locator('[data-state="Review"]').click();
     await accessible(page, 'case file with the execution graph');
-    await page.getByTestId('execution-graph').screenshot({ path: join(SHOTS, 'graph-zh.png'), animations: 'disabled' });
+    await page.getByTestId('execution-graph').screenshot({ path: screenshotPath('graph-zh'), animations: 'disabled' });
     expect(errorsOf(page)).toEqual([]);
   });
 
@@ -231,7 +230,7 @@ describe('the execution graph in the case file', () => {
     await page.locator('[data-state="RecordFailure"]').click();
     expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('FAILED')]);
     await accessible(page, 'failed claim graph');
-    await page.getByTestId('execution-graph').screenshot({ path: join(SHOTS, 'graph-failed-zh.png'), animations: 'disabled' });
+    await page.getByTestId('execution-graph').screenshot({ path: screenshotPath('graph-failed-zh'), animations: 'disabled' });
   });
 });
 

@@ -3,7 +3,7 @@
  * over a queue seeded straight into the store: filter by county and payout range (元), sort by amount, the
  * due column coloured by the server's level; axe clean; screenshot docs/console/inbox-filters-zh.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -14,9 +14,9 @@ import { paymentDue } from '../../core/calendar.js';
 import { schemes } from '../../core/catalogue.js';
 import { seedReviewQueue, type QueueClaim } from '../../bench/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
+import { screenshotPath } from '../support/screenshots.js';
 
 const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'console');
 const PREFIX = 'inboxui';
 const DAY = 86_400_000;
 const COL = { claimId: 0, scheme: 1, county: 4, payout: 6, due: 8 };
@@ -52,7 +52,6 @@ async function accessible(page: Page, what: string): Promise<void> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
-  mkdirSync(SHOTS, { recursive: true });
   await ensureConsoleBuilt();
   system = await startTestSystem(PREFIX);
   api = client(system);
@@ -108,7 +107,7 @@ describe('reviewer inbox: filters, sort, due', () => {
     expect(await page.getByRole('button', { name: '批准', exact: true }).count()).toBe(wanted.length);
     expect(await page.getByRole('button', { name: '驳回', exact: true }).count()).toBe(wanted.length);
     await accessible(page, 'inbox with filters (zh)');
-    await page.screenshot({ path: join(SHOTS, 'inbox-filters-zh.png'), fullPage: true, animations: 'disabled' });
+    await page.screenshot({ path: screenshotPath('inbox-filters-zh'), fullPage: true, animations: 'disabled' });
 
     // A bad amount is refused in the page, before any request.
     await page.getByRole('textbox', { name: '赔付不低于（元）' }).fill('12.345');

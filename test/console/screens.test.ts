@@ -4,7 +4,7 @@
  * and the attention list. Each screen is checked with axe (no serious or critical violation) and photographed
  * into docs/console/. One system and one browser for the file.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -15,10 +15,10 @@ import { ensureConsoleBuilt } from '../../embedded/console-build.js';
 import type { Role } from '../../functions/api/routes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { tokenOf } from '../e2e/scenarios/core.js';
+import { screenshotPath } from '../support/screenshots.js';
 
 type InPage = { sessionStorage: { getItem(k: string): string | null } };
 const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'console');
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
@@ -67,7 +67,7 @@ async function accessible(page: Page, what: string): Promise<void> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: screenshotPath(name), fullPage: true, animations: 'disabled' });
 }
 
 /** The status of an API call made from the page with its own session's token. */
@@ -87,7 +87,6 @@ const row = (page: Page, key: string) => page.locator(`tr[data-row-key="${key}"]
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the console's browser tests need it. Install it with: apt-get install -y chromium fonts-wqy-microhei`);
-  mkdirSync(SHOTS, { recursive: true });
   await ensureConsoleBuilt();
   system = await startTestSystem('screens');
   api = client(system);
