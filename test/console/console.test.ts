@@ -3,22 +3,21 @@
  * the built console served at /console/, the same API. Each screen is checked with axe (no serious or critical
  * violation) and photographed into docs/console/.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../../embedded/console-build.js';
 import type { Role } from '../../functions/api/routes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
+import { assertAccessible, launchChromium } from '../support/browser.js';
 
 /** The browser globals the page functions use (the root tsconfig has no DOM library; these run in the page). */
 type InPage = { sessionStorage: { getItem(k: string): string | null; length: number }; document: { documentElement: { lang: string } } };
-const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
@@ -58,9 +57,7 @@ async function open(role: Role | null, path: string): Promise<Page> {
 
 /** No serious or critical axe violation on what the page shows now. */
 async function accessible(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), what).toEqual([]);
+  await assertAccessible(page, what);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -70,17 +67,13 @@ async function shot(page: Page, name: string): Promise<void> {
 const row = (page: Page, claimId: string) => page.locator(`tr[data-row-key="${claimId}"]`);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the console's browser tests need it. Install it with: apt-get install -y chromium fonts-wqy-microhei`);
   await ensureConsoleBuilt();
   system = await startTestSystem('console');
   api = client(system);
   const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16].map(fresh)] });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   lishuiPending = await pendingClaim(0, 'lishui-2017');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -4,11 +4,10 @@
  * One claim's steps are sabotaged on purpose (the system's handler loader is wrapped) so the graph also shows a
  * retried, a caught and a failed state.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
@@ -19,8 +18,8 @@ import { STATE } from '../../lib/workflow-names.js';
 import { stateRuns } from '../../console/src/graph/outcomes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
+import { assertAccessible, launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
 const BOM = [0xef, 0xbb, 0xbf];
 
 let system: Embedded;
@@ -59,9 +58,7 @@ async function open(role: Role, path: string, context?: BrowserContext): Promise
 const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors;
 
 async function accessible(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), what).toEqual([]);
+  await assertAccessible(page, what);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -71,7 +68,6 @@ async function shot(page: Page, name: string): Promise<void> {
 const outcomeOf = (page: Page, state: string) => page.locator(`[data-state="${state}"]`).getAttribute('data-outcome');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the console's browser tests need it. Install it with: apt-get install -y chromium fonts-wqy-microhei`);
   await ensureConsoleBuilt();
   system = await startTestSystem('graph', {
     loadHandler: async (entry) => {
@@ -106,10 +102,7 @@ beforeAll(async () => {
   }
   // A third claim for the reports and the search: settles without review.
   await api.waitForStatus(await medicalClaim(23, 1_500_000), ['SETTLING']);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -3,11 +3,9 @@
  * over a queue seeded straight into the store: filter by county and payout range (元), sort by amount, the
  * due column coloured by the server's level; axe clean; screenshot docs/console/inbox-filters-zh.png.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
 import { paymentDue } from '../../core/calendar.js';
@@ -15,8 +13,8 @@ import { schemes } from '../../core/catalogue.js';
 import { seedReviewQueue, type QueueClaim } from '../../bench/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
+import { assertAccessible, launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
 const PREFIX = 'inboxui';
 const DAY = 86_400_000;
 const COL = { claimId: 0, scheme: 1, county: 4, payout: 6, due: 8 };
@@ -45,13 +43,10 @@ async function column(page: Page, n: number): Promise<string[]> {
 }
 
 async function accessible(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), what).toEqual([]);
+  await assertAccessible(page, what);
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
   await ensureConsoleBuilt();
   system = await startTestSystem(PREFIX);
   api = client(system);
@@ -70,10 +65,7 @@ beforeAll(async () => {
     reasons: ['ABOVE_THRESHOLD'],
   }));
   await seedReviewQueue(system.dynamoEndpoint, `${PREFIX}-`, queue);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

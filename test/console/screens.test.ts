@@ -4,11 +4,9 @@
  * and the attention list. Each screen is checked with axe (no serious or critical violation) and photographed
  * into docs/console/. One system and one browser for the file.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
@@ -16,9 +14,9 @@ import type { Role } from '../../functions/api/routes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { tokenOf } from '../e2e/scenarios/core.js';
 import { screenshotPath } from '../support/screenshots.js';
+import { assertAccessible, launchChromium } from '../support/browser.js';
 
 type InPage = { sessionStorage: { getItem(k: string): string | null } };
-const CHROMIUM = process.env.FANGPIN_CHROMIUM ?? '/usr/bin/chromium';
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
@@ -61,9 +59,7 @@ async function open(role: Role | null, path: string, insurerId?: string): Promis
 }
 
 async function accessible(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), what).toEqual([]);
+  await assertAccessible(page, what);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -86,7 +82,6 @@ const menuLink = (page: Page, name: string) => page.getByRole('navigation').getB
 const row = (page: Page, key: string) => page.locator(`tr[data-row-key="${key}"]`);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: the console's browser tests need it. Install it with: apt-get install -y chromium fonts-wqy-microhei`);
   await ensureConsoleBuilt();
   system = await startTestSystem('screens');
   api = client(system);
@@ -94,10 +89,7 @@ beforeAll(async () => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const medical = (incidentDate: string, invoiceNo: string) => ({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: HEALTH_H, personId: 'P-M1', incidentDate, details: { hospitalCode: 'HOSP-MON', invoiceNo, totalCost: 60_000, payee: 'HOSPITAL' } });
   for (const id of [await submit(medical('2024-05-20', 'SCR-MON-1')), await submit(medical('2024-06-02', 'SCR-MON-2'))]) await api.waitForStatus(id, ['CLOSED_NO_PAYOUT']);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
