@@ -1,6 +1,6 @@
 /**
  * The reviewer inbox in a real browser over a large queue: 10,000 claims in PENDING_REVIEW written straight
- * into an embedded server's store (bench/review-queue.ts), then Chromium (playwright-core, /usr/bin/chromium or
+ * into an embedded server's store (embedded/seed/review-queue.ts), then Chromium (playwright-core, /usr/bin/chromium or
  * FANGPIN_CHROMIUM) opens /console/inbox with a reviewer token in a fresh context (empty cache) each run.
  * consoleInboxMs: from navigation to the first page of rows (25) visible, median of the runs.
  * consoleFirstLoadKB: the gzipped JS the browser loaded before that first screen.
@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startEmbedded } from '../embedded/runtime.js';
 import { ensureConsoleBuilt, firstLoadGzipBytes } from '../embedded/console-build.js';
-import { seedReviewQueue, syntheticQueue } from './review-queue.js';
+import { seedReviewQueue, syntheticQueue } from '../embedded/seed/review-queue.js';
 import { loadDemo } from '../embedded/demo.js';
 
 export interface ConsoleFigures {

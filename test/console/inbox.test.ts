@@ -10,7 +10,7 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
 import { paymentDue } from '../../core/calendar.js';
 import { schemes } from '../../core/catalogue.js';
-import { seedReviewQueue, type QueueClaim } from '../../bench/review-queue.js';
+import { seedReviewQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { assertAccessible, launchChromium } from '../support/browser.js';

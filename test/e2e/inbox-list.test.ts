@@ -13,7 +13,7 @@ import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
 import { paymentDue } from '../../core/calendar.js';
 import { schemes } from '../../core/catalogue.js';
-import { seedReviewQueue, syntheticQueue, type QueueClaim } from '../../bench/review-queue.js';
+import { seedReviewQueue, syntheticQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 
 const PREFIX = 'inboxlist';

@@ -7,8 +7,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClientConfig } from '../embedded/dynamodb-local.js';
-import type { ClaimRecord } from '../functions/shared/claim-record.js';
+import { localDynamoClientConfig } from '../dynamodb-local.js';
+import type { ClaimRecord } from '../../functions/shared/claim-record.js';
 
 export interface QueueClaim {
   readonly claimId: string;
