@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, query, type Page } from '../api';
+import { api } from '../api';
 import { useErrorText } from '../components/errors';
+import { useCursorPages } from '../paging';
 import { ToneTag, emptyText } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
@@ -129,35 +130,10 @@ function Deliveries({ session }: { session: Session }) {
 /** Settlements: an insurer's own (the API limits it), confirmed one by one; admins and auditors read every one. */
 export default function Desk({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const [status, setStatus] = useState<'' | 'PENDING' | 'CONFIRMED'>('');
-  const [items, setItems] = useState<Settlement[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { items, setItems, cursor, loading, error, load } = useCursorPages<Settlement>(session.token, '/settlements', { status });
   const [confirming, setConfirming] = useState<Settlement | null>(null);
   const insurer = CAN.confirmSettlement(session.role);
-
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api<Page<Settlement>>(session.token, 'GET', `/settlements${query({ status, limit: 25, cursor: from })}`);
-        setItems((prev) => [...(from ? prev : []), ...page.items]);
-        setCursor(page.nextCursor);
-      } catch (err) {
-        setError(errorText(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-    [session.token, status],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
 
   return (
     <section aria-labelledby="desk-title">

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, query, type Page } from '../api';
+import { api, ApiError } from '../api';
 import { useErrorText } from '../components/errors';
+import { useCursorPages } from '../paging';
 import { ToneTag, emptyText } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
@@ -195,39 +196,14 @@ function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover
 
 export default function IndexEvents({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const [schemes, setSchemes] = useState<SchemeCover[] | null>(null);
-  const [items, setItems] = useState<IndexEventSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { items, cursor, loading, error, load } = useCursorPages<IndexEventSummary>(session.token, '/index-events', {});
 
   useEffect(() => {
     api<{ items: { schemeId: string; products?: { INDUSTRY?: { weatherIndex?: unknown; priceIndex?: unknown } } }[] }>(session.token, 'GET', '/schemes')
       .then((r) => setSchemes(r.items.map((s) => ({ schemeId: s.schemeId, WEATHER: Boolean(s.products?.INDUSTRY?.weatherIndex), PRICE: Boolean(s.products?.INDUSTRY?.priceIndex) }))))
       .catch(() => setSchemes([]));
   }, [session.token]);
-
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api<Page<IndexEventSummary>>(session.token, 'GET', `/index-events${query({ limit: 25, cursor: from })}`);
-        setItems((prev) => [...(from ? prev : []), ...page.items]);
-        setCursor(page.nextCursor);
-      } catch (err) {
-        setError(errorText(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-    [session.token],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
 
   return (
     <section aria-labelledby="ix-title">

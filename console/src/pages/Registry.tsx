@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, query, type Page } from '../api';
+import { api, ApiError } from '../api';
 import { useErrorText } from '../components/errors';
+import { useCursorPages } from '../paging';
 import { emptyText } from '../components/tone';
 import { formatFen } from '../money';
 import { CSV_COLUMNS, FileProblem, locateError, parseRegistryFile, type ParsedFile, type RowError } from '../registry-file';
@@ -138,32 +139,7 @@ function Import({ session, onImported }: { session: Session; onImported: () => v
 /** The registry page by page (masked as the API gives it); admins import a file. */
 export default function Registry({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
-  const [items, setItems] = useState<HouseholdView[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api<Page<HouseholdView>>(session.token, 'GET', `/households${query({ limit: 25, cursor: from })}`);
-        setItems((prev) => [...(from ? prev : []), ...page.items]);
-        setCursor(page.nextCursor);
-      } catch (err) {
-        setError(errorText(err));
-      } finally {
-        setLoading(false);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-    [session.token],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const { items, cursor, loading, error, load } = useCursorPages<HouseholdView>(session.token, '/households', {});
 
   return (
     <section aria-labelledby="reg-title">
