@@ -15,6 +15,7 @@ import { lambdaContext } from '../../embedded/lambda-context.js';
 import { client, startTestSystem, type Reply } from '../support/server.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 import { ATTENTION_KINDS, ATTENTION_METRIC, OPS_METRICS_NAMESPACE, OPS_METRICS_SERVICE } from '../../core/attention.js';
+import { until } from './scenarios/core.js';
 
 process.env.FANGPIN_WEBHOOK_POLL_MS = '50';
 
@@ -36,15 +37,6 @@ const reviewHousehold = {
 // 2,300,000 fen payout: over the 2,000,000 review threshold (as in test/e2e/redrive.test.ts).
 const bigClaim = (invoiceNo: string) => ({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'HO-1', personId: 'PO-1', incidentDate: '2024-05-03', details: { hospitalCode: 'HO', invoiceNo, totalCost: 3_500_000 } });
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function tokenOf(claimId: string): Promise<string> {
   return until(`review token of ${claimId}`, async () => {
