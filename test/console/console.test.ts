@@ -14,7 +14,7 @@ import { CONSOLE_DIST, ensureConsoleBuilt } from '../../embedded/console-build.j
 import type { Role } from '../../functions/api/routes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { assertAccessible, launchChromium } from '../support/browser.js';
+import { assertAccessible, consoleContext, launchChromium } from '../support/browser.js';
 
 /** The browser globals the page functions use (the root tsconfig has no DOM library; these run in the page). */
 type InPage = { sessionStorage: { getItem(k: string): string | null; length: number }; document: { documentElement: { lang: string } } };
@@ -41,7 +41,7 @@ async function pendingClaim(n: number, schemeId = 'xiaogan-2024'): Promise<strin
 }
 
 async function open(role: Role | null, path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await consoleContext(browser, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -87,18 +87,6 @@ afterAll(async () => {
  * while Ant Design's modal is still opening was seen to be lost (the validation message never came); what is
  * asserted stays the same: the message must appear, and the claim is checked unchanged afterwards.
  */
-async function clickUntilVisible(button: Locator, shown: Locator): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await button.click();
-    try {
-      await shown.waitFor({ timeout: 10_000 });
-      return;
-    } catch (err) {
-      if (attempt >= 3) throw err;
-    }
-  }
-}
-
 describe('the console served embedded', () => {
   it('serves index.html for its screens, hashed assets immutable, a CSP, and 404 for a missing asset', async () => {
     const page = await fetch(`${system.url}/console/claims/C-x`);
@@ -173,19 +161,52 @@ describe('reviewer inbox', () => {
     await row(page, id).getByRole('button', { name: '驳回', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('textbox').waitFor();
-    await clickUntilVisible(dialog.getByRole('button', { name: '确认驳回' }), dialog.getByText('驳回必须填写理由'));
+    await dialog.getByRole('button', { name: '确认驳回' }).click();
+    await dialog.getByText('驳回必须填写理由').waitFor();
     await accessible(page, 'reject dialog');
     await shot(page, 'reject-note-required');
     expect((await api.call('GET', `/claims/${id}`, { role: 'auditor' })).body).toMatchObject({ status: 'PENDING_REVIEW', review: null });
     // Blank is not a note either.
     await dialog.getByRole('textbox').fill('   ');
-    await clickUntilVisible(dialog.getByRole('button', { name: '确认驳回' }), dialog.getByText('驳回必须填写理由'));
+    await dialog.getByRole('button', { name: '确认驳回' }).click();
+    await dialog.getByText('驳回必须填写理由').waitFor();
     await dialog.getByRole('textbox').fill('发票与医院记录不符');
     await dialog.getByRole('button', { name: '确认驳回' }).click();
     await row(page, id).waitFor({ state: 'detached' });
     const rejected = (await api.waitForStatus(id, ['REJECTED'])).body;
     expect(rejected.reasonCode).toBe('REVIEW_REJECTED');
     expect(rejected.review.note).toBe('发票与医院记录不符');
+  });
+});
+
+describe('reduced motion', () => {
+  // Records each time an element enters the running phase of Ant Design's zoom animation (`ant-zoom-*-start` or `-active`; with motion off it never gets past `-prepare`).
+  // (A string, not a function: the tests compile without the DOM library.)
+  const watchZoom = (page: Page) =>
+    page.evaluate(`{
+      const seen = (window.zoomSeen = []);
+      new MutationObserver((records) => {
+        for (const r of records) if (/ant-zoom-\\w+-(start|active)/.test(String(r.target.className))) seen.push(String(r.target.className));
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+    }`);
+  const zoomSeen = (page: Page) => page.evaluate<number>('window.zoomSeen.length');
+
+  it('opens dialogs without animation when the system asks for less motion, and with it otherwise', async () => {
+    const id = await pendingClaim(15);
+    const page = await open('reviewer', 'inbox');
+    await row(page, id).waitFor();
+    await watchZoom(page);
+    await row(page, id).getByRole('button', { name: '驳回', exact: true }).click();
+    await page.getByRole('dialog').getByRole('textbox').waitFor();
+    expect(await zoomSeen(page)).toBe(0);
+    await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await watchZoom(page);
+    await row(page, id).getByRole('button', { name: '驳回', exact: true }).click();
+    await page.getByRole('dialog').getByRole('textbox').waitFor();
+    await expect.poll(() => zoomSeen(page)).toBeGreaterThan(0);
   });
 });
 
@@ -280,7 +301,7 @@ describe('language and sign-in', () => {
 
 describe('first load', () => {
   it('the inbox loads at most 400 KB of gzipped JS', async () => {
-    const context = await browser.newContext();
+    const context = await consoleContext(browser);
     contexts.push(context);
     const page = await context.newPage();
     const scripts = new Set<string>();

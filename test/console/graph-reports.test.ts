@@ -18,7 +18,7 @@ import { STATE } from '../../lib/workflow-names.js';
 import { stateRuns } from '../../console/src/graph/outcomes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { assertAccessible, launchChromium } from '../support/browser.js';
+import { assertAccessible, consoleContext, launchChromium } from '../support/browser.js';
 
 const BOM = [0xef, 0xbb, 0xbf];
 
@@ -43,7 +43,7 @@ async function medicalClaim(n: number, totalCost: number): Promise<string> {
 }
 
 async function open(role: Role, path: string, context?: BrowserContext): Promise<Page> {
-  const ctx = context ?? (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true }));
+  const ctx = context ?? (await consoleContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true }));
   contexts.push(ctx);
   const page = await ctx.newPage();
   const errors: string[] = [];
@@ -146,7 +146,7 @@ describe('execution graph outcomes (pure)', () => {
 describe('the execution graph in the case file', () => {
   it('an auditor sees the whole state machine, the path taken, and a state’s events and audit record', async () => {
     // Timed cold: a fresh browser context (nothing cached), from navigation to the graph drawn.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await consoleContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     await api.token('auditor'); // minted before the clock starts
     const t0 = Date.now();
     const page = await open('auditor', `claims/${approved}`, context);

@@ -13,7 +13,7 @@ import { schemes } from '../../core/catalogue.js';
 import { seedReviewQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { assertAccessible, launchChromium } from '../support/browser.js';
+import { assertAccessible, consoleContext, launchChromium } from '../support/browser.js';
 
 const PREFIX = 'inboxui';
 const DAY = 86_400_000;
@@ -30,7 +30,7 @@ const holidays = schemes().get('xiaogan-2024')!.holidays;
 const yuan = (fen: number) => `${(BigInt(fen) / 100n).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
 
 async function open(path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await consoleContext(browser, { viewport: { width: 1600, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${system.url}/console/${path}#token=${await api.token('reviewer')}`);

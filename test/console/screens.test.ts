@@ -14,7 +14,7 @@ import type { Role } from '../../functions/api/routes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { tokenOf } from '../e2e/scenarios/core.js';
 import { screenshotPath } from '../support/screenshots.js';
-import { assertAccessible, launchChromium } from '../support/browser.js';
+import { assertAccessible, consoleContext, launchChromium } from '../support/browser.js';
 
 type InPage = { sessionStorage: { getItem(k: string): string | null } };
 
@@ -47,7 +47,7 @@ async function submit(body: unknown): Promise<string> {
 }
 
 async function open(role: Role | null, path: string, insurerId?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await consoleContext(browser, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
   const page = await context.newPage();
   const errors: string[] = [];
