@@ -3,6 +3,7 @@
  * The workflow runs the same pieces one Step Functions state at a time; this composition is what the tests
  * and the benchmark call.
  */
+import type { Message } from './i18n/message.js';
 import type { ClaimSubmission } from './claim.js';
 import type { Household } from './household.js';
 import type { Scheme } from './scheme.js';
@@ -22,7 +23,7 @@ export interface DecisionInput {
 }
 
 export type Decision =
-  | { readonly status: 'REJECTED'; readonly reasonCode: ReasonCode; readonly detail: string }
+  | { readonly status: 'REJECTED'; readonly reasonCode: ReasonCode; readonly detail: Message }
   | { readonly status: 'CLOSED_NO_PAYOUT'; readonly assessment: Assessment; readonly allocations: readonly Allocation[] }
   | { readonly status: 'PENDING_REVIEW'; readonly assessment: Assessment; readonly allocations: readonly Allocation[]; readonly reviewReasons: ReviewReason[] }
   | { readonly status: 'APPROVED'; readonly assessment: Assessment; readonly allocations: readonly Allocation[] };

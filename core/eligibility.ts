@@ -7,10 +7,11 @@ import type { ClaimSubmission } from './claim.js';
 import type { Household } from './household.js';
 import type { Scheme } from './scheme.js';
 import type { ReasonCode } from './types.js';
+import { message, type Message } from './i18n/message.js';
 
 export type EligibilityResult =
   | { readonly eligible: true; readonly registryVerified: boolean }
-  | { readonly eligible: false; readonly reasonCode: ReasonCode; readonly detail: string };
+  | { readonly eligible: false; readonly reasonCode: ReasonCode; readonly detail: Message };
 
 export interface EligibilityFacts {
   /** The registry entry, or undefined when the household is unknown. */
@@ -28,21 +29,21 @@ function isMember(h: Household, personId: string): boolean {
   return false;
 }
 
-const no = (reasonCode: ReasonCode, detail: string): EligibilityResult => ({ eligible: false, reasonCode, detail });
+const no = (reasonCode: ReasonCode, detail: Message): EligibilityResult => ({ eligible: false, reasonCode, detail });
 
 export function checkEligibility(claim: ClaimSubmission, scheme: Scheme, facts: EligibilityFacts): EligibilityResult {
   const h = facts.household;
-  if (!h) return no('HOUSEHOLD_NOT_FOUND', `household ${claim.householdId} is not in the registry`);
-  if (!isMember(h, claim.personId)) return no('PERSON_NOT_IN_HOUSEHOLD', `person ${claim.personId} is not a member of household ${h.householdId}`);
-  if (!scheme.categories.includes(h.category)) return no('CATEGORY_NOT_ELIGIBLE', `category ${h.category} is not one of ${scheme.schemeId}'s categories`);
-  if (h.schemeId !== scheme.schemeId) return no('NOT_ENROLLED', `household is enrolled in ${h.schemeId}, not ${scheme.schemeId}`);
-  if (!h.enrollment.products.includes(claim.product)) return no('NOT_ENROLLED', `household is not enrolled in ${claim.product}`);
+  if (!h) return no('HOUSEHOLD_NOT_FOUND', message('reason.HOUSEHOLD_NOT_FOUND', { householdId: claim.householdId }));
+  if (!isMember(h, claim.personId)) return no('PERSON_NOT_IN_HOUSEHOLD', message('reason.PERSON_NOT_IN_HOUSEHOLD', { personId: claim.personId, householdId: h.householdId }));
+  if (!scheme.categories.includes(h.category)) return no('CATEGORY_NOT_ELIGIBLE', message('reason.CATEGORY_NOT_ELIGIBLE', { category: h.category, schemeId: scheme.schemeId }));
+  if (h.schemeId !== scheme.schemeId) return no('NOT_ENROLLED', message('reason.NOT_ENROLLED.scheme', { enrolledIn: h.schemeId, schemeId: scheme.schemeId }));
+  if (!h.enrollment.products.includes(claim.product)) return no('NOT_ENROLLED', message('reason.NOT_ENROLLED.product', { product: claim.product }));
   // Dates are YYYY-MM-DD, so string order is date order; start and end days are covered.
   if (claim.incidentDate < h.enrollment.start || claim.incidentDate > h.enrollment.end) {
-    return no('OUTSIDE_POLICY_PERIOD', `incident ${claim.incidentDate} is outside the enrolment ${h.enrollment.start}..${h.enrollment.end}`);
+    return no('OUTSIDE_POLICY_PERIOD', message('reason.OUTSIDE_POLICY_PERIOD', { incidentDate: claim.incidentDate, start: h.enrollment.start, end: h.enrollment.end }));
   }
-  if (h.exitedOn !== null && claim.incidentDate >= h.exitedOn) return no('HOUSEHOLD_EXITED', `household exited on ${h.exitedOn}; covered only for incidents before that day`);
-  if (facts.invoiceConsumed) return no('DUPLICATE_INVOICE', 'this hospital invoice was already claimed');
+  if (h.exitedOn !== null && claim.incidentDate >= h.exitedOn) return no('HOUSEHOLD_EXITED', message('reason.HOUSEHOLD_EXITED', { exitedOn: h.exitedOn }));
+  if (facts.invoiceConsumed) return no('DUPLICATE_INVOICE', message('reason.DUPLICATE_INVOICE'));
   const year = Number(claim.incidentDate.slice(0, 4));
   return h.verifiedYear >= year ? ELIGIBLE_VERIFIED : ELIGIBLE_UNVERIFIED;
 }

@@ -1,4 +1,6 @@
 /** Words of the domain shared by every rule. No AWS imports anywhere under core/. */
+import type { Message } from './i18n/message.js';
+
 export const PRODUCTS = ['MEDICAL', 'ACCIDENT', 'EDUCATION', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE'] as const;
 export type Product = (typeof PRODUCTS)[number];
 
@@ -50,8 +52,11 @@ export interface Assessment {
   readonly accrual: Readonly<Record<string, number>>;
   /** The figures, by name, in fen or bp. */
   readonly figures: Readonly<Record<string, number | string | null | readonly unknown[]>>;
-  /** The derivation as sentences, one step a line (rendered on demand: the hot path only computes figures). */
-  readonly describe: () => string[];
+  /**
+   * The derivation as sentences, one step a message (built on demand: the hot path only computes figures;
+   * each reader renders them in their language, core/i18n).
+   */
+  readonly describe: () => Message[];
   /** Figures too costly for the hot path (per-band detail), computed when a person needs them. */
   readonly extraFigures?: () => Readonly<Record<string, unknown>>;
 }
@@ -60,7 +65,7 @@ export interface Assessment {
 export interface RuleRejection {
   readonly rejected: true;
   readonly reasonCode: ReasonCode;
-  readonly detail: string;
+  readonly detail: Message;
 }
 
 export type RuleResult = Assessment | RuleRejection;

@@ -39,7 +39,8 @@ export function setUnauthorizedHandler(f: () => void): void {
 }
 
 export async function api<T>(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  // The API writes its sentences (explanations, reason details) in the language the console shows.
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-language': document.documentElement.lang || 'zh-CN' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${config.apiBaseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();

@@ -5,7 +5,8 @@
 import type { ClaimOf } from '../claim.js';
 import type { AccidentTerms } from '../scheme.js';
 import type { Assessment, YearToDate } from '../types.js';
-import { applyBp, formatYuan as y, minusFloor0 } from '../money.js';
+import { applyBp, minusFloor0 } from '../money.js';
+import { message } from '../i18n/message.js';
 import { cappedAssessment } from './capped.js';
 
 export function assessAccident(claim: ClaimOf<'ACCIDENT'>, terms: AccidentTerms, ytd: YearToDate): Assessment {
@@ -19,11 +20,11 @@ export function assessAccident(claim: ClaimOf<'ACCIDENT'>, terms: AccidentTerms,
       cap: terms.outpatientCap,
       paidBefore: ytd.outpatientPaid ?? 0,
       counter: 'outpatientPaid',
-      capLabel: 'annual outpatient cap',
+      capLabel: 'explain.cap.outpatient',
       figures: { kind: d.kind, expense: d.expense, deduction: terms.outpatientDeductiblePerClaim, afterDeduction, ratioBp: terms.outpatientRatioBp },
       lines: () => [
-        `outpatient expense ${y(d.expense)} − ${y(terms.outpatientDeductiblePerClaim)} per-claim deduction = ${y(afterDeduction)}`,
-        `× ${terms.outpatientRatioBp / 100}% = ${y(benefit)} (floored to the fen)`,
+        message('explain.accident.outpatient', { expense: d.expense, deduction: terms.outpatientDeductiblePerClaim, afterDeduction }),
+        message('explain.accident.outpatientRatio', { bp: terms.outpatientRatioBp, benefit }),
       ],
     });
   }
@@ -36,12 +37,12 @@ export function assessAccident(claim: ClaimOf<'ACCIDENT'>, terms: AccidentTerms,
     cap: terms.sumInsured,
     paidBefore: ytd.lifePaid ?? 0,
     counter: 'lifePaid',
-    capLabel: 'death and disability share the sum insured per year:',
+    capLabel: 'explain.cap.sumInsured',
     figures: { kind: d.kind, grade: d.kind === 'DISABILITY' ? d.grade : null, sumInsured: terms.sumInsured, ratioBp },
     lines: () => [
       d.kind === 'DEATH'
-        ? `death: the sum insured ${y(terms.sumInsured)}`
-        : `disability grade ${d.grade}: sum insured ${y(terms.sumInsured)} × (11 − ${d.grade}) × ${terms.disabilityStepBp / 100}% = ${y(benefit)}`,
+        ? message('explain.accident.death', { sumInsured: terms.sumInsured })
+        : message('explain.accident.disability', { grade: d.grade, sumInsured: terms.sumInsured, stepBp: terms.disabilityStepBp, benefit }),
     ],
   });
 }

@@ -1,6 +1,7 @@
 /** The shape most rules share: a gross benefit limited by the room left under an annual cap. */
 import type { Assessment, Product } from '../types.js';
-import { formatYuan as y, minusFloor0 } from '../money.js';
+import { minusFloor0 } from '../money.js';
+import { message, type Message } from '../i18n/message.js';
 
 export interface CappedInput {
   readonly product: Product;
@@ -9,11 +10,11 @@ export interface CappedInput {
   readonly paidBefore: number;
   /** The year-to-date counter the payout accrues to. */
   readonly counter: string;
-  /** e.g. "annual cap per household" */
-  readonly capLabel: string;
+  /** Which cap this is, as the sentence that states it (core/i18n/catalogue.ts, `explain.cap.*`). */
+  readonly capLabel: 'explain.cap.household' | 'explain.cap.person' | 'explain.cap.outpatient' | 'explain.cap.sumInsured' | 'explain.cap.industry';
   readonly figures: Assessment['figures'];
   /** How the gross benefit was reached, for people. */
-  readonly lines: () => string[];
+  readonly lines: () => Message[];
 }
 
 export function cappedAssessment(a: CappedInput): Assessment {
@@ -27,8 +28,8 @@ export function cappedAssessment(a: CappedInput): Assessment {
     figures: { ...a.figures, benefit: a.benefit, cap: a.cap, paidBefore: a.paidBefore, capRoom },
     describe: () => [
       ...a.lines(),
-      `${a.capLabel} ${y(a.cap)}, already paid ${y(a.paidBefore)}, room ${y(capRoom)}`,
-      `payout = min(${y(a.benefit)}, ${y(capRoom)}) = ${y(payout)} yuan`,
+      message(a.capLabel, { cap: a.cap, paidBefore: a.paidBefore, capRoom }),
+      message('explain.capped.payout', { benefit: a.benefit, capRoom, payout }),
     ],
   };
 }

@@ -2,15 +2,16 @@
 import type { ClaimOf } from '../claim.js';
 import type { DisasterTerms } from '../scheme.js';
 import type { RuleResult, YearToDate } from '../types.js';
-import { applyBp, formatYuan as y } from '../money.js';
+import { applyBp } from '../money.js';
+import { message } from '../i18n/message.js';
 import { cappedAssessment } from './capped.js';
 
 export function assessDisaster(claim: ClaimOf<'DISASTER'>, terms: DisasterTerms, ytd: YearToDate): RuleResult {
   const { cause, damage, assessedLoss } = claim.details;
   // Exclusions are checked before the kind of damage (spec 9: product rules, exclusions first).
-  if (terms.excludedCauses.includes(cause)) return { rejected: true, reasonCode: 'EXCLUDED_CAUSE', detail: `cause ${cause} is excluded by the scheme` };
+  if (terms.excludedCauses.includes(cause)) return { rejected: true, reasonCode: 'EXCLUDED_CAUSE', detail: message('reason.EXCLUDED_CAUSE', { cause }) };
   if (!terms.coveredDamage.includes(damage)) {
-    return { rejected: true, reasonCode: 'DAMAGE_NOT_COVERED', detail: `damage ${damage} is not covered; covered: ${terms.coveredDamage.join(', ')}` };
+    return { rejected: true, reasonCode: 'DAMAGE_NOT_COVERED', detail: message('reason.DAMAGE_NOT_COVERED', { damage, covered: terms.coveredDamage.join(', ') }) };
   }
   const benefit = applyBp(assessedLoss, terms.ratioBp);
   return cappedAssessment({
@@ -19,8 +20,8 @@ export function assessDisaster(claim: ClaimOf<'DISASTER'>, terms: DisasterTerms,
     cap: terms.cap,
     paidBefore: ytd.paid ?? 0,
     counter: 'paid',
-    capLabel: 'annual cap per household',
+    capLabel: 'explain.cap.household',
     figures: { cause, damage, assessedLoss, ratioBp: terms.ratioBp },
-    lines: () => [`${cause} ${damage}: assessed loss ${y(assessedLoss)} × ${terms.ratioBp / 100}% = ${y(benefit)}`],
+    lines: () => [message('explain.disaster', { cause, damage, assessedLoss, bp: terms.ratioBp, benefit })],
   });
 }

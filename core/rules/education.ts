@@ -2,13 +2,14 @@
 import type { ClaimOf } from '../claim.js';
 import type { EducationTerms } from '../scheme.js';
 import type { RuleResult, YearToDate } from '../types.js';
-import { applyBp, formatYuan as y } from '../money.js';
+import { applyBp } from '../money.js';
+import { message } from '../i18n/message.js';
 import { cappedAssessment } from './capped.js';
 
 export function assessEducation(claim: ClaimOf<'EDUCATION'>, terms: EducationTerms, ytd: YearToDate): RuleResult {
   const { stage, expense } = claim.details;
   if (!terms.eligibleStages.includes(stage)) {
-    return { rejected: true, reasonCode: 'STAGE_NOT_ELIGIBLE', detail: `stage ${stage} is not covered; covered: ${terms.eligibleStages.join(', ')}` };
+    return { rejected: true, reasonCode: 'STAGE_NOT_ELIGIBLE', detail: message('reason.STAGE_NOT_ELIGIBLE', { stage, covered: terms.eligibleStages.join(', ') }) };
   }
   const benefit = applyBp(expense, terms.ratioBp);
   return cappedAssessment({
@@ -17,8 +18,8 @@ export function assessEducation(claim: ClaimOf<'EDUCATION'>, terms: EducationTer
     cap: terms.cap,
     paidBefore: ytd.paid ?? 0,
     counter: 'paid',
-    capLabel: 'annual cap per person',
+    capLabel: 'explain.cap.person',
     figures: { stage, expense, ratioBp: terms.ratioBp },
-    lines: () => [`${stage} expense ${y(expense)} × ${terms.ratioBp / 100}% = ${y(benefit)}`],
+    lines: () => [message('explain.education', { stage, expense, bp: terms.ratioBp, benefit })],
   });
 }

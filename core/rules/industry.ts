@@ -7,16 +7,17 @@ import type { IndustryTerms } from '../scheme.js';
 import type { Household } from '../household.js';
 import { centiMu } from '../household.js';
 import type { RuleResult, YearToDate } from '../types.js';
-import { BP, applyBp, formatYuan as y, minusFloor0, mulDivFloor, toSafe } from '../money.js';
+import { BP, applyBp, minusFloor0, mulDivFloor, toSafe } from '../money.js';
+import { message, type Message } from '../i18n/message.js';
 import { cappedAssessment } from './capped.js';
 
 interface Gross {
   benefit: number;
   figures: Record<string, number | string | null>;
-  lines: () => string[];
+  lines: () => Message[];
 }
 
-function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Household, capRoom: number): Gross | { rejected: true; reasonCode: 'INDEX_NOT_TRIGGERED'; detail: string } {
+function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Household, capRoom: number): Gross | { rejected: true; reasonCode: 'INDEX_NOT_TRIGGERED'; detail: Message } {
   const d = claim.details;
   switch (d.kind) {
     case 'INDEMNITY': {
@@ -24,15 +25,15 @@ function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Hous
       return {
         benefit,
         figures: { kind: d.kind, assessedLoss: d.assessedLoss, ratioBp: terms.indemnityRatioBp },
-        lines: () => [`indemnity: assessed loss ${y(d.assessedLoss)} × ${terms.indemnityRatioBp / 100}% = ${y(benefit)}`],
+        lines: () => [message('explain.industry.indemnity', { assessedLoss: d.assessedLoss, bp: terms.indemnityRatioBp, benefit })],
       };
     }
     case 'PRICE_INDEX': {
-      if (!terms.priceIndex) return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: 'the scheme has no price index cover' };
+      if (!terms.priceIndex) return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: message('reason.INDEX_NOT_TRIGGERED.noPriceIndex') };
       const drop = terms.priceIndex.triggerDropBp;
       const strike = mulDivFloor(d.costPrice, BP - drop, BP);
       if (d.observedPrice > strike) {
-        return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: `observed price ${d.observedPrice} fen/kg is above the strike ${strike} fen/kg (${drop / 100}% below cost ${d.costPrice})` };
+        return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: message('reason.INDEX_NOT_TRIGGERED.price', { observedPrice: d.observedPrice, strike, dropBp: drop, costPrice: d.costPrice }) };
       }
       // The quantity is limited to what the household enrolled (the API refuses more with 422).
       const enrolled = household.enrollment.insured.quantity_kg ?? 0;
@@ -44,21 +45,25 @@ function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Hous
         benefit,
         figures: { kind: d.kind, costPrice: d.costPrice, triggerDropBp: drop, strike, observedPrice: d.observedPrice, insuredQuantity: quantity, grossIndemnity: product.toString() },
         lines: () => [
-          `strike = floor(cost ${d.costPrice} fen/kg × (10000 − ${drop}) / 10000) = ${strike} fen/kg; observed ${d.observedPrice} fen/kg triggers`,
-          `(${strike} − ${d.observedPrice}) × ${quantity} kg = ${y(product)}`,
+          message('explain.industry.strike', { costPrice: d.costPrice, dropBp: drop, strike, observedPrice: d.observedPrice }),
+          message('explain.industry.priceGross', { strike, observedPrice: d.observedPrice, quantity, gross: product.toString() }),
         ],
       };
     }
     case 'WEATHER_INDEX': {
       const w = terms.weatherIndex;
       const band = w?.bands.find((b) => d.rainfallMm >= b.minMm && (b.maxMm === null || d.rainfallMm < b.maxMm));
-      if (!w || !band) return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: `rainfall ${d.rainfallMm} mm does not reach the first band of the weather index` };
+      if (!w || !band) return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: message('reason.INDEX_NOT_TRIGGERED.weather', { rainfallMm: d.rainfallMm }) };
       const area = centiMu(household.enrollment.insured.area_mu);
       const benefit = mulDivFloor(band.perMu, area, 100);
       return {
         benefit,
         figures: { kind: d.kind, eventId: d.eventId, rainfallMm: d.rainfallMm, bandMinMm: band.minMm, bandMaxMm: band.maxMm, perMu: band.perMu, areaCentiMu: area },
-        lines: () => [`${w.windowDays}-day rainfall ${d.rainfallMm} mm falls in band ${band.minMm}–${band.maxMm ?? '∞'} mm: ${y(band.perMu)} per mu × ${area / 100} mu = ${y(benefit)}`],
+        lines: () => [
+          band.maxMm === null
+            ? message('explain.industry.weatherOpen', { windowDays: w.windowDays, rainfallMm: d.rainfallMm, minMm: band.minMm, perMu: band.perMu, mu: area / 100, benefit })
+            : message('explain.industry.weather', { windowDays: w.windowDays, rainfallMm: d.rainfallMm, minMm: band.minMm, maxMm: band.maxMm, perMu: band.perMu, mu: area / 100, benefit }),
+        ],
       };
     }
   }
@@ -74,7 +79,7 @@ export function assessIndustry(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms,
     cap: terms.cap,
     paidBefore,
     counter: 'paid',
-    capLabel: 'one household cap a year across indemnity and index cover',
+    capLabel: 'explain.cap.industry',
     figures: g.figures,
     lines: g.lines,
   });

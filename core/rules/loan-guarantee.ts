@@ -5,7 +5,8 @@
 import type { ClaimOf } from '../claim.js';
 import type { LoanGuaranteeTerms } from '../scheme.js';
 import type { Assessment } from '../types.js';
-import { BP, formatYuan as y, toSafe } from '../money.js';
+import { BP, toSafe } from '../money.js';
+import { message } from '../i18n/message.js';
 
 export function loanLossSplit(loss: bigint, insurerBp: number): { insurerShare: bigint; bankShare: bigint } {
   const insurerShare = (loss * BigInt(insurerBp) + BigInt(BP / 2)) / BigInt(BP);
@@ -27,9 +28,9 @@ export function assessLoanGuarantee(claim: ClaimOf<'LOAN_GUARANTEE'>, terms: Loa
     accrual: {},
     figures: { loanId: d.loanId, bankId: d.bankId, outstandingPrincipal: d.outstandingPrincipal, unpaidInterest: d.unpaidInterest, recoveries: d.recoveries, loss: loss.toString(), insurerBp: terms.insurerBp, bankBp: terms.bankBp, insurerShare: payout, bankShare: bank },
     describe: () => [
-      `loss = principal ${y(d.outstandingPrincipal)} + interest ${y(d.unpaidInterest)} − recoveries ${y(d.recoveries)} = ${y(loss)} (never below 0)`,
-      `insurer share = floor((loss × ${terms.insurerBp} + 5000) / 10000) = ${y(payout)}; bank keeps ${y(bank)}`,
-      `payout ${y(payout)} yuan to the bank ${d.bankId} as payee; no annual cap`,
+      message('explain.loan.loss', { principal: d.outstandingPrincipal, interest: d.unpaidInterest, recoveries: d.recoveries, loss: loss.toString() }),
+      message('explain.loan.split', { insurerBp: terms.insurerBp, insurerShare: payout, bankShare: bank }),
+      message('explain.loan.payout', { payout, bankId: d.bankId }),
     ],
   };
 }

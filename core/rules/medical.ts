@@ -6,7 +6,8 @@
 import type { ClaimOf } from '../claim.js';
 import type { MedicalTerms } from '../scheme.js';
 import type { Assessment, YearToDate } from '../types.js';
-import { BP, formatYuan as y, minusFloor0, mulDivFloor } from '../money.js';
+import { BP, minusFloor0, mulDivFloor } from '../money.js';
+import { message, type Message } from '../i18n/message.js';
 
 /** Covered self-pay of one bill; the claim schema guarantees it is not negative. */
 export function medicalSelfPay(d: ClaimOf<'MEDICAL'>['details']): number {
@@ -103,19 +104,31 @@ class MedicalAssessment implements Assessment {
     return { bands };
   }
 
-  describe(): string[] {
+  describe(): Message[] {
     const d = this.claim.details;
-    const f = (k: string) => y(this.num(k));
+    const f = (k: string) => this.num(k);
     const increment = this.num('increment');
     return [
-      `self-pay = ${y(d.totalCost)} − ${y(d.basicInsurancePaid)} basic − ${y(d.criticalIllnessPaid)} critical illness − ${y(d.medicalAssistancePaid)} assistance − ${y(d.otherReimbursement)} other − ${y(d.nonCoveredCost)} not covered = ${f('selfPay')} yuan`,
-      `cumulative self-pay this year: ${f('selfPayBefore')} before, ${f('selfPayAfter')} after; deductible ${y(this.terms.deductible)}`,
+      message('explain.medical.selfPay', {
+        totalCost: d.totalCost,
+        basicInsurancePaid: d.basicInsurancePaid,
+        criticalIllnessPaid: d.criticalIllnessPaid,
+        medicalAssistancePaid: d.medicalAssistancePaid,
+        otherReimbursement: d.otherReimbursement,
+        nonCoveredCost: d.nonCoveredCost,
+        selfPay: f('selfPay'),
+      }),
+      message('explain.medical.cumulative', { before: f('selfPayBefore'), after: f('selfPayAfter'), deductible: this.terms.deductible }),
       ...this.extraFigures()
         .bands.filter((b) => b.thisClaim > 0)
-        .map((b) => `band ${y(b.from)}–${b.to === null ? '∞' : y(b.to)} above the deductible at ${b.bp / 100}%: ${y(b.thisClaim)} of this claim falls here`),
-      `county ${this.county} uplift ${this.num('upliftBp')} bp; benefit(S) = min(S, floor(Σ overlap × bp × uplift / 10^8)): ${f('benefitBefore')} before, ${f('benefitAfter')} after, increment ${y(increment)}`,
-      `annual cap ${y(this.terms.cap)} × uplift = ${f('capUplifted')}; already paid ${f('paidBefore')}; room ${f('capRoom')}`,
-      `payout = min(${y(increment)}, ${f('capRoom')}) = ${y(this.payout)} yuan${this.payout < increment ? ' (limited by the annual cap)' : ''}`,
+        .map((b) =>
+          b.to === null
+            ? message('explain.medical.bandOpen', { from: b.from, bp: b.bp, thisClaim: b.thisClaim })
+            : message('explain.medical.band', { from: b.from, to: b.to, bp: b.bp, thisClaim: b.thisClaim }),
+        ),
+      message('explain.medical.uplift', { county: this.county, upliftBp: f('upliftBp'), before: f('benefitBefore'), after: f('benefitAfter'), increment }),
+      message('explain.medical.cap', { cap: this.terms.cap, capUplifted: f('capUplifted'), paidBefore: f('paidBefore'), capRoom: f('capRoom') }),
+      message(this.payout < increment ? 'explain.medical.payoutCapped' : 'explain.medical.payout', { increment, capRoom: f('capRoom'), payout: this.payout }),
     ];
   }
 

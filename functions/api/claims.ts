@@ -96,9 +96,9 @@ async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
   return claim;
 }
 
-async function getOne({ params }: RouteContext) {
+async function getOne({ params, lang }: RouteContext) {
   const claim = await requireClaim(params.claimId);
-  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId)));
+  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId), lang), { 'content-language': lang, vary: 'Accept-Language' });
 }
 
 const SORTS = ['oldest', 'newest', 'amount-desc', 'amount-asc'] as const;

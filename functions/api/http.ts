@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type { z } from 'zod';
 import { ROUTES, ROLES, routeKey, type ApiModule, type Role } from './routes.js';
 import { logger } from '../shared/step.js';
+import { negotiateLang, type Lang } from '#core/i18n/index.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -104,6 +105,8 @@ export interface RouteContext {
   readonly principal: Principal;
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;
+  /** The reader's language for sentences (Accept-Language; zh-CN by default). Codes never change with it. */
+  readonly lang: Lang;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<ApiResult>;
@@ -120,7 +123,7 @@ export function apiHandler(module: ApiModule, handlers: Record<string, RouteHand
     if (!principal) return problem(401, 'Unauthorized', 'a valid bearer token with a known role is required', [], { 'www-authenticate': 'Bearer' });
     if (!route.roles.includes(principal.role)) return problem(403, 'Forbidden', `role ${principal.role} may not call ${event.routeKey}`);
     try {
-      return await handle({ event, principal, params: event.pathParameters ?? {}, query: event.queryStringParameters ?? {} });
+      return await handle({ event, principal, params: event.pathParameters ?? {}, query: event.queryStringParameters ?? {}, lang: negotiateLang(event.headers?.['accept-language']) });
     } catch (err) {
       if (err instanceof HttpError) return problem(err.status, err.title, err.message, err.errors, err.headers);
       logger.error('unhandled error', { route: event.routeKey, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });

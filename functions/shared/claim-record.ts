@@ -1,5 +1,6 @@
 /** The claim as stored in the claims table, and the view the API returns. */
 import type { ClaimSubmission, ClaimStatus, ReasonCode, StoredFiguresInput } from '#core/index.js';
+import { renderText, type Lang, type Message } from '#core/i18n/index.js';
 
 /** Running states beyond the contract's list: APPROVED (assessed, not yet settled). */
 export type StoredStatus = ClaimStatus | 'APPROVED';
@@ -21,7 +22,8 @@ export interface StoredAssessment {
   readonly invoiceKey: string | null;
   readonly route: 'NO_PAYOUT' | 'REVIEW' | 'PAYABLE';
   readonly reviewReasons: readonly string[];
-  readonly explanation: { readonly figures: Record<string, unknown>; readonly steps: readonly string[] };
+  /** Steps as messages (rendered for each reader); claims decided before 2026-12 hold English text. */
+  readonly explanation: { readonly figures: Record<string, unknown>; readonly steps: readonly (Message | string)[] };
 }
 
 export interface ClaimRecord {
@@ -32,7 +34,8 @@ export interface ClaimRecord {
   readonly product: ClaimSubmission['product'];
   status: StoredStatus;
   reasonCode?: ReasonCode | null;
-  reasonDetail?: string | null;
+  /** A message (core/i18n), or text: a reviewer's note, or English from claims decided before 2026-12. */
+  reasonDetail?: Message | string | null;
   assessment?: StoredAssessment | null;
   allocations?: StoredAllocation[] | null;
   settlementIds?: string[] | null;
@@ -57,13 +60,16 @@ export interface ClaimRecord {
   updatedAt: string;
 }
 
-/** What GET /claims/{id} answers: contract fields first (spec/api.md), no task token, no internals. */
-export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) {
+/**
+ * What GET /claims/{id} answers: contract fields first (spec/api.md), no task token, no internals. Sentences
+ * (reasonDetail, the explanation's steps) in the reader's language; codes and figures never change.
+ */
+export function claimView(c: ClaimRecord, settlements: readonly unknown[] = [], lang: Lang = 'zh-CN') {
   return {
     claimId: c.claimId,
     status: c.status,
     reasonCode: c.reasonCode ?? null,
-    reasonDetail: c.reasonDetail ?? null,
+    reasonDetail: c.reasonDetail == null ? null : renderText(c.reasonDetail, lang),
     schemeId: c.schemeId,
     product: c.product,
     householdId: c.householdId,
@@ -75,7 +81,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = []) 
           payout: c.assessment.payout,
           bankShare: c.assessment.bankShare,
           reviewReasons: c.assessment.reviewReasons,
-          explanation: c.assessment.explanation,
+          explanation: { figures: c.assessment.explanation.figures, steps: c.assessment.explanation.steps.map((s) => renderText(s, lang)) },
         }
       : null,
     allocations: (c.allocations ?? []).map((a) => ({ insurerId: a.insurerId, shareBp: a.shareBp, amount: a.amount })),

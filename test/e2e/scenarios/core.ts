@@ -55,6 +55,12 @@ export function productScenarios(sys: SystemOf): void {
       expect(claim.assessment.payout).toBe(960_000);
       expect(claim.assessment.bankShare).toBeNull();
       expect(claim.assessment.explanation.steps.length).toBeGreaterThan(3);
+      // Sentences in the reader's language, Chinese by default; figures and codes the same in both.
+      expect(claim.assessment.explanation.steps.at(-1)).toBe('赔付金额 = min(9,600.00 元, 96,000.00 元) = 9,600.00 元');
+      const en = await api.call('GET', `/claims/${id}`, { role: 'auditor', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+      expect(en.headers.get('content-language')).toBe('en');
+      expect(en.body.assessment.explanation.steps.at(-1)).toBe('payout = min(9,600.00, 96,000.00) = 9,600.00 yuan');
+      expect(en.body.assessment.explanation.figures).toEqual(claim.assessment.explanation.figures);
       expect(claim.allocations).toEqual([
         { insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 },
         { insurerId: 'XG-POOL-2', shareBp: 3500, amount: 336_000 },
@@ -94,6 +100,17 @@ export function productScenarios(sys: SystemOf): void {
       expect(claim.assessment.bankShare).toBe(315_000);
       expect(claim.allocations).toEqual([{ insurerId: 'LS-LOAN-GUARANTEE-CENTRE', shareBp: 10000, amount: 735_001 }]);
       expect(claim.settlements[0].payee).toEqual({ type: 'BANK', id: 'BANK-LS' });
+    });
+
+    it('a product rule refuses with a reason code, and says why in Chinese or in English', async () => {
+      const { api } = sys();
+      const id = await submit(api, { ...base, personId: 'P-2', product: 'EDUCATION', details: { stage: 'HIGHER', expense: 300_000 } });
+      const zh = (await api.waitForStatus(id, ['REJECTED'])).body;
+      expect(zh.reasonCode).toBe('STAGE_NOT_ELIGIBLE');
+      expect(zh.reasonDetail).toBe('学段“高等教育”不在保障范围内；保障范围：小学、初中');
+      const en = await api.call('GET', `/claims/${id}`, { role: 'auditor', headers: { 'accept-language': 'en' } });
+      expect(en.body.reasonCode).toBe('STAGE_NOT_ELIGIBLE');
+      expect(en.body.reasonDetail).toBe('stage HIGHER is not covered; covered: PRIMARY, JUNIOR_SECONDARY');
     });
 
     it('a bill below the deductible closes with no payout', async () => {
