@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { MedicalDetails, type ClaimOf } from './claim.js';
-import { IdNumber, identifier, isoDate } from './household.js';
+import { IdNumber, identifier, isCalendarDate, isoDate } from './household.js';
 import { MAX_FEN } from './money.js';
 
 /** The documented header, exact names in this order (docs/medical-feed.md). */
@@ -251,7 +251,9 @@ const RowCells = z
     nonCoveredCost: fenCell,
   })
   .superRefine((r, ctx) => {
-    if (r.dischargeDate < r.admissionDate) ctx.addIssue({ code: 'custom', path: ['dischargeDate'], message: 'before admissionDate' });
+    // Zod runs this even when a date failed above; compare only two real dates.
+    const dated = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isCalendarDate(d);
+    if (dated(r.admissionDate) && dated(r.dischargeDate) && r.dischargeDate < r.admissionDate) ctx.addIssue({ code: 'custom', path: ['dischargeDate'], message: 'before admissionDate' });
   });
 
 /** A valid row: what a MEDICAL claim needs, and the identity number the registry is searched by (never stored). */
@@ -319,7 +321,8 @@ export function medicalFeedId(schemeId: string, fileSha256: string): string {
  * overlapping file never files an invoice twice (the style of indexClaimId: a prefix and 32 hex of a SHA-256).
  */
 export function medicalFeedClaimId(schemeId: string, hospitalCode: string, invoiceNo: string): string {
-  return `C-MF-${sha256(`${schemeId}\n${hospitalCode}\n${invoiceNo}`).slice(0, 32)}`;
+  // A JSON array, not a join: a quoted CSV cell may hold any separator, and two invoices must never share an id.
+  return `C-MF-${sha256(JSON.stringify([schemeId, hospitalCode, invoiceNo])).slice(0, 32)}`;
 }
 
 /** The claim a matched row files: MEDICAL, paid to the hospital, incident date = admission date. */
@@ -335,24 +338,19 @@ export function feedClaimFor(schemeId: string, row: FeedRow, person: { household
 }
 
 /**
- * Within one set of rows (a batch, or a whole file), the first row of each invoice is kept; a later row with
- * the same invoice is DUPLICATE when its figures are the same and CONFLICT when they differ. Rows are compared by
- * their identity number and every figure. Answers, per kept or repeated row, its outcome and the line it repeats.
+ * The rows of one set (a batch) grouped by invoice (hospital + invoice number), each group in line order. The
+ * rows of a group are filed one after another, so the first files and each later one meets the stored claim and
+ * is judged against it (DUPLICATE or CONFLICT), exactly as a repeat in another batch or another file would be.
  */
-export function repeatsWithin(rows: readonly FeedRow[]): Map<number, { outcome: 'DUPLICATE' | 'CONFLICT'; firstLine: number }> {
-  const first = new Map<string, FeedRow>();
-  const repeats = new Map<number, { outcome: 'DUPLICATE' | 'CONFLICT'; firstLine: number }>();
-  for (const row of rows) {
-    const key = `${row.details.hospitalCode}\n${row.details.invoiceNo}`;
-    const seen = first.get(key);
-    if (!seen) first.set(key, row);
-    else repeats.set(row.line, { outcome: sameFigures(seen, row) ? 'DUPLICATE' : 'CONFLICT', firstLine: seen.line });
+export function groupByInvoice(rows: readonly FeedRow[]): FeedRow[][] {
+  const groups = new Map<string, FeedRow[]>();
+  for (const row of [...rows].sort((a, b) => a.line - b.line)) {
+    const key = JSON.stringify([row.details.hospitalCode, row.details.invoiceNo]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
-  return repeats;
-}
-
-export function sameFigures(a: FeedRow, b: FeedRow): boolean {
-  return a.idNumber === b.idNumber && sameDetails(a.details, b.details);
+  return [...groups.values()];
 }
 
 /** Every figure of two MEDICAL details equal (field by field; the details are flat). */

@@ -7,14 +7,14 @@
  * - the claim was filed by this feed's same line → FILED (a retry);
  * - by another line or another feed with the same figures → DUPLICATE;
  * - with other figures (another person, other amounts or dates) → CONFLICT, nothing filed.
- * Within a batch the first line of an invoice files and later lines are DUPLICATE or CONFLICT without a store
- * read; across batches the store decides, so the line that files first wins.
+ * The rows of one invoice within a batch are filed in line order, so the first files and the later ones are
+ * judged against it like any repeat; across concurrent batches the line that files first wins.
  */
 import {
   feedClaimFor,
   maskIdNumber,
   medicalFeedClaimId,
-  repeatsWithin,
+  groupByInvoice,
   sameDetails,
   validateFeedRow,
   formatLine,
@@ -115,18 +115,12 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
       outcomes.set(row.line, { ...rowFacts(row, idMasked), outcome: 'NOT_IN_REGISTRY', problems: [`the identity number is in ${found.length} households of the registry; correct the registry and send the row again`] });
     } else matched.push({ row, person });
   }
-  const repeats = repeatsWithin(matched.map((m) => m.row));
-  const toFile: { row: FeedRow; person: InsuredPerson }[] = [];
-  for (const m of matched) {
-    const repeat = repeats.get(m.row.line);
-    if (!repeat) toFile.push(m);
-    else {
-      const claimId = medicalFeedClaimId(feed.schemeId, m.row.details.hospitalCode, m.row.details.invoiceNo);
-      const what = repeat.outcome === 'DUPLICATE' ? 'repeats' : 'repeats the invoice of';
-      outcomes.set(m.row.line, { ...rowFacts(m.row, m.person.idMasked), claimId, outcome: repeat.outcome, problems: [`${what} line ${formatLine(repeat.firstLine)}${repeat.outcome === 'CONFLICT' ? ' with other figures; not filed' : ''}`] });
-    }
-  }
-  for (const o of await pool(toFile, CONCURRENCY, ({ row, person }) => fileRow(feed, row, person))) outcomes.set(o.line, o);
+  // Groups in parallel, the rows of one invoice in line order (see groupByInvoice).
+  const groups = groupByInvoice(matched.map((m) => m.row));
+  const personOf = new Map(matched.map((m) => [m.row.line, m.person]));
+  await pool(groups, CONCURRENCY, async (group) => {
+    for (const row of group) outcomes.set(row.line, await fileRow(feed, row, personOf.get(row.line) as InsuredPerson));
+  });
   const inOrder = checked.map((c) => outcomes.get(c.ok ? c.row.line : c.line) as FeedRowOutcome);
   await recordRowOutcomes(feed.feedId, inOrder);
   return inOrder;
