@@ -29,6 +29,9 @@ export const StepFigures = {
   Confirm: z.object({ settlementId: z.string(), amount: Fen, paidAt: z.string(), reference: z.string() }),
   Paid: z.object({ paidAt: z.string() }),
   ReviewDecision: z.object({ reviewer: z.string(), decision: ReviewDecision }),
+  /** A medical bureau feed (chain FEED#<feedId>): which file arrived, and what it came to once its claims were decided. */
+  FeedReceived: z.object({ schemeId: z.string(), sha256: z.string(), bytes: z.number().int(), encoding: z.string(), rows: z.number().int() }),
+  FeedFinished: z.object({ rows: z.number().int(), counts: z.record(z.string(), z.number().int()), totalCost: Fen, totalPayout: Fen, undecided: z.number().int() }),
 } as const;
 export type FigureStep = keyof typeof StepFigures;
 

@@ -17,3 +17,4 @@ export * from './index-event.js';
 export * from './corridor.js';
 export * from './monitoring.js';
 export * from './audit-figures.js';
+export * from './medical-feed.js';

@@ -153,7 +153,7 @@ export class FangpinStack extends Stack {
       `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}:*]`,
       'Auditors read the history of any claim; the wildcard is the execution name within this one state machine.',
     );
-    apis.households.bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.households.bind('registry', tables.registry, 'readwrite').bind('identities', tables.identities, 'readwrite').bind('audit', tables.audit, 'append');
     idHashKey.grantRead(apis.households.fn);
     apis.households.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
     apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');

@@ -54,6 +54,9 @@ export interface ClaimRecord {
   reviewPayout?: number;
   /** Set on claims an index event filed (sparse index byIndexEvent). */
   indexEventId?: string;
+  /** Set on claims the medical bureau's feed filed: the feed and the line of its file (medical-feeds-repo.ts). */
+  medicalFeedId?: string;
+  feedLine?: number;
   createdAt: string;
   decidedAt?: string | null;
   paidAt?: string | null;
@@ -90,6 +93,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = [], 
     error: c.error ?? null,
     redrives: c.redrives ?? 0,
     indexEventId: c.indexEventId ?? null,
+    medicalFeedId: c.medicalFeedId ?? null,
     createdAt: c.createdAt,
     decidedAt: c.decidedAt ?? null,
     paidAt: c.paidAt ?? null,

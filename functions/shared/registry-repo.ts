@@ -4,6 +4,7 @@ import { fanoutShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type H
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
 import { commitWithAudit } from './audit.js';
+import { indexMembers, unindexDroppedMembers } from './identities-repo.js';
 
 export interface StoredMember {
   personId: string;
@@ -55,7 +56,9 @@ const WARNING_ATTRIBUTES: ReadonlySet<string> = new Set(['openWarnings', 'closed
 /**
  * Upsert; answers whether the household was new. One UpdateItem replaces every imported attribute (SET when
  * given, REMOVE when the new entry leaves an optional one out) and keeps the warning attributes, so a registry
- * re-import neither loses nor races with open or closed monitoring warnings.
+ * re-import neither loses nor races with open or closed monitoring warnings. The identity index
+ * (identities-repo.ts) is written around it: members indexed before, members dropped unindexed after (from the
+ * members the update replaced), so a current member is always findable by identity number.
  */
 export async function putHousehold(h: StoredHousehold): Promise<'created' | 'updated'> {
   const names: Record<string, string> = {};
@@ -74,6 +77,7 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
     }
     i++;
   }
+  await indexMembers(h);
   const out = await documentClient().send(
     new UpdateCommand({
       TableName: tableName('registry'),
@@ -84,6 +88,7 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
       ReturnValues: 'UPDATED_OLD',
     }),
   );
+  await unindexDroppedMembers(h, out.Attributes?.members as StoredMember[] | undefined);
   return out.Attributes && Object.keys(out.Attributes).length > 0 ? 'updated' : 'created';
 }
 

@@ -26,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents';
+export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -59,6 +59,19 @@ export const TABLES: readonly TableSpec[] = [
     // An index event fans out over the households of one scheme and county; the shard (0..15, from a hash of
     // the household id) lets a Map state read a county in parallel slices and keeps GSI partitions small.
     indexes: [{ indexName: 'byFanoutShard', partitionKey: { name: 'fanoutShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } }],
+  },
+  {
+    // The registry's identity index: one item per household member with an identity number (keyed hash only,
+    // never the number), so the medical bureau's feed finds a person by identity number. A member is an element of
+    // the household item's `members` list, and a GSI cannot index list elements, hence items of their own, written
+    // by the registry import (registry-repo.ts) and searched through the GSI on the keyed hash. A reader checks
+    // every hit against the household item, which stays the truth: an item left behind by a member removed since
+    // (or a crash between the two writes) is ignored, never matched.
+    id: 'identities',
+    envVar: 'IDENTITIES_TABLE',
+    partitionKey: { name: 'householdId', type: 'S' },
+    sortKey: { name: 'personId', type: 'S' },
+    indexes: [{ indexName: 'byIdHash', partitionKey: { name: 'idHash', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } }],
   },
   {
     // Year-to-date accumulators per person/household, product and policy year, and consumed invoices.
@@ -107,6 +120,16 @@ export const TABLES: readonly TableSpec[] = [
     id: 'indexEvents',
     envVar: 'INDEX_EVENTS_TABLE',
     partitionKey: { name: 'eventId', type: 'S' },
+    indexes: [],
+  },
+  {
+    // The medical bureau's feeds (docs/medical-feed.md): item 'FEED' is the file (digest, scheme, sender, status),
+    // item 'ROW#<line, 9 digits>' the outcome of one row. Totals are summed from the rows and their claims when
+    // read, never kept in a counter a retried batch could bump twice.
+    id: 'medicalFeeds',
+    envVar: 'MEDICAL_FEEDS_TABLE',
+    partitionKey: { name: 'feedId', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
     indexes: [],
   },
 ];

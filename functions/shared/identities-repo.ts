@@ -1,0 +1,130 @@
+/**
+ * The registry's identity index (table `identities`, GSI `byIdHash`): finds the insured person an identity
+ * number belongs to without the number ever being stored. One item per household member with a number:
+ * { householdId, personId, idHash, schemeId, idMasked }. The household item stays the truth: every hit is checked
+ * against it, so an index item left behind (a member removed, a number corrected, a crash between the writes)
+ * never matches anyone; the writes here only have to make sure current members are findable.
+ */
+import { BatchGetCommand, DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { documentClient, tableName } from './aws.js';
+import { hashIdNumber } from './identity.js';
+import type { StoredHousehold, StoredMember } from './registry-repo.js';
+
+/** A registry member found by identity number (masked for reports; the hash and the number stay inside). */
+export interface InsuredPerson {
+  readonly householdId: string;
+  readonly personId: string;
+  readonly idMasked: string | null;
+}
+
+/**
+ * Makes the household's current members findable: writes an index item for each member with a number, unless it
+ * holds that already (a conditional write that fails is a no-op: re-imports of an unchanged registry write
+ * nothing). Called before the household item is written, so a member is never in the registry unfindable.
+ */
+export async function indexMembers(h: Pick<StoredHousehold, 'householdId' | 'schemeId' | 'members'>): Promise<void> {
+  await Promise.all(
+    h.members
+      .filter((m): m is StoredMember & { idHash: string } => typeof m.idHash === 'string')
+      .map(async (m) => {
+        try {
+          await documentClient().send(
+            new UpdateCommand({
+              TableName: tableName('identities'),
+              Key: { householdId: h.householdId, personId: m.personId },
+              UpdateExpression: 'SET idHash = :h, schemeId = :s, idMasked = :m',
+              ConditionExpression: 'attribute_not_exists(idHash) OR idHash <> :h OR schemeId <> :s OR idMasked <> :m',
+              ExpressionAttributeValues: { ':h': m.idHash, ':s': h.schemeId, ':m': m.idMasked ?? null },
+            }),
+          );
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err; // already indexed as it is
+        }
+      }),
+  );
+}
+
+/**
+ * After the household item was replaced: removes the index items of members it no longer has (or whose number
+ * it no longer has). Conditional on the hash the old entry had, so an item a concurrent import re-wrote stays.
+ */
+export async function unindexDroppedMembers(h: Pick<StoredHousehold, 'householdId' | 'members'>, before: readonly StoredMember[] | undefined): Promise<void> {
+  const current = new Map(h.members.map((m) => [m.personId, m.idHash]));
+  // A member still there with another number was re-keyed by indexMembers (same item key): nothing to remove.
+  const dropped = (before ?? []).filter((m) => m.idHash !== undefined && current.get(m.personId) === undefined);
+  await Promise.all(
+    dropped.map(async (m) => {
+      try {
+        await documentClient().send(
+          new DeleteCommand({
+            TableName: tableName('identities'),
+            Key: { householdId: h.householdId, personId: m.personId },
+            ConditionExpression: 'idHash = :h',
+            ExpressionAttributeValues: { ':h': m.idHash },
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    }),
+  );
+}
+
+/**
+ * The insured members of `schemeId` with this identity number, checked against their household items. Usually
+ * one; none when the bureau's file names someone outside the registry; more than one only if the registry lists
+ * the same person in two households of the scheme (a registry error the caller reports, never guesses at).
+ */
+export async function findInsuredByIdentity(schemeId: string, idNumber: string): Promise<InsuredPerson[]> {
+  const idHash = await hashIdNumber(idNumber);
+  const hits = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName('identities'),
+      IndexName: 'byIdHash',
+      KeyConditionExpression: 'idHash = :h',
+      FilterExpression: 'schemeId = :s',
+      ExpressionAttributeValues: { ':h': idHash, ':s': schemeId },
+    }),
+  );
+  const candidates = (hits.Items ?? []) as { householdId: string; personId: string }[];
+  if (candidates.length === 0) return [];
+  const households = await householdsById([...new Set(candidates.map((c) => c.householdId))]);
+  const found: InsuredPerson[] = [];
+  for (const c of candidates) {
+    const h = households.get(c.householdId);
+    const member = h?.schemeId === schemeId ? h.members.find((m) => m.personId === c.personId && m.idHash === idHash) : undefined;
+    if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
+  }
+  return found;
+}
+
+/** Consistent reads of up to 100 households (one BatchGetItem; unprocessed keys are asked again). */
+async function householdsById(ids: readonly string[]): Promise<Map<string, StoredHousehold>> {
+  const out = new Map<string, StoredHousehold>();
+  let keys: Record<string, unknown>[] = ids.map((householdId) => ({ householdId }));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    if (attempt > 8) throw new Error('registry reads kept coming back unprocessed');
+    const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }));
+    for (const item of res.Responses?.[tableName('registry')] ?? []) out.set((item as StoredHousehold).householdId, item as StoredHousehold);
+    keys = [...((res.UnprocessedKeys?.[tableName('registry')]?.Keys ?? []) as Record<string, unknown>[]), ...keys.slice(100)];
+  }
+  return out;
+}
+
+/**
+ * Indexes every registry entry (a data directory or table from before the index existed). Idempotent: members
+ * already indexed are not written again. Answers how many households it read.
+ */
+export async function indexWholeRegistry(): Promise<number> {
+  let start: Record<string, unknown> | undefined;
+  let read = 0;
+  do {
+    const page = await documentClient().send(new ScanCommand({ TableName: tableName('registry'), ExclusiveStartKey: start, ConsistentRead: true }));
+    for (const h of (page.Items ?? []) as StoredHousehold[]) await indexMembers(h);
+    read += page.Items?.length ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return read;
+}

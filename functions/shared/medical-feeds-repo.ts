@@ -1,0 +1,268 @@
+/**
+ * The medical bureau's feeds as stored (table `medicalFeeds`): item `FEED` is the file (scheme, sha256, size,
+ * encoding, rows, who sent it, status) and item `ROW#<line>` the outcome of one row. Nothing is a bumped counter:
+ * counts and control totals are summed from the row items and the claims they filed when read, so a retried
+ * batch can never count a row twice (its outcome item is written once, conditionally). The feed has its own audit
+ * chain, `FEED#<feedId>`: FeedReceived (sender, sha256, size, rows) and FeedFinished (counts and totals). Row
+ * items hold the identity number masked only; the name in the file is not kept.
+ */
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ROW_OUTCOMES, type FeedEncoding, type RowOutcome } from '#core/index.js';
+import { documentClient, tableName } from './aws.js';
+import { commitWithAudit } from './audit.js';
+import { queryAll } from './query-all.js';
+import type { ClaimRecord } from './claim-record.js';
+
+export type FeedStatus = 'FILING' | 'DONE';
+
+export interface MedicalFeedRecord {
+  readonly feedId: string;
+  readonly item: 'FEED';
+  readonly schemeId: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly encoding: FeedEncoding;
+  /** Data rows in the file (the header not counted). */
+  readonly rows: number;
+  readonly sentBy: string;
+  readonly createdAt: string;
+  status: FeedStatus;
+  completedAt?: string | null;
+}
+
+/** One row's outcome, as the report lists it. Never the identity number, never the name. */
+export interface FeedRowOutcome {
+  readonly line: number;
+  readonly outcome: RowOutcome;
+  readonly hospitalCode?: string | null;
+  readonly invoiceNo?: string | null;
+  /** The identity number masked (4209**********1234), for rows whose number was well formed. */
+  readonly idMasked?: string | null;
+  /** The claim the row filed (FILED), or the claim it repeats (DUPLICATE, CONFLICT). */
+  readonly claimId?: string | null;
+  readonly totalCost?: number | null;
+  /** BAD_ROW: `line N: field: message` for each bad field; otherwise why (which line or claim it repeats). */
+  readonly problems?: readonly string[];
+}
+
+const FEED = 'FEED';
+/** Row items sort by line: 9 digits cover MAX_FEED_ROWS with room (a multi-line quoted field spans lines). */
+export function rowItemKey(line: number): string {
+  return `ROW#${String(line).padStart(9, '0')}`;
+}
+
+export function feedChainId(feedId: string): string {
+  return `FEED#${feedId}`;
+}
+
+/**
+ * Stores the feed unless it exists, with its FeedReceived audit record in the same transaction. Answers the
+ * stored record and whether this call created it: a resent file (same bytes, same scheme → same feedId) gets
+ * the feed it already is, and nothing is recorded twice.
+ */
+export async function recordFeed(rec: Omit<MedicalFeedRecord, 'item' | 'status'>): Promise<{ created: boolean; record: MedicalFeedRecord }> {
+  const record: MedicalFeedRecord = { ...rec, item: FEED, status: 'FILING' };
+  const audit = await commitWithAudit(
+    [{ Put: { TableName: tableName('medicalFeeds'), Item: record, ConditionExpression: 'attribute_not_exists(feedId)' } }],
+    {
+      claimId: feedChainId(rec.feedId),
+      step: 'FeedReceived',
+      actor: rec.sentBy,
+      input: { schemeId: rec.schemeId, sha256: rec.sha256 },
+      output: { feedId: rec.feedId },
+      decision: 'FILING',
+      figures: { schemeId: rec.schemeId, sha256: rec.sha256, bytes: rec.bytes, encoding: rec.encoding, rows: rec.rows },
+    },
+    null,
+  );
+  if (audit) return { created: true, record };
+  const existing = await getFeed(rec.feedId);
+  if (!existing) throw new Error(`feed ${rec.feedId} was neither created nor found`);
+  return { created: false, record: existing };
+}
+
+export async function getFeed(feedId: string): Promise<MedicalFeedRecord | undefined> {
+  const out = await documentClient().send(new GetCommand({ TableName: tableName('medicalFeeds'), Key: { feedId, item: FEED }, ConsistentRead: true }));
+  return out.Item as MedicalFeedRecord | undefined;
+}
+
+/**
+ * Records row outcomes, each once: a row whose outcome is stored already keeps it (a retried batch re-derives the
+ * same outcome from the same store, and the first one written is the one the report shows).
+ */
+export async function recordRowOutcomes(feedId: string, outcomes: readonly FeedRowOutcome[], concurrency = 16): Promise<void> {
+  const queue = [...outcomes];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let o = queue.shift(); o; o = queue.shift()) {
+        try {
+          await documentClient().send(
+            new PutCommand({ TableName: tableName('medicalFeeds'), Item: { feedId, item: rowItemKey(o.line), ...o }, ConditionExpression: 'attribute_not_exists(#i)', ExpressionAttributeNames: { '#i': 'item' } }),
+          );
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        }
+      }
+    }),
+  );
+}
+
+/** Every row outcome recorded so far, in line order. */
+export async function rowOutcomes(feedId: string): Promise<FeedRowOutcome[]> {
+  const items = await queryAll<FeedRowOutcome & { feedId?: string; item?: string }>({
+    TableName: tableName('medicalFeeds'),
+    KeyConditionExpression: 'feedId = :f AND begins_with(#i, :row)',
+    ExpressionAttributeNames: { '#i': 'item' },
+    ExpressionAttributeValues: { ':f': feedId, ':row': 'ROW#' },
+    ConsistentRead: true,
+  });
+  return items.map(({ feedId: _f, item: _i, ...o }) => o);
+}
+
+/** What a filed claim contributes to the totals: its status and, once decided to pay, its payout. */
+interface ClaimFigures {
+  readonly claimId: string;
+  readonly status: string;
+  readonly payout: number | null;
+}
+
+/** Statuses whose assessed payout is owed to the hospital (decided to pay; settling or paid). */
+const PAYING: ReadonlySet<string> = new Set(['APPROVED', 'SETTLING', 'PAID']);
+/** Statuses that are final for the report: no payout will change any more. */
+const DECIDED: ReadonlySet<string> = new Set(['APPROVED', 'SETTLING', 'PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
+
+async function claimFigures(claimIds: readonly string[]): Promise<Map<string, ClaimFigures>> {
+  const out = new Map<string, ClaimFigures>();
+  const table = tableName('claims');
+  for (let i = 0; i < claimIds.length; i += 100) {
+    let keys: Record<string, unknown>[] = claimIds.slice(i, i + 100).map((claimId) => ({ claimId }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('claim reads kept coming back unprocessed');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const res = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'claimId, #s, assessment.payout', ExpressionAttributeNames: { '#s': 'status' } } } }),
+      );
+      for (const c of (res.Responses?.[table] ?? []) as Pick<ClaimRecord, 'claimId' | 'status' | 'assessment'>[]) {
+        out.set(c.claimId, { claimId: c.claimId, status: c.status, payout: c.assessment?.payout ?? null });
+      }
+      keys = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return out;
+}
+
+/** A sum of fen: a number while it is a safe integer (always, for real files), else its exact decimal string. */
+export type FenTotal = number | string;
+function fenTotal(v: bigint): FenTotal {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
+
+export interface FeedReport {
+  readonly feedId: string;
+  readonly schemeId: string;
+  readonly status: FeedStatus;
+  readonly rows: number;
+  /** Rows whose outcome is recorded so far (equals `rows` once every batch ran). */
+  readonly rowsDone: number;
+  readonly counts: Record<RowOutcome, number>;
+  readonly claimsByStatus: Record<string, number>;
+  /** Filed claims not decided yet (RECEIVED, PENDING_REVIEW, FAILED): until 0, payouts may still change. */
+  readonly undecided: number;
+  /**
+   * For the bureau's reconciliation: `filedRows` and `totalCost` over the rows that filed a claim, `totalPayout`
+   * the sum of those claims' payouts (APPROVED, SETTLING, PAID), and the same per hospital. Fen.
+   */
+  readonly controlTotals: {
+    readonly rows: number;
+    readonly filedRows: number;
+    readonly totalCost: FenTotal;
+    readonly totalPayout: FenTotal;
+    readonly byHospital: readonly { hospitalCode: string; rows: number; totalCost: FenTotal; payout: FenTotal }[];
+  };
+  readonly outcomes: readonly FeedRowOutcome[];
+}
+
+/** The feed's report, summed from its row items and its claims as they are now. */
+export async function feedReport(feed: MedicalFeedRecord): Promise<FeedReport> {
+  const outcomes = await rowOutcomes(feed.feedId);
+  const counts = Object.fromEntries(ROW_OUTCOMES.map((o) => [o, 0])) as Record<RowOutcome, number>;
+  for (const o of outcomes) counts[o.outcome]++;
+  const filed = outcomes.filter((o) => o.outcome === 'FILED' && o.claimId);
+  const claims = await claimFigures(filed.map((o) => o.claimId as string));
+  const claimsByStatus: Record<string, number> = {};
+  let undecided = 0;
+  let totalCost = 0n;
+  let totalPayout = 0n;
+  const hospitals = new Map<string, { rows: number; totalCost: bigint; payout: bigint }>();
+  for (const o of filed) {
+    const c = claims.get(o.claimId as string);
+    const status = c?.status ?? 'MISSING';
+    claimsByStatus[status] = (claimsByStatus[status] ?? 0) + 1;
+    if (!DECIDED.has(status)) undecided++;
+    const payout = c && PAYING.has(c.status) ? BigInt(c.payout ?? 0) : 0n;
+    const cost = BigInt(o.totalCost ?? 0);
+    totalCost += cost;
+    totalPayout += payout;
+    const code = o.hospitalCode ?? '';
+    const h = hospitals.get(code) ?? { rows: 0, totalCost: 0n, payout: 0n };
+    hospitals.set(code, { rows: h.rows + 1, totalCost: h.totalCost + cost, payout: h.payout + payout });
+  }
+  return {
+    feedId: feed.feedId,
+    schemeId: feed.schemeId,
+    status: feed.status,
+    rows: feed.rows,
+    rowsDone: outcomes.length,
+    counts,
+    claimsByStatus,
+    undecided,
+    controlTotals: {
+      rows: feed.rows,
+      filedRows: filed.length,
+      totalCost: fenTotal(totalCost),
+      totalPayout: fenTotal(totalPayout),
+      byHospital: [...hospitals]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([hospitalCode, h]) => ({ hospitalCode, rows: h.rows, totalCost: fenTotal(h.totalCost), payout: fenTotal(h.payout) })),
+    },
+    outcomes,
+  };
+}
+
+/**
+ * Marks the feed DONE (once) and appends FeedFinished with its counts and totals to the feed's chain, in one
+ * transaction. Called when every row has its outcome and every claim is decided; a repeated call (a retried
+ * step) finds the feed DONE and appends nothing. Answers the report it recorded, or null if it was done already.
+ */
+export async function finishFeed(feedId: string, actor: string): Promise<FeedReport | null> {
+  const feed = await getFeed(feedId);
+  if (!feed) throw new Error(`feed ${feedId} does not exist`);
+  if (feed.status === 'DONE') return null;
+  const report = await feedReport(feed);
+  const { rows, totalCost, totalPayout } = report.controlTotals;
+  const audit = await commitWithAudit(
+    [
+      {
+        Update: {
+          TableName: tableName('medicalFeeds'),
+          Key: { feedId, item: FEED },
+          UpdateExpression: 'SET #s = :done, completedAt = :at',
+          ConditionExpression: '#s = :filing',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':done': 'DONE', ':filing': 'FILING', ':at': new Date().toISOString() },
+        },
+      },
+    ],
+    {
+      claimId: feedChainId(feedId),
+      step: 'FeedFinished',
+      actor,
+      input: { feedId },
+      output: { counts: report.counts, controlTotals: report.controlTotals },
+      decision: 'DONE',
+      figures: { rows, counts: report.counts, totalCost, totalPayout, undecided: report.undecided },
+    },
+  );
+  return audit ? { ...report, status: 'DONE' } : null;
+}
