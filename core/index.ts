@@ -17,3 +17,5 @@ export * from './index-event.js';
 export * from './corridor.js';
 export * from './monitoring.js';
 export * from './audit-figures.js';
+export * from './redrive.js';
+export * from './webhook-retry.js';
