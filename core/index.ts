@@ -18,3 +18,5 @@ export * from './corridor.js';
 export * from './monitoring.js';
 export * from './audit-figures.js';
 export * from './medical-feed.js';
+export * from './redrive.js';
+export * from './webhook-retry.js';

@@ -44,6 +44,6 @@ export const FANOUT_MAP_RUN_LABEL = 'Slice';
 
 /**
  * The webhook dispatcher's invocation timeout (scheduled every minute on AWS; the embedded runtime gives each
- * round the same deadline). A round stops taking new work well before it (functions/shared/webhooks.ts).
+ * round the same deadline). A round stops taking new work well before it (functions/shared/webhooks/dispatcher.ts).
  */
 export const WEBHOOK_DISPATCH_TIMEOUT_SECONDS = 60;

@@ -17,6 +17,7 @@ import { appendAudit, auditAnswer, chainHead, commitWithAudit } from '../shared/
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { executionArnFor, executionStatus, historyOf, startClaimExecution } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
+import { redriveDecision } from '#core/redrive.js';
 import { reviewOutput } from '../steps/review-request.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
@@ -346,20 +347,20 @@ async function redrive({ event, principal, params }: RouteContext) {
   const note = redriveNote(event);
   const claim = await requireClaim(params.claimId);
   const n = claim.redrives ?? 0;
-  let from: StoredStatus;
-  if (claim.status === 'FAILED') {
+  const failed = claim.status === 'FAILED';
+  const run = failed ? undefined : await executionStatus(executionArnFor(claim.claimId, n));
+  const decision = redriveDecision(failed ? { failed } : { failed, inFlight: FAILABLE_STATUSES.includes(claim.status), latestRun: run });
+  if (decision === 'START_LATEST') {
+    await startClaimExecution(claim.claimId, undefined, n);
+    return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
+  }
+  if (decision === 'REFUSE') {
+    throw new HttpError(409, 'Not failed', `claim is ${claim.status} and its workflow ${run === 'RUNNING' ? 'is running' : 'has ended'}; only a failed or stuck claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+  }
+  let from: StoredStatus = claim.status; // stuck: its execution stopped (FAILED, TIMED_OUT, ABORTED) and left it undecided
+  if (failed) {
     if (!claim.failedFrom) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
     from = claim.failedFrom;
-  } else {
-    const run = await executionStatus(executionArnFor(claim.claimId, n));
-    if (run === undefined && FAILABLE_STATUSES.includes(claim.status)) {
-      await startClaimExecution(claim.claimId, undefined, n);
-      return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
-    }
-    if (!FAILABLE_STATUSES.includes(claim.status) || run === 'RUNNING' || run === 'SUCCEEDED') {
-      throw new HttpError(409, 'Not failed', `claim is ${claim.status} and its workflow ${run === 'RUNNING' ? 'is running' : 'has ended'}; only a failed or stuck claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
-    }
-    from = claim.status; // stuck: its execution stopped (FAILED, TIMED_OUT, ABORTED) and left it undecided
   }
   // Audit first: if what follows fails, a retry finds the claim unchanged and appends the same record, which
   // the chain takes once (an identical entry at its head is not appended again).

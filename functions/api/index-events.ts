@@ -17,6 +17,7 @@ import { fanoutExecutionArn, fanoutHistory } from '../shared/fanout-history.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { executionStatus } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
+import { redriveDecision } from '#core/redrive.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
@@ -155,15 +156,16 @@ async function redrive({ event, principal, params }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
   if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
   const n = rec.redrives ?? 0;
-  if (rec.status !== 'FAILED') {
-    const run = rec.status === 'FANNING_OUT' ? await executionStatus(fanoutExecutionArn(rec.eventId, n)) : 'SUCCEEDED';
-    if (run === undefined) {
-      await startIndexFanout(rec.eventId, n);
-      return json(202, { eventId: rec.eventId, status: rec.status, redrive: n });
-    }
-    if (run === 'RUNNING' || run === 'SUCCEEDED') {
-      throw new HttpError(409, 'Not failed', `the fan-out is ${rec.status === 'CREATED' ? 'finished' : 'running'}; only a failed or stuck one can be redriven`, [{ path: 'eventId', message: `status is ${rec.status}` }]);
-    }
+  const failed = rec.status === 'FAILED';
+  const inFlight = rec.status === 'FANNING_OUT';
+  const latestRun = inFlight ? await executionStatus(fanoutExecutionArn(rec.eventId, n)) : undefined;
+  const decision = redriveDecision(failed ? { failed } : { failed, inFlight, latestRun });
+  if (decision === 'START_LATEST') {
+    await startIndexFanout(rec.eventId, n);
+    return json(202, { eventId: rec.eventId, status: rec.status, redrive: n });
+  }
+  if (decision === 'REFUSE') {
+    throw new HttpError(409, 'Not failed', `the fan-out is ${rec.status === 'CREATED' ? 'finished' : 'running'}; only a failed or stuck one can be redriven`, [{ path: 'eventId', message: `status is ${rec.status}` }]);
   }
   // Audit first: a retry after a failure below appends the same record, which the chain takes once.
   await appendAudit({ claimId: `INDEX#${rec.eventId}`, step: 'FanoutRedrive', actor: `admin:${principal.sub}`, input: { note }, output: { redrive: n + 1, error: rec.error ?? null }, decision: 'FANNING_OUT' });

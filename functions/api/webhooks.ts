@@ -1,7 +1,8 @@
 /** Webhook API: admins register an insurer's endpoint (the secret is shown once), read deliveries, replay a failed one. */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
-import { deliveries, registerEndpoint, replayDelivery } from '../shared/webhooks.js';
+import { deliveries, registerEndpoint } from '../shared/webhooks/store.js';
+import { replayDelivery } from '../shared/webhooks/dispatcher.js';
 
 const Register = z
   .object({

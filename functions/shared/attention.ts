@@ -5,7 +5,7 @@
  *   on createdAt (a claim younger than that cannot be stuck, late in review or past target); those unchanged for
  *   `stuckMinutes` get one DescribeExecution of their latest execution, oldest first, at most MAX_EXECUTION_CHECKS;
  * - SETTLING claims created more than 5 days ago (byStatus): the only other status that can be past the target;
- * - disabled webhook endpoints: the 'DISABLED' partition of the webhooks table (functions/shared/webhooks.ts).
+ * - disabled webhook endpoints: the 'DISABLED' partition of the webhooks table (functions/shared/webhooks/store.ts).
  * Only the attributes the list uses are fetched.
  */
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
@@ -15,7 +15,7 @@ import { schemes } from '#core/catalogue.js';
 import { tableName } from './aws.js';
 import { queryAll } from './query-all.js';
 import { executionArnFor, executionStatus } from './execution.js';
-import { disabledEndpoints } from './webhooks.js';
+import { disabledEndpoints } from './webhooks/store.js';
 import { logger } from './step.js';
 
 /**

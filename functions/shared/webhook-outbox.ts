@@ -1,9 +1,9 @@
 /**
  * The seam for settlement webhooks: the payout step writes ONE outbox record per claim, listing the
  * `settlement.created` events of its settlements, in the webhooks table, keyed by the claim id so a retried step
- * writes it once (one record rather than one per settlement: the store's cost follows the items written). A
- * deliverer (functions/shared/webhooks.ts) reads the outbox, signs and delivers each event; nothing is sent from
- * inside the workflow step.
+ * writes it once (one record rather than one per settlement: the store's cost follows the items written). The
+ * dispatcher (functions/shared/webhooks/dispatcher.ts) reads the outbox, signs and delivers each event; nothing is
+ * sent from inside the workflow step.
  */
 import type { Settlement } from './settlements-repo.js';
 
