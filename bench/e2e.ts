@@ -10,7 +10,7 @@ import { documentClient } from '../functions/shared/aws.js';
 import { createClaim } from '../functions/shared/claims-repo.js';
 import { appendAudit, headOf } from '../functions/shared/audit.js';
 import { ClaimSubmission } from '../core/index.js';
-import { runDirect } from './direct.js';
+import { runDirect } from '../embedded/direct.js';
 
 // Enough people that no one reaches the annual cap during the bench (80,000 yuan: about 11 of these claims): every
 // claim takes the happy path to payout, so rounds compare the same work (with 200 people, later rounds were mostly

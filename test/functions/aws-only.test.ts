@@ -42,3 +42,14 @@ describe('functions/ is only what runs on AWS', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('tests stand on the product, not on the benchmark', () => {
+  it('no test imports from bench/ (what tests share with the bench lives in embedded/ or test/support/)', () => {
+    const files = filesUnder(join(PROJECT_ROOT, 'test')).filter((f) => f.endsWith('.ts'));
+    const fromBench = /(?:from\s*|import\s*\(\s*)['"`](?:\.\.\/)+bench\//;
+    // (The sample is split so this file does not match itself.)
+    expect(fromBench.test("import { runDirect } from '../../" + "bench/direct.js';")).toBe(true);
+    expect(files.filter((f) => fromBench.test(readFileSync(f, 'utf8'))).map((f) => relative(PROJECT_ROOT, f))).toEqual([]);
+  });
+});
+

@@ -2,7 +2,7 @@
  * The medical feed's batch step against DynamoDB Local: matching by identity number through the registry's
  * identity index, filing through the HTTP intake path, idempotency on a re-run, repeats and conflicts across
  * batches and files, control totals to the fen, and the feed's audit chain. Step Functions is a stand-in that
- * records StartExecution calls; the claims are then decided by the step handlers directly (bench/direct.ts).
+ * records StartExecution calls; the claims are then decided by the step handlers directly (embedded/direct.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,7 @@ let claims: typeof import('../../functions/shared/claims-repo.js');
 let audit: typeof import('../../functions/shared/audit.js');
 let aws: typeof import('../../functions/shared/aws.js');
 let batch: (typeof import('../../functions/steps/medical-feed-batch.js'))['handler'];
-let runDirect: (typeof import('../../bench/direct.js'))['runDirect'];
+let runDirect: (typeof import('../../embedded/direct.js'))['runDirect'];
 
 const started: string[] = [];
 let fakeSfn: Server | undefined;
@@ -88,7 +88,7 @@ beforeAll(async () => {
   audit = await import('../../functions/shared/audit.js');
   aws = await import('../../functions/shared/aws.js');
   batch = (await import('../../functions/steps/medical-feed-batch.js')).handler;
-  runDirect = (await import('../../bench/direct.js')).runDirect;
+  runDirect = (await import('../../embedded/direct.js')).runDirect;
   await household('H-MF-A', '420922', [{ personId: 'P-A', idNumber: ID_A }]);
   await household('H-MF-B', '420921', [{ personId: 'P-B', idNumber: ID_B }, { personId: 'P-C', idNumber: ID_C.toLowerCase() }, { personId: 'P-D' }]);
 });

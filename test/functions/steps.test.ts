@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HouseholdInput, type ClaimSubmission } from '../../core/index.js';
 import { useStore } from '../support/store.js';
-import { runDirect } from '../../bench/direct.js';
+import { runDirect } from '../../embedded/direct.js';
 import { createClaim, getClaim } from '../../functions/shared/claims-repo.js';
 import { putHousehold, toStoredHousehold, getHousehold } from '../../functions/shared/registry-repo.js';
 import { readAccumulator } from '../../functions/shared/accumulators.js';

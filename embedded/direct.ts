@@ -4,7 +4,7 @@
  * the real order lives in the synthesized definition (lib/claim-workflow.ts).
  */
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../embedded/lambda-context.js';
+import { lambdaContext } from './lambda-context.js';
 import { handler as intake } from '../functions/steps/intake.js';
 import { handler as eligibility } from '../functions/steps/eligibility.js';
 import { handler as assessment } from '../functions/steps/assessment.js';
