@@ -49,8 +49,9 @@ function translator(): i18n {
   return t;
 }
 
-export function render(m: Message, lang: Lang): string {
-  return translator().t(m.key, { ...m.values, lng: lang });
+/** `m` in `lang`; a key the catalogue lacks renders as `fallback` (by default the key itself). */
+export function render(m: Message, lang: Lang, fallback?: string): string {
+  return translator().t(m.key, { ...m.values, lng: lang, ...(fallback === undefined ? {} : { defaultValue: fallback }) });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type { z } from 'zod';
 import { ROUTES, ROLES, routeKey, type ApiModule, type Role } from './routes.js';
 import { logger } from '../shared/step.js';
-import { negotiateLang, type Lang } from '#core/i18n/index.js';
+import { DEFAULT_LANG, negotiateLang, render, type Lang } from '#core/i18n/index.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -38,24 +38,25 @@ export class HttpError extends Error {
   }
 }
 
-const TYPES: Record<number, string> = {
-  400: 'bad-request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not-found',
-  405: 'method-not-allowed',
-  409: 'conflict',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  422: 'validation-failed',
-  500: 'internal-error',
-};
+/**
+ * The problem's `type`: a URI that names the kind of problem, stable across languages (RFC 9457 §3.1.1). Derived
+ * from the English title, so `Not ready` is `https://fangpin.dev/problems/not-ready`. Clients branch on it, never
+ * on the title, which is written in the reader's language (§3.1.3 allows the title to change for localisation).
+ */
+export function problemType(title: string): string {
+  return `https://fangpin.dev/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'error'}`;
+}
 
-export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = [], headers: Record<string, string> = {}): ApiResult {
+/** The title in the reader's language; a title with no translation stays as written. */
+export function problemTitle(title: string, lang: Lang): string {
+  return render({ key: `problem.${title}` }, lang, title);
+}
+
+export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = [], headers: Record<string, string> = {}, lang: Lang = DEFAULT_LANG): ApiResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify({ type: `https://fangpin.dev/problems/${TYPES[status] ?? 'error'}`, title, status, detail, errors }),
+    headers: { 'content-type': 'application/problem+json', 'content-language': lang, vary: 'Accept-Language', ...headers },
+    body: JSON.stringify({ type: problemType(title), title: problemTitle(title, lang), status, detail, errors }),
   };
 }
 
@@ -116,18 +117,19 @@ export function apiHandler(module: ApiModule, handlers: Record<string, RouteHand
   const routes = new Map(ROUTES.filter((r) => r.module === module).map((r) => [routeKey(r), r]));
   for (const key of routes.keys()) if (!handlers[key]) throw new Error(`module ${module} has no handler for ${key}`);
   return middy(async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
+    const lang = negotiateLang(event.headers?.['accept-language']);
     const route = routes.get(event.routeKey);
     const handle = handlers[event.routeKey];
-    if (!route || !handle) return problem(404, 'Not found', `no route ${event.routeKey}`);
+    if (!route || !handle) return problem(404, 'Not found', `no route ${event.routeKey}`, [], {}, lang);
     const principal = principalOf(event);
-    if (!principal) return problem(401, 'Unauthorized', 'a valid bearer token with a known role is required', [], { 'www-authenticate': 'Bearer' });
-    if (!route.roles.includes(principal.role)) return problem(403, 'Forbidden', `role ${principal.role} may not call ${event.routeKey}`);
+    if (!principal) return problem(401, 'Unauthorized', 'a valid bearer token with a known role is required', [], { 'www-authenticate': 'Bearer' }, lang);
+    if (!route.roles.includes(principal.role)) return problem(403, 'Forbidden', `role ${principal.role} may not call ${event.routeKey}`, [], {}, lang);
     try {
-      return await handle({ event, principal, params: event.pathParameters ?? {}, query: event.queryStringParameters ?? {}, lang: negotiateLang(event.headers?.['accept-language']) });
+      return await handle({ event, principal, params: event.pathParameters ?? {}, query: event.queryStringParameters ?? {}, lang });
     } catch (err) {
-      if (err instanceof HttpError) return problem(err.status, err.title, err.message, err.errors, err.headers);
+      if (err instanceof HttpError) return problem(err.status, err.title, err.message, err.errors, err.headers, lang);
       logger.error('unhandled error', { route: event.routeKey, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-      return problem(500, 'Internal error', 'the request could not be completed; it is safe to retry');
+      return problem(500, 'Internal error', 'the request could not be completed; it is safe to retry', [], {}, lang);
     }
   });
 }

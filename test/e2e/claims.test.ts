@@ -100,12 +100,17 @@ describe('bad input changes nothing', () => {
     expect(r.status).toBe(422);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
     expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    // The title in the reader's language (Chinese by default); the type URI is what clients branch on.
+    expect(r.body).toMatchObject({ type: 'https://fangpin.dev/problems/validation-failed', title: '校验未通过', status: 422 });
     const after = await api.call('GET', '/claims?limit=100', { role: 'auditor' });
     expect(after.body.items.length).toBe(before.body.items.length);
   });
 
   it('malformed JSON → 400, wrong content type → 415, no token → 401, wrong role → 403', async () => {
     expect((await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":' })).status).toBe(400);
+    const en = await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":', headers: { 'accept-language': 'en' } });
+    expect(en.body).toMatchObject({ type: 'https://fangpin.dev/problems/malformed-json', title: 'Malformed JSON', status: 400 });
+    expect(en.headers.get('content-language')).toBe('en');
     expect((await api.call('POST', '/claims', { role: 'submitter', raw: 'x=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     expect((await api.call('POST', '/claims', { body: medical(1000) })).status).toBe(401);
     expect((await api.call('POST', '/claims', { role: 'auditor', body: medical(1000) })).status).toBe(403);

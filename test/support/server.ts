@@ -57,7 +57,7 @@ export function client(system: Embedded) {
     let r: Reply;
     for (let i = 0; ; i++) {
       r = await call('POST', `/claims/${claimId}/review`, { role: 'reviewer', body: { decision, note } });
-      if (r.status !== 409 || r.body.title !== 'Not ready' || i >= 200) return r;
+      if (r.status !== 409 || r.body.type !== 'https://fangpin.dev/problems/not-ready' || i >= 200) return r;
       await new Promise((res) => setTimeout(res, 20));
     }
   }
