@@ -19,6 +19,7 @@ import { appendFile, mkdir, open as openFile, readdir, readFile, rename, stat, w
 import { join } from 'node:path';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
+import { allStates, walkAsl } from '../../lib/asl-walk.js';
 import { assertLocallyRunnable } from './definition-guard.js';
 
 export { assertLocallyRunnable };
@@ -118,16 +119,6 @@ const MACHINE_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
 const MAP_RUN_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:mapRun:[^:]+\/[^:]+:[^:]+$/;
 
-/** Every state, nested Map/Parallel ones included (AWS requires state names unique machine-wide). */
-function* allStates(def: unknown): Generator<[string, Obj]> {
-  if (!isObj(def) || !isObj(def.States)) return;
-  for (const [name, state] of Object.entries(def.States)) {
-    if (!isObj(state)) continue;
-    yield [name, state];
-    for (const sub of [state.Iterator, state.ItemProcessor, ...(Array.isArray(state.Branches) ? state.Branches : [])]) yield* allStates(sub);
-  }
-}
-
 /** How a Task's Resource is called and recorded: AWS writes LambdaFunction* events only for a plain function ARN. */
 interface TaskKind {
   legacyLambda: boolean;
@@ -176,26 +167,21 @@ const childTaskName = (mapState: string) => `${mapState} (child execution)`;
 function splitDistributedMaps(definition: unknown): { definition: unknown; children: Array<{ mapState: string; label: string; definition: unknown }> } {
   const copy: unknown = structuredClone(definition);
   const children: Array<{ mapState: string; label: string; definition: unknown }> = [];
-  const visit = (def: unknown): void => {
-    if (!isObj(def) || !isObj(def.States)) return;
-    for (const [name, state] of Object.entries(def.States)) {
-      if (!isObj(state)) continue;
+  walkAsl(copy, {
+    state(name, state, states) {
       const processor = state.ItemProcessor;
-      if (isObj(processor) && isObj(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED') {
-        const task = childTaskName(name);
-        if (task in def.States) throw new Error(`state ${task}: the name is taken by the local engine's Distributed Map stand-in`);
-        children.push({ mapState: name, label: typeof state.Label === 'string' ? state.Label : name, definition: { StartAt: processor.StartAt, States: processor.States } });
-        const selector = state.ItemSelector ?? state.Parameters;
-        state.ItemSelector = { ...(selector === undefined ? { 'item.$': '$$.Map.Item.Value' } : { item: selector }), 'index.$': '$$.Map.Item.Index' };
-        delete state.Parameters;
-        delete state.Label;
-        state.ItemProcessor = { StartAt: task, States: { [task]: { Type: 'Task', Resource: 'arn:aws:states:::local:mapRunChild', End: true } } };
-        continue;
-      }
-      for (const sub of [state.Iterator, state.ItemProcessor, ...(Array.isArray(state.Branches) ? state.Branches : [])]) visit(sub);
-    }
-  };
-  visit(copy);
+      if (!isObj(processor) || !isObj(processor.ProcessorConfig) || processor.ProcessorConfig.Mode !== 'DISTRIBUTED') return;
+      const task = childTaskName(name);
+      if (task in states) throw new Error(`state ${task}: the name is taken by the local engine's Distributed Map stand-in`);
+      children.push({ mapState: name, label: typeof state.Label === 'string' ? state.Label : name, definition: { StartAt: processor.StartAt, States: processor.States } });
+      const selector = state.ItemSelector ?? state.Parameters;
+      state.ItemSelector = { ...(selector === undefined ? { 'item.$': '$$.Map.Item.Value' } : { item: selector }), 'index.$': '$$.Map.Item.Index' };
+      delete state.Parameters;
+      delete state.Label;
+      state.ItemProcessor = { StartAt: task, States: { [task]: { Type: 'Task', Resource: 'arn:aws:states:::local:mapRunChild', End: true } } };
+      return false; // its processor is now the stand-in, and what it held belongs to the child machine
+    },
+  });
   return { definition: copy, children };
 }
 
