@@ -2,7 +2,7 @@
  * What the local engine cannot run faithfully, refused at start rather than silently mis-run:
  * JSONata and Assign are ignored by aws-local-stepfunctions (output = input); ItemReader, ItemBatcher,
  * ResultWriter, tolerated failures and HeartbeatSeconds are not implemented. A Distributed Map runs (each item a
- * child execution of its own, see engine.ts) with STANDARD child executions only: EXPRESS children keep no
+ * child execution of its own, see distributed-map.ts) with STANDARD child executions only: EXPRESS children keep no
  * history on AWS, which a local run could not honour.
  */
 import { walkAsl } from '../../lib/asl-walk.js';
