@@ -5,6 +5,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from './app.js';
+import { allStates } from './asl-walk.js';
 import { HANDLER_METADATA } from './lambda.js';
 import { WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 
@@ -34,21 +35,9 @@ function resolveTokens(value: unknown): string {
   throw new Error(`cannot resolve a token in the state machine definition: ${JSON.stringify(value)}`);
 }
 
-function collectTasks(states: Record<string, unknown>, out: Array<[string, Record<string, unknown>]>): void {
-  for (const [name, raw] of Object.entries(states)) {
-    const state = raw as Record<string, unknown>;
-    if (state.Type === 'Task') out.push([name, state]);
-    for (const branch of [...((state.Branches as unknown[]) ?? []), state.Iterator, state.ItemProcessor]) {
-      const nested = (branch as { States?: Record<string, unknown> } | undefined)?.States;
-      if (nested) collectTasks(nested, out);
-    }
-  }
-}
-
 function extractOne(resources: Resources, template: Record<string, unknown>, machine: Resources[string]): ExtractedWorkflow {
   const definition = JSON.parse(resolveTokens(machine.Properties?.DefinitionString)) as Record<string, unknown>;
-  const tasks: Array<[string, Record<string, unknown>]> = [];
-  collectTasks(definition.States as Record<string, unknown>, tasks);
+  const tasks = allStates(definition).filter(([, state]) => state.Type === 'Task');
   const taskModules: Record<string, string> = {};
   for (const [name, task] of tasks) {
     const params = task.Parameters as Record<string, unknown> | undefined;
