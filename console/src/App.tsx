@@ -8,13 +8,16 @@ import { switchLang } from './i18n';
 import type { Lang } from './i18n/messages';
 import { hrefOf, navigate, useRoute, type Route } from './router';
 import { signOut, useSession } from './session';
+import { preloadable } from './lazy';
 import { CAN } from './token';
 import { navigateToScreen, screenFor, screenMenuItems, screenMenuKey } from './screens';
 
 // One chunk per screen: the first load carries the shell and the screen it opens on.
 const SignIn = lazy(() => import('./pages/SignIn'));
 const Inbox = lazy(() => import('./pages/Inbox'));
-const CaseFile = lazy(() => import('./pages/CaseFile'));
+/** The case file can be loaded before the first render (main.tsx, when the console opens on one). */
+export const caseFileScreen = preloadable(() => import('./pages/CaseFile'));
+const CaseFile = caseFileScreen.Component;
 const Search = lazy(() => import('./pages/Search'));
 const Reports = lazy(() => import('./pages/Reports'));
 

@@ -50,13 +50,16 @@ export async function api<T>(token: string, method: 'GET' | 'POST', path: string
   } catch {
     parsed = text;
   }
-  if (!res.ok) {
-    const p = (parsed ?? {}) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
-    const retry = Number(res.headers.get('retry-after'));
-    if (res.status === 401) onUnauthorized();
-    throw new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null, Array.isArray(p.errors) ? p.errors : []);
-  }
+  if (!res.ok) throw problemError(res.status, res.statusText, parsed, res.headers.get('retry-after'));
   return parsed as T;
+}
+
+/** The ApiError for a refused request (also for one a worker made: graph/placements.ts); a 401 signs out. */
+export function problemError(status: number, statusText: string, parsed: unknown, retryAfter: string | null): ApiError {
+  const p = (parsed ?? {}) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
+  const retry = Number(retryAfter);
+  if (status === 401) onUnauthorized();
+  return new ApiError(status, p.title ?? statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null, Array.isArray(p.errors) ? p.errors : []);
 }
 
 export function query(params: Record<string, string | number | undefined | null>): string {

@@ -1,5 +1,5 @@
 /** A small path router under the console's base (/console/): no library needed for four screens. */
-import { useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 
 const BASE = import.meta.env.BASE_URL; // '/console/'
 
@@ -59,13 +59,25 @@ export function navigate(to: string): void {
   for (const l of listeners) l();
 }
 
+/** The route of the address the page is at now (outside React: main.tsx, before the first render). */
+export function currentRoute(): Route {
+  return parse(path);
+}
+
+/**
+ * The current route. A change of address is rendered as a transition: while the next screen's chunk loads,
+ * the screen being left stays up (no spinner in between), and the next one appears as soon as it can rather
+ * than after React's minimum display time for a fallback (300 ms).
+ */
 export function useRoute(): Route {
-  const p = useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => path,
-  );
+  const [p, setP] = useState(path);
+  useEffect(() => {
+    const l = () => startTransition(() => setP(path));
+    listeners.add(l);
+    l(); // an address changed between the first render and this effect
+    return () => {
+      listeners.delete(l);
+    };
+  }, []);
   return parse(p);
 }

@@ -56,6 +56,11 @@ function subscribe(l: () => void) {
   return () => listeners.delete(l);
 }
 
+/** The session now (outside React: main.tsx, before the first render). */
+export function currentSession(): Session | null {
+  return current;
+}
+
 export function useSession(): Session | null {
   return useSyncExternalStore(subscribe, () => current);
 }

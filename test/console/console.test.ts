@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
@@ -102,6 +103,34 @@ describe('the console served embedded', () => {
     expect((await fetch(`${system.url}/console/..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${system.url}/console/config.json`).then((r) => r.json())) as unknown).toEqual({ apiBaseUrl: '' });
     expect((await fetch(`${system.url}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
+  });
+
+  it('compresses its text files for a browser that accepts it (brotli, else gzip), saying so with Vary', async () => {
+    const asset = /src="\/console\/(assets\/[^"]+\.js)"/.exec(await (await fetch(`${system.url}/console/`)).text())?.[1];
+    // node:http, not fetch: fetch would decompress and hide what was sent.
+    const get = (acceptEncoding: string) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((ok, fail) => {
+        request(`${system.url}/console/${asset}`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => ok({ headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+          .on('error', fail)
+          .end();
+      });
+    const plain = await get('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    expect(plain.body.equals(readFileSync(join(CONSOLE_DIST, asset!)))).toBe(true);
+    const br = await get('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.body.length).toBeLessThan(plain.body.length / 2);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gz = await get('gzip;q=1, br;q=0');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
   });
 
   it('GET /claims filters by schemeId and product (API extension used by the inbox)', async () => {

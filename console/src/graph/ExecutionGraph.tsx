@@ -3,19 +3,15 @@
  * definition, the path taken drawn bold, each state coloured (and labelled) by its outcome. Clicking a state shows
  * its history events and its audit records. Loaded lazily by the case file: its own chunk.
  */
-import { useMemo, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Card, Descriptions, Empty, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import dagre from '@dagrejs/dagre';
 import type { AuditAnswer, HistoryAnswer, HistoryEvent } from '../api';
 import { formatTime } from '../format';
-import { stateRuns, takenEdges, transitions, type Outcome, type StateRun, type WorkflowGraphView } from './outcomes';
-
-const NODE_W = 190;
-const NODE_H = 58;
-const PAD = 24;
+import { stateRuns, takenEdges, type Outcome, type StateRun, type WorkflowGraphView } from './outcomes';
+import { NODE_H, NODE_W, type Placement } from './geometry';
 
 const COLOURS: Record<Outcome, { border: string; background: string; text: string }> = {
   succeeded: { border: '#237804', background: '#f6ffed', text: '#135200' },
@@ -25,12 +21,15 @@ const COLOURS: Record<Outcome, { border: string; background: string; text: strin
   notReached: { border: '#8c8c8c', background: '#fafafa', text: '#434343' },
 };
 const OUTCOMES: Outcome[] = ['succeeded', 'caught', 'failed', 'running', 'notReached'];
+const FIT_PADDING = 0.04;
 
 interface StateData extends Record<string, unknown> {
   name: string;
   type: string;
   outcome: Outcome;
-  retries: number;
+  /** Translated here once, not by each node (a translation hook per node re-renders them all on every change). */
+  outcomeLabel: string;
+  retriesLabel: string | null;
   selected: boolean;
   onSelect: (name: string) => void;
 }
@@ -43,9 +42,7 @@ type GroupNodeT = Node<GroupData, 'group'>;
 const hidden = { opacity: 0, pointerEvents: 'none' as const };
 
 function StateNode({ data }: NodeProps<StateNodeT>) {
-  const { t } = useTranslation();
   const c = COLOURS[data.outcome];
-  const outcome = t(`graph.outcome.${data.outcome}`);
   return (
     <>
       <Handle type="target" position={Position.Top} isConnectable={false} style={hidden} />
@@ -54,11 +51,12 @@ function StateNode({ data }: NodeProps<StateNodeT>) {
         data-state={data.name}
         data-outcome={data.outcome}
         aria-pressed={data.selected}
-        aria-label={`${data.name}: ${outcome}`}
+        aria-label={`${data.name}: ${data.outcomeLabel}`}
         onClick={() => data.onSelect(data.name)}
         style={{
           width: NODE_W,
           height: NODE_H,
+          boxSizing: 'border-box',
           borderRadius: data.type === 'Choice' ? 24 : 6,
           border: `${data.outcome === 'notReached' ? '1px dashed' : '2px solid'} ${c.border}`,
           outline: data.selected ? `3px solid ${c.border}` : undefined,
@@ -78,8 +76,8 @@ function StateNode({ data }: NodeProps<StateNodeT>) {
       >
         <strong style={{ fontSize: 13 }}>{data.name}</strong>
         <span style={{ fontSize: 12 }}>
-          {data.type} · {outcome}
-          {data.retries > 0 ? ` · ${t('graph.retries', { n: data.retries })}` : ''}
+          {data.type} · {data.outcomeLabel}
+          {data.retriesLabel ? ` · ${data.retriesLabel}` : ''}
         </span>
       </button>
       <Handle type="source" position={Position.Bottom} isConnectable={false} style={hidden} />
@@ -98,81 +96,49 @@ function GroupNode({ data }: NodeProps<GroupNodeT>) {
 }
 
 const NODE_TYPES = { state: StateNode, group: GroupNode };
-
-interface Laid {
-  nodes: Node[];
-  edges: Edge[];
-  width: number;
-  height: number;
-}
+const POSITION = { top: Position.Top, bottom: Position.Bottom } as const;
 
 /**
- * Lays out one graph; a Parallel's branches or a Map's item processor are laid out first (recursively) and drawn
- * inside their state, as a group node the outer layout sizes to fit.
+ * The placed graph (placement.ts) dressed for one execution: each state's outcome and colour, the path taken
+ * drawn bold, the selected state outlined. Every node carries its size and handles, so React Flow can draw it
+ * in the first render.
  */
-function layout(g: WorkflowGraphView, prefix: string, runs: Record<string, StateRun>, taken: Set<string>, selected: string | null, onSelect: (n: string) => void, nestedLabel: (n: string) => string): Laid {
-  const inner = new Map<string, Laid>();
-  for (const [name, s] of Object.entries(g.states)) {
-    const subs = [...(s.branches ?? []), ...(s.itemProcessor ? [s.itemProcessor] : [])];
-    if (subs.length === 0) continue;
-    const parts = subs.map((sub, i) => layout(sub, `${prefix}${name}/${i}/`, runs, taken, selected, onSelect, nestedLabel));
-    // Branches side by side.
-    let x = PAD;
-    const nodes: Node[] = [];
-    const edges: Edge[] = [];
-    for (const p of parts) {
-      for (const n of p.nodes) nodes.push(n.parentId ? n : { ...n, position: { x: n.position.x + x, y: n.position.y + PAD + 16 } });
-      edges.push(...p.edges);
-      x += p.width + PAD;
-    }
-    inner.set(name, { nodes, edges, width: Math.max(x, NODE_W + 2 * PAD), height: Math.max(...parts.map((p) => p.height)) + 2 * PAD + 16 });
-  }
-
-  const d = new dagre.graphlib.Graph();
-  d.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 48, marginx: 8, marginy: 8 });
-  d.setDefaultEdgeLabel(() => ({}));
-  for (const name of Object.keys(g.states)) {
-    const box = inner.get(name);
-    d.setNode(name, { width: box?.width ?? NODE_W, height: box?.height ?? NODE_H });
-  }
-  const all = transitions(g).filter((tr) => g.states[tr.to]);
-  for (const tr of all) d.setEdge(tr.from, tr.to);
-  dagre.layout(d);
-
-  const nodes: Node[] = [];
-  for (const [name, s] of Object.entries(g.states)) {
-    const p = d.node(name);
-    const box = inner.get(name);
-    const id = `${prefix}${name}`;
-    const position = { x: p.x - p.width / 2, y: p.y - p.height / 2 };
-    if (box) {
-      nodes.push({ id, type: 'group', position, data: { label: nestedLabel(name) }, style: { width: box.width, height: box.height }, draggable: false, selectable: false } satisfies GroupNodeT);
-      for (const n of box.nodes) nodes.push(n.parentId ? n : { ...n, parentId: id, extent: 'parent' });
-    } else {
-      const run = runs[name];
-      nodes.push({
-        id,
-        type: 'state',
-        position,
-        draggable: false,
-        selectable: false,
-        data: { name, type: s.type, outcome: run?.outcome ?? 'notReached', retries: run?.retries ?? 0, selected: selected === name, onSelect },
-      } satisfies StateNodeT);
-    }
-  }
-  const edges: Edge[] = [...inner.values()].flatMap((b) => b.edges);
-  const seen = new Set<string>();
-  for (const tr of all) {
-    const key = `${tr.from}→${tr.to}`;
-    const id = `${prefix}${key}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const on = taken.has(key);
+function drawing(
+  placed: Placement,
+  runs: Record<string, StateRun>,
+  taken: Set<string>,
+  selected: string | null,
+  onSelect: (n: string) => void,
+  labels: { outcome: (o: Outcome) => string; retries: (n: number) => string; nested: (name: string) => string },
+): { nodes: Node[]; edges: Edge[] } {
+  const nodes: Node[] = placed.boxes.map((b) => {
+    const common = {
+      id: b.id,
+      position: b.position,
+      width: b.width,
+      height: b.height,
+      handles: b.handles.map((h) => ({ ...h, position: POSITION[h.position] })),
+      draggable: false,
+      selectable: false,
+      ...(b.parentId ? { parentId: b.parentId, extent: 'parent' as const } : {}),
+    };
+    if (b.kind === 'group') return { ...common, type: 'group', data: { label: labels.nested(b.name) }, style: { width: b.width, height: b.height } } satisfies GroupNodeT;
+    const run = runs[b.name];
+    const outcome = run?.outcome ?? 'notReached';
+    const retries = run?.retries ?? 0;
+    return {
+      ...common,
+      type: 'state',
+      data: { name: b.name, type: b.type, outcome, outcomeLabel: labels.outcome(outcome), retriesLabel: retries > 0 ? labels.retries(retries) : null, selected: selected === b.name, onSelect },
+    } satisfies StateNodeT;
+  });
+  const edges: Edge[] = placed.transitions.map((tr) => {
+    const on = taken.has(`${tr.from}→${tr.to}`);
     const colour = on ? '#237804' : tr.kind === 'catch' ? '#d48806' : '#8c8c8c';
-    edges.push({
-      id,
-      source: `${prefix}${tr.from}`,
-      target: `${prefix}${tr.to}`,
+    return {
+      id: tr.id,
+      source: tr.source,
+      target: tr.target,
       type: 'smoothstep',
       className: on ? 'fp-taken' : undefined,
       label: tr.kind === 'choice' ? tr.label : undefined,
@@ -181,10 +147,9 @@ function layout(g: WorkflowGraphView, prefix: string, runs: Record<string, State
       style: { stroke: colour, strokeWidth: on ? 3 : 1.2, strokeDasharray: tr.kind === 'catch' ? '5 4' : undefined },
       markerEnd: { type: MarkerType.ArrowClosed, color: colour },
       zIndex: on ? 1 : 0,
-    });
-  }
-  const g0 = d.graph();
-  return { nodes, edges, width: g0.width ?? 0, height: g0.height ?? 0 };
+    };
+  });
+  return { nodes, edges };
 }
 
 function flatStates(g: WorkflowGraphView): WorkflowGraphView['states'] {
@@ -195,11 +160,13 @@ function flatStates(g: WorkflowGraphView): WorkflowGraphView['states'] {
 
 export interface ExecutionGraphProps {
   definition: WorkflowGraphView;
+  /** Where each state is drawn (graph/placements.ts: the same for every claim of this definition). */
+  placement: Placement;
   history: HistoryAnswer;
   audit: AuditAnswer | null;
 }
 
-export default function ExecutionGraph({ definition, history, audit }: ExecutionGraphProps) {
+export default function ExecutionGraph({ definition, placement: placed, history, audit }: ExecutionGraphProps) {
   const { t } = useTranslation();
   const executions = useMemo(
     () => [{ key: 0, label: t('graph.first'), status: history.status, events: history.events }, ...history.redrives.map((r) => ({ key: r.redrive, label: t('graph.redrive', { n: r.redrive }), status: r.status, events: r.events }))],
@@ -210,13 +177,23 @@ export default function ExecutionGraph({ definition, history, audit }: Execution
   const execution = executions.find((e) => e.key === which) ?? executions[0]!;
   const flat = useMemo(() => ({ startAt: definition.startAt, states: flatStates(definition) }), [definition]);
   const { runs, path } = useMemo(() => stateRuns(flat, execution.events, execution.status), [flat, execution]);
-  const laid = useMemo(
-    () => layout(definition, '', runs, takenEdges(path), selected, setSelected, (name) => t('graph.nested', { name })),
-    [definition, runs, path, selected, t],
+  const drawn = useMemo(
+    () =>
+      drawing(placed, runs, takenEdges(path), selected, setSelected, {
+        outcome: (o) => t(`graph.outcome.${o}`),
+        retries: (n) => t('graph.retries', { n }),
+        nested: (name) => t('graph.nested', { name }),
+      }),
+    [placed, runs, path, selected, t],
   );
   const run = selected ? runs[selected] : undefined;
   const records = selected ? (audit?.records ?? []).filter((r) => r.step === selected) : [];
-  const height = Math.min(1100, Math.max(360, laid.height + 40));
+  const height = Math.min(1100, Math.max(360, placed.height + 40));
+  // The figure's width, read once before the first paint: React Flow then fits the graph to it in its first
+  // render (its own fitView waits for the nodes to be measured, a frame or two later).
+  const figure = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useLayoutEffect(() => setWidth(figure.current?.clientWidth ?? null), []);
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="execution-graph">
@@ -235,13 +212,15 @@ export default function ExecutionGraph({ definition, history, audit }: Execution
           ))}
         </span>
       </Space>
-      <div role="figure" aria-label={t('graph.label')} data-drawn={laid.nodes.length > 0} style={{ height, border: '1px solid #f0f0f0', borderRadius: 8 }}>
-        <ReactFlow
-          nodes={laid.nodes}
-          edges={laid.edges}
+      <div ref={figure} role="figure" aria-label={t('graph.label')} data-drawn={width !== null && drawn.nodes.length > 0} style={{ height, border: '1px solid #f0f0f0', borderRadius: 8 }}>
+        {width !== null && <ReactFlow
+          nodes={drawn.nodes}
+          edges={drawn.edges}
           nodeTypes={NODE_TYPES}
+          width={width}
+          height={height - 2}
           fitView
-          fitViewOptions={{ padding: 0.04 }}
+          fitViewOptions={{ padding: FIT_PADDING }}
           minZoom={0.2}
           nodesDraggable={false}
           nodesConnectable={false}
@@ -251,7 +230,7 @@ export default function ExecutionGraph({ definition, history, audit }: Execution
           zoomOnScroll={false}
           preventScrolling={false}
           proOptions={{ hideAttribution: true }}
-        />
+        />}
       </div>
       {!selected || !run ? (
         <Typography.Text type="secondary">{t('graph.pick')}</Typography.Text>

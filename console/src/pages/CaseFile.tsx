@@ -1,17 +1,25 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Suspense, useCallback, useEffect, useState, type ComponentProps } from 'react';
 import { Alert, Card, Descriptions, List, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type AuditAnswer, type ClaimView, type HistoryAnswer, type HistoryEvent } from '../api';
-import { ReviewActions } from '../components/ReviewActions';
+import type { AuditAnswer, ClaimView, HistoryAnswer, HistoryEvent } from '../api';
 import { useErrorText } from '../components/errors';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
 import { CAN, type Session } from '../token';
-import type { DefinitionAnswer } from '../graph/outcomes';
+import type { PlacedDefinition } from '../graph/placements';
+import { requestCaseFile, takePrefetchedCaseFile } from './case-file-data';
+import { preloadable } from '../lazy';
+import type { ReviewActions as ReviewActionsType } from '../components/ReviewActions';
 
-// The execution graph (React Flow, dagre) is its own chunk, fetched alongside the claim for those who read history.
-const loadGraph = () => import('../graph/ExecutionGraph');
-const ExecutionGraph = lazy(loadGraph);
+// The execution graph (React Flow, dagre) is its own chunk, fetched alongside the claim for those who read history
+// (main.tsx asks for it earlier still when the console opens on a case file).
+// Awaited with the data, so the graph renders with the page rather than suspending after it (lazy.ts).
+const graph = preloadable(() => import('../graph/ExecutionGraph'));
+const ExecutionGraph = graph.Component;
+// Approve/Reject (and the form and dialog they bring) only for reviewers: other readers of a case file do not
+// load them. Loaded with the data too, for the same reason.
+const reviewActions = preloadable<ComponentProps<typeof ReviewActionsType>>(() => import('../components/ReviewActions').then((m) => ({ default: m.ReviewActions })));
+const ReviewActions = reviewActions.Component;
 
 /** Figures the rules give in fen (core/rules/*): shown converted to yuan beside the raw value. */
 const FEN_FIGURES = new Set([
@@ -62,26 +70,23 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
   const [claim, setClaim] = useState<ClaimView | null>(null);
   const [audit, setAudit] = useState<AuditAnswer | null>(null);
   const [history, setHistory] = useState<HistoryAnswer | null | 'none'>(null);
-  const [definition, setDefinition] = useState<DefinitionAnswer | string | null>(null);
+  const [definition, setDefinition] = useState<PlacedDefinition | string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const path = `/claims/${encodeURIComponent(claimId)}`;
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (reload: boolean) => {
     setError(null);
-    if (CAN.readHistory(session.role)) void loadGraph();
+    const requests = (!reload && takePrefetchedCaseFile(session, claimId)) || requestCaseFile(session, claimId);
+    // Its failure is not the page's: the graph's Suspense then shows the spinner and lazy() tries again.
+    const graphReady = CAN.readHistory(session.role) ? graph.preload().catch(() => undefined) : null;
+    const actionsReady = CAN.decide(session.role) ? reviewActions.preload().catch(() => undefined) : null;
     try {
       const [c, a, h, d] = await Promise.all([
-        api<ClaimView>(session.token, 'GET', path),
-        CAN.readAudit(session.role) ? api<AuditAnswer>(session.token, 'GET', `${path}/audit`) : Promise.resolve(null),
-        CAN.readHistory(session.role)
-          ? api<HistoryAnswer>(session.token, 'GET', `${path}/history`).catch((err: unknown) => {
-              if (err instanceof ApiError && err.status === 404) return 'none' as const;
-              throw err;
-            })
-          : Promise.resolve(null),
-        CAN.readHistory(session.role)
-          ? api<DefinitionAnswer>(session.token, 'GET', '/workflows/claims/definition').catch((err: unknown) => t('graph.loadFailed', { detail: errorText(err) }))
-          : Promise.resolve(null),
+        requests.claim,
+        requests.audit,
+        requests.history,
+        requests.graph.catch((err: unknown) => t('graph.loadFailed', { detail: errorText(err) })),
+        graphReady,
+        actionsReady,
       ]);
       setClaim(c);
       setAudit(a);
@@ -91,10 +96,10 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
       setError(errorText(err));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, session.role, path]);
+  }, [session, claimId]);
 
   useEffect(() => {
-    void load();
+    void load(false);
   }, [load]);
 
   if (error) return <Alert type="error" title={error} showIcon />;
@@ -122,7 +127,11 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               ...(claim.reasonCode ? [{ key: 'reason', label: t('case.reason'), children: `${claim.reasonCode}${claim.reasonDetail ? ` — ${claim.reasonDetail}` : ''}` }] : []),
             ]}
           />
-          {claim.status === 'PENDING_REVIEW' && CAN.decide(session.role) && <ReviewActions session={session} claimId={claim.claimId} onDecided={() => void load()} />}
+          {claim.status === 'PENDING_REVIEW' && CAN.decide(session.role) && (
+            <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
+              <ReviewActions session={session} claimId={claim.claimId} onDecided={() => void load(true)} />
+            </Suspense>
+          )}
         </Card>
 
         <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('case.submission')}</Typography.Title>}>
@@ -267,7 +276,7 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
                 ) : (
                   definition && (
                     <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
-                      <ExecutionGraph definition={definition.definition} history={history} audit={audit} />
+                      <ExecutionGraph definition={definition.answer.definition} placement={definition.placement} history={history} audit={audit} />
                     </Suspense>
                   )
                 )}
