@@ -1,5 +1,6 @@
 /** The API client: bearer token from the session, RFC 9457 problem details turned into ApiError. */
 import { DEFAULT_CONFIG, parseConsoleConfig, type ConsoleConfig } from './config';
+import { apiLang } from './i18n';
 
 export type { ConsoleConfig };
 
@@ -40,7 +41,7 @@ export function setUnauthorizedHandler(f: () => void): void {
 
 export async function api<T>(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   // The API writes its sentences (explanations, reason details) in the language the console shows.
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-language': document.documentElement.lang || 'zh-CN' };
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-language': apiLang() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${config.apiBaseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();

@@ -71,7 +71,7 @@ beforeAll(async () => {
   await ensureConsoleBuilt();
   system = await startTestSystem('console');
   api = client(system);
-  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16].map(fresh)] });
+  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16, 17].map(fresh)] });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   lishuiPending = await pendingClaim(0, 'lishui-2017');
   browser = await launchChromium();
@@ -221,7 +221,7 @@ describe('reduced motion', () => {
   const zoomSeen = (page: Page) => page.evaluate<number>('window.zoomSeen.length');
 
   it('opens dialogs without animation when the system asks for less motion, and with it otherwise', async () => {
-    const id = await pendingClaim(15);
+    const id = await pendingClaim(17);
     const page = await open('reviewer', 'inbox');
     await row(page, id).waitFor();
     await watchZoom(page);
@@ -250,6 +250,9 @@ describe('claim case file', () => {
     expect(await page.getByTestId('claim-status').textContent()).toBe('结算中');
     expect(await page.getByTestId('payout').textContent()).toBe('23,000.00');
     expect(await page.getByText('起付线').count()).toBeGreaterThan(0);
+    // The explanation as the API words it in the console's language; switching asks for it again.
+    const explanation = page.getByTestId('explanation-steps');
+    expect(await explanation.locator('li').first().textContent()).toMatch(/^政策范围内个人自付 = 医疗总费用 35,000.00 元/);
     const allocations = page.getByRole('table', { name: '共保体分摊' });
     const amounts = await allocations.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(amounts.length).toBeGreaterThan(1);
@@ -261,6 +264,11 @@ describe('claim case file', () => {
     expect(steps).toContain('ReviewDecision');
     await accessible(page, 'case file (auditor)');
     await shot(page, 'case-file-zh');
+    await page.getByText('English', { exact: true }).click();
+    await explanation.getByText(/^self-pay = 35,000.00 − /).waitFor();
+    expect(await explanation.locator('li').last().textContent()).toMatch(/^payout = min\(.*\) = 23,000.00 yuan/);
+    await page.getByText('中文', { exact: true }).click();
+    await explanation.getByText(/^政策范围内个人自付/).waitFor();
   });
 
   it('a submitter sees no review buttons, and the API refuses the decision anyway (403)', async () => {

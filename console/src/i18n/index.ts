@@ -16,6 +16,14 @@ export function htmlLang(lang: Lang): string {
   return lang === 'zh' ? 'zh-CN' : 'en';
 }
 
+/**
+ * The language to ask the API for (Accept-Language): the one shown, or, for requests that start before i18next
+ * is ready (the case file's early requests), the one it will show.
+ */
+export function apiLang(): string {
+  return htmlLang(i18next.isInitialized ? (i18next.language === 'en' ? 'en' : 'zh') : initialLang());
+}
+
 export async function initI18n(): Promise<Lang> {
   const lng = initialLang();
   await i18next.use(initReactI18next).init({

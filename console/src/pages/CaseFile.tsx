@@ -1,7 +1,7 @@
-import { Suspense, useCallback, useEffect, useState, type ComponentProps } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState, type ComponentProps } from 'react';
 import { Alert, Card, Descriptions, List, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AuditAnswer, ClaimView, HistoryAnswer, HistoryEvent } from '../api';
+import { api, type AuditAnswer, type ClaimView, type HistoryAnswer, type HistoryEvent } from '../api';
 import { useErrorText } from '../components/errors';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
@@ -65,7 +65,7 @@ function EventTable({ events, label }: { events: HistoryEvent[]; label: string }
 }
 
 export default function CaseFile({ session, claimId }: { session: Session; claimId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [claim, setClaim] = useState<ClaimView | null>(null);
   const [audit, setAudit] = useState<AuditAnswer | null>(null);
@@ -101,6 +101,15 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
   useEffect(() => {
     void load(false);
   }, [load]);
+
+  // The API words the explanation and the reason in the language asked for: ask again when the user switches.
+  const lang = i18n.language;
+  const shownLang = useRef(lang);
+  useEffect(() => {
+    if (shownLang.current === lang) return;
+    shownLang.current = lang;
+    api<ClaimView>(session.token, 'GET', `/claims/${encodeURIComponent(claimId)}`).then(setClaim, () => undefined);
+  }, [lang, session.token, claimId]);
 
   if (error) return <Alert type="error" title={error} showIcon />;
   if (!claim) return <Spin aria-label={t('common.loading')} />;
@@ -169,7 +178,7 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               <Typography.Title level={3} style={{ fontSize: 16 }}>
                 {t('case.steps')}
               </Typography.Title>
-              <ol>
+              <ol data-testid="explanation-steps">
                 {a.explanation.steps.map((s, i) => (
                   <li key={i}>{s}</li>
                 ))}
