@@ -11,6 +11,7 @@ import { problem as problemResult, type ApiEvent } from '../functions/api/http.j
 import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { CONSOLE_DIST, serveConsole } from './console-static.js';
+import { isApiDocsPath, serveApiDocs } from './api-docs.js';
 
 /** API Gateway's own payload limit is 10 MB; refuse bigger bodies before reading them. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -91,6 +92,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     return;
   }
   if (url.pathname === '/console' || url.pathname.startsWith('/console/')) return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
+  // The OpenAPI document and its reference page: public, like /console/ (no data; the API's routes need a token).
+  if (isApiDocsPath(url.pathname)) return serveApiDocs(req, res, url.pathname);
   const byPath = compiled.filter((c) => c.regex.test(url.pathname));
   const match = byPath.find((c) => c.route.method === req.method);
   if (!match) {

@@ -12,6 +12,8 @@
  * - The console's own paths (/console/inbox, /console/claims/…, the sign-in callback) are not files: S3 answers
  *   403 for a key it does not have (CloudFront may not list the bucket), and the distribution answers those with
  *   /console/index.html and 200, the router taking it from there.
+ * - The API's OpenAPI document and its reference page go with the console's files: console/openapi.json and
+ *   console/docs/index.html (output ApiReferenceUrl), the same files the embedded server has at /openapi.json, /docs/.
  * - Access logs: CloudFront's standard logs and the bucket's server access logs go to a log bucket that allows
  *   ACLs (CloudFront standard logging writes through the bucket ACL), kept a year.
  *
@@ -21,9 +23,9 @@
  * how to serve them (docs/deploy.md, "Hosting the console").
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, AssetHashType, CfnOutput, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, CfnOutput, DockerImage, Duration, FileSystem, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   CachePolicy,
   Distribution,
@@ -40,15 +42,19 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { CONSOLE_DIST, consoleCsp } from '../embedded/console-static.js';
+import { API_DOCS_FILES, OPENAPI_FILE } from '../embedded/api-docs.js';
 import { acknowledgeNag, nagEnv } from './nag.js';
 import { isChinaRegion } from './partition.js';
 import { PROJECT_ROOT } from './lambda.js';
 
 /** Where the console lives under the domain: Vite builds it for /console/ (console/vite.config.ts). */
 export const CONSOLE_BASE = '/console/';
+/** The API's OpenAPI document and its reference page, published with the console (embedded: /openapi.json, /docs/). */
+export const API_DOCUMENT_PATH = `${CONSOLE_BASE}openapi.json`;
+export const API_REFERENCE_PATH = `${CONSOLE_BASE}docs/index.html`;
 /** The sign-in callback route (console/src/oidc.ts): register `<console origin>/console/callback` at the IdP. */
 export const CONSOLE_CALLBACK_PATH = `${CONSOLE_BASE}callback`;
 
@@ -127,7 +133,7 @@ export class ConsoleHosting extends Construct {
       ...(props.clientId ? { oidcIssuer: props.jwtIssuer, oidcClientId: props.clientId } : {}),
     };
     const deployment = new BucketDeployment(this, 'Deploy', {
-      sources: [consoleFiles(), Source.jsonData('config.json', this.configJson)],
+      sources: [consoleFiles(), apiDocsFiles(), Source.jsonData('config.json', this.configJson)],
       destinationBucket: this.bucket,
       destinationKeyPrefix: CONSOLE_BASE.slice(1),
       // Old hashed chunks stay: a tab opened before a deploy still loads the chunks its index.html names.
@@ -153,6 +159,7 @@ export class ConsoleHosting extends Construct {
       this.distribution = this.createDistribution(china, props);
       this.origin = `https://${domain ?? this.distribution.distributionDomainName}`;
       new CfnOutput(stack, 'ConsoleUrl', { value: `${this.origin}${CONSOLE_BASE}` });
+      new CfnOutput(stack, 'ApiReferenceUrl', { value: `${this.origin}${API_REFERENCE_PATH}`, description: 'the API reference page; the OpenAPI document is openapi.json beside the console' });
       new CfnOutput(stack, 'ConsoleDistributionDomain', { value: this.distribution.distributionDomainName, description: 'point the console domain (CNAME) here' });
     }
     if (this.origin) new CfnOutput(stack, 'ConsoleRedirectUri', { value: `${this.origin}${CONSOLE_CALLBACK_PATH}`, description: 'register at the identity provider as the console client redirect URI' });
@@ -249,7 +256,7 @@ export class ConsoleHosting extends Construct {
     for (const action of ['s3:DeleteObject*', 's3:Abort*']) {
       acknowledgeNag(role, `IAM5[Action::${action}]`, "BucketDeployment's write grant on the console bucket alone: it replaces the console's files there (multipart uploads may be aborted).");
     }
-    acknowledgeNag(role, `IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`, 'Every key of the console bucket: the deployment writes the whole console (index.html, assets/, config.json) and nothing else lives there.');
+    acknowledgeNag(role, `IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`, 'Every key of the console bucket: the deployment writes the whole console (index.html, assets/, config.json, the API reference) and nothing else lives there.');
     // The bootstrap asset bucket: the synthesizer names it with the pseudo parameters, which cdk-nag prints as
     // placeholders, or with the concrete environment when the stack has one; both forms, one is used.
     const { region, account } = nagEnv(this);
@@ -289,4 +296,26 @@ function consoleFiles() {
       },
     },
   });
+}
+
+/**
+ * The OpenAPI document (docs/openapi.json, checked up to date by the tests) and the reference page that renders
+ * it (embedded/api-docs.ts lists its files), laid out as the console deployment writes them: openapi.json and
+ * docs/ under console/. The page asks for `../openapi.json`, so it works the same here and embedded. The files
+ * are copied into a scratch folder that becomes an asset (as Source.data does), then the folder goes.
+ */
+function apiDocsFiles(): ISource {
+  return {
+    bind(scope, context) {
+      const workdir = FileSystem.mkdtemp('fangpin-api-docs');
+      try {
+        cpSync(OPENAPI_FILE, join(workdir, 'openapi.json'));
+        mkdirSync(join(workdir, 'docs'));
+        for (const [name, file] of Object.entries(API_DOCS_FILES)) cpSync(file, join(workdir, 'docs', name));
+        return Source.asset(workdir).bind(scope, context);
+      } finally {
+        FileSystem.rmrf(workdir);
+      }
+    },
+  };
 }

@@ -426,3 +426,6 @@ export const handler = apiHandler('claims', {
   'POST /claims/{claimId}/redrive': redrive,
   'GET /claims/{claimId}/history': history,
 });
+
+/** The request schemas, for the OpenAPI document (functions/api/openapi/). */
+export { ListQuery as ClaimListQuery, ReviewBody };

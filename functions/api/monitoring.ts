@@ -139,3 +139,6 @@ export const handler = apiHandler('monitoring', {
   'GET /monitoring/warnings': list,
   'POST /households/{householdId}/warnings/{warningId}/close': close,
 });
+
+/** The request schemas, for the OpenAPI document (functions/api/openapi/). */
+export { RunBody as MonitoringRunBody, ListQuery as WarningListQuery, CloseBody as CloseWarningBody };

@@ -20,3 +20,6 @@ async function attention({ query }: RouteContext) {
 }
 
 export const handler = apiHandler('ops', { 'GET /ops/attention': attention });
+
+/** The request schema, for the OpenAPI document (functions/api/openapi/). */
+export { Query as AttentionQuery };

@@ -3,7 +3,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { fieldErrors, jsonBody, validationError, type ApiEvent } from './http.js';
 
-const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict();
+export const RedriveBody = z.object({ note: z.string().max(2000).default('') }).strict();
 
 /** The admin's note from an optional `{"note"}` body; anything else is a 422 naming the field. */
 export function redriveNote(event: ApiEvent): string {

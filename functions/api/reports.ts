@@ -122,3 +122,6 @@ function summaryCsv(r: { claims: Bucket; byProduct: Record<string, Bucket>; byCo
 }
 
 export const handler = apiHandler('reports', { 'GET /reports/summary': summary });
+
+/** The request schema, for the OpenAPI document (functions/api/openapi/). */
+export { Query as SummaryQuery };

@@ -80,3 +80,6 @@ export const handler = apiHandler('settlements', {
   'GET /settlements': list,
   'POST /settlements/{settlementId}/confirm': confirm,
 });
+
+/** The request schemas, for the OpenAPI document (functions/api/openapi/). */
+export { Query as SettlementListQuery, ConfirmBody };

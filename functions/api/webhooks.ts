@@ -38,3 +38,6 @@ export const handler = apiHandler('webhooks', {
   'GET /webhook-deliveries': list,
   'POST /webhook-deliveries/{deliveryId}/replay': replay,
 });
+
+/** The request schema, for the OpenAPI document (functions/api/openapi/). */
+export { Register as RegisterEndpointBody };

@@ -6,7 +6,7 @@
  * synthesizes).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../lib/app.js';
 import { NAG_PLUGIN } from '../../lib/nag.js';
 import { readValidationReport, unacknowledged } from '../support/validation-report.js';
+import { API_DOCS_FILES, OPENAPI_FILE } from '../../embedded/api-docs.js';
 
 const ISSUER = 'https://idp.example.cn/realms/fangpin/';
 const scratch = mkdtempSync(join(tmpdir(), 'fangpin-console-hosting-'));
@@ -164,6 +165,18 @@ describe('standard region, on the distribution\'s own domain', () => {
     });
     const api = logicalId(s, 'AWS::ApiGatewayV2::Api', 'HttpApi');
     expect(configJson(s)).toEqual({ apiBaseUrl: `TOKEN{'Fn::GetAtt':['${api}','ApiEndpoint']}`, oidcIssuer: ISSUER, oidcClientId: 'fangpin-console' });
+  });
+
+  it('publishes the OpenAPI document and its reference page beside the console (console/openapi.json, console/docs/)', () => {
+    const [, deploy] = ofType(s, 'Custom::CDKBucketDeployment')[0] ?? [];
+    const keys = (deploy?.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys;
+    const dirs = keys.map((k) => join(s.outdir, `asset.${k.replace(/\.zip$/, '')}`)).filter((d) => existsSync(join(d, 'openapi.json')));
+    expect(dirs).toHaveLength(1);
+    const dir = dirs[0] ?? '';
+    expect(readFileSync(join(dir, 'openapi.json'), 'utf8')).toBe(readFileSync(OPENAPI_FILE, 'utf8'));
+    expect(readdirSync(join(dir, 'docs')).sort()).toEqual(Object.keys(API_DOCS_FILES).sort());
+    expect(readFileSync(join(dir, 'docs', 'init.js'), 'utf8')).toContain("'../openapi.json'");
+    s.template.hasOutput('ApiReferenceUrl', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/console/docs/index.html'])]) }) });
   });
 
   it("lets browsers call the API from the console's origin only", () => {

@@ -2,6 +2,7 @@
 import { inject } from 'vitest';
 import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../embedded/runtime.js';
 import type { Role } from '../../functions/api/routes.js';
+import { checkAnswer } from './openapi-check.js';
 
 /** `options`: what a suite runs differently (coalescing off, the deployed bundles as handlers). */
 export async function startTestSystem(prefix: string, options: Partial<EmbeddedOptions> = {}): Promise<Embedded> {
@@ -34,6 +35,8 @@ export function client(system: Embedded) {
     } catch {
       // not JSON; keep the text
     }
+    // Every answer is checked against the OpenAPI document, so the document cannot drift from the server.
+    checkAnswer(method, path, res.status, res.headers.get('content-type'), body);
     return { status: res.status, headers: res.headers, body };
   }
   /** Poll a claim until its status is one of `statuses` (or time out with the last answer in the message). */

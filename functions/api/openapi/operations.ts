@@ -1,0 +1,320 @@
+/**
+ * What the OpenAPI document says of each route of the route table (functions/api/routes.ts), keyed like the
+ * table (`GET /claims/{claimId}`). Request schemas are the ones the handlers validate with; answers are
+ * functions/api/schemas/responses.ts. A route in the table without an entry here fails the document's build and
+ * its test (test/functions/openapi.test.ts) naming the route, so a new route cannot ship undocumented.
+ */
+import * as z from 'zod';
+import { ClaimSubmission, HouseholdInput, IndexObservation } from '#core/index.js';
+import { ClaimListQuery, ReviewBody } from '../claims.js';
+import { ConfirmBody, SettlementListQuery } from '../settlements.js';
+import { RegisterEndpointBody } from '../webhooks.js';
+import { AttentionQuery } from '../ops.js';
+import { SummaryQuery } from '../reports.js';
+import { CloseWarningBody, MonitoringRunBody, WarningListQuery } from '../monitoring.js';
+import { RedriveBody } from '../redrive.js';
+import * as R from '../schemas/responses.js';
+
+/** A query or header parameter the handler reads without a zod schema (paging, flags). */
+export interface ParamDoc {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: Record<string, unknown>;
+  readonly required?: boolean;
+}
+
+export interface ResponseDoc {
+  readonly description: string;
+  /** A component (see COMPONENTS): the JSON answer's schema. */
+  readonly body?: z.ZodType;
+  /** Other content types the answer may come in, not described by a schema (CSV). */
+  readonly alsoAs?: Readonly<Record<string, string>>;
+  readonly headers?: readonly string[];
+}
+
+export interface OperationDoc {
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  /** A zod object whose properties are the query parameters (the handler's own schema, input side). */
+  readonly query?: z.ZodObject;
+  readonly queryParams?: readonly ParamDoc[];
+  readonly headers?: readonly ParamDoc[];
+  readonly body?: { readonly schema: z.ZodType; readonly required: boolean; readonly maxBytes: number; readonly description?: string };
+  readonly responses: Readonly<Record<number, ResponseDoc>>;
+  /** Problem statuses beyond what the document adds to every route (see document.ts). */
+  readonly problems: readonly number[];
+}
+
+/** POST /households: 1..1000 rows, each checked on its own (functions/api/households.ts). */
+const HouseholdBatch = z.array(HouseholdInput).min(1).max(1000);
+
+/** Named schemas, under components/schemas: requests (input side: defaults optional) and answers (output side). */
+export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
+  ClaimSubmission,
+  ReviewBody,
+  RedriveBody,
+  HouseholdBatch,
+  ConfirmBody,
+  RegisterEndpointBody,
+  IndexObservation,
+  MonitoringRunBody,
+  CloseWarningBody,
+};
+
+export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
+  Problem: R.Problem,
+  GatewayMessage: R.GatewayMessage,
+  ClaimView: R.ClaimView,
+  ClaimPage: R.ClaimPage,
+  ClaimAccepted: R.ClaimAccepted,
+  ReviewRecorded: R.ReviewRecorded,
+  ClaimRedriven: R.ClaimRedriven,
+  ClaimHistory: R.ClaimHistory,
+  ClaimAudit: R.ClaimAudit,
+  AuditRecord: R.AuditRecord,
+  SettlementView: R.SettlementView,
+  SettlementPage: R.SettlementPage,
+  HouseholdView: R.HouseholdView,
+  HouseholdPage: R.HouseholdPage,
+  HouseholdsUpserted: R.HouseholdsUpserted,
+  HouseholdAudit: R.HouseholdAudit,
+  Scheme: R.Scheme,
+  SchemeList: R.SchemeList,
+  SummaryReport: R.SummaryReport,
+  EndpointRegistered: R.EndpointRegistered,
+  DeliveryPage: R.DeliveryPage,
+  DeliveryReplayed: R.DeliveryReplayed,
+  SettlementCreatedEvent: R.SettlementCreatedEvent,
+  IndexEventView: R.IndexEventView,
+  IndexEventPosted: R.IndexEventPosted,
+  IndexEventPage: R.IndexEventPage,
+  IndexEventAudit: R.IndexEventAudit,
+  IndexEventHistory: R.IndexEventHistory,
+  IndexEventRedriven: R.IndexEventRedriven,
+  MonitoringRun: R.MonitoringRun,
+  WarningList: R.WarningList,
+  WarningClosed: R.WarningClosed,
+  OpenWarning: R.OpenWarning,
+  ClosedWarning: R.ClosedWarning,
+  Attention: R.Attention,
+  WorkflowDefinition: R.WorkflowDefinition,
+};
+
+const page = (max: number, dflt: number): ParamDoc[] => [
+  { name: 'limit', description: `items per page, 1..${max} (default ${dflt})`, schema: { type: 'string', pattern: '^\\d+$' } },
+  { name: 'cursor', description: 'the `nextCursor` of the previous page (opaque)', schema: { type: 'string' } },
+];
+const acceptLanguage: ParamDoc = {
+  name: 'Accept-Language',
+  description: 'the language of sentences (reasonDetail, the explanation\'s steps): zh-CN (default) or en. Codes and figures never change with it.',
+  schema: { type: 'string', examples: ['zh-CN', 'en'] },
+};
+const idempotencyKey: ParamDoc = {
+  name: 'Idempotency-Key',
+  description: '1..128 characters. The same key and body from the same caller give the same claim (and the same answer); the same key with another body is 409. Kept 7 days.',
+  schema: { type: 'string', minLength: 1, maxLength: 128 },
+};
+const redriveBody = { schema: RedriveBody, required: false, maxBytes: 16 * 1024, description: 'optional: `{"note"}` for the audit record' };
+const KB16 = 16 * 1024;
+
+export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
+  'GET /schemes': { tag: 'schemes', summary: 'List the schemes (each city\'s rules as data)', responses: { 200: { description: 'every scheme', body: R.SchemeList } }, problems: [] },
+  'GET /schemes/{schemeId}': { tag: 'schemes', summary: 'Read one scheme', responses: { 200: { description: 'the scheme', body: R.Scheme } }, problems: [404] },
+
+  'POST /households': {
+    tag: 'registry',
+    summary: 'Upsert households (建档立卡) in a batch',
+    description: 'Each row is validated on its own; identity numbers are hashed and masked before anything is stored. 200 when every row was taken, 207 when some were refused (`errors` names them by index); a batch with no valid row is 422 and changes nothing.',
+    body: { schema: HouseholdBatch, required: true, maxBytes: 5 * 1024 * 1024 },
+    responses: { 200: { description: 'every row taken', body: R.HouseholdsUpserted }, 207: { description: 'some rows taken, the others named in `errors`', body: R.HouseholdsUpserted } },
+    problems: [422],
+  },
+  'GET /households': { tag: 'registry', summary: 'Page through the registry (masked)', queryParams: page(100, 25), responses: { 200: { description: 'a page', body: R.HouseholdPage } }, problems: [400] },
+  'GET /households/{householdId}': { tag: 'registry', summary: 'Read one household (masked)', responses: { 200: { description: 'the household', body: R.HouseholdView } }, problems: [404] },
+  'GET /households/{householdId}/audit': {
+    tag: 'registry',
+    summary: 'The household\'s audit chain',
+    description: 'Registry changes and monitoring warnings opened and closed, hash-chained; `verified` says whether the chain holds.',
+    responses: { 200: { description: 'the chain', body: R.HouseholdAudit } },
+    problems: [404],
+  },
+
+  'POST /claims': {
+    tag: 'claims',
+    summary: 'Submit a claim',
+    description:
+      'Accepted claims run through the workflow (eligibility, assessment, split, payout); read the outcome with GET /claims/{claimId}. Bad input is 422 naming each field and creates nothing. An unknown household or person is not bad input: the claim is accepted and then REJECTED with its reason code.',
+    headers: [idempotencyKey],
+    body: { schema: ClaimSubmission, required: true, maxBytes: 64 * 1024 },
+    responses: { 202: { description: 'accepted; the workflow decides it', body: R.ClaimAccepted, headers: ['Location'] } },
+    problems: [409, 422],
+  },
+  'GET /claims': {
+    tag: 'claims',
+    summary: 'List claims (by household, by status, or all)',
+    description: 'Filters the key cannot express are applied while reading; a page is filled up to `limit` unless the read budget stops it (`budgetExhausted`). `sort=amount-desc|amount-asc` needs `status=PENDING_REVIEW`.',
+    query: ClaimListQuery,
+    queryParams: page(100, 25),
+    responses: { 200: { description: 'a page', body: R.ClaimPage } },
+    problems: [],
+  },
+  'GET /claims/{claimId}': {
+    tag: 'claims',
+    summary: 'Read a claim: status, reason, assessment with its explanation, allocations, settlements',
+    headers: [acceptLanguage],
+    responses: { 200: { description: 'the claim, sentences in the language of Content-Language', body: R.ClaimView, headers: ['Content-Language', 'Vary'] } },
+    problems: [404],
+  },
+  'POST /claims/{claimId}/review': {
+    tag: 'claims',
+    summary: 'Decide a claim waiting in PENDING_REVIEW',
+    description: 'A rejection releases the amounts the claim held against the caps and its invoice. 409 `Not ready` (with Retry-After) while the workflow has not reached the review step.',
+    body: { schema: ReviewBody, required: true, maxBytes: KB16 },
+    responses: { 200: { description: 'the decision, stored and handed to the workflow', body: R.ReviewRecorded } },
+    problems: [404, 409, 422],
+  },
+  'POST /claims/{claimId}/redrive': {
+    tag: 'claims',
+    summary: 'Re-run a failed or stuck claim\'s workflow',
+    description: 'A new execution `<claimId>-r<n>` carries on from where the claim stopped; nothing done before is done again. A running or decided claim is 409.',
+    body: redriveBody,
+    responses: { 202: { description: 'redriven (or its lost start started)', body: R.ClaimRedriven } },
+    problems: [404, 409, 422],
+  },
+  'GET /claims/{claimId}/history': {
+    tag: 'claims',
+    summary: 'The claim\'s Step Functions execution history (and each redrive\'s)',
+    responses: { 200: { description: 'the history', body: R.ClaimHistory } },
+    problems: [404],
+  },
+  'GET /claims/{claimId}/audit': {
+    tag: 'claims',
+    summary: 'The claim\'s hash-chained audit trail and the figures stored now',
+    responses: { 200: { description: 'the chain', body: R.ClaimAudit } },
+    problems: [404],
+  },
+
+  'GET /settlements': {
+    tag: 'settlements',
+    summary: 'List settlements',
+    description: 'An insurer sees its own settlements only, whatever it asks for.',
+    query: SettlementListQuery,
+    queryParams: page(100, 25),
+    responses: { 200: { description: 'a page', body: R.SettlementPage } },
+    problems: [],
+  },
+  'POST /settlements/{settlementId}/confirm': {
+    tag: 'settlements',
+    summary: 'Confirm a settlement was paid',
+    description: 'When every settlement of a claim is confirmed the claim becomes PAID. Another insurer\'s settlement is 404. Repeating with the same reference is answered like the first; another reference is 409.',
+    body: { schema: ConfirmBody, required: true, maxBytes: KB16 },
+    responses: { 200: { description: 'the settlement, confirmed', body: R.SettlementView } },
+    problems: [404, 409, 422],
+  },
+
+  'GET /reports/summary': {
+    tag: 'reports',
+    summary: 'A scheme\'s summary for a policy year (claims, payment target, premiums, loss ratio)',
+    query: SummaryQuery,
+    queryParams: [{ name: 'format', description: 'json (default) or csv', schema: { type: 'string', enum: ['json', 'csv'] } }],
+    responses: { 200: { description: 'the summary (as CSV with format=csv)', body: R.SummaryReport, alsoAs: { 'text/csv': 'with format=csv: one table (section, key, claims, amount_fen_or_value), UTF-8' } } },
+    problems: [404],
+  },
+
+  'POST /webhook-endpoints': {
+    tag: 'webhooks',
+    summary: 'Register an insurer\'s webhook endpoint',
+    description: 'The answer carries the signing secret, once. Messages are signed per Standard Webhooks (see `webhooks` in this document).',
+    body: { schema: RegisterEndpointBody, required: true, maxBytes: KB16 },
+    responses: { 201: { description: 'registered', body: R.EndpointRegistered } },
+    problems: [422],
+  },
+  'GET /webhook-deliveries': {
+    tag: 'webhooks',
+    summary: 'List webhook deliveries and their attempts',
+    queryParams: [{ name: 'insurerId', description: 'one insurer\'s deliveries', schema: { type: 'string' } }],
+    responses: { 200: { description: 'the deliveries', body: R.DeliveryPage } },
+    problems: [],
+  },
+  'POST /webhook-deliveries/{deliveryId}/replay': {
+    tag: 'webhooks',
+    summary: 'Send a failed delivery again',
+    responses: { 202: { description: 'queued', body: R.DeliveryReplayed } },
+    problems: [404, 409],
+  },
+
+  'POST /index-events': {
+    tag: 'index events',
+    summary: 'Post a price or weather index observation; claims are filed for every household it concerns',
+    description:
+      '`type` is accepted for `kind`, in any case; `period` may be `{start,end}`, one day, or `start/end`. The answer waits a few seconds: 201 when the fan-out finished (its claims listed), 202 while it runs (poll `Location`). The same observation again is 200 and files nothing; the same place and period with other figures is 409.',
+    body: { schema: IndexObservation, required: true, maxBytes: KB16 },
+    responses: {
+      200: { description: 'posted before: the same event', body: R.IndexEventPosted, headers: ['Location'] },
+      201: { description: 'recorded and fanned out', body: R.IndexEventPosted, headers: ['Location'] },
+      202: { description: 'recorded, still fanning out', body: R.IndexEventPosted, headers: ['Location'] },
+    },
+    problems: [409, 422],
+  },
+  'GET /index-events': { tag: 'index events', summary: 'List index events', queryParams: page(100, 25), responses: { 200: { description: 'a page', body: R.IndexEventPage } }, problems: [400] },
+  'GET /index-events/{eventId}': {
+    tag: 'index events',
+    summary: 'An index event\'s progress and its claims',
+    queryParams: [...page(1000, 100), { name: 'byStatus', description: 'true: count its claims by status (reads every claim of the event)', schema: { type: 'string', enum: ['true', 'false'] } }],
+    responses: { 200: { description: 'the event', body: R.IndexEventView } },
+    problems: [404],
+  },
+  'GET /index-events/{eventId}/audit': { tag: 'index events', summary: 'The event\'s audit chain', responses: { 200: { description: 'the chain', body: R.IndexEventAudit } }, problems: [404] },
+  'GET /index-events/{eventId}/history': {
+    tag: 'index events',
+    summary: 'The fan-out execution\'s history and each registry slice\'s child execution',
+    responses: { 200: { description: 'the history', body: R.IndexEventHistory } },
+    problems: [404],
+  },
+  'POST /index-events/{eventId}/redrive': {
+    tag: 'index events',
+    summary: 'Re-run a failed or stuck fan-out',
+    body: redriveBody,
+    responses: { 202: { description: 'redriven', body: R.IndexEventRedriven } },
+    problems: [404, 409, 422],
+  },
+
+  'POST /monitoring/run': {
+    tag: 'monitoring',
+    summary: 'Run the monitoring signals (spec 7) and open new warnings',
+    description: 'The body is optional; `schemeId` may also be given in the query.',
+    queryParams: [{ name: 'schemeId', description: 'only this scheme\'s households', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+    body: { schema: MonitoringRunBody, required: false, maxBytes: KB16 },
+    responses: { 200: { description: 'what was opened', body: R.MonitoringRun } },
+    problems: [404, 422],
+  },
+  'GET /monitoring/warnings': {
+    tag: 'monitoring',
+    summary: 'The open monitoring warnings',
+    query: WarningListQuery,
+    responses: { 200: { description: 'the open warnings', body: R.WarningList } },
+    problems: [404],
+  },
+  'POST /households/{householdId}/warnings/{warningId}/close': {
+    tag: 'monitoring',
+    summary: 'Close a warning after the follow-up',
+    body: { schema: CloseWarningBody, required: true, maxBytes: KB16 },
+    responses: { 200: { description: 'closed', body: R.WarningClosed } },
+    problems: [404, 409, 422],
+  },
+
+  'GET /ops/attention': {
+    tag: 'operations',
+    summary: 'What needs a person now: failed and stuck claims, reviews waiting too long, disabled endpoints, claims past the payment target',
+    query: AttentionQuery,
+    responses: { 200: { description: 'the list and its counts', body: R.Attention } },
+    problems: [],
+  },
+  'GET /workflows/claims/definition': {
+    tag: 'operations',
+    summary: 'The claim workflow\'s state machine as a graph (no resources, no parameters)',
+    responses: { 200: { description: 'the graph', body: R.WorkflowDefinition, headers: ['Cache-Control'] } },
+    problems: [404],
+  },
+};

@@ -1,0 +1,310 @@
+/**
+ * The API's answers as zod schemas, for the OpenAPI document only (handlers build their answers from the stored
+ * items; these describe what they build: claimView in functions/shared/claim-record.ts, the list pages, the
+ * audit and history read-outs). The e2e tests check every answer they receive against the document
+ * (test/support/openapi-check.ts), so a field added to an answer without being added here fails a test.
+ * Objects are closed (no other properties) where the answer is ours field by field; open (`looseObject`) where it
+ * carries what another system returns (Step Functions history events) or free figures.
+ */
+import * as z from 'zod';
+import {
+  AccidentDetails,
+  CLAIM_STATUSES,
+  DisasterDetails,
+  EducationDetails,
+  IndexObservation,
+  IndustryDetails,
+  LoanGuaranteeDetails,
+  MedicalDetails,
+  PRODUCTS,
+  REASON_CODES,
+  REVIEW_REASONS,
+  SchemeSchema,
+  WARNING_TYPES,
+} from '#core/index.js';
+import { ATTENTION_KINDS } from '#core/attention.js';
+import { Delivery } from '../../shared/webhooks/types.js';
+
+const fen = z.number().int().min(0).describe('an amount in fen (1/100 yuan)');
+const instant = z.string().describe('an ISO-8601 instant');
+const nullableInstant = instant.nullable();
+const cursor = z.string().nullable().describe('pass as `cursor` for the next page; null on the last page');
+
+/** RFC 9457 problem details, as every API error is answered (functions/api/http.ts). */
+export const Problem = z
+  .object({
+    type: z.string().describe('a URI naming the kind of problem, e.g. https://fangpin.dev/problems/validation-failed'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string().describe('the field: `details.totalCost`, `[3].county`, `(header) idempotency-key`, `(body)`'), message: z.string() })),
+  })
+  .describe('RFC 9457 problem details; `errors` names each bad field');
+
+/** What API Gateway itself answers (its JWT authorizer's 401, its throttling's 429); the embedded server never does. */
+export const GatewayMessage = z.object({ message: z.string() }).describe('API Gateway\'s own answer, e.g. {"message":"Unauthorized"}');
+
+export const PayeeView = z.object({ type: z.enum(['HOSPITAL', 'CLAIMANT', 'HOUSEHOLD', 'BANK']), id: z.string() });
+
+export const SettlementView = z.object({
+  settlementId: z.string(),
+  claimId: z.string(),
+  insurerId: z.string(),
+  amount: fen,
+  payee: PayeeView,
+  schemeId: z.string(),
+  product: z.enum(PRODUCTS),
+  status: z.enum(['PENDING', 'CONFIRMED']),
+  createdAt: instant,
+  paidAt: nullableInstant.optional(),
+  reference: z.string().nullable().optional(),
+  confirmedAt: nullableInstant.optional(),
+});
+
+export const SettlementPage = z.object({ items: z.array(SettlementView), nextCursor: cursor });
+
+export const ClaimView = z
+  .object({
+    claimId: z.string(),
+    status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe('APPROVED: assessed, not yet settled (a running state beyond the contract\'s list)'),
+    reasonCode: z.enum(REASON_CODES).nullable(),
+    reasonDetail: z.string().nullable().describe('in the reader\'s language (Content-Language)'),
+    schemeId: z.string(),
+    product: z.enum(PRODUCTS),
+    householdId: z.string(),
+    personId: z.string(),
+    incidentDate: z.string(),
+    details: z.union([MedicalDetails, AccidentDetails, EducationDetails, DisasterDetails, IndustryDetails, LoanGuaranteeDetails]).describe('the submission\'s details as accepted, defaults filled in'),
+    assessment: z
+      .object({
+        payout: fen,
+        bankShare: fen.nullable(),
+        reviewReasons: z.array(z.enum(REVIEW_REASONS)),
+        explanation: z.object({
+          figures: z.record(z.string(), z.unknown()).describe('the figures the sentences are rendered from (fen, bp)'),
+          steps: z.array(z.string()).describe('sentences in the reader\'s language'),
+        }),
+      })
+      .nullable(),
+    allocations: z.array(z.object({ insurerId: z.string(), shareBp: z.number().int(), amount: fen })),
+    settlements: z.array(SettlementView),
+    review: z.object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string(), reviewer: z.string(), at: instant }).nullable(),
+    error: z.object({ error: z.string(), cause: z.string() }).nullable().describe('why the workflow failed (status FAILED)'),
+    redrives: z.number().int().min(0),
+    indexEventId: z.string().nullable(),
+    medicalFeedId: z.string().nullable(),
+    createdAt: instant,
+    decidedAt: nullableInstant,
+    paidAt: nullableInstant,
+    updatedAt: instant,
+  })
+  .describe('a claim as GET /claims/{claimId} answers it');
+
+export const ClaimListItem = ClaimView.extend({
+  county: z.string().nullable(),
+  due: z
+    .object({ workingDaysLeft: z.number().int(), dueDate: z.string(), level: z.enum(['OK', 'NEAR', 'DUE']) })
+    .nullable()
+    .describe('the 5-working-day payment target; null once the claim is closed'),
+});
+
+export const ClaimPage = z.object({
+  items: z.array(ClaimListItem),
+  nextCursor: cursor,
+  scanned: z.number().int().min(0).describe('items the store evaluated for this page'),
+  budgetExhausted: z.boolean().describe('the read budget stopped the page early; carry on with nextCursor'),
+});
+
+export const ClaimAccepted = z.object({ claimId: z.string(), status: z.literal('RECEIVED') });
+export const ReviewRecorded = z.object({ claimId: z.string(), decision: z.enum(['APPROVE', 'REJECT']), reviewer: z.string() });
+export const ClaimRedriven = z.object({ claimId: z.string(), status: z.enum([...CLAIM_STATUSES, 'APPROVED']), redrive: z.number().int().min(0) });
+
+/** A Step Functions history event as GetExecutionHistory returns it (its own fields, open). */
+const HistoryEvent = z.looseObject({ id: z.number().int(), type: z.string(), timestamp: z.string() });
+const Execution = {
+  executionArn: z.string(),
+  status: z.string().optional().describe('RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED'),
+  events: z.array(HistoryEvent),
+};
+export const ClaimHistory = z.object({
+  claimId: z.string(),
+  ...Execution,
+  redrives: z.array(z.object({ redrive: z.number().int().min(1), ...Execution })),
+});
+
+export const AuditRecord = z.object({
+  claimId: z.string().describe('the chain: a claim id, HOUSEHOLD#<id> or INDEX#<id>'),
+  seq: z.number().int(),
+  step: z.string(),
+  actor: z.string(),
+  at: instant,
+  inputDigest: z.string(),
+  outputDigest: z.string(),
+  decision: z.string().nullable(),
+  figures: z.record(z.string(), z.unknown()).optional().describe('what the step decided, in clear (fen; never identity numbers or names)'),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+const Chain = {
+  records: z.array(AuditRecord),
+  verified: z.boolean(),
+  head: z.string(),
+  brokenAt: z.number().int().nullable(),
+  problem: z.string().nullable(),
+};
+export const ClaimAudit = z.object({
+  claimId: z.string(),
+  ...Chain,
+  stored: z.looseObject({ status: z.string() }).describe('the figures the store holds now, which `npm run audit -- verify` reconciles with the chain'),
+});
+
+const Member = z.object({ personId: z.string(), name: z.string().optional(), birthDate: z.string().optional(), idMasked: z.string().optional().describe('e.g. 4209**********1234: never the raw number') });
+const OpenWarningShape = {
+  warningId: z.string(),
+  type: z.enum(WARNING_TYPES),
+  level: z.enum(['HIGH', 'MEDIUM']),
+  followUp: z.enum(['ON_SITE_VISIT', 'PHONE_CHECK']),
+  openedAt: instant,
+  evidence: z.record(z.string(), z.unknown()).describe('the figures that opened it'),
+};
+export const OpenWarning = z.object(OpenWarningShape);
+export const ClosedWarning = z.object({ ...OpenWarningShape, closedAt: instant, closedBy: z.string(), note: z.string() });
+
+export const HouseholdView = z
+  .looseObject({
+    householdId: z.string(),
+    schemeId: z.string(),
+    county: z.string(),
+    category: z.string(),
+    verifiedYear: z.number().int(),
+    exitedOn: z.string().nullable(),
+    members: z.array(Member),
+    enrollment: z.looseObject({ products: z.array(z.enum(PRODUCTS)), start: z.string(), end: z.string() }),
+    openWarnings: z.array(OpenWarning),
+    closedWarnings: z.array(ClosedWarning),
+    updatedAt: instant,
+  })
+  .describe('a registry entry, identity numbers masked');
+export const HouseholdPage = z.object({ items: z.array(HouseholdView), nextCursor: cursor });
+export const HouseholdsUpserted = z.object({
+  created: z.number().int().min(0),
+  updated: z.number().int().min(0),
+  errors: z.array(z.object({ index: z.number().int().min(0).describe('the row in the batch'), errors: z.array(Problem.shape.errors.element) })),
+});
+export const HouseholdAudit = z.object({ householdId: z.string(), ...Chain });
+
+export const Scheme = SchemeSchema;
+export const SchemeList = z.object({ items: z.array(SchemeSchema) });
+
+const Bucket = z.object({ count: z.number().int().min(0), payout: fen, byStatus: z.record(z.string(), z.number().int()) });
+export const SummaryReport = z.object({
+  schemeId: z.string(),
+  year: z.number().int(),
+  claims: Bucket,
+  byProduct: z.record(z.string(), Bucket),
+  byCounty: z.record(z.string(), Bucket),
+  payment: z.object({ targetWorkingDays: z.number().int(), paid: z.number().int(), paidWithinTarget: z.number().int(), complianceBp: z.number().int().nullable() }),
+  premiums: z.object({ households: z.number().int(), premium: fen, subsidy: fen, householdPays: fen, riskReserve: fen, reserveRateBp: z.number().int() }),
+  losses: z.object({ paid: fen, outstanding: fen, incurred: fen, lossRatioBp: z.number().int().nullable() }),
+  riskCorridor: z.record(z.string(), z.unknown()).nullable().describe('the MEDICAL risk adjustment balance; null when the scheme configures none'),
+});
+
+/** The `settlement.created` webhook's body (functions/shared/webhooks/dispatcher.ts), signed per Standard Webhooks. */
+export const SettlementCreatedEvent = z.object({
+  type: z.literal('settlement.created'),
+  timestamp: instant,
+  data: z.object({ settlementId: z.string(), claimId: z.string(), insurerId: z.string(), amount: fen, payee: PayeeView }),
+});
+
+export const EndpointRegistered = z.object({
+  endpointId: z.string(),
+  insurerId: z.string(),
+  url: z.string(),
+  secret: z.string().describe('whsec_…: shown once; verifies the webhook-signature header'),
+  status: z.enum(['ACTIVE', 'DISABLED']),
+  createdAt: instant,
+});
+export const DeliveryPage = z.object({
+  items: z.array(Delivery.omit({ pk: true, sk: true, body: true }).extend({ payload: SettlementCreatedEvent })),
+});
+export const DeliveryReplayed = z.object({ deliveryId: z.string(), state: z.literal('PENDING') });
+
+const FanoutStatus = z.enum(['FANNING_OUT', 'CREATED', 'FAILED']);
+const IndexEventSummary = {
+  eventId: z.string(),
+  kind: z.enum(['WEATHER', 'PRICE']),
+  observation: IndexObservation,
+  status: FanoutStatus,
+  claimsFiled: z.number().int().nullable(),
+  createdAt: instant,
+  completedAt: nullableInstant,
+};
+export const IndexEventView = z.object({
+  ...IndexEventSummary,
+  done: z.boolean().describe('every claim filed and none waiting for its decision'),
+  created: z.number().int().min(0),
+  decided: z.number().int().min(0),
+  byStatus: z.record(z.string(), z.number().int()).optional().describe('with ?byStatus=true, and in the answer to the POST'),
+  postedBy: z.string(),
+  error: z.string().nullable(),
+  claims: z.array(z.object({ claimId: z.string(), householdId: z.string(), status: z.string() })),
+  nextCursor: cursor,
+  progress: z.string().describe('the path to poll'),
+});
+export const IndexEventPosted = IndexEventView.extend({ repeated: z.boolean().describe('true: the same observation was posted before; nothing new was filed') });
+export const IndexEventPage = z.object({ items: z.array(z.object(IndexEventSummary)), nextCursor: cursor });
+export const IndexEventAudit = z.object({ eventId: z.string(), ...Chain });
+const Slice = z.object({
+  shard: z.number().int().nullable(),
+  executionArn: z.string(),
+  mapRunArn: z.string(),
+  status: z.string().optional(),
+  startDate: z.string().optional(),
+  stopDate: z.string().optional(),
+  householdsFiled: z.number().int().nullable(),
+});
+export const IndexEventHistory = z.object({
+  eventId: z.string(),
+  ...Execution,
+  slices: z.array(Slice),
+  redrives: z.array(z.object({ redrive: z.number().int().min(1), ...Execution, slices: z.array(Slice) })),
+});
+export const IndexEventRedriven = z.object({ eventId: z.string(), status: FanoutStatus, redrive: z.number().int().min(0) });
+
+export const MonitoringRun = z.object({
+  schemeId: z.string().nullable(),
+  asOf: z.string(),
+  households: z.number().int().min(0),
+  opened: z.number().int().min(0),
+  open: z.number().int().min(0),
+  warnings: z.array(z.object({ householdId: z.string(), ...OpenWarningShape })),
+});
+export const WarningList = z.object({
+  schemeId: z.string().nullable(),
+  type: z.enum(WARNING_TYPES).nullable(),
+  count: z.number().int().min(0),
+  warnings: z.array(z.object({ householdId: z.string(), schemeId: z.string(), county: z.string(), ...OpenWarningShape })),
+});
+export const WarningClosed = z.object({ householdId: z.string(), warning: ClosedWarning });
+
+export const Attention = z.object({
+  asOf: instant,
+  thresholds: z.object({ reviewDays: z.number(), stuckMinutes: z.number() }),
+  counts: z.record(z.enum(ATTENTION_KINDS), z.number().int()),
+  items: z.array(
+    z.object({
+      kind: z.enum(ATTENTION_KINDS),
+      claimId: z.string().optional(),
+      endpoint: z.object({ insurerId: z.string(), endpointId: z.string(), url: z.string() }).optional(),
+      since: instant,
+      ageMinutes: z.number().int(),
+      reason: z.string(),
+    }),
+  ),
+  executionChecks: z.object({ needed: z.number().int(), unchecked: z.number().int() }),
+});
+
+export const WorkflowDefinition = z.object({
+  stateMachineName: z.string(),
+  definition: z.object({ startAt: z.string(), states: z.record(z.string(), z.looseObject({ type: z.string() })) }).describe('the state machine\'s shape: no resources, no parameters'),
+});
