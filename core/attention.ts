@@ -32,7 +32,7 @@ export interface AttentionThresholds {
 export const DEFAULT_THRESHOLDS: AttentionThresholds = { reviewDays: 3, stuckMinutes: 15 };
 
 /** Statuses a workflow is still working on (or waiting in): a claim here with no execution running is stuck. */
-export const UNDECIDED_STATUSES = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW'] as const;
+export const UNDECIDED_STATUSES = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW', 'RETURNED'] as const;
 /** Statuses after which nothing will be paid, or everything was: never past the target. */
 const CLOSED_STATUSES: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
 

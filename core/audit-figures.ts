@@ -28,7 +28,13 @@ export const StepFigures = {
   Payout: z.object({ settlements: z.array(SettlementFigure) }),
   Confirm: z.object({ settlementId: z.string(), amount: Fen, paidAt: z.string(), reference: z.string() }),
   Paid: z.object({ paidAt: z.string() }),
-  ReviewDecision: z.object({ reviewer: z.string(), decision: ReviewDecision }),
+  /** The final review decision; `level` and `reasonCode` since authority levels (absent before). */
+  ReviewDecision: z.object({ reviewer: z.string(), decision: ReviewDecision, level: z.number().int().optional(), reasonCode: z.string().nullable().optional() }),
+  /** An approval above the reviewer's limit, and a return for information: not final, never reconciled with the store. */
+  ReviewRecommendation: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RECOMMEND') }),
+  ReviewReturn: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RETURN'), reasonCode: z.string() }),
+  /** The submitter's amendment after a return: digests of the submission before and after. */
+  Amend: z.object({ before: z.string(), after: z.string(), amendment: z.number().int() }),
   /** A medical bureau feed (chain FEED#<feedId>): which file arrived, and what it came to once its claims were decided. */
   FeedReceived: z.object({ schemeId: z.string(), sha256: z.string(), bytes: z.number().int(), encoding: z.string(), rows: z.number().int() }),
   FeedFinished: z.object({ rows: z.number().int(), counts: z.record(z.string(), z.number().int()), totalCost: Fen, totalPayout: Fen, undecided: z.number().int() }),
@@ -90,8 +96,12 @@ function same(a: unknown, b: unknown): boolean {
   return key(a) === key(b);
 }
 
-export function chainFigures(records: readonly FigureRecord[]): ChainFigures {
+export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
   const problems: Difference[] = [];
+  // An amendment after a return starts the claim's decision over (its holds were released before it): only the
+  // records since the last Amend state what the claim holds now. Earlier assessments are history, not contradictions.
+  const lastAmend = all.reduce((at, r, i) => (r.step === 'Amend' ? i : at), -1);
+  const records = all.slice(lastAmend + 1);
   /** The single statement of one step: a second record stating other figures is a contradiction, reported. */
   function single<S extends FigureStep>(step: S, field: string): Stated<Out<S>> {
     let found: Stated<Out<S>> = { kind: 'none' };
@@ -140,7 +150,7 @@ export function chainFigures(records: readonly FigureRecord[]): ChainFigures {
     }
     if (!before) bySettlement.set(parsed.data.settlementId, { seq: r.seq, value: parsed.data });
   }
-  const rejection = records.find((r) => r.decision?.startsWith('REJECTED') === true);
+  const rejection = all.find((r) => r.decision?.startsWith('REJECTED') === true);
   return {
     assessment,
     split,

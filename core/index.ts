@@ -20,3 +20,4 @@ export * from './audit-figures.js';
 export * from './medical-feed.js';
 export * from './redrive.js';
 export * from './webhook-retry.js';
+export * from './review-authority.js';

@@ -124,6 +124,16 @@ export const SchemeSchema = z
     categories: z.array(z.string().min(1)).min(1),
     /** Claims whose payout is strictly above this go to manual review. */
     reviewThreshold: fen,
+    /**
+     * The most (fen) a reviewer of each authority level may approve alone; null: no limit. A claim is measured by
+     * its payout (LOAN_GUARANTEE: the insurer's share). Read by core/review-authority.ts.
+     */
+    reviewLimits: z
+      .object({ '1': fen.nullable(), '2': fen.nullable(), '3': fen.nullable() })
+      .strict()
+      .refine((l) => ([['1', '2'], ['2', '3']] as const).every(([a, b]) => l[b] === null || (l[a] !== null && l[a] <= l[b])), {
+        message: 'a higher level may approve at least what a lower one may (null = unlimited)',
+      }),
     reserveRateBp: bp,
     /** Public holidays (YYYY-MM-DD) for the 5-working-day target; weekends are always excluded. */
     holidays: z.array(isoDate),

@@ -20,10 +20,13 @@ export const REASON_CODES = [
   'STAGE_NOT_ELIGIBLE',
   'INDEX_NOT_TRIGGERED',
   'REVIEW_REJECTED',
+  /** Returned for information and not amended in time. */
+  'RETURN_EXPIRED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-export const CLAIM_STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'] as const;
+/** RETURNED: a reviewer returned the claim for information; it waits for the submitter's amendment. */
+export const CLAIM_STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'RETURNED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 export const DISASTER_CAUSES = ['FLOOD', 'RAINSTORM', 'TYPHOON', 'LANDSLIDE', 'SNOW', 'HAIL', 'FIRE', 'ACCIDENT', 'EARTHQUAKE', 'OTHER'] as const;

@@ -34,11 +34,21 @@ function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
   return key;
 }
 
-export async function issueToken(secret: string, role: Role, insurerId?: string, ttlSeconds = 12 * 3600, sub?: string): Promise<string> {
+/** The claim naming a reviewer's authority level (1-3); a reviewer token without it is level 3 (core/review-authority.ts). */
+export const REVIEW_LEVEL_CLAIM = 'fangpin:reviewLevel';
+
+/**
+ * `sub` names the user (four eyes compares it); by default `<role>-local` (`insurer-<id>`), as before users
+ * existed. `level` is a reviewer's authority level; none by default (level 3).
+ */
+export async function issueToken(secret: string, role: Role, insurerId?: string, ttlSeconds = 12 * 3600, sub?: string, level?: number): Promise<string> {
   if (!ROLES.includes(role)) throw new Error(`unknown role ${role}; one of ${ROLES.join(', ')}`);
   if (role === 'insurer' && !insurerId) throw new Error('the insurer role needs an insurerId');
+  if (level !== undefined && (role !== 'reviewer' || ![1, 2, 3].includes(level))) throw new Error('a level (1, 2 or 3) is for reviewer tokens only');
+  if (sub !== undefined && !/^[\w.@:-]{1,128}$/.test(sub)) throw new Error('sub: 1-128 letters, digits or . _ @ : -');
   const claims: JWTPayload = { 'fangpin:role': role };
   if (role === 'insurer') claims['fangpin:insurerId'] = insurerId;
+  if (level !== undefined) claims[REVIEW_LEVEL_CLAIM] = level;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub ?? (role === 'insurer' ? `${role}-${insurerId}` : `${role}-local`))

@@ -54,6 +54,8 @@ export interface EmbeddedOptions {
    * bundles the CDK app deploys (embedded/bundles.ts).
    */
   readonly loadHandler?: HandlerLoader;
+  /** CDK context for the synthesized app the workflows are taken from, as `-c key=value` gives it (e.g. `fangpin:returnTimeoutSeconds`). */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 export interface Embedded {
@@ -62,8 +64,11 @@ export interface Embedded {
   readonly sfnEndpoint: string;
   readonly dataDir: string | null;
   readonly sfn: LocalSfn;
-  /** A bearer token this server accepts; ttlSeconds ≤ 0 gives an already expired one (for tests). */
-  token(role: Role, insurerId?: string, ttlSeconds?: number): Promise<string>;
+  /**
+   * A bearer token this server accepts; ttlSeconds ≤ 0 gives an already expired one (for tests). `user`: the
+   * token's `sub` and, for a reviewer, `fangpin:reviewLevel` (defaults as `npm run token`).
+   */
+  token(role: Role, insurerId?: string, ttlSeconds?: number, user?: { sub?: string; level?: number }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -134,7 +139,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     ddb.destroy();
 
     // The definitions come from the synthesized template, never from a second copy.
-    const workflows = synthesizeWorkflows();
+    const workflows = synthesizeWorkflows(opts.context);
     const machine = async (name: string, arn: string, workflow: ExtractedWorkflow) => {
       const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
       for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
@@ -199,7 +204,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       sfnEndpoint: sfnApi.endpoint,
       dataDir,
       sfn,
-      token: (role, insurerId, ttlSeconds) => issueToken(tokenSecret, role, insurerId, ttlSeconds),
+      token: (role, insurerId, ttlSeconds, user) => issueToken(tokenSecret, role, insurerId, ttlSeconds, user?.sub, user?.level),
       stop,
     };
   } catch (err) {

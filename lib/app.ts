@@ -21,11 +21,17 @@ export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack 
   if (reviewAlarmDays !== undefined && !(Number.isInteger(reviewAlarmDays) && reviewAlarmDays >= 1 && reviewAlarmDays <= 30)) {
     throw new Error(`context fangpin:reviewAlarmDays must be a whole number of days from 1 to 30, got ${reviewDaysRaw}`);
   }
+  const returnRaw = optionalContext(app, 'fangpin:returnTimeoutSeconds');
+  const returnTimeoutSeconds = returnRaw === undefined ? undefined : Number(returnRaw);
+  if (returnTimeoutSeconds !== undefined && !(Number.isInteger(returnTimeoutSeconds) && returnTimeoutSeconds >= 1 && returnTimeoutSeconds <= 365 * 24 * 3600)) {
+    throw new Error(`context fangpin:returnTimeoutSeconds must be a whole number of seconds from 1 to one year, got ${returnRaw}`);
+  }
   const stack = new FangpinStack(app, STACK_NAME, {
     jwtIssuer: issuer,
     jwtAudience: [audience],
     alarmEmail,
     reviewAlarmDays,
+    returnTimeoutSeconds,
     console: {
       clientId: optionalContext(app, 'fangpin:consoleClientId'),
       domain: optionalContext(app, 'fangpin:consoleDomain')?.toLowerCase(),

@@ -2,14 +2,16 @@
  * The claim workflow: a Standard state machine (auditors need GetExecutionHistory; Express keeps none).
  * intake → eligibility → assessment → split → payout, a Choice for rejected / zero / review, the review as a
  * `.waitForTaskToken` task, Retry with backoff on transient errors for every task and Catch into a recorded
- * FAILED state. Only ASL the local engine runs faithfully: no JSONata, Assign, Distributed Map or heartbeats.
+ * FAILED state. Review has two token waits (an approval above the first reviewer's authority limit waits again
+ * for a higher level, so the history shows both decisions) and a return for information that releases the holds,
+ * waits for the submitter's amendment and runs eligibility and assessment again in the same execution. Only ASL the local engine runs faithfully: no JSONata, Assign, Distributed Map or heartbeats.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { STATE, TRANSIENT_ERROR } from './workflow-names.js';
+import { RETURN_TIMEOUT_SECONDS, STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
 
 export interface ClaimWorkflowProps {
@@ -21,6 +23,8 @@ export interface ClaimWorkflowProps {
   readonly split: IFunction;
   readonly payout: IFunction;
   readonly recordFailure: IFunction;
+  /** How long a returned claim waits for its amendment (default 30 days). */
+  readonly returnTimeout?: Duration;
 }
 
 // CDK's built-in service retry is off (retryOnServiceExceptions: false) so each Task has exactly one Retry rule:
@@ -74,19 +78,32 @@ export class ClaimWorkflow extends Construct {
     const releaseHold = guarded(
       step(STATE.releaseHold, props.assessment, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'release' })),
     );
-    const review = guarded(
+    // The human waits share one function; `stage` says which wait it is (review-request.ts replays a decision
+    // already stored for that stage, so a re-run after a restart or redrive never asks twice).
+    const wait = (name: string, stage: 'REVIEW' | 'FINAL_REVIEW' | 'AMEND', timeout: Duration) =>
       retry(
-        new tasks.LambdaInvoke(this, STATE.review, {
-          stateName: STATE.review,
+        new tasks.LambdaInvoke(this, name, {
+          stateName: name,
           lambdaFunction: props.reviewRequest,
           integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          payload: sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), taskToken: sfn.JsonPath.taskToken }),
-          taskTimeout: sfn.Timeout.duration(Duration.days(30)),
+          payload: sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), taskToken: sfn.JsonPath.taskToken, stage }),
+          taskTimeout: sfn.Timeout.duration(timeout),
           retryOnServiceExceptions: false,
         }),
         LAMBDA_TRANSIENT,
-      ),
+      );
+    const review = guarded(wait(STATE.review, 'REVIEW', Duration.days(30)));
+    const finalReview = guarded(wait(STATE.finalReview, 'FINAL_REVIEW', Duration.days(30)));
+    const returnHold = guarded(
+      step(STATE.returnHold, props.assessment, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'return' })),
     );
+    const expireReturn = guarded(
+      step(STATE.expireReturn, props.reviewRequest, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'expireReturn' })),
+    );
+    // An amendment not made in time closes the claim (RETURN_EXPIRED); the Timeout catcher comes before States.ALL.
+    const awaitAmendment = wait(STATE.awaitAmendment, 'AMEND', props.returnTimeout ?? Duration.seconds(RETURN_TIMEOUT_SECONDS));
+    awaitAmendment.addCatch(expireReturn, { errors: ['States.Timeout'], resultPath: '$.error' });
+    guarded(awaitAmendment);
 
     const rejected = new sfn.Succeed(this, STATE.rejected, { stateName: STATE.rejected });
     const closed = new sfn.Succeed(this, STATE.closedNoPayout, { stateName: STATE.closedNoPayout });
@@ -95,9 +112,22 @@ export class ClaimWorkflow extends Construct {
 
     split.next(payout).next(settling);
     releaseHold.next(rejected);
-    review.next(
-      new sfn.Choice(this, STATE.reviewDecision, { stateName: STATE.reviewDecision }).when(outcome('APPROVED'), split).otherwise(releaseHold),
+    expireReturn.next(rejected);
+    finalReview.next(
+      new sfn.Choice(this, STATE.finalReviewDecision, { stateName: STATE.finalReviewDecision })
+        .when(outcome('APPROVED'), split)
+        .when(outcome('RETURNED'), returnHold)
+        .otherwise(releaseHold),
     );
+    review.next(
+      new sfn.Choice(this, STATE.reviewDecision, { stateName: STATE.reviewDecision })
+        .when(outcome('APPROVED'), split)
+        .when(outcome('RECOMMENDED'), finalReview)
+        .when(outcome('RETURNED'), returnHold)
+        .otherwise(releaseHold),
+    );
+    // Amended: eligibility and assessment again, in this execution (the history shows the whole story).
+    returnHold.next(awaitAmendment).next(eligibility);
     const route = new sfn.Choice(this, STATE.route, { stateName: STATE.route })
       .when(outcome('NO_PAYOUT'), closed)
       .when(outcome('REJECTED'), rejected)

@@ -65,10 +65,10 @@ export function extractWorkflows(template: Record<string, unknown>): Record<Work
   return out as Record<WorkflowId, ExtractedWorkflow>;
 }
 
-export function synthesizeWorkflows(): Record<WorkflowId, ExtractedWorkflow> {
+export function synthesizeWorkflows(context: Readonly<Record<string, string>> = {}): Record<WorkflowId, ExtractedWorkflow> {
   // Bundling skipped (no esbuild run) and the built-in CloudFormation validator off (a 9 MB WASM module, ~1.5 s):
   // this runs on every `npm start`, and the template it reads is the one `cdk synth` checks anyway.
-  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const { stack } = buildApp({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   return extractWorkflows(Template.fromStack(stack).toJSON() as Record<string, unknown>);
 }
 

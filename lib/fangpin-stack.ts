@@ -34,6 +34,8 @@ export interface FangpinStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** A review waiting longer than this many days is on the attention list and alarms (`fangpin:reviewAlarmDays`). */
   readonly reviewAlarmDays?: number;
+  /** How long a returned claim waits for its amendment, in seconds (`fangpin:returnTimeoutSeconds`; default 30 days). */
+  readonly returnTimeoutSeconds?: number;
   /** The web console's hosting (lib/console-hosting.ts): OIDC client id, alternate domain and its certificate. */
   readonly console?: Pick<ConsoleHostingProps, 'clientId' | 'domain' | 'certificateId' | 'certificateArn'>;
 }
@@ -105,6 +107,7 @@ export class FangpinStack extends Stack {
       split: split.fn,
       payout: payout.fn,
       recordFailure: recordFailure.fn,
+      returnTimeout: props.returnTimeoutSeconds === undefined ? undefined : Duration.seconds(props.returnTimeoutSeconds),
     });
     const sm = workflow.stateMachine;
     markWorkflow(sm, 'claims');

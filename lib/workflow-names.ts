@@ -10,7 +10,14 @@ export const STATE = {
   route: 'Route',
   review: 'Review',
   reviewDecision: 'ReviewDecision',
+  /** The second wait: an approval above the first reviewer's limit waits here for one whose limit covers it. */
+  finalReview: 'FinalReview',
+  finalReviewDecision: 'FinalReviewDecision',
   releaseHold: 'ReleaseHold',
+  /** A claim returned for information: its holds released, then it waits for the submitter's amendment. */
+  returnHold: 'ReturnHold',
+  awaitAmendment: 'AwaitAmendment',
+  expireReturn: 'ExpireReturn',
   split: 'Split',
   payout: 'Payout',
   settling: 'Settling',
@@ -25,6 +32,9 @@ export const WORKFLOW_METADATA = 'fangpin:workflow';
 export type WorkflowId = 'claims' | 'index-fanout';
 
 export { TRANSIENT_ERROR } from '../functions/shared/errors.js';
+
+/** How long a returned claim waits for its amendment before it is closed as RETURN_EXPIRED (CDK context `fangpin:returnTimeoutSeconds` overrides, for tests). */
+export const RETURN_TIMEOUT_SECONDS = 30 * 24 * 3600;
 
 /** State names of the index-event fan-out (the embedded engine maps its Tasks by these, too). */
 export const FANOUT_STATE = {

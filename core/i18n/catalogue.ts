@@ -85,6 +85,11 @@ const en = {
   'term.damage.PARTIAL': 'PARTIAL',
 
   // ---- problem+json titles of the HTTP API (the `type` URI, not the title, identifies the problem) ----
+  'problem.Above authority limit': 'Above authority limit',
+  'problem.Already amended': 'Already amended',
+  'problem.Four eyes': 'Four eyes',
+  'problem.Not returned': 'Not returned',
+  'problem.Not the submitter': 'Not the submitter',
   'problem.Already confirmed': 'Already confirmed',
   'problem.Already redriven': 'Already redriven',
   'problem.Already reviewed': 'Already reviewed',
@@ -184,6 +189,11 @@ const zhCN: Record<MessageKey, string> = {
   'term.damage.COLLAPSE': '倒塌',
   'term.damage.PARTIAL': '部分损坏',
 
+  'problem.Above authority limit': '超出审批权限',
+  'problem.Already amended': '已补正',
+  'problem.Four eyes': '违反双人复核（四眼）原则',
+  'problem.Not returned': '理赔未被退回',
+  'problem.Not the submitter': '不是该理赔的提交人',
   'problem.Already confirmed': '已确认',
   'problem.Already redriven': '已重新驱动',
   'problem.Already reviewed': '已审核',

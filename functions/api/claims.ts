@@ -1,4 +1,4 @@
-/** Claims API: submit (idempotent), read, list, review, and the step history for auditors. */
+/** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts. */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -18,30 +18,11 @@ import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { executionArnFor, executionStatus, historyOf, startClaimExecution } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
-import { reviewOutput } from '../steps/review-request.js';
+import { validateSubmission } from './submission.js';
+import { amend, review } from './review.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
-
-async function validateSubmission(body: unknown): Promise<ClaimSubmission> {
-  const parsed = ClaimSubmission.safeParse(body);
-  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
-  const claim = parsed.data;
-  const scheme = schemes().get(claim.schemeId);
-  if (!scheme) throw validationError([{ path: 'schemeId', message: `unknown scheme; known: ${[...schemes().keys()].join(', ')}` }]);
-  if (!scheme.products[claim.product]) throw validationError([{ path: 'product', message: `${claim.product} is not offered by ${claim.schemeId}` }]);
-  if (claim.product === 'INDUSTRY' && claim.details.kind === 'WEATHER_INDEX') {
-    throw validationError([{ path: 'details.kind', message: 'weather-index claims are created by index events, not submitted' }]);
-  }
-  if (claim.product === 'INDUSTRY' && claim.details.kind === 'PRICE_INDEX') {
-    const household = await getHousehold(claim.householdId);
-    const enrolled = household?.enrollment.insured.quantity_kg;
-    if (household && claim.details.insuredQuantity > (enrolled ?? 0)) {
-      throw validationError([{ path: 'details.insuredQuantity', message: `exceeds the enrolled quantity of ${enrolled ?? 0} kg` }]);
-    }
-  }
-  return claim;
-}
 
 /** Same caller + same key → same claim id, so concurrent repeats converge on one claim and one execution. */
 function claimIdFor(sub: string, key: string | undefined): string {
@@ -276,52 +257,6 @@ async function list({ query }: RouteContext) {
   return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted });
 }
 
-const ReviewBody = z.object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string().max(2000).default('') }).strict();
-
-async function review({ event, principal, params }: RouteContext) {
-  const parsed = ReviewBody.safeParse(jsonBody(event, 16 * 1024));
-  if (!parsed.success) throw validationError(fieldErrors(parsed.error));
-  const claim = await requireClaim(params.claimId);
-  if (claim.status !== 'PENDING_REVIEW') throw new HttpError(409, 'Not pending review', `claim is ${claim.status}`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
-  if (claim.review) throw new HttpError(409, 'Already reviewed', `claim was already reviewed (${claim.review.decision})`);
-  if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
-  const decision = { decision: parsed.data.decision, note: parsed.data.note, reviewer: principal.sub, at: new Date().toISOString() };
-  // The decision and its record in one transaction: a stored review always has its ReviewDecision record. The
-  // note (free text, it may name people) is in the record as a digest only, never in the clear figures.
-  const recorded = await commitWithAudit(
-    [
-      {
-        Update: {
-          TableName: tableName('claims'),
-          Key: { claimId: claim.claimId },
-          UpdateExpression: 'SET review = :r, updatedAt = :now',
-          ConditionExpression: '#s = :pending AND attribute_not_exists(review)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':r': decision, ':now': decision.at, ':pending': 'PENDING_REVIEW' },
-        },
-      },
-    ],
-    {
-      claimId: claim.claimId,
-      step: 'ReviewDecision',
-      actor: `reviewer:${principal.sub}`,
-      input: { note: decision.note },
-      output: { decision: decision.decision },
-      decision: decision.decision,
-      figures: { reviewer: principal.sub, decision: decision.decision },
-    },
-  );
-  if (!recorded) throw new HttpError(409, 'Already reviewed', 'another reviewer decided first');
-  try {
-    await sfnClient().send(new SendTaskSuccessCommand({ taskToken: claim.taskToken, output: JSON.stringify(reviewOutput(claim.claimId, decision.decision)) }));
-  } catch (err) {
-    // The decision is stored; if the token went stale (an engine restart), the re-run replays it.
-    const name = err instanceof Error ? err.name : '';
-    if (!['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut'].includes(name)) throw err;
-  }
-  return json(200, { claimId: claim.claimId, decision: decision.decision, reviewer: decision.reviewer });
-}
-
 /** The claim's first execution at the top level (as before redrives existed), each redrive's in `redrives`. */
 async function history({ params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
@@ -423,9 +358,10 @@ export const handler = apiHandler('claims', {
   'GET /claims': list,
   'GET /claims/{claimId}': getOne,
   'POST /claims/{claimId}/review': review,
+  'POST /claims/{claimId}/amend': amend,
   'POST /claims/{claimId}/redrive': redrive,
   'GET /claims/{claimId}/history': history,
 });
 
 /** The request schemas, for the OpenAPI document (functions/api/openapi/). */
-export { ListQuery as ClaimListQuery, ReviewBody };
+export { ListQuery as ClaimListQuery };

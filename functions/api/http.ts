@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ROUTES, ROLES, routeKey, type ApiModule, type Role } from './routes.js';
 import { logger } from '../shared/step.js';
 import { DEFAULT_LANG, negotiateLang, render, type Lang } from '#core/i18n/index.js';
+import { DEFAULT_REVIEW_LEVEL, REVIEW_LEVELS, type ReviewLevel } from '#core/review-authority.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -18,6 +19,8 @@ export interface Principal {
   readonly role: Role;
   /** Set for the insurer role: the only insurer whose data this caller may see. */
   readonly insurerId: string | null;
+  /** A reviewer's authority level (`fangpin:reviewLevel`, 1-3; absent: 3, see core/review-authority.ts); null for other roles. */
+  readonly reviewLevel: ReviewLevel | null;
 }
 
 export interface FieldError {
@@ -98,7 +101,18 @@ export function principalOf(event: ApiEvent): Principal | null {
   if (typeof role !== 'string' || typeof sub !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
   const insurerId = claims['fangpin:insurerId'] ?? claims.insurerId;
   if (role === 'insurer' && typeof insurerId !== 'string') return null;
-  return { sub, role: role as Role, insurerId: role === 'insurer' ? String(insurerId) : null };
+  let reviewLevel: ReviewLevel | null = null;
+  if (role === 'reviewer') {
+    // API Gateway's JWT authorizer hands claims on as strings; the embedded server as the token had them.
+    const raw = claims['fangpin:reviewLevel'];
+    if (raw === undefined) reviewLevel = DEFAULT_REVIEW_LEVEL;
+    else {
+      const level = REVIEW_LEVELS.find((l) => String(l) === String(raw).trim());
+      if (level === undefined) return null; // a level that is not 1-3 is a bad token, not a guess
+      reviewLevel = level;
+    }
+  }
+  return { sub, role: role as Role, insurerId: role === 'insurer' ? String(insurerId) : null, reviewLevel };
 }
 
 export interface RouteContext {

@@ -30,6 +30,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/claims', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}', module: 'claims', roles: ['submitter', 'reviewer', 'auditor', 'admin'] },
   { method: 'POST', path: '/claims/{claimId}/review', module: 'claims', roles: ['reviewer'] },
+  // The claim's own submitter only (the handler compares `sub`); admins file claims too.
+  { method: 'POST', path: '/claims/{claimId}/amend', module: 'claims', roles: ['submitter', 'admin'] },
   { method: 'POST', path: '/claims/{claimId}/redrive', module: 'claims', roles: ['admin'] },
   { method: 'GET', path: '/claims/{claimId}/history', module: 'claims', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}/audit', module: 'claims', roles: ['auditor', 'admin'] },

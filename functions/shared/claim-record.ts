@@ -1,11 +1,23 @@
 /** The claim as stored in the claims table, and the view the API returns. */
-import type { ClaimSubmission, ClaimStatus, ReasonCode, StoredFiguresInput } from '#core/index.js';
+import type { ClaimSubmission, ClaimStatus, ReasonCode, ReviewLevel, ReviewReasonCode, ReviewStage, StoredFiguresInput } from '#core/index.js';
 import { renderText, type Lang, type Message } from '#core/i18n/index.js';
 
 /** Running states beyond the contract's list: APPROVED (assessed, not yet settled). */
 export type StoredStatus = ClaimStatus | 'APPROVED';
 /** The undecided statuses a workflow can fail in (RecordFailure moves them to FAILED; a redrive moves them back). */
-export const FAILABLE_STATUSES: readonly StoredStatus[] = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW'];
+export const FAILABLE_STATUSES: readonly StoredStatus[] = ['RECEIVED', 'APPROVED', 'PENDING_REVIEW', 'RETURNED'];
+
+/** One reviewer's decision as the claim keeps it (its audit record holds the note as a digest). */
+export interface ReviewEntry {
+  readonly stage: ReviewStage;
+  /** APPROVE (it decided), RECOMMEND (an approval above the reviewer's limit), REJECT, RETURN. */
+  readonly decision: 'APPROVE' | 'RECOMMEND' | 'REJECT' | 'RETURN';
+  readonly reviewer: string;
+  readonly level: ReviewLevel;
+  readonly reasonCode: ReviewReasonCode | null;
+  readonly note: string;
+  readonly at: string;
+}
 
 export interface StoredAllocation {
   readonly insurerId: string;
@@ -40,7 +52,16 @@ export interface ClaimRecord {
   allocations?: StoredAllocation[] | null;
   settlementIds?: string[] | null;
   taskToken?: string | null;
-  review?: { decision: 'APPROVE' | 'REJECT'; note: string; reviewer: string; at: string } | null;
+  /** The final decision (level and reasonCode absent on claims reviewed before authority levels). */
+  review?: { decision: 'APPROVE' | 'REJECT'; note: string; reviewer: string; at: string; level?: ReviewLevel; reasonCode?: ReviewReasonCode | null } | null;
+  /** An approval above the first reviewer's limit: the claim waits in FinalReview for a higher level. */
+  recommendation?: ReviewEntry | null;
+  /** The return for information this round ended with (cleared by the amendment). */
+  returned?: ReviewEntry | null;
+  /** Every review decision of the claim, across amendments, oldest first. */
+  reviews?: ReviewEntry[];
+  /** How many times the submitter amended the claim after a return. */
+  amendments?: number;
   error?: { error: string; cause: string } | null;
   /** Where a FAILED claim stopped: the status a redrive puts it back in, so its idempotent steps carry on. */
   failedFrom?: StoredStatus | null;
@@ -90,6 +111,10 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = [], 
     allocations: (c.allocations ?? []).map((a) => ({ insurerId: a.insurerId, shareBp: a.shareBp, amount: a.amount })),
     settlements,
     review: c.review ?? null,
+    recommendation: c.recommendation ?? null,
+    returned: c.returned ?? null,
+    reviews: c.reviews ?? [],
+    amendments: c.amendments ?? 0,
     error: c.error ?? null,
     redrives: c.redrives ?? 0,
     indexEventId: c.indexEventId ?? null,

@@ -3,7 +3,8 @@
  * version + 1, consumes the invoice, records the decision and appends the audit record, each conditional. A cancelled transaction means
  * a concurrent claim moved first: re-read and decide again, so cap room is never used twice.
  * With action "release" (after a reviewer rejected the claim) the same transaction shape gives the held
- * amounts and the invoice back.
+ * amounts and the invoice back; with "return" (a reviewer returned it for information) likewise, and the claim
+ * waits RETURNED for its amendment, after which it is assessed afresh.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { assessClaim, checkEligibility, invoiceKey, isRejection, routeAssessment } from '#core/index.js';
@@ -18,11 +19,11 @@ import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { StoredAssessment, StoredStatus } from '../shared/claim-record.js';
 import { storedOutcome, type Outcome } from './outcome.js';
 
-const Input = ClaimStepInput.extend({ action: z.enum(['assess', 'release']).default('assess') });
+const Input = ClaimStepInput.extend({ action: z.enum(['assess', 'release', 'return']).default('assess') });
 const MAX_ATTEMPTS = 12;
 
 export const handler = stepHandler('assessment', Input, async ({ claimId, action, audit }) =>
-  action === 'release' ? release(claimId) : assess(claimId, audit),
+  action === 'assess' ? assess(claimId, audit) : release(claimId, action),
 );
 
 async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ claimId: string; outcome: Outcome; audit?: AuditHead }> {
@@ -103,10 +104,11 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
   throw new TransientError(`assessment of ${claimId} kept conflicting with concurrent claims`);
 }
 
-async function release(claimId: string): Promise<{ claimId: string; outcome: Outcome }> {
+async function release(claimId: string, action: 'release' | 'return'): Promise<{ claimId: string; outcome: Outcome | 'RETURNED' }> {
+  const done = action === 'release' ? 'REJECTED' : 'RETURNED';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const claim = await loadClaim(claimId);
-    if (claim.status === 'REJECTED') return { claimId, outcome: 'REJECTED' };
+    if (claim.status === done) return { claimId, outcome: done };
     if (claim.status !== 'PENDING_REVIEW' || !claim.assessment) throw new WorkflowError(`cannot release ${claimId} in status ${claim.status}`);
     const a = claim.assessment;
     const items: TxItem[] = [];
@@ -124,16 +126,14 @@ async function release(claimId: string): Promise<{ claimId: string; outcome: Out
         },
       });
     }
-    items.push({
-      Update: claimUpdateItem(claimId, ['PENDING_REVIEW'], {
-        status: 'REJECTED',
-        reasonCode: 'REVIEW_REJECTED',
-        reasonDetail: claim.review?.note ?? 'rejected in review',
-        decidedAt: new Date().toISOString(),
-      }),
-    });
-    if (!(await commitWithAudit(items, { claimId, step: 'ReleaseHold', actor: 'workflow', input: { claimId }, output: { released: a.accrual }, decision: 'REJECTED:REVIEW_REJECTED' }))) continue;
-    return { claimId, outcome: 'REJECTED' };
+    const fields =
+      action === 'release'
+        ? { status: 'REJECTED' as const, reasonCode: 'REVIEW_REJECTED' as const, reasonDetail: claim.review?.note ?? 'rejected in review', decidedAt: new Date().toISOString() }
+        : { status: 'RETURNED' as const, taskToken: null }; // the return itself (reason, note) is on the claim already
+    items.push({ Update: claimUpdateItem(claimId, ['PENDING_REVIEW'], fields) });
+    const decision = action === 'release' ? 'REJECTED:REVIEW_REJECTED' : 'RETURNED';
+    if (!(await commitWithAudit(items, { claimId, step: 'ReleaseHold', actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
+    return { claimId, outcome: done };
   }
   throw new TransientError(`release of ${claimId} kept conflicting`);
 }

@@ -10,6 +10,7 @@ export function storedOutcome(claim: ClaimRecord): Outcome {
     case 'CLOSED_NO_PAYOUT':
       return 'NO_PAYOUT';
     case 'PENDING_REVIEW':
+    case 'RETURNED': // a re-run goes back through Review, which replays the return and waits for the amendment again
       return 'REVIEW';
     default:
       return 'PAYABLE';

@@ -158,23 +158,39 @@ describe('state machine', () => {
     const next = (name: string) => Object.fromEntries((states()[name]?.Choices ?? []).map((c) => [c.StringEquals, c.Next]));
     expect(next(STATE.eligible)).toEqual({ REJECTED: STATE.rejected });
     expect(next(STATE.route)).toEqual({ NO_PAYOUT: STATE.closedNoPayout, REJECTED: STATE.rejected, REVIEW: STATE.review });
-    expect(next(STATE.reviewDecision)).toEqual({ APPROVED: STATE.split });
+    expect(next(STATE.reviewDecision)).toEqual({ APPROVED: STATE.split, RECOMMENDED: STATE.finalReview, RETURNED: STATE.returnHold });
     expect(states()[STATE.reviewDecision]?.Default).toBe(STATE.releaseHold);
+    // The second decision is a second token wait: both show in the execution history.
+    expect(states()[STATE.finalReview]).toMatchObject({ Next: STATE.finalReviewDecision, Parameters: { Payload: { stage: 'FINAL_REVIEW' } } });
+    expect(next(STATE.finalReviewDecision)).toEqual({ APPROVED: STATE.split, RETURNED: STATE.returnHold });
+    expect(states()[STATE.finalReviewDecision]?.Default).toBe(STATE.releaseHold);
     expect(states()[STATE.releaseHold]).toMatchObject({ Next: STATE.rejected, Parameters: { 'claimId.$': '$.claimId', action: 'release' } });
+    // A return releases the holds, waits for the amendment, then eligibility and assessment again.
+    expect(states()[STATE.returnHold]).toMatchObject({ Next: STATE.awaitAmendment, Parameters: { 'claimId.$': '$.claimId', action: 'return' } });
+    expect(states()[STATE.awaitAmendment]).toMatchObject({ Next: STATE.eligibility, TimeoutSeconds: 30 * 24 * 3600, Parameters: { Payload: { stage: 'AMEND' } } });
+    expect(states()[STATE.expireReturn]).toMatchObject({ Next: STATE.rejected, Parameters: { 'claimId.$': '$.claimId', action: 'expireReturn' } });
     for (const name of [STATE.rejected, STATE.closedNoPayout]) expect(states()[name]?.Type).toBe('Succeed');
   });
 
   it('every task retries with jittered backoff; all but RecordFailure catch States.ALL into RecordFailure → Failed', () => {
     const lambdaErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
     const taskStates = Object.entries(states()).filter(([, st]) => st.Type === 'Task');
+    // The token waits retry only Lambda's errors: their timeout is a decision (the Catch), never retried.
+    const WAITS: string[] = [STATE.review, STATE.finalReview, STATE.awaitAmendment];
     expect(taskStates.map(([n]) => n).sort()).toEqual(Object.keys(workflow.taskModules).sort());
     for (const [name, st] of taskStates) {
       expect(st.Retry, name).toEqual([
         // Steps also retry their own timeout (60 s): a hung step is abandoned and run again, steps being idempotent.
-        { ErrorEquals: name === STATE.review ? lambdaErrors : [...lambdaErrors, 'States.Timeout', TRANSIENT_ERROR], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
+        { ErrorEquals: WAITS.includes(name) ? lambdaErrors : [...lambdaErrors, 'States.Timeout', TRANSIENT_ERROR], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
       ]);
       if (name === STATE.recordFailure) expect(st.Catch, name).toBeUndefined();
-      else expect(st.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
+      else if (name === STATE.awaitAmendment) {
+        // An amendment not made in time closes the claim; anything else fails it as any other task.
+        expect(st.Catch, name).toEqual([
+          { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: STATE.expireReturn },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure },
+        ]);
+      } else expect(st.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
     }
     // RecordFailure keeps its input so the Fail state's CausePath ($.error.Cause) resolves.
     expect(states()[STATE.recordFailure]).toMatchObject({ ResultPath: null, Next: STATE.failed, Parameters: { 'claimId.$': '$.claimId', 'error.$': '$.error' } });
@@ -183,9 +199,10 @@ describe('state machine', () => {
 
   it('reviews by task token for up to 30 days and maps every task to its handler module', () => {
     const review = states()[STATE.review];
-    expect(review?.Resource).toMatch(/^arn:aws:states:::lambda:invoke\.waitForTaskToken$/);
+    const waits: string[] = [STATE.review, STATE.finalReview, STATE.awaitAmendment];
+    for (const name of waits) expect(states()[name]?.Resource, name).toMatch(/^arn:aws:states:::lambda:invoke\.waitForTaskToken$/);
     // Every other task calls its function ARN directly, so AWS records LambdaFunction* events for each step.
-    for (const [name, st] of Object.entries(states()).filter(([n, x]) => (x as { Type: string }).Type === 'Task' && n !== STATE.review)) {
+    for (const [name, st] of Object.entries(states()).filter(([n, x]) => (x as { Type: string }).Type === 'Task' && !waits.includes(n))) {
       expect((st as { Resource: string }).Resource, name).toMatch(/^arn:aws:lambda:/);
     }
     expect(review).toMatchObject({ TimeoutSeconds: 30 * 24 * 3600, Parameters: { Payload: { 'claimId.$': '$.claimId', 'taskToken.$': '$$.Task.Token' } } });
@@ -194,7 +211,11 @@ describe('state machine', () => {
       Eligibility: 'functions/steps/eligibility.ts',
       Assessment: 'functions/steps/assessment.ts',
       Review: 'functions/steps/review-request.ts',
+      FinalReview: 'functions/steps/review-request.ts',
+      AwaitAmendment: 'functions/steps/review-request.ts',
+      ExpireReturn: 'functions/steps/review-request.ts',
       ReleaseHold: 'functions/steps/assessment.ts',
+      ReturnHold: 'functions/steps/assessment.ts',
       Split: 'functions/steps/split.ts',
       Payout: 'functions/steps/payout.ts',
       RecordFailure: 'functions/steps/record-failure.ts',

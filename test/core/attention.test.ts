@@ -48,6 +48,9 @@ describe('attention list', () => {
     expect(needsExecutionCheck({ status: 'PENDING_REVIEW', updatedAt: old }, NOW, T)).toBe(true);
     expect(needsExecutionCheck({ status: 'PENDING_REVIEW', updatedAt: young }, NOW, T)).toBe(false);
     expect(needsExecutionCheck({ status: 'SETTLING', updatedAt: old }, NOW, T)).toBe(false);
+    // A claim returned for information waits in its execution too: with none running, nobody's amendment can reach it.
+    expect(needsExecutionCheck({ status: 'RETURNED', updatedAt: old }, NOW, T)).toBe(true);
+    expect(kinds(list([claim({ claimId: 'C-returned', status: 'RETURNED', updatedAt: old, execution: 'ABORTED' })]))).toEqual(['CLAIM_STUCK:C-returned']);
     expect(needsExecutionCheck({ status: 'FAILED', updatedAt: old }, NOW, T)).toBe(false);
   });
 

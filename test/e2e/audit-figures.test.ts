@@ -117,7 +117,9 @@ describe('figures in the audit trail', () => {
 
     const review = (await api.call('GET', `/claims/${reviewRejected}/audit`, { role: 'auditor' })).body;
     const reviewer = (await api.call('GET', `/claims/${reviewRejected}`, { role: 'auditor' })).body.review.reviewer as string;
-    expect(figuresOf(review.records, 'ReviewDecision')).toEqual([{ reviewer, decision: 'REJECT' }]);
+    // Since authority levels: the reviewer's level (a token without one is level 3) and the reason code (a rejection
+    // sent without one is OTHER) are stated too.
+    expect(figuresOf(review.records, 'ReviewDecision')).toEqual([{ reviewer, decision: 'REJECT', level: 3, reasonCode: 'OTHER' }]);
     expect(figuresOf(review.records, 'Assessment')).toEqual([{ payout: 2_760_000, bankShare: null, route: 'REVIEW' }]);
     expect(review.stored).toMatchObject({ status: 'REJECTED', payout: 2_760_000, allocations: [], settlements: [] });
   });

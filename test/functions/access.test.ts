@@ -78,3 +78,14 @@ describe('route × role', () => {
     expect((await h(event(route, { sub: 'u', 'fangpin:role': 'insurer' }), lambdaContext('t'))).statusCode).toBe(401);
   });
 });
+
+describe('reviewer levels in the token', () => {
+  const route = ROUTES.find((r) => routeKey(r) === 'POST /claims/{claimId}/review')!;
+  const call = (claims: Record<string, string>) => handlers.get('claims')!(event(route, claims), lambdaContext('t'));
+  it.each(['1', '2', '3', ' 2'])('fangpin:reviewLevel %j (a string, as API Gateway passes claims on) is let through', async (level) => {
+    expect((await call({ sub: 'u', 'fangpin:role': 'reviewer', 'fangpin:reviewLevel': level })).statusCode).toBe(422); // the empty body, not the token
+  });
+  it.each(['0', '4', 'x', ''])('fangpin:reviewLevel %j is a bad token → 401', async (level) => {
+    expect((await call({ sub: 'u', 'fangpin:role': 'reviewer', 'fangpin:reviewLevel': level })).statusCode).toBe(401);
+  });
+});

@@ -17,15 +17,20 @@ export interface Reply {
 
 export function client(system: Embedded) {
   const tokens = new Map<string, string>();
-  async function token(role: Role, insurerId?: string) {
-    const key = `${role}:${insurerId ?? ''}`;
+  /** `user`: another `sub` (four eyes) and a reviewer's level; without it, the default token of the role. */
+  async function token(role: Role, insurerId?: string, user?: { sub?: string; level?: number }) {
+    const key = `${role}:${insurerId ?? ''}:${user?.sub ?? ''}:${user?.level ?? ''}`;
     let t = tokens.get(key);
-    if (!t) tokens.set(key, (t = await system.token(role, insurerId)));
+    if (!t) tokens.set(key, (t = await system.token(role, insurerId, undefined, user)));
     return t;
   }
-  async function call(method: string, path: string, opts: { role?: Role; insurerId?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<Reply> {
+  async function call(
+    method: string,
+    path: string,
+    opts: { role?: Role; insurerId?: string; sub?: string; level?: number; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...opts.headers };
-    if (opts.role) headers.authorization = `Bearer ${await token(opts.role, opts.insurerId)}`;
+    if (opts.role) headers.authorization = `Bearer ${await token(opts.role, opts.insurerId, { sub: opts.sub, level: opts.level })}`;
     if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
     const res = await fetch(`${system.url}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
     const text = await res.text();
@@ -56,10 +61,16 @@ export function client(system: Embedded) {
    * A reviewer's decision, retried while the workflow has not reached the review step yet (409 'Not ready'):
    * the claim shows PENDING_REVIEW a moment before its task token is stored.
    */
-  async function review(claimId: string, decision: 'APPROVE' | 'REJECT', note: string): Promise<Reply> {
+  async function review(
+    claimId: string,
+    decision: 'APPROVE' | 'REJECT' | 'RETURN',
+    note: string,
+    as: { sub?: string; level?: number; reasonCode?: string } = {},
+  ): Promise<Reply> {
     let r: Reply;
     for (let i = 0; ; i++) {
-      r = await call('POST', `/claims/${claimId}/review`, { role: 'reviewer', body: { decision, note } });
+      const body = { decision, note, ...(as.reasonCode === undefined ? {} : { reasonCode: as.reasonCode }) };
+      r = await call('POST', `/claims/${claimId}/review`, { role: 'reviewer', sub: as.sub, level: as.level, body });
       if (r.status !== 409 || r.body.type !== 'https://fangpin.dev/problems/not-ready' || i >= 200) return r;
       await new Promise((res) => setTimeout(res, 20));
     }

@@ -6,7 +6,8 @@
  */
 import * as z from 'zod';
 import { ClaimSubmission, HouseholdInput, IndexObservation } from '#core/index.js';
-import { ClaimListQuery, ReviewBody } from '../claims.js';
+import { ClaimListQuery } from '../claims.js';
+import { AmendBody, ReviewBody } from '../review.js';
 import { ConfirmBody, SettlementListQuery } from '../settlements.js';
 import { RegisterEndpointBody } from '../webhooks.js';
 import { AttentionQuery } from '../ops.js';
@@ -172,7 +173,15 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     description: 'A rejection releases the amounts the claim held against the caps and its invoice. 409 `Not ready` (with Retry-After) while the workflow has not reached the review step.',
     body: { schema: ReviewBody, required: true, maxBytes: KB16 },
     responses: { 200: { description: 'the decision, stored and handed to the workflow', body: R.ReviewRecorded } },
-    problems: [404, 409, 422],
+    problems: [403, 404, 409, 422],
+  },
+  'POST /claims/{claimId}/amend': {
+    tag: 'claims',
+    summary: 'Amend a RETURNED claim (its submitter)',
+    description: 'Only `details` and `incidentDate` may change, validated as at submission. The amounts the claim held are released, and the same execution decides it again (eligibility, assessment, possibly review). 403 for anyone but the claim\'s submitter; 409 when the claim is not RETURNED.',
+    body: { schema: AmendBody, required: true, maxBytes: 64 * 1024 },
+    responses: { 202: { description: 'amended; the workflow decides it again', body: R.ClaimAmended, headers: ['Location'] } },
+    problems: [403, 404, 409, 422],
   },
   'POST /claims/{claimId}/redrive': {
     tag: 'claims',

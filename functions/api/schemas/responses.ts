@@ -23,6 +23,7 @@ import {
   WARNING_TYPES,
 } from '#core/index.js';
 import { ATTENTION_KINDS } from '#core/attention.js';
+import { REVIEW_REASON_CODES } from '#core/review-authority.js';
 import { Delivery } from '../../shared/webhooks/types.js';
 
 const fen = z.number().int().min(0).describe('an amount in fen (1/100 yuan)');
@@ -63,6 +64,18 @@ export const SettlementView = z.object({
 
 export const SettlementPage = z.object({ items: z.array(SettlementView), nextCursor: cursor });
 
+const ReviewLevelSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+const ReviewReasonCodeSchema = z.enum(REVIEW_REASON_CODES);
+const ReviewEntry = z.object({
+  stage: z.enum(['FIRST', 'FINAL']),
+  decision: z.enum(['APPROVE', 'RECOMMEND', 'REJECT', 'RETURN']),
+  reviewer: z.string(),
+  level: ReviewLevelSchema,
+  reasonCode: ReviewReasonCodeSchema.nullable(),
+  note: z.string(),
+  at: instant,
+});
+
 export const ClaimView = z
   .object({
     claimId: z.string(),
@@ -88,7 +101,14 @@ export const ClaimView = z
       .nullable(),
     allocations: z.array(z.object({ insurerId: z.string(), shareBp: z.number().int(), amount: fen })),
     settlements: z.array(SettlementView),
-    review: z.object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string(), reviewer: z.string(), at: instant }).nullable(),
+    review: z
+      .object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string(), reviewer: z.string(), at: instant, level: ReviewLevelSchema.optional(), reasonCode: ReviewReasonCodeSchema.nullable().optional() })
+      .nullable()
+      .describe('the decision that ended the review'),
+    recommendation: ReviewEntry.nullable().describe('an approval above the first reviewer\'s authority limit, waiting for a final review'),
+    returned: ReviewEntry.nullable().describe('the return for information the submitter is to answer with POST /claims/{claimId}/amend'),
+    reviews: z.array(ReviewEntry).describe('every review decision, across amendments, oldest first'),
+    amendments: z.number().int().min(0),
     error: z.object({ error: z.string(), cause: z.string() }).nullable().describe('why the workflow failed (status FAILED)'),
     redrives: z.number().int().min(0),
     indexEventId: z.string().nullable(),
@@ -116,7 +136,15 @@ export const ClaimPage = z.object({
 });
 
 export const ClaimAccepted = z.object({ claimId: z.string(), status: z.literal('RECEIVED') });
-export const ReviewRecorded = z.object({ claimId: z.string(), decision: z.enum(['APPROVE', 'REJECT']), reviewer: z.string() });
+export const ReviewRecorded = z.object({
+  claimId: z.string(),
+  decision: z.enum(['APPROVE', 'REJECT', 'RETURN']),
+  outcome: z.enum(['APPROVED', 'RECOMMENDED', 'REJECTED', 'RETURNED']).describe('RECOMMENDED: above the reviewer\'s limit, waiting for a final review'),
+  reviewer: z.string(),
+  level: ReviewLevelSchema,
+  reasonCode: ReviewReasonCodeSchema.nullable(),
+});
+export const ClaimAmended = z.object({ claimId: z.string(), status: z.literal('RECEIVED'), amendments: z.number().int().min(1) });
 export const ClaimRedriven = z.object({ claimId: z.string(), status: z.enum([...CLAIM_STATUSES, 'APPROVED']), redrive: z.number().int().min(0) });
 
 /** A Step Functions history event as GetExecutionHistory returns it (its own fields, open). */
