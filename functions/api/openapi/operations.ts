@@ -54,6 +54,7 @@ const HouseholdBatch = z.array(HouseholdInput).min(1).max(1000);
 export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ClaimSubmission,
   ReviewBody,
+  AmendBody,
   RedriveBody,
   HouseholdBatch,
   ConfirmBody,
@@ -70,6 +71,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ClaimPage: R.ClaimPage,
   ClaimAccepted: R.ClaimAccepted,
   ReviewRecorded: R.ReviewRecorded,
+  ClaimAmended: R.ClaimAmended,
   ClaimRedriven: R.ClaimRedriven,
   ClaimHistory: R.ClaimHistory,
   ClaimAudit: R.ClaimAudit,
