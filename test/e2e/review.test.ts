@@ -84,10 +84,13 @@ async function auditOf(api: ReturnType<typeof client>, claimId: string) {
   return a.body as { records: Array<{ step: string; actor: string; decision: string | null; figures?: Record<string, unknown>; inputDigest: string }>; stored: unknown };
 }
 
+// The problem is named by its type URI (the title is in the reader's language: Chinese by default).
+const TITLES_ZH: Record<string, string> = { 'Above authority limit': '超出审批权限', 'Four eyes': '违反双人复核（四眼）原则' };
 const refused = (r: Reply, title: string, reason: string) => {
   expect(r.status, JSON.stringify(r.body)).toBe(403);
   expect(r.headers.get('content-type')).toContain('application/problem+json');
-  expect(r.body).toMatchObject({ title, errors: [{ path: 'decision', message: reason }] });
+  const type = `https://fangpin.dev/problems/${title.toLowerCase().replace(/ /g, '-')}`;
+  expect(r.body).toMatchObject({ type, title: TITLES_ZH[title], errors: [{ path: 'decision', message: reason }] });
 };
 
 describe('authority limits and four eyes', () => {
@@ -223,7 +226,7 @@ describe('return for information', () => {
     let ok: Reply;
     for (let i = 0; ; i++) {
       ok = await amend({ details: { hospitalCode: 'HOSP-RV', invoiceNo: 'RT-1', totalCost: 6_500_000 } });
-      if (ok.status !== 409 || ok.body.title !== 'Not ready' || i > 200) break;
+      if (ok.status !== 409 || ok.body.type !== 'https://fangpin.dev/problems/not-ready' || i > 200) break;
       await new Promise((res) => setTimeout(res, 20));
     }
     expect(ok.status, JSON.stringify(ok.body)).toBe(202);

@@ -139,7 +139,7 @@ export const ClaimAccepted = z.object({ claimId: z.string(), status: z.literal('
 export const ReviewRecorded = z.object({
   claimId: z.string(),
   decision: z.enum(['APPROVE', 'REJECT', 'RETURN']),
-  outcome: z.enum(['APPROVED', 'RECOMMENDED', 'REJECTED', 'RETURNED']).describe('RECOMMENDED: above the reviewer\'s limit, waiting for a final review'),
+  outcome: z.enum(['APPROVED', 'RECOMMENDED', 'REVIEW_REJECTED', 'RETURNED']).describe('RECOMMENDED: above the reviewer\'s limit, waiting for a final review'),
   reviewer: z.string(),
   level: ReviewLevelSchema,
   reasonCode: ReviewReasonCodeSchema.nullable(),
