@@ -1,9 +1,9 @@
 /**
  * `npm run reports -- rebuild | check`: the report totals recomputed from the records (every claim, every
  * household), page by page, and compared with what the store holds, shard by shard. An offline tool: it scans
- * (no person waits on it). `rebuild` then adds to each shard the difference (recomputed − stored), an ADD like
- * every claim move's, so a move that commits while it runs is not overwritten; run it while nothing moves and
- * `check` afterwards says whether the totals agree. The rebuild also writes the list index key `schemeCounty`
+ * (no person waits on it). `rebuild` then sets each differing counter to its recomputed value, conditional on the
+ * value it read, so a move that commits while it runs is never overwritten (that counter is left for the next
+ * run); run it while nothing moves and `check` afterwards says whether the totals agree. The rebuild also writes the list index key `schemeCounty`
  * on claims stored before it existed (claims-repo.ts schemeCountyOf).
  */
 import { ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -91,7 +91,7 @@ export async function recomputeReportTotals(opts: { write: boolean; progress?: (
       differences.push({ key, counter, stored: have[counter] ?? 0, recomputed: want[counter] ?? 0 });
     }
     if (opts.write && Object.keys(delta).length > 0) {
-      await addToShard(key, delta);
+      await setShard(key, delta, have);
       written++;
     }
   }
@@ -113,11 +113,35 @@ export function differencesBySchemeYear(differences: readonly ReportDifference[]
   return [...sums.values()].filter((s) => s.stored !== s.recomputed);
 }
 
-async function addToShard(pk: string, delta: Counters): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, number> = {};
-  const adds = Object.entries(delta).map(([k, v], i) => ((names[`#c${i}`] = k), (values[`:c${i}`] = v), `#c${i} :c${i}`));
-  await documentClient().send(new UpdateCommand({ TableName: tableName('reports'), Key: { pk }, UpdateExpression: `ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+/**
+ * Sets the differing counters of one shard to their recomputed values, each write conditional on the values it
+ * read (20 counters a write, to keep expressions short). A SET, not an ADD: a write the SDK sends again after a
+ * lost answer finds its condition false and changes nothing, and a claim move that committed since the read makes
+ * the condition false too (that shard is left as it is; the next check says whether it differs).
+ */
+async function setShard(pk: string, delta: Counters, stored: Counters): Promise<void> {
+  const counters = Object.keys(delta);
+  for (let i = 0; i < counters.length; i += 20) {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const sets: string[] = [];
+    const conditions: string[] = [];
+    counters.slice(i, i + 20).forEach((k, j) => {
+      const was = stored[k] ?? 0;
+      names[`#c${j}`] = k;
+      values[`:n${j}`] = was + (delta[k] ?? 0);
+      values[`:o${j}`] = was;
+      sets.push(`#c${j} = :n${j}`);
+      conditions.push(was === 0 ? `(attribute_not_exists(#c${j}) OR #c${j} = :o${j})` : `#c${j} = :o${j}`);
+    });
+    try {
+      await documentClient().send(
+        new UpdateCommand({ TableName: tableName('reports'), Key: { pk }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
 }
 
 /** Writes the index key of a claim stored before bySchemeCounty existed, if its county is still the one read. */

@@ -102,7 +102,7 @@ describe('with 20% of store requests failing', () => {
     }
     for (let p = 0; p < PEOPLE; p++) {
       const acc = await persist(
-        () => documentClient().send(new GetCommand({ TableName: tableName('reports'), Key: { pk: `ACC#P#xiaogan-2024#PF-${p}#MEDICAL#2024` }, ConsistentRead: true })),
+        () => documentClient().send(new GetCommand({ TableName: tableName('accumulators'), Key: { pk: `ACC#P#xiaogan-2024#PF-${p}#MEDICAL#2024` }, ConsistentRead: true })),
         () => true,
       );
       const mine = claims.filter((c) => c.personId === `PF-${p}` && c.assessment && c.status !== 'REJECTED');
