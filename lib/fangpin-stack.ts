@@ -80,20 +80,24 @@ export class FangpinStack extends Stack {
       .bind('claims', tables.claims, 'readwrite')
       .bind('registry', tables.registry, 'read')
       .bind('accumulators', tables.accumulators, 'read')
+      .bind('reports', tables.reports, 'readwrite') // the report totals move with a rejection
       .bind('audit', tables.audit, 'append');
     const assessment = step('Assessment', 'assessment')
       .bind('claims', tables.claims, 'readwrite')
       .bind('registry', tables.registry, 'read')
       .bind('accumulators', tables.accumulators, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
-    const reviewRequest = step('ReviewRequest', 'review-request').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
-    const split = step('Split', 'split').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    const reviewRequest = step('ReviewRequest', 'review-request').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append'); // reports: an expired return moves the totals
+    // Every step that moves a claim also moves the report totals (reports table, functions/shared/report-aggregates.ts).
+    const split = step('Split', 'split').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
     const payout = step('Payout', 'payout')
       .bind('claims', tables.claims, 'readwrite')
       .bind('settlements', tables.settlements, 'readwrite')
       .bind('webhooks', tables.webhooks, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
-    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
     const dispatch = step('WebhookDispatch', 'webhook-dispatch', Duration.seconds(WEBHOOK_DISPATCH_TIMEOUT_SECONDS)).bind('webhooks', tables.webhooks, 'readwrite');
     dispatch.fn.addEnvironment('FANGPIN_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000');
     new Rule(this, 'WebhookSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(dispatch.fn)] });
@@ -118,6 +122,7 @@ export class FangpinStack extends Stack {
       .bind('indexEvents', tables.indexEvents, 'readwrite')
       .bind('registry', tables.registry, 'read')
       .bind('claims', tables.claims, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
     fanout.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
     sm.grantStartExecution(fanout.fn);
@@ -141,6 +146,7 @@ export class FangpinStack extends Stack {
       .bind('registry', tables.registry, 'read')
       .bind('idempotency', tables.idempotency, 'readwrite')
       .bind('settlements', tables.settlements, 'read')
+      .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
     tables.audit.grantReadData(apis.claims.fn);
     apis.claims.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
@@ -156,12 +162,13 @@ export class FangpinStack extends Stack {
       `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}:*]`,
       'Auditors read the history of any claim; the wildcard is the execution name within this one state machine.',
     );
-    apis.households.bind('registry', tables.registry, 'readwrite').bind('identities', tables.identities, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.households.bind('registry', tables.registry, 'readwrite').bind('identities', tables.identities, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
     idHashKey.grantRead(apis.households.fn);
     apis.households.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
-    apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
     apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
-    apis.reports.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'read');
+    // The report reads its running totals only (report-aggregates.ts), never the claims or the registry.
+    apis.reports.bind('reports', tables.reports, 'read');
     apis['index-events']
       .bind('indexEvents', tables.indexEvents, 'readwrite')
       .bind('claims', tables.claims, 'read')

@@ -1,6 +1,6 @@
 /** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts. */
 import { createHash, randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
@@ -8,7 +8,7 @@ import { CLAIM_STATUSES, ClaimSubmission, paymentDue, PRODUCTS, REVIEW_REASONS }
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { documentClient, sfnClient, tableName } from '../shared/aws.js';
-import { getClaim } from '../shared/claims-repo.js';
+import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
 import { claimView, FAILABLE_STATUSES, storedFigures, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
@@ -56,12 +56,16 @@ async function submit({ event, principal }: RouteContext) {
   const claimId = claimIdFor(principal.sub, key);
   if (key) await reserveIdempotencyKey(principal.sub, key, sha256Hex(canonicalJson(body)), claimId);
   const now = new Date().toISOString();
+  // The county as the registry has it now: the report counts the claim there from the start (and the search's
+  // scheme + county index lists it), as it did when the report looked the household up at each read.
+  const county = (await getHousehold(submission.householdId))?.county;
   const record: ClaimRecord = {
     claimId,
     submission,
     householdId: submission.householdId,
     schemeId: submission.schemeId,
     product: submission.product,
+    ...(county ? { county } : {}),
     status: 'RECEIVED',
     submittedBy: principal.sub,
     idempotencyKey: key ?? null,
@@ -115,24 +119,40 @@ function listReadBudget(): number {
 const DAY_MS = 86_400_000;
 const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
 
+/** Statuses a claim waits in: their byStatus partitions hold the work in hand, not the history. */
+const WAITING: ReadonlySet<string> = new Set(['RECEIVED', 'PENDING_REVIEW', 'APPROVED', 'FAILED']);
+
+/** One index partition read in key order; a listing merges one or more of them by createdAt. */
+interface Partition {
+  readonly indexName: string;
+  /** The index's key attributes and the table's (what a position in the partition is). */
+  readonly keyAttrs: readonly string[];
+  readonly keyCondition: string;
+  readonly values: Record<string, unknown>;
+}
+
 /**
- * GET /claims. The access path follows the parameters:
- * - `householdId`: index byHousehold (household, createdAt), oldest first (`sort=newest` reverses);
- * - `status` with `sort=amount-desc|amount-asc`: index reviewQueueByPayout (status, reviewPayout), which holds
- *   the claims sent to review, so this sort is for `status=PENDING_REVIEW` only; a payout range is its key range;
- * - `status`: index byStatus (status, createdAt), oldest first by default; an age range is its key range;
- * - neither: a table scan (no order; `sort` is refused).
- * Why scheme, county, product and reason are filters, not keys: the review queue is one status partition whose
- * size is bounded by what reviewers have not yet decided (10,000 claims in the bench); the inbox mostly asks for
- * the whole queue or a large part of it (one scheme of two or three, a county), where a filter discards little.
- * Putting scheme or county into the partition key would make the unfiltered queue a merge across partitions
- * (and a cursor per partition), and each further key shape needs one more index written on every status change.
- * A selective filter costs reads instead, bounded by LIST_READ_BUDGET per page; if one becomes the common case,
- * an index partitioned by `schemeId#status` (or `county#status`) is the next step.
- * Filters the key cannot express are applied by the store (FilterExpression); the page is then filled by
- * reading on, so a page never comes back short with a cursor while matching claims remain, unless the read
- * budget stopped it (said in the answer). Items carry `county` and, for claims not yet closed, `due`: the
- * working days left to the 5-working-day payment target on the scheme's calendar (core/calendar.ts).
+ * GET /claims. The access path follows the parameters, the most selective one the request gives first; every
+ * path is a Query on an index (never a Scan), in createdAt order (oldest first; `sort=newest` reverses):
+ * - `householdId`: index byHousehold (household, createdAt);
+ * - `status=PENDING_REVIEW` with `sort=amount-desc|amount-asc`: index reviewQueueByPayout (status, reviewPayout);
+ *   a payout range is its key range;
+ * - a waiting status (RECEIVED, PENDING_REVIEW, APPROVED, FAILED): index byStatus: these partitions hold the
+ *   work in hand, so they stay small whatever the history (the reviewer inbox);
+ * - `county`: index bySchemeCounty (`<schemeId>#<county>`, createdAt); without `schemeId`, one partition per
+ *   scheme of the catalogue, merged;
+ * - `product`: index byProduct (product, createdAt);
+ * - `schemeId`: index byScheme (scheme, createdAt);
+ * - another status (REJECTED, CLOSED_NO_PAYOUT, SETTLING, PAID): index byStatus;
+ * - nothing: index byScheme, one partition per scheme of the catalogue, merged.
+ * An age range is the key range of every path but the amount sort. Several partitions are merged by createdAt,
+ * each read from its own position (the cursor carries one per partition). Parameters the key does not hold are
+ * filters (FilterExpression); a page is filled by reading on (a page never comes back short with a cursor while
+ * matching claims remain), bounded by LIST_READ_BUDGET items evaluated: only a filter that discards nearly
+ * everything in the chosen partition can reach it (then `budgetExhausted: true` and the cursor carries on).
+ * Items carry `county` and, for claims not yet closed, `due`: the working days left to the 5-working-day payment
+ * target on the scheme's calendar (core/calendar.ts), and their `settlements` as GET /claims/{id} shows them:
+ * read by the ids the claim lists (one consistent get each, batched), never an empty list standing in for them.
  */
 async function list({ query }: RouteContext) {
   const q = ListQuery.safeParse(Object.fromEntries(LIST_PARAMS.map((k) => [k, query[k]])));
@@ -145,13 +165,14 @@ async function list({ query }: RouteContext) {
   if (minAgeDays !== undefined && maxAgeDays !== undefined && minAgeDays > maxAgeDays) throw bad('minAgeDays', 'minAgeDays is above maxAgeDays');
   const byAmount = sort === 'amount-desc' || sort === 'amount-asc';
   if (byAmount && (householdId || status !== 'PENDING_REVIEW')) throw bad('sort', 'sorting by amount needs status=PENDING_REVIEW and no householdId');
-  if (sort && !householdId && !status) throw bad('sort', 'sorting needs status or householdId');
+  if (schemeId && !schemes().has(schemeId)) throw bad('schemeId', 'unknown scheme');
+  if (sort && !householdId && !status && !schemeId && !county && !product) throw bad('sort', 'sorting needs a filter: status or householdId, schemeId, county or product');
 
   const now = new Date();
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
-  const keyParts: string[] = [];
+  const keyRange: string[] = [];
   const name = (attr: string) => ((names[`#${attr}`] = attr), `#${attr}`);
   const value = (key: string, v: unknown) => ((values[`:${key}`] = v), `:${key}`);
   const range = (into: string[], path: string, lo: unknown, hi: unknown, key: string) => {
@@ -162,99 +183,174 @@ async function list({ query }: RouteContext) {
   const equal = (attr: string, v: string | undefined) => {
     if (v !== undefined) filters.push(`${name(attr)} = ${value(attr, v)}`);
   };
-  equal('schemeId', schemeId);
-  equal('product', product);
-  equal('county', county);
-  if (reviewReason) filters.push(`contains(${name('assessment')}.${name('reviewReasons')}, ${value('reason', reviewReason)})`);
   // Age in whole days: age >= min ⇔ createdAt <= now − min days; age <= max ⇔ createdAt > now − (max + 1) days.
   const createdLo = maxAgeDays === undefined ? undefined : new Date(now.getTime() - (maxAgeDays + 1) * DAY_MS + 1).toISOString();
   const createdHi = minAgeDays === undefined ? undefined : new Date(now.getTime() - minAgeDays * DAY_MS).toISOString();
 
-  let indexName: string | undefined;
-  let keyAttrs: string[];
+  // The path: an index, its partition key attribute, the partition values to merge, and what stays a filter.
+  let indexName: string;
+  let partitionAttr: string;
+  let partitionValues: string[];
+  let sortAttr = 'createdAt';
   if (householdId) {
-    indexName = 'byHousehold';
-    keyAttrs = ['claimId', 'householdId', 'createdAt'];
-    keyParts.push(`${name('householdId')} = ${value('householdId', householdId)}`);
-    range(keyParts, name('createdAt'), createdLo, createdHi, 'created');
-    equal('status', status);
+    [indexName, partitionAttr, partitionValues] = ['byHousehold', 'householdId', [householdId]];
   } else if (status && byAmount) {
-    indexName = 'reviewQueueByPayout';
-    keyAttrs = ['claimId', 'status', 'reviewPayout'];
-    keyParts.push(`${name('status')} = ${value('status', status)}`);
-    range(keyParts, name('reviewPayout'), minPayout, maxPayout, 'payout');
-    range(filters, name('createdAt'), createdLo, createdHi, 'created');
+    [indexName, partitionAttr, partitionValues, sortAttr] = ['reviewQueueByPayout', 'status', [status], 'reviewPayout'];
+  } else if (status && WAITING.has(status)) {
+    [indexName, partitionAttr, partitionValues] = ['byStatus', 'status', [status]];
+  } else if (county) {
+    [indexName, partitionAttr, partitionValues] = ['bySchemeCounty', 'schemeCounty', (schemeId ? [schemeId] : [...schemes().keys()]).map((s) => `${s}#${county}`)];
+  } else if (product) {
+    [indexName, partitionAttr, partitionValues] = ['byProduct', 'product', [product]];
+  } else if (schemeId) {
+    [indexName, partitionAttr, partitionValues] = ['byScheme', 'schemeId', [schemeId]];
   } else if (status) {
-    indexName = 'byStatus';
-    keyAttrs = ['claimId', 'status', 'createdAt'];
-    keyParts.push(`${name('status')} = ${value('status', status)}`);
-    range(keyParts, name('createdAt'), createdLo, createdHi, 'created');
+    [indexName, partitionAttr, partitionValues] = ['byStatus', 'status', [status]];
   } else {
-    keyAttrs = ['claimId'];
+    [indexName, partitionAttr, partitionValues] = ['byScheme', 'schemeId', [...schemes().keys()].sort()];
+  }
+  // Every parameter the partition key does not already fix is a filter.
+  if (partitionAttr !== 'householdId') equal('householdId', householdId);
+  if (partitionAttr !== 'status') equal('status', status);
+  if (partitionAttr !== 'schemeId' && partitionAttr !== 'schemeCounty') equal('schemeId', schemeId);
+  if (partitionAttr !== 'schemeCounty') equal('county', county);
+  if (partitionAttr !== 'product') equal('product', product);
+  if (reviewReason) filters.push(`contains(${name('assessment')}.${name('reviewReasons')}, ${value('reason', reviewReason)})`);
+  if (sortAttr === 'reviewPayout') {
+    range(keyRange, name('reviewPayout'), minPayout, maxPayout, 'payout');
     range(filters, name('createdAt'), createdLo, createdHi, 'created');
+  } else {
+    range(keyRange, name('createdAt'), createdLo, createdHi, 'created');
+    range(filters, `${name('assessment')}.${name('payout')}`, minPayout, maxPayout, 'payout');
   }
-  if (indexName !== 'reviewQueueByPayout') range(filters, `${name('assessment')}.${name('payout')}`, minPayout, maxPayout, 'payout');
-  if (start && (Object.keys(start).length !== keyAttrs.length || !keyAttrs.every((k) => k in start))) {
-    throw new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [{ path: 'cursor', message: 'does not fit these parameters' }]);
-  }
+  const keyAttrs = [...new Set(['claimId', partitionAttr, sortAttr])];
+  const keyCondition = [`${name(partitionAttr)} = :pk`, ...keyRange].join(' AND ');
+  const partitions: Partition[] = partitionValues.map((v) => ({ indexName, keyAttrs, keyCondition, values: { ...values, ':pk': v } }));
   // Names are made as expressions are written; one asked for but unused (an absent range) must not be sent.
-  const expressions = [...keyParts, ...filters].join(' ');
+  const expressions = [keyCondition, ...filters].join(' ');
   for (const n of Object.keys(names)) if (!new RegExp(`${n}\\b`).test(expressions)) delete names[n];
-  const base = {
-    TableName: tableName('claims'),
-    IndexName: indexName,
-    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-    ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-  };
 
-  const budget = listReadBudget();
-  const found: ClaimRecord[] = [];
-  let from = start;
-  let scanned = 0;
-  let next: Record<string, unknown> | undefined;
-  let budgetExhausted = false;
-  // Without filters one read of `limit` items is the page. With filters, each further read asks for 4 times
-  // more (25, 100, 400, ...), so a broad filter costs one read and a narrow one a few, within the budget.
-  for (let round = 0; ; round++) {
-    const want = limit - found.length;
-    const readLimit = Math.min(filters.length ? want * 4 ** round : want, budget - scanned, 1000);
-    const input = { ...base, Limit: readLimit, ExclusiveStartKey: from };
-    let out;
-    try {
-      out = await documentClient().send(
-        keyParts.length ? new QueryCommand({ ...input, KeyConditionExpression: keyParts.join(' AND '), ScanIndexForward: sort !== 'newest' && sort !== 'amount-desc' }) : new ScanCommand(input),
-      );
-    } catch (err) {
-      // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
-      if (from === start && start && (err as { name?: string }).name === 'ValidationException') throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [{ path: 'cursor', message: 'does not fit these parameters' }]);
-      throw err;
-    }
-    scanned += out.ScannedCount ?? 0;
-    const items = (out.Items ?? []) as ClaimRecord[];
-    if (items.length > want) {
-      // More matches than the page holds: the cursor is the last item kept (its table and index key).
-      found.push(...items.slice(0, want));
-      const last = found[found.length - 1] as unknown as Record<string, unknown>;
-      next = Object.fromEntries(keyAttrs.map((k) => [k, last[k]]));
-      break;
-    }
-    found.push(...items);
-    next = out.LastEvaluatedKey;
-    if (!next || found.length >= limit) break;
-    if (scanned >= budget) {
-      budgetExhausted = true;
-      break;
-    }
-    from = next;
-  }
+  const positions = cursorPositions(start, partitions);
+  const forward = sort !== 'newest' && sort !== 'amount-desc';
+  const { found, next, scanned, budgetExhausted } = await readMerged(partitions, positions, {
+    limit,
+    forward,
+    filter: filters.length ? filters.join(' AND ') : undefined,
+    names,
+    budget: listReadBudget(),
+    sortAttr,
+  });
   const at = now.toISOString();
-  const view = (c: ClaimRecord) => ({
-    ...claimView(c),
+  // Each listed claim with the settlements it names, read consistently by id (one batch of gets for the page).
+  const settlements = await Promise.all(found.map(async (c) => (await Promise.all((c.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined).sort((a, b) => a.settlementId.localeCompare(b.settlementId))));
+  const view = (c: ClaimRecord, i: number) => ({
+    ...claimView(c, settlements[i]),
     county: c.county ?? null,
     due: CLOSED.has(c.status) ? null : paymentDue(c.createdAt, at, schemes().get(c.schemeId)?.holidays ?? []),
   });
   return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted });
+}
+
+type Position = Record<string, unknown> | undefined | 'done';
+
+/**
+ * The cursor is the position in the one partition (its LastEvaluatedKey shape, as before there were several), or
+ * `{ merge: [position | null | 'done', ...] }` with one entry per partition, in the listing's partition order.
+ */
+function cursorPositions(start: Record<string, unknown> | undefined, partitions: readonly Partition[]): Position[] {
+  const wrong = () => new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+  const fits = (p: unknown, keyAttrs: readonly string[]) =>
+    !!p && typeof p === 'object' && Object.keys(p).length === keyAttrs.length && keyAttrs.every((k) => k in (p as Record<string, unknown>));
+  const keyAttrs = partitions[0]?.keyAttrs ?? [];
+  if (!start) return partitions.map(() => undefined);
+  if (partitions.length === 1) {
+    if (!fits(start, keyAttrs)) throw wrong();
+    return [start];
+  }
+  const merge = (start as { merge?: unknown }).merge;
+  if (Object.keys(start).length !== 1 || !Array.isArray(merge) || merge.length !== partitions.length) throw wrong();
+  return merge.map((p) => {
+    if (p === 'done') return 'done';
+    if (p === null) return undefined;
+    if (!fits(p, keyAttrs)) throw wrong();
+    return p as Record<string, unknown>;
+  });
+}
+
+/**
+ * Reads partitions from their positions and merges them by the sort attribute into one page of `limit` claims.
+ * An item is handed out only when every partition still open has its next match in hand, so the merge is exact;
+ * a partition's position moves to the last item handed out from it (or to the end of what was read, when all of
+ * it was handed out or filtered away). With a filter, each further read of a partition asks for 4 times more
+ * (25, 100, 400, ...), within the budget of items evaluated.
+ */
+async function readMerged(
+  partitions: readonly Partition[],
+  positions: Position[],
+  o: { limit: number; forward: boolean; filter: string | undefined; names: Record<string, string>; budget: number; sortAttr: string },
+) {
+  const state = partitions.map((p, i) => ({ p, pos: positions[i] as Position, buffer: [] as ClaimRecord[], readEnd: positions[i] as Position, rounds: 0 }));
+  const found: ClaimRecord[] = [];
+  let scanned = 0;
+  let budgetExhausted = false;
+  const keyOf = (c: ClaimRecord, keyAttrs: readonly string[]) => Object.fromEntries(keyAttrs.map((k) => [k, (c as unknown as Record<string, unknown>)[k]]));
+  page: while (found.length < o.limit) {
+    for (const s of state) {
+      while (s.buffer.length === 0 && s.pos !== 'done') {
+        const want = o.limit - found.length;
+        const readLimit = Math.min(o.filter ? want * 4 ** s.rounds : want, o.budget - scanned, 1000);
+        if (readLimit <= 0) {
+          budgetExhausted = true;
+          break page;
+        }
+        s.rounds++;
+        const from = s.pos;
+        let out;
+        try {
+          out = await documentClient().send(
+            new QueryCommand({
+              TableName: tableName('claims'),
+              IndexName: s.p.indexName,
+              KeyConditionExpression: s.p.keyCondition,
+              FilterExpression: o.filter,
+              ExpressionAttributeNames: Object.keys(o.names).length ? o.names : undefined,
+              ExpressionAttributeValues: s.p.values,
+              ScanIndexForward: o.forward,
+              Limit: readLimit,
+              ExclusiveStartKey: from,
+            }),
+          );
+        } catch (err) {
+          // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
+          if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException') throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+          throw err;
+        }
+        scanned += out.ScannedCount ?? 0;
+        s.buffer = (out.Items ?? []) as ClaimRecord[];
+        s.readEnd = out.LastEvaluatedKey ?? 'done';
+        if (s.buffer.length === 0) s.pos = s.readEnd;
+      }
+    }
+    // The next item: the earliest (latest, newest first) head among the partitions; ties in partition order.
+    let pick: (typeof state)[number] | undefined;
+    for (const s of state) {
+      const head = s.buffer[0];
+      if (!head) continue;
+      const best = pick?.buffer[0];
+      const a = String((head as unknown as Record<string, unknown>)[o.sortAttr]);
+      const b = best ? String((best as unknown as Record<string, unknown>)[o.sortAttr]) : undefined;
+      if (b === undefined || (o.forward ? a < b : a > b)) pick = s;
+    }
+    if (!pick) break; // every partition read to its end
+    const item = pick.buffer.shift() as ClaimRecord;
+    found.push(item);
+    pick.pos = pick.buffer.length ? keyOf(item, pick.p.keyAttrs) : pick.readEnd;
+  }
+  let next: Record<string, unknown> | undefined;
+  if (state.some((s) => s.pos !== 'done')) {
+    next = state.length === 1 ? (state[0]?.pos as Record<string, unknown>) : { merge: state.map((s) => s.pos ?? null) };
+  }
+  return { found, next, scanned, budgetExhausted };
 }
 
 /** The claim's first execution at the top level (as before redrives existed), each redrive's in `redrives`. */
@@ -301,15 +397,18 @@ async function redrive({ event, principal, params }: RouteContext) {
   // the chain takes once (an identical entry at its head is not appended again).
   await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
   try {
-    await documentClient().send(
-      new UpdateCommand({
+    // With the report totals' move (FAILED → from), in one transaction under the same condition.
+    await updateClaimCounted(
+      {
         TableName: tableName('claims'),
         Key: { claimId: claim.claimId },
         UpdateExpression: 'SET #s = :from, redrives = :next, #e = :null, failedFrom = :null, updatedAt = :now',
         ConditionExpression: '#s = :was AND (attribute_not_exists(redrives) OR redrives = :n)',
         ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
         ExpressionAttributeValues: { ':from': from, ':next': n + 1, ':null': null, ':now': new Date().toISOString(), ':was': claim.status, ':n': n },
-      }),
+      },
+      claim,
+      { ...claim, status: from },
     );
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;

@@ -15,6 +15,7 @@ import { fieldErrors, HttpError, json, jsonBody, validationError, type RouteCont
 import { validateSubmission } from './submission.js';
 import { sfnClient, tableName } from '../shared/aws.js';
 import { getClaim } from '../shared/claims-repo.js';
+import { countClaimMove } from '../shared/report-aggregates.js';
 import { commitWithAudit, type AuditEntry } from '../shared/audit.js';
 import { digest } from '../shared/canonical.js';
 import { schemeOf } from '../shared/scheme-of.js';
@@ -165,6 +166,8 @@ export async function amend({ event, principal, params }: RouteContext) {
           ExpressionAttributeValues: { ':after': after, ':received': 'RECEIVED', ':n': amendment, ':null': null, ':now': now, ':returned': 'RETURNED', ':tok': claim.taskToken },
         },
       },
+      // The report's totals move with the claim (RETURNED → RECEIVED, and to the amended year and figures).
+      ...countClaimMove(claim, { ...claim, submission: after, status: 'RECEIVED', amendments: amendment, assessment: null, reasonCode: null, reasonDetail: null, decidedAt: null, updatedAt: now } as ClaimRecord),
     ],
     {
       claimId: claim.claimId,

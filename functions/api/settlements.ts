@@ -5,7 +5,7 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { confirmSettlementItem, getSettlement, scanSettlements, settlementsOfClaim, settlementsOfInsurer, type Settlement } from '../shared/settlements-repo.js';
-import { claimUpdateItem, getClaim } from '../shared/claims-repo.js';
+import { getClaim, moveClaim } from '../shared/claims-repo.js';
 import { commitWithAudit } from '../shared/audit.js';
 
 const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED']).optional() });
@@ -60,10 +60,10 @@ async function confirm({ event, principal, params }: RouteContext) {
   // Consistent reads of the claim's own settlement list (a GSI could lag behind the confirmation just made).
   const claim = await getClaim(s.claimId);
   const all = (await Promise.all((claim?.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined);
-  if (all.length > 0 && all.every((x) => x.status === 'CONFIRMED')) {
+  if (claim && all.length > 0 && all.every((x) => x.status === 'CONFIRMED')) {
     const claimPaidAt = all.map((x) => x.paidAt ?? '').sort().at(-1) ?? paidAt;
     // The claim's move to PAID and its record commit together (null: another confirmation moved it first).
-    await commitWithAudit([{ Update: claimUpdateItem(s.claimId, ['SETTLING'], { status: 'PAID', paidAt: claimPaidAt }) }], {
+    await commitWithAudit(moveClaim(claim, ['SETTLING'], { status: 'PAID', paidAt: claimPaidAt }), {
       claimId: s.claimId,
       step: 'Paid',
       actor: 'workflow',

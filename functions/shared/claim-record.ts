@@ -69,8 +69,10 @@ export interface ClaimRecord {
   redrives?: number;
   submittedBy: string;
   idempotencyKey?: string | null;
-  /** The household's county (registry), written by the assessment with its decision; absent on claims assessed before. */
+  /** The household's county (registry): written when the claim is filed (absent if the household was unknown then) and by the assessment with its decision. The report counts the claim in it. */
   county?: string | null;
+  /** `<schemeId>#<county>`, key of index bySchemeCounty; written with the county (claims-repo.ts moveClaim). */
+  schemeCounty?: string;
   /** The payout (fen) of a claim the assessment sent to review: sort key of the sparse index reviewQueueByPayout. */
   reviewPayout?: number;
   /** Set on claims an index event filed (sparse index byIndexEvent). */

@@ -1,9 +1,16 @@
 /** Claims table access: get, create once, and conditional transitions. */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { ClaimNotFound } from './errors.js';
+import { countClaimMove } from './report-aggregates.js';
+import type { TxItem } from './audit.js';
 import type { ClaimRecord, StoredStatus } from './claim-record.js';
+
+/** The key of index bySchemeCounty (scheme, county, createdAt); absent while the claim has no county. */
+export function schemeCountyOf(schemeId: string, county: string | null | undefined): string | undefined {
+  return county ? `${schemeId}#${county}` : undefined;
+}
 
 export async function getClaim(claimId: string): Promise<ClaimRecord | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId }, ConsistentRead: true }));
@@ -16,15 +23,22 @@ export async function loadClaim(claimId: string): Promise<ClaimRecord> {
   return claim;
 }
 
-/** Create the claim unless it exists; answers false when it was already there (an idempotent repeat). */
-export async function createClaim(claim: ClaimRecord): Promise<boolean> {
+/**
+ * Create the claim unless it exists, counted in the report totals in the same transaction; answers false when
+ * it was already there (an idempotent repeat, counted once). Filing (file-claim.ts) also audits and starts it.
+ */
+export async function createClaim(filed: ClaimRecord): Promise<boolean> {
+  const schemeCounty = schemeCountyOf(filed.schemeId, filed.county);
+  const claim: ClaimRecord = schemeCounty ? { ...filed, schemeCounty } : filed;
   try {
     await documentClient().send(
-      new PutCommand({ TableName: tableName('claims'), Item: claim, ConditionExpression: 'attribute_not_exists(claimId)' }),
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: tableName('claims'), Item: claim, ConditionExpression: 'attribute_not_exists(claimId)' } }, ...countClaimMove(null, claim)],
+      }),
     );
     return true;
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
     throw err;
   }
 }
@@ -39,6 +53,53 @@ export async function transitionClaim(claimId: string, from: readonly StoredStat
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** transitionClaim for a move the report counts (status, county, payout, paidAt): the totals move with it. */
+export async function transitionClaimCounted(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): Promise<boolean> {
+  const [update, ...tally] = moveClaim(before, from, fields);
+  try {
+    if (tally.length) await documentClient().send(new TransactWriteCommand({ TransactItems: [update as TxItem, ...tally] }));
+    else await documentClient().send(new UpdateCommand((update as { Update: UpdateCommandInput }).Update));
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+}
+
+/**
+ * A claim's move as transaction items: its conditional update (status one of `from`) and the report totals'
+ * delta from `before` (the claim as read) to the claim with `fields` set (report-aggregates.ts). The condition
+ * must pin what the delta depends on: callers pass the status they read, so a retry that finds the claim moved
+ * fails the whole transaction and counts nothing. Setting a county also sets the list index key schemeCounty.
+ */
+export function moveClaim(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): TxItem[] {
+  const schemeCounty = fields.county ? schemeCountyOf(before.schemeId, fields.county) : undefined;
+  const all: Partial<ClaimRecord> = schemeCounty ? { ...fields, schemeCounty } : fields;
+  return [{ Update: claimUpdateItem(before.claimId, from, all) }, ...countClaimMove(before, { ...before, ...all })];
+}
+
+/**
+ * A claim update (any UpdateItem input on the claims table, with its condition) sent together with the report
+ * totals' delta before → after. Throws ConditionalCheckFailedException when the claim's condition failed, as
+ * the update alone would have.
+ */
+export async function updateClaimCounted(update: UpdateCommandInput, before: ClaimRecord, after: ClaimRecord): Promise<void> {
+  const tally = countClaimMove(before, after);
+  if (tally.length === 0) {
+    await documentClient().send(new UpdateCommand(update));
+    return;
+  }
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: [{ Update: update as NonNullable<TxItem['Update']> }, ...tally] }));
+  } catch (err) {
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
     throw err;
   }
 }

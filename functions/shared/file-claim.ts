@@ -7,12 +7,17 @@
 import { tableName } from './aws.js';
 import { commitWithAudit, headOf } from './audit.js';
 import { startClaimExecution } from './execution.js';
+import { countClaimMove } from './report-aggregates.js';
+import { schemeCountyOf } from './claims-repo.js';
 import type { ClaimRecord } from './claim-record.js';
 
 /** Answers whether this call created the claim (false: it existed already, e.g. a repeated request). */
-export async function fileClaim(record: ClaimRecord, actor: string): Promise<boolean> {
+export async function fileClaim(filed: ClaimRecord, actor: string): Promise<boolean> {
+  const schemeCounty = schemeCountyOf(filed.schemeId, filed.county);
+  const record: ClaimRecord = schemeCounty ? { ...filed, schemeCounty } : filed;
+  // The report counts the new claim in the same transaction (a repeat's Put fails its condition: counted once).
   const audit = await commitWithAudit(
-    [{ Put: { TableName: tableName('claims'), Item: record, ConditionExpression: 'attribute_not_exists(claimId)' } }],
+    [{ Put: { TableName: tableName('claims'), Item: record, ConditionExpression: 'attribute_not_exists(claimId)' } }, ...countClaimMove(null, record)],
     { claimId: record.claimId, step: 'Submit', actor, input: record.submission, output: { claimId: record.claimId }, decision: 'RECEIVED' },
     null,
   );

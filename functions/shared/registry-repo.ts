@@ -1,10 +1,12 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { fanoutShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type Household, type OpenWarning } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
 import { commitWithAudit } from './audit.js';
 import { indexMembers, unindexDroppedMembers } from './identities-repo.js';
+import { countHouseholdImport } from './report-aggregates.js';
 
 export interface StoredMember {
   personId: string;
@@ -56,9 +58,11 @@ const WARNING_ATTRIBUTES: ReadonlySet<string> = new Set(['openWarnings', 'closed
 /**
  * Upsert; answers whether the household was new. One UpdateItem replaces every imported attribute (SET when
  * given, REMOVE when the new entry leaves an optional one out) and keeps the warning attributes, so a registry
- * re-import neither loses nor races with open or closed monitoring warnings. The identity index
- * (identities-repo.ts) is written around it: members indexed before, members dropped unindexed after (from the
- * members the update replaced), so a current member is always findable by identity number.
+ * re-import neither loses nor races with open or closed monitoring warnings. The report's premium totals move
+ * in the same transaction (report-aggregates.ts), conditional on the entry being the one read (its updatedAt),
+ * so a repeated or concurrent import counts the household once. The identity index (identities-repo.ts) is
+ * written around it: members indexed before, members dropped unindexed after (from the members the update
+ * replaced), so a current member is always findable by identity number.
  */
 export async function putHousehold(h: StoredHousehold): Promise<'created' | 'updated'> {
   const names: Record<string, string> = {};
@@ -78,18 +82,37 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
     i++;
   }
   await indexMembers(h);
-  const out = await documentClient().send(
-    new UpdateCommand({
-      TableName: tableName('registry'),
-      Key: { householdId: h.householdId },
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValues: 'UPDATED_OLD',
-    }),
-  );
-  await unindexDroppedMembers(h, out.Attributes?.members as StoredMember[] | undefined);
-  return out.Attributes && Object.keys(out.Attributes).length > 0 ? 'updated' : 'created';
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = await getHousehold(h.householdId);
+    const condition: { ConditionExpression: string; names: Record<string, string>; values: Record<string, unknown> } = before
+      ? { ConditionExpression: '#was = :was', names: { '#was': 'updatedAt' }, values: { ':was': before.updatedAt } }
+      : { ConditionExpression: 'attribute_not_exists(householdId)', names: {}, values: {} };
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName('registry'),
+                Key: { householdId: h.householdId },
+                UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+                ConditionExpression: condition.ConditionExpression,
+                ExpressionAttributeNames: { ...names, ...condition.names },
+                ExpressionAttributeValues: { ...values, ...condition.values },
+              },
+            },
+            ...countHouseholdImport(h.householdId, before ?? null, h),
+          ],
+        }),
+      );
+      await unindexDroppedMembers(h, before?.members);
+      return before ? 'updated' : 'created';
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20))); // changed meanwhile: read it again
+    }
+  }
+  throw new Error(`import of household ${h.householdId} kept conflicting`);
 }
 
 /**

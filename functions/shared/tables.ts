@@ -26,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds';
+export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -49,6 +49,13 @@ export const TABLES: readonly TableSpec[] = [
       { indexName: 'reviewQueueByPayout', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'reviewPayout', type: 'N' } },
       // Sparse: only claims created by an index event. Progress counts read it, so it carries just the status.
       { indexName: 'byIndexEvent', partitionKey: { name: 'indexEventId', type: 'S' }, sortKey: { name: 'householdId', type: 'S' }, include: ['status'] },
+      // The search's access paths (GET /claims, functions/api/claims.ts `list`), each oldest or newest first. Their
+      // partition keys never change once written (a claim keeps its scheme, county and product), so a claim
+      // moving while someone pages cannot be listed twice or skipped. `schemeCounty` = `<schemeId>#<county>` is
+      // written when the claim is filed (or assessed, if the registry had no county then): sparse until then.
+      { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     ],
   },
   {
@@ -78,6 +85,15 @@ export const TABLES: readonly TableSpec[] = [
     // pk examples: ACC#P#<schemeId>#<personId>#MEDICAL#2024, ACC#H#<schemeId>#<householdId>#INDUSTRY#2024, INVOICE#<hospital>#<invoiceNo>
     id: 'accumulators',
     envVar: 'ACCUMULATORS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: [],
+  },
+  {
+    // The report's running totals (functions/shared/report-aggregates.ts): `REPORT#<schemeId>#<year>#<shard>`, one
+    // attribute per counter. A table of its own so that a step which moves claims but must not touch the caps
+    // (eligibility) can add to the totals without write access to the accumulators.
+    id: 'reports',
+    envVar: 'REPORTS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     indexes: [],
   },

@@ -4,7 +4,7 @@
  */
 import { checkEligibility, invoiceKey } from '#core/index.js';
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
-import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
+import { loadClaim, moveClaim } from '../shared/claims-repo.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { invoiceHolder } from '../shared/accumulators.js';
 import { schemeOf } from '../shared/scheme-of.js';
@@ -26,7 +26,7 @@ export const handler = stepHandler('eligibility', ClaimStepInput, async ({ claim
   if (!result.eligible) {
     const now = new Date().toISOString();
     const record = await commitWithAudit(
-      [{ Update: claimUpdateItem(claimId, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }) }],
+      moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }),
       { claimId, step: 'Eligibility', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
       audit,
     );

@@ -86,6 +86,7 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
           submittedBy: `index-event:${eventId}`,
           idempotencyKey: null,
           indexEventId: eventId,
+          county: h.county,
           createdAt: now,
           updatedAt: now,
         };

@@ -5,7 +5,7 @@
  * without its settlements and its trail.
  */
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
-import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
+import { loadClaim, moveClaim } from '../shared/claims-repo.js';
 import { settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
 import { settlementsCreatedOutboxItem } from '../shared/webhook-outbox.js';
 import { tableName } from '../shared/aws.js';
@@ -52,7 +52,7 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
     [
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
       ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
-      { Update: claimUpdateItem(claimId, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }) },
+      ...moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }),
     ],
     {
       claimId,

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { stepHandler } from '../shared/step.js';
-import { getClaim, transitionClaim } from '../shared/claims-repo.js';
+import { getClaim, transitionClaimCounted } from '../shared/claims-repo.js';
 import { FAILABLE_STATUSES } from '../shared/claim-record.js';
 import { appendAudit } from '../shared/audit.js';
 
@@ -18,9 +18,10 @@ export const handler = stepHandler('record-failure', Input, async ({ claimId, er
   // Conditional on the status just read, so failedFrom is exactly where it stopped (re-read if a step moved it).
   let moved = false;
   for (let attempt = 0; attempt < 3 && !moved; attempt++) {
-    const from = (await getClaim(claimId))?.status;
-    if (!from || !FAILABLE_STATUSES.includes(from)) break; // gone, or already decided or failed: nothing to record
-    moved = await transitionClaim(claimId, [from], { status: 'FAILED', failedFrom: from, error: recorded, taskToken: null });
+    const claim = await getClaim(claimId);
+    const from = claim?.status;
+    if (!claim || !from || !FAILABLE_STATUSES.includes(from)) break; // gone, or already decided or failed: nothing to record
+    moved = await transitionClaimCounted(claim, [from], { status: 'FAILED', failedFrom: from, error: recorded, taskToken: null });
   }
   if (moved) await appendAudit({ claimId, step: 'RecordFailure', actor: 'workflow', input: { claimId }, output: recorded, decision: 'FAILED' });
   return { claimId, failed: moved };

@@ -11,7 +11,7 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { stepHandler } from '../shared/step.js';
-import { claimUpdateItem, loadClaim, transitionClaim } from '../shared/claims-repo.js';
+import { claimUpdateItem, loadClaim, moveClaim, transitionClaim } from '../shared/claims-repo.js';
 import { sfnClient } from '../shared/aws.js';
 import { appendAudit, commitWithAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
@@ -73,7 +73,7 @@ async function expireReturn(claimId: string) {
   if (claim.status === 'REJECTED') return { claimId, outcome: 'REJECTED' as const }; // a retried step
   const now = new Date().toISOString();
   const record = await commitWithAudit(
-    [{ Update: claimUpdateItem(claimId, ['RETURNED'], { status: 'REJECTED', reasonCode: 'RETURN_EXPIRED', reasonDetail: 'returned for information and not amended in time', decidedAt: now, taskToken: null }) }],
+    moveClaim(claim, ['RETURNED'], { status: 'REJECTED', reasonCode: 'RETURN_EXPIRED', reasonDetail: 'returned for information and not amended in time', decidedAt: now, taskToken: null }),
     { claimId, step: 'ExpireReturn', actor: 'workflow', input: { claimId }, output: { returned: claim.returned?.at ?? null }, decision: 'REJECTED:RETURN_EXPIRED' },
   );
   if (!record && (await loadClaim(claimId)).status !== 'REJECTED') throw new WorkflowError(`claim ${claimId} is ${claim.status}, not returned`);

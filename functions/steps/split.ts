@@ -1,7 +1,7 @@
 /** Split: the payout over the product's underwriters by largest remainder (insurer pool; bank share is kept apart). */
 import { splitLiability } from '#core/index.js';
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
-import { claimUpdateItem, loadClaim } from '../shared/claims-repo.js';
+import { loadClaim, moveClaim } from '../shared/claims-repo.js';
 import { schemeOf } from '../shared/scheme-of.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
@@ -19,7 +19,8 @@ export const handler = stepHandler('split', ClaimStepInput, async ({ claimId, au
   if (!terms) throw new WorkflowError(`${claim.schemeId} does not offer ${claim.product}`);
   const allocations = splitLiability(claim.assessment.payout, terms.underwriters);
   const record = await commitWithAudit(
-    [{ Update: claimUpdateItem(claimId, ['APPROVED', 'PENDING_REVIEW'], { status: 'APPROVED', allocations, taskToken: null }) }],
+    // Conditional on the status read (not either of the two): the report counts PENDING_REVIEW → APPROVED only once.
+    moveClaim(claim, [claim.status], { status: 'APPROVED', allocations, taskToken: null }),
     { claimId, step: 'Split', actor: 'workflow', input: { claimId, payout: claim.assessment.payout, bankShare: claim.assessment.bankShare }, output: allocations, decision: 'SPLIT', figures: { allocations } },
     audit,
   );

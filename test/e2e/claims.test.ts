@@ -190,6 +190,20 @@ describe('reports', () => {
   });
 });
 
+describe('lists', () => {
+  it('a listed SETTLING or PAID claim shows the settlements GET /claims/{id} shows, not an empty list', async () => {
+    const listed = await api.call('GET', '/claims?householdId=H-420922-0001&limit=100', { role: 'auditor' });
+    expect(listed.status).toBe(200);
+    const settled = (listed.body.items as Array<{ claimId: string; status: string; settlements: unknown[] }>).filter((c) => c.status === 'SETTLING' || c.status === 'PAID');
+    expect(settled.length).toBeGreaterThan(0);
+    for (const c of settled) {
+      const one = await api.call('GET', `/claims/${c.claimId}`, { role: 'auditor' });
+      expect(c.settlements.length, c.claimId).toBeGreaterThan(0);
+      expect(c.settlements).toEqual(one.body.settlements);
+    }
+  });
+});
+
 describe('privacy', () => {
   it('no raw identity number appears in any claim, history, audit, household or settlement answer, nor in the logs', async () => {
     const raw = DEMO_HOUSEHOLDS.flatMap((h) => h.members.map((m) => ('idNumber' in m ? m.idNumber : undefined))).filter((x): x is string => !!x);

@@ -5,11 +5,13 @@
  * nothing is paid twice, and the year-to-date accumulators hold exactly what the decided claims used.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Embedded } from '../../embedded/runtime.js';
 import { client, startTestSystem, type Reply } from '../support/server.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 import { chainFigures, reconcileFigures, StoredFigures } from '../../core/audit-figures.js';
+import { recomputeReportTotals } from '../../functions/shared/report-rebuild.js';
+import { reportItemKey } from '../../functions/shared/report-aggregates.js';
 
 process.env.FANGPIN_FAULT_RATE = process.env.FANGPIN_FAULT_RATE ?? '0.2';
 
@@ -107,5 +109,23 @@ describe('with 20% of store requests failing', () => {
       expect(acc.Item?.counters.paid).toBe(mine.reduce((s, c) => s + c.assessment.payout, 0));
       expect(acc.Item?.counters.selfPay).toBe(mine.reduce((s, c) => s + c.details.totalCost, 0));
     }
+  });
+
+  it('the report totals kept with each move equal a rebuild from the claims; check finds a tampered figure and rebuild mends it', { timeout: 120_000 }, async () => {
+    // Runs after the drill above: its retried steps, redrives and failures all moved the totals incrementally.
+    const recompute = (write: boolean) => persist(() => recomputeReportTotals({ write }), () => true);
+    const incremental = await persist(() => api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' }), (r) => r.status === 200);
+    expect(incremental.body.claims.count).toBe(CLAIMS);
+    expect((await recompute(false)).differences).toEqual([]);
+    // A figure made wrong behind the store's back: check names it, rebuild brings it back, the report is as before.
+    await persist(
+      () => documentClient().send(new UpdateCommand({ TableName: tableName('reports'), Key: { pk: reportItemKey('xiaogan-2024', '2024', 7) }, UpdateExpression: 'ADD #n :five', ExpressionAttributeNames: { '#n': 'n|MEDICAL|420902|SETTLING' }, ExpressionAttributeValues: { ':five': 5 } })),
+      () => true,
+    );
+    expect((await recompute(false)).differences).toEqual([{ key: reportItemKey('xiaogan-2024', '2024', 7), counter: 'n|MEDICAL|420902|SETTLING', stored: expect.any(Number), recomputed: expect.any(Number) }]);
+    expect((await recompute(true)).written).toBe(1);
+    expect((await recompute(false)).differences).toEqual([]);
+    const after = await persist(() => api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' }), (r) => r.status === 200);
+    expect(after.body).toEqual(incremental.body);
   });
 });
