@@ -11,7 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '../../core/report-aggregates.js';
 import { schemes } from '../../core/catalogue.js';
-import { fanoutShardOf, type Product } from '../../core/index.js';
+import { AccidentDetails, DisasterDetails, EducationDetails, fanoutShardOf, IndustryDetails, LoanGuaranteeDetails, MedicalDetails, type Product } from '../../core/index.js';
 import { localDynamoClientConfig } from '../dynamodb-local.js';
 import { claimFacts, reportItemKey, shardOf } from '../../functions/shared/report-aggregates.js';
 import type { ClaimRecord } from '../../functions/shared/claim-record.js';
@@ -52,6 +52,28 @@ export function seedHousehold(i: number): StoredHousehold {
   return { ...h, fanoutShard: fanoutShardOf(h) };
 }
 
+/**
+ * Details a real submission of the product could have carried (parsed by the product's own schema, defaults
+ * filled), so a seeded claim reads through the API exactly as a filed one does.
+ */
+function seedDetails(product: Product, i: number, payout: number): unknown {
+  const amount = Math.max(payout, 1) * 2;
+  switch (product) {
+    case 'MEDICAL':
+      return MedicalDetails.parse({ hospitalCode: 'HOSP-SEED', invoiceNo: `SEED-${i}`, totalCost: amount });
+    case 'ACCIDENT':
+      return AccidentDetails.parse({ kind: 'OUTPATIENT', expense: amount });
+    case 'EDUCATION':
+      return EducationDetails.parse({ stage: 'PRIMARY', expense: amount });
+    case 'DISASTER':
+      return DisasterDetails.parse({ cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: amount });
+    case 'INDUSTRY':
+      return IndustryDetails.parse({ kind: 'INDEMNITY', assessedLoss: amount });
+    case 'LOAN_GUARANTEE':
+      return LoanGuaranteeDetails.parse({ loanId: `L-SEED-${i}`, bankId: 'BANK-SEED', outstandingPrincipal: amount, unpaidInterest: 0, recoveries: 0 });
+  }
+}
+
 export function seedClaim(i: number, households: number): ClaimRecord {
   const h = seedHousehold((i * 7919) % households);
   const products = PRODUCTS[h.schemeId] ?? ['MEDICAL'];
@@ -73,7 +95,7 @@ export function seedClaim(i: number, households: number): ClaimRecord {
   const claimId = `C-SEED-${String(i).padStart(7, '0')}`;
   return {
     claimId,
-    submission: { schemeId: h.schemeId, product, householdId: h.householdId, personId: 'P-1', incidentDate: createdAt.slice(0, 10), details: { seeded: true } } as unknown as ClaimRecord['submission'],
+    submission: { schemeId: h.schemeId, product, householdId: h.householdId, personId: 'P-1', incidentDate: createdAt.slice(0, 10), details: seedDetails(product, i, payout) } as unknown as ClaimRecord['submission'],
     householdId: h.householdId,
     schemeId: h.schemeId,
     product,

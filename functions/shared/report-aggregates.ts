@@ -4,7 +4,7 @@
  * delta to one shard in the same transaction as the move (the claim's condition guards both), so a retried step
  * that finds the claim moved adds nothing. Why shards: every claim of a scheme and year would otherwise update
  * the same item, and two writes to one item are serialised (DynamoDB's transaction conflicts on AWS, one write
- * per item per merged transaction in the embedded coalescer), which would make a county's fan-out single file.
+ * per item per merged transaction when the embedded runtime batches writes), which would make a county's fan-out single file.
  * A claim always writes to the shard its id hashes to; the report reads every shard and sums.
  */
 import { createHash } from 'node:crypto';

@@ -171,6 +171,8 @@ describe('the execution graph in the case file', () => {
       Intake: 'succeeded', Eligibility: 'succeeded', 'Eligible?': 'succeeded', Assessment: 'succeeded', Route: 'succeeded', Review: 'succeeded',
       ReviewDecision: 'succeeded', Split: 'succeeded', Payout: 'succeeded', Settling: 'succeeded',
       ReleaseHold: 'notReached', Rejected: 'notReached', ClosedNoPayout: 'notReached', RecordFailure: 'notReached', Failed: 'notReached',
+      // The final review (above the first reviewer's limit) and the return for information: not on this claim's path.
+      FinalReview: 'notReached', FinalReviewDecision: 'notReached', ReturnHold: 'notReached', AwaitAmendment: 'notReached', ExpireReturn: 'notReached',
     });
     // The taken transitions are drawn bold: Intake → … → Settling is 9 of them.
     expect(await page.locator('.react-flow__edge.fp-taken').count()).toBe(9);

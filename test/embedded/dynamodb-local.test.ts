@@ -52,6 +52,9 @@ describe('DynamoDB Local in memory', () => {
     expect(claims?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
       ['byHousehold', 'ALL'],
       ['byIndexEvent', 'INCLUDE'],
+      ['byProduct', 'ALL'],
+      ['byScheme', 'ALL'],
+      ['bySchemeCounty', 'ALL'],
       ['byStatus', 'ALL'],
       ['reviewQueueByPayout', 'ALL'],
     ]);
