@@ -154,7 +154,7 @@ interface Partition {
  * target on the scheme's calendar (core/calendar.ts), and their `settlements` as GET /claims/{id} shows them:
  * read by the ids the claim lists (one consistent get each, batched), never an empty list standing in for them.
  */
-async function list({ query }: RouteContext) {
+async function list({ query, lang }: RouteContext) {
   const q = ListQuery.safeParse(Object.fromEntries(LIST_PARAMS.map((k) => [k, query[k]])));
   if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
   const limit = parseLimit(query.limit);
@@ -244,11 +244,11 @@ async function list({ query }: RouteContext) {
   // Each listed claim with the settlements it names, read consistently by id (one batch of gets for the page).
   const settlements = await Promise.all(found.map(async (c) => (await Promise.all((c.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined).sort((a, b) => a.settlementId.localeCompare(b.settlementId))));
   const view = (c: ClaimRecord, i: number) => ({
-    ...claimView(c, settlements[i]),
+    ...claimView(c, settlements[i], lang),
     county: c.county ?? null,
     due: CLOSED.has(c.status) ? null : paymentDue(c.createdAt, at, schemes().get(c.schemeId)?.holidays ?? []),
   });
-  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted });
+  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted }, { 'content-language': lang, vary: 'Accept-Language' });
 }
 
 type Position = Record<string, unknown> | undefined | 'done';

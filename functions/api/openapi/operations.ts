@@ -159,7 +159,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     description: 'Filters the key cannot express are applied while reading; a page is filled up to `limit` unless the read budget stops it (`budgetExhausted`). `sort=amount-desc|amount-asc` needs `status=PENDING_REVIEW`.',
     query: ClaimListQuery,
     queryParams: page(100, 25),
-    responses: { 200: { description: 'a page', body: R.ClaimPage } },
+    headers: [acceptLanguage],
+    responses: { 200: { description: 'a page, sentences in the language of Content-Language', body: R.ClaimPage, headers: ['Content-Language', 'Vary'] } },
     problems: [],
   },
   'GET /claims/{claimId}': {

@@ -61,6 +61,10 @@ export function productScenarios(sys: SystemOf): void {
       expect(en.headers.get('content-language')).toBe('en');
       expect(en.body.assessment.explanation.steps.at(-1)).toBe('payout = min(9,600.00, 96,000.00) = 9,600.00 yuan');
       expect(en.body.assessment.explanation.figures).toEqual(claim.assessment.explanation.figures);
+      // A list says the same sentences in the language asked for.
+      const listed = await api.call('GET', `/claims?householdId=${claim.householdId}&limit=100`, { role: 'auditor', headers: { 'accept-language': 'en' } });
+      expect(listed.headers.get('content-language')).toBe('en');
+      expect(listed.body.items.find((c: { claimId: string }) => c.claimId === id)?.assessment.explanation.steps).toEqual(en.body.assessment.explanation.steps);
       expect(claim.allocations).toEqual([
         { insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 },
         { insurerId: 'XG-POOL-2', shareBp: 3500, amount: 336_000 },
