@@ -2,12 +2,13 @@
  * Sentences in both languages: the catalogue is complete and consistent, every key the core writes exists,
  * and the README's worked example (Dawu, 9,600.00 元) reads exactly as the core renders it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideClaim, type Decision } from '../../core/index.js';
 import { CATALOGUE, LANGS, negotiateLang, render, renderText, type Lang, type Message } from '../../core/i18n/index.js';
 import { claim, DAWU, household, LISHUI, scheme, XIAOGAN } from './fixtures.js';
+import { filesUnder } from '../support/source-files.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([^,}\s]+)\s*(?:,\s*([^}\s]+))?\s*\}\}/g)].map((m) => `${m[1]}:${m[2] ?? ''}`).sort();
@@ -24,9 +25,8 @@ describe('the message catalogue', () => {
   });
 
   it('has every key the core writes (message(...) and capLabel in core/)', () => {
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
     const used = new Set<string>();
-    for (const f of files(join(ROOT, 'core'))) {
+    for (const f of filesUnder(join(ROOT, 'core'), '.ts')) {
       const src = readFileSync(f, 'utf8');
       for (const m of src.matchAll(/message\(\s*'([^']+)'/g)) used.add(m[1]!);
       for (const m of src.matchAll(/capLabel: '([^']+)'/g)) used.add(m[1]!);

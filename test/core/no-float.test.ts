@@ -3,20 +3,14 @@
  * string, template and regex literals (template ${…} expressions are kept and scanned), for parseFloat, toFixed,
  * Math.round( (allowed only in core/household.ts, which converts mu to hundredths) and decimal literals.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../support/source-files.js';
 
 const CORE = fileURLToPath(new URL('../../core/', import.meta.url));
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return tsFiles(p);
-    return e.isFile() && e.name.endsWith('.ts') ? [p] : [];
-  });
-}
 
 const REGEX_PREV = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
 const REGEX_KEYWORDS = /(?:^|[^\w$])(?:return|typeof|case|in|of|delete|void|throw|new|instanceof|yield|await)$/;
@@ -136,7 +130,7 @@ describe('the stripper', () => {
 });
 
 describe('no floating point in core/', () => {
-  const files = tsFiles(CORE);
+  const files = filesUnder(CORE, '.ts');
 
   it('finds the core sources, and stripping keeps the code (same length and lines)', () => {
     expect(files.length).toBeGreaterThanOrEqual(15);

@@ -3,10 +3,11 @@
  * drills) lives in embedded/sdk/ and reaches the clients through aws.ts's process-global hook, so it is in no
  * Lambda bundle. This fails if anything under functions/ names it again or imports from embedded/.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/lambda.js';
+import { filesUnder } from '../support/source-files.js';
 
 const FORBIDDEN: ReadonlyArray<[string, RegExp]> = [
   ['a coalescer', /coalesc/i],
@@ -20,9 +21,6 @@ function violations(text: string): string[] {
   return FORBIDDEN.filter(([, re]) => re.test(text)).map(([what]) => what);
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
-}
 
 describe('functions/ is only what runs on AWS', () => {
   it('the check recognises each thing it forbids', () => {
@@ -45,7 +43,7 @@ describe('functions/ is only what runs on AWS', () => {
 
 describe('tests stand on the product, not on the benchmark', () => {
   it('no test imports from bench/ (what tests share with the bench lives in embedded/ or test/support/)', () => {
-    const files = filesUnder(join(PROJECT_ROOT, 'test')).filter((f) => f.endsWith('.ts'));
+    const files = filesUnder(join(PROJECT_ROOT, 'test'), '.ts');
     const fromBench = /(?:from\s*|import\s*\(\s*)['"`](?:\.\.\/)+bench\//;
     // (The sample is split so this file does not match itself.)
     expect(fromBench.test("import { runDirect } from '../../" + "bench/direct.js';")).toBe(true);

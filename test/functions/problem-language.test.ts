@@ -2,20 +2,19 @@
  * problem+json in the reader's language: the title is translated, the `type` URI that clients branch on is
  * the same in every language, and every title the API can send has both forms.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../core/i18n/index.js';
 import { problem, problemType } from '../../functions/api/http.js';
 import { PROJECT_ROOT } from '../../lib/lambda.js';
+import { filesUnder } from '../support/source-files.js';
 
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 
 describe('problem+json titles', () => {
   it('has a Chinese and an English title for every title the API writes', () => {
     const titles = new Set<string>();
-    for (const f of filesUnder(join(PROJECT_ROOT, 'functions'))) {
+    for (const f of filesUnder(join(PROJECT_ROOT, 'functions'), '.ts')) {
       const src = readFileSync(f, 'utf8');
       for (const m of src.matchAll(/(?:HttpError|problem)\(\s*\d{3},\s*'([^']+)'/g)) titles.add(m[1]!);
       // Titles chosen by a condition: HttpError(403, cond ? 'A' : 'B', …)
