@@ -1,19 +1,19 @@
 /** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts. */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ExecutionDoesNotExist, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { CLAIM_STATUSES, ClaimSubmission, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
+import { CLAIM_STATUSES, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
-import { documentClient, sfnClient, tableName } from '../shared/aws.js';
+import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, type RouteContext } from './http.js';
+import { documentClient, tableName } from '../shared/aws.js';
 import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
 import { claimView, FAILABLE_STATUSES, storedFigures, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { getSettlement, settlementsOfClaim, type Settlement } from '../shared/settlements-repo.js';
-import { appendAudit, auditAnswer, chainHead, commitWithAudit } from '../shared/audit.js';
+import { appendAudit, auditAnswer, chainHead } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { executionArnFor, executionStatus, historyOf, startClaimExecution } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';

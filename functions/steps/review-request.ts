@@ -11,7 +11,7 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { stepHandler } from '../shared/step.js';
-import { claimUpdateItem, loadClaim, moveClaim, transitionClaim } from '../shared/claims-repo.js';
+import { loadClaim, moveClaim, transitionClaim } from '../shared/claims-repo.js';
 import { sfnClient } from '../shared/aws.js';
 import { appendAudit, commitWithAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';

@@ -3,7 +3,6 @@
  * over a queue seeded straight into the store: filter by county and payout range (元), sort by amount, the
  * due column coloured by the server's level; axe clean; screenshot docs/console/inbox-filters-zh.png.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';

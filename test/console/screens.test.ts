@@ -4,7 +4,6 @@
  * and the attention list. Each screen is checked with axe (no serious or critical violation) and photographed
  * into docs/console/. One system and one browser for the file.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';

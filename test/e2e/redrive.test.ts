@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Embedded } from '../../embedded/runtime.js';
-import { chainFigures, reconcileFigures, StoredFigures } from '../../core/audit-figures.js';
 import { client, startTestSystem } from '../support/server.js';
-import { bigClaim, REDRIVE_HOUSEHOLD, redriveScenario, storedClaim, tokenOf } from './scenarios/core.js';
+import { bigClaim, REDRIVE_HOUSEHOLD, redriveScenario, tokenOf } from './scenarios/core.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 
 let system: Embedded;

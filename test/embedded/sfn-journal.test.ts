@@ -2,7 +2,7 @@
  * embedded/sfn/journal.ts on its own: the on-disk format existing data directories hold, torn last line recovery,
  * snapshot + journal replay, and what a flush writes.
  */
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
