@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_CSP } from './console-static.js';
+import { sendProblem as problem } from './problem.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SWAGGER_UI = resolve(ROOT, 'node_modules', 'swagger-ui-dist');
@@ -48,11 +49,6 @@ function send(req: IncomingMessage, res: ServerResponse, file: string, extra: Re
   });
   if (req.method === 'HEAD') return void res.end();
   createReadStream(file).pipe(res);
-}
-
-function problem(res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
 }
 
 /** Whether the path is one of these (the server asks before its API routes and the token check). */

@@ -9,6 +9,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sendProblem as problem } from './problem.js';
 
 export const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
 
@@ -53,11 +54,6 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
-
-function problem(res: ServerResponse, status: number, title: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
-}
 
 /** Text worth compressing; images and fonts are compressed already. */
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt']);

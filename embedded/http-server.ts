@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, routeKey, type ApiModule } from '../functions/api/routes.js';
-import { problem as problemResult, type ApiEvent } from '../functions/api/http.js';
+import type { ApiEvent } from '../functions/api/http.js';
+import { sendProblem as problem, sendResult as send } from './problem.js';
 import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { CONSOLE_DIST, serveConsole } from './console-static.js';
@@ -26,15 +27,6 @@ const compiled = ROUTES.map((r) => ({
 }));
 
 /** Write a handler-shaped result; the server's own refusals use the handlers' problem+json format. */
-function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
-  res.end(result.body ?? '');
-}
-
-function problem(res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, string> = {}): void {
-  send(res, problemResult(status, title, detail, [], extra));
-}
-
 async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;

@@ -113,6 +113,10 @@ describe('bad input changes nothing', () => {
     expect(en.headers.get('content-language')).toBe('en');
     expect((await api.call('POST', '/claims', { role: 'submitter', raw: 'x=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     expect((await api.call('POST', '/claims', { body: medical(1000) })).status).toBe(401);
+    // The embedded server's own token check answers in the reader's language too, with the same type URI.
+    const unauthorized = await api.call('POST', '/claims', { body: medical(1000), headers: { 'accept-language': 'en' } });
+    expect(unauthorized.body).toMatchObject({ type: 'https://fangpin.dev/problems/unauthorized', title: 'Unauthorized', status: 401 });
+    expect((await api.call('POST', '/claims', { body: medical(1000) })).body.title).toBe('未认证');
     expect((await api.call('POST', '/claims', { role: 'auditor', body: medical(1000) })).status).toBe(403);
     expect((await api.call('GET', '/claims', { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
     const expired = await system.token('auditor', undefined, -60);

@@ -14,9 +14,10 @@ import { filesUnder } from '../support/source-files.js';
 describe('problem+json titles', () => {
   it('has a Chinese and an English title for every title the API writes', () => {
     const titles = new Set<string>();
-    for (const f of filesUnder(join(PROJECT_ROOT, 'functions'), '.ts')) {
+    // The handlers' titles, and those of the embedded server's own layers (routing, token, console, API reference).
+    for (const f of [...filesUnder(join(PROJECT_ROOT, 'functions'), '.ts'), ...filesUnder(join(PROJECT_ROOT, 'embedded'), '.ts')]) {
       const src = readFileSync(f, 'utf8');
-      for (const m of src.matchAll(/(?:HttpError|problem)\(\s*\d{3},\s*'([^']+)'/g)) titles.add(m[1]!);
+      for (const m of src.matchAll(/(?:HttpError|problem)\(\s*(?:res,\s*)?\d{3},\s*'([^']+)'/g)) titles.add(m[1]!);
       // Titles chosen by a condition: HttpError(403, cond ? 'A' : 'B', …)
       for (const m of src.matchAll(/HttpError\(\s*\d{3},\s*[^,'`]*\?\s*'([^']+)'\s*:\s*'([^']+)'/g)) titles.add(m[1]!).add(m[2]!);
     }
