@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendProblem as problem } from './problem.js';
+import { text } from '../core/i18n/index.js';
 
 export const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
 
@@ -129,7 +130,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cache
 export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname: string, distDir: string): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
-    return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${pathname}`);
+    return problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: pathname }));
   }
   if (pathname === '/console') {
     res.writeHead(308, { location: '/console/' });
@@ -144,13 +145,13 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname
     return problem(res, 400, 'Bad request', 'the path is not valid percent-encoding');
   }
   const file = normalize(join(distDir, rel));
-  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep))) return problem(res, 404, 'Not found', `no file ${pathname}`);
+  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep))) return problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
   const st = existsSync(file) ? statSync(file) : null;
   if (st?.isFile()) {
     // Vite puts content-hashed names under assets/: they never change. Everything else is revalidated.
     return sendFile(req, res, file, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
   }
   // A missing asset is a 404, not the app's HTML; any other path is one of the app's screens.
-  if (rel.startsWith('assets/') || extname(rel) !== '') return problem(res, 404, 'Not found', `no file ${pathname}`);
+  if (rel.startsWith('assets/') || extname(rel) !== '') return problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
   return sendFile(req, res, index, 'no-cache');
 }

@@ -9,6 +9,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, routeKey, type ApiModule } from '../functions/api/routes.js';
 import type { ApiEvent } from '../functions/api/http.js';
 import { sendProblem as problem, sendResult as send } from './problem.js';
+import { text } from '../core/i18n/index.js';
 import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { CONSOLE_DIST, serveConsole } from './console-static.js';
@@ -89,8 +90,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const byPath = compiled.filter((c) => c.regex.test(url.pathname));
   const match = byPath.find((c) => c.route.method === req.method);
   if (!match) {
-    if (byPath.length > 0) return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: byPath.map((c) => c.route.method).join(', ') });
-    return problem(res, 404, 'Not found', `no route ${req.method} ${url.pathname}`);
+    if (byPath.length > 0) return problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: url.pathname }), { allow: byPath.map((c) => c.route.method).join(', ') });
+    return problem(res, 404, 'Not found', text('no route {{route}}', { route: `${req.method} ${url.pathname}` }));
   }
   // As API Gateway's JWT authorizer does: no valid token, no call to the handler.
   const auth = req.headers.authorization ?? '';
@@ -98,7 +99,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const claims = token ? await verifyToken(opts.tokenSecret, token) : null;
   if (!claims) return problem(res, 401, 'Unauthorized', 'a valid bearer token is required', { 'www-authenticate': 'Bearer' });
   const body = await readBody(req);
-  if (body === null) return problem(res, 413, 'Payload too large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (body === null) return problem(res, 413, 'Payload too large', text('the body is larger than {{max}} bytes', { max: MAX_BODY_BYTES }));
   const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
   let pathParameters: Record<string, string>;
   try {

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { negotiateLang } from '../core/i18n/index.js';
+import { negotiateLang, type Text } from '../core/i18n/index.js';
 import { problem } from '../functions/api/http.js';
 
 /** Writes a Lambda-style result (status, headers, body) to the response. */
@@ -14,6 +14,6 @@ export function sendResult(res: ServerResponse, result: APIGatewayProxyStructure
   res.end(result.body ?? '');
 }
 
-export function sendProblem(res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}): void {
+export function sendProblem(res: ServerResponse, status: number, title: string, detail: Text, headers: Record<string, string> = {}): void {
   sendResult(res, problem(status, title, detail, [], headers, negotiateLang(res.req?.headers['accept-language'])));
 }

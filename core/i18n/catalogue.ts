@@ -9,6 +9,8 @@
  * test/core/i18n.test.ts proves both languages have the same keys and the same placeholders.
  */
 
+import { TEXTS_ZH } from './texts.js';
+
 const en = {
   // ---- assessment explanations (one sentence a step) ----
   'explain.medical.selfPay':
@@ -225,4 +227,10 @@ const zhCN: Record<MessageKey, string> = {
   'problem.Validation failed': '校验未通过',
 };
 
-export const CATALOGUE: Readonly<Record<'zh-CN' | 'en', Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
+/** The call sites' sentences (core/i18n/texts.ts): English is the key, and the English text is the key itself. */
+const texts = Object.entries(TEXTS_ZH);
+
+export const CATALOGUE: Readonly<Record<'zh-CN' | 'en', Readonly<Record<string, string>>>> = {
+  'zh-CN': { ...zhCN, ...Object.fromEntries(texts.map(([english, chinese]) => [`text.${english}`, chinese])) },
+  en: { ...en, ...Object.fromEntries(texts.map(([english]) => [`text.${english}`, english])) },
+};

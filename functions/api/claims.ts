@@ -20,6 +20,7 @@ import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
 import { validateSubmission } from './submission.js';
 import { amend, review } from './review.js';
+import { text } from '#core/i18n/index.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
@@ -78,7 +79,7 @@ async function submit({ event, principal }: RouteContext) {
 
 async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
   const claim = claimId ? await getClaim(claimId) : undefined;
-  if (!claim) throw new HttpError(404, 'Not found', `no claim ${claimId ?? ''}`);
+  if (!claim) throw new HttpError(404, 'Not found', text('no claim {{claimId}}', { claimId: claimId ?? '' }));
   return claim;
 }
 
@@ -386,7 +387,7 @@ async function redrive({ event, principal, params }: RouteContext) {
     return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
   }
   if (decision === 'REFUSE') {
-    throw new HttpError(409, 'Not failed', `claim is ${claim.status} and its workflow ${run === 'RUNNING' ? 'is running' : 'has ended'}; only a failed or stuck claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+    throw new HttpError(409, 'Not failed', text(run === 'RUNNING' ? 'claim is {{status}} and its workflow is running; only a failed or stuck claim can be redriven' : 'claim is {{status}} and its workflow has ended; only a failed or stuck claim can be redriven', { status: claim.status }), [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }]);
   }
   let from: StoredStatus = claim.status; // stuck: its execution stopped (FAILED, TIMED_OUT, ABORTED) and left it undecided
   if (failed) {

@@ -6,10 +6,11 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { HouseholdInput } from '#core/index.js';
 import { schemes } from '#core/catalogue.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
+import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, localizeErrors, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
+import { text } from '#core/i18n/index.js';
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 const MAX_ROWS = 1000;
@@ -20,9 +21,9 @@ function validateRow(row: unknown, index: number): { ok: HouseholdInput } | { er
   const h = parsed.data;
   const scheme = schemes().get(h.schemeId);
   if (!scheme) return { errors: [{ path: `[${index}].schemeId`, message: 'unknown scheme' }] };
-  if (!scheme.categories.includes(h.category)) return { errors: [{ path: `[${index}].category`, message: `not a category of ${h.schemeId}: ${scheme.categories.join(', ')}` }] };
+  if (!scheme.categories.includes(h.category)) return { errors: [{ path: `[${index}].category`, message: text('not a category of {{schemeId}}: {{categories}}', { schemeId: h.schemeId, categories: scheme.categories.join(', ') }) }] };
   const offered = h.enrollment.products.findIndex((p) => !scheme.products[p]);
-  if (offered >= 0) return { errors: [{ path: `[${index}].enrollment.products[${offered}]`, message: `not offered by ${h.schemeId}` }] };
+  if (offered >= 0) return { errors: [{ path: `[${index}].enrollment.products[${offered}]`, message: text('not offered by {{schemeId}}', { schemeId: h.schemeId }) }] };
   const ids = h.members.map((m) => m.personId);
   const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
   if (dup >= 0) return { errors: [{ path: `[${index}].members[${dup}].personId`, message: 'duplicate person in household' }] };
@@ -31,10 +32,10 @@ function validateRow(row: unknown, index: number): { ok: HouseholdInput } | { er
 
 const IMPORT_CONCURRENCY = 8;
 
-async function upsert({ event, principal }: RouteContext) {
+async function upsert({ event, principal, lang }: RouteContext) {
   const body = jsonBody(event, MAX_BATCH_BYTES);
   const rows = z.array(z.unknown()).min(1).max(MAX_ROWS).safeParse(body);
-  if (!rows.success) throw validationError([{ path: '(body)', message: `expected a JSON array of 1..${MAX_ROWS} households` }]);
+  if (!rows.success) throw validationError([{ path: '(body)', message: text('expected a JSON array of 1..{{max}} households', { max: MAX_ROWS }) }]);
   const checked = rows.data.map(validateRow);
   const errors = checked.flatMap((c, index) => ('errors' in c ? [{ index, errors: c.errors }] : []));
   const valid = checked.flatMap((c) => ('ok' in c ? [c.ok] : []));
@@ -60,12 +61,12 @@ async function upsert({ event, principal }: RouteContext) {
       }
     }),
   );
-  return json(errors.length ? 207 : 200, { created, updated, errors });
+  return json(errors.length ? 207 : 200, { created, updated, errors: errors.map((e) => ({ index: e.index, errors: localizeErrors(e.errors, lang) })) }, { 'content-language': lang, vary: 'Accept-Language' });
 }
 
 async function getOne({ params }: RouteContext) {
   const h = params.householdId ? await getHousehold(params.householdId) : undefined;
-  if (!h) throw new HttpError(404, 'Not found', `no household ${params.householdId ?? ''}`);
+  if (!h) throw new HttpError(404, 'Not found', text('no household {{householdId}}', { householdId: params.householdId ?? '' }));
   return json(200, householdView(h));
 }
 
@@ -78,7 +79,7 @@ async function list({ query }: RouteContext) {
 /** The household's own audit chain: registry changes and monitoring warnings opened and closed. */
 async function audit({ params }: RouteContext) {
   const h = params.householdId ? await getHousehold(params.householdId) : undefined;
-  if (!h) throw new HttpError(404, 'Not found', `no household ${params.householdId ?? ''}`);
+  if (!h) throw new HttpError(404, 'Not found', text('no household {{householdId}}', { householdId: params.householdId ?? '' }));
   return json(200, { householdId: h.householdId, ...(await auditAnswer(`HOUSEHOLD#${h.householdId}`)) });
 }
 

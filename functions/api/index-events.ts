@@ -18,6 +18,7 @@ import { documentClient, tableName } from '../shared/aws.js';
 import { executionStatus } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
+import { text } from '#core/i18n/index.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
@@ -26,11 +27,11 @@ const CLAIMS_IN_ANSWER = 1000;
 
 function checkCover(o: IndexObservation): void {
   const scheme = schemes().get(o.schemeId);
-  if (!scheme) throw validationError([{ path: 'schemeId', message: `unknown scheme; known: ${[...schemes().keys()].join(', ')}` }]);
+  if (!scheme) throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
   const industry = scheme.products.INDUSTRY;
-  if (!industry) throw validationError([{ path: 'schemeId', message: `${o.schemeId} does not offer INDUSTRY cover` }]);
-  if (o.kind === 'WEATHER' && !industry.weatherIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no weather index cover` }]);
-  if (o.kind === 'PRICE' && !industry.priceIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no price index cover` }]);
+  if (!industry) throw validationError([{ path: 'schemeId', message: text('{{schemeId}} does not offer INDUSTRY cover', { schemeId: o.schemeId }) }]);
+  if (o.kind === 'WEATHER' && !industry.weatherIndex) throw validationError([{ path: 'kind', message: text('{{schemeId}} has no weather index cover', { schemeId: o.schemeId }) }]);
+  if (o.kind === 'PRICE' && !industry.priceIndex) throw validationError([{ path: 'kind', message: text('{{schemeId}} has no price index cover', { schemeId: o.schemeId }) }]);
 }
 
 /**
@@ -94,8 +95,8 @@ async function post({ event, principal }: RouteContext) {
       throw new HttpError(
         409,
         'Observation already recorded',
-        `event ${eventId} for this scheme, county and period was recorded with other figures (${differing.map((k) => `${k} ${before[k]}`).join(', ')}); it is not re-run`,
-        differing.map((k) => ({ path: k, message: `recorded as ${before[k]}` })),
+        text('event {{eventId}} for this scheme, county and period was recorded with other figures ({{fields}}); it is not re-run', { eventId, fields: differing.map((k) => `${k} ${before[k]}`).join(', ') }),
+        differing.map((k) => ({ path: k, message: text('recorded as {{value}}', { value: String(before[k]) }) })),
       );
     }
   } else {
@@ -110,7 +111,7 @@ async function post({ event, principal }: RouteContext) {
 
 async function getOne({ params, query }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   if (query.byStatus !== undefined && query.byStatus !== 'true' && query.byStatus !== 'false') {
     throw new HttpError(400, 'Bad query', 'byStatus must be true or false', [{ path: 'byStatus', message: 'true or false' }]);
   }
@@ -126,14 +127,14 @@ async function list({ query }: RouteContext) {
 /** The event's own audit chain: who posted which observation, and the fan-out's end (the claims have theirs). */
 async function audit({ params }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   return json(200, { eventId: rec.eventId, ...(await auditAnswer(`INDEX#${rec.eventId}`)) });
 }
 
 /** For auditors: the fan-out execution's history and each registry slice's child execution (status, households filed). */
 async function history({ params }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   try {
     const first = await fanoutHistory(rec.eventId);
     const redrives = await redriveHistories(rec.redrives ?? 0, (n) => fanoutHistory(rec.eventId, n));
@@ -154,7 +155,7 @@ async function history({ params }: RouteContext) {
 async function redrive({ event, principal, params }: RouteContext) {
   const note = redriveNote(event);
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   const n = rec.redrives ?? 0;
   const failed = rec.status === 'FAILED';
   const inFlight = rec.status === 'FANNING_OUT';
@@ -165,7 +166,7 @@ async function redrive({ event, principal, params }: RouteContext) {
     return json(202, { eventId: rec.eventId, status: rec.status, redrive: n });
   }
   if (decision === 'REFUSE') {
-    throw new HttpError(409, 'Not failed', `the fan-out is ${rec.status === 'CREATED' ? 'finished' : 'running'}; only a failed or stuck one can be redriven`, [{ path: 'eventId', message: `status is ${rec.status}` }]);
+    throw new HttpError(409, 'Not failed', text(rec.status === 'CREATED' ? 'the fan-out is finished; only a failed or stuck one can be redriven' : 'the fan-out is running; only a failed or stuck one can be redriven'), [{ path: 'eventId', message: text('status is {{status}}', { status: rec.status }) }]);
   }
   // Audit first: a retry after a failure below appends the same record, which the chain takes once.
   await appendAudit({ claimId: `INDEX#${rec.eventId}`, step: 'FanoutRedrive', actor: `admin:${principal.sub}`, input: { note }, output: { redrive: n + 1, error: rec.error ?? null }, decision: 'FANNING_OUT' });

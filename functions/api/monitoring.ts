@@ -12,6 +12,7 @@ import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { closeHouseholdWarning, openHouseholdWarning, type StoredHousehold } from '../shared/registry-repo.js';
+import { text } from '#core/i18n/index.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -40,7 +41,7 @@ async function scanAll<T>(
 }
 
 function knownScheme(schemeId: string | undefined): string | undefined {
-  if (schemeId !== undefined && !schemes().has(schemeId)) throw new HttpError(404, 'Not found', `no scheme ${schemeId}`, [{ path: 'schemeId', message: 'unknown scheme' }]);
+  if (schemeId !== undefined && !schemes().has(schemeId)) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId }), [{ path: 'schemeId', message: 'unknown scheme' }]);
   return schemeId;
 }
 
@@ -128,8 +129,8 @@ async function close({ event, params, principal }: RouteContext) {
   const warningId = params.warningId ?? '';
   const out = await closeHouseholdWarning(householdId, warningId, { closedAt: new Date().toISOString(), closedBy: `${principal.role}:${principal.sub}`, note: body.data.note });
   if ('error' in out) {
-    if (out.error === 'NO_HOUSEHOLD') throw new HttpError(404, 'Not found', `no household ${householdId}`);
-    throw new HttpError(409, 'Not open', `household ${householdId} has no open warning ${warningId}`);
+    if (out.error === 'NO_HOUSEHOLD') throw new HttpError(404, 'Not found', text('no household {{householdId}}', { householdId }));
+    throw new HttpError(409, 'Not open', text('household {{householdId}} has no open warning {{warningId}}', { householdId, warningId }));
   }
   return json(200, { householdId, warning: out.closed });
 }

@@ -9,6 +9,7 @@ import { summaryFromCounters, type Bucket } from '#core/report-aggregates.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, type RouteContext } from './http.js';
 import { readReportTotals } from '../shared/report-aggregates.js';
+import { text } from '#core/i18n/index.js';
 
 const Query = z.object({ schemeId: z.string().min(1).max(128), year: z.coerce.number().int().min(2000).max(2200) });
 
@@ -16,7 +17,7 @@ async function summary({ query }: RouteContext) {
   const q = Query.safeParse({ schemeId: query.schemeId, year: query.year });
   if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
   const scheme = schemes().get(q.data.schemeId);
-  if (!scheme) throw new HttpError(404, 'Not found', `no scheme ${q.data.schemeId}`, [{ path: 'schemeId', message: 'unknown scheme' }]);
+  if (!scheme) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: q.data.schemeId }), [{ path: 'schemeId', message: 'unknown scheme' }]);
   const year = String(q.data.year);
   if (query.format !== undefined && query.format !== 'json' && query.format !== 'csv') throw new HttpError(400, 'Bad query', 'format must be json or csv', [{ path: 'format', message: 'json or csv' }]);
   const report = summaryFromCounters(scheme, q.data.year, await readReportTotals(scheme.schemeId, year));

@@ -21,6 +21,7 @@ import { digest } from '../shared/canonical.js';
 import { schemeOf } from '../shared/scheme-of.js';
 import type { ClaimRecord, ReviewEntry } from '../shared/claim-record.js';
 import { reviewOutput, type ReviewOutcome } from '../steps/review-request.js';
+import { say, text } from '#core/i18n/index.js';
 
 const ReviewBody = z
   .object({
@@ -30,14 +31,17 @@ const ReviewBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.decision !== 'APPROVE' && b.note.trim() === '') ctx.addIssue({ code: 'custom', path: ['note'], message: `a ${b.decision === 'REJECT' ? 'rejection' : 'return'} needs a note` });
-    if (b.decision === 'RETURN' && !b.reasonCode) ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: `a return needs a reason code: one of ${REVIEW_REASON_CODES.join(', ')}` });
+    if (b.decision !== 'APPROVE' && b.note.trim() === '') ctx.addIssue({ code: 'custom', path: ['note'], message: b.decision === 'REJECT' ? 'a rejection needs a note' : 'a return needs a note' });
+    if (b.decision === 'RETURN' && !b.reasonCode) {
+      const need = text('a return needs a reason code: one of {{codes}}', { codes: REVIEW_REASON_CODES.join(', ') });
+      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: say(need, 'en'), params: { text: need } });
+    }
     if (b.decision === 'APPROVE' && b.reasonCode) ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'an approval carries no reason code' });
   });
 
 async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
   const claim = claimId ? await getClaim(claimId) : undefined;
-  if (!claim) throw new HttpError(404, 'Not found', `no claim ${claimId ?? ''}`);
+  if (!claim) throw new HttpError(404, 'Not found', text('no claim {{claimId}}', { claimId: claimId ?? '' }));
   return claim;
 }
 
@@ -58,8 +62,8 @@ export async function review({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const body = parsed.data;
   const claim = await requireClaim(params.claimId);
-  if (claim.status !== 'PENDING_REVIEW') throw new HttpError(409, 'Not pending review', `claim is ${claim.status}`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
-  if (claim.review || claim.returned) throw new HttpError(409, 'Already reviewed', `claim was already reviewed (${claim.review?.decision ?? 'RETURN'})`);
+  if (claim.status !== 'PENDING_REVIEW') throw new HttpError(409, 'Not pending review', text('claim is {{status}}', { status: claim.status }), [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }]);
+  if (claim.review || claim.returned) throw new HttpError(409, 'Already reviewed', text('claim was already reviewed ({{decision}})', { decision: claim.review?.decision ?? 'RETURN' }));
   if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
   const stage: ReviewStage = claim.recommendation ? 'FINAL' : 'FIRST';
   const level = principal.reviewLevel ?? DEFAULT_REVIEW_LEVEL;
@@ -141,8 +145,8 @@ export async function amend({ event, principal, params }: RouteContext) {
   const parsed = AmendBody.safeParse(jsonBody(event, 64 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const claim = await requireClaim(params.claimId);
-  if (principal.sub !== claim.submittedBy) throw new HttpError(403, 'Not the submitter', `only the claim's submitter may amend it; ${principal.sub} did not submit it`);
-  if (claim.status !== 'RETURNED') throw new HttpError(409, 'Not returned', `claim is ${claim.status}; only a returned claim can be amended`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+  if (principal.sub !== claim.submittedBy) throw new HttpError(403, 'Not the submitter', text("only the claim's submitter may amend it; {{sub}} did not submit it", { sub: principal.sub }));
+  if (claim.status !== 'RETURNED') throw new HttpError(409, 'Not returned', text('claim is {{status}}; only a returned claim can be amended', { status: claim.status }), [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }]);
   if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the amendment wait yet; retry shortly', [], { 'retry-after': '1' });
   const before = claim.submission;
   const { incidentDate, details } = parsed.data;

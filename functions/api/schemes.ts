@@ -1,6 +1,7 @@
 /** Schemes API: the rules as data, for anyone holding a token, so insurers and auditors see what binds them. */
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, HttpError, json, type RouteContext } from './http.js';
+import { text } from '#core/i18n/index.js';
 
 async function list() {
   return json(200, { items: [...schemes().values()] });
@@ -8,7 +9,7 @@ async function list() {
 
 async function getOne({ params }: RouteContext) {
   const scheme = params.schemeId ? schemes().get(params.schemeId) : undefined;
-  if (!scheme) throw new HttpError(404, 'Not found', `no scheme ${params.schemeId ?? ''}`);
+  if (!scheme) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: params.schemeId ?? '' }));
   return json(200, scheme);
 }
 

@@ -7,6 +7,7 @@ import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, j
 import { confirmSettlementItem, getSettlement, scanSettlements, settlementsOfClaim, settlementsOfInsurer, type Settlement } from '../shared/settlements-repo.js';
 import { getClaim, moveClaim } from '../shared/claims-repo.js';
 import { commitWithAudit } from '../shared/audit.js';
+import { text } from '#core/i18n/index.js';
 
 const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED']).optional() });
 
@@ -40,7 +41,7 @@ async function confirm({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const s = params.settlementId ? await getSettlement(params.settlementId) : undefined;
   // Another insurer's settlement answers 404: its existence is not theirs to learn.
-  if (!s || s.insurerId !== principal.insurerId) throw new HttpError(404, 'Not found', `no settlement ${params.settlementId ?? ''}`);
+  if (!s || s.insurerId !== principal.insurerId) throw new HttpError(404, 'Not found', text('no settlement {{settlementId}}', { settlementId: params.settlementId ?? '' }));
   const { paidAt, reference } = parsed.data;
   // One transaction: the confirmation and its record (null: it was confirmed already, by this request's lost
   // first attempt or by another one).

@@ -3,6 +3,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
 import { deliveries, registerEndpoint } from '../shared/webhooks/store.js';
 import { replayDelivery } from '../shared/webhooks/dispatcher.js';
+import { text } from '#core/i18n/index.js';
 
 const Register = z
   .object({
@@ -28,7 +29,7 @@ async function list({ query }: RouteContext) {
 
 async function replay({ params }: RouteContext) {
   const result = await replayDelivery(params.deliveryId ?? '');
-  if (result === 'not-found') throw new HttpError(404, 'Not found', `no delivery ${params.deliveryId ?? ''}`);
+  if (result === 'not-found') throw new HttpError(404, 'Not found', text('no delivery {{deliveryId}}', { deliveryId: params.deliveryId ?? '' }));
   if (result === 'not-failed') throw new HttpError(409, 'Not failed', 'only a failed delivery can be replayed');
   return json(202, { deliveryId: params.deliveryId, state: 'PENDING' });
 }

@@ -111,7 +111,7 @@ describe('authority limits and four eyes', () => {
     refused(await api().review(id, 'APPROVE', '', { sub: 'rev-b', level: 1 }), 'Above authority limit', 'ABOVE_AUTHORITY_LIMIT');
     const self = await api().review(id, 'APPROVE', '', { sub: 'rev-a', level: 3 });
     refused(self, 'Four eyes', 'RECOMMENDER_MAY_NOT_APPROVE');
-    expect(self.body.detail).toContain('recommended');
+    expect(self.body.detail).toBe('四眼原则：rev-a 已建议批准该理赔，须由另一位审核人终审批准'); // Chinese by default
 
     const final = await api().review(id, 'APPROVE', 'second pair of eyes', { sub: 'rev-c', level: 2 });
     expect(final.status, JSON.stringify(final.body)).toBe(200);
@@ -152,7 +152,7 @@ describe('authority limits and four eyes', () => {
     await api().waitForStatus(id, ['PENDING_REVIEW']);
     const own = await api().review(id, 'APPROVE', '', { sub: 'agent-7', level: 3 });
     refused(own, 'Four eyes', 'SUBMITTER_MAY_NOT_APPROVE');
-    expect(own.body.detail).toContain('agent-7 submitted this claim');
+    expect(own.body.detail).toBe('四眼原则：agent-7 提交了该理赔，不得批准');
     // The default reviewer token (no level: level 3, sub reviewer-local) approves it.
     const ok = await api().review(id, 'APPROVE', '');
     expect(ok.body).toMatchObject({ outcome: 'APPROVED', level: 3, reviewer: 'reviewer-local' });
