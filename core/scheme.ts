@@ -29,8 +29,15 @@ export const Band = z.object({ from: fen, to: fen.nullable(), bp });
  * result is held in (core/corridor.ts). Bounds in bp of premium, up to 100000 (a loss ratio can pass 100%).
  */
 const lossRatioBound = z.number().int().min(0).max(10 * BP);
+
+/**
+ * A note for people in a scheme file: in both languages (`{"zh-CN": …, "en": …}`), or a plain string for a
+ * scheme written before notes had languages (shown as it is to every reader). GET /schemes renders it in the
+ * reader's language.
+ */
+export const SchemeNote = z.union([z.string(), z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict()]);
 export const RiskCorridor = z
-  .object({ lowerLossRatioBp: lossRatioBound, upperLossRatioBp: lossRatioBound, note: z.string().optional() })
+  .object({ lowerLossRatioBp: lossRatioBound, upperLossRatioBp: lossRatioBound, note: SchemeNote.optional() })
   .refine((c) => c.lowerLossRatioBp <= c.upperLossRatioBp, { message: 'upperLossRatioBp must not be below lowerLossRatioBp', path: ['upperLossRatioBp'] });
 
 const Medical = z
@@ -119,7 +126,7 @@ export const SchemeSchema = z
     city: z.string().min(1),
     source: z.string().min(1),
     /** Free text for people: which parameters are illustrative, where numbers come from. */
-    notes: z.array(z.string()).default([]),
+    notes: z.array(SchemeNote).default([]),
     years: z.object({ from: z.number().int(), to: z.number().int() }),
     categories: z.array(z.string().min(1)).min(1),
     /** Claims whose payout is strictly above this go to manual review. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { corridorReading, equalShare, medicalCorridor, parseScheme, premiumSplit, productPremium, type CorridorBounds } from '../../core/index.js';
 import { LISHUI, XIAOGAN, household, scheme, schemeJson } from './fixtures.js';
+import { say } from '../../core/i18n/index.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const LS: CorridorBounds = { lowerLossRatioBp: 8500, upperLossRatioBp: 10500 };
@@ -225,8 +226,11 @@ describe('the scheme field', () => {
   it('Lishui configures 8500/10500 bp (illustrative, noted); Xiaogan none', () => {
     const l = scheme(LISHUI);
     expect(l.products.MEDICAL?.riskCorridor).toMatchObject({ lowerLossRatioBp: 8500, upperLossRatioBp: 10500 });
-    expect(l.products.MEDICAL?.riskCorridor?.note).toMatch(/illustrative/i);
-    expect(l.notes.join(' ')).toMatch(/risk corridor/);
+    const note = l.products.MEDICAL?.riskCorridor?.note;
+    expect(note && say(note, 'en')).toMatch(/illustrative/i);
+    expect(note && say(note, 'zh-CN')).toMatch(/^示例参数/);
+    expect(l.notes.map((n) => say(n, 'en')).join(' ')).toMatch(/risk corridor/);
+    expect(l.notes.map((n) => say(n, 'zh-CN')).join(' ')).toMatch(/风险调节平衡机制/);
     expect(scheme(XIAOGAN).products.MEDICAL?.riskCorridor).toBeUndefined();
   });
 

@@ -111,6 +111,15 @@ describe('bad input changes nothing', () => {
     const en = await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":', headers: { 'accept-language': 'en' } });
     expect(en.body).toMatchObject({ type: 'https://fangpin.dev/problems/malformed-json', title: 'Malformed JSON', status: 400 });
     expect(en.headers.get('content-language')).toBe('en');
+    // The detail and the field errors follow the language too; the paths do not.
+    expect(en.body).toMatchObject({ detail: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'not valid JSON' }] });
+    expect((await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":' })).body).toMatchObject({ detail: '请求体不是有效的 JSON', errors: [{ path: '(body)', message: '不是有效的 JSON' }] });
+    const noClaim = await api.call('GET', '/claims/C-NOPE', { role: 'auditor' });
+    expect(noClaim.body).toMatchObject({ status: 404, detail: '没有理赔 C-NOPE' });
+    expect((await api.call('GET', '/claims/C-NOPE', { role: 'auditor', headers: { 'accept-language': 'en' } })).body.detail).toBe('no claim C-NOPE');
+    const badDate = await api.call('POST', '/claims', { role: 'submitter', body: { ...medical(1000), incidentDate: '2024-02-30' } });
+    expect(badDate.body.errors).toContainEqual({ path: 'incidentDate', message: '不是有效的日历日期' });
+    expect(badDate.body.detail).toBe('incidentDate：不是有效的日历日期');
     expect((await api.call('POST', '/claims', { role: 'submitter', raw: 'x=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     expect((await api.call('POST', '/claims', { body: medical(1000) })).status).toBe(401);
     // The embedded server's own token check answers in the reader's language too, with the same type URI.

@@ -133,5 +133,13 @@ describe('GET /reports/summary riskCorridor (Lishui MEDICAL, illustrative 8500/1
     const s = await api.call('GET', '/schemes/lishui-2017', { role: 'insurer', insurerId: 'LS-MED-INSURER' });
     expect(s.status).toBe(200);
     expect(s.body.products.MEDICAL.riskCorridor).toMatchObject({ lowerLossRatioBp: 8500, upperLossRatioBp: 10500 });
+    // Its notes for people in the reader's language (Chinese by default); the figures are the same.
+    expect(s.body.products.MEDICAL.riskCorridor.note).toMatch(/^示例参数：.*风险调节平衡机制/);
+    expect(s.body.notes.every((n: unknown) => typeof n === 'string' && /[\u4e00-\u9fff]/.test(n))).toBe(true);
+    expect(s.headers.get('content-language')).toBe('zh-CN');
+    const en = await api.call('GET', '/schemes/lishui-2017', { role: 'insurer', insurerId: 'LS-MED-INSURER', headers: { 'accept-language': 'en' } });
+    expect(en.body.products.MEDICAL.riskCorridor.note).toMatch(/^Illustrative: the seed/);
+    expect(en.body.notes[0]).toMatch(/^Seed figures:/);
+    expect({ ...en.body, notes: null, products: null }).toEqual({ ...s.body, notes: null, products: null });
   });
 });
