@@ -9,6 +9,7 @@ import { summaryFromCounters, type Bucket } from '#core/report-aggregates.js';
 import { schemes } from '#core/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, type RouteContext } from './http.js';
 import { readReportTotals } from '../shared/report-aggregates.js';
+import { publicNotice } from './public-notice.js';
 
 const Query = z.object({ schemeId: z.string().min(1).max(128), year: z.coerce.number().int().min(2000).max(2200) });
 
@@ -42,7 +43,7 @@ function summaryCsv(r: { claims: Bucket; byProduct: Record<string, Bucket>; byCo
   return `${rows.map((row) => row.map(cell).join(',')).join('\n')}\n`;
 }
 
-export const handler = apiHandler('reports', { 'GET /reports/summary': summary });
+export const handler = apiHandler('reports', { 'GET /reports/summary': summary, 'GET /reports/public-notice': publicNotice });
 
 /** The request schema, for the OpenAPI document (functions/api/openapi/). */
 export { Query as SummaryQuery };
