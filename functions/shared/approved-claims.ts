@@ -15,9 +15,12 @@ export interface ApprovalFilter {
 
 export async function approvedClaims(schemeId: string, from: string, to: string, filter: ApprovalFilter = {}): Promise<ClaimRecord[]> {
   const { start, end } = cstDayRange(from, to);
+  // BETWEEN includes its upper bound and the period's end is exclusive: the last millisecond before it (instants
+  // are written with milliseconds, so nothing falls between). A key attribute cannot be a filter.
+  const last = new Date(Date.parse(end) - 1).toISOString();
   const names: Record<string, string> = { '#s': 'approvedScheme', '#at': 'approvedAt' };
-  const values: Record<string, unknown> = { ':s': schemeId, ':start': start, ':end': end };
-  const filters: string[] = ['#at < :end']; // the key condition's BETWEEN includes its upper bound; the period's end is exclusive
+  const values: Record<string, unknown> = { ':s': schemeId, ':start': start, ':end': last };
+  const filters: string[] = [];
   if (filter.county) {
     names['#county'] = 'county';
     values[':county'] = filter.county;
@@ -32,7 +35,7 @@ export async function approvedClaims(schemeId: string, from: string, to: string,
     TableName: tableName('claims'),
     IndexName: 'approvedByScheme',
     KeyConditionExpression: '#s = :s AND #at BETWEEN :start AND :end',
-    FilterExpression: filters.join(' AND '),
+    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   });

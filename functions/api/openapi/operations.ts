@@ -267,7 +267,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
         description: 'the notice (as CSV with format=csv)',
         body: R.PublicNotice,
         headers: ['Content-Language'],
-        alsoAs: { 'text/csv; charset=utf-8': 'with format=csv: UTF-8 with a BOM, CRLF lines', 'text/csv; charset=gb18030': 'with format=csv&encoding=gb18030' },
+        alsoAs: { 'text/csv': 'with format=csv: one row a claim under headers in the reader\'s language, CRLF lines; `charset=utf-8` with a BOM, or `charset=gb18030` with encoding=gb18030' },
       },
     },
     problems: [422],
