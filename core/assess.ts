@@ -46,7 +46,7 @@ export function assessClaim(claim: ClaimSubmission, scheme: Scheme, household: H
   }
 }
 
-export const REVIEW_REASONS = ['ABOVE_THRESHOLD', 'REGISTRY_NOT_VERIFIED', 'MONITORING_WARNING', 'FRAUD_SIGNAL'] as const;
+export const REVIEW_REASONS = ['ABOVE_THRESHOLD', 'REGISTRY_NOT_VERIFIED', 'MONITORING_WARNING', 'FRAUD_SIGNAL', 'OBJECTION'] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export interface RoutingFlags {
@@ -54,6 +54,8 @@ export interface RoutingFlags {
   /** An open health or industry warning on the household (spec 7). */
   readonly openWarning?: boolean;
   readonly fraudSignal?: boolean;
+  /** A member of the public objected to the claim (公示异议) before it was decided. */
+  readonly objection?: boolean;
 }
 
 export type Route = { readonly outcome: 'NO_PAYOUT' } | { readonly outcome: 'REVIEW'; readonly reasons: ReviewReason[] } | { readonly outcome: 'PAYABLE' };
@@ -66,6 +68,7 @@ export function routeAssessment(a: Assessment, scheme: Scheme, flags: RoutingFla
   if (!flags.registryVerified) reasons.push('REGISTRY_NOT_VERIFIED');
   if (flags.openWarning) reasons.push('MONITORING_WARNING');
   if (flags.fraudSignal) reasons.push('FRAUD_SIGNAL');
+  if (flags.objection) reasons.push('OBJECTION');
   return reasons.length > 0 ? { outcome: 'REVIEW', reasons } : { outcome: 'PAYABLE' };
 }
 

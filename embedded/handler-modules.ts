@@ -26,6 +26,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/api/monitoring.ts': () => import('../functions/api/monitoring.js'),
   'functions/api/ops.ts': () => import('../functions/api/ops.js'),
   'functions/api/workflows.ts': () => import('../functions/api/workflows.js'),
+  'functions/api/audit-samples.ts': () => import('../functions/api/audit-samples.js'),
   'functions/steps/webhook-dispatch.ts': () => import('../functions/steps/webhook-dispatch.js'),
   // Scheduled on AWS only (its metrics would go nowhere here); listed so every entry the template names is known.
   'functions/ops/attention-metrics.ts': () => import('../functions/ops/attention-metrics.js'),

@@ -147,6 +147,7 @@ export class FangpinStack extends Stack {
       .bind('idempotency', tables.idempotency, 'readwrite')
       .bind('settlements', tables.settlements, 'read')
       .bind('reports', tables.reports, 'readwrite')
+      .bind('auditSamples', tables.auditSamples, 'write') // an objection to a paid claim marks it for the next audit sample
       .bind('audit', tables.audit, 'append');
     tables.audit.grantReadData(apis.claims.fn);
     apis.claims.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
@@ -169,6 +170,11 @@ export class FangpinStack extends Stack {
     apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
     // The report reads its running totals only (report-aggregates.ts), never the claims or the registry.
     apis.reports.bind('reports', tables.reports, 'read');
+    // The public notice reads approved claims (index approvedByScheme) and the registry, for masked names only.
+    apis.reports.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'read');
+    // Audit samples: the paid claims of a period (index approvedByScheme), the samples and markers, their chains.
+    apis['audit-samples'].bind('claims', tables.claims, 'read').bind('auditSamples', tables.auditSamples, 'readwrite').bind('audit', tables.audit, 'append');
+    tables.audit.grantReadData(apis['audit-samples'].fn);
     apis['index-events']
       .bind('indexEvents', tables.indexEvents, 'readwrite')
       .bind('claims', tables.claims, 'read')

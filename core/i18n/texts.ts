@@ -133,6 +133,8 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'household {{householdId}} has no open warning {{warningId}}': '家庭 {{householdId}} 没有未关闭的预警 {{warningId}}',
   'format must be json or csv': 'format 须为 json 或 csv',
   'json or csv': 'json 或 csv',
+  'encoding must be utf-8 or gb18030': 'encoding 须为 utf-8 或 gb18030',
+  'utf-8 or gb18030': 'utf-8 或 gb18030',
 
   // ---- the medical insurance bureau's feed (core/medical-feed.ts) ----
   'before admissionDate': '早于入院日期',
@@ -140,4 +142,24 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'an integer amount in fen (no decimals, no separators)': '以分为单位的整数金额（无小数、无分隔符）',
   'above 2^53 − 1 fen': '超过 2^53 − 1 分',
   required: '必填',
+
+  // ---- public notice (公示), objections and after-payment audit samples ----
+  'a date YYYY-MM-DD': 'YYYY-MM-DD 格式的日期',
+  'from is after to': 'from 晚于 to',
+  'a notice covers at most {{max}} days': '一次公示最多覆盖 {{max}} 天',
+  'period too long': '期间过长',
+  'more than {{max}} claims in the period: ask for a shorter period or one county': '该期间的理赔超过 {{max}} 件：请缩短期间或只查一个县',
+  'an encoding applies to format=csv only': 'encoding 仅适用于 format=csv',
+  'an objection needs its text': '异议须填写内容',
+  'this Idempotency-Key was used with a different objection': '此 Idempotency-Key 已用于内容不同的异议',
+  'the claim kept changing while the objection was recorded; retry': '记录异议期间理赔不断变化，请重试',
+  '{{count}} claims would be sampled, at most {{max}}: raise minPayout, lower randomBp or shorten the period': '将抽取 {{count}} 件理赔，最多 {{max}} 件：请提高 minPayout、降低 randomBp 或缩短期间',
+  'too many claims sampled': '抽取的理赔过多',
+  'the sample is being drawn; retry': '抽样正在进行，请重试',
+  'no audit sample {{sampleId}}': '没有抽样 {{sampleId}}',
+  'claim {{claimId}} is not in sample {{sampleId}}': '理赔 {{claimId}} 不在抽样 {{sampleId}} 中',
+  'not in this sample': '不在此抽样中',
+  'claim {{claimId}} already has a finding in this sample': '理赔 {{claimId}} 在此抽样中已有核查结论',
+  'finding already recorded': '核查结论已记录',
+  'an ISSUE finding needs a note': 'ISSUE 结论须填写说明',
 };

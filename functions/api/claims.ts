@@ -1,4 +1,4 @@
-/** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts. */
+/** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts, objections in objections.ts. */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -21,6 +21,7 @@ import { redriveDecision } from '#core/redrive.js';
 import { validateSubmission } from './submission.js';
 import { amend, review } from './review.js';
 import { text } from '#core/i18n/index.js';
+import { object } from './objections.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
@@ -460,6 +461,7 @@ export const handler = apiHandler('claims', {
   'POST /claims/{claimId}/review': review,
   'POST /claims/{claimId}/amend': amend,
   'POST /claims/{claimId}/redrive': redrive,
+  'POST /claims/{claimId}/objections': object,
   'GET /claims/{claimId}/history': history,
 });
 

@@ -7,7 +7,7 @@ export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
 
 /** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
-export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows';
+export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows' | 'audit-samples';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -33,11 +33,17 @@ export const ROUTES: readonly RouteSpec[] = [
   // The claim's own submitter only (the handler compares `sub`); admins file claims too.
   { method: 'POST', path: '/claims/{claimId}/amend', module: 'claims', roles: ['submitter', 'admin'] },
   { method: 'POST', path: '/claims/{claimId}/redrive', module: 'claims', roles: ['admin'] },
+  // An admin records it on behalf of the public (公示异议).
+  { method: 'POST', path: '/claims/{claimId}/objections', module: 'claims', roles: ['admin'] },
   { method: 'GET', path: '/claims/{claimId}/history', module: 'claims', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}/audit', module: 'claims', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/settlements', module: 'settlements', roles: ['insurer', 'auditor', 'admin'] },
   { method: 'POST', path: '/settlements/{settlementId}/confirm', module: 'settlements', roles: ['insurer'] },
   { method: 'GET', path: '/reports/summary', module: 'reports', roles: ['admin', 'auditor'] },
+  { method: 'GET', path: '/reports/public-notice', module: 'reports', roles: ['admin', 'auditor'] },
+  { method: 'POST', path: '/audit-samples', module: 'audit-samples', roles: ['auditor'] },
+  { method: 'GET', path: '/audit-samples/{sampleId}', module: 'audit-samples', roles: ['auditor', 'admin'] },
+  { method: 'POST', path: '/audit-samples/{sampleId}/findings', module: 'audit-samples', roles: ['auditor'] },
   { method: 'POST', path: '/webhook-endpoints', module: 'webhooks', roles: ['admin'] },
   { method: 'GET', path: '/webhook-deliveries', module: 'webhooks', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/index-events', module: 'index-events', roles: ['admin'] },
@@ -54,7 +60,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/workflows/claims/definition', module: 'workflows', roles: ['auditor', 'admin'] },
 ];
 
-export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows'];
+export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows', 'audit-samples'];
 
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;

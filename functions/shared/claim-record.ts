@@ -19,6 +19,23 @@ export interface ReviewEntry {
   readonly at: string;
 }
 
+/**
+ * An objection to the claim from the public (公示异议), recorded by an admin. The text is kept with identity-number
+ * look-alikes masked; its audit record holds it as a digest.
+ */
+export interface ObjectionEntry {
+  readonly objectionId: string;
+  readonly text: string;
+  /** The admin who recorded it. */
+  readonly by: string;
+  readonly at: string;
+  /** The claim's status when it came in. */
+  readonly status: StoredStatus;
+  /** What it did: REVIEW (the claim is, or will be, reviewed with reason OBJECTION), AUDIT_SAMPLE, RECORDED. */
+  readonly outcome: ObjectionOutcome;
+}
+export type ObjectionOutcome = 'REVIEW' | 'AUDIT_SAMPLE' | 'RECORDED';
+
 export interface StoredAllocation {
   readonly insurerId: string;
   readonly shareBp: number;
@@ -75,6 +92,13 @@ export interface ClaimRecord {
   schemeCounty?: string;
   /** The payout (fen) of a claim the assessment sent to review: sort key of the sparse index reviewQueueByPayout. */
   reviewPayout?: number;
+  /** Objections from the public, oldest first (functions/api/objections.ts); `objectionIds` is their id set. */
+  objections?: ObjectionEntry[];
+  objectionIds?: Set<string>;
+  /** The scheme, written when the claim is approved for payment (payout step): key of index approvedByScheme. */
+  approvedScheme?: string;
+  /** When the payout step approved it for payment (settlements created): the public notice's date. */
+  approvedAt?: string;
   /** Set on claims an index event filed (sparse index byIndexEvent). */
   indexEventId?: string;
   /** Set on claims the medical bureau's feed filed: the feed and the line of its file (medical-feeds-repo.ts). */
@@ -116,6 +140,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = [], 
     recommendation: c.recommendation ?? null,
     returned: c.returned ?? null,
     reviews: c.reviews ?? [],
+    objections: c.objections ?? [],
     amendments: c.amendments ?? 0,
     error: c.error ?? null,
     redrives: c.redrives ?? 0,

@@ -127,3 +127,20 @@ export function claimUpdateItem(claimId: string, from: readonly StoredStatus[], 
     ExpressionAttributeValues: values,
   };
 }
+
+/**
+ * The claim move (first item of `moveClaim`'s) made conditional also on the claim holding exactly `count`
+ * objections, as the caller read it: a decision taken without an objection recorded meanwhile does not commit.
+ */
+export function pinObjections(items: TxItem[], count: number): TxItem[] {
+  const [first, ...rest] = items;
+  const update = first?.Update;
+  if (!update) throw new Error('pinObjections: the first item must be the claim update');
+  const pinned = {
+    ...update,
+    ConditionExpression: `${update.ConditionExpression} AND ${count === 0 ? 'attribute_not_exists(#objections)' : 'size(#objections) = :objectionCount'}`,
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#objections': 'objections' },
+    ExpressionAttributeValues: count === 0 ? update.ExpressionAttributeValues : { ...update.ExpressionAttributeValues, ':objectionCount': count },
+  };
+  return [{ Update: pinned }, ...rest];
+}

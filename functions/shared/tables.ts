@@ -26,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports';
+export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'auditSamples';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -56,6 +56,11 @@ export const TABLES: readonly TableSpec[] = [
       { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // Claims approved for payment, by scheme and the instant they were approved (the payout step writes both keys
+      // when it moves the claim to SETTLING; never written as NULL). Sparse: rejected, closed and undecided claims
+      // are not in it. The public notice (公示) reads a period of it, the county as a filter; the after-payment audit
+      // sample reads a period of it and keeps the PAID ones (functions/api/public-notice.ts, audit-samples.ts).
+      { indexName: 'approvedByScheme', partitionKey: { name: 'approvedScheme', type: 'S' }, sortKey: { name: 'approvedAt', type: 'S' } },
     ],
   },
   {
@@ -146,6 +151,17 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'MEDICAL_FEEDS_TABLE',
     partitionKey: { name: 'feedId', type: 'S' },
     sortKey: { name: 'item', type: 'S' },
+    indexes: [],
+  },
+  {
+    // After-payment audit samples (functions/shared/audit-samples-repo.ts): pk `SAMPLE#<id>` holds the sample
+    // (sk `SAMPLE`: parameters, counts) and one item per sampled claim (sk `CLAIM#<claimId>`: why, the finding);
+    // pk `OBJECTED#<schemeId>` holds one marker per paid claim objected to (sk the claim id), which the scheme's next
+    // sample takes in and removes.
+    id: 'auditSamples',
+    envVar: 'AUDIT_SAMPLES_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
     indexes: [],
   },
 ];

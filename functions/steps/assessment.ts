@@ -9,7 +9,7 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { assessClaim, checkEligibility, invoiceKey, isRejection, routeAssessment } from '#core/index.js';
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
-import { loadClaim, moveClaim } from '../shared/claims-repo.js';
+import { loadClaim, moveClaim, pinObjections } from '../shared/claims-repo.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { accumulatorKey, accumulatorPut, addCounters, invoiceHolder, invoiceItemKey, readAccumulator } from '../shared/accumulators.js';
 import { tableName } from '../shared/aws.js';
@@ -60,7 +60,8 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
       if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
       continue;
     }
-    const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0 });
+    const objections = claim.objections?.length ?? 0;
+    const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0, objection: objections > 0 });
     const status: StoredStatus = route.outcome === 'NO_PAYOUT' ? 'CLOSED_NO_PAYOUT' : route.outcome === 'REVIEW' ? 'PENDING_REVIEW' : 'APPROVED';
     const assessment: StoredAssessment = {
       payout: result.payout,
@@ -88,7 +89,9 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     // reviewer inbox filters on the county and sorts on reviewPayout (index reviewQueueByPayout). reviewPayout is
     // only ever written as a number: a NULL would not fit the index's N key.
     const queueFields = status === 'PENDING_REVIEW' ? { county: household.county, reviewPayout: result.payout } : { county: household.county };
-    items.push(...moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }));
+    // Pinned to the objections read: one recorded meanwhile (POST /claims/{id}/objections) fails this commit, and
+    // the next round decides again, now routing the claim to review with OBJECTION.
+    items.push(...pinObjections(moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }), objections));
     const record = await commitWithAudit(items, {
         claimId,
         step: 'Assessment',

@@ -255,7 +255,7 @@ describe('reports dashboard', () => {
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual(BOM);
     const text = bytes.subarray(3).toString('utf8');
-    expect(text.split('\n')[0]).toBe('section,key,claims,amount_fen_or_value');
+    expect(text.split('\n')[0]).toBe('分类,项目,件数,金额（分）或数值'); // column names in the console's language
     expect(text).toContain(`product,MEDICAL,${summary.byProduct.MEDICAL.count},`);
     expect(errorsOf(page)).toEqual([]);
   });

@@ -29,7 +29,7 @@ const PLACES: readonly RegExp[] = [
   // { path, message: '…' } and zod's { message: '…' }
   /\bmessage:\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1/g,
   // zod's .regex(re, '…') and .refine(fn, '…')
-  /\.(?:regex|refine)\([^\n]*?,\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1\)/g,
+  /\.(?:regex|refine|min|max|length|nonempty)\([^\n]*?,\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1\)/g,
   // claims.ts's bad('field', '…')
   /\bbad\(\s*'[^']*',\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1/g,
   // text('…'): the key must be in the table too

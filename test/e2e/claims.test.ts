@@ -197,6 +197,18 @@ describe('reports', () => {
     const csv = await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv', { role: 'auditor' });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body).toContain('premiums,premium,,60000');
+    // For a Chinese Excel: a BOM, column names in the reader's language (the rows keep the JSON's names), or GB18030.
+    const raw = await fetch(`${system.url}/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv`, { headers: { authorization: `Bearer ${await system.token('auditor')}` } });
+    const bytes = Buffer.from(await raw.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8').split('\n')[0]).toBe('分类,项目,件数,金额（分）或数值');
+    const enCsv = await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv', { role: 'auditor', headers: { 'accept-language': 'en' } });
+    expect((enCsv.body as string).replace(/^\uFEFF/, '').split('\n')[0]).toBe('section,key,claims,amount_fen_or_value');
+    const gb = await fetch(`${system.url}/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv&encoding=gb18030`, { headers: { authorization: `Bearer ${await system.token('auditor')}` } });
+    expect(gb.headers.get('content-type')).toBe('text/csv; charset=gb18030');
+    const gbText = new TextDecoder('gb18030').decode(await gb.arrayBuffer());
+    expect(gbText).toBe(bytes.subarray(3).toString('utf8'));
+    expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&encoding=gb18030', { role: 'auditor' })).status).toBe(400);
     expect(csv.body).toContain(`product,MEDICAL,${r.body.byProduct.MEDICAL.count},${r.body.byProduct.MEDICAL.payout}`);
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=xml', { role: 'auditor' })).status).toBe(400);
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'submitter' })).status).toBe(403);

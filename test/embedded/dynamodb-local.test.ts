@@ -50,6 +50,7 @@ describe('DynamoDB Local in memory', () => {
     const claims = (await client.send(new DescribeTableCommand({ TableName: `${PREFIX}claims` }))).Table;
     expect(claims?.KeySchema).toEqual([{ AttributeName: 'claimId', KeyType: 'HASH' }]);
     expect(claims?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
+      ['approvedByScheme', 'ALL'],
       ['byHousehold', 'ALL'],
       ['byIndexEvent', 'INCLUDE'],
       ['byProduct', 'ALL'],

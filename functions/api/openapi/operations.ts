@@ -14,6 +14,9 @@ import { AttentionQuery } from '../ops.js';
 import { SummaryQuery } from '../reports.js';
 import { CloseWarningBody, MonitoringRunBody, WarningListQuery } from '../monitoring.js';
 import { RedriveBody } from '../redrive.js';
+import { ObjectionBody } from '../objections.js';
+import { PublicNoticeQuery } from '../public-notice.js';
+import { FindingBody, SampleBody } from '../audit-samples.js';
 import * as R from '../schemas/responses.js';
 
 /** A query or header parameter the handler reads without a zod schema (paging, flags). */
@@ -62,6 +65,9 @@ export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   IndexObservation,
   MonitoringRunBody,
   CloseWarningBody,
+  ObjectionBody,
+  SampleBody,
+  FindingBody,
 };
 
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
@@ -102,6 +108,11 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ClosedWarning: R.ClosedWarning,
   Attention: R.Attention,
   WorkflowDefinition: R.WorkflowDefinition,
+  ObjectionRecorded: R.ObjectionRecorded,
+  PublicNotice: R.PublicNotice,
+  AuditSampleDrawn: R.AuditSampleDrawn,
+  AuditSampleView: R.AuditSampleView,
+  AuditFindingRecorded: R.AuditFindingRecorded,
 };
 
 const page = (max: number, dflt: number): ParamDoc[] => [
@@ -194,6 +205,16 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     responses: { 202: { description: 'redriven (or its lost start started)', body: R.ClaimRedriven } },
     problems: [404, 409, 422],
   },
+  'POST /claims/{claimId}/objections': {
+    tag: 'claims',
+    summary: 'Record an objection from the public (公示异议) to a claim',
+    description:
+      'Admin, on behalf of the public. Not decided yet (RECEIVED, RETURNED) or waiting for a reviewer: the claim is reviewed with reason OBJECTION. Approved for payment (APPROVED, SETTLING, PAID): it goes into the scheme\'s next audit sample. REJECTED or CLOSED_NO_PAYOUT: recorded only. An audit record (`Objection`) either way. With an Idempotency-Key, a repeat answers 200 with the same objection.',
+    headers: [{ name: 'Idempotency-Key', description: 'same key and text: the same objection (200)', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+    body: { schema: ObjectionBody, required: true, maxBytes: KB16 },
+    responses: { 201: { description: 'recorded', body: R.ObjectionRecorded, headers: ['Location'] }, 200: { description: 'the same objection again (Idempotency-Key)', body: R.ObjectionRecorded, headers: ['Location'] } },
+    problems: [404, 409, 422],
+  },
   'GET /claims/{claimId}/history': {
     tag: 'claims',
     summary: 'The claim\'s Step Functions execution history (and each redrive\'s)',
@@ -229,11 +250,59 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     tag: 'reports',
     summary: 'A scheme\'s summary for a policy year (claims, payment target, premiums, loss ratio)',
     query: SummaryQuery,
-    queryParams: [{ name: 'format', description: 'json (default) or csv', schema: { type: 'string', enum: ['json', 'csv'] } }],
-    responses: { 200: { description: 'the summary (as CSV with format=csv)', body: R.SummaryReport, alsoAs: { 'text/csv': 'with format=csv: one table (section, key, claims, amount_fen_or_value), UTF-8' } } },
+    queryParams: [
+      { name: 'format', description: 'json (default) or csv', schema: { type: 'string', enum: ['json', 'csv'] } },
+      { name: 'encoding', description: 'with format=csv: utf-8 (default, with a BOM) or gb18030, for a Chinese Excel', schema: { type: 'string', enum: ['utf-8', 'gb18030'] } },
+    ],
+    responses: {
+      200: {
+        description: 'the summary (as CSV with format=csv)',
+        body: R.SummaryReport,
+        alsoAs: { 'text/csv': "with format=csv: one table (section, key, claims, amount_fen_or_value) whose column names are in the reader's language; `charset=utf-8` with a BOM, or `charset=gb18030` with encoding=gb18030" },
+      },
+    },
     problems: [404],
   },
 
+  'GET /reports/public-notice': {
+    tag: 'reports',
+    summary: 'Claims approved for payment in a period, for public notice (公示): masked names only',
+    description:
+      'Each row: claim id, the name masked to its first character and *, county, product, payout, approval date (China time). Never an identity number or a full name. `format=csv` for Excel: headers in the reader\'s language (Chinese by default), UTF-8 with a BOM, or `encoding=gb18030`.',
+    query: PublicNoticeQuery,
+    headers: [acceptLanguage],
+    responses: {
+      200: {
+        description: 'the notice (as CSV with format=csv)',
+        body: R.PublicNotice,
+        headers: ['Content-Language'],
+        alsoAs: { 'text/csv': 'with format=csv: one row a claim under headers in the reader\'s language, CRLF lines; `charset=utf-8` with a BOM, or `charset=gb18030` with encoding=gb18030' },
+      },
+    },
+    problems: [422],
+  },
+  'POST /audit-samples': {
+    tag: 'audit',
+    summary: 'Draw an after-payment audit sample',
+    description:
+      'Every PAID claim approved in the period (China dates) paying at least minPayout, a randomBp share of the rest picked by SHA-256(seed:claimId) (first 8 bytes mod 10000 < randomBp), and the scheme\'s claims objected to after payment was decided. The id is a digest of the parameters: the same request answers the same sample (200).',
+    body: { schema: SampleBody, required: true, maxBytes: KB16 },
+    responses: { 201: { description: 'drawn', body: R.AuditSampleDrawn, headers: ['Location'] }, 200: { description: 'drawn before with these parameters', body: R.AuditSampleDrawn, headers: ['Location'] } },
+    problems: [422],
+  },
+  'GET /audit-samples/{sampleId}': {
+    tag: 'audit',
+    summary: 'An audit sample with its findings, progress and audit chain',
+    responses: { 200: { description: 'the sample', body: R.AuditSampleView } },
+    problems: [404],
+  },
+  'POST /audit-samples/{sampleId}/findings': {
+    tag: 'audit',
+    summary: 'Record the finding for one sampled claim (OK, or ISSUE with a note)',
+    body: { schema: FindingBody, required: true, maxBytes: KB16 },
+    responses: { 201: { description: 'recorded', body: R.AuditFindingRecorded }, 200: { description: 'the same finding again', body: R.AuditFindingRecorded } },
+    problems: [404, 409, 422],
+  },
   'POST /webhook-endpoints': {
     tag: 'webhooks',
     summary: 'Register an insurer\'s webhook endpoint',

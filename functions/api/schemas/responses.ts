@@ -76,6 +76,16 @@ const ReviewEntry = z.object({
   at: instant,
 });
 
+const OBJECTION_OUTCOMES = ['REVIEW', 'AUDIT_SAMPLE', 'RECORDED'] as const;
+const ObjectionEntry = z.object({
+  objectionId: z.string(),
+  text: z.string().describe('as recorded, identity-number look-alikes masked'),
+  by: z.string().describe('the admin who recorded it'),
+  at: instant,
+  status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe('the claim\'s status when it came in'),
+  outcome: z.enum(OBJECTION_OUTCOMES).describe('REVIEW: reviewed with reason OBJECTION; AUDIT_SAMPLE: payment decided, in the next audit sample; RECORDED: nothing is paid'),
+});
+
 export const ClaimView = z
   .object({
     claimId: z.string(),
@@ -108,6 +118,7 @@ export const ClaimView = z
     recommendation: ReviewEntry.nullable().describe('an approval above the first reviewer\'s authority limit, waiting for a final review'),
     returned: ReviewEntry.nullable().describe('the return for information the submitter is to answer with POST /claims/{claimId}/amend'),
     reviews: z.array(ReviewEntry).describe('every review decision, across amendments, oldest first'),
+    objections: z.array(ObjectionEntry).describe('objections from the public (公示异议), oldest first'),
     amendments: z.number().int().min(0),
     error: z.object({ error: z.string(), cause: z.string() }).nullable().describe('why the workflow failed (status FAILED)'),
     redrives: z.number().int().min(0),
@@ -336,3 +347,51 @@ export const WorkflowDefinition = z.object({
   stateMachineName: z.string(),
   definition: z.object({ startAt: z.string(), states: z.record(z.string(), z.looseObject({ type: z.string() })) }).describe('the state machine\'s shape: no resources, no parameters'),
 });
+
+export const ObjectionRecorded = z.object({
+  claimId: z.string(),
+  objectionId: z.string(),
+  status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe('the claim\'s status when the objection came in'),
+  outcome: z.enum(OBJECTION_OUTCOMES),
+  at: instant,
+});
+
+export const PublicNotice = z.object({
+  schemeId: z.string(),
+  county: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  count: z.number().int().min(0),
+  total: fen.describe('the payouts summed'),
+  items: z.array(
+    z.object({
+      claimId: z.string().describe('what an objection names'),
+      name: z.string().describe('the person\'s name masked to its first character and *: 张*'),
+      county: z.string().nullable(),
+      product: z.enum(PRODUCTS),
+      payout: fen,
+      approvedOn: z.string().describe('the China date it was approved for payment'),
+    }),
+  ),
+});
+
+const SampledClaim = z.object({ claimId: z.string(), reasons: z.array(z.enum(['AMOUNT', 'RANDOM', 'OBJECTION'])).describe('AMOUNT: at or above minPayout; RANDOM: its draw fell in randomBp; OBJECTION: objected to after payment was decided') });
+const SampleShape = {
+  sampleId: z.string(),
+  schemeId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  params: z.object({ randomBp: z.number().int(), minPayout: fen, seed: z.string() }),
+  population: z.object({ count: z.number().int().min(0), digest: z.string().describe('SHA-256 of the sorted `claimId:payout` lines of the paid claims approved in the period') }),
+  drawnBy: z.string(),
+  drawnAt: instant,
+};
+export const AuditSampleDrawn = z.object({ ...SampleShape, claims: z.array(SampledClaim), repeated: z.boolean().describe('true: the same parameters drew this sample before') });
+const Finding = z.object({ claimId: z.string(), finding: z.enum(['OK', 'ISSUE']), note: z.string(), auditor: z.string(), at: instant });
+export const AuditSampleView = z.object({
+  ...SampleShape,
+  claims: z.array(SampledClaim.extend({ finding: Finding.nullable() })),
+  progress: z.object({ sampled: z.number().int(), reviewed: z.number().int(), ok: z.number().int(), issues: z.number().int(), done: z.boolean() }),
+  audit: z.object({ verified: z.boolean(), head: z.string(), records: z.array(AuditRecord) }),
+});
+export const AuditFindingRecorded = Finding.extend({ sampleId: z.string() });
