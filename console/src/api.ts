@@ -8,7 +8,9 @@ let config: ConsoleConfig = DEFAULT_CONFIG;
 
 export async function loadConfig(): Promise<ConsoleConfig> {
   try {
-    const res = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-cache' });
+    // No cache option: the request must match index.html's preload to take its response, and the server's
+    // Cache-Control: no-cache already makes the browser revalidate a stored copy.
+    const res = await fetch(`${import.meta.env.BASE_URL}config.json`);
     if (res.ok) config = parseConsoleConfig(await res.json());
   } catch {
     // no config.json: same origin, token paste
