@@ -1,7 +1,7 @@
 import { Suspense, useCallback, useEffect, useRef, useState, type ComponentProps } from 'react';
 import { Alert, Card, Descriptions, Space, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, type AuditAnswer, type ClaimView, type HistoryAnswer, type HistoryEvent } from '../api';
+import { api, type AuditAnswer, type ClaimView, type HistoryAnswer, type HistoryEvent, type ReviewEntry } from '../api';
 import { useErrorText } from '../components/errors';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
@@ -114,6 +114,14 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
   if (error) return <Alert type="error" title={error} showIcon />;
   if (!claim) return <Spin aria-label={t('common.loading')} />;
   const a = claim.assessment;
+  // A recommendation (an approval above the first reviewer's limit) leaves the claim PENDING_REVIEW: say so.
+  const shownStatus = claim.status === 'PENDING_REVIEW' && claim.recommendation ? 'RECOMMENDED' : claim.status;
+  // Claims decided before `reviews` existed carry only their final review (its level and code were not kept).
+  const reviews: ReviewEntry[] = claim.reviews?.length
+    ? claim.reviews
+    : claim.review
+      ? [{ stage: 'FIRST', decision: claim.review.decision as ReviewEntry['decision'], reviewer: claim.review.reviewer, level: null, reasonCode: null, note: claim.review.note, at: claim.review.at }]
+      : [];
   const figures = Object.entries(a?.explanation.figures ?? {});
 
   return (
@@ -126,7 +134,7 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
           <Descriptions
             column={{ xs: 1, md: 3 }}
             items={[
-              { key: 'status', label: t('case.status'), children: <Tag data-testid="claim-status">{t(`status.${claim.status}`, { defaultValue: claim.status })}</Tag> },
+              { key: 'status', label: t('case.status'), children: <Tag data-testid="claim-status">{t(`status.${shownStatus}`, { defaultValue: shownStatus })}</Tag> },
               { key: 'scheme', label: t('col.scheme'), children: claim.schemeId },
               { key: 'product', label: t('col.product'), children: t(`product.${claim.product}`) },
               { key: 'household', label: t('col.household'), children: claim.householdId },
@@ -213,17 +221,26 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               { key: 'paidAt', title: t('case.paidAt'), render: (r) => formatTime(r.paidAt) },
             ]}
           />
-          {claim.review && (
-            <Descriptions
-              style={{ marginTop: 16 }}
-              title={t('case.review')}
-              items={[
-                { key: 'd', label: t('case.decision'), children: claim.review.decision },
-                { key: 'r', label: t('case.reviewer'), children: claim.review.reviewer },
-                { key: 'n', label: t('case.note'), children: claim.review.note || '—' },
-                { key: 'a', label: t('case.at'), children: formatTime(claim.review.at) },
-              ]}
-            />
+          {reviews.length > 0 && (
+            <>
+              <Typography.Title level={3} style={{ fontSize: 16, marginTop: 16 }}>
+                {t('case.reviews')}
+              </Typography.Title>
+              <ReadTable<ReviewEntry>
+                label={t('case.reviews')}
+                rowKey={(_, i) => i}
+                rows={reviews}
+                columns={[
+                  { key: 'stage', title: t('case.stage'), render: (r) => t(`stage.${r.stage}`) },
+                  { key: 'decision', title: t('case.decision'), render: (r) => <span data-decision={r.decision}>{t(`decision.${r.decision}`, { defaultValue: r.decision })}</span> },
+                  { key: 'reviewer', title: t('case.reviewer'), render: (r) => r.reviewer },
+                  { key: 'level', title: t('case.level'), align: 'right', render: (r) => r.level ?? '—' },
+                  { key: 'reason', title: t('case.reasonCode'), render: (r) => (r.reasonCode ? `${t(`reasonCode.${r.reasonCode}`, { defaultValue: r.reasonCode })} (${r.reasonCode})` : '—') },
+                  { key: 'note', title: t('case.note'), render: (r) => r.note || '—' },
+                  { key: 'at', title: t('case.at'), render: (r) => formatTime(r.at) },
+                ]}
+              />
+            </>
           )}
         </Card>
 
