@@ -2,6 +2,10 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Segmented, Space, Spin, Tag, Typography } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
+// Ant Design's component styles prebuilt (they read the theme through CSS variables), with zeroRuntime below: no
+// component computes, serialises and inserts its styles in the browser. In a CPU profile of a cold case file that
+// runtime (stylis, hashing, <style> insertion) was about 300 ms of some 1,100 ms of main-thread work.
+import 'antd/dist/antd.css';
 import { useTranslation } from 'react-i18next';
 import { setUnauthorizedHandler } from './api';
 import { switchLang } from './i18n';
@@ -73,6 +77,7 @@ export function App() {
       // Darker than Ant Design's defaults where those fall short of WCAG AA contrast (4.5:1) on white: links,
       // danger buttons, labels and secondary text.
       theme={{
+        zeroRuntime: true, // styles from antd.css above; the tokens below still reach them as CSS variables
         token: {
           colorPrimary: '#0b5cad',
           colorLink: '#0b5cad',

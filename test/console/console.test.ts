@@ -67,11 +67,17 @@ async function shot(page: Page, name: string): Promise<void> {
 
 const row = (page: Page, claimId: string) => page.locator(`tr[data-row-key="${claimId}"]`);
 
+/** Chooses a reason code in the open review dialog (Ant Design's Select: the visible options are its list's items). */
+async function pickReasonCode(page: Page, code: string): Promise<void> {
+  await page.getByRole('dialog').getByLabel('原因代码').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: code }).click();
+}
+
 beforeAll(async () => {
   await ensureConsoleBuilt();
   system = await startTestSystem('console');
   api = client(system);
-  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16, 17].map(fresh)] });
+  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16, 17, 18].map(fresh)] });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   lishuiPending = await pendingClaim(0, 'lishui-2017');
   browser = await launchChromium();
@@ -200,11 +206,43 @@ describe('reviewer inbox', () => {
     await dialog.getByRole('button', { name: '确认驳回' }).click();
     await dialog.getByText('驳回必须填写理由').waitFor();
     await dialog.getByRole('textbox').fill('发票与医院记录不符');
+    // A note without a reason code is not sent either.
+    await dialog.getByRole('button', { name: '确认驳回' }).click();
+    await dialog.getByText('请选择原因代码').waitFor();
+    expect((await api.call('GET', `/claims/${id}`, { role: 'auditor' })).body).toMatchObject({ status: 'PENDING_REVIEW', review: null });
+    await pickReasonCode(page, 'COST_NOT_GENUINE');
     await dialog.getByRole('button', { name: '确认驳回' }).click();
     await row(page, id).waitFor({ state: 'detached' });
     const rejected = (await api.waitForStatus(id, ['REJECTED'])).body;
     expect(rejected.reasonCode).toBe('REVIEW_REJECTED');
     expect(rejected.review.note).toBe('发票与医院记录不符');
+    expect(rejected.review.reasonCode).toBe('COST_NOT_GENUINE');
+  });
+
+  it('returns a claim for information with a reason code: it is RETURNED, and its case file shows the decision', async () => {
+    const id = await pendingClaim(18);
+    const page = await open('reviewer', 'inbox');
+    await row(page, id).getByRole('button', { name: '退回', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').waitFor();
+    await dialog.getByRole('textbox').fill('请补充住院费用明细清单');
+    await dialog.getByRole('button', { name: '确认退回' }).click();
+    await dialog.getByText('请选择原因代码').waitFor();
+    await pickReasonCode(page, 'DOCUMENTS_INCOMPLETE');
+    await accessible(page, 'return dialog');
+    await dialog.getByRole('button', { name: '确认退回' }).click();
+    await row(page, id).waitFor({ state: 'detached' });
+    const returned = (await api.waitForStatus(id, ['RETURNED'])).body;
+    expect(returned.returned).toMatchObject({ decision: 'RETURN', reasonCode: 'DOCUMENTS_INCOMPLETE', note: '请补充住院费用明细清单', reviewer: 'reviewer-local' });
+
+    const file = await open('auditor', `claims/${id}`);
+    await file.getByTestId('claim-status').waitFor();
+    expect(await file.getByTestId('claim-status').textContent()).toBe('已退回补充材料');
+    const decisions = file.getByRole('table', { name: '审核记录' });
+    expect(await decisions.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/初审退回reviewer-local.*DOCUMENTS_INCOMPLETE.*请补充住院费用明细清单/)]);
+    await file.getByText('English', { exact: true }).click();
+    await expect.poll(() => file.getByTestId('claim-status').textContent()).toBe('Returned for information');
+    expect(await file.getByRole('table', { name: 'Review decisions' }).locator('tbody tr td').nth(1).textContent()).toBe('Return');
   });
 });
 

@@ -188,6 +188,8 @@ describe('the execution graph in the case file', () => {
     expect(types[0]).toBe('TaskStateEntered');
     expect(types).toContain('TaskSucceeded');
     expect(types.at(-1)).toBe('TaskStateExited');
+    // The audit chain arrives on its own (the page does not wait for it): its table appears once it is there.
+    await detail.getByRole('table', { name: '该状态的审计记录' }).waitFor();
     const audit = await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toContain('AWAITING_REVIEW');
@@ -222,6 +224,7 @@ describe('the execution graph in the case file', () => {
     expect(await detail.getByTestId('state-outcome').textContent()).toBe('失败已捕获');
     expect(await detail.getByRole('table', { name: '该状态的事件' }).locator('tbody tr td:nth-child(2)').allTextContents()).toContain('LambdaFunctionFailed');
     await page.locator('[data-state="RecordFailure"]').click();
+    await detail.getByRole('table', { name: '该状态的审计记录' }).waitFor();
     expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('FAILED')]);
     await accessible(page, 'failed claim graph');
     await page.getByTestId('execution-graph').screenshot({ path: screenshotPath('graph-failed-zh'), animations: 'disabled' });

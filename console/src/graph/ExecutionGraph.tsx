@@ -4,12 +4,13 @@
  * its history events and its audit records. Loaded lazily by the case file: its own chunk.
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Card, Descriptions, Empty, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Segmented, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { AuditAnswer, HistoryAnswer, HistoryEvent } from '../api';
 import { formatTime } from '../format';
+import { ReadTable } from '../components/ReadTable';
 import { stateRuns, takenEdges, type Outcome, type StateRun, type WorkflowGraphView } from './outcomes';
 import { NODE_H, NODE_W, type Placement } from './geometry';
 
@@ -250,16 +251,14 @@ export default function ExecutionGraph({ definition, placement: placed, history,
           {run.events.length === 0 ? (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('graph.noEvents')} />
           ) : (
-            <Table<HistoryEvent>
-              aria-label={t('graph.events')}
-              size="small"
-              rowKey="id"
-              pagination={false}
-              dataSource={run.events}
+            <ReadTable<HistoryEvent>
+              label={t('graph.events')}
+              rowKey={(e) => e.id}
+              rows={run.events}
               columns={[
-                { title: t('case.eventId'), dataIndex: 'id', width: 70 },
-                { title: t('case.eventType'), dataIndex: 'type' },
-                { title: t('case.timestamp'), dataIndex: 'timestamp', render: (v: string | number) => formatTime(v) },
+                { key: 'id', title: t('case.eventId'), width: 70, render: (e) => e.id },
+                { key: 'type', title: t('case.eventType'), render: (e) => e.type },
+                { key: 'at', title: t('case.timestamp'), render: (e) => formatTime(e.timestamp) },
               ]}
             />
           )}
@@ -271,19 +270,17 @@ export default function ExecutionGraph({ definition, placement: placed, history,
               {records.length === 0 ? (
                 <Typography.Text type="secondary">{t('graph.noAudit')}</Typography.Text>
               ) : (
-                <Table
-                  aria-label={t('graph.auditRecords')}
-                  size="small"
-                  rowKey="seq"
-                  pagination={false}
-                  dataSource={records}
+                <ReadTable
+                  label={t('graph.auditRecords')}
+                  rowKey={(r) => r.seq}
+                  rows={records}
                   columns={[
-                    { title: t('case.seq'), dataIndex: 'seq', width: 70 },
-                    { title: t('case.step'), dataIndex: 'step' },
-                    { title: t('case.actor'), dataIndex: 'actor' },
-                    { title: t('case.decision'), dataIndex: 'decision', render: (v: string | null) => v ?? '' },
-                    { title: t('case.at'), dataIndex: 'at', render: (v: string) => formatTime(v) },
-                    { title: t('case.hash'), dataIndex: 'hash', render: (v: string) => <code title={v}>{v.slice(0, 12)}…</code> },
+                    { key: 'seq', title: t('case.seq'), width: 70, render: (r) => r.seq },
+                    { key: 'step', title: t('case.step'), render: (r) => r.step },
+                    { key: 'actor', title: t('case.actor'), render: (r) => r.actor },
+                    { key: 'decision', title: t('case.decision'), render: (r) => r.decision ?? '' },
+                    { key: 'at', title: t('case.at'), render: (r) => formatTime(r.at) },
+                    { key: 'hash', title: t('case.hash'), render: (r) => <code title={r.hash}>{r.hash.slice(0, 12)}…</code> },
                   ]}
                 />
               )}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, query, type ClaimView, type Page } from '../api';
 import { ReviewActions } from '../components/ReviewActions';
 import { useErrorText } from '../components/errors';
+import { ToneTag } from '../components/tone';
 import { ageParts } from '../format';
 import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
@@ -262,7 +263,19 @@ export default function Inbox({ session }: { session: Session }) {
           {
             title: t('col.reasons'),
             key: 'reasons',
-            render: (_, c) => (c.assessment?.reviewReasons ?? []).map((r) => t(`reason.${r}`)).join('、') || '—',
+            render: (_, c) => (
+              <>
+                {(c.assessment?.reviewReasons ?? []).map((r) => t(`reason.${r}`)).join('、') || '—'}
+                {/* Recommended by a reviewer whose limit it exceeds: this one is waiting for the final review. */}
+                {c.recommendation && (
+                  <div>
+                    <ToneTag tone="blue" testId="recommended">
+                      {t('status.RECOMMENDED')}
+                    </ToneTag>
+                  </div>
+                )}
+              </>
+            ),
           },
           { title: t('col.payout'), align: 'right', render: (_, c) => formatFen(c.assessment?.payout) },
           {

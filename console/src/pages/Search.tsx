@@ -10,7 +10,7 @@ import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
 import type { Session } from '../token';
 
-const STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'];
+const STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'RETURNED', 'APPROVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'];
 
 /** The CSV export fetches every page of the search, 100 at a time, up to this many rows. */
 export const CSV_MAX_ROWS = 10_000;
