@@ -5,7 +5,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
+import { settingValue } from '../shared/config.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
@@ -113,8 +114,7 @@ const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', '
 export const LIST_READ_BUDGET = 4000;
 /** The budget in force: FANGPIN_LIST_READ_BUDGET overrides it (tests use a small one to reach it). */
 function listReadBudget(): number {
-  const n = Number(process.env.FANGPIN_LIST_READ_BUDGET);
-  return Number.isInteger(n) && n > 0 ? n : LIST_READ_BUDGET;
+  return settingValue('FANGPIN_LIST_READ_BUDGET');
 }
 const DAY_MS = 86_400_000;
 const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);

@@ -1,5 +1,5 @@
 /** Schemes API: the rules as data, for anyone holding a token, so insurers and auditors see what binds them. */
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { apiHandler, HttpError, json, type RouteContext } from './http.js';
 
 async function list() {
