@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { extractWorkflows, synthesizeClaimWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
 import { HANDLER_METADATA } from '../../lib/lambda.js';
-import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../../lib/workflow-names.js';
+import { ELIGIBILITY_OUTCOME, FANOUT_MAP_RUN_LABEL, FANOUT_STATE, REVIEW_OUTCOME, ROUTE_OUTCOME, STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
 import { API_MODULES, ROUTES } from '../../functions/api/routes.js';
 import { TABLES } from '../../functions/shared/tables.js';
@@ -429,5 +429,18 @@ describe('Lambda environment', () => {
     const unbound = new Set(['medicalFeeds']);
     for (const t of TABLES) expect(set.has(t.envVar), t.envVar).toBe(!unbound.has(t.id));
     for (const name of ['STATE_MACHINE_ARN', 'INDEX_FANOUT_STATE_MACHINE_ARN', 'ID_HASH_SECRET_ARN', 'FANGPIN_SCHEMES_DIR']) expect(set.has(name), name).toBe(true);
+  });
+});
+
+describe('Choice outcome words', () => {
+  it("every Choice of the claim workflow branches on $.outcome with words the steps answer (functions/shared/workflow-contract.ts), and each answerable word that changes the path has a branch", () => {
+    const states = workflow.definition.States as Record<string, { Type: string; Choices?: Array<{ Variable: string; StringEquals: string }> }>;
+    const choices = Object.entries(states).filter(([, s]) => s.Type === 'Choice');
+    expect(choices.map(([name]) => name).sort()).toEqual([STATE.eligible, STATE.finalReviewDecision, STATE.reviewDecision, STATE.route].sort());
+    const words = (name: string) => states[name]!.Choices!.map((c) => { expect(c.Variable).toBe('$.outcome'); return c.StringEquals; }).sort();
+    expect(words(STATE.eligible)).toEqual([ELIGIBILITY_OUTCOME.rejected]);
+    expect(words(STATE.route)).toEqual([ROUTE_OUTCOME.noPayout, ROUTE_OUTCOME.rejected, ROUTE_OUTCOME.review].sort());
+    expect(words(STATE.reviewDecision)).toEqual([REVIEW_OUTCOME.approved, REVIEW_OUTCOME.recommended, REVIEW_OUTCOME.returned].sort());
+    expect(words(STATE.finalReviewDecision)).toEqual([REVIEW_OUTCOME.approved, REVIEW_OUTCOME.returned].sort());
   });
 });
