@@ -290,3 +290,26 @@ describe('problem answers', () => {
     expect(started).toEqual([]);
   });
 });
+
+describe('the stores behind it', () => {
+  it('reserveKey: the first request reserves, the same body is a repeat of its claim, another body a conflict', async () => {
+    const { reserveKey, reservationOf } = await import('../../functions/shared/idempotency-repo.js');
+    expect(await reserveKey('claims', 'agent-r', 'k-1', 'hash-a', 'C-1')).toEqual({ kind: 'RESERVED' });
+    expect(await reserveKey('claims', 'agent-r', 'k-1', 'hash-a', 'C-other')).toEqual({ kind: 'REPEAT', claimId: 'C-1' });
+    expect(await reserveKey('claims', 'agent-r', 'k-1', 'hash-b', 'C-1')).toEqual({ kind: 'CONFLICT' });
+    expect(await reserveKey('claims', 'agent-s', 'k-1', 'hash-b', 'C-2')).toEqual({ kind: 'RESERVED' });
+    expect(await reservationOf('claims', 'agent-r', 'k-1')).toMatchObject({ bodyHash: 'hash-a', claimId: 'C-1' });
+    expect(await reservationOf('claims', 'agent-r', 'k-none')).toBeUndefined();
+  });
+
+  it('a stored claim is parsed when read: a malformed one is an error naming the claim and the field', async () => {
+    const { getClaim, parseStoredClaim } = await import('../../functions/shared/claims-repo.js');
+    const filed = await call({ method: 'POST', path: '/claims', body: medical(4_800_000) });
+    const claim = await getClaim(filed.body.claimId as string);
+    expect(claim).toMatchObject({ claimId: filed.body.claimId, status: 'RECEIVED', product: 'MEDICAL' });
+    expect(() => parseStoredClaim({ ...claim, status: 'LIMBO' })).toThrow(new RegExp(`stored claim ${claim!.claimId} is malformed: status`));
+    expect(() => parseStoredClaim({ ...claim, redrives: -1 })).toThrow(/redrives/);
+    const { submission: _, ...noSubmission } = claim!;
+    expect(() => parseStoredClaim(noSubmission)).toThrow(/submission/);
+  });
+});
