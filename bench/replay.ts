@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticYear } from '../embedded/replay-file.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 
 export interface ReplayFigures {
   readonly claims: number;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDirSecret, issueToken } from '../embedded/auth.js';
 import { medicalBenefit } from '../core/index.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 import type { Role } from '../functions/api/routes.js';
 import { sendHostile } from '../test/support/hostile.js';
 

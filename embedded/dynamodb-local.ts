@@ -14,6 +14,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LAUNCHER_CLASS, dynamoDbLocalDir, dynamoDbLocalInstalled, dynamoDbLocalPaths } from '../scripts/install-dynamodb-local.mjs';
+import { embeddedSetting } from './config.js';
 
 export interface DynamoDbLocalOptions {
   /** Directory for the database file (created if missing); undefined → in memory. */
@@ -71,9 +72,7 @@ async function freePort(): Promise<number> {
 }
 
 function heapSize(): string {
-  const xmx = process.env.FANGPIN_DYNAMODB_XMX?.trim() || '1g';
-  if (!/^\d+[kmg]?$/i.test(xmx)) throw new Error(`FANGPIN_DYNAMODB_XMX must look like 512m or 1g, not ${JSON.stringify(xmx)}`);
-  return xmx;
+  return embeddedSetting('FANGPIN_DYNAMODB_XMX');
 }
 
 // ---- never leave a java child behind ----------------------------------------------------------------------
@@ -110,7 +109,7 @@ interface Launched {
 
 /** Extra JVM options for DynamoDB Local (FANGPIN_DYNAMODB_JAVA_OPTS, space-separated), e.g. for GC experiments. */
 function javaOptions(): string[] {
-  return (process.env.FANGPIN_DYNAMODB_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  return embeddedSetting('FANGPIN_DYNAMODB_JAVA_OPTS');
 }
 
 function launch(home: string, port: number, dataDir: string | undefined, loopback: boolean): Launched {

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parseScheme, prepareReplay, replay, type ReplayTotals } from '../core/index.js';
 import { loadReplayFile, writeSyntheticYear } from './replay-file.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 import { exportClaims } from './claims-export.js';
 
 const args = process.argv.slice(2);

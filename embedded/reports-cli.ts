@@ -6,6 +6,7 @@
  * table names from CLAIMS_TABLE, REGISTRY_TABLE, ACCUMULATORS_TABLE (default: the embedded server's tables).
  */
 import { tableNamesEnv } from './create-tables.js';
+import { optionalWiring } from '../functions/shared/config.js';
 import { differencesBySchemeYear, recomputeReportTotals } from '../functions/shared/report-rebuild.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -15,7 +16,7 @@ if (command !== 'rebuild' && command !== 'check') {
   process.exit(2);
 }
 for (const [k, v] of Object.entries(tableNamesEnv('fangpin-'))) process.env[k] ??= v;
-if (process.env.AWS_ENDPOINT_URL_DYNAMODB) {
+if (optionalWiring('AWS_ENDPOINT_URL_DYNAMODB')) {
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';

@@ -22,6 +22,7 @@ import { resetClients, tableName } from '../functions/shared/aws.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
 import type { ApiModule, Role } from '../functions/api/routes.js';
+import { embeddedSetting } from './config.js';
 
 export const STATE_MACHINE_NAME = 'fangpin-claims';
 export const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
@@ -111,25 +112,24 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const tablePrefix = opts.tablePrefix ?? TABLE_PREFIX;
 
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
+    // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
+    process.env.FANGPIN_SDK_TIMEOUT_MS ||= '60000';
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
-      // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
-      FANGPIN_SDK_TIMEOUT_MS: process.env.FANGPIN_SDK_TIMEOUT_MS ?? '60000',
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
     });
     // Every claim in flight shares this process: the single-item reads of one event-loop turn go as one batch, and
     // their transactions and conditional puts as one transaction. Installed before any handler builds a client.
-    const envOn = (v: string | undefined) => (v ?? '1') === '1';
     const uninstallSdk = installSdkDecorators({
-      coalesceReads: opts.coalesce ?? envOn(process.env.FANGPIN_COALESCE_READS),
-      coalesceWrites: opts.coalesce ?? envOn(process.env.FANGPIN_COALESCE_WRITES),
-      faultRate: opts.faultRate ?? Number(process.env.FANGPIN_FAULT_RATE ?? 0),
+      coalesceReads: opts.coalesce ?? embeddedSetting('FANGPIN_COALESCE_READS'),
+      coalesceWrites: opts.coalesce ?? embeddedSetting('FANGPIN_COALESCE_WRITES'),
+      faultRate: opts.faultRate ?? embeddedSetting('FANGPIN_FAULT_RATE'),
     });
     stops.push(async () => uninstallSdk());
     resetClients();
@@ -191,7 +191,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         .finally(() => {
           round = undefined;
         });
-    }, Number(process.env.FANGPIN_WEBHOOK_POLL_MS ?? 500));
+    }, embeddedSetting('FANGPIN_WEBHOOK_POLL_MS'));
     timer.unref();
     // Stopping lets a round in flight finish before the store goes away (no deliveries cut off half-way).
     stops.push(async () => {

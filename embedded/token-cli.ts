@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirSecret, issueToken } from './auth.js';
 import { ROLES, type Role } from '../functions/api/routes.js';
+import { embeddedSetting } from './config.js';
 
 const USAGE = `usage: npm run token -- <${ROLES.join('|')}> [insurerId] [--sub ID] [--level 1|2|3]`;
 let parsed;
@@ -31,7 +32,7 @@ if (level !== undefined && (role !== 'reviewer' || !/^[123]$/.test(parsed.values
   console.error('--level: 1, 2 or 3, for the reviewer role only');
   process.exit(2);
 }
-const dataDir = resolve(process.env.FANGPIN_DATA_DIR ?? '.fangpin-data');
+const dataDir = resolve(embeddedSetting('FANGPIN_DATA_DIR'));
 if (!existsSync(join(dataDir, 'token-secret'))) console.error(`fangpin: no token secret in ${dataDir} yet; creating one (start the server with the same FANGPIN_DATA_DIR)`);
 try {
   console.log(await issueToken(dataDirSecret(dataDir, 'token-secret'), role as Role, insurerId, undefined, parsed.values.sub, level));

@@ -1,31 +1,8 @@
 /**
- * State names of the claim workflow. The embedded engine maps Tasks to handlers by state name and the tests
- * read the definition by them, so they are a contract. No aws-cdk-lib import here: functions/ may use it too.
+ * State names of the claim workflow, its Choice outcome words and wait stages: defined beside the steps that answer
+ * them (functions/shared/workflow-contract.ts) and re-exported here for the CDK app. No aws-cdk-lib import here.
  */
-export const STATE = {
-  intake: 'Intake',
-  eligibility: 'Eligibility',
-  eligible: 'Eligible?',
-  assessment: 'Assessment',
-  route: 'Route',
-  review: 'Review',
-  reviewDecision: 'ReviewDecision',
-  /** The second wait: an approval above the first reviewer's limit waits here for one whose limit covers it. */
-  finalReview: 'FinalReview',
-  finalReviewDecision: 'FinalReviewDecision',
-  releaseHold: 'ReleaseHold',
-  /** A claim returned for information: its holds released, then it waits for the submitter's amendment. */
-  returnHold: 'ReturnHold',
-  awaitAmendment: 'AwaitAmendment',
-  expireReturn: 'ExpireReturn',
-  split: 'Split',
-  payout: 'Payout',
-  settling: 'Settling',
-  rejected: 'Rejected',
-  closedNoPayout: 'ClosedNoPayout',
-  recordFailure: 'RecordFailure',
-  failed: 'Failed',
-} as const;
+export { STATE, ELIGIBILITY_OUTCOME, ROUTE_OUTCOME, REVIEW_OUTCOME, AMEND_OUTCOME, HOLD_OUTCOME, WAIT_STAGE, type StateName, type WaitStage, type EligibilityOutcome, type RouteOutcome, type ReviewOutcome } from '../functions/shared/workflow-contract.js';
 
 /** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
 export const WORKFLOW_METADATA = 'fangpin:workflow';

@@ -10,7 +10,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '../../core/report-aggregates.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { AccidentDetails, DisasterDetails, EducationDetails, fanoutShardOf, IndustryDetails, LoanGuaranteeDetails, MedicalDetails, type Product } from '../../core/index.js';
 import { localDynamoClientConfig } from '../dynamodb-local.js';
 import { claimFacts, reportItemKey, shardOf } from '../../functions/shared/report-aggregates.js';

@@ -12,7 +12,7 @@
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { pickSample, SAMPLE_FINDINGS, type SampleParams } from '#core/audit-sample.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { MAX_FEN } from '#core/money.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
 import { approvedClaims } from '../shared/approved-claims.js';

@@ -1,11 +1,12 @@
 /** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts, objections in objections.ts. */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
+import { settingValue } from '../shared/config.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
@@ -19,35 +20,16 @@ import { executionArnFor, executionStatus, historyOf, startClaimExecution } from
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
 import { validateSubmission } from './submission.js';
+import { reserveKey } from '../shared/idempotency-repo.js';
 import { amend, review } from './review.js';
 import { text } from '#core/i18n/index.js';
 import { object } from './objections.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Same caller + same key → same claim id, so concurrent repeats converge on one claim and one execution. */
 function claimIdFor(sub: string, key: string | undefined): string {
   return key ? `C-${sha256Hex(`${sub}\n${key}`).slice(0, 32)}` : `C-${randomUUID()}`;
-}
-
-async function reserveIdempotencyKey(scope: string, key: string, bodyHash: string, claimId: string): Promise<void> {
-  const id = `claims#${scope}#${key}`;
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: tableName('idempotency'),
-        Item: { id, bodyHash, claimId, createdAt: new Date().toISOString(), expiration: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    const existing = await documentClient().send(new GetCommand({ TableName: tableName('idempotency'), Key: { id }, ConsistentRead: true }));
-    if (existing.Item?.bodyHash !== bodyHash) {
-      throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
-    }
-  }
 }
 
 async function submit({ event, principal }: RouteContext) {
@@ -56,7 +38,9 @@ async function submit({ event, principal }: RouteContext) {
   if (key !== undefined && (key.length < 1 || key.length > 128)) throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [{ path: '(header) idempotency-key', message: '1..128 characters' }]);
   const submission = await validateSubmission(body);
   const claimId = claimIdFor(principal.sub, key);
-  if (key) await reserveIdempotencyKey(principal.sub, key, sha256Hex(canonicalJson(body)), claimId);
+  if (key && (await reserveKey('claims', principal.sub, key, sha256Hex(canonicalJson(body)), claimId)).kind === 'CONFLICT') {
+    throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
+  }
   const now = new Date().toISOString();
   // The county as the registry has it now: the report counts the claim there from the start (and the search's
   // scheme + county index lists it), as it did when the report looked the household up at each read.
@@ -115,8 +99,7 @@ const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', '
 export const LIST_READ_BUDGET = 4000;
 /** The budget in force: FANGPIN_LIST_READ_BUDGET overrides it (tests use a small one to reach it). */
 function listReadBudget(): number {
-  const n = Number(process.env.FANGPIN_LIST_READ_BUDGET);
-  return Number.isInteger(n) && n > 0 ? n : LIST_READ_BUDGET;
+  return settingValue('FANGPIN_LIST_READ_BUDGET');
 }
 const DAY_MS = 86_400_000;
 const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { HouseholdInput } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, localizeErrors, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';

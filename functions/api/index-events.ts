@@ -9,7 +9,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
 import { claimsAwaitingDecision, claimsFiledSoFar, claimsByStatus, eventClaimsPage, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
@@ -19,10 +19,9 @@ import { executionStatus } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
 import { text } from '#core/i18n/index.js';
+import { settingValue } from '../shared/config.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
-/** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
-const WAIT_MS = Number(process.env.FANGPIN_INDEX_WAIT_MS ?? 5000);
 const CLAIMS_IN_ANSWER = 1000;
 
 function checkCover(o: IndexObservation): void {
@@ -71,7 +70,8 @@ async function view(rec: IndexEventRecord, claimsLimit: number, cursor: Record<s
 }
 
 async function waitForFanout(eventId: string): Promise<IndexEventRecord | undefined> {
-  const until = Date.now() + WAIT_MS;
+  // How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below.
+  const until = Date.now() + settingValue('FANGPIN_INDEX_WAIT_MS');
   let rec = await getIndexEvent(eventId);
   while (rec?.status === 'FANNING_OUT' && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100));

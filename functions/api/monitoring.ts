@@ -8,7 +8,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { computeWarnings, identifier, isoDate, openWarningOf, WARNING_TYPES, type MonitoredClaim, type OpenWarning } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { closeHouseholdWarning, openHouseholdWarning, type StoredHousehold } from '../shared/registry-repo.js';

@@ -8,7 +8,7 @@
  * CSV for a Chinese Excel: headers in the reader's language (Chinese by default), UTF-8 with a BOM, or GB18030.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { cstDate } from '#core/calendar.js';
 import { csvCell, maskName, yuanPlain } from '#core/public-notice.js';
 import { csvAnswer, CsvEncoding } from './csv.js';

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { summaryFromCounters, type Bucket } from '#core/report-aggregates.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, type RouteContext } from './http.js';
 import { readReportTotals } from '../shared/report-aggregates.js';
 import { render, text, type Lang } from '#core/i18n/index.js';

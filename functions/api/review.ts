@@ -20,7 +20,8 @@ import { commitWithAudit, type AuditEntry } from '../shared/audit.js';
 import { digest } from '../shared/canonical.js';
 import { schemeOf } from '../shared/scheme-of.js';
 import type { ClaimRecord, ReviewEntry } from '../shared/claim-record.js';
-import { reviewOutput, type ReviewOutcome } from '../steps/review-request.js';
+import { reviewOutput } from '../steps/review-request.js';
+import { AMEND_OUTCOME, REVIEW_OUTCOME, type ReviewOutcome } from '../shared/workflow-contract.js';
 import { say, text } from '#core/i18n/index.js';
 
 const ReviewBody = z
@@ -89,7 +90,7 @@ export async function review({ event, principal, params }: RouteContext) {
     note: body.note,
     at,
   };
-  const outcome: ReviewOutcome = verdict.effect === 'REJECTED' ? 'REVIEW_REJECTED' : verdict.effect;
+  const outcome: ReviewOutcome = verdict.effect === 'REJECTED' ? REVIEW_OUTCOME.rejected : verdict.effect;
   // What the decision sets: the final review, the recommendation the second wait reads, or the return.
   const field = verdict.effect === 'RECOMMENDED' ? 'recommendation' : verdict.effect === 'RETURNED' ? 'returned' : 'review';
   const value = field === 'review' ? { decision: body.decision, note: body.note, reviewer: principal.sub, at, level, reasonCode } : entry;
@@ -184,7 +185,7 @@ export async function amend({ event, principal, params }: RouteContext) {
     },
   );
   if (!recorded) throw new HttpError(409, 'Already amended', 'the claim changed meanwhile; read it and retry');
-  await completeWait(claim.taskToken, { claimId: claim.claimId, outcome: 'AMENDED' });
+  await completeWait(claim.taskToken, { claimId: claim.claimId, outcome: AMEND_OUTCOME.amended });
   return json(202, { claimId: claim.claimId, status: 'RECEIVED', amendments: amendment }, { location: `/claims/${claim.claimId}` });
 }
 

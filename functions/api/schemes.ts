@@ -3,7 +3,7 @@
  * notes for people (which figures come from the policy documents, which are illustrative) are written in the
  * reader's language; every figure and code is the scheme file's own.
  */
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import type { Scheme } from '#core/scheme.js';
 import { say, text, type Lang } from '#core/i18n/index.js';
 import { apiHandler, HttpError, json, type RouteContext } from './http.js';

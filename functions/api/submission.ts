@@ -1,6 +1,6 @@
 /** A claim submission validated as the API takes it: the schema, then what the catalogue and the registry say. */
 import { ClaimSubmission } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from '../shared/catalogue.js';
 import { fieldErrors, validationError } from './http.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { text } from '#core/i18n/index.js';

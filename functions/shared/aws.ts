@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tableSpec, type TableId } from './tables.js';
+import { optionalWiring, settingValue, wiring } from './config.js';
 
 /**
  * The command classes of the SDK copy that built a document client. A decorator that recognises commands
@@ -50,7 +51,7 @@ function decorators(): SdkClientDecorators | undefined {
  * it off only re-sends it into the same queue (measured: fan-out 55.5–59.7 s instead of 57.6–65.3 s).
  */
 function timeouts() {
-  const ms = Number(process.env.FANGPIN_SDK_TIMEOUT_MS ?? 10_000); // read when a client is built: after the runtime set it
+  const ms = settingValue('FANGPIN_SDK_TIMEOUT_MS'); // read when a client is built: after the runtime set it
   return { connectionTimeout: 2_000, requestTimeout: ms, socketTimeout: ms };
 }
 
@@ -58,7 +59,7 @@ let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 
 function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
-  return process.env[`AWS_ENDPOINT_URL_${service}`] || undefined;
+  return optionalWiring(`AWS_ENDPOINT_URL_${service}`);
 }
 
 /**
@@ -93,10 +94,7 @@ export function sfnClient(): SFNClient {
 
 /** The physical table name, from the variable the CDK app (or the embedded runtime) sets. */
 export function tableName(id: TableId): string {
-  const spec = tableSpec(id);
-  const name = process.env[spec.envVar];
-  if (!name) throw new Error(`environment variable ${spec.envVar} (table ${id}) is not set`);
-  return name;
+  return wiring(tableSpec(id).envVar, `table ${id}`);
 }
 
 /** For tests and the embedded runtime: forget the cached clients after the environment changed. */

@@ -5,7 +5,42 @@ import { documentClient, tableName } from './aws.js';
 import { ClaimNotFound } from './errors.js';
 import { countClaimMove } from './report-aggregates.js';
 import type { TxItem } from './audit.js';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
+import { CLAIM_STATUSES, PRODUCTS } from '#core/index.js';
 import type { ClaimRecord, StoredStatus } from './claim-record.js';
+
+const Status = z.enum([...CLAIM_STATUSES, 'APPROVED']);
+/**
+ * What every reader of a stored claim relies on, checked when it is read: its identity, status, submission and
+ * times, and the counters and links the steps use to stay idempotent. A claim that fails it is an error naming the
+ * claim and the field, not a value passed on as if it were a claim. The rest of ClaimRecord (assessment, reviews,
+ * explanation messages, whose shapes changed over time) is passed through as stored and still typed by assertion.
+ */
+const StoredClaim = z.looseObject({
+  claimId: z.string().min(1),
+  status: Status,
+  schemeId: z.string().min(1),
+  householdId: z.string().min(1),
+  product: z.enum(PRODUCTS),
+  submission: z.looseObject({ schemeId: z.string(), householdId: z.string(), product: z.enum(PRODUCTS) }),
+  submittedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  failedFrom: Status.nullish(),
+  redrives: z.number().int().min(0).optional(),
+  amendments: z.number().int().min(0).optional(),
+  settlementIds: z.array(z.string()).nullish(),
+  taskToken: z.string().nullish(),
+});
+
+/** A stored item as a claim, or an error naming the claim and what is wrong with it. */
+export function parseStoredClaim(item: Record<string, unknown>): ClaimRecord {
+  const out = StoredClaim.safeParse(item);
+  if (!out.success) {
+    throw new Error(`stored claim ${String(item.claimId)} is malformed: ${out.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return out.data as unknown as ClaimRecord; // the fields checked above; see StoredClaim for the rest
+}
 
 /** The key of index bySchemeCounty (scheme, county, createdAt); absent while the claim has no county. */
 export function schemeCountyOf(schemeId: string, county: string | null | undefined): string | undefined {
@@ -14,7 +49,7 @@ export function schemeCountyOf(schemeId: string, county: string | null | undefin
 
 export async function getClaim(claimId: string): Promise<ClaimRecord | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId }, ConsistentRead: true }));
-  return out.Item as ClaimRecord | undefined;
+  return out.Item === undefined ? undefined : parseStoredClaim(out.Item);
 }
 
 export async function loadClaim(claimId: string): Promise<ClaimRecord> {

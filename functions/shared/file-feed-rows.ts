@@ -26,8 +26,8 @@ import { fileClaim } from './file-claim.js';
 import { findInsuredByIdentity, type InsuredPerson } from './identities-repo.js';
 import { recordRowOutcomes, type FeedRowOutcome, type MedicalFeedRecord } from './medical-feeds-repo.js';
 import type { ClaimRecord } from './claim-record.js';
+import { settingValue } from './config.js';
 
-const CONCURRENCY = Number(process.env.FANGPIN_FEED_CONCURRENCY ?? 8);
 
 async function pool<T, R>(items: readonly T[], n: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -104,7 +104,7 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
     if (c.ok) valid.push(c.row);
     else outcomes.set(c.line, { line: c.line, outcome: 'BAD_ROW', problems: c.errors });
   }
-  const matches = await pool(valid, CONCURRENCY, async (row) => ({ row, found: await findInsuredByIdentity(feed.schemeId, row.idNumber) }));
+  const matches = await pool(valid, settingValue('FANGPIN_FEED_CONCURRENCY'), async (row) => ({ row, found: await findInsuredByIdentity(feed.schemeId, row.idNumber) }));
   const matched: { row: FeedRow; person: InsuredPerson }[] = [];
   for (const { row, found } of matches) {
     const idMasked = maskIdNumber(row.idNumber);
@@ -118,7 +118,7 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
   // Groups in parallel, the rows of one invoice in line order (see groupByInvoice).
   const groups = groupByInvoice(matched.map((m) => m.row));
   const personOf = new Map(matched.map((m) => [m.row.line, m.person]));
-  await pool(groups, CONCURRENCY, async (group) => {
+  await pool(groups, settingValue('FANGPIN_FEED_CONCURRENCY'), async (group) => {
     for (const row of group) outcomes.set(row.line, await fileRow(feed, row, personOf.get(row.line) as InsuredPerson));
   });
   const inOrder = checked.map((c) => outcomes.get(c.ok ? c.row.line : c.line) as FeedRowOutcome);

@@ -13,6 +13,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import type { IndexObservation } from '#core/index.js';
 import { documentClient, sfnClient, tableName } from './aws.js';
+import { wiring } from './config.js';
 
 export type FanoutStatus = 'FANNING_OUT' | 'CREATED' | 'FAILED';
 
@@ -157,9 +158,7 @@ export async function claimsByStatus(eventId: string): Promise<Record<string, nu
 }
 
 export function indexFanoutArn(): string {
-  const arn = process.env.INDEX_FANOUT_STATE_MACHINE_ARN;
-  if (!arn) throw new Error('environment variable INDEX_FANOUT_STATE_MACHINE_ARN is not set');
-  return arn;
+  return wiring('INDEX_FANOUT_STATE_MACHINE_ARN');
 }
 
 /** The fan-out execution is named after the event: starting it again is harmless. */

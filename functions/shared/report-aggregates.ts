@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { addInto, claimTallyDeltas, householdTallyDeltas, type ClaimFacts, type Counters, type EnrolledHousehold, type TallyDelta } from '#core/report-aggregates.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
 import type { TxItem } from './audit.js';
 import type { ClaimRecord } from './claim-record.js';

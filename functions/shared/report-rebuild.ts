@@ -9,7 +9,7 @@
 import { ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '#core/report-aggregates.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
 import { claimFacts, REPORT_KEY_PREFIX, reportItemKey, shardOf, storedShardCounters } from './report-aggregates.js';
 import { schemeCountyOf } from './claims-repo.js';

@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { WorkflowError, classify } from './errors.js';
+import { checkSettings, settingValue } from './config.js';
 
 /** What every claim step receives: the claim, and where its audit chain ended after the previous step (if known). */
 export const ClaimStepInput = z.object({
@@ -15,7 +16,10 @@ export const ClaimStepInput = z.object({
   audit: z.object({ seq: z.number().int().min(1), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 
-export const logger = new Logger({ serviceName: 'fangpin', logLevel: (process.env.FANGPIN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
+// Every handler (steps and API modules) loads this module: a bad setting stops the function here, at start, with
+// a message naming the variable and its value.
+checkSettings();
+export const logger = new Logger({ serviceName: 'fangpin', logLevel: settingValue('FANGPIN_LOG_LEVEL') });
 
 export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run: (event: z.infer<S>, context: Context) => Promise<O>) {
   // A logger of the step's own: embedded, every step runs in one process, and one shared logger would stamp a

@@ -18,6 +18,7 @@ import { commitWithAudit, headOf, type AuditHead, type TxItem } from '../shared/
 import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { StoredAssessment, StoredStatus } from '../shared/claim-record.js';
 import { storedOutcome, type Outcome } from './outcome.js';
+import { HOLD_OUTCOME, ROUTE_OUTCOME, STATE, type HoldOutcome } from '../shared/workflow-contract.js';
 
 const Input = ClaimStepInput.extend({ action: z.enum(['assess', 'release', 'return']).default('assess') });
 const MAX_ATTEMPTS = 12;
@@ -42,10 +43,10 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
       const record = await commitWithAudit(
         moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
-        { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
+        { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
         audit,
       );
-      if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
+      if (record) return { claimId, outcome: ROUTE_OUTCOME.rejected, audit: headOf(record) };
       continue; // the next round reads the stored outcome (a concurrent writer's)
     }
     const accKey = accumulatorKey(sub);
@@ -54,15 +55,15 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     if (isRejection(result)) {
       const record = await commitWithAudit(
         moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
-        { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
+        { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
         audit,
       );
-      if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
+      if (record) return { claimId, outcome: ROUTE_OUTCOME.rejected, audit: headOf(record) };
       continue;
     }
     const objections = claim.objections?.length ?? 0;
     const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0, objection: objections > 0 });
-    const status: StoredStatus = route.outcome === 'NO_PAYOUT' ? 'CLOSED_NO_PAYOUT' : route.outcome === 'REVIEW' ? 'PENDING_REVIEW' : 'APPROVED';
+    const status: StoredStatus = route.outcome === ROUTE_OUTCOME.noPayout ? 'CLOSED_NO_PAYOUT' : route.outcome === ROUTE_OUTCOME.review ? 'PENDING_REVIEW' : 'APPROVED';
     const assessment: StoredAssessment = {
       payout: result.payout,
       bankShare: result.bankShare,
@@ -70,7 +71,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
       accumulatorKey: accKey,
       invoiceKey: invoice,
       route: route.outcome,
-      reviewReasons: route.outcome === 'REVIEW' ? route.reasons : [],
+      reviewReasons: route.outcome === ROUTE_OUTCOME.review ? route.reasons : [],
       explanation: { figures: { ...result.figures, ...result.extraFigures?.() }, steps: result.describe() },
     };
     const items: TxItem[] = [];
@@ -94,7 +95,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     items.push(...pinObjections(moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }), objections));
     const record = await commitWithAudit(items, {
         claimId,
-        step: 'Assessment',
+        step: STATE.assessment,
         actor: 'workflow',
         input: { claimId, ytd: acc?.counters ?? {} },
         output: assessment,
@@ -107,8 +108,8 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
   throw new TransientError(`assessment of ${claimId} kept conflicting with concurrent claims`);
 }
 
-async function release(claimId: string, action: 'release' | 'return'): Promise<{ claimId: string; outcome: Outcome | 'RETURNED' }> {
-  const done = action === 'release' ? 'REJECTED' : 'RETURNED';
+async function release(claimId: string, action: 'release' | 'return'): Promise<{ claimId: string; outcome: HoldOutcome }> {
+  const done = action === 'release' ? HOLD_OUTCOME.rejected : HOLD_OUTCOME.returned;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const claim = await loadClaim(claimId);
     if (claim.status === done) return { claimId, outcome: done };
@@ -135,7 +136,7 @@ async function release(claimId: string, action: 'release' | 'return'): Promise<{
         : { status: 'RETURNED' as const, taskToken: null }; // the return itself (reason, note) is on the claim already
     items.push(...moveClaim(claim, ['PENDING_REVIEW'], fields));
     const decision = action === 'release' ? 'REJECTED:REVIEW_REJECTED' : 'RETURNED';
-    if (!(await commitWithAudit(items, { claimId, step: 'ReleaseHold', actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
+    if (!(await commitWithAudit(items, { claimId, step: STATE.releaseHold, actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
     return { claimId, outcome: done };
   }
   throw new TransientError(`release of ${claimId} kept conflicting`);

@@ -18,9 +18,8 @@ import { appendAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
 import type { StoredHousehold } from '../shared/registry-repo.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
+import { settingValue } from '../shared/config.js';
 
-const PAGE_SIZE = Number(process.env.FANGPIN_FANOUT_PAGE_SIZE ?? 100);
-const FILE_CONCURRENCY = Number(process.env.FANGPIN_FANOUT_CONCURRENCY ?? 8);
 
 const Input = z.discriminatedUnion('action', [
   z.object({
@@ -63,7 +62,7 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
       IndexName: 'byFanoutShard',
       KeyConditionExpression: 'fanoutShard = :k',
       ExpressionAttributeValues: { ':k': fanoutShardKey(observation.schemeId, observation.county, shard) },
-      Limit: PAGE_SIZE,
+      Limit: settingValue('FANGPIN_FANOUT_PAGE_SIZE'),
       ExclusiveStartKey: cursor,
     }),
   );
@@ -73,7 +72,7 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
   // A small pool: enough to keep the store busy, few enough that one page cannot flood the workflow engine.
   const queue = [...households];
   await Promise.all(
-    Array.from({ length: Math.min(FILE_CONCURRENCY, queue.length) }, async () => {
+    Array.from({ length: Math.min(settingValue('FANGPIN_FANOUT_CONCURRENCY'), queue.length) }, async () => {
       for (let h = queue.shift(); h; h = queue.shift()) {
         const submission = indexClaimFor(eventId, observation, h);
         const record: ClaimRecord = {

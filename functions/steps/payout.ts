@@ -12,6 +12,7 @@ import { tableName } from '../shared/aws.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
 import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
+import { STATE } from '../shared/workflow-contract.js';
 
 export function payeeOf(claim: ClaimRecord): Payee {
   const sub = claim.submission;
@@ -57,7 +58,7 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
     ],
     {
       claimId,
-      step: 'Payout',
+      step: STATE.payout,
       actor: 'workflow',
       input: { claimId, allocations: claim.allocations },
       output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })),

@@ -5,6 +5,7 @@ import { loadClaim, moveClaim } from '../shared/claims-repo.js';
 import { schemeOf } from '../shared/scheme-of.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
+import { STATE } from '../shared/workflow-contract.js';
 
 export const handler = stepHandler('split', ClaimStepInput, async ({ claimId, audit }) => {
   const claim = await loadClaim(claimId);
@@ -21,7 +22,7 @@ export const handler = stepHandler('split', ClaimStepInput, async ({ claimId, au
   const record = await commitWithAudit(
     // Conditional on the status read (not either of the two): the report counts PENDING_REVIEW → APPROVED only once.
     moveClaim(claim, [claim.status], { status: 'APPROVED', allocations, taskToken: null }),
-    { claimId, step: 'Split', actor: 'workflow', input: { claimId, payout: claim.assessment.payout, bankShare: claim.assessment.bankShare }, output: allocations, decision: 'SPLIT', figures: { allocations } },
+    { claimId, step: STATE.split, actor: 'workflow', input: { claimId, payout: claim.assessment.payout, bankShare: claim.assessment.bankShare }, output: allocations, decision: 'SPLIT', figures: { allocations } },
     audit,
   );
   if (!record) return { claimId }; // a concurrent retry got here first; the payout step reads what is stored

@@ -8,7 +8,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
 import { paymentDue } from '../../core/calendar.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { seedReviewQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';

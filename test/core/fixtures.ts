@@ -1,7 +1,9 @@
 /** Builders for core tests: households (core `Household`) and claims (parsed with `ClaimSubmission.parse`). */
 import { readFileSync } from 'node:fs';
 import { ClaimSubmission, type Household, type Product, type Scheme } from '../../core/index.js';
-import { schemes as catalogue } from '../../core/catalogue.js';
+import { BUNDLED_SCHEMES_DIR, catalogueIn } from '../../core/catalogue.js';
+
+const catalogue = () => catalogueIn(BUNDLED_SCHEMES_DIR);
 
 export const XIAOGAN = 'xiaogan-2024';
 export const LISHUI = 'lishui-2017';

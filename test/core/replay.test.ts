@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSubmission, parseScheme, prepareReplay, replay, type Household } from '../../core/index.js';
-import { schemes } from '../../core/catalogue.js';
+import { BUNDLED_SCHEMES_DIR, catalogueIn } from '../../core/catalogue.js';
+
+const schemes = () => catalogueIn(BUNDLED_SCHEMES_DIR);
 
 const xiaogan = schemes().get('xiaogan-2024')!;
 const household = (id: string, county: string): Household => ({

@@ -12,7 +12,7 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
 import { paymentDue } from '../../core/calendar.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { seedReviewQueue, syntheticQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 

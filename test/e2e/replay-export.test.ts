@@ -11,7 +11,7 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { exportClaims } from '../../embedded/claims-export.js';
 import { loadReplayFile } from '../../embedded/replay-file.js';
 import { parseScheme, prepareReplay, replay } from '../../core/index.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { client, startTestSystem } from '../support/server.js';
 
 let system: Embedded;

@@ -25,6 +25,7 @@ import {
 import { ATTENTION_KINDS } from '#core/attention.js';
 import { REVIEW_REASON_CODES } from '#core/review-authority.js';
 import { Delivery } from '../../shared/webhooks/types.js';
+import { REVIEW_OUTCOME } from '../../shared/workflow-contract.js';
 
 const fen = z.number().int().min(0).describe('an amount in fen (1/100 yuan)');
 const instant = z.string().describe('an ISO-8601 instant');
@@ -150,7 +151,7 @@ export const ClaimAccepted = z.object({ claimId: z.string(), status: z.literal('
 export const ReviewRecorded = z.object({
   claimId: z.string(),
   decision: z.enum(['APPROVE', 'REJECT', 'RETURN']),
-  outcome: z.enum(['APPROVED', 'RECOMMENDED', 'REVIEW_REJECTED', 'RETURNED']).describe('RECOMMENDED: above the reviewer\'s limit, waiting for a final review'),
+  outcome: z.enum([REVIEW_OUTCOME.approved, REVIEW_OUTCOME.recommended, REVIEW_OUTCOME.rejected, REVIEW_OUTCOME.returned]).describe('RECOMMENDED: above the reviewer\'s limit, waiting for a final review'),
   reviewer: z.string(),
   level: ReviewLevelSchema,
   reasonCode: ReviewReasonCodeSchema.nullable(),
