@@ -76,15 +76,19 @@ export class FangpinStack extends Stack {
 
     const step = (name: string, file: string, timeout?: Duration) => new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts`, timeout });
     const intake = step('Intake', 'intake').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    // A decision keeps the household's monitoring entry (monitoring table) and may open a warning on the registry
+    // entry (functions/shared/monitoring-repo.ts): eligibility, assessment, RecordFailure and the claims API.
     const eligibility = step('Eligibility', 'eligibility')
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'read')
       .bind('reports', tables.reports, 'readwrite') // the report totals move with a rejection
       .bind('audit', tables.audit, 'append');
     const assessment = step('Assessment', 'assessment')
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
@@ -97,7 +101,7 @@ export class FangpinStack extends Stack {
       .bind('webhooks', tables.webhooks, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
-    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
+    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('registry', tables.registry, 'readwrite').bind('monitoring', tables.monitoring, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
     const dispatch = step('WebhookDispatch', 'webhook-dispatch', Duration.seconds(WEBHOOK_DISPATCH_TIMEOUT_SECONDS)).bind('webhooks', tables.webhooks, 'readwrite');
     dispatch.fn.addEnvironment('FANGPIN_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000');
     new Rule(this, 'WebhookSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(dispatch.fn)] });
@@ -143,7 +147,8 @@ export class FangpinStack extends Stack {
     const apis: Record<ApiModule, FangpinFunction> = Object.fromEntries(API_MODULES.map((m) => [m, api(m)])) as Record<ApiModule, FangpinFunction>;
     apis.claims
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('idempotency', tables.idempotency, 'readwrite')
       .bind('settlements', tables.settlements, 'read')
       .bind('reports', tables.reports, 'readwrite')

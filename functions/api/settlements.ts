@@ -63,7 +63,7 @@ async function confirm({ event, principal, params }: RouteContext) {
   if (claim && all.length > 0 && all.every((x) => x.status === 'CONFIRMED')) {
     const claimPaidAt = all.map((x) => x.paidAt ?? '').sort().at(-1) ?? paidAt;
     // The claim's move to PAID and its record commit together (null: another confirmation moved it first).
-    await commitWithAudit(moveClaim(claim, ['SETTLING'], { status: 'PAID', paidAt: claimPaidAt }), {
+    await commitWithAudit(await moveClaim(claim, ['SETTLING'], { status: 'PAID', paidAt: claimPaidAt }), {
       claimId: s.claimId,
       step: 'Paid',
       actor: 'workflow',

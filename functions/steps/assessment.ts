@@ -41,7 +41,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     if (!eligibility.eligible || !household) {
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
       const record = await commitWithAudit(
-        moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
+        await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
         { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
         audit,
       );
@@ -53,7 +53,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const result = assessClaim(sub, scheme, household, acc?.counters ?? {});
     if (isRejection(result)) {
       const record = await commitWithAudit(
-        moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
+        await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
         { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
         audit,
       );
@@ -88,7 +88,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     // reviewer inbox filters on the county and sorts on reviewPayout (index reviewQueueByPayout). reviewPayout is
     // only ever written as a number: a NULL would not fit the index's N key.
     const queueFields = status === 'PENDING_REVIEW' ? { county: household.county, reviewPayout: result.payout } : { county: household.county };
-    items.push(...moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }));
+    items.push(...(await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields })));
     const record = await commitWithAudit(items, {
         claimId,
         step: 'Assessment',
@@ -130,7 +130,7 @@ async function release(claimId: string, action: 'release' | 'return'): Promise<{
       action === 'release'
         ? { status: 'REJECTED' as const, reasonCode: 'REVIEW_REJECTED' as const, reasonDetail: claim.review?.note ?? 'rejected in review', decidedAt: new Date().toISOString() }
         : { status: 'RETURNED' as const, taskToken: null }; // the return itself (reason, note) is on the claim already
-    items.push(...moveClaim(claim, ['PENDING_REVIEW'], fields));
+    items.push(...(await moveClaim(claim, ['PENDING_REVIEW'], fields)));
     const decision = action === 'release' ? 'REJECTED:REVIEW_REJECTED' : 'RETURNED';
     if (!(await commitWithAudit(items, { claimId, step: 'ReleaseHold', actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
     return { claimId, outcome: done };

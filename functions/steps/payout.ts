@@ -52,7 +52,7 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
     [
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
       ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
-      ...moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }),
+      ...(await moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt })),
     ],
     {
       claimId,

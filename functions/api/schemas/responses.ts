@@ -193,6 +193,7 @@ const OpenWarningShape = {
   level: z.enum(['HIGH', 'MEDIUM']),
   followUp: z.enum(['ON_SITE_VISIT', 'PHONE_CHECK']),
   openedAt: instant,
+  openedBy: z.string().optional().describe('`claim:<claimId>`: the decision that made it true; `job:<jobId>`: a monitoring run (absent on warnings opened before this was recorded)'),
   evidence: z.record(z.string(), z.unknown()).describe('the figures that opened it'),
 };
 export const OpenWarning = z.object(OpenWarningShape);
