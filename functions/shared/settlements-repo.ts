@@ -1,7 +1,8 @@
 /** Settlements: one per (claim, insurer, payee), created once, confirmed by the insurer. */
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
+import { fullPage, type PageCursor, type PartitionQuery } from './full-page.js';
 
 export interface Payee {
   readonly type: 'HOSPITAL' | 'CLAIMANT' | 'HOUSEHOLD' | 'BANK';
@@ -50,23 +51,41 @@ export async function settlementsOfClaim(claimId: string): Promise<Settlement[]>
   return ((out.Items ?? []) as Settlement[]).sort((a, b) => a.settlementId.localeCompare(b.settlementId));
 }
 
-export async function settlementsOfInsurer(insurerId: string, limit: number, cursor?: Record<string, unknown>) {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName('settlements'),
-      IndexName: 'byInsurer',
-      KeyConditionExpression: 'insurerId = :i',
-      ExpressionAttributeValues: { ':i': insurerId },
-      Limit: limit,
-      ExclusiveStartKey: cursor,
-    }),
-  );
-  return { items: (out.Items ?? []) as Settlement[], next: out.LastEvaluatedKey };
-}
-
-export async function scanSettlements(limit: number, cursor?: Record<string, unknown>) {
-  const out = await documentClient().send(new ScanCommand({ TableName: tableName('settlements'), Limit: limit, ExclusiveStartKey: cursor }));
-  return { items: (out.Items ?? []) as Settlement[], next: out.LastEvaluatedKey };
+/**
+ * A page of settlements, full unless it is the last (full-page.ts), oldest first: an insurer's own (index
+ * byInsurer, the status as a filter: an insurer's partition is its own and small beside the whole), or for
+ * auditors and admins by status (index byStatus) or, with no status, scheme after scheme (index byScheme, the
+ * catalogue's schemes in order). Queries only.
+ */
+export async function settlementsPage(
+  o: { insurerId?: string; status?: Settlement['status']; schemeIds: readonly string[] },
+  limit: number,
+  cursor?: PageCursor,
+): Promise<{ items: Settlement[]; next: PageCursor | undefined }> {
+  const table = tableName('settlements');
+  let partitions: PartitionQuery[];
+  if (o.insurerId) {
+    partitions = [
+      {
+        TableName: table,
+        IndexName: 'byInsurer',
+        KeyConditionExpression: 'insurerId = :i',
+        ...(o.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+        ExpressionAttributeValues: { ':i': o.insurerId, ...(o.status ? { ':s': o.status } : {}) },
+      },
+    ];
+  } else if (o.status) {
+    partitions = [{ TableName: table, IndexName: 'byStatus', KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': o.status } }];
+  } else {
+    partitions = o.schemeIds.map((id) => ({ TableName: table, IndexName: 'byScheme', KeyConditionExpression: 'schemeId = :s', ExpressionAttributeValues: { ':s': id } }));
+  }
+  const keyOf = (x: Settlement & Record<string, unknown>) => ({
+    settlementId: x.settlementId,
+    createdAt: x.createdAt,
+    ...(o.insurerId ? { insurerId: x.insurerId } : o.status ? { status: x.status } : { schemeId: x.schemeId }),
+  });
+  const page = await fullPage<Settlement & Record<string, unknown>>(partitions, limit, keyOf, cursor);
+  return { items: page.items as Settlement[], next: page.next };
 }
 
 /**

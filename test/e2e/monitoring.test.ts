@@ -277,4 +277,22 @@ describe('monitoring warnings', () => {
     const again = await api.call('POST', '/monitoring/run', { role: 'admin', body: { schemeId: SCHEME } });
     expect(again.body).toMatchObject({ opened: 0 });
   });
+
+  it('a run as an asynchronous job: 202 with its progress at Location, then SUCCEEDED with every slice done', async () => {
+    const started = await api.call('POST', '/monitoring/run', { role: 'admin', body: { schemeId: SCHEME }, headers: { prefer: 'respond-async' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    expect(started.headers.get('location')).toBe(`/monitoring/jobs/${started.body.jobId}`);
+    expect(started.body).toMatchObject({ status: 'RUNNING', schemeId: SCHEME, slices: 16 });
+    let job = started.body;
+    for (let i = 0; i < 100 && job.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await api.call('GET', started.headers.get('location') ?? '', { role: 'admin' });
+      expect(r.status).toBe(200);
+      job = r.body;
+    }
+    expect(job).toMatchObject({ status: 'SUCCEEDED', slicesDone: 16, households: 5, opened: 0, error: null });
+    for (const role of ['submitter', 'reviewer', 'auditor'] as const) expect((await api.call('GET', `/monitoring/jobs/${job.jobId}`, { role })).status, role).toBe(403);
+    expect((await api.call('GET', '/monitoring/jobs/M-00000000000000000-00000000', { role: 'admin' })).status).toBe(404);
+    expect((await api.call('GET', '/monitoring/jobs/nonsense', { role: 'admin' })).status).toBe(404);
+  });
 });
