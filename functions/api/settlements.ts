@@ -43,7 +43,7 @@ async function confirm({ event, principal, params }: RouteContext) {
   const { paidAt, reference } = parsed.data;
   // One transaction: the confirmation and its record (null: it was confirmed already, by this request's lost
   // first attempt or by another one).
-  const confirmed = await commitWithAudit([{ Update: confirmSettlementItem(s.settlementId, paidAt, reference) }], {
+  const confirmed = await commitWithAudit([{ Update: confirmSettlementItem(s.settlementId, s.insurerId, paidAt, reference) }], {
     claimId: s.claimId,
     step: 'Confirm',
     actor: `insurer:${principal.insurerId}`,

@@ -125,6 +125,8 @@ export const TABLES: readonly TableSpec[] = [
       // GET /settlements for auditors and admins: by status, or (no status) by scheme, each oldest first.
       { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // An insurer's settlements of one status (`<insurerId>#<status>`, moved by the confirmation).
+      { indexName: 'byInsurerStatus', partitionKey: { name: 'insurerStatus', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     ],
   },
   {

@@ -6,7 +6,7 @@
  */
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
 import { loadClaim, moveClaim } from '../shared/claims-repo.js';
-import { settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
+import { settlementId, type Payee, type Settlement, insurerStatusKey } from '../shared/settlements-repo.js';
 import { settlementsCreatedOutboxItem } from '../shared/webhook-outbox.js';
 import { tableName } from '../shared/aws.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
@@ -45,6 +45,8 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
       schemeId: claim.schemeId,
       product: claim.product,
       status: 'PENDING',
+      // Key of index byInsurerStatus (an insurer's settlements waiting for confirmation); confirm moves it.
+      insurerStatus: insurerStatusKey(a.insurerId, 'PENDING'),
       createdAt,
     }));
   const ids = settlements.map((s) => s.settlementId);
