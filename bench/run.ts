@@ -46,17 +46,18 @@ if (only === 'console') {
 }
 
 async function reportsPart(step: string): Promise<ReportFigures> {
-  console.log(`${step} the report and the search over 100,000 decided claims of 30,000 households (seeded by batch writes into a fresh embedded store) ...`);
+  console.log(`${step} the report, the search and a monitoring run over 100,000 decided claims of 30,000 households (seeded by batch writes into a fresh embedded store) ...`);
   const r = await benchReports({ log: (l) => console.log(l) });
   console.log(`  seeding                  ${r.seedSeconds} s for ${fmt(r.claims)} claims and ${fmt(r.households)} households`);
   console.log(`  reportSummaryMs          ${r.reportSummaryMs} ms for GET /reports/summary (median of ${r.reportRunsMs.length}: ${r.reportRunsMs.join(', ')}; target ≤ 300 ms)`);
   console.log(`  claimSearchMs            ${r.claimSearchMs} ms for a filtered search's first page (median of ${r.searchRunsMs.length}: ${r.searchRunsMs.join(', ')}; target ≤ 300 ms)`);
+  console.log(`  monitoringSeconds        ${r.monitoringSeconds} s for a whole-registry monitoring run (job) over ${fmt(r.monitoringHouseholds)} households, ${fmt(r.monitoringOpened)} warnings opened (target ≤ 60 s)`);
   return r;
 }
 
 if (only === 'reports') {
   const r = await reportsPart('1/1');
-  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ reportSummaryMs: r.reportSummaryMs, claimSearchMs: r.claimSearchMs }, null, 2)}\n`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ reportSummaryMs: r.reportSummaryMs, claimSearchMs: r.claimSearchMs, monitoringSeconds: r.monitoringSeconds }, null, 2)}\n`);
   process.exit(0);
 }
 
@@ -149,8 +150,7 @@ const figures = {
   consoleCaseFileWarmMs: consoleFigures.consoleCaseFileWarmMs,
   reportSummaryMs: reportFigures.reportSummaryMs,
   claimSearchMs: reportFigures.claimSearchMs,
-  // Not measured: monitoring is still a request that reads the registry and the claims (see docs/performance.md).
-  monitoringSeconds: null,
+  monitoringSeconds: reportFigures.monitoringSeconds,
 };
 if (jsonFile) {
   writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);

@@ -82,6 +82,15 @@ export function fanoutShardOf(h: Pick<Household, 'schemeId' | 'county' | 'househ
   return fanoutShardKey(h.schemeId, h.county, Number.parseInt(sha256(h.householdId).slice(0, 8), 16) % FANOUT_SHARDS);
 }
 
+/** The registry partition of a household in its scheme (the list and the monitoring job's slices): scheme + slice. */
+export function schemeShardOf(h: Pick<Household, 'schemeId' | 'householdId'>): string {
+  return schemeShardKey(h.schemeId, Number.parseInt(sha256(h.householdId).slice(0, 8), 16) % FANOUT_SHARDS);
+}
+
+export function schemeShardKey(schemeId: string, shard: number): string {
+  return `${schemeId}#${shard}`;
+}
+
 export function fanoutShardKey(schemeId: string, countyCode: string, shard: number): string {
   return `${schemeId}#${countyCode}#${shard}`;
 }

@@ -35,7 +35,8 @@ export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig 
 }
 
 const INSTALL_SCRIPT = fileURLToPath(new URL('../scripts/install-dynamodb-local.mjs', import.meta.url));
-const START_TIMEOUT_MS = 20_000;
+// FANGPIN_DYNAMODB_START_TIMEOUT_MS: a machine shared with other heavy work can need longer for the JVM to start.
+const START_TIMEOUT_MS = Number(process.env.FANGPIN_DYNAMODB_START_TIMEOUT_MS ?? 20_000);
 const STOP_GRACE_MS = 3_000;
 const OUTPUT_TAIL = 4_000;
 

@@ -16,6 +16,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/steps/payout.ts': () => import('../functions/steps/payout.js'),
   'functions/steps/record-failure.ts': () => import('../functions/steps/record-failure.js'),
   'functions/steps/index-fanout.ts': () => import('../functions/steps/index-fanout.js'),
+  'functions/steps/monitoring-run.ts': () => import('../functions/steps/monitoring-run.js'),
   'functions/api/claims.ts': () => import('../functions/api/claims.js'),
   'functions/api/households.ts': () => import('../functions/api/households.js'),
   'functions/api/settlements.ts': () => import('../functions/api/settlements.js'),

@@ -28,6 +28,8 @@ export const STATE_MACHINE_NAME = 'fangpin-claims';
 export const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
 const FANOUT_MACHINE_NAME = `${STATE_MACHINE_NAME}-index-fanout`;
 const FANOUT_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${FANOUT_MACHINE_NAME}`;
+const MONITORING_MACHINE_NAME = `${STATE_MACHINE_NAME}-monitoring`;
+const MONITORING_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${MONITORING_MACHINE_NAME}`;
 const TABLE_PREFIX = 'fangpin-';
 
 export interface EmbeddedOptions {
@@ -122,6 +124,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
+      MONITORING_STATE_MACHINE_ARN: MONITORING_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
     });
     // Every claim in flight shares this process: the single-item reads of one event-loop turn go as one batch, and
@@ -154,6 +157,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       stateMachines: [
         await machine(STATE_MACHINE_NAME, STATE_MACHINE_ARN, workflows.claims),
         await machine(FANOUT_MACHINE_NAME, FANOUT_MACHINE_ARN, workflows['index-fanout']),
+        await machine(MONITORING_MACHINE_NAME, MONITORING_MACHINE_ARN, workflows.monitoring),
       ],
       dataDir: dataDir ? resolve(dataDir, 'executions') : undefined,
       retryIntervalScale: opts.retryIntervalScale,

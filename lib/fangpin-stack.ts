@@ -20,6 +20,7 @@ import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js'
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
+import { MonitoringWorkflow } from './monitoring-workflow.js';
 import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag, nagEnv } from './nag.js';
 import { Operations } from './operations.js';
@@ -76,15 +77,19 @@ export class FangpinStack extends Stack {
 
     const step = (name: string, file: string, timeout?: Duration) => new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts`, timeout });
     const intake = step('Intake', 'intake').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    // A decision keeps the household's monitoring entry (monitoring table) and may open a warning on the registry
+    // entry (functions/shared/monitoring-repo.ts): eligibility, assessment, RecordFailure and the claims API.
     const eligibility = step('Eligibility', 'eligibility')
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'read')
       .bind('reports', tables.reports, 'readwrite') // the report totals move with a rejection
       .bind('audit', tables.audit, 'append');
     const assessment = step('Assessment', 'assessment')
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
@@ -97,7 +102,7 @@ export class FangpinStack extends Stack {
       .bind('webhooks', tables.webhooks, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
-    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
+    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('registry', tables.registry, 'readwrite').bind('monitoring', tables.monitoring, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
     const dispatch = step('WebhookDispatch', 'webhook-dispatch', Duration.seconds(WEBHOOK_DISPATCH_TIMEOUT_SECONDS)).bind('webhooks', tables.webhooks, 'readwrite');
     dispatch.fn.addEnvironment('FANGPIN_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000');
     new Rule(this, 'WebhookSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(dispatch.fn)] });
@@ -143,7 +148,8 @@ export class FangpinStack extends Stack {
     const apis: Record<ApiModule, FangpinFunction> = Object.fromEntries(API_MODULES.map((m) => [m, api(m)])) as Record<ApiModule, FangpinFunction>;
     apis.claims
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('idempotency', tables.idempotency, 'readwrite')
       .bind('settlements', tables.settlements, 'read')
       .bind('reports', tables.reports, 'readwrite')
@@ -200,7 +206,18 @@ export class FangpinStack extends Stack {
     // The console draws executions on the claim state machine's graph (functions/api/workflows.ts): its definition only.
     apis.workflows.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
     apis.workflows.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: [sm.stateMachineArn] }));
-    apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
+    // Monitoring runs: the API starts a run's execution and reads its progress; the run's Lambda pages the registry
+    // slices and opens warnings (registry, its household chains, the run's progress item in the monitoring table).
+    const monitoringName = `${stateMachineName}-monitoring`;
+    const monitoringRun = step('MonitoringRun', 'monitoring-run')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const monitoringWorkflow = new MonitoringWorkflow(this, 'MonitoringWorkflow', { stateMachineName: monitoringName, run: monitoringRun.fn });
+    markWorkflow(monitoringWorkflow.stateMachine, 'monitoring');
+    apis.monitoring.bind('registry', tables.registry, 'readwrite').bind('monitoring', tables.monitoring, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.monitoring.fn.addEnvironment('MONITORING_STATE_MACHINE_ARN', monitoringWorkflow.stateMachine.stateMachineArn);
+    monitoringWorkflow.stateMachine.grantStartExecution(apis.monitoring.fn);
 
     // The attention list (functions/shared/attention.ts) is read by the ops API and by the scheduled function that
     // publishes its counts: each gets exactly what the list reads. Query on the claims' byStatus index only (no
@@ -255,6 +272,7 @@ export class FangpinStack extends Stack {
       workflows: [
         { name: 'ClaimWorkflow', stateMachine: sm },
         { name: 'IndexFanout', stateMachine: fanoutWorkflow.stateMachine },
+        { name: 'Monitoring', stateMachine: monitoringWorkflow.stateMachine },
       ],
       functions,
       webhookDispatcher: dispatch.fn,
@@ -265,5 +283,6 @@ export class FangpinStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: ops.topic.topicArn });
     new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
     new CfnOutput(this, 'IndexFanoutStateMachineArn', { value: fanoutWorkflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'MonitoringStateMachineArn', { value: monitoringWorkflow.stateMachine.stateMachineArn });
   }
 }

@@ -6,7 +6,7 @@ export { STATE, ELIGIBILITY_OUTCOME, ROUTE_OUTCOME, REVIEW_OUTCOME, AMEND_OUTCOM
 
 /** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
 export const WORKFLOW_METADATA = 'fangpin:workflow';
-export type WorkflowId = 'claims' | 'index-fanout';
+export type WorkflowId = 'claims' | 'index-fanout' | 'monitoring';
 
 export { TRANSIENT_ERROR } from '../functions/shared/errors.js';
 
@@ -34,3 +34,19 @@ export const FANOUT_MAP_RUN_LABEL = 'Slice';
  * round the same deadline). A round stops taking new work well before it (functions/shared/webhooks/dispatcher.ts).
  */
 export const WEBHOOK_DISPATCH_TIMEOUT_SECONDS = 60;
+
+/** State names of the monitoring run (lib/monitoring-workflow.ts; the embedded engine maps its Tasks by these). */
+export const MONITORING_STATE = {
+  slices: 'MonitoringSlices',
+  map: 'MonitorSlices',
+  page: 'MonitorPage',
+  more: 'MoreInMonitoringSlice?',
+  sliceDone: 'MonitoringSliceDone',
+  finish: 'FinishMonitoring',
+  recordFailure: 'RecordMonitoringFailure',
+  failed: 'MonitoringFailed',
+  done: 'MonitoringDone',
+} as const;
+
+/** The monitoring run's Distributed Map label: slice executions are named `<monitoring machine>/MonitoringSlice:<id>`. */
+export const MONITORING_MAP_RUN_LABEL = 'MonitoringSlice';

@@ -11,9 +11,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '../../core/report-aggregates.js';
 import { schemes } from '../../functions/shared/catalogue.js';
-import { AccidentDetails, DisasterDetails, EducationDetails, fanoutShardOf, IndustryDetails, LoanGuaranteeDetails, MedicalDetails, type Product } from '../../core/index.js';
+import { AccidentDetails, decidedMonitoringEntryOf, DisasterDetails, EducationDetails, fanoutShardOf, schemeShardOf, IndustryDetails, LoanGuaranteeDetails, MedicalDetails, type Product } from '../../core/index.js';
 import { localDynamoClientConfig } from '../dynamodb-local.js';
 import { claimFacts, reportItemKey, shardOf } from '../../functions/shared/report-aggregates.js';
+import { ENTRY_PREFIX } from '../../functions/shared/monitoring-repo.js';
 import type { ClaimRecord } from '../../functions/shared/claim-record.js';
 import type { StoredHousehold } from '../../functions/shared/registry-repo.js';
 
@@ -47,9 +48,11 @@ export function seedHousehold(i: number): StoredHousehold {
     exitedOn: null,
     members,
     enrollment: { products: [...(PRODUCTS[schemeId] ?? [])], start: '2024-01-01', end: '2024-12-31', insured: {} },
+    // Incomes from 500 to 1,700 yuan a month, so the monitoring bench meets households whose costs pass half of it.
+    monthlyIncome: 50_000 + (i % 7) * 20_000,
     updatedAt: '2024-01-01T00:00:00.000Z',
   } as unknown as StoredHousehold;
-  return { ...h, fanoutShard: fanoutShardOf(h) };
+  return { ...h, fanoutShard: fanoutShardOf(h), schemeShard: schemeShardOf(h) };
 }
 
 /**
@@ -154,14 +157,26 @@ export async function seedDecidedClaims(opts: { dynamoEndpoint: string; tablePre
     await batchWrite(doc, `${opts.tablePrefix}registry`, households as unknown as Array<Record<string, unknown>>, parallel);
     log(`seeded ${households.length} households`);
     const CHUNK = 10_000;
+    // Each household's monitoring item as the claim moves would have left it (functions/shared/monitoring-repo.ts).
+    const monitoring = new Map<string, Record<string, unknown>>();
     for (let from = 0; from < opts.claims; from += CHUNK) {
       const claims = Array.from({ length: Math.min(CHUNK, opts.claims - from) }, (_, k) => seedClaim(from + k, opts.households));
-      for (const c of claims) into(reportItemKey(c.schemeId, c.submission.incidentDate.slice(0, 4), shardOf(c.claimId)), claimContribution(claimFacts(c), schemes().get(c.schemeId)?.holidays ?? []));
+      for (const c of claims) {
+        into(reportItemKey(c.schemeId, c.submission.incidentDate.slice(0, 4), shardOf(c.claimId)), claimContribution(claimFacts(c), schemes().get(c.schemeId)?.holidays ?? []));
+        const entry = decidedMonitoringEntryOf(c);
+        if (!entry) continue;
+        const item = monitoring.get(c.householdId) ?? { householdId: c.householdId, ver: 0 };
+        item[`${ENTRY_PREFIX}${c.claimId}`] = entry;
+        item.ver = Number(item.ver) + 1;
+        monitoring.set(c.householdId, item);
+      }
       await batchWrite(doc, `${opts.tablePrefix}claims`, claims as unknown as Array<Record<string, unknown>>, parallel);
       log(`seeded ${from + claims.length} claims`);
     }
     await batchWrite(doc, `${opts.tablePrefix}reports`, [...totals].map(([pk, counters]) => ({ ...counters, pk })), parallel);
     log(`wrote ${totals.size} report total items`);
+    await batchWrite(doc, `${opts.tablePrefix}monitoring`, [...monitoring.values()], parallel);
+    log(`wrote ${monitoring.size} monitoring items`);
   } finally {
     doc.destroy();
   }

@@ -3,13 +3,13 @@
  * before anything is stored); read them back, masked, one or page by page; each household's audit chain.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { HouseholdInput } from '#core/index.js';
+import { FANOUT_SHARDS, HouseholdInput, identifier, schemeShardKey } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, localizeErrors, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
+import { fullPage, pageCursorOf } from '../shared/full-page.js';
 import { text } from '#core/i18n/index.js';
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
@@ -70,10 +70,29 @@ async function getOne({ params }: RouteContext) {
   return json(200, householdView(h));
 }
 
-/** The registry page by page (`limit`, `cursor`), masked as everywhere: how an auditor finds every chain. */
+/**
+ * The registry page by page (`limit`, `cursor`, optional `schemeId`), masked as everywhere: how an auditor finds
+ * every chain. Read from index bySchemeShard, scheme after scheme (the catalogue's order) and slice after slice,
+ * each in household id order: Queries only, every page full but the last (full-page.ts).
+ */
 async function list({ query }: RouteContext) {
-  const out = await documentClient().send(new ScanCommand({ TableName: tableName('registry'), Limit: parseLimit(query.limit), ExclusiveStartKey: decodeCursor(query.cursor) }));
-  return json(200, { items: ((out.Items ?? []) as StoredHousehold[]).map(householdView), nextCursor: encodeCursor(out.LastEvaluatedKey) });
+  const limit = parseLimit(query.limit);
+  const scheme = identifier.optional().safeParse(query.schemeId);
+  if (!scheme.success) throw new HttpError(400, 'Bad query', 'schemeId must be 1..128 characters', [{ path: 'schemeId', message: '1..128 characters' }]);
+  if (scheme.data !== undefined && !schemes().has(scheme.data)) throw new HttpError(404, 'Not found', `no scheme ${scheme.data}`, [{ path: 'schemeId', message: 'unknown scheme' }]);
+  const cursor = pageCursorOf(decodeCursor(query.cursor));
+  if (cursor === 'bad') throw new HttpError(400, 'Bad cursor', 'cursor is not one this API handed out', [{ path: 'cursor', message: 'invalid' }]);
+  const ids = scheme.data !== undefined ? [scheme.data] : [...schemes().keys()].sort();
+  const partitions = ids.flatMap((id) =>
+    Array.from({ length: FANOUT_SHARDS }, (_, shard) => ({
+      TableName: tableName('registry'),
+      IndexName: 'bySchemeShard',
+      KeyConditionExpression: 'schemeShard = :k',
+      ExpressionAttributeValues: { ':k': schemeShardKey(id, shard) },
+    })),
+  );
+  const page = await fullPage<StoredHousehold & Record<string, unknown>>(partitions, limit, (h) => ({ householdId: h.householdId, schemeShard: h.schemeShard }), cursor);
+  return json(200, { items: page.items.map(householdView), nextCursor: encodeCursor(page.next as Record<string, unknown> | undefined) });
 }
 
 /** The household's own audit chain: registry changes and monitoring warnings opened and closed. */

@@ -16,6 +16,7 @@ import { validateSubmission } from './submission.js';
 import { sfnClient, tableName } from '../shared/aws.js';
 import { getClaim } from '../shared/claims-repo.js';
 import { countClaimMove } from '../shared/report-aggregates.js';
+import { monitoringMoveItems } from '../shared/monitoring-repo.js';
 import { commitWithAudit, type AuditEntry } from '../shared/audit.js';
 import { digest } from '../shared/canonical.js';
 import { schemeOf } from '../shared/scheme-of.js';
@@ -155,6 +156,7 @@ export async function amend({ event, principal, params }: RouteContext) {
   const after = await validateSubmission({ ...before, ...(incidentDate === undefined ? {} : { incidentDate }), ...(details === undefined ? {} : { details }) });
   const amendment = (claim.amendments ?? 0) + 1;
   const now = new Date().toISOString();
+  const amended = { ...claim, submission: after, status: 'RECEIVED', amendments: amendment, assessment: null, reasonCode: null, reasonDetail: null, decidedAt: null, updatedAt: now } as ClaimRecord;
   const recorded = await commitWithAudit(
     [
       {
@@ -172,7 +174,9 @@ export async function amend({ event, principal, params }: RouteContext) {
         },
       },
       // The report's totals move with the claim (RETURNED → RECEIVED, and to the amended year and figures).
-      ...countClaimMove(claim, { ...claim, submission: after, status: 'RECEIVED', amendments: amendment, assessment: null, reasonCode: null, reasonDetail: null, decidedAt: null, updatedAt: now } as ClaimRecord),
+      ...countClaimMove(claim, amended),
+      // The monitoring entry goes with it: the claim counts again from its next decision, with its new figures.
+      ...(await monitoringMoveItems(claim, amended)),
     ],
     {
       claimId: claim.claimId,

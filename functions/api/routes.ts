@@ -53,6 +53,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/index-events/{eventId}/history', module: 'index-events', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/index-events/{eventId}/redrive', module: 'index-events', roles: ['admin'] },
   { method: 'POST', path: '/monitoring/run', module: 'monitoring', roles: ['admin'] },
+  { method: 'GET', path: '/monitoring/jobs/{jobId}', module: 'monitoring', roles: ['admin'] },
   { method: 'GET', path: '/monitoring/warnings', module: 'monitoring', roles: ['admin', 'auditor', 'reviewer'] },
   { method: 'POST', path: '/households/{householdId}/warnings/{warningId}/close', module: 'monitoring', roles: ['admin', 'reviewer'] },
   { method: 'POST', path: '/webhook-deliveries/{deliveryId}/replay', module: 'webhooks', roles: ['admin'] },

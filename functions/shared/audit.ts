@@ -115,6 +115,21 @@ function auditPut(record: AuditRecord): TxItem {
 }
 
 /**
+ * Records appended to another chain (a household's) inside a transaction that commits elsewhere: each put is
+ * conditional on its sequence number, so a head read stale cancels the whole transaction instead of forking the chain.
+ */
+export function chainAppendItems(entries: readonly AuditEntry[], head: AuditHead | null): TxItem[] {
+  const items: TxItem[] = [];
+  let at = head;
+  for (const entry of entries) {
+    const record = buildRecord(entry, at);
+    items.push(auditPut(record));
+    at = headOf(record);
+  }
+  return items;
+}
+
+/**
  * Append one record. `head` is where the caller believes the chain ends (from the state payload): one
  * conditional put then, no read. Without it, or when it is stale (another writer appended), the head is read.
  * A step retried after its append succeeded would append the same thing again, so an entry identical (step,

@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { documentClient, tableName } from './aws.js';
 import { ClaimNotFound } from './errors.js';
 import { countClaimMove } from './report-aggregates.js';
+import { monitoringMoveItems } from './monitoring-repo.js';
 import type { TxItem } from './audit.js';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, PRODUCTS } from '#core/index.js';
@@ -94,7 +95,7 @@ export async function transitionClaim(claimId: string, from: readonly StoredStat
 
 /** transitionClaim for a move the report counts (status, county, payout, paidAt): the totals move with it. */
 export async function transitionClaimCounted(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): Promise<boolean> {
-  const [update, ...tally] = moveClaim(before, from, fields);
+  const [update, ...tally] = await moveClaim(before, from, fields);
   try {
     if (tally.length) await documentClient().send(new TransactWriteCommand({ TransactItems: [update as TxItem, ...tally] }));
     else await documentClient().send(new UpdateCommand((update as { Update: UpdateCommandInput }).Update));
@@ -107,24 +108,27 @@ export async function transitionClaimCounted(before: ClaimRecord, from: readonly
 }
 
 /**
- * A claim's move as transaction items: its conditional update (status one of `from`) and the report totals'
- * delta from `before` (the claim as read) to the claim with `fields` set (report-aggregates.ts). The condition
+ * A claim's move as transaction items: its conditional update (status one of `from`), the report totals'
+ * delta from `before` (the claim as read) to the claim with `fields` set (report-aggregates.ts), and the
+ * household's monitoring entry with any warning the move makes true (monitoring-repo.ts). The condition
  * must pin what the delta depends on: callers pass the status they read, so a retry that finds the claim moved
  * fails the whole transaction and counts nothing. Setting a county also sets the list index key schemeCounty.
+ * The claim's update is always the first item (callers read its cancellation reason at index 0).
  */
-export function moveClaim(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): TxItem[] {
+export async function moveClaim(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): Promise<TxItem[]> {
   const schemeCounty = fields.county ? schemeCountyOf(before.schemeId, fields.county) : undefined;
   const all: Partial<ClaimRecord> = schemeCounty ? { ...fields, schemeCounty } : fields;
-  return [{ Update: claimUpdateItem(before.claimId, from, all) }, ...countClaimMove(before, { ...before, ...all })];
+  const after = { ...before, ...all };
+  return [{ Update: claimUpdateItem(before.claimId, from, all) }, ...countClaimMove(before, after), ...(await monitoringMoveItems(before, after))];
 }
 
 /**
  * A claim update (any UpdateItem input on the claims table, with its condition) sent together with the report
- * totals' delta before → after. Throws ConditionalCheckFailedException when the claim's condition failed, as
+ * totals' delta and the monitoring entry before → after. Throws ConditionalCheckFailedException when the claim's condition failed, as
  * the update alone would have.
  */
 export async function updateClaimCounted(update: UpdateCommandInput, before: ClaimRecord, after: ClaimRecord): Promise<void> {
-  const tally = countClaimMove(before, after);
+  const tally = [...countClaimMove(before, after), ...(await monitoringMoveItems(before, after))];
   if (tally.length === 0) {
     await documentClient().send(new UpdateCommand(update));
     return;

@@ -26,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'auditSamples';
+export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'auditSamples' | 'monitoring';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -70,7 +70,15 @@ export const TABLES: readonly TableSpec[] = [
     partitionKey: { name: 'householdId', type: 'S' },
     // An index event fans out over the households of one scheme and county; the shard (0..15, from a hash of
     // the household id) lets a Map state read a county in parallel slices and keeps GSI partitions small.
-    indexes: [{ indexName: 'byFanoutShard', partitionKey: { name: 'fanoutShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } }],
+    indexes: [
+      { indexName: 'byFanoutShard', partitionKey: { name: 'fanoutShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
+      // The registry page by page (GET /households) and the monitoring job's slices: `schemeShard` =
+      // `<schemeId>#<0..15>` (the same hash as fanoutShard), so a scheme is 16 partitions, none of them hot on import.
+      { indexName: 'bySchemeShard', partitionKey: { name: 'schemeShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
+      // Sparse: `warnedScheme` (the schemeId) is set while the household has an open monitoring warning and removed
+      // with its last one, so GET /monitoring/warnings reads the warned households only.
+      { indexName: 'byOpenWarning', partitionKey: { name: 'warnedScheme', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
+    ],
   },
   {
     // The registry's identity index: one item per household member with an identity number (keyed hash only,
@@ -103,6 +111,15 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [],
   },
   {
+    // Monitoring (core/monitoring.ts): per household, one attribute `e#<claimId>` per claim the signals count (a
+    // MEDICAL claim's self-pay, a triggered INDUSTRY claim), set or removed in the transaction that moves the
+    // claim, and `ver` (+1 on each change). Also `JOB#<jobId>`: a monitoring run's progress.
+    id: 'monitoring',
+    envVar: 'MONITORING_TABLE',
+    partitionKey: { name: 'householdId', type: 'S' },
+    indexes: [],
+  },
+  {
     // One settlement per (claim, insurer, payee).
     id: 'settlements',
     envVar: 'SETTLEMENTS_TABLE',
@@ -110,6 +127,11 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [
       { indexName: 'byClaim', partitionKey: { name: 'claimId', type: 'S' } },
       { indexName: 'byInsurer', partitionKey: { name: 'insurerId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // GET /settlements for auditors and admins: by status, or (no status) by scheme, each oldest first.
+      { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // An insurer's settlements of one status (`<insurerId>#<status>`, moved by the confirmation).
+      { indexName: 'byInsurerStatus', partitionKey: { name: 'insurerStatus', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     ],
   },
   {

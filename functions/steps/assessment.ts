@@ -42,7 +42,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     if (!eligibility.eligible || !household) {
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
       const record = await commitWithAudit(
-        moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
+        await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
         { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
         audit,
       );
@@ -54,7 +54,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const result = assessClaim(sub, scheme, household, acc?.counters ?? {});
     if (isRejection(result)) {
       const record = await commitWithAudit(
-        moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
+        await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
         { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
         audit,
       );
@@ -92,7 +92,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const queueFields = status === 'PENDING_REVIEW' ? { county: household.county, reviewPayout: result.payout } : { county: household.county };
     // Pinned to the objections read: one recorded meanwhile (POST /claims/{id}/objections) fails this commit, and
     // the next round decides again, now routing the claim to review with OBJECTION.
-    items.push(...pinObjections(moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }), objections));
+    items.push(...pinObjections(await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }), objections));
     const record = await commitWithAudit(items, {
         claimId,
         step: STATE.assessment,
@@ -134,7 +134,7 @@ async function release(claimId: string, action: 'release' | 'return'): Promise<{
       action === 'release'
         ? { status: 'REJECTED' as const, reasonCode: 'REVIEW_REJECTED' as const, reasonDetail: claim.review?.note ?? 'rejected in review', decidedAt: new Date().toISOString() }
         : { status: 'RETURNED' as const, taskToken: null }; // the return itself (reason, note) is on the claim already
-    items.push(...moveClaim(claim, ['PENDING_REVIEW'], fields));
+    items.push(...(await moveClaim(claim, ['PENDING_REVIEW'], fields)));
     const decision = action === 'release' ? 'REJECTED:REVIEW_REJECTED' : 'RETURNED';
     if (!(await commitWithAudit(items, { claimId, step: STATE.releaseHold, actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
     return { claimId, outcome: done };

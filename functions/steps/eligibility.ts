@@ -27,7 +27,7 @@ export const handler = stepHandler('eligibility', ClaimStepInput, async ({ claim
   if (!result.eligible) {
     const now = new Date().toISOString();
     const record = await commitWithAudit(
-      moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }),
+      await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now }),
       { claimId, step: STATE.eligibility, actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
       audit,
     );

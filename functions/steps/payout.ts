@@ -6,7 +6,7 @@
  */
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
 import { loadClaim, moveClaim } from '../shared/claims-repo.js';
-import { settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
+import { settlementId, type Payee, type Settlement, insurerStatusKey } from '../shared/settlements-repo.js';
 import { settlementsCreatedOutboxItem } from '../shared/webhook-outbox.js';
 import { tableName } from '../shared/aws.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
@@ -46,6 +46,8 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
       schemeId: claim.schemeId,
       product: claim.product,
       status: 'PENDING',
+      // Key of index byInsurerStatus (an insurer's settlements waiting for confirmation); confirm moves it.
+      insurerStatus: insurerStatusKey(a.insurerId, 'PENDING'),
       createdAt,
     }));
   const ids = settlements.map((s) => s.settlementId);
@@ -54,7 +56,7 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
       ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
       // approvedScheme + approvedAt: the claim enters index approvedByScheme (public notice, audit samples).
-      ...moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt, approvedScheme: claim.schemeId, approvedAt: createdAt }),
+      ...(await moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt, approvedScheme: claim.schemeId, approvedAt: createdAt })),
     ],
     {
       claimId,

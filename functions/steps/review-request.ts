@@ -74,7 +74,7 @@ async function expireReturn(claimId: string) {
   if (claim.status === 'REJECTED') return { claimId, outcome: HOLD_OUTCOME.rejected }; // a retried step
   const now = new Date().toISOString();
   const record = await commitWithAudit(
-    moveClaim(claim, ['RETURNED'], { status: 'REJECTED', reasonCode: 'RETURN_EXPIRED', reasonDetail: 'returned for information and not amended in time', decidedAt: now, taskToken: null }),
+    await moveClaim(claim, ['RETURNED'], { status: 'REJECTED', reasonCode: 'RETURN_EXPIRED', reasonDetail: 'returned for information and not amended in time', decidedAt: now, taskToken: null }),
     { claimId, step: STATE.expireReturn, actor: 'workflow', input: { claimId }, output: { returned: claim.returned?.at ?? null }, decision: 'REJECTED:RETURN_EXPIRED' },
   );
   if (!record && (await loadClaim(claimId)).status !== 'REJECTED') throw new WorkflowError(`claim ${claimId} is ${claim.status}, not returned`);

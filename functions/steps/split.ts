@@ -21,7 +21,7 @@ export const handler = stepHandler('split', ClaimStepInput, async ({ claimId, au
   const allocations = splitLiability(claim.assessment.payout, terms.underwriters);
   const record = await commitWithAudit(
     // Conditional on the status read (not either of the two): the report counts PENDING_REVIEW → APPROVED only once.
-    moveClaim(claim, [claim.status], { status: 'APPROVED', allocations, taskToken: null }),
+    await moveClaim(claim, [claim.status], { status: 'APPROVED', allocations, taskToken: null }),
     { claimId, step: STATE.split, actor: 'workflow', input: { claimId, payout: claim.assessment.payout, bankShare: claim.assessment.bankShare }, output: allocations, decision: 'SPLIT', figures: { allocations } },
     audit,
   );

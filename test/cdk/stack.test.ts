@@ -303,9 +303,9 @@ describe('operations: alarms, topic, schedule, dashboard', () => {
     for (const [id, a] of alarms()) expect(a.Properties.AlarmActions, id).toEqual([{ Ref: topicId() }]);
   });
 
-  it('executions failed, timed out or aborted, on both state machines', () => {
+  it('executions failed, timed out or aborted, on every state machine (claims, index fan-out, monitoring run)', () => {
     const machines = resources('AWS::StepFunctions::StateMachine').map(([id]) => id);
-    expect(machines).toHaveLength(2);
+    expect(machines).toHaveLength(3);
     for (const machine of machines) {
       const watching = alarms().filter(([, a]) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${machine}"`));
       expect(watching, machine).toHaveLength(1);

@@ -166,7 +166,7 @@ export function describeSynth(target: Target): void {
         const result = validateAsl(structuredClone(wf.definition));
         expect(result.isValid ? '' : `${id}: ${result.errorsText('; ')}`).toBe('');
       }
-      expect(Object.keys(workflows).sort()).toEqual(['claims', 'index-fanout']);
+      expect(Object.keys(workflows).sort()).toEqual(['claims', 'index-fanout', 'monitoring']);
     });
 
     it(target.partition === 'aws-cn' ? 'leaves Lambda X-Ray tracing off (not offered in the China regions)' : 'traces every Lambda with X-Ray', () => {

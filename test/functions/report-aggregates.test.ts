@@ -71,7 +71,7 @@ describe('report totals', () => {
     // (APPROVED) fails, and the whole transaction, report delta included, is cancelled.
     const settling = await getClaim('C-RA-1');
     if (!settling) throw new Error('claim gone');
-    const replay = moveClaim({ ...settling, status: 'APPROVED' }, ['APPROVED'], { status: 'SETTLING' });
+    const replay = await moveClaim({ ...settling, status: 'APPROVED' }, ['APPROVED'], { status: 'SETTLING' });
     await expect(documentClient().send(new TransactWriteCommand({ TransactItems: replay }))).rejects.toMatchObject({ name: 'TransactionCanceledException' });
     expect(await readReportTotals(SCHEME, '2031')).toEqual(once);
   });

@@ -102,6 +102,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   IndexEventHistory: R.IndexEventHistory,
   IndexEventRedriven: R.IndexEventRedriven,
   MonitoringRun: R.MonitoringRun,
+  MonitoringJob: R.MonitoringJob,
   WarningList: R.WarningList,
   WarningClosed: R.WarningClosed,
   OpenWarning: R.OpenWarning,
@@ -144,7 +145,14 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     responses: { 200: { description: 'every row taken', body: R.HouseholdsUpserted }, 207: { description: 'some rows taken, the others named in `errors`', body: R.HouseholdsUpserted } },
     problems: [422],
   },
-  'GET /households': { tag: 'registry', summary: 'Page through the registry (masked)', queryParams: page(100, 25), responses: { 200: { description: 'a page', body: R.HouseholdPage } }, problems: [400] },
+  'GET /households': {
+    tag: 'registry',
+    summary: 'Page through the registry (masked)',
+    description: 'Scheme by scheme, 16 slices each, households in id order within a slice; every page is full but the last.',
+    queryParams: [...page(100, 25), { name: 'schemeId', description: 'only this scheme\'s households', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+    responses: { 200: { description: 'a page', body: R.HouseholdPage } },
+    problems: [400, 404],
+  },
   'GET /households/{householdId}': { tag: 'registry', summary: 'Read one household (masked)', responses: { 200: { description: 'the household', body: R.HouseholdView } }, problems: [404] },
   'GET /households/{householdId}/audit': {
     tag: 'registry',
@@ -231,7 +239,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'GET /settlements': {
     tag: 'settlements',
     summary: 'List settlements',
-    description: 'An insurer sees its own settlements only, whatever it asks for.',
+    description: 'An insurer sees its own settlements only, whatever it asks for. Oldest first: an insurer\'s own, or by status, or (no status) scheme by scheme; every page is full but the last.',
     query: SettlementListQuery,
     queryParams: page(100, 25),
     responses: { 200: { description: 'a page', body: R.SettlementPage } },
@@ -363,12 +371,23 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
 
   'POST /monitoring/run': {
     tag: 'monitoring',
-    summary: 'Run the monitoring signals (spec 7) and open new warnings',
-    description: 'The body is optional; `schemeId` may also be given in the query.',
+    summary: 'Run the monitoring signals (spec 7) over the registry as a job, and open new warnings',
+    description:
+      'A claim\'s decision already opens what it makes true; a run covers incomes and areas imported since, and `asOf`. The run is a job (a Step Functions execution over the registry\'s slices). The body is optional; `schemeId` may also be given in the query. The answer is 200 with what was opened when the job finishes within about 20 s, otherwise (or at once with `Prefer: respond-async`) 202 with the job\'s progress, to be followed at `Location` (GET /monitoring/jobs/{jobId}).',
     queryParams: [{ name: 'schemeId', description: 'only this scheme\'s households', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+    headers: [{ name: 'Prefer', description: '`respond-async`: answer 202 with the job at once', schema: { type: 'string' } }],
     body: { schema: MonitoringRunBody, required: false, maxBytes: KB16 },
-    responses: { 200: { description: 'what was opened', body: R.MonitoringRun } },
-    problems: [404, 422],
+    responses: {
+      200: { description: 'the job finished: what was opened', body: R.MonitoringRun },
+      202: { description: 'the job runs on; its progress is at Location', body: R.MonitoringJob, headers: ['Location'] },
+    },
+    problems: [404, 422, 500],
+  },
+  'GET /monitoring/jobs/{jobId}': {
+    tag: 'monitoring',
+    summary: 'A monitoring run\'s progress: slices done, households examined, warnings opened',
+    responses: { 200: { description: 'the job', body: R.MonitoringJob } },
+    problems: [404],
   },
   'GET /monitoring/warnings': {
     tag: 'monitoring',

@@ -205,6 +205,7 @@ const OpenWarningShape = {
   level: z.enum(['HIGH', 'MEDIUM']),
   followUp: z.enum(['ON_SITE_VISIT', 'PHONE_CHECK']),
   openedAt: instant,
+  openedBy: z.string().optional().describe('`claim:<claimId>`: the decision that made it true; `job:<jobId>`: a monitoring run (absent on warnings opened before this was recorded)'),
   evidence: z.record(z.string(), z.unknown()).describe('the figures that opened it'),
 };
 export const OpenWarning = z.object(OpenWarningShape);
@@ -312,12 +313,28 @@ export const IndexEventHistory = z.object({
 export const IndexEventRedriven = z.object({ eventId: z.string(), status: FanoutStatus, redrive: z.number().int().min(0) });
 
 export const MonitoringRun = z.object({
+  jobId: z.string().optional().describe('the run\'s job (GET /monitoring/jobs/{jobId})'),
   schemeId: z.string().nullable(),
   asOf: z.string(),
   households: z.number().int().min(0),
   opened: z.number().int().min(0),
   open: z.number().int().min(0),
   warnings: z.array(z.object({ householdId: z.string(), ...OpenWarningShape })),
+});
+export const MonitoringJob = z.object({
+  jobId: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  schemeId: z.string().nullable(),
+  asOf: z.string(),
+  startedAt: instant,
+  finishedAt: instant.nullable(),
+  slices: z.number().int().min(0).describe('registry slices the run examines'),
+  slicesDone: z.number().int().min(0),
+  households: z.number().int().min(0).describe('households examined so far'),
+  opened: z.number().int().min(0).describe('warnings opened so far'),
+  open: z.number().int().min(0).describe('open warnings among the households examined'),
+  error: z.string().nullable(),
+  location: z.string(),
 });
 export const WarningList = z.object({
   schemeId: z.string().nullable(),
