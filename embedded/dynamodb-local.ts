@@ -35,8 +35,6 @@ export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig 
 }
 
 const INSTALL_SCRIPT = fileURLToPath(new URL('../scripts/install-dynamodb-local.mjs', import.meta.url));
-// FANGPIN_DYNAMODB_START_TIMEOUT_MS: a machine shared with other heavy work can need longer for the JVM to start.
-const START_TIMEOUT_MS = Number(process.env.FANGPIN_DYNAMODB_START_TIMEOUT_MS ?? 20_000);
 const STOP_GRACE_MS = 3_000;
 const OUTPUT_TAIL = 4_000;
 
@@ -169,7 +167,7 @@ const FATAL = /Failed to bind|BindException|Address already in use|A fatal error
 /** Polls ListTables until DynamoDB Local answers, the child exits or reports a fatal error, or the deadline passes. */
 async function waitReady(endpoint: string, proc: Launched): Promise<'ready' | 'exited' | 'timeout'> {
   const client = new DynamoDBClient({ ...localDynamoClientConfig(endpoint), maxAttempts: 1 });
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const deadline = Date.now() + embeddedSetting('FANGPIN_DYNAMODB_START_TIMEOUT_MS');
   try {
     while (Date.now() < deadline) {
       if (proc.hasExited() || FATAL.test(proc.output())) return 'exited';
@@ -223,7 +221,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     await kill(proc);
     const out = proc.output();
     if (outcome === 'exited' && !opts.port && attempt < 3 && /Failed to bind|BindException|Address already in use/i.test(out)) continue;
-    const why = outcome === 'timeout' ? `did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s` : 'exited before it was ready';
+    const why = outcome === 'timeout' ? `did not answer on ${endpoint} within ${embeddedSetting('FANGPIN_DYNAMODB_START_TIMEOUT_MS') / 1000} s` : 'exited before it was ready';
     throw new Error(`DynamoDB Local ${why} (java ${loopback ? LAUNCHER_CLASS : '-jar DynamoDBLocal.jar'} in ${home}); java output:\n${out || '(none)'}`);
   }
 }

@@ -162,4 +162,6 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'claim {{claimId}} already has a finding in this sample': '理赔 {{claimId}} 在此抽样中已有核查结论',
   'finding already recorded': '核查结论已记录',
   'an ISSUE finding needs a note': 'ISSUE 结论须填写说明',
+  'the monitoring job {{jobId}} failed: {{error}}': '监测任务 {{jobId}} 失败：{{error}}',
+  'no monitoring job {{jobId}}': '没有监测任务 {{jobId}}',
 };

@@ -79,7 +79,7 @@ async function list({ query }: RouteContext) {
   const limit = parseLimit(query.limit);
   const scheme = identifier.optional().safeParse(query.schemeId);
   if (!scheme.success) throw new HttpError(400, 'Bad query', 'schemeId must be 1..128 characters', [{ path: 'schemeId', message: '1..128 characters' }]);
-  if (scheme.data !== undefined && !schemes().has(scheme.data)) throw new HttpError(404, 'Not found', `no scheme ${scheme.data}`, [{ path: 'schemeId', message: 'unknown scheme' }]);
+  if (scheme.data !== undefined && !schemes().has(scheme.data)) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: scheme.data }), [{ path: 'schemeId', message: 'unknown scheme' }]);
   const cursor = pageCursorOf(decodeCursor(query.cursor));
   if (cursor === 'bad') throw new HttpError(400, 'Bad cursor', 'cursor is not one this API handed out', [{ path: 'cursor', message: 'invalid' }]);
   const ids = scheme.data !== undefined ? [scheme.data] : [...schemes().keys()].sort();

@@ -19,10 +19,10 @@ import { queryAll } from '../shared/query-all.js';
 import { closeHouseholdWarning, type StoredHousehold } from '../shared/registry-repo.js';
 import { createJob, getJob, startJobExecution, type MonitoringJob } from '../shared/monitoring-jobs.js';
 import { text } from '#core/i18n/index.js';
+import { settingValue } from '../shared/config.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST /monitoring/run waits for its job before answering 202 (well inside API Gateway's 30 s). */
-const SYNC_WAIT_MS = Number(process.env.FANGPIN_MONITORING_SYNC_WAIT_MS ?? 20_000);
 
 function knownScheme(schemeId: string | undefined): string | undefined {
   if (schemeId !== undefined && !schemes().has(schemeId)) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId }), [{ path: 'schemeId', message: 'unknown scheme' }]);
@@ -76,7 +76,7 @@ async function openedWarnings(job: MonitoringJob): Promise<Array<OpenWarning & {
 }
 
 /**
- * Starts a run as a job. Answers 200 with what it opened when the job finishes within SYNC_WAIT_MS (a registry
+ * Starts a run as a job. Answers 200 with what it opened when the job finishes within FANGPIN_MONITORING_SYNC_WAIT_MS (a registry
  * of a few thousand households), as the first version of this route did; otherwise, or at once with
  * `Prefer: respond-async`, 202 with the job id and its progress at `Location`.
  */
@@ -86,7 +86,7 @@ async function run(ctx: RouteContext) {
   await createJob(jobId, { schemeId: schemeId ?? null, asOf, startedBy: `${ctx.principal.role}:${ctx.principal.sub}` });
   await startJobExecution(jobId);
   const asyncOnly = /respond-async/i.test(ctx.event.headers?.prefer ?? '');
-  const deadline = Date.now() + (asyncOnly ? 0 : SYNC_WAIT_MS);
+  const deadline = Date.now() + (asyncOnly ? 0 : settingValue('FANGPIN_MONITORING_SYNC_WAIT_MS'));
   let job = await getJob(jobId);
   for (let wait = 50; job?.status === 'RUNNING' && Date.now() < deadline; wait = Math.min(wait * 2, 500)) {
     await new Promise((r) => setTimeout(r, wait));
@@ -94,7 +94,7 @@ async function run(ctx: RouteContext) {
   }
   if (!job) throw new Error(`monitoring job ${jobId} vanished`);
   if (job.status === 'RUNNING') return json(202, jobView(job), { location: `/monitoring/jobs/${jobId}` });
-  if (job.status === 'FAILED') throw new HttpError(500, 'Monitoring failed', `the monitoring job ${jobId} failed: ${job.error ?? 'unknown error'}`);
+  if (job.status === 'FAILED') throw new HttpError(500, 'Monitoring failed', text('the monitoring job {{jobId}} failed: {{error}}', { jobId, error: job.error ?? 'unknown error' }));
   return json(200, { jobId, schemeId: job.schemeId, asOf: job.asOf, households: job.households, opened: job.opened, open: job.open, warnings: await openedWarnings(job) });
 }
 
@@ -103,7 +103,7 @@ const JobParams = z.object({ jobId: z.string().regex(/^M-[0-9]{17}-[0-9a-f]{8}$/
 async function jobStatus({ params }: RouteContext) {
   const p = JobParams.safeParse({ jobId: params.jobId });
   const job = p.success ? await getJob(p.data.jobId) : undefined;
-  if (!job) throw new HttpError(404, 'Not found', `no monitoring job ${params.jobId ?? ''}`);
+  if (!job) throw new HttpError(404, 'Not found', text('no monitoring job {{jobId}}', { jobId: params.jobId ?? '' }));
   return json(200, jobView(job));
 }
 

@@ -123,6 +123,8 @@ export const SETTINGS = {
   FANGPIN_FANOUT_PAGE_SIZE: setting(wholeNumber(1, 10_000), '100'),
   FANGPIN_FANOUT_CONCURRENCY: setting(wholeNumber(1, 256), '8'),
   FANGPIN_FEED_CONCURRENCY: setting(wholeNumber(1, 256), '8'),
+  FANGPIN_MONITORING_SYNC_WAIT_MS: setting(wholeNumber(0, 25_000), '20000'),
+  FANGPIN_MONITORING_PAGE_SIZE: setting(wholeNumber(1, 1_000), '100'),
   FANGPIN_LIST_READ_BUDGET: setting(wholeNumber(1, 1_000_000), '4000'),
   FANGPIN_REVIEW_ALARM_DAYS: setting(wholeNumber(1, 30), String(DEFAULT_THRESHOLDS.reviewDays)),
   // At most a day: the store's key condition for undecided claims is "older than stuckMinutes", and the
@@ -148,6 +150,7 @@ export const WIRING: Readonly<Record<string, z.ZodType<string, string>>> = {
   ...Object.fromEntries(TABLES.map((t) => [t.envVar, z.string().min(1)])),
   STATE_MACHINE_ARN: arn,
   INDEX_FANOUT_STATE_MACHINE_ARN: arn,
+  MONITORING_STATE_MACHINE_ARN: arn,
   /** On AWS: the Secrets Manager secret holding the identity-hash key. */
   ID_HASH_SECRET_ARN: arn,
   /** Embedded: the identity-hash key itself (kept in the data directory). */

@@ -11,6 +11,7 @@ import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-s
 import { FANOUT_SHARDS } from '#core/index.js';
 import { documentClient, sfnClient, tableName } from './aws.js';
 import type { TxItem } from './audit.js';
+import { wiring } from './config.js';
 
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 /** The refs kept for the answer; past it only the count grows (a whole registry's run may open thousands). */
@@ -119,9 +120,7 @@ export async function finishJob(jobId: string, status: 'SUCCEEDED' | 'FAILED', e
 }
 
 function machineArn(): string {
-  const arn = process.env.MONITORING_STATE_MACHINE_ARN;
-  if (!arn) throw new Error('environment variable MONITORING_STATE_MACHINE_ARN is not set');
-  return arn;
+  return wiring('MONITORING_STATE_MACHINE_ARN', 'the monitoring job state machine');
 }
 
 export async function startJobExecution(jobId: string): Promise<void> {

@@ -18,8 +18,8 @@ import { WorkflowError } from '../shared/errors.js';
 import { openHouseholdWarning, type StoredHousehold } from '../shared/registry-repo.js';
 import { knownWarningIds, monitoringItemOf, type MonitoringItem } from '../shared/monitoring-repo.js';
 import { finishJob, getJob, jobOpenedItem, MAX_REFS, recordSlice } from '../shared/monitoring-jobs.js';
+import { settingValue } from '../shared/config.js';
 
-const PAGE_SIZE = Number(process.env.FANGPIN_MONITORING_PAGE_SIZE ?? 100);
 const OPEN_CONCURRENCY = 8;
 
 const Input = z.discriminatedUnion('action', [
@@ -87,7 +87,7 @@ async function slicePage(input: Extract<z.infer<typeof Input>, { action: 'slice'
       IndexName: 'bySchemeShard',
       KeyConditionExpression: 'schemeShard = :k',
       ExpressionAttributeValues: { ':k': schemeShardKey(schemeId, input.shard) },
-      Limit: PAGE_SIZE,
+      Limit: settingValue('FANGPIN_MONITORING_PAGE_SIZE'),
       ExclusiveStartKey: input.cursor ?? undefined,
       ConsistentRead: false,
     }),
