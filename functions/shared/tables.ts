@@ -26,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports';
+export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'evidence';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -145,6 +145,16 @@ export const TABLES: readonly TableSpec[] = [
     id: 'medicalFeeds',
     envVar: 'MEDICAL_FEEDS_TABLE',
     partitionKey: { name: 'feedId', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
+    indexes: [],
+  },
+  {
+    // A claim's evidence (functions/shared/evidence-repo.ts): item 'ATT#<attachmentId>' is one attachment's
+    // declaration and where its file stands (the file itself is in the evidence bucket), 'NOTE#<noteId>' one note
+    // of the claim's thread. Each is also a record in the claim's audit chain.
+    id: 'evidence',
+    envVar: 'EVIDENCE_TABLE',
+    partitionKey: { name: 'claimId', type: 'S' },
     sortKey: { name: 'item', type: 'S' },
     indexes: [],
   },
