@@ -179,7 +179,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     // checked by the same arrival handler S3's notification invokes on AWS.
     const bucketRoot = dataDir ? resolve(dataDir, 'evidence') : mkdtempSync(resolve(tmpdir(), 'fangpin-evidence-'));
     if (!dataDir) stops.push(async () => rmSync(bucketRoot, { recursive: true, force: true }));
-    const arrived = await loadHandler('functions/events/attachment-arrived.ts');
+    // Loaded at the first upload, not at start: most runs attach nothing, and the S3 SDK is not small.
+    let arrivalCheck: ReturnType<typeof loadHandler> | undefined;
+    const arrived = async (event: unknown, context: ReturnType<typeof lambdaContext>) => (await (arrivalCheck ??= loadHandler('functions/events/attachment-arrived.ts')))(event, context);
     const evidenceBucket = createLocalBucket({
       root: bucketRoot,
       bucket: EVIDENCE_BUCKET_NAME,

@@ -26,7 +26,8 @@ const SUBMITTER = 'village.agent.7';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** A small PDF-looking file (the check reads the format's signature, `%PDF-`) and a PNG. */
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('hospital discharge summary, invoice INV-EV-1\n'.repeat(40)), Buffer.from('%%EOF\n')]);
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
+const png = (fill: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, fill)]);
+const PNG = png(7);
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
@@ -126,17 +127,18 @@ describe('attachments', () => {
   });
 
   it('refuses a tampered upload: another body under the signed checksum (400 BadDigest), another type (403); nothing arrives', async () => {
-    const d = await declare(paid, PNG, 'image/png', 'receipt.png'); // waiting for its file (previous test)
-    expect(d.status).toBe(200);
-    const tampered = Buffer.from(PNG);
+    const file = png(8);
+    const d = await declare(paid, file, 'image/png', 'scan.png');
+    expect(d.status).toBe(201);
+    const tampered = Buffer.from(file);
     tampered[100] = 0; // same length, same signature, different bytes
     const bad = await upload(d, tampered);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('<Code>BadDigest</Code>');
-    const otherType = await upload(d, PNG, { ...d.body.upload.headers, 'content-type': 'image/jpeg' });
+    const otherType = await upload(d, file, { ...d.body.upload.headers, 'content-type': 'image/jpeg' });
     expect(otherType.status).toBe(403);
     expect(await otherType.text()).toContain('SignatureDoesNotMatch');
-    const longer = await upload(d, Buffer.concat([PNG, Buffer.from('x')]));
+    const longer = await upload(d, Buffer.concat([file, Buffer.from('x')]));
     expect(longer.status).toBe(403); // the length is signed too
     await new Promise((r) => setTimeout(r, 200));
     const a = await attachmentStatus(paid, d.body.attachmentId, ['PENDING_UPLOAD', 'VERIFIED', 'REJECTED']);
@@ -146,10 +148,12 @@ describe('attachments', () => {
   });
 
   it('a file put into the bucket some other way (bypassing the signed checksum) is checked on arrival: REJECTED, deleted, audited', async () => {
-    const d = await declare(paid, PNG, 'image/png', 'receipt.png');
+    const file = png(9);
+    const d = await declare(paid, file, 'image/png', 'photo.png');
+    expect(d.status).toBe(201);
     const key = new URL(d.body.upload.url).pathname.split('/').slice(3).join('/');
     expect(key).toBe(`claims/${paid}/${d.body.attachmentId}`);
-    const tampered = Buffer.from(PNG);
+    const tampered = Buffer.from(file);
     tampered[200] = 1;
     await s3Client().send(new PutObjectCommand({ Bucket: evidenceBucket(), Key: key, Body: tampered, ContentType: 'image/png' }));
     const a = await attachmentStatus(paid, d.body.attachmentId, ['VERIFIED', 'REJECTED']);
@@ -158,7 +162,7 @@ describe('attachments', () => {
     const dl = await api.call('GET', `/claims/${paid}/attachments/${d.body.attachmentId}`, { role: 'reviewer' });
     expect(dl.status).toBe(409);
     const refusal = (await auditOf(paid)).records.find((r) => r.step === 'AttachmentRefused');
-    expect(refusal).toMatchObject({ actor: 'evidence-check', decision: 'SHA256_MISMATCH', figures: { attachmentId: d.body.attachmentId, reason: 'SHA256_MISMATCH', size: PNG.length, sha256: sha256(tampered) } });
+    expect(refusal).toMatchObject({ actor: 'evidence-check', decision: 'SHA256_MISMATCH', figures: { attachmentId: d.body.attachmentId, reason: 'SHA256_MISMATCH', size: file.length, sha256: sha256(tampered) } });
   });
 
   it('only PDF, JPEG and PNG up to 10 MB, with a SHA-256: anything else is 422 naming the field', async () => {
