@@ -126,7 +126,7 @@ async function list({ principal, params }: RouteContext) {
   return json(200, { claimId: claim.claimId, items: (await attachmentsOf(claim.claimId)).map(attachmentView) });
 }
 
-async function download({ principal, params }: RouteContext) {
+async function download({ event, principal, params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
   requireReader(principal, claim);
   const a = params.attachmentId ? await getAttachment(claim.claimId, params.attachmentId) : undefined;
@@ -134,12 +134,13 @@ async function download({ principal, params }: RouteContext) {
   if (a.status !== 'VERIFIED') {
     throw new HttpError(409, 'Not verified', `attachment ${a.attachmentId} is ${a.status}: only a file whose SHA-256 was checked on arrival is handed out`, [{ path: 'attachmentId', message: `status is ${a.status}` }]);
   }
-  // Recorded before the URL exists: a download nobody could trace is never handed out.
+  // Recorded before the URL exists: a download nobody could trace is never handed out. The request id makes each
+  // download a record of its own (appendAudit takes an entry identical to the chain's head for a retried append).
   await appendAudit({
     claimId: claim.claimId,
     step: 'AttachmentDownloaded',
     actor: actorOf(principal),
-    input: { attachmentId: a.attachmentId },
+    input: { attachmentId: a.attachmentId, requestId: event.requestContext?.requestId ?? randomUUID() },
     output: { objectKey: a.objectKey },
     decision: 'DOWNLOADED',
     figures: { attachmentId: a.attachmentId, reader: principal.sub, role: principal.role, sha256: a.sha256 },

@@ -196,8 +196,10 @@ describe('attachments', () => {
       expect(file.headers.get('content-disposition')).toContain("filename*=UTF-8''");
       expect(sha256(Buffer.from(await file.arrayBuffer()))).toBe(sha256(PDF));
     }
+    // The same reader again: every download is a record of its own.
+    expect((await api.call('GET', `/claims/${paid}/attachments/${pdfId}`, { role: 'auditor' })).status).toBe(200);
     const downloads = (await auditOf(paid)).records.filter((r) => r.step === 'AttachmentDownloaded');
-    expect(downloads.map((r) => r.actor)).toEqual([`submitter:${SUBMITTER}`, 'reviewer:rev-ev', 'auditor:auditor-local', 'insurer:insurer-XG-POOL-2']);
+    expect(downloads.map((r) => r.actor)).toEqual([`submitter:${SUBMITTER}`, 'reviewer:rev-ev', 'auditor:auditor-local', 'insurer:insurer-XG-POOL-2', 'auditor:auditor-local']);
     expect(downloads[3]?.figures).toEqual({ attachmentId: pdfId, reader: 'insurer-XG-POOL-2', role: 'insurer', sha256: sha256(PDF) });
   });
 
