@@ -35,6 +35,16 @@ export const StepFigures = {
   ReviewReturn: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RETURN'), reasonCode: z.string() }),
   /** The submitter's amendment after a return: digests of the submission before and after. */
   Amend: z.object({ before: z.string(), after: z.string(), amendment: z.number().int() }),
+  /**
+   * A claim's evidence (core/evidence.ts): a file declared, then judged on arrival (VERIFIED or REJECTED with why),
+   * each download, and each note of the thread (its text as the record's input digest). Never reconciled with the
+   * store; the decisions are never REJECTED…, which would read as the claim's rejection.
+   */
+  AttachmentDeclared: z.object({ attachmentId: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string() }),
+  AttachmentVerified: z.object({ attachmentId: z.string(), size: z.number().int(), sha256: z.string() }),
+  AttachmentRefused: z.object({ attachmentId: z.string(), reason: z.string(), size: z.number().int(), sha256: z.string() }),
+  AttachmentDownloaded: z.object({ attachmentId: z.string(), reader: z.string(), role: z.string(), sha256: z.string() }),
+  Note: z.object({ noteId: z.string(), author: z.string(), role: z.string() }),
   /** A medical bureau feed (chain FEED#<feedId>): which file arrived, and what it came to once its claims were decided. */
   FeedReceived: z.object({ schemeId: z.string(), sha256: z.string(), bytes: z.number().int(), encoding: z.string(), rows: z.number().int() }),
   FeedFinished: z.object({ rows: z.number().int(), counts: z.record(z.string(), z.number().int()), totalCost: Fen, totalPayout: Fen, undecided: z.number().int() }),

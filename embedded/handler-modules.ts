@@ -28,6 +28,9 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/api/ops.ts': () => import('../functions/api/ops.js'),
   'functions/api/workflows.ts': () => import('../functions/api/workflows.js'),
   'functions/api/audit-samples.ts': () => import('../functions/api/audit-samples.js'),
+  'functions/api/evidence.ts': () => import('../functions/api/evidence.js'),
+  // Invoked by the evidence bucket's ObjectCreated notification (embedded: by its stand-in, embedded/evidence-bucket.ts).
+  'functions/events/attachment-arrived.ts': () => import('../functions/events/attachment-arrived.js'),
   'functions/steps/webhook-dispatch.ts': () => import('../functions/steps/webhook-dispatch.js'),
   // Scheduled on AWS only (its metrics would go nowhere here); listed so every entry the template names is known.
   'functions/ops/attention-metrics.ts': () => import('../functions/ops/attention-metrics.js'),

@@ -14,6 +14,7 @@ import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { CONSOLE_DIST, serveConsole } from './console-static.js';
 import { isApiDocsPath, serveApiDocs } from './api-docs.js';
+import { EVIDENCE_BUCKET_PATH, type LocalBucket } from './evidence-bucket.js';
 
 /** API Gateway's own payload limit is 10 MB; refuse bigger bodies before reading them. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -46,6 +47,8 @@ export interface HttpServerOptions {
   readonly loadModule: (module: ApiModule) => Promise<Handler>;
   /** The built web console served at /console/ (default console/dist). */
   readonly consoleDir?: string;
+  /** The evidence bucket's stand-in, served at /evidence-bucket/ (its own SigV4 check, no bearer token). */
+  readonly evidenceBucket?: LocalBucket;
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
@@ -87,6 +90,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   if (url.pathname === '/console' || url.pathname.startsWith('/console/')) return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
   // The OpenAPI document and its reference page: public, like /console/ (no data; the API's routes need a token).
   if (isApiDocsPath(url.pathname)) return serveApiDocs(req, res, url.pathname);
+  // The presigned upload and download URLs the evidence API hands out: signed, not bearer-authorized, as S3's are.
+  if (opts.evidenceBucket && url.pathname.startsWith(`${EVIDENCE_BUCKET_PATH}/`)) {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    return opts.evidenceBucket.handle(req, res, q < 0 ? raw : raw.slice(0, q), q < 0 ? '' : raw.slice(q + 1));
+  }
   const byPath = compiled.filter((c) => c.regex.test(url.pathname));
   const match = byPath.find((c) => c.route.method === req.method);
   if (!match) {

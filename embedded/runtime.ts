@@ -4,7 +4,8 @@
  * endpoint for the AWS SDK, and the HTTP server. Handlers reach the store and the engine only through the AWS
  * SDK, pointed here by the standard endpoint variables.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
@@ -19,6 +20,8 @@ import { installSdkDecorators } from './sdk/decorators.js';
 import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
 import { WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
 import { resetClients, tableName } from '../functions/shared/aws.js';
+import { resetS3Client } from '../functions/shared/evidence-bucket.js';
+import { createLocalBucket, EVIDENCE_BUCKET_PATH } from './evidence-bucket.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
 import type { ApiModule, Role } from '../functions/api/routes.js';
@@ -31,6 +34,7 @@ const FANOUT_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:$
 const MONITORING_MACHINE_NAME = `${STATE_MACHINE_NAME}-monitoring`;
 const MONITORING_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${MONITORING_MACHINE_NAME}`;
 const TABLE_PREFIX = 'fangpin-';
+export const EVIDENCE_BUCKET_NAME = 'fangpin-evidence';
 
 export interface EmbeddedOptions {
   /** null: everything in memory (tests). Otherwise state lives here and survives restarts. */
@@ -116,10 +120,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
     // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
     process.env.FANGPIN_SDK_TIMEOUT_MS ||= '60000';
+    // The SDK's credentials here sign what the evidence bucket's stand-in checks (presigned URLs), so the secret is
+    // the data directory's own, not a well-known word: a URL cannot be forged by anyone who has not got it.
+    const secretAccessKey = dataDirSecret(dataDir, 'evidence-bucket-secret');
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      EVIDENCE_BUCKET: EVIDENCE_BUCKET_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
       STATE_MACHINE_ARN,
@@ -171,11 +179,44 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const redriven = await startMissingExecutions();
     if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
 
+    // The evidence bucket: files under the data directory (a temporary folder without one); each stored PUT is
+    // checked by the same arrival handler S3's notification invokes on AWS.
+    const bucketRoot = dataDir ? resolve(dataDir, 'evidence') : mkdtempSync(resolve(tmpdir(), 'fangpin-evidence-'));
+    if (!dataDir) stops.push(async () => rmSync(bucketRoot, { recursive: true, force: true }));
+    // Loaded at the first upload, not at start: most runs attach nothing, and the S3 SDK is not small.
+    let arrivalCheck: ReturnType<typeof loadHandler> | undefined;
+    const arrived = async (event: unknown, context: ReturnType<typeof lambdaContext>) => (await (arrivalCheck ??= loadHandler('functions/events/attachment-arrived.ts')))(event, context);
+    const evidenceBucket = createLocalBucket({
+      root: bucketRoot,
+      bucket: EVIDENCE_BUCKET_NAME,
+      region: 'us-east-1',
+      accessKeyId: 'local',
+      secretAccessKey,
+      log,
+      onObjectCreated: (o) =>
+        arrived(
+          {
+            Records: [
+              {
+                eventVersion: '2.1',
+                eventSource: 'aws:s3',
+                awsRegion: 'us-east-1',
+                eventTime: new Date().toISOString(),
+                eventName: 'ObjectCreated:Put',
+                s3: { s3SchemaVersion: '1.0', bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` }, object: { key: encodeURIComponent(o.key).replace(/%2F/g, '/'), size: o.size, eTag: o.eTag, versionId: o.versionId } },
+              },
+            ],
+          },
+          lambdaContext('attachment-arrived'),
+        ),
+    });
+
     const modules = new Map<ApiModule, ReturnType<typeof loadHandler>>();
     const http = await startHttpServer({
       port: opts.port ?? 3000,
       host,
       tokenSecret,
+      evidenceBucket,
       loadModule: (m) => {
         let h = modules.get(m);
         if (!h) modules.set(m, (h = loadHandler(`functions/api/${m}.ts`)));
@@ -183,6 +224,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       },
     });
     stops.push(() => http.close());
+    stops.push(() => evidenceBucket.drain()); // runs before the server closes: checks in flight finish first
+    // The handlers' S3 client reaches the stand-in on this server (the URLs it presigns point here).
+    process.env.AWS_ENDPOINT_URL_S3 = `${http.url}${EVIDENCE_BUCKET_PATH}`;
+    resetS3Client();
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
     const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');

@@ -25,6 +25,7 @@ import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADA
 import { acknowledgeNag, nagEnv } from './nag.js';
 import { Operations } from './operations.js';
 import { ConsoleHosting, type ConsoleHostingProps } from './console-hosting.js';
+import { Evidence } from './evidence.js';
 import { DEFAULT_THRESHOLDS } from '../core/attention.js';
 
 export interface FangpinStackProps extends StackProps {
@@ -218,6 +219,13 @@ export class FangpinStack extends Stack {
     apis.monitoring.bind('registry', tables.registry, 'readwrite').bind('monitoring', tables.monitoring, 'readwrite').bind('audit', tables.audit, 'append');
     apis.monitoring.fn.addEnvironment('MONITORING_STATE_MACHINE_ARN', monitoringWorkflow.stateMachine.stateMachineArn);
     monitoringWorkflow.stateMachine.grantStartExecution(apis.monitoring.fn);
+    // Evidence (issue 17 §3): the API reads the claim (who filed it, who pays it) and writes the evidence table and
+    // the audit chain; the arrival check, invoked by the bucket, settles an attachment and appends its record.
+    apis.evidence.bind('claims', tables.claims, 'read').bind('evidence', tables.evidence, 'readwrite').bind('audit', tables.audit, 'append');
+    const attachmentArrived = new FangpinFunction(this, 'AttachmentArrived', { entry: 'functions/events/attachment-arrived.ts', timeout: Duration.seconds(60) })
+      .bind('evidence', tables.evidence, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const evidence = new Evidence(this, 'Evidence', { api: apis.evidence.fn, arrival: attachmentArrived.fn });
 
     // The attention list (functions/shared/attention.ts) is read by the ops API and by the scheduled function that
     // publishes its counts: each gets exactly what the list reads. Query on the claims' byStatus index only (no
@@ -281,6 +289,7 @@ export class FangpinStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: http.apiEndpoint });
     new CfnOutput(this, 'AlarmTopicArn', { value: ops.topic.topicArn });
+    new CfnOutput(this, 'EvidenceBucketName', { value: evidence.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
     new CfnOutput(this, 'IndexFanoutStateMachineArn', { value: fanoutWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'MonitoringStateMachineArn', { value: monitoringWorkflow.stateMachine.stateMachineArn });

@@ -7,7 +7,7 @@ export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
 
 /** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
-export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows' | 'audit-samples';
+export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows' | 'audit-samples' | 'evidence';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -37,6 +37,14 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/claims/{claimId}/objections', module: 'claims', roles: ['admin'] },
   { method: 'GET', path: '/claims/{claimId}/history', module: 'claims', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}/audit', module: 'claims', roles: ['auditor', 'admin'] },
+  // Evidence (functions/api/evidence.ts, core/evidence.ts). Attaching: the claim's own submitter (the handler
+  // compares `sub`). Reading: reviewers, auditors, the claim's submitter, an insurer paying part of the claim (the
+  // handler checks the claim's allocations); an admin only as the claim's submitter.
+  { method: 'POST', path: '/claims/{claimId}/attachments', module: 'evidence', roles: ['submitter', 'admin'] },
+  { method: 'GET', path: '/claims/{claimId}/attachments', module: 'evidence', roles: ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'] },
+  { method: 'GET', path: '/claims/{claimId}/attachments/{attachmentId}', module: 'evidence', roles: ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'] },
+  { method: 'POST', path: '/claims/{claimId}/notes', module: 'evidence', roles: ['reviewer', 'auditor', 'admin'] },
+  { method: 'GET', path: '/claims/{claimId}/notes', module: 'evidence', roles: ['reviewer', 'auditor', 'admin'] },
   { method: 'GET', path: '/settlements', module: 'settlements', roles: ['insurer', 'auditor', 'admin'] },
   { method: 'POST', path: '/settlements/{settlementId}/confirm', module: 'settlements', roles: ['insurer'] },
   { method: 'GET', path: '/reports/summary', module: 'reports', roles: ['admin', 'auditor'] },
@@ -61,7 +69,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/workflows/claims/definition', module: 'workflows', roles: ['auditor', 'admin'] },
 ];
 
-export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows', 'audit-samples'];
+export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows', 'audit-samples', 'evidence'];
 
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;

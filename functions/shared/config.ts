@@ -151,6 +151,8 @@ export const WIRING: Readonly<Record<string, z.ZodType<string, string>>> = {
   STATE_MACHINE_ARN: arn,
   INDEX_FANOUT_STATE_MACHINE_ARN: arn,
   MONITORING_STATE_MACHINE_ARN: arn,
+  /** The evidence bucket's name (lib/evidence.ts; embedded, the stand-in's). */
+  EVIDENCE_BUCKET: z.string().min(1),
   /** On AWS: the Secrets Manager secret holding the identity-hash key. */
   ID_HASH_SECRET_ARN: arn,
   /** Embedded: the identity-hash key itself (kept in the data directory). */
@@ -158,6 +160,7 @@ export const WIRING: Readonly<Record<string, z.ZodType<string, string>>> = {
   /** Unset on AWS; the embedded store and engine locally (the SDK reads these too). */
   AWS_ENDPOINT_URL_DYNAMODB: url,
   AWS_ENDPOINT_URL_SFN: url,
+  AWS_ENDPOINT_URL_S3: url,
 };
 
 /** A wired value, or undefined when unset (or empty); a malformed one throws ConfigError naming it. */

@@ -26,7 +26,7 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'auditSamples' | 'monitoring';
+export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'auditSamples' | 'monitoring' | 'evidence';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -184,6 +184,16 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'AUDIT_SAMPLES_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
+    indexes: [],
+  },
+  {
+    // A claim's evidence (functions/shared/evidence-repo.ts): item 'ATT#<attachmentId>' is one attachment's
+    // declaration and where its file stands (the file itself is in the evidence bucket), 'NOTE#<noteId>' one note
+    // of the claim's thread. Each is also a record in the claim's audit chain.
+    id: 'evidence',
+    envVar: 'EVIDENCE_TABLE',
+    partitionKey: { name: 'claimId', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
     indexes: [],
   },
 ];

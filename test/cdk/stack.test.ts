@@ -124,6 +124,53 @@ describe('least privilege', () => {
   });
 });
 
+describe('evidence bucket', () => {
+  const bucketId = () => resources('AWS::S3::Bucket').find(([id]) => id.startsWith('EvidenceFiles'))?.[0];
+  const actionsOf = (entry: string) => statementsOf(entry).flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+
+  it('is private, KMS-encrypted with a rotated key of its own, versioned, logged, retained, and refuses plain HTTP', () => {
+    const [, b] = resources('AWS::S3::Bucket').find(([id]) => id.startsWith('EvidenceFiles')) ?? [];
+    expect(b?.DeletionPolicy).toBe('Retain');
+    expect(b?.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(b?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const sse = (b?.Properties.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string; KMSMasterKeyID: unknown }; BucketKeyEnabled: boolean }> }).ServerSideEncryptionConfiguration[0];
+    expect(sse?.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    expect(JSON.stringify(sse?.ServerSideEncryptionByDefault.KMSMasterKeyID)).toContain('EvidenceKey');
+    expect((b?.Properties.LoggingConfiguration as { LogFilePrefix: string }).LogFilePrefix).toBe('s3-evidence/');
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('evidence') });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId() },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('invokes the arrival check on every object created under claims/', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: bucketId() },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'claims/' }] } } })],
+      },
+    });
+  });
+
+  it('grants the evidence API put and get on attachment objects, the arrival check get and delete; neither may list or touch another table', () => {
+    const objects = (entry: string) => statementsOf(entry).filter((st) => JSON.stringify(st.Action).includes('s3:'));
+    expect(actionsOf('functions/api/evidence.ts').filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(actionsOf('functions/events/attachment-arrived.ts').filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion']);
+    for (const entry of ['functions/api/evidence.ts', 'functions/events/attachment-arrived.ts']) {
+      for (const st of objects(entry)) expect(JSON.stringify(st.Resource), entry).toContain('/claims/*');
+      expect(actionsOf(entry).filter((a) => a.startsWith('kms:')), entry).toContain('kms:Decrypt');
+      for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actionsOn(entry, 'claims'), entry).not.toContain(write);
+      expect(actionsOn(entry, 'audit').sort(), entry).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    }
+    expect(actionsOn('functions/api/evidence.ts', 'claims')).toContain('dynamodb:GetItem');
+    expect(actionsOf('functions/events/attachment-arrived.ts')).not.toContain('kms:GenerateDataKey');
+    // No other function reaches the bucket.
+    const reach = resources('AWS::Lambda::Function').filter(([, f]) => JSON.stringify(f.Properties.Environment ?? {}).includes('EVIDENCE_BUCKET'));
+    expect(reach.map(([, f]) => f.Metadata?.[HANDLER_METADATA]).sort()).toEqual(['functions/api/evidence.ts', 'functions/events/attachment-arrived.ts']);
+  });
+});
+
 describe('state machine', () => {
   it('is STANDARD with logging and tracing', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {

@@ -206,6 +206,7 @@ const SETTLEMENT_CREATED_WEBHOOK: Json = {
 
 const TAGS = [
   { name: 'claims', description: 'Submit claims, read them with their explanation, review, redrive, history and audit.' },
+  { name: 'evidence', description: 'A claim\'s attachments (presigned upload and download, SHA-256 checked on arrival) and its notes thread; every upload verdict, download and note is in the claim\'s audit chain.' },
   { name: 'registry', description: 'The household registry (建档立卡); identity numbers are never answered raw.' },
   { name: 'settlements', description: 'What each insurer owes on each claim, and their confirmations.' },
   { name: 'schemes', description: 'Each city\'s programme as data.' },

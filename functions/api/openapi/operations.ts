@@ -17,6 +17,7 @@ import { RedriveBody } from '../redrive.js';
 import { ObjectionBody } from '../objections.js';
 import { PublicNoticeQuery } from '../public-notice.js';
 import { FindingBody, SampleBody } from '../audit-samples.js';
+import { AttachmentBody, NoteBody } from '../evidence.js';
 import * as R from '../schemas/responses.js';
 
 /** A query or header parameter the handler reads without a zod schema (paging, flags). */
@@ -68,6 +69,8 @@ export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ObjectionBody,
   SampleBody,
   FindingBody,
+  AttachmentBody,
+  NoteBody,
 };
 
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
@@ -114,6 +117,12 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   AuditSampleDrawn: R.AuditSampleDrawn,
   AuditSampleView: R.AuditSampleView,
   AuditFindingRecorded: R.AuditFindingRecorded,
+  AttachmentView: R.AttachmentView,
+  AttachmentDeclared: R.AttachmentDeclared,
+  AttachmentList: R.AttachmentList,
+  AttachmentDownload: R.AttachmentDownload,
+  NoteView: R.NoteView,
+  NoteList: R.NoteList,
 };
 
 const page = (max: number, dflt: number): ParamDoc[] => [
@@ -233,6 +242,48 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     tag: 'claims',
     summary: 'The claim\'s hash-chained audit trail and the figures stored now',
     responses: { 200: { description: 'the chain', body: R.ClaimAudit } },
+    problems: [404],
+  },
+
+  'POST /claims/{claimId}/attachments': {
+    tag: 'evidence',
+    summary: 'Attach a file to a claim (its submitter): declare it, get a presigned upload URL',
+    description:
+      'PDF, JPEG or PNG, at most 10 MB. The answer\'s `upload` is a presigned PUT (15 minutes) that binds the content type, the length and the SHA-256 (`x-amz-checksum-sha256`): another file is refused by the bucket (400 BadDigest). On arrival the file\'s size, SHA-256 and format are checked again and the attachment becomes VERIFIED, or REJECTED and deleted; both are records in the claim\'s audit chain. The same file declared again (same SHA-256, name and type) is the same attachment: 200 with a fresh URL while it waits for its upload, 409 once it arrived. 403 for anyone but the claim\'s submitter.',
+    body: { schema: AttachmentBody, required: true, maxBytes: 4 * 1024 },
+    responses: {
+      201: { description: 'declared; upload the file with `upload`', body: R.AttachmentDeclared, headers: ['Location'] },
+      200: { description: 'declared before and still waiting for its file: a fresh upload URL', body: R.AttachmentDeclared, headers: ['Location'] },
+    },
+    problems: [403, 404, 409, 422],
+  },
+  'GET /claims/{claimId}/attachments': {
+    tag: 'evidence',
+    summary: 'A claim\'s attachments',
+    description: 'For the claim\'s submitter, reviewers, auditors and an insurer that pays part of the claim (an allocation of the claim names it); 403 for anyone else.',
+    responses: { 200: { description: 'the attachments, oldest first', body: R.AttachmentList } },
+    problems: [403, 404],
+  },
+  'GET /claims/{claimId}/attachments/{attachmentId}': {
+    tag: 'evidence',
+    summary: 'Download an attachment: a presigned URL, valid 5 minutes',
+    description: 'Access as for the list. The download is recorded in the claim\'s audit chain (`AttachmentDownloaded`, who and in what role) before the URL is made. Only a VERIFIED file is handed out (409 otherwise).',
+    responses: { 200: { description: 'where to fetch the file', body: R.AttachmentDownload, headers: ['Cache-Control'] } },
+    problems: [403, 404, 409],
+  },
+  'POST /claims/{claimId}/notes': {
+    tag: 'evidence',
+    summary: 'Add a note to the claim\'s thread (reviewers, auditors, admins)',
+    description: 'Each note is a record in the claim\'s audit chain (`Note`, its text as a digest). With an Idempotency-Key a repeated request is the same note (200); the same key with other text is 409.',
+    headers: [{ ...idempotencyKey, description: '1..128 characters. The same key from the same caller on the same claim is the same note.' }],
+    body: { schema: NoteBody, required: true, maxBytes: KB16 },
+    responses: { 201: { description: 'the note', body: R.NoteView, headers: ['Location'] }, 200: { description: 'the same note, sent again with its Idempotency-Key', body: R.NoteView } },
+    problems: [404, 409, 422],
+  },
+  'GET /claims/{claimId}/notes': {
+    tag: 'evidence',
+    summary: 'The claim\'s notes thread (reviewers, auditors, admins)',
+    responses: { 200: { description: 'the notes, oldest first', body: R.NoteList } },
     problems: [404],
   },
 

@@ -24,6 +24,7 @@ import {
 } from '#core/index.js';
 import { ATTENTION_KINDS } from '#core/attention.js';
 import { REVIEW_REASON_CODES } from '#core/review-authority.js';
+import { ATTACHMENT_REJECTIONS, ATTACHMENT_STATUSES, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '#core/evidence.js';
 import { Delivery } from '../../shared/webhooks/types.js';
 import { REVIEW_OUTCOME } from '../../shared/workflow-contract.js';
 
@@ -413,3 +414,30 @@ export const AuditSampleView = z.object({
   audit: z.object({ verified: z.boolean(), head: z.string(), records: z.array(AuditRecord) }),
 });
 export const AuditFindingRecorded = Finding.extend({ sampleId: z.string() });
+/** A claim's attachment as the evidence API answers it (functions/api/evidence.ts). */
+export const AttachmentView = z.object({
+  attachmentId: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(ATTACHMENT_TYPES),
+  size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
+  sha256: z.string().describe('the declared SHA-256, lowercase hex; the file is checked against it on arrival'),
+  status: z.enum(ATTACHMENT_STATUSES).describe('PENDING_UPLOAD until the file arrives; VERIFIED: size, SHA-256 and format match; REJECTED: refused and deleted'),
+  uploadedBy: z.string(),
+  createdAt: instant,
+  verifiedAt: instant.nullable(),
+  rejection: z.enum(ATTACHMENT_REJECTIONS).nullable(),
+});
+export const AttachmentDeclared = AttachmentView.extend({
+  upload: z.object({
+    method: z.literal('PUT'),
+    url: z.string().describe('a presigned URL (S3 on AWS; the embedded server\'s /evidence-bucket/ locally)'),
+    headers: z.record(z.string(), z.string()).describe('send exactly these with the PUT (content-type, content-length, x-amz-checksum-sha256): they are signed'),
+    expiresAt: instant,
+  }),
+});
+export const AttachmentList = z.object({ claimId: z.string(), items: z.array(AttachmentView) });
+export const AttachmentDownload = AttachmentView.extend({
+  download: z.object({ method: z.literal('GET'), url: z.string().describe('a presigned URL, valid 5 minutes'), expiresAt: instant }),
+});
+export const NoteView = z.object({ noteId: z.string(), text: z.string(), author: z.string(), role: z.string(), at: instant });
+export const NoteList = z.object({ claimId: z.string(), items: z.array(NoteView) });
