@@ -164,4 +164,18 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'an ISSUE finding needs a note': 'ISSUE 结论须填写说明',
   'the monitoring job {{jobId}} failed: {{error}}': '监测任务 {{jobId}} 失败：{{error}}',
   'no monitoring job {{jobId}}': '没有监测任务 {{jobId}}',
+
+  // ---- evidence: attachments and notes ----
+  'one of application/pdf, image/jpeg, image/png': '须为 application/pdf、image/jpeg 或 image/png 之一',
+  'at most 10,485,760 bytes (10 MB)': '最多 10,485,760 字节（10 MB）',
+  "the file's SHA-256 as 64 hex digits": '文件的 SHA-256，64 位十六进制数字',
+  "only the claim's submitter may attach files; {{sub}} did not submit it": '只有理赔的提交人可以上传附件；{{sub}} 不是提交人',
+  'a claim carries at most {{max}} attachments': '一件理赔最多 {{max}} 个附件',
+  'this file is already attached to the claim as {{attachmentId}}, under another name or type': '该文件已以其他名称或类型作为附件 {{attachmentId}} 上传到此理赔',
+  'this file is already attached to the claim as {{attachmentId}} ({{status}})': '该文件已作为附件 {{attachmentId}} 上传到此理赔（{{status}}）',
+  'already attached as {{attachmentId}}': '已作为附件 {{attachmentId}} 上传',
+  'claim {{claimId}} has no attachment {{attachmentId}}': '理赔 {{claimId}} 没有附件 {{attachmentId}}',
+  'attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out': '附件 {{attachmentId}} 的状态为 {{status}}：只提供到达时已核对 SHA-256 的文件',
+  'a note needs text': '备注须填写内容',
+  'this Idempotency-Key was used with a different note': '此 Idempotency-Key 已用于内容不同的备注',
 };

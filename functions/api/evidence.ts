@@ -18,13 +18,14 @@ import { logger } from '../shared/step.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
 import { attachmentKey, downloadUrl, uploadTicket } from '../shared/evidence-bucket.js';
 import { addNote, attachmentItemKey, attachmentsOf, declareAttachment, getAttachment, getNote, noteItemKey, notesOf, type AttachmentItem, type NoteItem } from '../shared/evidence-repo.js';
+import { text } from '#core/i18n/index.js';
 
 const AttachmentBody = z
   .object({
     fileName: z.string().trim().min(1).max(255),
-    contentType: z.enum(ATTACHMENT_TYPES, { message: `one of ${ATTACHMENT_TYPES.join(', ')}` }),
+    contentType: z.enum(ATTACHMENT_TYPES, { message: 'one of application/pdf, image/jpeg, image/png' }),
     sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the file\'s SHA-256 as 64 hex digits').transform((s) => s.toLowerCase()),
-    size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES, `at most ${MAX_ATTACHMENT_BYTES} bytes (10 MB)`),
+    size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES, 'at most 10,485,760 bytes (10 MB)'),
   })
   .strict();
 
@@ -32,7 +33,7 @@ const NoteBody = z.object({ text: z.string().trim().min(1, 'a note needs text').
 
 async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
   const claim = claimId ? await getClaim(claimId) : undefined;
-  if (!claim) throw new HttpError(404, 'Not found', `no claim ${claimId ?? ''}`);
+  if (!claim) throw new HttpError(404, 'Not found', text('no claim {{claimId}}', { claimId: claimId ?? '' }));
   return claim;
 }
 
@@ -73,13 +74,13 @@ async function declare({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const body = parsed.data;
   const claim = await requireClaim(params.claimId);
-  if (!mayAttach(principal, claim)) throw new HttpError(403, 'Not the submitter', `only the claim's submitter may attach files; ${principal.sub} did not submit it`);
+  if (!mayAttach(principal, claim)) throw new HttpError(403, 'Not the submitter', text("only the claim's submitter may attach files; {{sub}} did not submit it", { sub: principal.sub }));
   const attachmentId = attachmentIdFor(claim.claimId, body.sha256);
   const key = attachmentKey(claim.claimId, attachmentId);
   let existing = await getAttachment(claim.claimId, attachmentId);
   if (!existing) {
     if ((await attachmentsOf(claim.claimId)).length >= MAX_ATTACHMENTS_PER_CLAIM) {
-      throw new HttpError(409, 'Too many attachments', `a claim carries at most ${MAX_ATTACHMENTS_PER_CLAIM} attachments`);
+      throw new HttpError(409, 'Too many attachments', text('a claim carries at most {{max}} attachments', { max: MAX_ATTACHMENTS_PER_CLAIM }));
     }
     const item: AttachmentItem = {
       claimId: claim.claimId,
@@ -111,10 +112,10 @@ async function declare({ event, principal, params }: RouteContext) {
     existing = await getAttachment(claim.claimId, attachmentId); // declared meanwhile by a concurrent repeat
   }
   if (!existing || existing.fileName !== body.fileName || existing.contentType !== body.contentType || existing.size !== body.size) {
-    throw new HttpError(409, 'Already attached', `this file is already attached to the claim as ${attachmentId}, under another name or type`, [{ path: 'sha256', message: `already attached as ${attachmentId}` }]);
+    throw new HttpError(409, 'Already attached', text('this file is already attached to the claim as {{attachmentId}}, under another name or type', { attachmentId }), [{ path: 'sha256', message: text('already attached as {{attachmentId}}', { attachmentId }) }]);
   }
   if (existing.status !== 'PENDING_UPLOAD') {
-    throw new HttpError(409, 'Already attached', `this file is already attached to the claim as ${attachmentId} (${existing.status})`, [{ path: 'sha256', message: `already attached as ${attachmentId}` }]);
+    throw new HttpError(409, 'Already attached', text('this file is already attached to the claim as {{attachmentId}} ({{status}})', { attachmentId, status: existing.status }), [{ path: 'sha256', message: text('already attached as {{attachmentId}}', { attachmentId }) }]);
   }
   // The same declaration again (a retry, or an upload URL that expired): a fresh URL for the same attachment.
   return json(200, { ...attachmentView(existing), upload: await uploadTicket(key, existing.contentType, existing.size, existing.sha256) }, { location: `/claims/${claim.claimId}/attachments/${attachmentId}` });
@@ -130,9 +131,9 @@ async function download({ event, principal, params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
   requireReader(principal, claim);
   const a = params.attachmentId ? await getAttachment(claim.claimId, params.attachmentId) : undefined;
-  if (!a) throw new HttpError(404, 'Not found', `claim ${claim.claimId} has no attachment ${params.attachmentId ?? ''}`);
+  if (!a) throw new HttpError(404, 'Not found', text('claim {{claimId}} has no attachment {{attachmentId}}', { claimId: claim.claimId, attachmentId: params.attachmentId ?? '' }));
   if (a.status !== 'VERIFIED') {
-    throw new HttpError(409, 'Not verified', `attachment ${a.attachmentId} is ${a.status}: only a file whose SHA-256 was checked on arrival is handed out`, [{ path: 'attachmentId', message: `status is ${a.status}` }]);
+    throw new HttpError(409, 'Not verified', text('attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out', { attachmentId: a.attachmentId, status: a.status }), [{ path: 'attachmentId', message: text('status is {{status}}', { status: a.status }) }]);
   }
   // Recorded before the URL exists: a download nobody could trace is never handed out. The request id makes each
   // download a record of its own (appendAudit takes an entry identical to the chain's head for a retried append).
