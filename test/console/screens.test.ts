@@ -275,8 +275,9 @@ describe('registry', () => {
     expect(await report.getByRole('alert').first().textContent()).toContain('新增 1 户，更新 0 户，2 户有错误未导入');
     const lines = await report.getByRole('table', { name: '错误明细' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(lines).toEqual([
-      ['第 4 行', 'H-REG-0002', 'county', 'expected a 6-digit county code'],
-      ['第 6 行', 'H-REG-0003', 'idNumber', 'expected an 18-character identity number'],
+      // The API's field messages, in the console's language.
+      ['第 4 行', 'H-REG-0002', 'county', '应为 6 位县级行政区划代码'],
+      ['第 6 行', 'H-REG-0003', 'idNumber', '应为 18 位身份证号码'],
     ]);
     await accessible(page, 'registry with an import report');
     await shot(page, 'registry-zh');

@@ -201,9 +201,12 @@ describe('compatibility and bad input', () => {
     ['status=PENDING_REVIEW&reviewReason=BORED', 'reviewReason'],
     ['status=PENDING_REVIEW&minAgeDays=-1', 'days'],
   ])('%s → 400', async (q, says) => {
-    const r = await api.call('GET', `/claims?${q}`, { role: 'reviewer' });
+    // The words checked are the English ones (details follow Accept-Language; Chinese by default).
+    const r = await api.call('GET', `/claims?${q}`, { role: 'reviewer', headers: { 'accept-language': 'en' } });
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body)).toContain(says);
+    const zh = await api.call('GET', `/claims?${q}`, { role: 'reviewer' });
+    expect(zh.body.errors.map((e: { path: string }) => e.path)).toEqual(r.body.errors.map((e: { path: string }) => e.path));
   });
 
   it('a cursor from one sort is refused by another (400), not a 500', async () => {
