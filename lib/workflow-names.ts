@@ -29,7 +29,7 @@ export const STATE = {
 
 /** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
 export const WORKFLOW_METADATA = 'fangpin:workflow';
-export type WorkflowId = 'claims' | 'index-fanout';
+export type WorkflowId = 'claims' | 'index-fanout' | 'medical-feed';
 
 export { TRANSIENT_ERROR } from '../functions/shared/errors.js';
 
@@ -57,3 +57,20 @@ export const FANOUT_MAP_RUN_LABEL = 'Slice';
  * round the same deadline). A round stops taking new work well before it (functions/shared/webhooks/dispatcher.ts).
  */
 export const WEBHOOK_DISPATCH_TIMEOUT_SECONDS = 60;
+
+/** State names of the medical feed workflow (lib/medical-feed.ts; the embedded engine maps its Tasks by these). */
+export const MEDICAL_FEED_STATE = {
+  prepare: 'PrepareFeed',
+  fileRows: 'FileRows',
+  fileBatch: 'FileBatch',
+  settle: 'SettleFeed',
+  settled: 'Settled?',
+  wait: 'WaitForClaims',
+  done: 'FeedDone',
+  refused: 'FeedRefused',
+} as const;
+
+/** The feed map's label: batch executions are named `<feed machine>/Batch:<id>`. */
+export const MEDICAL_FEED_MAP_RUN_LABEL = 'Batch';
+/** Rows a batch execution files (ItemBatcher MaxItemsPerBatch); the batch step takes at most 1,000. */
+export const MEDICAL_FEED_BATCH_ROWS = 100;

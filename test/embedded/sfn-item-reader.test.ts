@@ -103,8 +103,8 @@ describe('sfn engine: Distributed Map ItemReader (CSV), ItemBatcher, ResultWrite
   it('without a batcher each row is an item; ItemSelector sees it as $$.Map.Item.Value; MaxItems cuts the file', async () => {
     const seen: unknown[] = [];
     const { ItemBatcher: _b, ResultWriter: _w, ...rest } = definition().States.Rows;
-    const def = definition();
-    def.States.Rows = { ...rest, ItemReader: { ...rest.ItemReader, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItems: 3 } }, ItemSelector: { 'row.$': '$$.Map.Item.Value', 'feed.$': '$.feedId' } } as typeof rest;
+    const def = definition() as { States: Record<string, unknown> };
+    def.States.Rows = { ...rest, ItemReader: { ...rest.ItemReader, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItems: 3 } }, ItemSelector: { 'row.$': '$$.Map.Item.Value', 'feed.$': '$.feedId' } };
     const { sfn, bucketDir } = await setup(async (p) => {
       seen.push(p);
       return (p as { row: { line: string } }).row.line;
