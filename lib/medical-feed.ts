@@ -97,7 +97,8 @@ export class MedicalFeed extends Construct {
       itemReader: new sfn.S3CsvItemReader({ bucket: this.bucket, key: sfn.JsonPath.stringAt('$.key'), csvHeaders: sfn.CsvHeaders.useFirstRow() }),
       // BatchInput is rendered as written (CDK does not turn JsonPath tokens in it into `.$` keys), so the keys say it.
       itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: MEDICAL_FEED_BATCH_ROWS, batchInput: { 'feedId.$': '$.feedId', 'schemeId.$': '$.schemeId' } }),
-      resultWriterV2: new sfn.ResultWriterV2({ bucket: this.bucket, prefix: 'results' }),
+      // ResultWriter (not V2: V2 renders only behind a feature flag this app does not set; the ASL is the same here).
+      resultWriter: new sfn.ResultWriter({ bucket: this.bucket, prefix: 'results' }),
       resultPath: '$.results',
     });
     fileRows.itemProcessor(fileBatch);

@@ -58,6 +58,7 @@ beforeAll(async () => {
   handlers.set('monitoring', (await import('../../functions/api/monitoring.js')).handler as Handler);
   handlers.set('ops', (await import('../../functions/api/ops.js')).handler as Handler);
   handlers.set('workflows', (await import('../../functions/api/workflows.js')).handler as Handler);
+  handlers.set('medical-feeds', (await import('../../functions/api/medical-feeds.js')).handler as Handler);
 });
 
 describe('route × role', () => {
