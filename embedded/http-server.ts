@@ -29,7 +29,7 @@ const compiled = ROUTES.map((r) => ({
 }));
 
 /** Write a handler-shaped result; the server's own refusals use the handlers' problem+json format. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -37,8 +37,14 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size > MAX_BODY_BYTES) return null;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+
+/**
+ * Bodies that are files (a medical feed CSV, perhaps GB18030) reach the handler base64-encoded, byte for byte, as
+ * API Gateway hands over a binary body; every other body as UTF-8 text, as before.
+ */
+const BINARY_BODY = /^(text\/csv|application\/octet-stream|application\/csv)\b/i;
 
 export interface HttpServerOptions {
   readonly port: number;
@@ -107,8 +113,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
   const claims = token ? await verifyToken(opts.tokenSecret, token) : null;
   if (!claims) return problem(res, 401, 'Unauthorized', 'a valid bearer token is required', { 'www-authenticate': 'Bearer' });
-  const body = await readBody(req);
-  if (body === null) return problem(res, 413, 'Payload too large', text('the body is larger than {{max}} bytes', { max: MAX_BODY_BYTES }));
+  const bytes = await readBody(req);
+  if (bytes === null) return problem(res, 413, 'Payload too large', text('the body is larger than {{max}} bytes', { max: MAX_BODY_BYTES }));
   const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
   let pathParameters: Record<string, string>;
   try {
@@ -119,6 +125,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query = Object.fromEntries(url.searchParams.entries());
+  const binary = BINARY_BODY.test(headers['content-type'] ?? '');
+  const body = binary ? bytes.toString('base64') : bytes.toString('utf8');
   const now = new Date();
   const event = {
     version: '2.0',
@@ -129,7 +137,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
     body: body.length ? body : undefined,
-    isBase64Encoded: false,
+    isBase64Encoded: binary && body.length > 0,
     requestContext: {
       accountId: '000000000000',
       apiId: 'embedded',

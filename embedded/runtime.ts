@@ -6,20 +6,23 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
 import { ensureTables, tableNamesEnv } from './create-tables.js';
 import { createLocalSfn, type LocalSfn } from './sfn/engine.js';
 import { startSfnApiServer } from './sfn/server.js';
 import { startHttpServer } from './http-server.js';
+import { startLocalS3 } from './s3-local.js';
 import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler as loadSourceHandler, type HandlerLoader } from './handler-modules.js';
 import { installSdkDecorators } from './sdk/decorators.js';
 import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
-import { WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
-import { resetClients, tableName } from '../functions/shared/aws.js';
+import { MEDICAL_FEED_STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
+import { documentClient, resetClients, tableName } from '../functions/shared/aws.js';
+import { indexWholeRegistry } from '../functions/shared/identities-repo.js';
 import { resetS3Client } from '../functions/shared/evidence-bucket.js';
 import { createLocalBucket, EVIDENCE_BUCKET_PATH } from './evidence-bucket.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
@@ -33,6 +36,8 @@ const FANOUT_MACHINE_NAME = `${STATE_MACHINE_NAME}-index-fanout`;
 const FANOUT_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${FANOUT_MACHINE_NAME}`;
 const MONITORING_MACHINE_NAME = `${STATE_MACHINE_NAME}-monitoring`;
 const MONITORING_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${MONITORING_MACHINE_NAME}`;
+const FEED_MACHINE_NAME = `${STATE_MACHINE_NAME}-medical-feed`;
+const FEED_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${FEED_MACHINE_NAME}`;
 const TABLE_PREFIX = 'fangpin-';
 export const EVIDENCE_BUCKET_NAME = 'fangpin-evidence';
 
@@ -96,6 +101,29 @@ async function startMissingExecutions(): Promise<number> {
   return received.length;
 }
 
+/**
+ * The feed bucket's name as the synthesized definition has it (the ItemReader's Bucket: the bucket's logical id
+ * once resolved locally): the handlers write where the map reads.
+ */
+function feedBucketOf(workflow: ExtractedWorkflow): string {
+  const rows = (workflow.definition.States as Record<string, { ItemReader?: { Parameters?: { Bucket?: unknown } } }>)[MEDICAL_FEED_STATE.fileRows];
+  const bucket = rows?.ItemReader?.Parameters?.Bucket;
+  if (typeof bucket !== 'string') throw new Error(`the medical feed workflow's ${MEDICAL_FEED_STATE.fileRows} state has no ItemReader bucket`);
+  return bucket;
+}
+
+/**
+ * A registry imported before the identity index existed (issue 18) has households and no identities: index it
+ * once, so the medical feed can match its people. Cheap to ask (two one-item scans); a no-op afterwards.
+ */
+async function indexRegistryIfNeeded(log: (line: string) => void): Promise<void> {
+  const one = async (table: 'registry' | 'identities') => ((await documentClient().send(new ScanCommand({ TableName: tableName(table), Limit: 1 }))).Items ?? []).length > 0;
+  if (!(await one('registry')) || (await one('identities'))) return;
+  const t0 = Date.now();
+  const households = await indexWholeRegistry();
+  log(`indexed the identity numbers of ${households} household(s) for the medical feed (${Date.now() - t0} ms)`);
+}
+
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? '127.0.0.1';
@@ -133,6 +161,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
       MONITORING_STATE_MACHINE_ARN: MONITORING_MACHINE_ARN,
+      MEDICAL_FEED_STATE_MACHINE_ARN: FEED_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
     });
     // Every claim in flight shares this process: the single-item reads of one event-loop turn go as one batch, and
@@ -151,6 +180,16 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
     // The definitions come from the synthesized template, never from a second copy.
     const workflows = synthesizeWorkflows(opts.context);
+    // The local stand-in for S3 (the medical feed's bucket): files under the data directory, read by the engine's
+    // ItemReader and, through the SDK, by the handlers. Without a data directory, a temporary one.
+    const bucketDir = dataDir ? resolve(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'fangpin-s3-'));
+    if (!dataDir) stops.push(async () => rmSync(bucketDir, { recursive: true, force: true }));
+    mkdirSync(bucketDir, { recursive: true });
+    const s3 = await startLocalS3(bucketDir, host);
+    stops.push(() => s3.close());
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    process.env.MEDICAL_FEED_BUCKET = feedBucketOf(workflows['medical-feed']);
+    resetClients();
     const machine = async (name: string, arn: string, workflow: ExtractedWorkflow) => {
       const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
       for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
@@ -166,8 +205,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         await machine(STATE_MACHINE_NAME, STATE_MACHINE_ARN, workflows.claims),
         await machine(FANOUT_MACHINE_NAME, FANOUT_MACHINE_ARN, workflows['index-fanout']),
         await machine(MONITORING_MACHINE_NAME, MONITORING_MACHINE_ARN, workflows.monitoring),
+        await machine(FEED_MACHINE_NAME, FEED_MACHINE_ARN, workflows['medical-feed']),
       ],
       dataDir: dataDir ? resolve(dataDir, 'executions') : undefined,
+      bucketDir,
       retryIntervalScale: opts.retryIntervalScale,
     });
     stops.push(() => sfn.close());
@@ -176,6 +217,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     process.env.AWS_ENDPOINT_URL_SFN = sfnApi.endpoint;
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
+    await indexRegistryIfNeeded(log);
     const redriven = await startMissingExecutions();
     if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
 

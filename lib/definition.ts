@@ -61,7 +61,7 @@ export function extractWorkflows(template: Record<string, unknown>): Record<Work
     if (out[id]) throw new Error(`two state machines are marked ${id}`);
     out[id] = extractOne(resources, template, r);
   }
-  for (const id of ['claims', 'index-fanout', 'monitoring'] as const) if (!out[id]) throw new Error(`the template has no ${id} state machine`);
+  for (const id of ['claims', 'index-fanout', 'monitoring', 'medical-feed'] as const) if (!out[id]) throw new Error(`the template has no ${id} state machine`);
   return out as Record<WorkflowId, ExtractedWorkflow>;
 }
 

@@ -10,6 +10,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -21,6 +22,7 @@ import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
 import { MonitoringWorkflow } from './monitoring-workflow.js';
+import { MedicalFeed } from './medical-feed.js';
 import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag, nagEnv } from './nag.js';
 import { Operations } from './operations.js';
@@ -204,6 +206,41 @@ export class FangpinStack extends Stack {
         'Auditors read the fan-out of any index event: the wildcard is the event (or generated slice / map run id) within this one fan-out state machine.',
       );
     }
+    // The medical bureau's feed (lib/medical-feed.ts): the prepare step reads what arrives and writes the
+    // normalized file, the batch step matches people (identity hashes) and files claims, the settle step closes the feed.
+    const feedName = `${stateMachineName}-medical-feed`;
+    const prepareFeed = step('MedicalFeedPrepare', 'medical-feed-prepare', Duration.minutes(5)).bind('medicalFeeds', tables.medicalFeeds, 'readwrite').bind('audit', tables.audit, 'append');
+    const fileFeedBatch = step('MedicalFeedBatch', 'medical-feed-batch', Duration.minutes(2))
+      .bind('medicalFeeds', tables.medicalFeeds, 'readwrite')
+      .bind('identities', tables.identities, 'read')
+      .bind('registry', tables.registry, 'read')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    fileFeedBatch.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
+    idHashKey.grantRead(fileFeedBatch.fn); // identity numbers are looked up by their keyed hash
+    fileFeedBatch.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
+    sm.grantStartExecution(fileFeedBatch.fn);
+    const settleFeed = step('MedicalFeedSettle', 'medical-feed-settle', Duration.minutes(2)).bind('medicalFeeds', tables.medicalFeeds, 'readwrite').bind('claims', tables.claims, 'read').bind('audit', tables.audit, 'append');
+    const medicalFeed = new MedicalFeed(this, 'MedicalFeed', { stateMachineName: feedName, prepare: prepareFeed.fn, fileBatch: fileFeedBatch.fn, settle: settleFeed.fn });
+    markWorkflow(medicalFeed.stateMachine, 'medical-feed');
+    // Each function gets the keys it uses: prepare reads what arrives and writes normalized/, the API writes uploads/.
+    for (const f of [prepareFeed, apis['medical-feeds']]) f.fn.addEnvironment('MEDICAL_FEED_BUCKET', medicalFeed.bucket.bucketName);
+    medicalFeed.bucket.grantRead(prepareFeed.fn, 'incoming/*');
+    medicalFeed.bucket.grantRead(prepareFeed.fn, 'uploads/*');
+    medicalFeed.bucket.grantPut(prepareFeed.fn, 'normalized/*');
+    medicalFeed.bucket.grantPut(apis['medical-feeds'].fn, 'uploads/*');
+    const bucketId = this.getLogicalId(medicalFeed.bucket.node.defaultChild as CfnBucket);
+    for (const [f, prefixes] of [[prepareFeed, ['incoming', 'uploads', 'normalized']], [apis['medical-feeds'], ['uploads']]] as const) {
+      for (const prefix of prefixes) acknowledgeNag(f.fn.role ?? f.fn, `IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`, `Feed files under ${prefix}/ of the feed bucket: one object per file, named by the sender or by the feed id.`);
+      for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        acknowledgeNag(f.fn.role ?? f.fn, `IAM5[Action::${action}]`, 'CDK\'s read/put grants on the feed bucket and its KMS key: S3 object reads and writes, and the key uses they need, on that bucket and key only.');
+      }
+    }
+    apis['medical-feeds'].bind('medicalFeeds', tables.medicalFeeds, 'readwrite').bind('claims', tables.claims, 'read').bind('audit', tables.audit, 'append');
+    apis['medical-feeds'].fn.addEnvironment('MEDICAL_FEED_STATE_MACHINE_ARN', medicalFeed.stateMachine.stateMachineArn);
+    medicalFeed.stateMachine.grantStartExecution(apis['medical-feeds'].fn);
+
     // The console draws executions on the claim state machine's graph (functions/api/workflows.ts): its definition only.
     apis.workflows.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
     apis.workflows.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: [sm.stateMachineArn] }));
@@ -281,6 +318,7 @@ export class FangpinStack extends Stack {
         { name: 'ClaimWorkflow', stateMachine: sm },
         { name: 'IndexFanout', stateMachine: fanoutWorkflow.stateMachine },
         { name: 'Monitoring', stateMachine: monitoringWorkflow.stateMachine },
+        { name: 'MedicalFeed', stateMachine: medicalFeed.stateMachine },
       ],
       functions,
       webhookDispatcher: dispatch.fn,
@@ -293,5 +331,7 @@ export class FangpinStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
     new CfnOutput(this, 'IndexFanoutStateMachineArn', { value: fanoutWorkflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'MonitoringStateMachineArn', { value: monitoringWorkflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'MedicalFeedBucketName', { value: medicalFeed.bucket.bucketName });
+    new CfnOutput(this, 'MedicalFeedStateMachineArn', { value: medicalFeed.stateMachine.stateMachineArn });
   }
 }

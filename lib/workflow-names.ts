@@ -6,7 +6,7 @@ export { STATE, ELIGIBILITY_OUTCOME, ROUTE_OUTCOME, REVIEW_OUTCOME, AMEND_OUTCOM
 
 /** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
 export const WORKFLOW_METADATA = 'fangpin:workflow';
-export type WorkflowId = 'claims' | 'index-fanout' | 'monitoring';
+export type WorkflowId = 'claims' | 'index-fanout' | 'monitoring' | 'medical-feed';
 
 export { TRANSIENT_ERROR } from '../functions/shared/errors.js';
 
@@ -50,3 +50,20 @@ export const MONITORING_STATE = {
 
 /** The monitoring run's Distributed Map label: slice executions are named `<monitoring machine>/MonitoringSlice:<id>`. */
 export const MONITORING_MAP_RUN_LABEL = 'MonitoringSlice';
+
+/** State names of the medical feed workflow (lib/medical-feed.ts; the embedded engine maps its Tasks by these). */
+export const MEDICAL_FEED_STATE = {
+  prepare: 'PrepareFeed',
+  fileRows: 'FileRows',
+  fileBatch: 'FileBatch',
+  settle: 'SettleFeed',
+  settled: 'Settled?',
+  wait: 'WaitForClaims',
+  done: 'FeedDone',
+  refused: 'FeedRefused',
+} as const;
+
+/** The feed map's label: batch executions are named `<feed machine>/Batch:<id>`. */
+export const MEDICAL_FEED_MAP_RUN_LABEL = 'Batch';
+/** Rows a batch execution files (ItemBatcher MaxItemsPerBatch); the batch step takes at most 1,000. */
+export const MEDICAL_FEED_BATCH_ROWS = 100;

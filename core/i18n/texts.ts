@@ -178,4 +178,10 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out': '附件 {{attachmentId}} 的状态为 {{status}}：只提供到达时已核对 SHA-256 的文件',
   'a note needs text': '备注须填写内容',
   'this Idempotency-Key was used with a different note': '此 Idempotency-Key 已用于内容不同的备注',
+
+  // ---- the medical insurance bureau's feed: the routes ----
+  'send the feed file as text/csv or application/octet-stream': '请以 text/csv 或 application/octet-stream 发送申报文件',
+  'must be text/csv or application/octet-stream': '须为 text/csv 或 application/octet-stream',
+  'required (query parameter)': '必填（查询参数）',
+  'no medical feed {{feedId}}': '没有医保数据文件 {{feedId}}',
 };

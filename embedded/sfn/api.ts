@@ -22,6 +22,8 @@ export interface LocalSfnOptions {
   dataDir?: string | undefined;
   /** Multiplies Retry IntervalSeconds / MaxDelaySeconds (tests pass e.g. 0.01); backoff and jitter kept. */
   retryIntervalScale?: number | undefined;
+  /** The local stand-in for S3 (`<bucketDir>/<bucket>/<key>`, local-bucket.ts) a Distributed Map's ItemReader reads and ResultWriter writes. */
+  bucketDir?: string | undefined;
   onEvent?: ((executionArn: string, event: HistoryEvent) => void) | undefined;
 }
 

@@ -32,10 +32,11 @@ import {
   type LocalSfnOptions,
   type TaskHandler,
 } from './api.js';
-import { childTaskName, engineCopy, splitDistributedMaps, taskTimeoutSeconds } from './asl-rewrite.js';
+import { childTaskName, engineCopy, MAP_RUN_CONTEXT, mapRunInputTaskName, splitDistributedMaps, taskTimeoutSeconds } from './asl-rewrite.js';
 import { pendingTokenWaits } from './deadlines.js';
 import { assertLocallyRunnable } from './definition-guard.js';
-import { DistributedMapRuns, type MapRun } from './distributed-map.js';
+import { DistributedMapRuns, type MapRun, type MapRunEntry } from './distributed-map.js';
+import type { MapRunSource } from './item-reader.js';
 import { appendEvent, executionStarted, executionStopped, historySteps, type StopOutcome } from './history.js';
 import { Journal } from './journal.js';
 import * as read from './read-api.js';
@@ -56,7 +57,7 @@ interface Machine {
   engine: StateMachine;
   tasks: Map<string, TaskSpec>;
   /** Distributed Map states by name: the child machine that runs each item, and the map run label. */
-  distributedMaps: Map<string, { child: Machine; label: string }>;
+  distributedMaps: Map<string, { child: Machine; label: string; source?: { key: string; spec: MapRunSource } | undefined }>;
   /** A Distributed Map's child machine (not listed, not started through the API). */
   isChild: boolean;
 }
@@ -72,6 +73,7 @@ interface Run {
   /** Entries into each Distributed Map state in this run (the map run's ARN is derived from the count). */
   mapEntries: Map<string, number>;
   mapRuns: Map<string, MapRun>;
+  mapRunEntries: Record<string, MapRunEntry>;
   /** Token waits the previous run was in when it stopped, by state: their deadlines (epoch ms). */
   pendingTokenWaits: Map<string, number>;
 }
@@ -94,6 +96,7 @@ class Engine implements LocalSfn {
     waitForExecution: (arn) => this.waitForExecution(arn),
     statusOf: (arn) => this.executions.get(arn)?.status,
     abortExecution: (arn) => this.abortExecution(arn),
+    bucketDir: () => this.opts.bucketDir,
   });
   private closed = false;
 
@@ -113,7 +116,7 @@ class Engine implements LocalSfn {
   private addMachine(spec: { name: string; region: string; account: string; definition: unknown; taskHandlers: Record<string, TaskHandler>; isChild: boolean }, used: Set<string>): Machine {
     const { name, region, account } = spec;
     const split = splitDistributedMaps(spec.definition);
-    const stand = new Set(split.children.map((c) => childTaskName(c.mapState)));
+    const stand = new Set(split.children.flatMap((c) => [childTaskName(c.mapState), ...(c.source ? [mapRunInputTaskName(c.mapState)] : [])]));
     const tasks: Machine['tasks'] = new Map();
     for (const [state, def] of allStates(split.definition)) {
       if (def.Type !== 'Task' || stand.has(state)) continue;
@@ -126,7 +129,7 @@ class Engine implements LocalSfn {
     const distributedMaps: Machine['distributedMaps'] = new Map();
     for (const c of split.children) {
       const child = this.addMachine({ ...spec, name: `${name}/${c.label}`, definition: c.definition, isChild: true }, used);
-      distributedMaps.set(c.mapState, { child, label: c.label });
+      distributedMaps.set(c.mapState, { child, label: c.label, source: c.source });
     }
     // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
     const engine = new StateMachine(engineCopy(split.definition, this.opts.retryIntervalScale ?? 1));
@@ -219,6 +222,7 @@ class Engine implements LocalSfn {
       invocations: new Set(),
       mapEntries: new Map(),
       mapRuns: new Map(),
+      mapRunEntries: {},
       pendingTokenWaits: pendingTokenWaits((rec.events ??= []), (state) => m.tasks.get(state)?.kind.waitForToken === true),
     };
     this.runs.set(rec.executionArn, run);
@@ -228,9 +232,13 @@ class Engine implements LocalSfn {
     const handlers: LocalHandlers = {};
     for (const state of m.tasks.keys()) handlers[state] = (input) => this.tasks.invoke(run, state, input);
     const standIns = new Set<string>();
-    for (const mapState of m.distributedMaps.keys()) {
+    for (const [mapState, spec] of m.distributedMaps) {
       standIns.add(childTaskName(mapState));
       handlers[childTaskName(mapState)] = (input) => this.maps.runChild(run, mapState, input);
+      if (spec.source) {
+        standIns.add(mapRunInputTaskName(mapState));
+        handlers[mapRunInputTaskName(mapState)] = (input) => this.maps.prepareEntry(run, mapState, input);
+      }
     }
     const execution = m.engine.run(JSON.parse(rec.input), {
       overrides: { taskResourceLocalHandlers: handlers },
@@ -239,6 +247,8 @@ class Engine implements LocalSfn {
         Execution: { Id: rec.executionArn, Name: rec.name, RoleArn: roleArn, StartTime: rec.startDate.toISOString() },
         StateMachine: { Id: m.arn, Name: m.name },
         Task: { Token: this.tasks.tokenPlaceholder },
+        // Passed by reference (the engine copies the context shallowly): the maps' item sources (asl-rewrite.ts).
+        [MAP_RUN_CONTEXT]: run.mapRunEntries,
       },
     });
     execution.result.catch(() => undefined); // the outcome is taken from the event log

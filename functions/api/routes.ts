@@ -7,7 +7,7 @@ export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
 
 /** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
-export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows' | 'audit-samples' | 'evidence';
+export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows' | 'audit-samples' | 'evidence' | 'medical-feeds';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -67,9 +67,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/webhook-deliveries/{deliveryId}/replay', module: 'webhooks', roles: ['admin'] },
   { method: 'GET', path: '/ops/attention', module: 'ops', roles: ['admin', 'auditor'] },
   { method: 'GET', path: '/workflows/claims/definition', module: 'workflows', roles: ['auditor', 'admin'] },
+  // The medical bureau's daily feed: the CSV as the body (docs/medical-feed.md).
+  { method: 'POST', path: '/medical-feeds', module: 'medical-feeds', roles: ['admin'] },
+  { method: 'GET', path: '/medical-feeds/{feedId}', module: 'medical-feeds', roles: ['admin', 'auditor'] },
 ];
 
-export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows', 'audit-samples', 'evidence'];
+export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows', 'audit-samples', 'evidence', 'medical-feeds'];
 
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;

@@ -1,11 +1,12 @@
 /**
  * AWS SDK clients, built once per process. Endpoints come from the standard service-specific variables
- * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SFN): unset on AWS, pointed at the embedded store and engine
+ * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL_S3): unset on AWS, pointed at the embedded store and engine
  * locally. That is the only difference between the two ways to run.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
 import { tableSpec, type TableId } from './tables.js';
 import { optionalWiring, settingValue, wiring } from './config.js';
 
@@ -57,8 +58,9 @@ function timeouts() {
 
 let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
+let s3: S3Client | undefined;
 
-function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
+function endpoint(service: 'DYNAMODB' | 'SFN' | 'S3'): string | undefined {
   return optionalWiring(`AWS_ENDPOINT_URL_${service}`);
 }
 
@@ -92,6 +94,21 @@ export function sfnClient(): SFNClient {
   return sfn;
 }
 
+/**
+ * S3 (the medical feed's files). A local endpoint (the embedded stand-in, embedded/s3-local.ts) is addressed
+ * path-style, as it has no bucket host names. Checksums only where S3 requires them: the files are digested by
+ * the feed itself (sha256), and the stand-in computes none.
+ */
+export function s3Client(): S3Client {
+  if (!s3) {
+    const local = endpoint('S3');
+    s3 = withoutSdkLogging(
+      new S3Client({ endpoint: local, forcePathStyle: local !== undefined, maxAttempts: 3, requestHandler: timeouts(), requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    );
+  }
+  return s3;
+}
+
 /** The physical table name, from the variable the CDK app (or the embedded runtime) sets. */
 export function tableName(id: TableId): string {
   return wiring(tableSpec(id).envVar, `table ${id}`);
@@ -101,4 +118,5 @@ export function tableName(id: TableId): string {
 export function resetClients(): void {
   ddb = undefined;
   sfn = undefined;
+  s3 = undefined;
 }

@@ -151,6 +151,9 @@ export const WIRING: Readonly<Record<string, z.ZodType<string, string>>> = {
   STATE_MACHINE_ARN: arn,
   INDEX_FANOUT_STATE_MACHINE_ARN: arn,
   MONITORING_STATE_MACHINE_ARN: arn,
+  MEDICAL_FEED_STATE_MACHINE_ARN: arn,
+  /** The medical bureau's feed bucket (lib/medical-feed.ts; embedded, the local stand-in's). */
+  MEDICAL_FEED_BUCKET: z.string().min(1),
   /** The evidence bucket's name (lib/evidence.ts; embedded, the stand-in's). */
   EVIDENCE_BUCKET: z.string().min(1),
   /** On AWS: the Secrets Manager secret holding the identity-hash key. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { extractWorkflows, synthesizeClaimWorkflow, type ExtractedWorkflow } from '../../lib/definition.js';
 import { HANDLER_METADATA } from '../../lib/lambda.js';
-import { ELIGIBILITY_OUTCOME, FANOUT_MAP_RUN_LABEL, FANOUT_STATE, REVIEW_OUTCOME, ROUTE_OUTCOME, STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../../lib/workflow-names.js';
+import { ELIGIBILITY_OUTCOME, FANOUT_MAP_RUN_LABEL, FANOUT_STATE, MEDICAL_FEED_BATCH_ROWS, MEDICAL_FEED_MAP_RUN_LABEL, MEDICAL_FEED_STATE, REVIEW_OUTCOME, ROUTE_OUTCOME, STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
 import { API_MODULES, ROUTES } from '../../functions/api/routes.js';
 import { TABLES } from '../../functions/shared/tables.js';
@@ -117,9 +117,9 @@ describe('least privilege', () => {
     for (const st of states) expect(JSON.stringify(st.Resource)).toMatch(/index-fanout|IndexEventWorkflow/);
   });
 
-  it('only the households API reads the identity hash key, and the schemes API touches no table', () => {
+  it('only the households API and the medical feed\'s batch step (matching by identity number) read the identity hash key, and the schemes API touches no table', () => {
     const secretReaders = resources('AWS::Lambda::Function').filter(([, f]) => JSON.stringify(f.Properties.Environment ?? {}).includes('ID_HASH_SECRET_ARN'));
-    expect(secretReaders.map(([, f]) => f.Metadata?.[HANDLER_METADATA])).toEqual(['functions/api/households.ts']);
+    expect(secretReaders.map(([, f]) => f.Metadata?.[HANDLER_METADATA]).sort()).toEqual(['functions/api/households.ts', 'functions/steps/medical-feed-batch.ts']);
     expect(statementsOf('functions/api/schemes.ts').filter((s) => JSON.stringify(s.Action).includes('dynamodb'))).toEqual([]);
   });
 });
@@ -314,6 +314,68 @@ describe('index-event fan-out', () => {
   });
 });
 
+describe('medical feed (issue 18)', () => {
+  const bucketId = () => resources('AWS::S3::Bucket').find(([id]) => id.startsWith('MedicalFeedFiles'))?.[0] ?? '';
+
+  it('keeps its files in a private, KMS-encrypted, versioned, logged bucket that refuses plain HTTP and tells EventBridge', () => {
+    const [, bucket] = resources('AWS::S3::Bucket').find(([id]) => id === bucketId()) ?? [];
+    expect(bucket?.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: expect.anything() }, BucketKeyEnabled: true }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: expect.anything() },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId() },
+      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+    });
+    template.hasResourceProperties('Custom::S3BucketNotifications', { NotificationConfiguration: { EventBridgeConfiguration: {} } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ Ref: bucketId() }] }, object: { key: [{ prefix: 'incoming/' }] } } },
+    });
+  });
+
+  it('files with a Distributed Map reading the normalized CSV (ItemReader), in batches (ItemBatcher), results to S3 (ResultWriter); runs locally as it is', () => {
+    const feed = extractWorkflows(json)['medical-feed'];
+    expect(() => assertLocallyRunnable(feed.definition)).not.toThrow();
+    const states = feed.definition.States as Record<string, Record<string, unknown>>;
+    expect(feed.definition.StartAt).toBe(MEDICAL_FEED_STATE.prepare);
+    expect(states[MEDICAL_FEED_STATE.prepare]?.Catch).toEqual([{ ErrorEquals: ['FeedRefused'], ResultPath: '$.error', Next: MEDICAL_FEED_STATE.refused }]);
+    expect(states[MEDICAL_FEED_STATE.fileRows]).toMatchObject({
+      Type: 'Map',
+      Label: MEDICAL_FEED_MAP_RUN_LABEL,
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: bucketId(), 'Key.$': '$.key' } },
+      ItemBatcher: { MaxItemsPerBatch: MEDICAL_FEED_BATCH_ROWS, BatchInput: { 'feedId.$': '$.feedId', 'schemeId.$': '$.schemeId' } },
+      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: bucketId(), Prefix: 'results' } },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: MEDICAL_FEED_STATE.fileBatch },
+    });
+    expect(feed.taskModules).toMatchObject({
+      [MEDICAL_FEED_STATE.prepare]: 'functions/steps/medical-feed-prepare.ts',
+      [MEDICAL_FEED_STATE.fileBatch]: 'functions/steps/medical-feed-batch.ts',
+      [MEDICAL_FEED_STATE.settle]: 'functions/steps/medical-feed-settle.ts',
+    });
+    // Partition-safe: the template's definition builds every ARN from AWS::Partition (China regions).
+    const [, machine] = resources('AWS::StepFunctions::StateMachine').find(([, r]) => r.Metadata?.['fangpin:workflow'] === 'medical-feed') ?? [];
+    expect(JSON.stringify(machine?.Properties.DefinitionString)).not.toContain('arn:aws:');
+  });
+
+  it('least privilege: the API writes uploads/ and starts feeds; prepare reads what arrives and writes normalized/', () => {
+    const s3Resources = (entry: string, action: string) =>
+      statementsOf(entry)
+        .filter((st) => [st.Action].flat().some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1)))))
+        .flatMap((st) => [st.Resource].flat())
+        .map((r) => JSON.stringify(r))
+        .filter((r) => r.includes(bucketId()));
+    expect(s3Resources('functions/api/medical-feeds.ts', 's3:PutObject').join()).toContain('/uploads/*');
+    expect(s3Resources('functions/api/medical-feeds.ts', 's3:GetObject')).toEqual([]);
+    expect(s3Resources('functions/steps/medical-feed-prepare.ts', 's3:GetObject').join()).toMatch(/incoming\/\*.*uploads\/\*/);
+    expect(s3Resources('functions/steps/medical-feed-prepare.ts', 's3:PutObject').join()).toContain('/normalized/*');
+    expect(s3Resources('functions/steps/medical-feed-batch.ts', 's3:GetObject')).toEqual([]);
+    const starts = statementsOf('functions/api/medical-feeds.ts').filter((st) => [st.Action].flat().includes('states:StartExecution'));
+    expect(JSON.stringify(starts)).toContain('MedicalFeedStateMachine');
+  });
+});
+
 describe('webhook dispatcher', () => {
   it('runs every minute with the timeout its rounds budget against (WEBHOOK_DISPATCH_TIMEOUT_SECONDS)', () => {
     const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === 'functions/steps/webhook-dispatch.ts') ?? [];
@@ -350,7 +412,7 @@ describe('operations: alarms, topic, schedule, dashboard', () => {
     for (const [id, a] of alarms()) expect(a.Properties.AlarmActions, id).toEqual([{ Ref: topicId() }]);
   });
 
-  it('executions failed, timed out or aborted, on every state machine (claims, index fan-out, monitoring run)', () => {
+  it('executions failed, timed out or aborted, on every state machine (claims, index fan-out, monitoring run, medical feed)', () => {
     const machines = resources('AWS::StepFunctions::StateMachine').map(([id]) => id);
     expect(machines).toHaveLength(3);
     for (const machine of machines) {

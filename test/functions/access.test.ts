@@ -68,6 +68,7 @@ beforeAll(async () => {
   handlers.set('workflows', (await import('../../functions/api/workflows.js')).handler as Handler);
   handlers.set('audit-samples', (await import('../../functions/api/audit-samples.js')).handler as Handler);
   handlers.set('evidence', (await import('../../functions/api/evidence.js')).handler as Handler);
+  handlers.set('medical-feeds', (await import('../../functions/api/medical-feeds.js')).handler as Handler);
 });
 
 describe('route × role', () => {

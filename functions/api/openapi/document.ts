@@ -64,6 +64,7 @@ function problemStatuses(route: RouteSpec, op: OperationDoc): number[] {
   const set = new Set<number>([401, 429, 500, ...op.problems]);
   if (route.roles.length < ROLES.length) set.add(403);
   if (op.body) [400, 413, 415, 422].forEach((s) => set.add(s));
+  if (op.fileBody) [413, 415, 422].forEach((s) => set.add(s));
   if (op.query || op.queryParams || route.path.includes('{')) set.add(400);
   return [...set].sort((a, b) => a - b);
 }
@@ -162,6 +163,15 @@ function operation(route: RouteSpec, op: OperationDoc): Json {
             required: op.body.required,
             description: `${op.body.description ? `${op.body.description}; ` : ''}at most ${op.body.maxBytes} bytes`,
             content: { 'application/json': { schema: { $ref: REF(componentId(op.body.schema, REQUEST_COMPONENTS, `${key} request body`)) } } },
+          },
+        }
+      : {}),
+    ...(op.fileBody
+      ? {
+          requestBody: {
+            required: true,
+            description: `${op.fileBody.description}; at most ${op.fileBody.maxBytes} bytes`,
+            content: Object.fromEntries(op.fileBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
           },
         }
       : {}),

@@ -46,6 +46,8 @@ export interface OperationDoc {
   readonly queryParams?: readonly ParamDoc[];
   readonly headers?: readonly ParamDoc[];
   readonly body?: { readonly schema: z.ZodType; readonly required: boolean; readonly maxBytes: number; readonly description?: string };
+  /** A body that is a file, not JSON (the medical feed's CSV): its media types, taken as bytes. */
+  readonly fileBody?: { readonly mediaTypes: readonly string[]; readonly maxBytes: number; readonly description: string };
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   /** Problem statuses beyond what the document adds to every route (see document.ts). */
   readonly problems: readonly number[];
@@ -75,6 +77,8 @@ export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
 
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Problem: R.Problem,
+  MedicalFeedAccepted: R.MedicalFeedAccepted,
+  MedicalFeedView: R.MedicalFeedView,
   GatewayMessage: R.GatewayMessage,
   ClaimView: R.ClaimView,
   ClaimPage: R.ClaimPage,
@@ -418,6 +422,27 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     body: redriveBody,
     responses: { 202: { description: 'redriven', body: R.IndexEventRedriven } },
     problems: [404, 409, 422],
+  },
+
+  'POST /medical-feeds': {
+    tag: 'medical feeds',
+    summary: 'Send the medical insurance bureau\'s settlement file (CSV); its matched rows are filed as MEDICAL claims paid to the hospital',
+    description:
+      'The whole file is checked first (encoding UTF-8 or GB18030, detected or given by `encoding`; the documented header; at most 32 MiB and 250,000 rows): a file that cannot be read as the feed is refused (413, 415, 422 naming `file`, `encoding` or `header`) and nothing is filed. The feed id comes from the file\'s SHA-256 and the scheme: the same file again answers the same feed (`repeated: true`) and files nothing. Rows are filed by the feed workflow; poll `Location`. On AWS the API takes files up to API Gateway\'s and Lambda\'s payload limits (about 4 MB as bytes); larger files go straight into the feed bucket under `incoming/<schemeId>/` (docs/medical-feed.md).',
+    queryParams: [
+      { name: 'schemeId', description: 'the scheme whose registry the rows are matched against', schema: { type: 'string', minLength: 1, maxLength: 128 }, required: true },
+      { name: 'encoding', description: 'utf-8 or gb18030; detected when absent', schema: { type: 'string', enum: ['utf-8', 'utf8', 'gb18030'] } },
+    ],
+    fileBody: { mediaTypes: ['text/csv', 'application/octet-stream'], maxBytes: 32 * 1024 * 1024, description: 'the CSV file as the bureau exported it (bytes: send GB18030 files as application/octet-stream)' },
+    responses: { 202: { description: 'recorded (or sent before: `repeated`); filing runs in the feed workflow', body: R.MedicalFeedAccepted, headers: ['Location'] } },
+    problems: [],
+  },
+  'GET /medical-feeds/{feedId}': {
+    tag: 'medical feeds',
+    summary: 'A medical feed\'s status, progress, counts by outcome, claims by status and control totals; or its per-row report',
+    queryParams: [{ name: 'format', description: 'json (default) or csv (one line per row, identity numbers masked)', schema: { type: 'string', enum: ['json', 'csv'] } }],
+    responses: { 200: { description: 'the feed (as CSV with format=csv)', body: R.MedicalFeedView, alsoAs: { 'text/csv': 'with format=csv: line, outcome, hospitalCode, invoiceNo, idMasked, claimId, totalCost, problems; UTF-8 with a BOM' } } },
+    problems: [404, 422],
   },
 
   'POST /monitoring/run': {

@@ -441,3 +441,63 @@ export const AttachmentDownload = AttachmentView.extend({
 });
 export const NoteView = z.object({ noteId: z.string(), text: z.string(), author: z.string(), role: z.string(), at: instant });
 export const NoteList = z.object({ claimId: z.string(), items: z.array(NoteView) });
+// The medical bureau's feed (functions/api/medical-feeds.ts, docs/medical-feed.md).
+const FEED_OUTCOMES = ['FILED', 'NOT_IN_REGISTRY', 'DUPLICATE', 'CONFLICT', 'BAD_ROW'] as const;
+/** A sum of fen: a number while it is a safe integer (always, for real files), else its exact decimal string. */
+const fenTotal = z.union([fen, z.string().regex(/^\d+$/)]).describe('a sum in fen: a number, or its decimal string past 2^53');
+const feedId = z.string().regex(/^MF-[0-9a-f]{32}$/);
+const feedStatus = z.enum(['FILING', 'DONE']).describe('FILING while rows are filed or filed claims are still being decided by the workflow; DONE after');
+
+export const MedicalFeedAccepted = z
+  .object({
+    feedId,
+    status: feedStatus,
+    rows: z.number().int().min(0).describe('data rows in the file'),
+    encoding: z.enum(['utf-8', 'gb18030']),
+    repeated: z.boolean().describe('true: this file was sent before for this scheme; nothing new is filed'),
+  })
+  .strict();
+
+const FeedRowOutcome = z
+  .object({
+    line: z.number().int().min(2),
+    outcome: z.enum(FEED_OUTCOMES),
+    hospitalCode: z.string().nullable().optional(),
+    invoiceNo: z.string().nullable().optional(),
+    idMasked: z.string().nullable().optional().describe('the identity number masked; never in clear'),
+    claimId: z.string().nullable().optional(),
+    totalCost: fen.nullable().optional(),
+    problems: z.array(z.string()).optional().describe('BAD_ROW: `line N: field: message` per bad field; otherwise why'),
+  })
+  .strict();
+
+export const MedicalFeedView = z
+  .object({
+    feedId,
+    schemeId: z.string(),
+    status: feedStatus,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    bytes: z.number().int().min(0),
+    encoding: z.enum(['utf-8', 'gb18030']),
+    sentBy: z.string(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    rows: z.number().int().min(0),
+    rowsDone: z.number().int().min(0).describe('rows whose outcome is recorded'),
+    progress: z.object({ rows: z.number().int(), rowsDone: z.number().int(), claimsFiled: z.number().int(), claimsUndecided: z.number().int() }).strict(),
+    counts: z.object(Object.fromEntries(FEED_OUTCOMES.map((o) => [o, z.number().int().min(0)])) as Record<(typeof FEED_OUTCOMES)[number], z.ZodNumber>).strict(),
+    claimsByStatus: z.record(z.string(), z.number().int().min(0)),
+    undecided: z.number().int().min(0),
+    controlTotals: z
+      .object({
+        rows: z.number().int().min(0),
+        filedRows: z.number().int().min(0),
+        totalCost: fenTotal,
+        totalPayout: fenTotal,
+        byHospital: z.array(z.object({ hospitalCode: z.string(), rows: z.number().int().min(0), totalCost: fenTotal, payout: fenTotal }).strict()),
+      })
+      .strict(),
+    exceptions: z.array(FeedRowOutcome).describe('the rows that filed nothing, in line order (at most 1,000; all in format=csv)'),
+    exceptionsTruncated: z.boolean(),
+  })
+  .strict();
