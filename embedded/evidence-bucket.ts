@@ -1,6 +1,6 @@
 /**
  * The evidence bucket, embedded: a small stand-in for S3 under the data directory, served by the embedded HTTP
- * server at /evidence-bucket/ and reached by the handlers' own S3 client (AWS_ENDPOINT_URL_S3, path-style), as
+ * server at /evidence-bucket/ and reached by the handlers' own S3 client (FANGPIN_EVIDENCE_S3_ENDPOINT, path-style), as
  * DynamoDB Local stands in for DynamoDB. It does what the evidence flow relies on S3 for, the way S3 does it:
  *
  * - every request is SigV4-signed (a presigned URL or an Authorization header) with the process's credentials;

@@ -268,7 +268,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     stops.push(() => http.close());
     stops.push(() => evidenceBucket.drain()); // runs before the server closes: checks in flight finish first
     // The handlers' S3 client reaches the stand-in on this server (the URLs it presigns point here).
-    process.env.AWS_ENDPOINT_URL_S3 = `${http.url}${EVIDENCE_BUCKET_PATH}`;
+    process.env.FANGPIN_EVIDENCE_S3_ENDPOINT = `${http.url}${EVIDENCE_BUCKET_PATH}`;
     resetS3Client();
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.

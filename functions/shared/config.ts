@@ -164,6 +164,11 @@ export const WIRING: Readonly<Record<string, z.ZodType<string, string>>> = {
   AWS_ENDPOINT_URL_DYNAMODB: url,
   AWS_ENDPOINT_URL_SFN: url,
   AWS_ENDPOINT_URL_S3: url,
+  /**
+   * Embedded only: the evidence bucket's stand-in (embedded/evidence-bucket.ts), which is not the feed bucket's
+   * (embedded/s3-local.ts, AWS_ENDPOINT_URL_S3). Unset on AWS, where both are S3.
+   */
+  FANGPIN_EVIDENCE_S3_ENDPOINT: url,
 };
 
 /** A wired value, or undefined when unset (or empty); a malformed one throws ConfigError naming it. */

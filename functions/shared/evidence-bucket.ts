@@ -1,7 +1,7 @@
 /**
  * The evidence bucket through the AWS SDK: presigned PUT and GET URLs, and what the arrival check reads and
  * removes. On AWS the bucket is private, KMS-encrypted and versioned (lib/evidence.ts); embedded, the same calls
- * reach a local stand-in under the data directory through AWS_ENDPOINT_URL_S3, as DynamoDB Local does for the
+ * reach a local stand-in under the data directory through FANGPIN_EVIDENCE_S3_ENDPOINT, as DynamoDB Local does for the
  * store. Nothing here knows which one it talks to.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -16,7 +16,8 @@ let s3: S3Client | undefined;
 
 export function s3Client(): S3Client {
   if (!s3) {
-    const endpoint = optionalWiring('AWS_ENDPOINT_URL_S3');
+    // Explicit, so the SDK never falls back to AWS_ENDPOINT_URL_S3, which embedded names the feed bucket's stand-in.
+    const endpoint = optionalWiring('FANGPIN_EVIDENCE_S3_ENDPOINT');
     s3 = new S3Client({
       endpoint,
       // A local endpoint has no per-bucket host names; on AWS virtual-hosted names are the default.
