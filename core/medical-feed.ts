@@ -144,8 +144,10 @@ export function parseCsvRecords(text: string): CsvRecord[] {
           if (i >= n) throw new FeedFileError(422, 'file', `line ${formatLine(openedOn)}: a quoted field is never closed`);
           const c = text[i] as string;
           if (c === '"') {
-            if (text[i + 1] === '"') (field += '"'), (i += 2);
-            else {
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+            } else {
               i++;
               break;
             }

@@ -11,13 +11,15 @@ import { ROLES, type Role } from '../functions/api/routes.js';
 import { embeddedSetting } from './config.js';
 
 const USAGE = `usage: npm run token -- <${ROLES.join('|')}> [insurerId] [--sub ID] [--level 1|2|3]`;
-let parsed;
-try {
-  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { sub: { type: 'string' }, level: { type: 'string' } } });
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
+function parseCommandLine() {
+  try {
+    return parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { sub: { type: 'string' }, level: { type: 'string' } } });
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exit(2);
+  }
 }
+const parsed = parseCommandLine();
 const [role, insurerId, ...extra] = parsed.positionals;
 if (!role || !(ROLES as readonly string[]).includes(role) || extra.length > 0) {
   console.error(USAGE);

@@ -54,7 +54,7 @@ export function App() {
   useEffect(() => setUnauthorizedHandler(() => force((n) => n + 1)), []);
   useEffect(() => {
     document.title = t('app.title');
-  }, [t, lang]);
+  }, [t]); // t is a new function after each language change
 
   const menuItems = [
     ...(session && CAN.readClaims(session.role)

@@ -27,6 +27,7 @@ export function useCursorPages<T>(token: string, path: string, params: Record<st
   // The query as text: a stable dependency whatever object the caller builds on each render.
   const filters = query(params);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `filters` stands for `params` (the same content, as text)
   const load = useCallback(
     async (from: string | null) => {
       setLoading(true);
@@ -41,8 +42,7 @@ export function useCursorPages<T>(token: string, path: string, params: Record<st
         setLoading(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `filters` stands for `params` (same content); errorText follows the language only
-    [token, path, filters, pageSize],
+    [token, path, filters, pageSize, errorText],
   );
   useEffect(() => {
     void load(null);

@@ -83,7 +83,10 @@ export function syntheticQueue(n: number, now = Date.now()): QueueClaim[] {
   const counties = ['420902', '420921', '420922', '420923', '331102', '331121'];
   const reasons = [['ABOVE_THRESHOLD'], ['REGISTRY_NOT_VERIFIED'], ['ABOVE_THRESHOLD', 'MONITORING_WARNING'], ['FRAUD_SIGNAL']];
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   return Array.from({ length: n }, (_, i) => {
     const lishui = i % 3 === 0;
     return {

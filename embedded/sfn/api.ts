@@ -91,6 +91,7 @@ export interface Execution extends ExecutionDescription {
 }
 
 /** The names and ARNs the API accepts, as AWS validates them (a machine ARN's groups: region, account, name). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS refuses control characters in names; so does this
 export const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 export const MACHINE_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
 export const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;

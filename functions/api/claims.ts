@@ -1,6 +1,6 @@
 /** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts, objections in objections.ts. */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
@@ -158,8 +158,14 @@ async function list({ query, lang }: RouteContext) {
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
   const keyRange: string[] = [];
-  const name = (attr: string) => ((names[`#${attr}`] = attr), `#${attr}`);
-  const value = (key: string, v: unknown) => ((values[`:${key}`] = v), `:${key}`);
+  const name = (attr: string) => {
+    names[`#${attr}`] = attr;
+    return `#${attr}`;
+  };
+  const value = (key: string, v: unknown) => {
+    values[`:${key}`] = v;
+    return `:${key}`;
+  };
   const range = (into: string[], path: string, lo: unknown, hi: unknown, key: string) => {
     if (lo !== undefined && hi !== undefined) into.push(`${path} BETWEEN ${value(`${key}Lo`, lo)} AND ${value(`${key}Hi`, hi)}`);
     else if (lo !== undefined) into.push(`${path} >= ${value(`${key}Lo`, lo)}`);
@@ -290,7 +296,7 @@ async function readMerged(
         }
         s.rounds++;
         const from = s.pos;
-        let out;
+        let out: QueryCommandOutput;
         try {
           out = await documentClient().send(
             new QueryCommand({

@@ -6,7 +6,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { FANOUT_SHARDS, HouseholdInput, identifier, schemeShardKey } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
 import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, localizeErrors, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
-import { documentClient, tableName } from '../shared/aws.js';
+import { tableName } from '../shared/aws.js';
 import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { fullPage, pageCursorOf } from '../shared/full-page.js';

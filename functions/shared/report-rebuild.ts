@@ -46,7 +46,11 @@ export async function recomputeReportTotals(opts: { write: boolean; progress?: (
   const progress = opts.progress ?? (() => {});
   const Limit = opts.pageSize ?? 1000;
   const recomputed = new Map<string, Counters>();
-  const into = (pk: string, c: Counters) => addInto(recomputed.get(pk) ?? (recomputed.set(pk, {}), recomputed.get(pk) as Counters), c);
+  const into = (pk: string, c: Counters) => {
+    let counters = recomputed.get(pk);
+    if (!counters) recomputed.set(pk, (counters = {}));
+    addInto(counters, c);
+  };
   let claims = 0;
   let backfilled = 0;
   await scanPages({ TableName: tableName('claims'), Limit }, async (items) => {

@@ -93,7 +93,7 @@ describe('standard region, on the distribution\'s own domain', () => {
     });
     // Nothing but the distribution may read it: the only Allow in its policy is CloudFront's, for this distribution.
     const [, policy] = ofType(s, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: files })) ?? [];
-    const allows = (policy?.Properties.PolicyDocument as { Statement: Array<{ Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }> }).Statement.filter((st) => st.Effect === 'Allow');
+    const allows = (policy!.Properties.PolicyDocument as { Statement: Array<{ Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }> }).Statement.filter((st) => st.Effect === 'Allow');
     expect(allows).toHaveLength(1);
     expect(allows[0]?.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
     expect(allows[0]?.Action).toBe('s3:GetObject');
@@ -169,7 +169,7 @@ describe('standard region, on the distribution\'s own domain', () => {
 
   it('publishes the OpenAPI document and its reference page beside the console (console/openapi.json, console/docs/)', () => {
     const [, deploy] = ofType(s, 'Custom::CDKBucketDeployment')[0] ?? [];
-    const keys = (deploy?.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys;
+    const keys = (deploy!.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys;
     const dirs = keys.map((k) => join(s.outdir, `asset.${k.replace(/\.zip$/, '')}`)).filter((d) => existsSync(join(d, 'openapi.json')));
     expect(dirs).toHaveLength(1);
     const dir = dirs[0] ?? '';
@@ -214,7 +214,7 @@ describe('standard region with fangpin:consoleDomain and an ACM certificate', ()
     expect(dc.Aliases).toEqual(['console.example.org']);
     expect(dc.ViewerCertificate).toEqual({ AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0d0c', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
     const [apiId, api] = ofType(s, 'AWS::ApiGatewayV2::Api')[0] ?? [];
-    expect((api?.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.org']);
+    expect((api!.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.org']);
     // No cycle with a fixed domain: the headers name this API's own endpoint.
     for (const [, p] of ofType(s, 'AWS::CloudFront::ResponseHeadersPolicy')) {
       const csp = JSON.stringify(p.Properties.ResponseHeadersPolicyConfig);
@@ -270,7 +270,7 @@ describe('AWS China with an ICP domain and an IAM server certificate', () => {
     const oai = logicalId(s, 'AWS::CloudFront::CloudFrontOriginAccessIdentity', 'Console');
     expect(JSON.stringify((dc.Origins as unknown[])[0])).toContain(oai);
     const [, api] = ofType(s, 'AWS::ApiGatewayV2::Api')[0] ?? [];
-    expect((api?.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.cn']);
+    expect((api!.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.cn']);
   });
 
   it('passes cdk-nag AwsSolutions (every acknowledgement with a reason) with no literal arn:aws:', () => {

@@ -31,7 +31,7 @@ function resources(type: string): Array<[string, Res]> {
 /** Every IAM statement attached to the role of the function whose handler metadata is `entry`. */
 function statementsOf(entry: string): Array<{ Action: string | string[]; Resource: unknown }> {
   const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === entry) ?? [];
-  const roleId = ((fn?.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0];
+  const roleId = ((fn!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0];
   return resources('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
     .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement);
@@ -449,7 +449,7 @@ describe('operations: alarms, topic, schedule, dashboard', () => {
     // The reviews alarm watches the list computed with the configured number of days (3 by default).
     for (const entry of ['functions/api/ops.ts', 'functions/ops/attention-metrics.ts']) {
       const [, fn] = resources('AWS::Lambda::Function').find(([, r]) => r.Metadata?.[HANDLER_METADATA] === entry) ?? [];
-      expect((fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.FANGPIN_REVIEW_ALARM_DAYS, entry).toBe('3');
+      expect((fn!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.FANGPIN_REVIEW_ALARM_DAYS, entry).toBe('3');
     }
   });
 

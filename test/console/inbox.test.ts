@@ -4,7 +4,7 @@
  * due column coloured by the server's level; axe clean; screenshot docs/console/inbox-filters-zh.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
 import { paymentDue } from '../../core/calendar.js';

@@ -88,6 +88,7 @@ export function claim(product: Product, details: Record<string, unknown>, b: Cla
 }
 
 /** The raw JSON of a scheme file, for modified copies. */
+// biome-ignore lint/suspicious/noExplicitAny: the callers modify it freely; parseScheme checks what they made
 export function schemeJson(file: 'xiaogan-2024.json' | 'lishui-2017.json'): any {
   return JSON.parse(readFileSync(new URL(`../../core/schemes/${file}`, import.meta.url), 'utf8'));
 }

@@ -17,7 +17,7 @@ const HEADER = FEED_COLUMNS.join(',');
 const ID = '420922199001011234';
 
 function file(...rows: string[]): Buffer {
-  return Buffer.from([HEADER, ...rows].join('\r\n') + '\r\n', 'utf8');
+  return Buffer.from(`${[HEADER, ...rows].join('\r\n')}\r\n`, 'utf8');
 }
 
 function refused(bytes: Uint8Array, encoding?: string): FeedFileError {
@@ -82,11 +82,11 @@ describe('the file', () => {
   });
 
   it('a wrong header refuses the file, naming the column', () => {
-    const wrong = Buffer.from(HEADER.replace('idNumber', 'idNo') + '\r\nx\r\n');
+    const wrong = Buffer.from(`${HEADER.replace('idNumber', 'idNo')}\r\nx\r\n`);
     const err = refused(wrong);
     expect([err.status, err.field]).toEqual([422, 'header']);
     expect(err.message).toContain("header column 3 is 'idNo', expected 'idNumber'");
-    expect(refused(Buffer.from(FEED_COLUMNS.slice(0, 5).join(',') + '\n')).message).toContain('column 6 must be');
+    expect(refused(Buffer.from(`${FEED_COLUMNS.slice(0, 5).join(',')}\n`)).message).toContain('column 6 must be');
     expect(refused(Buffer.from('')).message).toContain('the file is empty');
   });
 

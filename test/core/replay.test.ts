@@ -38,7 +38,8 @@ describe('replay', () => {
   });
 
   it('shows what a lower deductible would have paid', () => {
-    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: a modified copy of the scheme's JSON, checked by parseScheme
+    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>;
     raw.products.MEDICAL.deductible = 300_000;
     const whatIf = parseScheme(raw);
     const a = household('A', '420902');
@@ -49,7 +50,8 @@ describe('replay', () => {
 
 describe('prepared replay', () => {
   it('a prepared year replays the same under each scheme, any number of times (no state carried between runs)', () => {
-    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: a modified copy of the scheme's JSON, checked by parseScheme
+    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>;
     raw.products.MEDICAL.deductible = 300_000;
     const whatIf = parseScheme(raw);
     const a = household('A', '420902');

@@ -28,6 +28,7 @@ describe('scheme files', () => {
 });
 
 describe('malformed schemes are rejected with the field path', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: each case breaks the scheme's JSON in its own way
   it.each<[string, (j: any) => void, string]>([
     ['pool shares summing to 9999', (j) => (j.products.MEDICAL.underwriters[2].shareBp = 2499), 'products.MEDICAL.underwriters'],
     ['a band gap', (j) => (j.products.MEDICAL.bands[1].from = 2000001), 'products.MEDICAL.bands.1.from'],

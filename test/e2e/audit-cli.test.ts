@@ -83,7 +83,7 @@ describe('npm run audit', () => {
     expect(doc.indexEvents.map((e) => e.claimId)).toEqual([`INDEX#${posted.body.eventId}`]);
     expect(doc.indexEvents[0]!.records).toHaveLength(2);
     expect(doc.households.map((h) => h.claimId).sort()).toEqual(DEMO_HOUSEHOLDS.map((h) => `HOUSEHOLD#${h.householdId}`).sort());
-    doc.households.forEach((h) => expect(h.records.length).toBeGreaterThan(0));
+    for (const h of doc.households) expect(h.records.length).toBeGreaterThan(0);
     const { verifyExport } = await import('../../embedded/audit-verify.js');
     const householdsOnly = verifyExport({ ...doc, claims: [] });
     expect(householdsOnly).toMatchObject({ ok: false, problem: expect.stringContaining('household chain HOUSEHOLD#H-420902-0002, record 1') });

@@ -76,7 +76,7 @@ describe('history and audit', () => {
     const events = h.body.events as Array<{ id: number; previousEventId: number; type: string; stateEnteredEventDetails?: { name: string } }>;
     expect(events[0]?.type).toBe('ExecutionStarted');
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
-    events.forEach((e, i) => expect(e.id).toBe(i + 1));
+    for (const [i, e] of events.entries()) expect(e.id).toBe(i + 1);
     const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(['Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
     expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(5);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedded } from '../../embedded/runtime.js';
-import { client, startTestSystem } from '../support/server.js';
+import { client, startTestSystem, type Reply } from '../support/server.js';
 import { household } from '../core/fixtures.js';
 
 let system: Embedded;
@@ -37,7 +37,7 @@ const weather = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: ANLU, perio
 
 async function waitDone(eventId: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  let last;
+  let last: Reply | undefined;
   while (Date.now() < deadline) {
     last = await api.call('GET', `/index-events/${eventId}?limit=1000`, { role: 'auditor' });
     if (last.body.done) return last.body;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Embedded } from '../../embedded/runtime.js';
-import { client, startTestSystem } from '../support/server.js';
+import { client, startTestSystem, type Reply } from '../support/server.js';
 import { household } from '../core/fixtures.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 import { fanoutShardOf } from '../../core/index.js';
@@ -21,7 +21,7 @@ const weather = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: ANLU, perio
 
 async function waitFor(eventId: string, ok: (body: { status: string; done?: boolean }) => boolean, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  let last;
+  let last: Reply | undefined;
   while (Date.now() < deadline) {
     last = await api.call('GET', `/index-events/${eventId}?limit=1000`, { role: 'auditor' });
     if (last.status === 200 && ok(last.body)) return last.body;

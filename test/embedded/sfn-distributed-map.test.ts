@@ -87,7 +87,7 @@ describe('sfn engine: Distributed Map', () => {
 
     const parent = history(sfn, executionArn);
     expect(types(parent)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapRunStarted', 'MapRunSucceeded', 'MapStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
-    const mapRunArn = (parent[2]?.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
+    const mapRunArn = (parent[2]!.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
     expect(mapRunArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:000000000000:mapRun:${NAME}/Slice:[0-9a-f-]{36}$`));
 
     expect(started).toHaveLength(5);

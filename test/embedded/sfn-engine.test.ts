@@ -21,7 +21,7 @@ const invoke = (name: string, next: string) => ({
 });
 const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }];
 
-export const definition = {
+const definition = {
   StartAt: 'Intake',
   States: {
     Intake: { ...invoke('Intake', 'Legacy'), Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }], Catch: catchAll },
@@ -338,7 +338,7 @@ describe('sfn engine: durability', () => {
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after[before.length]?.type).toBe('ExecutionStarted');
     expect(types(after).filter((t) => t === 'ExecutionStarted')).toHaveLength(2);
-    after.forEach((e, i) => expect(e.id).toBe(i + 1));
+    for (const [i, e] of after.entries()) expect(e.id).toBe(i + 1);
     expect(second.calls.map(([s]) => s)).toEqual(['Intake', 'Intake', 'Legacy']);
     // Idempotent start still answers for the restarted execution.
     expect(await sfn2.startExecution({ stateMachineArn: ARN, name: 'slow', input: '{"claimId":"slow"}' })).toEqual(slow);

@@ -157,7 +157,7 @@ describe('Journal', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ executionArn: arn('w'), name: 'w', input: '{"a":1}', status: 'RUNNING', startDate: T0, events: [{ id: 1, previousEventId: 0, timestamp: T0 + 1, type: 'ExecutionStarted' }] });
     expect(lines[1]).not.toHaveProperty('input');
-    expect((lines[1]?.events as Array<{ id: number }>).map((e) => e.id)).toEqual([2, 3]);
+    expect((lines[1]!.events as Array<{ id: number }>).map((e) => e.id)).toEqual([2, 3]);
   });
 
   it('an execution whose first line was lost is not loaded (nothing to restart it from)', async () => {

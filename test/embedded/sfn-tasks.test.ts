@@ -80,7 +80,7 @@ describe('TaskCalls.invoke', () => {
     const result = calls.invoke(run, 'Step', { Payload: { taskToken: calls.tokenPlaceholder, note: `token=${calls.tokenPlaceholder}` } });
     while (!types(run).includes('TaskSubmitted')) await nextTick();
     expect(token).not.toContain('__local_sfn_task_token_');
-    expect(JSON.parse((run.events[0]?.[1] as { taskScheduledEventDetails: { parameters: string } }).taskScheduledEventDetails.parameters)).toEqual({ Payload: { taskToken: token, note: `token=${token}` } });
+    expect(JSON.parse((run.events[0]![1] as { taskScheduledEventDetails: { parameters: string } }).taskScheduledEventDetails.parameters)).toEqual({ Payload: { taskToken: token, note: `token=${token}` } });
     expect(idleChecks()).toBeGreaterThan(0); // the engine may now be idle
     await expect(calls.sendTaskSuccess(token, 'not json')).rejects.toMatchObject({ name: 'InvalidOutput' });
     await calls.sendTaskSuccess(token, '{"outcome":"APPROVED"}');
@@ -132,7 +132,7 @@ describe('TaskCalls.invoke', () => {
     const { run, calls } = setup('arn:aws:states:::lambda:invoke.waitForTaskToken', async () => ({}), { timeoutSeconds: 2_592_000, pending });
     const result = calls.invoke(run, 'Step', { Payload: { taskToken: calls.tokenPlaceholder } }).catch((e: unknown) => e);
     while (!types(run).includes('TaskSubmitted')) await nextTick();
-    expect((run.events[0]?.[1] as { taskScheduledEventDetails: { timeoutInSeconds: number } }).taskScheduledEventDetails.timeoutInSeconds).toBe(2);
+    expect((run.events[0]![1] as { taskScheduledEventDetails: { timeoutInSeconds: number } }).taskScheduledEventDetails.timeoutInSeconds).toBe(2);
     expect(pending.size).toBe(0); // used once
     expect(await result).toMatchObject({ name: 'States.Timeout' }); // about 1.5 s later, by our timer
     expect(types(run).at(-1)).toBe('TaskTimedOut');

@@ -47,7 +47,7 @@ async function household(householdId: string, county: string, members: { personI
 
 /** A feed as the phase-2 route will make it: read, digested, recorded; answers the feed and its rows as map items. */
 async function receive(csvRows: string[], sentBy = 'admin:bureau') {
-  const bytes = Buffer.from([HEADER, ...csvRows].join('\r\n') + '\r\n');
+  const bytes = Buffer.from(`${[HEADER, ...csvRows].join('\r\n')}\r\n`);
   const read = readFeed(bytes);
   const sha256 = feedSha256(bytes);
   const feedId = medicalFeedId('xiaogan-2024', sha256);

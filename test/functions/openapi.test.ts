@@ -10,7 +10,8 @@ import { buildOpenApiDocument, documentationGaps, openApiText } from '../../func
 import { ROUTES, routeKey, type RouteSpec } from '../../functions/api/routes.js';
 import { checkAnswer } from '../support/openapi-check.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
+// biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+type Json = Record<string, any>;
 const doc = buildOpenApiDocument() as Json;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 

@@ -29,7 +29,7 @@ const settlement = (claimId: string, insurerId = 'PICC'): Settlement => ({
 function receiver() {
   const posted: string[] = [];
   const fetchOk = (async (_url: string | URL | Request, init?: RequestInit) => {
-    posted.push(String((init?.headers as Record<string, string>)['webhook-id']));
+    posted.push(String((init!.headers as Record<string, string>)['webhook-id']));
     return new Response('', { status: 200 });
   }) as typeof fetch;
   return { posted, fetchOk };

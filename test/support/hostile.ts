@@ -3,6 +3,7 @@
  * content types, unknown routes, bad tokens. `sendHostile` fires them and reports what broke the contract.
  */
 import fc from 'fast-check';
+import type { Reply } from './server.js';
 
 const valid = { schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-05-03', details: { hospitalCode: 'H', invoiceNo: 'I', totalCost: 1000 } };
 
@@ -45,7 +46,7 @@ export interface HostileOutcome {
   readonly fiveHundreds: number;
 }
 
-type Call = (method: string, path: string, opts: { role?: 'submitter' | 'admin' | 'reviewer' | 'insurer' | 'auditor'; insurerId?: string; raw?: string; headers?: Record<string, string> }) => Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Call = (method: string, path: string, opts: { role?: 'submitter' | 'admin' | 'reviewer' | 'insurer' | 'auditor'; insurerId?: string; raw?: string; headers?: Record<string, string> }) => Promise<Reply>;
 
 export async function sendHostile(call: Call, count: number, seed = 42, concurrency = 8): Promise<HostileOutcome> {
   const samples = fc.sample(hostileRequest, { numRuns: count, seed });

@@ -10,7 +10,8 @@ import formats, { type FormatsPlugin } from 'ajv-formats';
 import { buildOpenApiDocument } from '../../functions/api/openapi/document.js';
 import { ROUTES, routeKey } from '../../functions/api/routes.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
+// biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+type Json = Record<string, any>;
 
 const DOC_ID = 'https://fangpin.dev/openapi.json';
 let state: { doc: Json; ajv: Ajv2020; validators: Map<string, ValidateFunction> } | undefined;

@@ -12,7 +12,8 @@ export async function startTestSystem(prefix: string, options: Partial<EmbeddedO
 export interface Reply {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience over JSON answers
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience over JSON answers
+  body: any;
 }
 
 export function client(system: Embedded) {

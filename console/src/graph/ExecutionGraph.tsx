@@ -192,7 +192,7 @@ export default function ExecutionGraph({ definition, placement: placed, history,
   const height = Math.min(1100, Math.max(360, placed.height + 40));
   // The figure's width, read once before the first paint: React Flow then fits the graph to it in its first
   // render (its own fitView waits for the nodes to be measured, a frame or two later).
-  const figure = useRef<HTMLDivElement>(null);
+  const figure = useRef<HTMLElement>(null);
   const [width, setWidth] = useState<number | null>(null);
   useLayoutEffect(() => setWidth(figure.current?.clientWidth ?? null), []);
 
@@ -205,6 +205,7 @@ export default function ExecutionGraph({ definition, placement: placed, history,
         {executions.length > 1 && (
           <Segmented<number> aria-label={t('graph.execution')} value={which} options={executions.map((e) => ({ value: e.key, label: e.label }))} onChange={(v) => setWhich(v)} />
         )}
+        {/* biome-ignore lint/a11y/useSemanticElements: a legend of tags, not a set of form controls (which <fieldset> is for) */}
         <span aria-label={t('graph.legend')} role="group">
           {OUTCOMES.map((o) => (
             <Tag key={o} style={{ borderColor: COLOURS[o].border, background: COLOURS[o].background, color: COLOURS[o].text, borderStyle: o === 'notReached' ? 'dashed' : 'solid' }}>
@@ -213,7 +214,7 @@ export default function ExecutionGraph({ definition, placement: placed, history,
           ))}
         </span>
       </Space>
-      <div ref={figure} role="figure" aria-label={t('graph.label')} data-drawn={width !== null && drawn.nodes.length > 0} style={{ height, border: '1px solid #f0f0f0', borderRadius: 8 }}>
+      <figure ref={figure} aria-label={t('graph.label')} data-drawn={width !== null && drawn.nodes.length > 0} style={{ height, margin: 0, border: '1px solid #f0f0f0', borderRadius: 8 }}>
         {width !== null && <ReactFlow
           nodes={drawn.nodes}
           edges={drawn.edges}
@@ -232,7 +233,7 @@ export default function ExecutionGraph({ definition, placement: placed, history,
           preventScrolling={false}
           proOptions={{ hideAttribution: true }}
         />}
-      </div>
+      </figure>
       {!selected || !run ? (
         <Typography.Text type="secondary">{t('graph.pick')}</Typography.Text>
       ) : (

@@ -52,8 +52,7 @@ export default function Attention({ session }: { session: Session }) {
     } finally {
       setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token]);
+  }, [session.token, errorText]);
   useEffect(() => {
     void load();
   }, [load]);

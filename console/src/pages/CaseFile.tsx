@@ -1,5 +1,6 @@
 import { Suspense, useCallback, useEffect, useRef, useState, type ComponentProps } from 'react';
 import { Alert, Card, Descriptions, Space, Spin, Tag, Typography } from 'antd';
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, type AuditAnswer, type ClaimView, type HistoryAnswer, type HistoryEvent, type ReviewEntry } from '../api';
 import { useErrorText } from '../components/errors';
@@ -85,7 +86,8 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
       const [c, h, d] = await Promise.all([
         requests.claim,
         requests.history,
-        requests.graph.catch((err: unknown) => t('graph.loadFailed', { detail: errorText(err) })),
+        // i18next's t, not the hook's (a new function after each language change, which would load the case again).
+        requests.graph.catch((err: unknown) => i18next.t('graph.loadFailed', { detail: errorText(err) })),
         graphReady,
         actionsReady,
       ]);
@@ -95,8 +97,7 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
     } catch (err) {
       setError(errorText(err));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session, claimId]);
+  }, [session, claimId, errorText]);
 
   useEffect(() => {
     void load(false);
@@ -186,6 +187,7 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               </Typography.Title>
               <ol data-testid="explanation-steps">
                 {a.explanation.steps.map((s, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the steps are one list, never reordered, and two may read the same
                   <li key={i}>{s}</li>
                 ))}
               </ol>

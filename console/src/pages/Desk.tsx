@@ -88,8 +88,7 @@ function Deliveries({ session }: { session: Session }) {
     api<{ items: Delivery[] }>(session.token, 'GET', '/webhook-deliveries')
       .then((r) => setItems(r.items))
       .catch((err: unknown) => setError(errorText(err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token]);
+  }, [session.token, errorText]);
   useEffect(load, [load]);
   const replay = async (id: string) => {
     try {

@@ -28,8 +28,7 @@ export default function Household({ session, householdId }: { session: Session; 
         setAudit(b);
       })
       .catch((err: unknown) => setError(errorText(err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, householdId]);
+  }, [session.token, householdId, errorText]);
 
   if (error) return <Alert type="error" title={error} showIcon />;
   if (!h || !audit) return <Spin aria-label={t('common.loading')} />;

@@ -104,8 +104,7 @@ export default function Inbox({ session }: { session: Session }) {
         setLoading(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-    [session.token, schemeId, product, reason, minAge, sort, applied],
+    [session.token, schemeId, product, reason, minAge, sort, applied, errorText],
   );
 
   const apply = () => {

@@ -73,8 +73,7 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
       stopped.current = true;
       if (timer) clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, eventId]);
+  }, [session.token, eventId, errorText]);
 
   const loadMore = async () => {
     if (!cursor) return;

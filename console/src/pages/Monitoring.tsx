@@ -106,8 +106,7 @@ export default function Monitoring({ session }: { session: Session }) {
     } finally {
       setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, schemeId, type]);
+  }, [session.token, schemeId, type, errorText]);
   useEffect(() => {
     void load();
   }, [load]);

@@ -3,7 +3,7 @@
  * Amounts arrive as integer fen: text goes through money.ts (BigInt); chart values are yuan numbers.
  * `?schemeId=&year=` in the address opens a given report.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Form, InputNumber, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
@@ -113,6 +113,7 @@ export default function Reports({ session }: { session: Session }) {
   };
 
   const allowed = session.role === 'auditor' || session.role === 'admin';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on open (and for another token); later choices are shown by their handlers
   useEffect(() => {
     if (!allowed) return;
     void api<{ items: SchemeItem[] }>(session.token, 'GET', '/schemes')
@@ -126,7 +127,6 @@ export default function Reports({ session }: { session: Session }) {
         void show(s.schemeId, y);
       })
       .catch((err: unknown) => setError(errorText(err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on open
   }, [session.token]);
 
   const csv = async () => {
@@ -142,8 +142,8 @@ export default function Reports({ session }: { session: Session }) {
     }
   };
 
-  const productLabel = (k: string) => t(`product.${k}`, { defaultValue: k });
-  const statusLabel = (k: string) => t(`status.${k}`, { defaultValue: k });
+  const productLabel = useCallback((k: string) => t(`product.${k}`, { defaultValue: k }), [t]);
+  const statusLabel = useCallback((k: string) => t(`status.${k}`, { defaultValue: k }), [t]);
   const products = useMemo(() => Object.entries(report?.byProduct ?? {}).sort(([a], [b]) => a.localeCompare(b)), [report]);
   const counties = useMemo(() => Object.entries(report?.byCounty ?? {}).sort(([a], [b]) => a.localeCompare(b)), [report]);
   const statuses = useMemo(() => Object.entries(report?.claims.byStatus ?? {}).sort(([a], [b]) => a.localeCompare(b)), [report]);
@@ -180,8 +180,7 @@ export default function Reports({ session }: { session: Session }) {
           } as ChartOption)
         : null,
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the labels follow t
-  }, [report, products, counties, statuses, t]);
+  }, [report, products, counties, statuses, t, productLabel, statusLabel]);
 
   if (!allowed) return <Typography.Paragraph>{t('reports.notAllowed')}</Typography.Paragraph>;
   const h2 = (text: string) => <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{text}</Typography.Title>;

@@ -63,8 +63,8 @@ const PROBLEM_TEXT: Record<number, string> = {
 function problemStatuses(route: RouteSpec, op: OperationDoc): number[] {
   const set = new Set<number>([401, 429, 500, ...op.problems]);
   if (route.roles.length < ROLES.length) set.add(403);
-  if (op.body) [400, 413, 415, 422].forEach((s) => set.add(s));
-  if (op.fileBody) [413, 415, 422].forEach((s) => set.add(s));
+  if (op.body) for (const s of [400, 413, 415, 422]) set.add(s);
+  if (op.fileBody) for (const s of [413, 415, 422]) set.add(s);
   if (op.query || op.queryParams || route.path.includes('{')) set.add(400);
   return [...set].sort((a, b) => a - b);
 }

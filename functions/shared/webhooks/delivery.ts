@@ -22,7 +22,7 @@ export async function attemptDelivery(d: Delivery, fetchImpl: typeof fetch): Pro
   const ep = await endpoint(d.insurerId, d.endpointId);
   let outcome: AttemptOutcome;
   let error: string | null = null;
-  if (!ep || ep.status !== 'ACTIVE') {
+  if (ep?.status !== 'ACTIVE') {
     outcome = { kind: 'ENDPOINT_GONE' };
     error = ENDPOINT_GONE;
   } else {
