@@ -97,6 +97,7 @@ export function mayAttach(reader: EvidenceReader, claim: EvidenceClaim): boolean
  * (quotes, slashes, control characters) replaced, kept to 200 characters.
  */
 export function safeFileName(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name must not carry
   const cleaned = name.replace(/[\u0000-\u001f\u007f"\\/:*?<>|]/g, '_').trim();
   return (cleaned || 'attachment').slice(0, 200);
 }

@@ -98,6 +98,11 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
 
   /** The signature check: answers an error already written, or null when the request is signed by us and in time. */
   function authenticate(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams): boolean {
+    /** Answers S3's error and says the request is not authenticated. */
+    const refuse = (status: number, code: string, message: string): false => {
+      s3Error(res, status, code, message);
+      return false;
+    };
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
     const presigned = params.has('X-Amz-Signature');
@@ -109,24 +114,24 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
       amzDate = params.get('X-Amz-Date') ?? '';
       payloadHash = params.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
       const expires = Number(params.get('X-Amz-Expires'));
-      if (!Number.isInteger(expires) || expires < 1 || expires > 604_800) return (s3Error(res, 400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be 1..604800'), false);
-      if (Date.now() > amzDateMs(amzDate) + expires * 1000) return (s3Error(res, 403, 'AccessDenied', 'Request has expired'), false);
+      if (!Number.isInteger(expires) || expires < 1 || expires > 604_800) return refuse(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be 1..604800');
+      if (Date.now() > amzDateMs(amzDate) + expires * 1000) return refuse(403, 'AccessDenied', 'Request has expired');
     } else {
       const m = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(headers.authorization ?? '');
-      if (!m) return (s3Error(res, 403, 'AccessDenied', 'a signed request is required'), false);
+      if (!m) return refuse(403, 'AccessDenied', 'a signed request is required');
       [credential, signedHeaders, given] = [m[1]!, m[2]!.split(';'), m[3]!];
       amzDate = headers['x-amz-date'] ?? '';
       payloadHash = headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD';
-      if (Math.abs(Date.now() - amzDateMs(amzDate)) > 15 * 60_000) return (s3Error(res, 403, 'RequestTimeTooSkewed', 'the request time is too far from the server time'), false);
+      if (Math.abs(Date.now() - amzDateMs(amzDate)) > 15 * 60_000) return refuse(403, 'RequestTimeTooSkewed', 'the request time is too far from the server time');
     }
     const [accessKeyId, ...scopeParts] = credential.split('/');
     const scope = scopeParts.join('/');
-    if (accessKeyId !== opts.accessKeyId || scopeParts.length !== 4 || scopeParts[1] !== opts.region || scopeParts[2] !== 's3') return (s3Error(res, 403, 'InvalidAccessKeyId', 'unknown access key or scope'), false);
-    if (!signedHeaders.includes('host')) return (s3Error(res, 403, 'AccessDenied', 'the host header must be signed'), false);
+    if (accessKeyId !== opts.accessKeyId || scopeParts.length !== 4 || scopeParts[1] !== opts.region || scopeParts[2] !== 's3') return refuse(403, 'InvalidAccessKeyId', 'unknown access key or scope');
+    if (!signedHeaders.includes('host')) return refuse(403, 'AccessDenied', 'the host header must be signed');
     const query = [...params.entries()].filter(([k]) => k !== 'X-Amz-Signature');
     const expected = signature(opts.secretAccessKey, { method: req.method ?? 'GET', path, query, headers, signedHeaders, payloadHash, amzDate, scope });
     if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
-      return (s3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided'), false);
+      return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
     }
     return true;
   }
@@ -170,7 +175,10 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
   function get(res: ServerResponse, key: string, params: URLSearchParams, versionId: string | null, headOnly: boolean): void {
     const metaFile = `${fileOf(key)}.json`;
     const meta = existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as StoredMeta) : undefined;
-    if (!meta || (versionId && versionId !== meta.versionId)) return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+    if (!meta || (versionId && versionId !== meta.versionId)) {
+      s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      return;
+    }
     const body = readFileSync(`${fileOf(key)}.bin`);
     const headers: Record<string, string> = {
       'content-type': params.get('response-content-type') ?? meta.contentType,

@@ -125,7 +125,10 @@ export function csvRecords(text: string): Array<{ line: number; fields: string[]
         for (;;) {
           if (i >= n) throw taskError('States.ItemReaderFailed', `line ${start}: a quoted field is never closed`);
           if (text[i] === '"') {
-            if (text[i + 1] === '"') (field += '"'), (i += 2);
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+            }
             else {
               i++;
               break;

@@ -52,7 +52,7 @@ async function send(ctx: RouteContext) {
   if (!schemeId) throw validationError([{ path: 'schemeId', message: 'required (query parameter)' }]);
   if (!schemes().has(schemeId)) throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
   const bytes = bodyBytes(ctx);
-  let read;
+  let read: ReturnType<typeof readFeed>;
   try {
     read = readFeed(bytes, ctx.query.encoding);
   } catch (err) {

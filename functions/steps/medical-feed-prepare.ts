@@ -45,7 +45,7 @@ export const handler = stepHandler('medical-feed-prepare', Input, async (input) 
   }
   if (!schemes().has(schemeId)) throw new FeedRefused(`${key}: unknown scheme ${schemeId}`);
   const bytes = await readFeedFile(bucket, key);
-  let read;
+  let read: ReturnType<typeof readFeed>;
   try {
     read = readFeed(bytes, encoding);
   } catch (err) {

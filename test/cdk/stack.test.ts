@@ -133,10 +133,10 @@ describe('evidence bucket', () => {
     expect(b?.DeletionPolicy).toBe('Retain');
     expect(b?.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(b?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    const sse = (b?.Properties.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string; KMSMasterKeyID: unknown }; BucketKeyEnabled: boolean }> }).ServerSideEncryptionConfiguration[0];
+    const sse = (b!.Properties.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string; KMSMasterKeyID: unknown }; BucketKeyEnabled: boolean }> }).ServerSideEncryptionConfiguration[0];
     expect(sse?.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
     expect(JSON.stringify(sse?.ServerSideEncryptionByDefault.KMSMasterKeyID)).toContain('EvidenceKey');
-    expect((b?.Properties.LoggingConfiguration as { LogFilePrefix: string }).LogFilePrefix).toBe('s3-evidence/');
+    expect((b!.Properties.LoggingConfiguration as { LogFilePrefix: string }).LogFilePrefix).toBe('s3-evidence/');
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('evidence') });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId() },

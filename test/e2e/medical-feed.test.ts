@@ -30,7 +30,7 @@ async function send(file: Uint8Array | string, query = 'schemeId=xiaogan-2024', 
 
 async function waitDone(feedId: string, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
-  let last;
+  let last: Awaited<ReturnType<typeof api.call>> | undefined;
   while (Date.now() < deadline) {
     last = await api.call('GET', `/medical-feeds/${feedId}`, { role: 'auditor' });
     expect(last.status).toBe(200);

@@ -181,7 +181,7 @@ describe('objections (公示异议)', () => {
     expect(o.body).toMatchObject({ status: 'RETURNED', outcome: 'REVIEW' });
     // Amended to a bill that pays 960,000 fen (PN-3's second 1,000,000 of self-pay, Dawu uplift), below the review
     // threshold: without the objection it would be paid.
-    let amended;
+    let amended: Awaited<ReturnType<typeof api.call>> | undefined;
     for (let i = 0; i < 200; i++) {
       amended = await api.call('POST', `/claims/${id}/amend`, { role: 'submitter', body: { details: { hospitalCode: 'HOSP-PN', invoiceNo: `PN-${++invoices}`, totalCost: 1_000_000 } } });
       if (amended.status !== 409) break;
