@@ -39,7 +39,9 @@ async function timed(url: string, token: string, check: (body: Record<string, un
   return Math.round(ms);
 }
 
-export async function benchReports(opts: { claims?: number; households?: number; runs?: number; log?: (line: string) => void } = {}): Promise<ReportFigures> {
+export async function benchReports(
+  opts: { claims?: number; households?: number; runs?: number; log?: (line: string) => void } = {},
+): Promise<ReportFigures> {
   const claims = opts.claims ?? 100_000;
   const households = opts.households ?? 30_000;
   const runs = opts.runs ?? 20;

@@ -14,7 +14,10 @@ import { assessLoanGuarantee } from './rules/loan-guarantee.js';
 /** Thrown when a claim names a product its scheme does not offer; the API refuses such claims with 422 first. */
 export class ProductNotOffered extends Error {
   override readonly name = 'ProductNotOffered';
-  constructor(readonly schemeId: string, readonly product: Product) {
+  constructor(
+    readonly schemeId: string,
+    readonly product: Product,
+  ) {
     super(`scheme ${schemeId} does not offer ${product}`);
   }
 }
@@ -58,7 +61,10 @@ export interface RoutingFlags {
   readonly objection?: boolean;
 }
 
-export type Route = { readonly outcome: 'NO_PAYOUT' } | { readonly outcome: 'REVIEW'; readonly reasons: ReviewReason[] } | { readonly outcome: 'PAYABLE' };
+export type Route =
+  | { readonly outcome: 'NO_PAYOUT' }
+  | { readonly outcome: 'REVIEW'; readonly reasons: ReviewReason[] }
+  | { readonly outcome: 'PAYABLE' };
 
 /** A zero payout closes the claim whatever else holds; otherwise any flag sends it to a person. */
 export function routeAssessment(a: Assessment, scheme: Scheme, flags: RoutingFlags): Route {

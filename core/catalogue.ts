@@ -13,7 +13,9 @@ export const BUNDLED_SCHEMES_DIR = fileURLToPath(new URL('./schemes/', import.me
 
 export function loadSchemes(dir: string = BUNDLED_SCHEMES_DIR): Map<string, Scheme> {
   const schemes = new Map<string, Scheme>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const scheme = parseScheme(JSON.parse(readFileSync(join(dir, file), 'utf8')), `scheme file ${file}`);
     if (schemes.has(scheme.schemeId)) throw new Error(`scheme ${scheme.schemeId} is defined twice (${file})`);
     schemes.set(scheme.schemeId, scheme);

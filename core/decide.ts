@@ -29,7 +29,12 @@ export interface DecisionInput {
 export type Decision =
   | { readonly status: 'REJECTED'; readonly reasonCode: ReasonCode; readonly detail: Message }
   | { readonly status: 'CLOSED_NO_PAYOUT'; readonly assessment: Assessment; readonly allocations: readonly Allocation[] }
-  | { readonly status: 'PENDING_REVIEW'; readonly assessment: Assessment; readonly allocations: readonly Allocation[]; readonly reviewReasons: ReviewReason[] }
+  | {
+      readonly status: 'PENDING_REVIEW';
+      readonly assessment: Assessment;
+      readonly allocations: readonly Allocation[];
+      readonly reviewReasons: ReviewReason[];
+    }
   | { readonly status: 'APPROVED'; readonly assessment: Assessment; readonly allocations: readonly Allocation[] };
 
 export function decideClaim(input: DecisionInput): Decision {

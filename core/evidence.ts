@@ -73,7 +73,9 @@ export interface EvidenceClaim {
   readonly allocations?: ReadonlyArray<{ readonly insurerId: string; readonly amount: number }> | null;
 }
 
-export type EvidenceAccess = { readonly allowed: true } | { readonly allowed: false; readonly reason: 'NOT_THE_SUBMITTER' | 'INSURER_NOT_ON_CLAIM' | 'ROLE_MAY_NOT_READ' };
+export type EvidenceAccess =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly reason: 'NOT_THE_SUBMITTER' | 'INSURER_NOT_ON_CLAIM' | 'ROLE_MAY_NOT_READ' };
 
 /** May this reader list and download the claim's attachments? */
 export function mayReadAttachments(reader: EvidenceReader, claim: EvidenceClaim): EvidenceAccess {

@@ -70,11 +70,18 @@ export function rowProblem(line: number, field: string, message: string): string
  */
 export function decodeFeed(bytes: Uint8Array, declared?: string): { text: string; encoding: FeedEncoding } {
   if (bytes.byteLength > MAX_FEED_BYTES) {
-    throw new FeedFileError(413, 'file', `the file is ${bytes.byteLength} bytes; the limit is ${MAX_FEED_BYTES} bytes (${MAX_FEED_BYTES / 1024 / 1024} MiB)`);
+    throw new FeedFileError(
+      413,
+      'file',
+      `the file is ${bytes.byteLength} bytes; the limit is ${MAX_FEED_BYTES} bytes (${MAX_FEED_BYTES / 1024 / 1024} MiB)`,
+    );
   }
   let encoding: FeedEncoding | undefined;
   if (declared !== undefined) {
-    const normalised = declared.trim().toLowerCase().replace(/^utf8$/, 'utf-8');
+    const normalised = declared
+      .trim()
+      .toLowerCase()
+      .replace(/^utf8$/, 'utf-8');
     if (!(FEED_ENCODINGS as readonly string[]).includes(normalised)) {
       throw new FeedFileError(422, 'encoding', `unknown encoding '${declared.slice(0, 40)}'; known: ${FEED_ENCODINGS.join(', ')}`);
     }
@@ -211,7 +218,8 @@ export function readFeed(bytes: Uint8Array, declaredEncoding?: string): ReadFeed
   if (rows.length > MAX_FEED_ROWS) throw new FeedFileError(413, 'file', `the file has ${rows.length} rows; the limit is ${MAX_FEED_ROWS}`);
   const items = rows.map((r): FeedItem => {
     const cells = Object.fromEntries(FEED_COLUMNS.map((c, k) => [c, r.fields[k] ?? ''])) as Record<FeedColumn, string>;
-    const problem = r.problem ?? (r.fields.length !== FEED_COLUMNS.length ? `expected ${FEED_COLUMNS.length} fields, found ${r.fields.length}` : undefined);
+    const problem =
+      r.problem ?? (r.fields.length !== FEED_COLUMNS.length ? `expected ${FEED_COLUMNS.length} fields, found ${r.fields.length}` : undefined);
     return problem ? { line: r.line, cells, problem } : { line: r.line, cells };
   });
   return { encoding, items };
@@ -223,10 +231,13 @@ function checkHeader(header: CsvRecord): void {
   if (header.problem) throw new FeedFileError(422, 'header', `line 1 is not a CSV header (${header.problem}); expected: ${expected}`);
   for (const [k, name] of FEED_COLUMNS.entries()) {
     const seen = got[k];
-    if (seen === undefined) throw new FeedFileError(422, 'header', `the header ends after ${got.length} columns: column ${k + 1} must be '${name}'; expected: ${expected}`);
-    if (seen !== name) throw new FeedFileError(422, 'header', `header column ${k + 1} is '${seen.slice(0, 40)}', expected '${name}'; expected: ${expected}`);
+    if (seen === undefined)
+      throw new FeedFileError(422, 'header', `the header ends after ${got.length} columns: column ${k + 1} must be '${name}'; expected: ${expected}`);
+    if (seen !== name)
+      throw new FeedFileError(422, 'header', `header column ${k + 1} is '${seen.slice(0, 40)}', expected '${name}'; expected: ${expected}`);
   }
-  if (got.length > FEED_COLUMNS.length) throw new FeedFileError(422, 'header', `the header has ${got.length} columns, expected ${FEED_COLUMNS.length}: ${expected}`);
+  if (got.length > FEED_COLUMNS.length)
+    throw new FeedFileError(422, 'header', `the header has ${got.length} columns, expected ${FEED_COLUMNS.length}: ${expected}`);
 }
 
 const fenCell = z
@@ -255,7 +266,8 @@ const RowCells = z
   .superRefine((r, ctx) => {
     // Zod runs this even when a date failed above; compare only two real dates.
     const dated = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isCalendarDate(d);
-    if (dated(r.admissionDate) && dated(r.dischargeDate) && r.dischargeDate < r.admissionDate) ctx.addIssue({ code: 'custom', path: ['dischargeDate'], message: 'before admissionDate' });
+    if (dated(r.admissionDate) && dated(r.dischargeDate) && r.dischargeDate < r.admissionDate)
+      ctx.addIssue({ code: 'custom', path: ['dischargeDate'], message: 'before admissionDate' });
   });
 
 /** A valid row: what a MEDICAL claim needs, and the identity number the registry is searched by (never stored). */
@@ -265,7 +277,9 @@ export interface FeedRow {
   readonly details: ClaimOf<'MEDICAL'>['details'];
 }
 
-export type RowCheck = { readonly ok: true; readonly row: FeedRow } | { readonly ok: false; readonly line: number; readonly errors: readonly string[] };
+export type RowCheck =
+  | { readonly ok: true; readonly row: FeedRow }
+  | { readonly ok: false; readonly line: number; readonly errors: readonly string[] };
 
 /**
  * One row → the figures of a MEDICAL claim paid to the hospital, or its problems as `line N: field: message`

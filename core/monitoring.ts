@@ -152,7 +152,11 @@ export interface MonitoringEntry {
 /** What a claim counts for in the signals as it stands (null: nothing). The rules of the module comment. */
 export function monitoringEntryOf(c: MonitoredClaim): MonitoringEntry | null {
   const sub = c.submission;
-  const base = { ...(c.claimId !== undefined ? { claimId: c.claimId } : {}), incidentDate: sub.incidentDate, ...(c.createdAt !== undefined ? { createdAt: c.createdAt } : {}) };
+  const base = {
+    ...(c.claimId !== undefined ? { claimId: c.claimId } : {}),
+    incidentDate: sub.incidentDate,
+    ...(c.createdAt !== undefined ? { createdAt: c.createdAt } : {}),
+  };
   if (sub.product === 'MEDICAL') {
     if (c.status === 'REJECTED' && c.reasonCode && NOT_THE_HOUSEHOLDS.has(c.reasonCode)) return null;
     return { ...base, product: 'MEDICAL', selfPay: medicalSelfPay(sub.details), invoice: `${sub.details.hospitalCode}#${sub.details.invoiceNo}` };
@@ -195,7 +199,11 @@ export function healthMonths(entries: readonly MonitoringEntry[]): Map<string, {
 }
 
 /** Whether a month's cost exceeds half the monthly income (false without an income). */
-export function healthMonthExceeds(household: Pick<MonitoredHousehold, 'monthlyIncome'>, entries: readonly MonitoringEntry[], month: string): boolean {
+export function healthMonthExceeds(
+  household: Pick<MonitoredHousehold, 'monthlyIncome'>,
+  entries: readonly MonitoringEntry[],
+  month: string,
+): boolean {
   const income = household.monthlyIncome;
   if (typeof income !== 'number') return false;
   const cost = healthMonths(entries).get(month)?.cost ?? 0n;
@@ -282,7 +290,9 @@ function industryWarnings(household: MonitoredHousehold, entries: readonly Monit
 export function warningsFromEntries(household: MonitoredHousehold, entries: readonly MonitoringEntry[], asOf?: string): MonitoringWarning[] {
   const day = asOf?.slice(0, 10);
   const own = day === undefined ? entries : entries.filter((e) => e.incidentDate <= day);
-  return [...healthWarnings(household, own), ...industryWarnings(household, own)].sort((a, b) => (a.warningId < b.warningId ? -1 : a.warningId > b.warningId ? 1 : 0));
+  return [...healthWarnings(household, own), ...industryWarnings(household, own)].sort((a, b) =>
+    a.warningId < b.warningId ? -1 : a.warningId > b.warningId ? 1 : 0,
+  );
 }
 
 /**
@@ -297,5 +307,13 @@ export function computeWarnings(household: MonitoredHousehold, claims: readonly 
 
 /** An open warning as stored, from a computed one. */
 export function openWarningOf(w: MonitoringWarning, openedAt: string, openedBy?: string): OpenWarning {
-  return { warningId: w.warningId, type: w.type, level: w.level, followUp: w.followUp, openedAt, ...(openedBy !== undefined ? { openedBy } : {}), evidence: w.evidence };
+  return {
+    warningId: w.warningId,
+    type: w.type,
+    level: w.level,
+    followUp: w.followUp,
+    openedAt,
+    ...(openedBy !== undefined ? { openedBy } : {}),
+    evidence: w.evidence,
+  };
 }

@@ -72,10 +72,18 @@ export function decideReview(scheme: Pick<Scheme, 'reviewLimits'>, reviewer: Rev
   if (decision === 'REJECT') return { effect: 'REJECTED' };
   if (decision === 'RETURN') return { effect: 'RETURNED' };
   if (reviewer.sub === c.submittedBy) {
-    return { effect: 'REFUSED', reason: 'SUBMITTER_MAY_NOT_APPROVE', detail: text('four eyes: {{sub}} submitted this claim and may not approve it', { sub: reviewer.sub }) };
+    return {
+      effect: 'REFUSED',
+      reason: 'SUBMITTER_MAY_NOT_APPROVE',
+      detail: text('four eyes: {{sub}} submitted this claim and may not approve it', { sub: reviewer.sub }),
+    };
   }
   if (c.stage === 'FINAL' && c.recommendedBy === reviewer.sub) {
-    return { effect: 'REFUSED', reason: 'RECOMMENDER_MAY_NOT_APPROVE', detail: text('four eyes: {{sub}} recommended this claim; another reviewer must give the final approval', { sub: reviewer.sub }) };
+    return {
+      effect: 'REFUSED',
+      reason: 'RECOMMENDER_MAY_NOT_APPROVE',
+      detail: text('four eyes: {{sub}} recommended this claim; another reviewer must give the final approval', { sub: reviewer.sub }),
+    };
   }
   if (withinLimit(scheme, reviewer.level, c.amount)) return { effect: 'APPROVED' };
   if (c.stage === 'FIRST') return { effect: 'RECOMMENDED' };
@@ -86,7 +94,14 @@ export function decideReview(scheme: Pick<Scheme, 'reviewLimits'>, reviewer: Rev
     reason: 'ABOVE_AUTHORITY_LIMIT',
     detail:
       needed === null
-        ? text("the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; no level may approve it", { amount: c.amount, limit: limit ?? 'unlimited', level: reviewer.level })
-        : text("the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; a level {{needed}} reviewer or higher must approve it", { amount: c.amount, limit: limit ?? 'unlimited', level: reviewer.level, needed }),
+        ? text("the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; no level may approve it", {
+            amount: c.amount,
+            limit: limit ?? 'unlimited',
+            level: reviewer.level,
+          })
+        : text(
+            "the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; a level {{needed}} reviewer or higher must approve it",
+            { amount: c.amount, limit: limit ?? 'unlimited', level: reviewer.level, needed },
+          ),
   };
 }

@@ -58,7 +58,10 @@ export function isApiDocsPath(pathname: string): boolean {
 }
 
 export function serveApiDocs(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return void problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: pathname }), { allow: 'GET, HEAD' });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return void problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: pathname }), {
+      allow: 'GET, HEAD',
+    });
   // The document may be read by tools on other origins (code generators, API catalogues): it is public anyway.
   if (pathname === '/openapi.json') return void send(req, res, OPENAPI_FILE, { 'access-control-allow-origin': '*' });
   if (pathname === '/docs') {

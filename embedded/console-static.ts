@@ -95,7 +95,10 @@ function compressedCopy(file: string, st: Stats, encoding: Encoding): Promise<Bu
   let copy = entry.encoded.get(encoding);
   if (!copy) {
     const raw = readFileSync(file);
-    copy = encoding === 'br' ? brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipAsync(raw, { level: 9 });
+    copy =
+      encoding === 'br'
+        ? brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+        : gzipAsync(raw, { level: 9 });
     const mine = entry;
     copy.catch(() => mine.encoded.delete(encoding));
     entry.encoded.set(encoding, copy);
@@ -137,7 +140,8 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname
     return void res.end();
   }
   const index = join(distDir, 'index.html');
-  if (!existsSync(index)) return void problem(res, 404, 'Console not built', 'the web console has not been built: run `npm run console:build` (npm start builds it)');
+  if (!existsSync(index))
+    return void problem(res, 404, 'Console not built', 'the web console has not been built: run `npm run console:build` (npm start builds it)');
   let rel: string;
   try {
     rel = decodeURIComponent(pathname.slice('/console/'.length));
@@ -145,7 +149,8 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname
     return void problem(res, 400, 'Bad request', 'the path is not valid percent-encoding');
   }
   const file = normalize(join(distDir, rel));
-  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep))) return void problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
+  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep)))
+    return void problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
   const st = existsSync(file) ? statSync(file) : null;
   if (st?.isFile()) {
     // Vite puts content-hashed names under assets/: they never change. Everything else is revalidated.

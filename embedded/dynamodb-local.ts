@@ -221,7 +221,12 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     await kill(proc);
     const out = proc.output();
     if (outcome === 'exited' && !opts.port && attempt < 3 && /Failed to bind|BindException|Address already in use/i.test(out)) continue;
-    const why = outcome === 'timeout' ? `did not answer on ${endpoint} within ${embeddedSetting('FANGPIN_DYNAMODB_START_TIMEOUT_MS') / 1000} s` : 'exited before it was ready';
-    throw new Error(`DynamoDB Local ${why} (java ${loopback ? LAUNCHER_CLASS : '-jar DynamoDBLocal.jar'} in ${home}); java output:\n${out || '(none)'}`);
+    const why =
+      outcome === 'timeout'
+        ? `did not answer on ${endpoint} within ${embeddedSetting('FANGPIN_DYNAMODB_START_TIMEOUT_MS') / 1000} s`
+        : 'exited before it was ready';
+    throw new Error(
+      `DynamoDB Local ${why} (java ${loopback ? LAUNCHER_CLASS : '-jar DynamoDBLocal.jar'} in ${home}); java output:\n${out || '(none)'}`,
+    );
   }
 }

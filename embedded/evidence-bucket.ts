@@ -57,7 +57,19 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
 const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The SigV4 signature S3 would compute for this request (canonical request → string to sign → HMAC chain). */
-function signature(secret: string, req: { method: string; path: string; query: Array<[string, string]>; headers: Record<string, string>; signedHeaders: string[]; payloadHash: string; amzDate: string; scope: string }): string {
+function signature(
+  secret: string,
+  req: {
+    method: string;
+    path: string;
+    query: Array<[string, string]>;
+    headers: Record<string, string>;
+    signedHeaders: string[];
+    payloadHash: string;
+    amzDate: string;
+    scope: string;
+  },
+): string {
   const canonicalQuery = req.query
     .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
@@ -114,7 +126,8 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
       amzDate = params.get('X-Amz-Date') ?? '';
       payloadHash = params.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
       const expires = Number(params.get('X-Amz-Expires'));
-      if (!Number.isInteger(expires) || expires < 1 || expires > 604_800) return refuse(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be 1..604800');
+      if (!Number.isInteger(expires) || expires < 1 || expires > 604_800)
+        return refuse(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be 1..604800');
       if (Date.now() > amzDateMs(amzDate) + expires * 1000) return refuse(403, 'AccessDenied', 'Request has expired');
     } else {
       const m = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(headers.authorization ?? '');
@@ -122,14 +135,25 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
       [credential, signedHeaders, given] = [m[1]!, m[2]!.split(';'), m[3]!];
       amzDate = headers['x-amz-date'] ?? '';
       payloadHash = headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD';
-      if (Math.abs(Date.now() - amzDateMs(amzDate)) > 15 * 60_000) return refuse(403, 'RequestTimeTooSkewed', 'the request time is too far from the server time');
+      if (Math.abs(Date.now() - amzDateMs(amzDate)) > 15 * 60_000)
+        return refuse(403, 'RequestTimeTooSkewed', 'the request time is too far from the server time');
     }
     const [accessKeyId, ...scopeParts] = credential.split('/');
     const scope = scopeParts.join('/');
-    if (accessKeyId !== opts.accessKeyId || scopeParts.length !== 4 || scopeParts[1] !== opts.region || scopeParts[2] !== 's3') return refuse(403, 'InvalidAccessKeyId', 'unknown access key or scope');
+    if (accessKeyId !== opts.accessKeyId || scopeParts.length !== 4 || scopeParts[1] !== opts.region || scopeParts[2] !== 's3')
+      return refuse(403, 'InvalidAccessKeyId', 'unknown access key or scope');
     if (!signedHeaders.includes('host')) return refuse(403, 'AccessDenied', 'the host header must be signed');
     const query = [...params.entries()].filter(([k]) => k !== 'X-Amz-Signature');
-    const expected = signature(opts.secretAccessKey, { method: req.method ?? 'GET', path, query, headers, signedHeaders, payloadHash, amzDate, scope });
+    const expected = signature(opts.secretAccessKey, {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      headers,
+      signedHeaders,
+      payloadHash,
+      amzDate,
+      scope,
+    });
     if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
       return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
     }
@@ -159,12 +183,21 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
     const body = await readBody(req);
     if (body === null) return s3Error(res, 400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
     const declaredLength = req.headers['content-length'];
-    if (declaredLength !== undefined && Number(declaredLength) !== body.length) return s3Error(res, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+    if (declaredLength !== undefined && Number(declaredLength) !== body.length)
+      return s3Error(res, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
     const sha256 = createHash('sha256').update(body).digest();
-    if (/^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== sha256.toString('hex')) return s3Error(res, 400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed');
+    if (/^[0-9a-f]{64}$/.test(payloadHash) && payloadHash !== sha256.toString('hex'))
+      return s3Error(res, 400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed');
     const checksum = req.headers['x-amz-checksum-sha256'];
-    if (typeof checksum === 'string' && checksum !== sha256.toString('base64')) return s3Error(res, 400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum');
-    const meta: StoredMeta = { key, versionId: randomUUID().replaceAll('-', ''), contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'), size: body.length, sha256: sha256.toString('hex') };
+    if (typeof checksum === 'string' && checksum !== sha256.toString('base64'))
+      return s3Error(res, 400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum');
+    const meta: StoredMeta = {
+      key,
+      versionId: randomUUID().replaceAll('-', ''),
+      contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'),
+      size: body.length,
+      sha256: sha256.toString('hex'),
+    };
     writeFileSync(`${fileOf(key)}.bin`, body);
     writeFileSync(`${fileOf(key)}.json`, JSON.stringify(meta));
     const eTag = createHash('md5').update(body).digest('hex');
@@ -212,7 +245,7 @@ export function createLocalBucket(opts: LocalBucketOptions): LocalBucket {
       try {
         key = slash < 0 ? '' : decodeURIComponent(rest.slice(slash + 1));
       } catch {
-        return s3Error(res, 400, 'InvalidURI', 'Couldn\'t parse the specified URI.');
+        return s3Error(res, 400, 'InvalidURI', "Couldn't parse the specified URI.");
       }
       if (bucket !== opts.bucket) return s3Error(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
       if (!key) return s3Error(res, 405, 'MethodNotAllowed', 'only object requests are served');

@@ -93,7 +93,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
   }
-  if (url.pathname === '/console' || url.pathname.startsWith('/console/')) return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
+  if (url.pathname === '/console' || url.pathname.startsWith('/console/'))
+    return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
   // The OpenAPI document and its reference page: public, like /console/ (no data; the API's routes need a token).
   if (isApiDocsPath(url.pathname)) return serveApiDocs(req, res, url.pathname);
   // The presigned upload and download URLs the evidence API hands out: signed, not bearer-authorized, as S3's are.
@@ -105,7 +106,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const byPath = compiled.filter((c) => c.regex.test(url.pathname));
   const match = byPath.find((c) => c.route.method === req.method);
   if (!match) {
-    if (byPath.length > 0) return problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: url.pathname }), { allow: byPath.map((c) => c.route.method).join(', ') });
+    if (byPath.length > 0)
+      return problem(
+        res,
+        405,
+        'Method not allowed',
+        text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: url.pathname }),
+        { allow: byPath.map((c) => c.route.method).join(', ') },
+      );
     return problem(res, 404, 'Not found', text('no route {{route}}', { route: `${req.method} ${url.pathname}` }));
   }
   // As API Gateway's JWT authorizer does: no valid token, no call to the handler.
@@ -143,7 +151,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
       apiId: 'embedded',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'embedded',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: match.key,
       stage: '$default',

@@ -23,6 +23,9 @@ if (optionalWiring('AWS_ENDPOINT_URL_DYNAMODB')) {
 }
 const result = await recomputeReportTotals({ write: command === 'rebuild', progress: (l) => console.error(`reports: ${l}`) });
 const diffs = differencesBySchemeYear(result.differences);
-for (const d of diffs) console.log(`${command === 'rebuild' ? 'corrected' : 'differs'}: ${d.schemeYear} ${d.counter} stored ${d.stored} recomputed ${d.recomputed}`);
-console.log(`reports: ${result.claims} claims, ${result.households} households, ${diffs.length} differing figures${command === 'rebuild' ? `, ${result.written} items written, ${result.backfilled} claims given schemeCounty` : ''}`);
+for (const d of diffs)
+  console.log(`${command === 'rebuild' ? 'corrected' : 'differs'}: ${d.schemeYear} ${d.counter} stored ${d.stored} recomputed ${d.recomputed}`);
+console.log(
+  `reports: ${result.claims} claims, ${result.households} households, ${diffs.length} differing figures${command === 'rebuild' ? `, ${result.written} items written, ${result.backfilled} claims given schemeCounty` : ''}`,
+);
 process.exit(command === 'check' && diffs.length > 0 ? 1 : 0);

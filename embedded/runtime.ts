@@ -117,7 +117,8 @@ function feedBucketOf(workflow: ExtractedWorkflow): string {
  * once, so the medical feed can match its people. Cheap to ask (two one-item scans); a no-op afterwards.
  */
 async function indexRegistryIfNeeded(log: (line: string) => void): Promise<void> {
-  const one = async (table: 'registry' | 'identities') => ((await documentClient().send(new ScanCommand({ TableName: tableName(table), Limit: 1 }))).Items ?? []).length > 0;
+  const one = async (table: 'registry' | 'identities') =>
+    ((await documentClient().send(new ScanCommand({ TableName: tableName(table), Limit: 1 }))).Items ?? []).length > 0;
   if (!(await one('registry')) || (await one('identities'))) return;
   const t0 = Date.now();
   const households = await indexWholeRegistry();
@@ -227,7 +228,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     if (!dataDir) stops.push(async () => rmSync(bucketRoot, { recursive: true, force: true }));
     // Loaded at the first upload, not at start: most runs attach nothing, and the S3 SDK is not small.
     let arrivalCheck: ReturnType<typeof loadHandler> | undefined;
-    const arrived = async (event: unknown, context: ReturnType<typeof lambdaContext>) => (await (arrivalCheck ??= loadHandler('functions/events/attachment-arrived.ts')))(event, context);
+    const arrived = async (event: unknown, context: ReturnType<typeof lambdaContext>) =>
+      (await (arrivalCheck ??= loadHandler('functions/events/attachment-arrived.ts')))(event, context);
     const evidenceBucket = createLocalBucket({
       root: bucketRoot,
       bucket: EVIDENCE_BUCKET_NAME,
@@ -245,7 +247,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
                 awsRegion: 'us-east-1',
                 eventTime: new Date().toISOString(),
                 eventName: 'ObjectCreated:Put',
-                s3: { s3SchemaVersion: '1.0', bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` }, object: { key: encodeURIComponent(o.key).replace(/%2F/g, '/'), size: o.size, eTag: o.eTag, versionId: o.versionId } },
+                s3: {
+                  s3SchemaVersion: '1.0',
+                  bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` },
+                  object: { key: encodeURIComponent(o.key).replace(/%2F/g, '/'), size: o.size, eTag: o.eTag, versionId: o.versionId },
+                },
               },
             ],
           },

@@ -14,7 +14,11 @@ const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * 1024;
 
 function s3Error(res: ServerResponse, status: number, code: string, message: string, head = false): void {
   res.writeHead(status, { 'content-type': 'application/xml' });
-  res.end(head ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<>&]/g, '')}</Message></Error>`);
+  res.end(
+    head
+      ? undefined
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<>&]/g, '')}</Message></Error>`,
+  );
 }
 
 async function readAll(req: IncomingMessage): Promise<Buffer | null> {
@@ -42,7 +46,8 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   }
   if (req.method === 'PUT') {
     // aws-chunked uploads (streamed bodies with trailing checksums) are not decoded here; the handlers send buffers.
-    if (/aws-chunked/i.test(String(req.headers['content-encoding'] ?? ''))) return s3Error(res, 501, 'NotImplemented', 'aws-chunked uploads are not supported by the local stand-in');
+    if (/aws-chunked/i.test(String(req.headers['content-encoding'] ?? '')))
+      return s3Error(res, 501, 'NotImplemented', 'aws-chunked uploads are not supported by the local stand-in');
     const body = await readAll(req);
     if (!body) return s3Error(res, 400, 'EntityTooLarge', 'the object is too large');
     await putObject(root, bucket, key, body);

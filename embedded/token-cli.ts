@@ -35,7 +35,8 @@ if (level !== undefined && (role !== 'reviewer' || !/^[123]$/.test(parsed.values
   process.exit(2);
 }
 const dataDir = resolve(embeddedSetting('FANGPIN_DATA_DIR'));
-if (!existsSync(join(dataDir, 'token-secret'))) console.error(`fangpin: no token secret in ${dataDir} yet; creating one (start the server with the same FANGPIN_DATA_DIR)`);
+if (!existsSync(join(dataDir, 'token-secret')))
+  console.error(`fangpin: no token secret in ${dataDir} yet; creating one (start the server with the same FANGPIN_DATA_DIR)`);
 try {
   console.log(await issueToken(dataDirSecret(dataDir, 'token-secret'), role as Role, insurerId, undefined, parsed.values.sub, level));
 } catch (err) {

@@ -11,7 +11,19 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ELIGIBILITY_OUTCOME, RETURN_TIMEOUT_SECONDS, REVIEW_OUTCOME, ROUTE_OUTCOME, STATE, TRANSIENT_ERROR, WAIT_STAGE, type EligibilityOutcome, type ReviewOutcome, type RouteOutcome, type WaitStage } from './workflow-names.js';
+import {
+  ELIGIBILITY_OUTCOME,
+  RETURN_TIMEOUT_SECONDS,
+  REVIEW_OUTCOME,
+  ROUTE_OUTCOME,
+  STATE,
+  TRANSIENT_ERROR,
+  WAIT_STAGE,
+  type EligibilityOutcome,
+  type ReviewOutcome,
+  type RouteOutcome,
+  type WaitStage,
+} from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
 
 export interface ClaimWorkflowProps {
@@ -48,7 +60,17 @@ export class ClaimWorkflow extends Construct {
     // The Resource is the function ARN itself (payloadResponseOnly): the state's output is the handler's result,
     // and the execution history records LambdaFunctionScheduled/Started/Succeeded for each step, on AWS as locally.
     const step = (name: string, fn: IFunction, payload?: sfn.TaskInput) =>
-      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, payloadResponseOnly: true, taskTimeout: STEP_TIMEOUT, retryOnServiceExceptions: false }), [...STEP_RETRY, TRANSIENT_ERROR]);
+      retry(
+        new tasks.LambdaInvoke(this, name, {
+          stateName: name,
+          lambdaFunction: fn,
+          payload,
+          payloadResponseOnly: true,
+          taskTimeout: STEP_TIMEOUT,
+          retryOnServiceExceptions: false,
+        }),
+        [...STEP_RETRY, TRANSIENT_ERROR],
+      );
 
     const failed = new sfn.Fail(this, STATE.failed, { stateName: STATE.failed, error: 'ClaimFailed', causePath: '$.error.Cause' });
     // RecordFailure discards its result so `$.error` (from the Catch) is still there for the Fail state's CausePath.
@@ -98,7 +120,11 @@ export class ClaimWorkflow extends Construct {
       step(STATE.returnHold, props.assessment, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'return' })),
     );
     const expireReturn = guarded(
-      step(STATE.expireReturn, props.reviewRequest, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'expireReturn' })),
+      step(
+        STATE.expireReturn,
+        props.reviewRequest,
+        sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'expireReturn' }),
+      ),
     );
     // An amendment not made in time closes the claim (RETURN_EXPIRED); the Timeout catcher comes before States.ALL.
     const awaitAmendment = wait(STATE.awaitAmendment, WAIT_STAGE.amend, props.returnTimeout ?? Duration.seconds(RETURN_TIMEOUT_SECONDS));
@@ -136,7 +162,11 @@ export class ClaimWorkflow extends Construct {
       .otherwise(split);
     const definition = intake
       .next(eligibility)
-      .next(new sfn.Choice(this, STATE.eligible, { stateName: STATE.eligible }).when(outcome(ELIGIBILITY_OUTCOME.rejected), rejected).otherwise(assessment.next(route)));
+      .next(
+        new sfn.Choice(this, STATE.eligible, { stateName: STATE.eligible })
+          .when(outcome(ELIGIBILITY_OUTCOME.rejected), rejected)
+          .otherwise(assessment.next(route)),
+      );
 
     this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,

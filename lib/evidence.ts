@@ -49,7 +49,7 @@ export class Evidence extends Construct {
       lifecycleRules: [{ expiration: Duration.days(365 * 3) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledgeNag(logs, 'S1', 'This is the evidence bucket\'s access-log bucket itself: logging its own access would log into itself.');
+    acknowledgeNag(logs, 'S1', "This is the evidence bucket's access-log bucket itself: logging its own access would log into itself.");
     this.bucket = new Bucket(this, 'Files', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -70,7 +70,9 @@ export class Evidence extends Construct {
     props.api.addToRolePolicy(new PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
 
     props.arrival.addEnvironment('EVIDENCE_BUCKET', this.bucket.bucketName);
-    props.arrival.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'], resources: [objects] }));
+    props.arrival.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'], resources: [objects] }),
+    );
     props.arrival.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.key.keyArn] }));
     this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(props.arrival), { prefix: EVIDENCE_PREFIX });
     // aws-cdk-lib configures bucket notifications with a singleton handler of its own (one per stack).

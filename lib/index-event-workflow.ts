@@ -23,7 +23,14 @@ export interface IndexEventWorkflowProps {
   readonly maxConcurrency?: number;
 }
 
-const RETRY_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'States.Timeout', TRANSIENT_ERROR];
+const RETRY_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'States.Timeout',
+  TRANSIENT_ERROR,
+];
 
 export class IndexEventWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -45,7 +52,11 @@ export class IndexEventWorkflow extends Construct {
     };
 
     const failed = new sfn.Fail(this, FANOUT_STATE.failed, { stateName: FANOUT_STATE.failed, error: 'FanoutFailed', causePath: '$.error.Cause' });
-    const recordFailure = call(FANOUT_STATE.recordFailure, { action: 'fail', eventId: sfn.JsonPath.stringAt('$.eventId'), error: sfn.JsonPath.objectAt('$.error') }, sfn.JsonPath.DISCARD);
+    const recordFailure = call(
+      FANOUT_STATE.recordFailure,
+      { action: 'fail', eventId: sfn.JsonPath.stringAt('$.eventId'), error: sfn.JsonPath.objectAt('$.error') },
+      sfn.JsonPath.DISCARD,
+    );
     recordFailure.next(failed);
 
     // One slice: file a page, loop while the page says there is more.
@@ -79,7 +90,10 @@ export class IndexEventWorkflow extends Construct {
     });
     const finish = call(FANOUT_STATE.finish, { action: 'finish', eventId: sfn.JsonPath.stringAt('$.eventId') });
     finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    const definition = slices.next(fanOut).next(finish).next(new sfn.Succeed(this, FANOUT_STATE.done, { stateName: FANOUT_STATE.done }));
+    const definition = slices
+      .next(fanOut)
+      .next(finish)
+      .next(new sfn.Succeed(this, FANOUT_STATE.done, { stateName: FANOUT_STATE.done }));
 
     this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,

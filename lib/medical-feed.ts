@@ -36,7 +36,14 @@ export interface MedicalFeedProps {
   readonly maxConcurrency?: number;
 }
 
-const RETRY_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'States.Timeout', TRANSIENT_ERROR];
+const RETRY_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'States.Timeout',
+  TRANSIENT_ERROR,
+];
 
 export class MedicalFeed extends Construct {
   readonly bucket: Bucket;
@@ -54,8 +61,12 @@ export class MedicalFeed extends Construct {
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledgeNag(logs, 'S1', 'This is the feed bucket\'s access-log bucket: logging its own access would log into itself.');
-    this.key = new Key(this, 'Key', { enableKeyRotation: true, description: 'fangpin medical feed files (identity numbers in the bureau\'s files)', removalPolicy: RemovalPolicy.RETAIN });
+    acknowledgeNag(logs, 'S1', "This is the feed bucket's access-log bucket: logging its own access would log into itself.");
+    this.key = new Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: "fangpin medical feed files (identity numbers in the bureau's files)",
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.bucket = new Bucket(this, 'Files', {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
@@ -96,7 +107,10 @@ export class MedicalFeed extends Construct {
       maxConcurrency: props.maxConcurrency ?? 4,
       itemReader: new sfn.S3CsvItemReader({ bucket: this.bucket, key: sfn.JsonPath.stringAt('$.key'), csvHeaders: sfn.CsvHeaders.useFirstRow() }),
       // BatchInput is rendered as written (CDK does not turn JsonPath tokens in it into `.$` keys), so the keys say it.
-      itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: MEDICAL_FEED_BATCH_ROWS, batchInput: { 'feedId.$': '$.feedId', 'schemeId.$': '$.schemeId' } }),
+      itemBatcher: new sfn.ItemBatcher({
+        maxItemsPerBatch: MEDICAL_FEED_BATCH_ROWS,
+        batchInput: { 'feedId.$': '$.feedId', 'schemeId.$': '$.schemeId' },
+      }),
       // ResultWriter (not V2: V2 renders only behind a feature flag this app does not set; the ASL is the same here).
       resultWriter: new sfn.ResultWriter({ bucket: this.bucket, prefix: 'results' }),
       resultPath: '$.results',
@@ -104,7 +118,10 @@ export class MedicalFeed extends Construct {
     fileRows.itemProcessor(fileBatch);
 
     const settle = call(S.settle, props.settle, { feedId: sfn.JsonPath.stringAt('$.feedId'), attempt: sfn.JsonPath.numberAt('$.attempt') });
-    const start = new sfn.Pass(this, 'SettleFrom', { stateName: 'SettleFrom', parameters: { feedId: sfn.JsonPath.stringAt('$.feedId'), attempt: 0 } });
+    const start = new sfn.Pass(this, 'SettleFrom', {
+      stateName: 'SettleFrom',
+      parameters: { feedId: sfn.JsonPath.stringAt('$.feedId'), attempt: 0 },
+    });
     const wait = new sfn.Wait(this, S.wait, { stateName: S.wait, time: sfn.WaitTime.secondsPath('$.waitSeconds') });
     const settled = new sfn.Choice(this, S.settled, { stateName: S.settled })
       .when(sfn.Condition.booleanEquals('$.done', true), new sfn.Succeed(this, S.done, { stateName: S.done }))
@@ -115,12 +132,16 @@ export class MedicalFeed extends Construct {
       stateMachineName: props.stateMachineName,
       definition,
       invokes: [props.prepare, props.fileBatch, props.settle],
-      invokesWhat: 'the feed\'s functions',
+      invokesWhat: "the feed's functions",
     });
 
     // Files the bureau puts under incoming/ start the workflow (the whole S3 event is the input).
     new Rule(this, 'FileArrived', {
-      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: 'incoming/' }] } } },
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: 'incoming/' }] } },
+      },
       targets: [new SfnStateMachine(this.stateMachine)],
     });
 
@@ -139,11 +160,20 @@ export class MedicalFeed extends Construct {
     }
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
     for (const objects of [`<${bucketId}.Arn>/*`, `arn:<AWS::Partition>:s3:::<${bucketId}>/*`]) {
-      acknowledgeNag(this.stateMachine, `IAM5[Resource::${objects}]`, 'The ItemReader reads the normalized file and the ResultWriter writes the map run\'s results: objects of the feed bucket only (its key comes from the execution).');
+      acknowledgeNag(
+        this.stateMachine,
+        `IAM5[Resource::${objects}]`,
+        "The ItemReader reads the normalized file and the ResultWriter writes the map run's results: objects of the feed bucket only (its key comes from the execution).",
+      );
     }
     // eventBridgeEnabled is set by a CDK custom resource (one per stack) whose role only writes its own logs.
     const notifications = Stack.of(this).node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     const role = notifications?.node.tryFindChild('Role');
-    if (role) acknowledgeNag(role, 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'CDK\'s bucket-notifications handler (it turns on EventBridge delivery for the feed bucket) writes only its own logs with the basic execution role.');
+    if (role)
+      acknowledgeNag(
+        role,
+        'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        "CDK's bucket-notifications handler (it turns on EventBridge delivery for the feed bucket) writes only its own logs with the basic execution role.",
+      );
   }
 }

@@ -22,7 +22,14 @@ export interface MonitoringWorkflowProps {
   readonly maxConcurrency?: number;
 }
 
-const RETRY_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'States.Timeout', TRANSIENT_ERROR];
+const RETRY_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'States.Timeout',
+  TRANSIENT_ERROR,
+];
 
 export class MonitoringWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -43,8 +50,16 @@ export class MonitoringWorkflow extends Construct {
       return t;
     };
 
-    const failed = new sfn.Fail(this, MONITORING_STATE.failed, { stateName: MONITORING_STATE.failed, error: 'MonitoringFailed', causePath: '$.error.Cause' });
-    const recordFailure = call(MONITORING_STATE.recordFailure, { action: 'fail', jobId: sfn.JsonPath.stringAt('$.jobId'), error: sfn.JsonPath.objectAt('$.error') }, sfn.JsonPath.DISCARD);
+    const failed = new sfn.Fail(this, MONITORING_STATE.failed, {
+      stateName: MONITORING_STATE.failed,
+      error: 'MonitoringFailed',
+      causePath: '$.error.Cause',
+    });
+    const recordFailure = call(
+      MONITORING_STATE.recordFailure,
+      { action: 'fail', jobId: sfn.JsonPath.stringAt('$.jobId'), error: sfn.JsonPath.objectAt('$.error') },
+      sfn.JsonPath.DISCARD,
+    );
     recordFailure.next(failed);
 
     // One slice: a page, then again while the page says there is more (the page's answer is the next state).
@@ -72,7 +87,10 @@ export class MonitoringWorkflow extends Construct {
     });
     const finish = call(MONITORING_STATE.finish, { action: 'finish', jobId: sfn.JsonPath.stringAt('$.jobId') });
     finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    const definition = slices.next(map).next(finish).next(new sfn.Succeed(this, MONITORING_STATE.done, { stateName: MONITORING_STATE.done }));
+    const definition = slices
+      .next(map)
+      .next(finish)
+      .next(new sfn.Succeed(this, MONITORING_STATE.done, { stateName: MONITORING_STATE.done }));
 
     this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,

@@ -2,7 +2,20 @@
  * State names of the claim workflow, its Choice outcome words and wait stages: defined beside the steps that answer
  * them (functions/shared/workflow-contract.ts) and re-exported here for the CDK app. No aws-cdk-lib import here.
  */
-export { STATE, ELIGIBILITY_OUTCOME, ROUTE_OUTCOME, REVIEW_OUTCOME, AMEND_OUTCOME, HOLD_OUTCOME, WAIT_STAGE, type StateName, type WaitStage, type EligibilityOutcome, type RouteOutcome, type ReviewOutcome } from '../functions/shared/workflow-contract.js';
+export {
+  STATE,
+  ELIGIBILITY_OUTCOME,
+  ROUTE_OUTCOME,
+  REVIEW_OUTCOME,
+  AMEND_OUTCOME,
+  HOLD_OUTCOME,
+  WAIT_STAGE,
+  type StateName,
+  type WaitStage,
+  type EligibilityOutcome,
+  type RouteOutcome,
+  type ReviewOutcome,
+} from '../functions/shared/workflow-contract.js';
 
 /** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
 export const WORKFLOW_METADATA = 'fangpin:workflow';

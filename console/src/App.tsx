@@ -66,7 +66,8 @@ export function App() {
       : []),
     ...(session ? screenMenuItems(session.role, t) : []),
   ];
-  const selected = (session && screenMenuKey(route, session.role)) ?? (route.name === 'inbox' && session && !CAN.reviewInbox(session.role) ? 'search' : route.name);
+  const selected =
+    (session && screenMenuKey(route, session.role)) ?? (route.name === 'inbox' && session && !CAN.reviewInbox(session.role) ? 'search' : route.name);
 
   const reducedMotion = usePrefersReducedMotion();
   return (
@@ -93,54 +94,56 @@ export function App() {
       }}
     >
       <AntApp>
-      <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #e5e5e5', paddingInline: 24 }}>
-          <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }}>
-            {t('app.title')}
-          </Typography.Text>
-          <nav aria-label={t('nav.main')} style={{ flex: 1, minWidth: 0 }}>
-            <Menu
-              mode="horizontal"
-              selectedKeys={[selected]}
-              items={menuItems}
-              style={{ borderBottom: 'none' }}
-              onClick={({ key, domEvent }) => {
-                domEvent.preventDefault();
-                if (!navigateToScreen(key)) navigate(hrefOf({ name: key as 'inbox' | 'search' | 'reports' }));
-              }}
-            />
-          </nav>
-          <Space>
-            <Segmented<Lang>
-              aria-label={t('lang.label')}
-              value={lang}
-              options={[
-                { label: <span lang="zh-CN">{t('lang.zh')}</span>, value: 'zh' },
-                { label: <span lang="en">{t('lang.en')}</span>, value: 'en' },
-              ]}
-              onChange={(v) => void switchLang(v)}
-            />
-            {session && <Tag color="blue">{t('session.as', { role: t(`role.${session.role}`) })}</Tag>}
-            {session && (
-              <Button
-                onClick={() => {
-                  signOut();
-                  navigate(hrefOf({ name: 'inbox' }));
+        <Layout style={{ minHeight: '100vh' }}>
+          <Layout.Header
+            style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #e5e5e5', paddingInline: 24 }}
+          >
+            <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }}>
+              {t('app.title')}
+            </Typography.Text>
+            <nav aria-label={t('nav.main')} style={{ flex: 1, minWidth: 0 }}>
+              <Menu
+                mode="horizontal"
+                selectedKeys={[selected]}
+                items={menuItems}
+                style={{ borderBottom: 'none' }}
+                onClick={({ key, domEvent }) => {
+                  domEvent.preventDefault();
+                  if (!navigateToScreen(key)) navigate(hrefOf({ name: key as 'inbox' | 'search' | 'reports' }));
                 }}
-              >
-                {t('nav.signOut')}
-              </Button>
-            )}
-          </Space>
-        </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
-              <Screen route={route} />
-            </Suspense>
-          </main>
-        </Layout.Content>
-      </Layout>
+              />
+            </nav>
+            <Space>
+              <Segmented<Lang>
+                aria-label={t('lang.label')}
+                value={lang}
+                options={[
+                  { label: <span lang="zh-CN">{t('lang.zh')}</span>, value: 'zh' },
+                  { label: <span lang="en">{t('lang.en')}</span>, value: 'en' },
+                ]}
+                onChange={(v) => void switchLang(v)}
+              />
+              {session && <Tag color="blue">{t('session.as', { role: t(`role.${session.role}`) })}</Tag>}
+              {session && (
+                <Button
+                  onClick={() => {
+                    signOut();
+                    navigate(hrefOf({ name: 'inbox' }));
+                  }}
+                >
+                  {t('nav.signOut')}
+                </Button>
+              )}
+            </Space>
+          </Layout.Header>
+          <Layout.Content style={{ padding: 24 }}>
+            <main>
+              <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
+                <Screen route={route} />
+              </Suspense>
+            </main>
+          </Layout.Content>
+        </Layout>
       </AntApp>
     </ConfigProvider>
   );

@@ -62,7 +62,13 @@ export function problemError(status: number, statusText: string, parsed: unknown
   const p = (parsed ?? {}) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
   const retry = Number(retryAfter);
   if (status === 401) onUnauthorized();
-  return new ApiError(status, p.title ?? statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null, Array.isArray(p.errors) ? p.errors : []);
+  return new ApiError(
+    status,
+    p.title ?? statusText,
+    p.detail ?? '',
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+    Array.isArray(p.errors) ? p.errors : [],
+  );
 }
 
 export function query(params: Record<string, string | number | undefined | null>): string {

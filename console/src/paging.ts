@@ -18,7 +18,12 @@ export interface CursorPages<T> {
   readonly load: (from: string | null) => Promise<void>;
 }
 
-export function useCursorPages<T>(token: string, path: string, params: Record<string, string | number | undefined | null>, pageSize = 25): CursorPages<T> {
+export function useCursorPages<T>(
+  token: string,
+  path: string,
+  params: Record<string, string | number | undefined | null>,
+  pageSize = 25,
+): CursorPages<T> {
   const errorText = useErrorText();
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);

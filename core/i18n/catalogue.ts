@@ -27,14 +27,17 @@ const en = {
   'explain.cap.household': 'annual cap per household {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
   'explain.cap.person': 'annual cap per person {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
   'explain.cap.outpatient': 'annual outpatient cap {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
-  'explain.cap.sumInsured': 'death and disability share the sum insured per year: {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
-  'explain.cap.industry': 'one household cap a year across indemnity and index cover {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
+  'explain.cap.sumInsured':
+    'death and disability share the sum insured per year: {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
+  'explain.cap.industry':
+    'one household cap a year across indemnity and index cover {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
   'explain.capped.payout': 'payout = min({{benefit, yuan}}, {{capRoom, yuan}}) = {{payout, yuan}} yuan',
 
   'explain.accident.outpatient': 'outpatient expense {{expense, yuan}} − {{deduction, yuan}} per-claim deduction = {{afterDeduction, yuan}}',
   'explain.accident.outpatientRatio': '× {{bp, pct}} = {{benefit, yuan}} (floored to the fen)',
   'explain.accident.death': 'death: the sum insured {{sumInsured, yuan}}',
-  'explain.accident.disability': 'disability grade {{grade}}: sum insured {{sumInsured, yuan}} × (11 − {{grade}}) × {{stepBp, pct}} = {{benefit, yuan}}',
+  'explain.accident.disability':
+    'disability grade {{grade}}: sum insured {{sumInsured, yuan}} × (11 − {{grade}}) × {{stepBp, pct}} = {{benefit, yuan}}',
   'explain.education': '{{stage, stage}} expense {{expense, yuan}} × {{bp, pct}} = {{benefit, yuan}}',
   'explain.disaster': '{{cause, cause}} {{damage, damage}}: assessed loss {{assessedLoss, yuan}} × {{bp, pct}} = {{benefit, yuan}}',
   'explain.industry.indemnity': 'indemnity: assessed loss {{assessedLoss, yuan}} × {{bp, pct}} = {{benefit, yuan}}',
@@ -45,7 +48,8 @@ const en = {
     '{{windowDays}}-day rainfall {{rainfallMm}} mm falls in band {{minMm}}–{{maxMm}} mm: {{perMu, yuan}} per mu × {{mu}} mu = {{benefit, yuan}}',
   'explain.industry.weatherOpen':
     '{{windowDays}}-day rainfall {{rainfallMm}} mm falls in band {{minMm}}–∞ mm: {{perMu, yuan}} per mu × {{mu}} mu = {{benefit, yuan}}',
-  'explain.loan.loss': 'loss = principal {{principal, yuan}} + interest {{interest, yuan}} − recoveries {{recoveries, yuan}} = {{loss, yuan}} (never below 0)',
+  'explain.loan.loss':
+    'loss = principal {{principal, yuan}} + interest {{interest, yuan}} − recoveries {{recoveries, yuan}} = {{loss, yuan}} (never below 0)',
   'explain.loan.split': 'insurer share = floor((loss × {{insurerBp}} + 5000) / 10000) = {{insurerShare, yuan}}; bank keeps {{bankShare, yuan}}',
   'explain.loan.payout': 'payout {{payout, yuan}} yuan to the bank {{bankId}} as payee; no annual cap',
 
@@ -62,7 +66,8 @@ const en = {
   'reason.DAMAGE_NOT_COVERED': 'damage {{damage, damage}} is not covered; covered: {{covered, damage}}',
   'reason.STAGE_NOT_ELIGIBLE': 'stage {{stage, stage}} is not covered; covered: {{covered, stage}}',
   'reason.INDEX_NOT_TRIGGERED.noPriceIndex': 'the scheme has no price index cover',
-  'reason.INDEX_NOT_TRIGGERED.price': 'observed price {{observedPrice}} fen/kg is above the strike {{strike}} fen/kg ({{dropBp, pct}} below cost {{costPrice}})',
+  'reason.INDEX_NOT_TRIGGERED.price':
+    'observed price {{observedPrice}} fen/kg is above the strike {{strike}} fen/kg ({{dropBp, pct}} below cost {{costPrice}})',
   'reason.INDEX_NOT_TRIGGERED.weather': 'rainfall {{rainfallMm}} mm does not reach the first band of the weather index',
   'reason.REVIEW_REJECTED': 'rejected in review',
 
@@ -158,7 +163,8 @@ const zhCN: Record<MessageKey, string> = {
   'explain.medical.bandOpen': '起付线以上 {{from, yuan}} 元以上段按 {{bp, pct}} 赔付（分段按比例）：本次有 {{thisClaim, yuan}} 元落在此段',
   'explain.medical.uplift':
     '区县 {{county}} 上浮 {{upliftBp}} 个基点；保障金额(S) = min(S, floor(Σ 分段金额 × 比例 × 上浮 / 10^8))：本次前 {{before, yuan}} 元，本次后 {{after, yuan}} 元，增加 {{increment, yuan}} 元',
-  'explain.medical.cap': '年度封顶线 {{cap, yuan}} 元 × 上浮 = {{capUplifted, yuan}} 元；本年已赔付 {{paidBefore, yuan}} 元；剩余额度 {{capRoom, yuan}} 元',
+  'explain.medical.cap':
+    '年度封顶线 {{cap, yuan}} 元 × 上浮 = {{capUplifted, yuan}} 元；本年已赔付 {{paidBefore, yuan}} 元；剩余额度 {{capRoom, yuan}} 元',
   'explain.medical.payout': '赔付金额 = min({{increment, yuan}} 元, {{capRoom, yuan}} 元) = {{payout, yuan}} 元',
   'explain.medical.payoutCapped': '赔付金额 = min({{increment, yuan}} 元, {{capRoom, yuan}} 元) = {{payout, yuan}} 元（受年度封顶线限制）',
 
@@ -166,7 +172,8 @@ const zhCN: Record<MessageKey, string> = {
   'explain.cap.person': '每人年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
   'explain.cap.outpatient': '意外门诊年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
   'explain.cap.sumInsured': '身故与伤残每年共用保险金额 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
-  'explain.cap.industry': '产业保险（损失补偿与指数保险合计）每户年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
+  'explain.cap.industry':
+    '产业保险（损失补偿与指数保险合计）每户年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
   'explain.capped.payout': '赔付金额 = min({{benefit, yuan}} 元, {{capRoom, yuan}} 元) = {{payout, yuan}} 元',
 
   'explain.accident.outpatient': '意外门诊费用 {{expense, yuan}} 元 − 每次免赔额 {{deduction, yuan}} 元 = {{afterDeduction, yuan}} 元',
@@ -183,7 +190,8 @@ const zhCN: Record<MessageKey, string> = {
     '{{windowDays}} 日累计降雨 {{rainfallMm}} 毫米，落在 {{minMm}}–{{maxMm}} 毫米档：每亩 {{perMu, yuan}} 元 × {{mu}} 亩 = {{benefit, yuan}} 元',
   'explain.industry.weatherOpen':
     '{{windowDays}} 日累计降雨 {{rainfallMm}} 毫米，落在 {{minMm}} 毫米以上档：每亩 {{perMu, yuan}} 元 × {{mu}} 亩 = {{benefit, yuan}} 元',
-  'explain.loan.loss': '损失 = 未还本金 {{principal, yuan}} 元 + 欠息 {{interest, yuan}} 元 − 追偿所得 {{recoveries, yuan}} 元 = {{loss, yuan}} 元（不低于 0）',
+  'explain.loan.loss':
+    '损失 = 未还本金 {{principal, yuan}} 元 + 欠息 {{interest, yuan}} 元 − 追偿所得 {{recoveries, yuan}} 元 = {{loss, yuan}} 元（不低于 0）',
   'explain.loan.split': '保险公司承担 = floor((损失 × {{insurerBp}} + 5000) / 10000) = {{insurerShare, yuan}} 元；银行自担 {{bankShare, yuan}} 元',
   'explain.loan.payout': '向贷款银行 {{bankId}} 赔付 {{payout, yuan}} 元；不设年度封顶线',
 

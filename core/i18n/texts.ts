@@ -62,9 +62,12 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'the claim state machine does not exist': '理赔状态机不存在',
 
   // ---- redrive ----
-  'the claim failed before failures recorded where they stopped; it cannot be resumed safely': '该理赔失败于记录失败位置的功能上线之前，无法安全地恢复',
-  'claim is {{status}} and its workflow is running; only a failed or stuck claim can be redriven': '理赔状态为 {{status}}，其流程仍在运行；只有失败或停滞的理赔可以重新驱动',
-  'claim is {{status}} and its workflow has ended; only a failed or stuck claim can be redriven': '理赔状态为 {{status}}，其流程已结束；只有失败或停滞的理赔可以重新驱动',
+  'the claim failed before failures recorded where they stopped; it cannot be resumed safely':
+    '该理赔失败于记录失败位置的功能上线之前，无法安全地恢复',
+  'claim is {{status}} and its workflow is running; only a failed or stuck claim can be redriven':
+    '理赔状态为 {{status}}，其流程仍在运行；只有失败或停滞的理赔可以重新驱动',
+  'claim is {{status}} and its workflow has ended; only a failed or stuck claim can be redriven':
+    '理赔状态为 {{status}}，其流程已结束；只有失败或停滞的理赔可以重新驱动',
   'the claim changed meanwhile; read it and retry': '该理赔已被修改，请重新读取后再试',
   'the event changed meanwhile; read it and retry': '该事件已被修改，请重新读取后再试',
   'the fan-out is finished; only a failed or stuck one can be redriven': '分发已完成；只有失败或停滞的分发可以重新驱动',
@@ -78,7 +81,8 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'the workflow has not reached the amendment wait yet; retry shortly': '流程尚未进入等待补正环节，请稍后重试',
   'another reviewer decided first': '另一位审核人已先作出决定',
   'four eyes: {{sub}} submitted this claim and may not approve it': '四眼原则：{{sub}} 提交了该理赔，不得批准',
-  'four eyes: {{sub}} recommended this claim; another reviewer must give the final approval': '四眼原则：{{sub}} 已建议批准该理赔，须由另一位审核人终审批准',
+  'four eyes: {{sub}} recommended this claim; another reviewer must give the final approval':
+    '四眼原则：{{sub}} 已建议批准该理赔，须由另一位审核人终审批准',
   "the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; no level may approve it":
     '理赔金额 {{amount}} 分超过 {{level}} 级审核人可批准的 {{limit}} 分；没有任何级别可以批准',
   "the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; a level {{needed}} reviewer or higher must approve it":
@@ -109,7 +113,8 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'not a calendar date': '不是有效的日历日期',
   'expected an 18-character identity number': '应为 18 位身份证号码',
   'at most two decimals': '最多两位小数',
-  'totalCost is below the reimbursements plus non-covered cost: self-pay would be negative': 'totalCost 小于各项报销与目录外费用之和：自付金额将为负数',
+  'totalCost is below the reimbursements plus non-covered cost: self-pay would be negative':
+    'totalCost 小于各项报销与目录外费用之和：自付金额将为负数',
   'outstandingPrincipal + unpaidInterest must not exceed 2^53 − 1 fen': 'outstandingPrincipal + unpaidInterest 不得超过 2^53 − 1 分',
 
   // ---- index events ----
@@ -153,7 +158,8 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'an objection needs its text': '异议须填写内容',
   'this Idempotency-Key was used with a different objection': '此 Idempotency-Key 已用于内容不同的异议',
   'the claim kept changing while the objection was recorded; retry': '记录异议期间理赔不断变化，请重试',
-  '{{count}} claims would be sampled, at most {{max}}: raise minPayout, lower randomBp or shorten the period': '将抽取 {{count}} 件理赔，最多 {{max}} 件：请提高 minPayout、降低 randomBp 或缩短期间',
+  '{{count}} claims would be sampled, at most {{max}}: raise minPayout, lower randomBp or shorten the period':
+    '将抽取 {{count}} 件理赔，最多 {{max}} 件：请提高 minPayout、降低 randomBp 或缩短期间',
   'too many claims sampled': '抽取的理赔过多',
   'the sample is being drawn; retry': '抽样正在进行，请重试',
   'no audit sample {{sampleId}}': '没有抽样 {{sampleId}}',
@@ -171,11 +177,13 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   "the file's SHA-256 as 64 hex digits": '文件的 SHA-256，64 位十六进制数字',
   "only the claim's submitter may attach files; {{sub}} did not submit it": '只有理赔的提交人可以上传附件；{{sub}} 不是提交人',
   'a claim carries at most {{max}} attachments': '一件理赔最多 {{max}} 个附件',
-  'this file is already attached to the claim as {{attachmentId}}, under another name or type': '该文件已以其他名称或类型作为附件 {{attachmentId}} 上传到此理赔',
+  'this file is already attached to the claim as {{attachmentId}}, under another name or type':
+    '该文件已以其他名称或类型作为附件 {{attachmentId}} 上传到此理赔',
   'this file is already attached to the claim as {{attachmentId}} ({{status}})': '该文件已作为附件 {{attachmentId}} 上传到此理赔（{{status}}）',
   'already attached as {{attachmentId}}': '已作为附件 {{attachmentId}} 上传',
   'claim {{claimId}} has no attachment {{attachmentId}}': '理赔 {{claimId}} 没有附件 {{attachmentId}}',
-  'attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out': '附件 {{attachmentId}} 的状态为 {{status}}：只提供到达时已核对 SHA-256 的文件',
+  'attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out':
+    '附件 {{attachmentId}} 的状态为 {{status}}：只提供到达时已核对 SHA-256 的文件',
   'a note needs text': '备注须填写内容',
   'this Idempotency-Key was used with a different note': '此 Idempotency-Key 已用于内容不同的备注',
 

@@ -72,10 +72,28 @@ function asTransactionItems(command: unknown, { PutCommand, TransactWriteCommand
   if (command instanceof PutCommand) {
     const i = command.input;
     // A put whose answer carries something (old values, capacity) or uses the legacy condition syntax goes alone.
-    if ((i.ReturnValues && i.ReturnValues !== 'NONE') || i.ReturnConsumedCapacity || i.ReturnItemCollectionMetrics || i.ReturnValuesOnConditionCheckFailure || i.Expected || i.ConditionalOperator) return undefined;
+    if (
+      (i.ReturnValues && i.ReturnValues !== 'NONE') ||
+      i.ReturnConsumedCapacity ||
+      i.ReturnItemCollectionMetrics ||
+      i.ReturnValuesOnConditionCheckFailure ||
+      i.Expected ||
+      i.ConditionalOperator
+    )
+      return undefined;
     const { TableName, Item, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = i;
     // Only the members the put has: an absent condition stays absent, not `undefined`.
-    return [{ Put: { TableName, Item, ...(ConditionExpression ? { ConditionExpression } : {}), ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}), ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}) } }];
+    return [
+      {
+        Put: {
+          TableName,
+          Item,
+          ...(ConditionExpression ? { ConditionExpression } : {}),
+          ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
+          ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
+        },
+      },
+    ];
   }
   return undefined;
 }

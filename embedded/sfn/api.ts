@@ -42,7 +42,9 @@ export interface ExecutionDescription {
   mapRunArn?: string | undefined;
 }
 
-export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'> & { mapRunArn?: string | undefined };
+export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'> & {
+  mapRunArn?: string | undefined;
+};
 
 export interface MapRunListItem {
   executionArn: string;
@@ -54,13 +56,32 @@ export interface MapRunListItem {
 }
 
 export interface LocalSfn {
-  startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }): Promise<{ executionArn: string; startDate: Date }>;
+  startExecution(input: {
+    stateMachineArn: string;
+    name?: string | undefined;
+    input?: string | undefined;
+  }): Promise<{ executionArn: string; startDate: Date }>;
   describeExecution(executionArn: string): ExecutionDescription;
   /** Of a state machine, or (`mapRunArn`) the child executions of one Distributed Map run: exactly one of the two. */
-  listExecutions(input: { stateMachineArn?: string | undefined; mapRunArn?: string | undefined; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
+  listExecutions(input: {
+    stateMachineArn?: string | undefined;
+    mapRunArn?: string | undefined;
+    statusFilter?: string | undefined;
+    maxResults?: number | undefined;
+    nextToken?: string | undefined;
+  }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
   /** The Distributed Map runs an execution started, oldest first. */
-  listMapRuns(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined }): { mapRuns: MapRunListItem[]; nextToken?: string | undefined };
-  getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }): { events: HistoryEvent[]; nextToken?: string | undefined };
+  listMapRuns(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined }): {
+    mapRuns: MapRunListItem[];
+    nextToken?: string | undefined;
+  };
+  getExecutionHistory(input: {
+    executionArn: string;
+    maxResults?: number | undefined;
+    nextToken?: string | undefined;
+    reverseOrder?: boolean | undefined;
+    includeExecutionData?: boolean | undefined;
+  }): { events: HistoryEvent[]; nextToken?: string | undefined };
   sendTaskSuccess(taskToken: string, output: string): Promise<void>;
   sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void>;
   /** Resolves with the description once the execution has stopped. */
@@ -70,7 +91,15 @@ export interface LocalSfn {
   /** History events held in memory: a stopped execution's history leaves memory once journaled (with a data directory). */
   eventsInMemory(): number;
   listStateMachines(): Array<{ stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }>;
-  describeStateMachine(stateMachineArn: string): { stateMachineArn: string; name: string; status: 'ACTIVE'; definition: string; roleArn: string; type: 'STANDARD'; creationDate: Date };
+  describeStateMachine(stateMachineArn: string): {
+    stateMachineArn: string;
+    name: string;
+    status: 'ACTIVE';
+    definition: string;
+    roleArn: string;
+    type: 'STANDARD';
+    creationDate: Date;
+  };
   /** Stops accepting, aborts running executions (they stay RUNNING on disk and restart next time), flushes. */
   close(): Promise<void>;
 }

@@ -14,7 +14,11 @@ const isDefinition = (v: unknown): v is StateMachineDefinition => isObj(v) && ty
 
 /** A Task's timeout as AWS applies it: its TimeoutSeconds, AWS's default without one, unknown if from a path. */
 export function taskTimeoutSeconds(state: Record<string, unknown>): number | undefined {
-  return typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : state.TimeoutSecondsPath === undefined ? AWS_DEFAULT_TASK_TIMEOUT_SECONDS : undefined;
+  return typeof state.TimeoutSeconds === 'number'
+    ? state.TimeoutSeconds
+    : state.TimeoutSecondsPath === undefined
+      ? AWS_DEFAULT_TASK_TIMEOUT_SECONDS
+      : undefined;
 }
 
 /** The engine's private copy: a Task without TimeoutSeconds gets AWS's default (the engine would give it 60 s),
@@ -23,7 +27,8 @@ export function engineCopy(definition: unknown, scale: number): StateMachineDefi
   const copy: unknown = structuredClone(definition);
   if (!isDefinition(copy)) throw new Error('state machine definition needs StartAt and States');
   for (const [, state] of allStates(copy)) {
-    if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
+    if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
+      state.TimeoutSeconds = AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
     if (scale !== 1 && Array.isArray(state.Retry)) {
       for (const r of state.Retry) {
         if (!isObj(r)) continue;
@@ -91,7 +96,11 @@ function addMapRunInput(state: AslObject, states: AslObject, name: string, key: 
   if (state.Catch !== undefined) hidden.Catch = structuredClone(state.Catch);
   states[task] = hidden;
   state.ItemsPath = `$$.${MAP_RUN_CONTEXT}.${key}.items`;
-  if (writer) state.ResultSelector = { 'MapRunArn.$': `$$.${MAP_RUN_CONTEXT}.${key}.result.MapRunArn`, 'ResultWriterDetails.$': `$$.${MAP_RUN_CONTEXT}.${key}.result.ResultWriterDetails` };
+  if (writer)
+    state.ResultSelector = {
+      'MapRunArn.$': `$$.${MAP_RUN_CONTEXT}.${key}.result.MapRunArn`,
+      'ResultWriterDetails.$': `$$.${MAP_RUN_CONTEXT}.${key}.result.ResultWriterDetails`,
+    };
   delete state.ItemReader;
   delete state.ItemBatcher;
   delete state.ResultWriter;
@@ -116,7 +125,12 @@ export function splitDistributedMaps(definition: unknown): DistributedMapSplit {
       const hasSource = 'ItemReader' in state || 'ItemBatcher' in state || 'ResultWriter' in state;
       const key = `m${children.length}`;
       const source = hasSource ? { key, spec: mapRunSource(state) } : undefined;
-      children.push({ mapState: name, label: typeof state.Label === 'string' ? state.Label : name, definition: { StartAt: processor.StartAt, States: processor.States }, ...(source ? { source } : {}) });
+      children.push({
+        mapState: name,
+        label: typeof state.Label === 'string' ? state.Label : name,
+        definition: { StartAt: processor.StartAt, States: processor.States },
+        ...(source ? { source } : {}),
+      });
       if (hasSource) {
         addMapRunInput(state, states, name, key);
         moved.push({ states, from: name, to: mapRunInputTaskName(name) });

@@ -21,7 +21,13 @@ export function uuidFrom(text: string): string {
  * A map run's ARN, derived from the parent execution, the map state and how many times this run entered it:
  * a restarted parent re-enters its map under the same ARN, and so finds the children it had already started.
  */
-export function mapRunArn(machine: { region: string; account: string; name: string }, label: string, executionArn: string, state: string, entry: number): string {
+export function mapRunArn(
+  machine: { region: string; account: string; name: string },
+  label: string,
+  executionArn: string,
+  state: string,
+  entry: number,
+): string {
   return `arn:aws:states:${machine.region}:${machine.account}:mapRun:${machine.name}/${label}:${uuidFrom(`${executionArn}\n${state}\n${entry}`)}`;
 }
 
@@ -102,7 +108,10 @@ export class DistributedMapRuns<M, R extends MapRunOwner<M>> {
       };
     }
     if (done.status === 'SUCCEEDED') return JSON.parse(done.output ?? 'null') as JsonValue;
-    throw taskError('States.ExceedToleratedFailureThreshold', `The tolerated failure threshold was exceeded: child execution ${executionArn} ended ${done.status}${done.error ? ` (${done.error})` : ''}`);
+    throw taskError(
+      'States.ExceedToleratedFailureThreshold',
+      `The tolerated failure threshold was exceeded: child execution ${executionArn} ended ${done.status}${done.error ? ` (${done.error})` : ''}`,
+    );
   }
 
   /**
@@ -116,7 +125,8 @@ export class DistributedMapRuns<M, R extends MapRunOwner<M>> {
     if (!root) throw taskError('States.ItemReaderFailed', 'the local engine has no bucket directory (bucketDir)');
     const given = (input ?? {}) as MapRunInput & { fromInput?: JsonValue };
     const items = await readMapItems(root, source.spec, given, () => {
-      if (!Array.isArray(given.fromInput)) throw taskError('States.Runtime', 'Input of Map state must be an array or ItemsPath property must point to an array');
+      if (!Array.isArray(given.fromInput))
+        throw taskError('States.Runtime', 'Input of Map state must be an array or ItemsPath property must point to an array');
       return given.fromInput;
     });
     const entry: MapRunEntry = { items };

@@ -42,7 +42,16 @@ import { Journal } from './journal.js';
 import * as read from './read-api.js';
 import { TaskCalls, taskKind, type Invocation, type TaskSpec } from './tasks.js';
 
-export type { ExecutionDescription, ExecutionListItem, ExecutionStatus, HistoryEvent, LocalSfn, LocalSfnOptions, MapRunListItem, TaskHandler } from './api.js';
+export type {
+  ExecutionDescription,
+  ExecutionListItem,
+  ExecutionStatus,
+  HistoryEvent,
+  LocalSfn,
+  LocalSfnOptions,
+  MapRunListItem,
+  TaskHandler,
+} from './api.js';
 export { SfnError } from './api.js';
 export { assertLocallyRunnable };
 
@@ -105,15 +114,23 @@ class Engine implements LocalSfn {
     for (const sm of opts.stateMachines) {
       assertLocallyRunnable(sm.definition);
       const arn = MACHINE_ARN.exec(sm.arn);
-      if (!arn || arn[3] !== sm.name) throw new Error(`state machine ${sm.name}: ARN ${sm.arn} is not arn:aws:states:<region>:<account>:stateMachine:${sm.name}`);
+      if (!arn || arn[3] !== sm.name)
+        throw new Error(`state machine ${sm.name}: ARN ${sm.arn} is not arn:aws:states:<region>:<account>:stateMachine:${sm.name}`);
       const used = new Set<string>();
-      this.addMachine({ name: sm.name, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, taskHandlers: sm.taskHandlers, isChild: false }, used);
-      for (const state of Object.keys(sm.taskHandlers)) if (!used.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
+      this.addMachine(
+        { name: sm.name, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, taskHandlers: sm.taskHandlers, isChild: false },
+        used,
+      );
+      for (const state of Object.keys(sm.taskHandlers))
+        if (!used.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
     }
   }
 
   /** Registers a machine, and one child machine per Distributed Map state in it (recursively). */
-  private addMachine(spec: { name: string; region: string; account: string; definition: unknown; taskHandlers: Record<string, TaskHandler>; isChild: boolean }, used: Set<string>): Machine {
+  private addMachine(
+    spec: { name: string; region: string; account: string; definition: unknown; taskHandlers: Record<string, TaskHandler>; isChild: boolean },
+    used: Set<string>,
+  ): Machine {
     const { name, region, account } = spec;
     const split = splitDistributedMaps(spec.definition);
     const stand = new Set(split.children.flatMap((c) => [childTaskName(c.mapState), ...(c.source ? [mapRunInputTaskName(c.mapState)] : [])]));
@@ -133,7 +150,17 @@ class Engine implements LocalSfn {
     }
     // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
     const engine = new StateMachine(engineCopy(split.definition, this.opts.retryIntervalScale ?? 1));
-    const m: Machine = { name, arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`, region, account, definition: spec.definition, engine, tasks, distributedMaps, isChild: spec.isChild };
+    const m: Machine = {
+      name,
+      arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`,
+      region,
+      account,
+      definition: spec.definition,
+      engine,
+      tasks,
+      distributedMaps,
+      isChild: spec.isChild,
+    };
     this.machines.set(m.arn, m);
     return m;
   }
@@ -188,7 +215,16 @@ class Engine implements LocalSfn {
       if (existing.input === text) return { executionArn, startDate: existing.startDate };
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const rec: Execution = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: new Date(), input: text, mapRunArn, events: [] };
+    const rec: Execution = {
+      executionArn,
+      stateMachineArn: m.arn,
+      name,
+      status: 'RUNNING',
+      startDate: new Date(),
+      input: text,
+      mapRunArn,
+      events: [],
+    };
     this.executions.set(executionArn, rec);
     this.launch(rec);
     return { executionArn, startDate: rec.startDate };
@@ -315,7 +351,13 @@ class Engine implements LocalSfn {
     return read.listMapRuns(rec, this.historyOf(rec), input);
   }
 
-  getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }) {
+  getExecutionHistory(input: {
+    executionArn: string;
+    maxResults?: number | undefined;
+    nextToken?: string | undefined;
+    reverseOrder?: boolean | undefined;
+    includeExecutionData?: boolean | undefined;
+  }) {
     return read.getExecutionHistory(this.historyOf(this.execution(input.executionArn)), input);
   }
 
@@ -352,12 +394,22 @@ class Engine implements LocalSfn {
   }
 
   listStateMachines() {
-    return [...this.machines.values()].filter((m) => !m.isChild).map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
+    return [...this.machines.values()]
+      .filter((m) => !m.isChild)
+      .map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
   }
 
   describeStateMachine(stateMachineArn: string) {
     const m = this.machine(stateMachineArn);
-    return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE' as const, definition: JSON.stringify(m.definition), roleArn: `arn:aws:iam::${m.account}:role/${m.name}-local`, type: 'STANDARD' as const, creationDate: new Date(0) };
+    return {
+      stateMachineArn: m.arn,
+      name: m.name,
+      status: 'ACTIVE' as const,
+      definition: JSON.stringify(m.definition),
+      roleArn: `arn:aws:iam::${m.account}:role/${m.name}-local`,
+      type: 'STANDARD' as const,
+      creationDate: new Date(0),
+    };
   }
 
   async close(): Promise<void> {

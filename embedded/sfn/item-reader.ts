@@ -39,13 +39,20 @@ export function checkMapRunFields(name: string, state: AslObject, distributed: b
     const r = state.ItemReader;
     if (!isObj(r)) throw new Error(`${at}: ItemReader is not an object`);
     allowOnly(`${at}: ItemReader`, r, ['Resource', 'ReaderConfig', 'Parameters']);
-    if (typeof r.Resource !== 'string' || !GET_OBJECT.test(r.Resource)) throw new Error(`${at}: ItemReader Resource ${String(r.Resource)} is not supported by the local engine (arn:aws:states:::s3:getObject only)`);
+    if (typeof r.Resource !== 'string' || !GET_OBJECT.test(r.Resource))
+      throw new Error(`${at}: ItemReader Resource ${String(r.Resource)} is not supported by the local engine (arn:aws:states:::s3:getObject only)`);
     const c = r.ReaderConfig;
     if (!isObj(c)) throw new Error(`${at}: ItemReader needs a ReaderConfig`);
     allowOnly(`${at}: ReaderConfig`, c, ['InputType', 'CSVHeaderLocation', 'CSVHeaders', 'MaxItems']);
-    if (c.InputType !== 'CSV') throw new Error(`${at}: ReaderConfig InputType ${String(c.InputType)} is not supported by the local engine (CSV only)`);
-    if (c.CSVHeaderLocation !== 'FIRST_ROW' && c.CSVHeaderLocation !== 'GIVEN') throw new Error(`${at}: ReaderConfig CSVHeaderLocation must be FIRST_ROW or GIVEN`);
-    if (c.CSVHeaderLocation === 'GIVEN' && !(Array.isArray(c.CSVHeaders) && c.CSVHeaders.length > 0 && c.CSVHeaders.every((h) => typeof h === 'string'))) throw new Error(`${at}: CSVHeaderLocation GIVEN needs CSVHeaders`);
+    if (c.InputType !== 'CSV')
+      throw new Error(`${at}: ReaderConfig InputType ${String(c.InputType)} is not supported by the local engine (CSV only)`);
+    if (c.CSVHeaderLocation !== 'FIRST_ROW' && c.CSVHeaderLocation !== 'GIVEN')
+      throw new Error(`${at}: ReaderConfig CSVHeaderLocation must be FIRST_ROW or GIVEN`);
+    if (
+      c.CSVHeaderLocation === 'GIVEN' &&
+      !(Array.isArray(c.CSVHeaders) && c.CSVHeaders.length > 0 && c.CSVHeaders.every((h) => typeof h === 'string'))
+    )
+      throw new Error(`${at}: CSVHeaderLocation GIVEN needs CSVHeaders`);
     if (c.CSVHeaderLocation === 'FIRST_ROW' && 'CSVHeaders' in c) throw new Error(`${at}: CSVHeaders only with CSVHeaderLocation GIVEN`);
     if ('MaxItems' in c && !isPositiveInt(c.MaxItems)) throw new Error(`${at}: ReaderConfig MaxItems must be a positive integer`);
     if (!isObj(r.Parameters)) throw new Error(`${at}: ItemReader needs Parameters {Bucket, Key}`);
@@ -56,18 +63,22 @@ export function checkMapRunFields(name: string, state: AslObject, distributed: b
     const b = state.ItemBatcher;
     if (!isObj(b)) throw new Error(`${at}: ItemBatcher is not an object`);
     allowOnly(`${at}: ItemBatcher`, b, ['MaxItemsPerBatch', 'MaxInputBytesPerBatch', 'BatchInput']);
-    if (!('MaxItemsPerBatch' in b) && !('MaxInputBytesPerBatch' in b)) throw new Error(`${at}: ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch`);
+    if (!('MaxItemsPerBatch' in b) && !('MaxInputBytesPerBatch' in b))
+      throw new Error(`${at}: ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch`);
     if ('MaxItemsPerBatch' in b && !isPositiveInt(b.MaxItemsPerBatch)) throw new Error(`${at}: MaxItemsPerBatch must be a positive integer`);
-    if ('MaxInputBytesPerBatch' in b && !(isPositiveInt(b.MaxInputBytesPerBatch) && b.MaxInputBytesPerBatch <= MAX_BATCH_BYTES)) throw new Error(`${at}: MaxInputBytesPerBatch must be 1 to ${MAX_BATCH_BYTES}`);
+    if ('MaxInputBytesPerBatch' in b && !(isPositiveInt(b.MaxInputBytesPerBatch) && b.MaxInputBytesPerBatch <= MAX_BATCH_BYTES))
+      throw new Error(`${at}: MaxInputBytesPerBatch must be 1 to ${MAX_BATCH_BYTES}`);
     if ('BatchInput' in b && !isObj(b.BatchInput)) throw new Error(`${at}: BatchInput must be an object`);
     // With a batcher, AWS applies ItemSelector to each item before batching: not emulated.
-    if ('ItemSelector' in state || 'Parameters' in state) throw new Error(`${at}: ItemSelector with an ItemBatcher is not supported by the local engine`);
+    if ('ItemSelector' in state || 'Parameters' in state)
+      throw new Error(`${at}: ItemSelector with an ItemBatcher is not supported by the local engine`);
   }
   if ('ResultWriter' in state) {
     const w = state.ResultWriter;
     if (!isObj(w)) throw new Error(`${at}: ResultWriter is not an object`);
     allowOnly(`${at}: ResultWriter`, w, ['Resource', 'Parameters']);
-    if (typeof w.Resource !== 'string' || !PUT_OBJECT.test(w.Resource)) throw new Error(`${at}: ResultWriter Resource ${String(w.Resource)} is not supported by the local engine (arn:aws:states:::s3:putObject only)`);
+    if (typeof w.Resource !== 'string' || !PUT_OBJECT.test(w.Resource))
+      throw new Error(`${at}: ResultWriter Resource ${String(w.Resource)} is not supported by the local engine (arn:aws:states:::s3:putObject only)`);
     if (!isObj(w.Parameters)) throw new Error(`${at}: ResultWriter needs Parameters {Bucket, Prefix}`);
     allowOnly(`${at}: ResultWriter Parameters`, w.Parameters, ['Bucket', 'Bucket.$', 'Prefix', 'Prefix.$']);
     // The writer's answer replaces the map's result; a ResultSelector over it is not emulated.
@@ -128,8 +139,7 @@ export function csvRecords(text: string): Array<{ line: number; fields: string[]
             if (text[i + 1] === '"') {
               field += '"';
               i += 2;
-            }
-            else {
+            } else {
               i++;
               break;
             }
@@ -139,7 +149,8 @@ export function csvRecords(text: string): Array<{ line: number; fields: string[]
             i++;
           }
         }
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw taskError('States.ItemReaderFailed', `line ${line}: text after a closing quote`);
+        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r')
+          throw taskError('States.ItemReaderFailed', `line ${line}: text after a closing quote`);
       } else {
         const from = i;
         while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') i++;
@@ -173,13 +184,18 @@ export function csvItems(text: string, reader: NonNullable<MapRunSource['reader'
   }
   const rows = reader.maxItems === undefined ? records : records.slice(0, reader.maxItems);
   return rows.map((r) => {
-    if (r.fields.length !== headers.length) throw taskError('States.ItemReaderFailed', `line ${r.line}: ${r.fields.length} fields, the header has ${headers.length}`);
+    if (r.fields.length !== headers.length)
+      throw taskError('States.ItemReaderFailed', `line ${r.line}: ${r.fields.length} fields, the header has ${headers.length}`);
     return Object.fromEntries(headers.map((h, k) => [h, r.fields[k] ?? '']));
   });
 }
 
 /** Items into batches `{Items, BatchInput}` in order, each within the item count and the byte size. */
-export function batchItems(items: readonly JsonValue[], batcher: NonNullable<MapRunSource['batcher']>, batchInput: JsonValue | undefined): JsonValue[] {
+export function batchItems(
+  items: readonly JsonValue[],
+  batcher: NonNullable<MapRunSource['batcher']>,
+  batchInput: JsonValue | undefined,
+): JsonValue[] {
   const envelope = (list: JsonValue[]): JsonValue => (batcher.hasBatchInput ? { Items: list, BatchInput: batchInput ?? null } : { Items: list });
   const base = Buffer.byteLength(JSON.stringify(envelope([])));
   const batches: JsonValue[] = [];
@@ -187,8 +203,10 @@ export function batchItems(items: readonly JsonValue[], batcher: NonNullable<Map
   let bytes = base;
   for (const item of items) {
     const itemBytes = Buffer.byteLength(JSON.stringify(item));
-    if (base + itemBytes > batcher.maxBytes) throw taskError('States.ItemReaderFailed', `an item of ${itemBytes} bytes does not fit in a batch of ${batcher.maxBytes} bytes`);
-    const full = current.length > 0 && ((batcher.maxItems !== undefined && current.length >= batcher.maxItems) || bytes + 1 + itemBytes > batcher.maxBytes);
+    if (base + itemBytes > batcher.maxBytes)
+      throw taskError('States.ItemReaderFailed', `an item of ${itemBytes} bytes does not fit in a batch of ${batcher.maxBytes} bytes`);
+    const full =
+      current.length > 0 && ((batcher.maxItems !== undefined && current.length >= batcher.maxItems) || bytes + 1 + itemBytes > batcher.maxBytes);
     if (full) {
       batches.push(envelope(current));
       current = [];
@@ -257,7 +275,13 @@ export function writeMapRunResults(root: string, input: MapRunInput, mapRunArn: 
   const prefix = typeof input.writer?.Prefix === 'string' ? input.writer.Prefix.replace(/\/+$/, '') : '';
   const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
   const dir = prefix ? `${prefix}/${runId}` : runId;
-  const withData = (r: ChildResult) => ({ ...r, InputDetails: { Included: true }, ...(r.Output !== undefined ? { OutputDetails: { Included: true } } : {}), RedriveCount: 0, RedriveStatus: 'NOT_REDRIVABLE' });
+  const withData = (r: ChildResult) => ({
+    ...r,
+    InputDetails: { Included: true },
+    ...(r.Output !== undefined ? { OutputDetails: { Included: true } } : {}),
+    RedriveCount: 0,
+    RedriveStatus: 'NOT_REDRIVABLE',
+  });
   const files: Record<'SUCCEEDED' | 'FAILED' | 'PENDING', Array<{ Key: string; Size: number }>> = { SUCCEEDED: [], FAILED: [], PENDING: [] };
   for (const status of ['SUCCEEDED', 'FAILED'] as const) {
     const list = results.filter((r) => (status === 'SUCCEEDED' ? r.Status === 'SUCCEEDED' : r.Status !== 'SUCCEEDED'));

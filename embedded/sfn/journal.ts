@@ -39,7 +39,10 @@ const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
  */
 const SNAPSHOT_FILE = 'snapshot.jsonl';
 const SnapshotHeader = z.object({ version: z.literal(1), sizes: z.record(z.string(), z.number().int().min(0)) });
-const SnapshotEntry = JournalLine.omit({ events: true }).extend({ input: z.string(), lines: z.array(z.tuple([z.string(), z.number().int().min(0), z.number().int().min(0)])) });
+const SnapshotEntry = JournalLine.omit({ events: true }).extend({
+  input: z.string(),
+  lines: z.array(z.tuple([z.string(), z.number().int().min(0), z.number().int().min(0)])),
+});
 
 /** Where one journal line is: the history of a stopped execution is read back from its lines. */
 interface LineRef {
@@ -102,11 +105,26 @@ export class Journal {
         let rec = byArn.get(line.executionArn);
         if (!rec) {
           if (line.input === undefined) continue; // its first line was lost; nothing to restart it from
-          rec = { executionArn: line.executionArn, stateMachineArn: line.stateMachineArn, name: line.name, input: line.input, status: 'RUNNING', startDate: new Date(line.startDate), mapRunArn: line.mapRunArn, events: [] };
+          rec = {
+            executionArn: line.executionArn,
+            stateMachineArn: line.stateMachineArn,
+            name: line.name,
+            input: line.input,
+            status: 'RUNNING',
+            startDate: new Date(line.startDate),
+            mapRunArn: line.mapRunArn,
+            events: [],
+          };
           byArn.set(rec.executionArn, rec);
         }
         rec.events ??= this.history(rec.executionArn); // known from the snapshot: its earlier events first
-        Object.assign(rec, { status: line.status, stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate), output: line.output, error: line.error, cause: line.cause });
+        Object.assign(rec, {
+          status: line.status,
+          stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate),
+          output: line.output,
+          error: line.error,
+          cause: line.cause,
+        });
         addEvents(rec.events, line);
         this.refs(rec.executionArn).push(ref);
       }
@@ -132,13 +150,22 @@ export class Journal {
       const [head = '', ...entries] = text.split('\n');
       const { sizes } = SnapshotHeader.parse(JSON.parse(head));
       for (const [file, size] of Object.entries(sizes)) {
-        if (!files.includes(file) || (await stat(join(this.dir, file))).size < size) throw new Error(`journal file ${file} is not what the snapshot saw`);
+        if (!files.includes(file) || (await stat(join(this.dir, file))).size < size)
+          throw new Error(`journal file ${file} is not what the snapshot saw`);
       }
       for (const raw of entries) {
         if (!raw) continue;
         const { lines, ...e } = SnapshotEntry.parse(JSON.parse(raw));
-        byArn.set(e.executionArn, { ...e, startDate: new Date(e.startDate), stopDate: e.stopDate === undefined ? undefined : new Date(e.stopDate), events: undefined });
-        this.lines.set(e.executionArn, lines.map(([file, offset, length]) => ({ file, offset, length })));
+        byArn.set(e.executionArn, {
+          ...e,
+          startDate: new Date(e.startDate),
+          stopDate: e.stopDate === undefined ? undefined : new Date(e.stopDate),
+          events: undefined,
+        });
+        this.lines.set(
+          e.executionArn,
+          lines.map(([file, offset, length]) => ({ file, offset, length })),
+        );
       }
       return new Map(Object.entries(sizes));
     } catch (err) {
@@ -161,7 +188,14 @@ export class Journal {
       const refs = this.lines.get(r.executionArn);
       if (!refs?.length || (r.events && this.written.get(r) !== r.events.length)) return; // not all written yet
       const { events: _events, ...summary } = r;
-      out.push(JSON.stringify({ ...summary, startDate: r.startDate.getTime(), stopDate: r.stopDate?.getTime(), lines: refs.map((x) => [x.file, x.offset, x.length]) }));
+      out.push(
+        JSON.stringify({
+          ...summary,
+          startDate: r.startDate.getTime(),
+          stopDate: r.stopDate?.getTime(),
+          lines: refs.map((x) => [x.file, x.offset, x.length]),
+        }),
+      );
     }
     const path = join(this.dir, SNAPSHOT_FILE);
     const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
@@ -217,7 +251,13 @@ export class Journal {
         const lines = batch.map(({ r, upTo }) => {
           const from = this.written.get(r) ?? 0;
           const events = (r.events ?? []).slice(from, upTo).map((e) => ({ ...e, timestamp: e.timestamp.getTime() }));
-          return JSON.stringify({ ...r, input: from === 0 ? r.input : undefined, startDate: r.startDate.getTime(), stopDate: r.stopDate?.getTime(), events });
+          return JSON.stringify({
+            ...r,
+            input: from === 0 ? r.input : undefined,
+            startDate: r.startDate.getTime(),
+            stopDate: r.stopDate?.getTime(),
+            events,
+          });
         });
         if (lines.length === 0) continue;
         const file = `${new Date().toISOString().slice(0, 10)}.jsonl`;

@@ -21,7 +21,8 @@ export class NoSuchKey extends Error {
 export function objectPath(root: string, bucket: string, key: string): string {
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) throw new Error(`'${bucket.slice(0, 80)}' is not a bucket name`);
   const segments = key.split('/');
-  if (key.length === 0 || key.length > 1024 || segments.some((s) => s === '' || s === '.' || s === '..')) throw new Error(`'${key.slice(0, 80)}' is not an object key the local bucket takes`);
+  if (key.length === 0 || key.length > 1024 || segments.some((s) => s === '' || s === '.' || s === '..'))
+    throw new Error(`'${key.slice(0, 80)}' is not an object key the local bucket takes`);
   return join(root, bucket, ...segments.map((s) => encodeURIComponent(s)));
 }
 

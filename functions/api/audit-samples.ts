@@ -18,10 +18,22 @@ import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, ty
 import { approvedClaims } from '../shared/approved-claims.js';
 import { auditAnswer, commitWithAudit } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
-import { findingItem, getSample, objectedClaims, removeObjectionMarkers, sampleChain, sampleFindings, sampleItem, type StoredSample } from '../shared/audit-samples-repo.js';
+import {
+  findingItem,
+  getSample,
+  objectedClaims,
+  removeObjectionMarkers,
+  sampleChain,
+  sampleFindings,
+  sampleItem,
+  type StoredSample,
+} from '../shared/audit-samples-repo.js';
 import { text } from '#core/i18n/index.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
 export const SampleBody = z
   .object({
     schemeId: z.string().min(1).max(64),
@@ -48,7 +60,12 @@ const MAX_SAMPLE = 4000;
 
 /** The population's digest: SHA-256 of its `claimId:payout` lines, sorted, so a re-deriver can check theirs is the same. */
 export function populationDigest(candidates: readonly { claimId: string; payout: number }[]): string {
-  return sha256Hex(candidates.map((c) => `${c.claimId}:${c.payout}`).sort().join('\n'));
+  return sha256Hex(
+    candidates
+      .map((c) => `${c.claimId}:${c.payout}`)
+      .sort()
+      .join('\n'),
+  );
 }
 
 async function draw({ event, principal }: RouteContext) {
@@ -62,10 +79,22 @@ async function draw({ event, principal }: RouteContext) {
     return json(200, { ...existing, repeated: true }, { location: `/audit-samples/${sampleId}` });
   }
   const params: SampleParams = { randomBp, minPayout, seed };
-  const population = (await approvedClaims(schemeId, from, to, { status: 'PAID' })).map((c) => ({ claimId: c.claimId, payout: c.assessment?.payout ?? 0 }));
+  const population = (await approvedClaims(schemeId, from, to, { status: 'PAID' })).map((c) => ({
+    claimId: c.claimId,
+    payout: c.assessment?.payout ?? 0,
+  }));
   const objected = await objectedClaims(schemeId);
   const claims = pickSample(population, params, objected);
-  if (claims.length > MAX_SAMPLE) throw new HttpError(422, 'Sample too large', text('{{count}} claims would be sampled, at most {{max}}: raise minPayout, lower randomBp or shorten the period', { count: claims.length, max: MAX_SAMPLE }), [{ path: 'minPayout', message: 'too many claims sampled' }]);
+  if (claims.length > MAX_SAMPLE)
+    throw new HttpError(
+      422,
+      'Sample too large',
+      text('{{count}} claims would be sampled, at most {{max}}: raise minPayout, lower randomBp or shorten the period', {
+        count: claims.length,
+        max: MAX_SAMPLE,
+      }),
+      [{ path: 'minPayout', message: 'too many claims sampled' }],
+    );
   const sample: StoredSample = {
     sampleId,
     schemeId,
@@ -98,7 +127,10 @@ async function draw({ event, principal }: RouteContext) {
 
 /** The objection markers a stored sample took in are removed (idempotent). */
 async function settle(sample: StoredSample): Promise<void> {
-  await removeObjectionMarkers(sample.schemeId, sample.claims.filter((c) => c.reasons.includes('OBJECTION')).map((c) => c.claimId));
+  await removeObjectionMarkers(
+    sample.schemeId,
+    sample.claims.filter((c) => c.reasons.includes('OBJECTION')).map((c) => c.claimId),
+  );
 }
 
 async function requireSample(sampleId: string | undefined): Promise<StoredSample> {
@@ -116,7 +148,13 @@ async function read({ params }: RouteContext) {
   return json(200, {
     ...sample,
     claims: sample.claims.map((c) => ({ ...c, finding: byClaim.get(c.claimId) ?? null })),
-    progress: { sampled: sample.claims.length, reviewed: findings.length, ok: findings.length - issues, issues, done: findings.length === sample.claims.length },
+    progress: {
+      sampled: sample.claims.length,
+      reviewed: findings.length,
+      ok: findings.length - issues,
+      issues,
+      done: findings.length === sample.claims.length,
+    },
     audit: { verified: chain.verified, head: chain.head, records: chain.records },
   });
 }
@@ -126,7 +164,10 @@ async function finding({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const sample = await requireSample(params.sampleId);
   const { claimId, finding: outcome, note } = parsed.data;
-  if (!sample.claims.some((c) => c.claimId === claimId)) throw new HttpError(422, 'Not in sample', text('claim {{claimId}} is not in sample {{sampleId}}', { claimId, sampleId: sample.sampleId }), [{ path: 'claimId', message: 'not in this sample' }]);
+  if (!sample.claims.some((c) => c.claimId === claimId))
+    throw new HttpError(422, 'Not in sample', text('claim {{claimId}} is not in sample {{sampleId}}', { claimId, sampleId: sample.sampleId }), [
+      { path: 'claimId', message: 'not in this sample' },
+    ]);
   const f = { claimId, finding: outcome, note, auditor: principal.sub, at: new Date().toISOString() };
   const recorded = await commitWithAudit([findingItem(sample.sampleId, f)], {
     claimId: sampleChain(sample.sampleId),
@@ -139,7 +180,9 @@ async function finding({ event, principal, params }: RouteContext) {
   if (!recorded) {
     const now = (await sampleFindings(sample.sampleId)).find((x) => x.claimId === claimId);
     if (now && now.finding === outcome && now.note === note && now.auditor === principal.sub) return json(200, { sampleId: sample.sampleId, ...now });
-    throw new HttpError(409, 'Finding already recorded', text('claim {{claimId}} already has a finding in this sample', { claimId }), [{ path: 'claimId', message: 'finding already recorded' }]);
+    throw new HttpError(409, 'Finding already recorded', text('claim {{claimId}} already has a finding in this sample', { claimId }), [
+      { path: 'claimId', message: 'finding already recorded' },
+    ]);
   }
   return json(201, { sampleId: sample.sampleId, ...f });
 }
@@ -149,4 +192,3 @@ export const handler = apiHandler('audit-samples', {
   'GET /audit-samples/{sampleId}': read,
   'POST /audit-samples/{sampleId}/findings': finding,
 });
-

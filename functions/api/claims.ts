@@ -35,11 +35,16 @@ function claimIdFor(sub: string, key: string | undefined): string {
 async function submit({ event, principal }: RouteContext) {
   const body = jsonBody(event, MAX_CLAIM_BYTES);
   const key = event.headers?.['idempotency-key'];
-  if (key !== undefined && (key.length < 1 || key.length > 128)) throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [{ path: '(header) idempotency-key', message: '1..128 characters' }]);
+  if (key !== undefined && (key.length < 1 || key.length > 128))
+    throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [
+      { path: '(header) idempotency-key', message: '1..128 characters' },
+    ]);
   const submission = await validateSubmission(body);
   const claimId = claimIdFor(principal.sub, key);
   if (key && (await reserveKey('claims', principal.sub, key, sha256Hex(canonicalJson(body)), claimId)).kind === 'CONFLICT') {
-    throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
+    throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [
+      { path: '(header) idempotency-key', message: 'already used with a different body' },
+    ]);
   }
   const now = new Date().toISOString();
   // The county as the registry has it now: the report counts the claim there from the start (and the search's
@@ -74,14 +79,23 @@ async function getOne({ params, lang }: RouteContext) {
 }
 
 const SORTS = ['oldest', 'newest', 'amount-desc', 'amount-asc'] as const;
-const fen = z.string().regex(/^\d{1,15}$/, 'an integer amount in fen').transform(Number);
-const days = z.string().regex(/^\d{1,4}$/, 'whole days 0..9999').transform(Number);
+const fen = z
+  .string()
+  .regex(/^\d{1,15}$/, 'an integer amount in fen')
+  .transform(Number);
+const days = z
+  .string()
+  .regex(/^\d{1,4}$/, 'whole days 0..9999')
+  .transform(Number);
 const ListQuery = z.object({
   householdId: z.string().min(1).max(128).optional(),
   status: z.enum([...CLAIM_STATUSES, 'APPROVED']).optional(),
   schemeId: z.string().min(1).max(64).optional(),
   product: z.enum(PRODUCTS).optional(),
-  county: z.string().regex(/^\d{6}$/, 'a 6-digit county code').optional(),
+  county: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit county code')
+    .optional(),
   reviewReason: z.enum(REVIEW_REASONS).optional(),
   minPayout: fen.optional(),
   maxPayout: fen.optional(),
@@ -89,7 +103,19 @@ const ListQuery = z.object({
   maxAgeDays: days.optional(),
   sort: z.enum(SORTS).optional(),
 });
-const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', 'reviewReason', 'minPayout', 'maxPayout', 'minAgeDays', 'maxAgeDays', 'sort'] as const;
+const LIST_PARAMS = [
+  'householdId',
+  'status',
+  'schemeId',
+  'product',
+  'county',
+  'reviewReason',
+  'minPayout',
+  'maxPayout',
+  'minAgeDays',
+  'maxAgeDays',
+  'sort',
+] as const;
 
 /**
  * Items the store may evaluate for one page when filters drop most of them. A page is filled (read on until it
@@ -151,7 +177,8 @@ async function list({ query, lang }: RouteContext) {
   const byAmount = sort === 'amount-desc' || sort === 'amount-asc';
   if (byAmount && (householdId || status !== 'PENDING_REVIEW')) throw bad('sort', 'sorting by amount needs status=PENDING_REVIEW and no householdId');
   if (schemeId && !schemes().has(schemeId)) throw bad('schemeId', 'unknown scheme');
-  if (sort && !householdId && !status && !schemeId && !county && !product) throw bad('sort', 'sorting needs a filter: status or householdId, schemeId, county or product');
+  if (sort && !householdId && !status && !schemeId && !county && !product)
+    throw bad('sort', 'sorting needs a filter: status or householdId, schemeId, county or product');
 
   const now = new Date();
   const names: Record<string, string> = {};
@@ -190,7 +217,11 @@ async function list({ query, lang }: RouteContext) {
   } else if (status && WAITING.has(status)) {
     [indexName, partitionAttr, partitionValues] = ['byStatus', 'status', [status]];
   } else if (county) {
-    [indexName, partitionAttr, partitionValues] = ['bySchemeCounty', 'schemeCounty', (schemeId ? [schemeId] : [...schemes().keys()]).map((s) => `${s}#${county}`)];
+    [indexName, partitionAttr, partitionValues] = [
+      'bySchemeCounty',
+      'schemeCounty',
+      (schemeId ? [schemeId] : [...schemes().keys()]).map((s) => `${s}#${county}`),
+    ];
   } else if (product) {
     [indexName, partitionAttr, partitionValues] = ['byProduct', 'product', [product]];
   } else if (schemeId) {
@@ -233,13 +264,23 @@ async function list({ query, lang }: RouteContext) {
   });
   const at = now.toISOString();
   // Each listed claim with the settlements it names, read consistently by id (one batch of gets for the page).
-  const settlements = await Promise.all(found.map(async (c) => (await Promise.all((c.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined).sort((a, b) => a.settlementId.localeCompare(b.settlementId))));
+  const settlements = await Promise.all(
+    found.map(async (c) =>
+      (await Promise.all((c.settlementIds ?? []).map((id) => getSettlement(id))))
+        .filter((x): x is Settlement => x !== undefined)
+        .sort((a, b) => a.settlementId.localeCompare(b.settlementId)),
+    ),
+  );
   const view = (c: ClaimRecord, i: number) => ({
     ...claimView(c, settlements[i], lang),
     county: c.county ?? null,
     due: CLOSED.has(c.status) ? null : paymentDue(c.createdAt, at, schemes().get(c.schemeId)?.holidays ?? []),
   });
-  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted }, { 'content-language': lang, vary: 'Accept-Language' });
+  return json(
+    200,
+    { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted },
+    { 'content-language': lang, vary: 'Accept-Language' },
+  );
 }
 
 type Position = Record<string, unknown> | undefined | 'done';
@@ -249,7 +290,10 @@ type Position = Record<string, unknown> | undefined | 'done';
  * `{ merge: [position | null | 'done', ...] }` with one entry per partition, in the listing's partition order.
  */
 function cursorPositions(start: Record<string, unknown> | undefined, partitions: readonly Partition[]): Position[] {
-  const wrong = () => new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+  const wrong = () =>
+    new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [
+      { path: 'cursor', message: 'does not fit these parameters' },
+    ]);
   const fits = (p: unknown, keyAttrs: readonly string[]) =>
     !!p && typeof p === 'object' && Object.keys(p).length === keyAttrs.length && keyAttrs.every((k) => k in (p as Record<string, unknown>));
   const keyAttrs = partitions[0]?.keyAttrs ?? [];
@@ -280,11 +324,18 @@ async function readMerged(
   positions: Position[],
   o: { limit: number; forward: boolean; filter: string | undefined; names: Record<string, string>; budget: number; sortAttr: string },
 ) {
-  const state = partitions.map((p, i) => ({ p, pos: positions[i] as Position, buffer: [] as ClaimRecord[], readEnd: positions[i] as Position, rounds: 0 }));
+  const state = partitions.map((p, i) => ({
+    p,
+    pos: positions[i] as Position,
+    buffer: [] as ClaimRecord[],
+    readEnd: positions[i] as Position,
+    rounds: 0,
+  }));
   const found: ClaimRecord[] = [];
   let scanned = 0;
   let budgetExhausted = false;
-  const keyOf = (c: ClaimRecord, keyAttrs: readonly string[]) => Object.fromEntries(keyAttrs.map((k) => [k, (c as unknown as Record<string, unknown>)[k]]));
+  const keyOf = (c: ClaimRecord, keyAttrs: readonly string[]) =>
+    Object.fromEntries(keyAttrs.map((k) => [k, (c as unknown as Record<string, unknown>)[k]]));
   page: while (found.length < o.limit) {
     for (const s of state) {
       while (s.buffer.length === 0 && s.pos !== 'done') {
@@ -313,7 +364,10 @@ async function readMerged(
           );
         } catch (err) {
           // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
-          if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException') throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+          if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException')
+            throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [
+              { path: 'cursor', message: 'does not fit these parameters' },
+            ]);
           throw err;
         }
         scanned += out.ScannedCount ?? 0;
@@ -377,16 +431,34 @@ async function redrive({ event, principal, params }: RouteContext) {
     return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
   }
   if (decision === 'REFUSE') {
-    throw new HttpError(409, 'Not failed', text(run === 'RUNNING' ? 'claim is {{status}} and its workflow is running; only a failed or stuck claim can be redriven' : 'claim is {{status}} and its workflow has ended; only a failed or stuck claim can be redriven', { status: claim.status }), [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }]);
+    throw new HttpError(
+      409,
+      'Not failed',
+      text(
+        run === 'RUNNING'
+          ? 'claim is {{status}} and its workflow is running; only a failed or stuck claim can be redriven'
+          : 'claim is {{status}} and its workflow has ended; only a failed or stuck claim can be redriven',
+        { status: claim.status },
+      ),
+      [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }],
+    );
   }
   let from: StoredStatus = claim.status; // stuck: its execution stopped (FAILED, TIMED_OUT, ABORTED) and left it undecided
   if (failed) {
-    if (!claim.failedFrom) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
+    if (!claim.failedFrom)
+      throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
     from = claim.failedFrom;
   }
   // Audit first: if what follows fails, a retry finds the claim unchanged and appends the same record, which
   // the chain takes once (an identical entry at its head is not appended again).
-  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
+  await appendAudit({
+    claimId: claim.claimId,
+    step: 'Redrive',
+    actor: `admin:${principal.sub}`,
+    input: { note },
+    output: { status: from, redrive: n + 1, error: claim.error ?? null },
+    decision: 'REDRIVEN',
+  });
   try {
     // With the report totals' move (FAILED → from), in one transaction under the same condition.
     await updateClaimCounted(
@@ -406,7 +478,8 @@ async function redrive({ event, principal, params }: RouteContext) {
     // Moved already: by another redrive, or by this one (the SDK re-sent an update whose answer was lost).
     // If redrive n + 1 happened, its execution must run: starting it is idempotent by name.
     const now = await requireClaim(claim.claimId);
-    if ((now.redrives ?? 0) !== n + 1 || now.status !== from) throw new HttpError(409, 'Already redriven', 'the claim changed meanwhile; read it and retry');
+    if ((now.redrives ?? 0) !== n + 1 || now.status !== from)
+      throw new HttpError(409, 'Already redriven', 'the claim changed meanwhile; read it and retry');
   }
   await startClaimExecution(claim.claimId, undefined, n + 1);
   return json(202, { claimId: claim.claimId, status: from, redrive: n + 1 });

@@ -14,7 +14,12 @@ export type CsvEncoding = z.infer<typeof CsvEncoding>;
 export function csvAnswer(text: string, o: { filename: string; lang: Lang; encoding: CsvEncoding }): ApiResult {
   const headers = { 'content-disposition': `attachment; filename="${o.filename}"`, 'content-language': o.lang, vary: 'Accept-Language' };
   if (o.encoding === 'gb18030') {
-    return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=gb18030', ...headers }, body: Buffer.from(encodeGb18030(text)).toString('base64'), isBase64Encoded: true };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/csv; charset=gb18030', ...headers },
+      body: Buffer.from(encodeGb18030(text)).toString('base64'),
+      isBase64Encoded: true,
+    };
   }
   return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', ...headers }, body: `\uFEFF${text}` };
 }

@@ -9,7 +9,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_CLAIM, mayAttach, mayReadAttachments, safeFileName, type AttachmentType } from '#core/evidence.js';
+import {
+  ATTACHMENT_TYPES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS_PER_CLAIM,
+  mayAttach,
+  mayReadAttachments,
+  safeFileName,
+  type AttachmentType,
+} from '#core/evidence.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type Principal, type RouteContext } from './http.js';
 import { getClaim } from '../shared/claims-repo.js';
 import { appendAudit } from '../shared/audit.js';
@@ -17,14 +25,28 @@ import { sha256Hex } from '../shared/canonical.js';
 import { logger } from '../shared/step.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
 import { attachmentKey, downloadUrl, uploadTicket } from '../shared/evidence-bucket.js';
-import { addNote, attachmentItemKey, attachmentsOf, declareAttachment, getAttachment, getNote, noteItemKey, notesOf, type AttachmentItem, type NoteItem } from '../shared/evidence-repo.js';
+import {
+  addNote,
+  attachmentItemKey,
+  attachmentsOf,
+  declareAttachment,
+  getAttachment,
+  getNote,
+  noteItemKey,
+  notesOf,
+  type AttachmentItem,
+  type NoteItem,
+} from '../shared/evidence-repo.js';
 import { text } from '#core/i18n/index.js';
 
 const AttachmentBody = z
   .object({
     fileName: z.string().trim().min(1).max(255),
     contentType: z.enum(ATTACHMENT_TYPES, { message: 'one of application/pdf, image/jpeg, image/png' }),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the file\'s SHA-256 as 64 hex digits').transform((s) => s.toLowerCase()),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, "the file's SHA-256 as 64 hex digits")
+      .transform((s) => s.toLowerCase()),
     size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES, 'at most 10,485,760 bytes (10 MB)'),
   })
   .strict();
@@ -74,7 +96,12 @@ async function declare({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const body = parsed.data;
   const claim = await requireClaim(params.claimId);
-  if (!mayAttach(principal, claim)) throw new HttpError(403, 'Not the submitter', text("only the claim's submitter may attach files; {{sub}} did not submit it", { sub: principal.sub }));
+  if (!mayAttach(principal, claim))
+    throw new HttpError(
+      403,
+      'Not the submitter',
+      text("only the claim's submitter may attach files; {{sub}} did not submit it", { sub: principal.sub }),
+    );
   const attachmentId = attachmentIdFor(claim.claimId, body.sha256);
   const key = attachmentKey(claim.claimId, attachmentId);
   let existing = await getAttachment(claim.claimId, attachmentId);
@@ -112,13 +139,27 @@ async function declare({ event, principal, params }: RouteContext) {
     existing = await getAttachment(claim.claimId, attachmentId); // declared meanwhile by a concurrent repeat
   }
   if (!existing || existing.fileName !== body.fileName || existing.contentType !== body.contentType || existing.size !== body.size) {
-    throw new HttpError(409, 'Already attached', text('this file is already attached to the claim as {{attachmentId}}, under another name or type', { attachmentId }), [{ path: 'sha256', message: text('already attached as {{attachmentId}}', { attachmentId }) }]);
+    throw new HttpError(
+      409,
+      'Already attached',
+      text('this file is already attached to the claim as {{attachmentId}}, under another name or type', { attachmentId }),
+      [{ path: 'sha256', message: text('already attached as {{attachmentId}}', { attachmentId }) }],
+    );
   }
   if (existing.status !== 'PENDING_UPLOAD') {
-    throw new HttpError(409, 'Already attached', text('this file is already attached to the claim as {{attachmentId}} ({{status}})', { attachmentId, status: existing.status }), [{ path: 'sha256', message: text('already attached as {{attachmentId}}', { attachmentId }) }]);
+    throw new HttpError(
+      409,
+      'Already attached',
+      text('this file is already attached to the claim as {{attachmentId}} ({{status}})', { attachmentId, status: existing.status }),
+      [{ path: 'sha256', message: text('already attached as {{attachmentId}}', { attachmentId }) }],
+    );
   }
   // The same declaration again (a retry, or an upload URL that expired): a fresh URL for the same attachment.
-  return json(200, { ...attachmentView(existing), upload: await uploadTicket(key, existing.contentType, existing.size, existing.sha256) }, { location: `/claims/${claim.claimId}/attachments/${attachmentId}` });
+  return json(
+    200,
+    { ...attachmentView(existing), upload: await uploadTicket(key, existing.contentType, existing.size, existing.sha256) },
+    { location: `/claims/${claim.claimId}/attachments/${attachmentId}` },
+  );
 }
 
 async function list({ principal, params }: RouteContext) {
@@ -131,9 +172,22 @@ async function download({ event, principal, params }: RouteContext) {
   const claim = await requireClaim(params.claimId);
   requireReader(principal, claim);
   const a = params.attachmentId ? await getAttachment(claim.claimId, params.attachmentId) : undefined;
-  if (!a) throw new HttpError(404, 'Not found', text('claim {{claimId}} has no attachment {{attachmentId}}', { claimId: claim.claimId, attachmentId: params.attachmentId ?? '' }));
+  if (!a)
+    throw new HttpError(
+      404,
+      'Not found',
+      text('claim {{claimId}} has no attachment {{attachmentId}}', { claimId: claim.claimId, attachmentId: params.attachmentId ?? '' }),
+    );
   if (a.status !== 'VERIFIED') {
-    throw new HttpError(409, 'Not verified', text('attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out', { attachmentId: a.attachmentId, status: a.status }), [{ path: 'attachmentId', message: text('status is {{status}}', { status: a.status }) }]);
+    throw new HttpError(
+      409,
+      'Not verified',
+      text('attachment {{attachmentId}} is {{status}}: only a file whose SHA-256 was checked on arrival is handed out', {
+        attachmentId: a.attachmentId,
+        status: a.status,
+      }),
+      [{ path: 'attachmentId', message: text('status is {{status}}', { status: a.status }) }],
+    );
   }
   // Recorded before the URL exists: a download nobody could trace is never handed out. The request id makes each
   // download a record of its own (appendAudit takes an entry identical to the chain's head for a retried append).
@@ -159,11 +213,22 @@ async function postNote({ event, principal, params }: RouteContext) {
   const parsed = NoteBody.safeParse(jsonBody(event, 16 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const key = event.headers?.['idempotency-key'];
-  if (key !== undefined && (key.length < 1 || key.length > 128)) throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [{ path: '(header) idempotency-key', message: '1..128 characters' }]);
+  if (key !== undefined && (key.length < 1 || key.length > 128))
+    throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [
+      { path: '(header) idempotency-key', message: '1..128 characters' },
+    ]);
   const claim = await requireClaim(params.claimId);
   // With a key, a retried note is the same note (same id); without one, each request is a new note.
   const noteId = key ? `N-${sha256Hex(`${claim.claimId}\n${principal.sub}\n${key}`).slice(0, 32)}` : `N-${randomUUID().replaceAll('-', '')}`;
-  const note: NoteItem = { claimId: claim.claimId, item: noteItemKey(noteId), noteId, text: parsed.data.text, author: principal.sub, role: principal.role, at: new Date().toISOString() };
+  const note: NoteItem = {
+    claimId: claim.claimId,
+    item: noteItemKey(noteId),
+    noteId,
+    text: parsed.data.text,
+    author: principal.sub,
+    role: principal.role,
+    at: new Date().toISOString(),
+  };
   const recorded = await addNote(note, {
     claimId: claim.claimId,
     step: 'Note',
@@ -176,7 +241,9 @@ async function postNote({ event, principal, params }: RouteContext) {
   if (recorded) return json(201, noteView(note), { location: `/claims/${claim.claimId}/notes` });
   const existing = await getNote(claim.claimId, noteId);
   if (existing?.text !== note.text) {
-    throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different note', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
+    throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different note', [
+      { path: '(header) idempotency-key', message: 'already used with a different body' },
+    ]);
   }
   return json(200, noteView(existing));
 }

@@ -5,7 +5,20 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { FANOUT_SHARDS, HouseholdInput, identifier, schemeShardKey } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, localizeErrors, parseLimit, validationError, type FieldError, type RouteContext } from './http.js';
+import {
+  apiHandler,
+  decodeCursor,
+  encodeCursor,
+  fieldErrors,
+  HttpError,
+  json,
+  jsonBody,
+  localizeErrors,
+  parseLimit,
+  validationError,
+  type FieldError,
+  type RouteContext,
+} from './http.js';
 import { tableName } from '../shared/aws.js';
 import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
@@ -21,9 +34,20 @@ function validateRow(row: unknown, index: number): { ok: HouseholdInput } | { er
   const h = parsed.data;
   const scheme = schemes().get(h.schemeId);
   if (!scheme) return { errors: [{ path: `[${index}].schemeId`, message: 'unknown scheme' }] };
-  if (!scheme.categories.includes(h.category)) return { errors: [{ path: `[${index}].category`, message: text('not a category of {{schemeId}}: {{categories}}', { schemeId: h.schemeId, categories: scheme.categories.join(', ') }) }] };
+  if (!scheme.categories.includes(h.category))
+    return {
+      errors: [
+        {
+          path: `[${index}].category`,
+          message: text('not a category of {{schemeId}}: {{categories}}', { schemeId: h.schemeId, categories: scheme.categories.join(', ') }),
+        },
+      ],
+    };
   const offered = h.enrollment.products.findIndex((p) => !scheme.products[p]);
-  if (offered >= 0) return { errors: [{ path: `[${index}].enrollment.products[${offered}]`, message: text('not offered by {{schemeId}}', { schemeId: h.schemeId }) }] };
+  if (offered >= 0)
+    return {
+      errors: [{ path: `[${index}].enrollment.products[${offered}]`, message: text('not offered by {{schemeId}}', { schemeId: h.schemeId }) }],
+    };
   const ids = h.members.map((m) => m.personId);
   const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
   if (dup >= 0) return { errors: [{ path: `[${index}].members[${dup}].personId`, message: 'duplicate person in household' }] };
@@ -56,12 +80,23 @@ async function upsert({ event, principal, lang }: RouteContext) {
           const stored = await toStoredHousehold(h);
           if ((await putHousehold(stored)) === 'created') created++;
           else updated++;
-          await appendAudit({ claimId: `HOUSEHOLD#${h.householdId}`, step: 'RegistryChange', actor: `admin:${principal.sub}`, input: householdView(stored), output: { householdId: h.householdId }, decision: 'UPSERT' });
+          await appendAudit({
+            claimId: `HOUSEHOLD#${h.householdId}`,
+            step: 'RegistryChange',
+            actor: `admin:${principal.sub}`,
+            input: householdView(stored),
+            output: { householdId: h.householdId },
+            decision: 'UPSERT',
+          });
         }
       }
     }),
   );
-  return json(errors.length ? 207 : 200, { created, updated, errors: errors.map((e) => ({ index: e.index, errors: localizeErrors(e.errors, lang) })) }, { 'content-language': lang, vary: 'Accept-Language' });
+  return json(
+    errors.length ? 207 : 200,
+    { created, updated, errors: errors.map((e) => ({ index: e.index, errors: localizeErrors(e.errors, lang) })) },
+    { 'content-language': lang, vary: 'Accept-Language' },
+  );
 }
 
 async function getOne({ params }: RouteContext) {
@@ -78,8 +113,12 @@ async function getOne({ params }: RouteContext) {
 async function list({ query }: RouteContext) {
   const limit = parseLimit(query.limit);
   const scheme = identifier.optional().safeParse(query.schemeId);
-  if (!scheme.success) throw new HttpError(400, 'Bad query', 'schemeId must be 1..128 characters', [{ path: 'schemeId', message: '1..128 characters' }]);
-  if (scheme.data !== undefined && !schemes().has(scheme.data)) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: scheme.data }), [{ path: 'schemeId', message: 'unknown scheme' }]);
+  if (!scheme.success)
+    throw new HttpError(400, 'Bad query', 'schemeId must be 1..128 characters', [{ path: 'schemeId', message: '1..128 characters' }]);
+  if (scheme.data !== undefined && !schemes().has(scheme.data))
+    throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: scheme.data }), [
+      { path: 'schemeId', message: 'unknown scheme' },
+    ]);
   const cursor = pageCursorOf(decodeCursor(query.cursor));
   if (cursor === 'bad') throw new HttpError(400, 'Bad cursor', 'cursor is not one this API handed out', [{ path: 'cursor', message: 'invalid' }]);
   const ids = scheme.data !== undefined ? [scheme.data] : [...schemes().keys()].sort();
@@ -91,7 +130,12 @@ async function list({ query }: RouteContext) {
       ExpressionAttributeValues: { ':k': schemeShardKey(id, shard) },
     })),
   );
-  const page = await fullPage<StoredHousehold & Record<string, unknown>>(partitions, limit, (h) => ({ householdId: h.householdId, schemeShard: h.schemeShard }), cursor);
+  const page = await fullPage<StoredHousehold & Record<string, unknown>>(
+    partitions,
+    limit,
+    (h) => ({ householdId: h.householdId, schemeShard: h.schemeShard }),
+    cursor,
+  );
   return json(200, { items: page.items.map(householdView), nextCursor: encodeCursor(page.next as Record<string, unknown> | undefined) });
 }
 

@@ -50,7 +50,12 @@ export class HttpError extends Error {
  * on the title, which is written in the reader's language (§3.1.3 allows the title to change for localisation).
  */
 export function problemType(title: string): string {
-  return `https://fangpin.dev/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'error'}`;
+  return `https://fangpin.dev/problems/${
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'error'
+  }`;
 }
 
 /** The title in the reader's language; a title with no translation stays as written. */
@@ -58,11 +63,24 @@ export function problemTitle(title: string, lang: Lang): string {
   return render({ key: `problem.${title}` }, lang, title);
 }
 
-export function problem(status: number, title: string, detail: Text, errors: readonly FieldError[] = [], headers: Record<string, string> = {}, lang: Lang = DEFAULT_LANG): ApiResult {
+export function problem(
+  status: number,
+  title: string,
+  detail: Text,
+  errors: readonly FieldError[] = [],
+  headers: Record<string, string> = {},
+  lang: Lang = DEFAULT_LANG,
+): ApiResult {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json', 'content-language': lang, vary: 'Accept-Language', ...headers },
-    body: JSON.stringify({ type: problemType(title), title: problemTitle(title, lang), status, detail: say(detail, lang), errors: localizeErrors(errors, lang) }),
+    body: JSON.stringify({
+      type: problemType(title),
+      title: problemTitle(title, lang),
+      status,
+      detail: say(detail, lang),
+      errors: localizeErrors(errors, lang),
+    }),
   };
 }
 
@@ -102,17 +120,25 @@ function issueText(i: z.core.$ZodIssue): Text {
 
 export function validationError(errors: readonly FieldError[]): HttpError {
   const first = errors[0];
-  const detail: Text = first ? { 'zh-CN': `${first.path}：${say(first.message, 'zh-CN')}`, en: `${first.path}: ${say(first.message, 'en')}` } : 'invalid request';
+  const detail: Text = first
+    ? { 'zh-CN': `${first.path}：${say(first.message, 'zh-CN')}`, en: `${first.path}: ${say(first.message, 'en')}` }
+    : 'invalid request';
   return new HttpError(422, 'Validation failed', detail, errors);
 }
 
 /** Parse a JSON body; refuse wrong content types, oversized bodies and malformed JSON with a 4xx. */
 export function jsonBody(event: ApiEvent, maxBytes: number): unknown {
   const type = (event.headers?.['content-type'] ?? '').toLowerCase();
-  if (!/^application\/([a-z.+-]*\+)?json\b/.test(type)) throw new HttpError(415, 'Unsupported media type', 'send the body as application/json', [{ path: '(header) content-type', message: 'must be application/json' }]);
+  if (!/^application\/([a-z.+-]*\+)?json\b/.test(type))
+    throw new HttpError(415, 'Unsupported media type', 'send the body as application/json', [
+      { path: '(header) content-type', message: 'must be application/json' },
+    ]);
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(body, 'utf8') > maxBytes) throw new HttpError(413, 'Payload too large', text('the body is larger than {{max}} bytes', { max: maxBytes }), [{ path: '(body)', message: text('at most {{max}} bytes', { max: maxBytes }) }]);
+  if (Buffer.byteLength(body, 'utf8') > maxBytes)
+    throw new HttpError(413, 'Payload too large', text('the body is larger than {{max}} bytes', { max: maxBytes }), [
+      { path: '(body)', message: text('at most {{max}} bytes', { max: maxBytes }) },
+    ]);
   try {
     return JSON.parse(body);
   } catch {
@@ -162,8 +188,10 @@ export function apiHandler(module: ApiModule, handlers: Record<string, RouteHand
     const handle = handlers[event.routeKey];
     if (!route || !handle) return problem(404, 'Not found', text('no route {{route}}', { route: event.routeKey }), [], {}, lang);
     const principal = principalOf(event);
-    if (!principal) return problem(401, 'Unauthorized', 'a valid bearer token with a known role is required', [], { 'www-authenticate': 'Bearer' }, lang);
-    if (!route.roles.includes(principal.role)) return problem(403, 'Forbidden', text('role {{role}} may not call {{route}}', { role: principal.role, route: event.routeKey }), [], {}, lang);
+    if (!principal)
+      return problem(401, 'Unauthorized', 'a valid bearer token with a known role is required', [], { 'www-authenticate': 'Bearer' }, lang);
+    if (!route.roles.includes(principal.role))
+      return problem(403, 'Forbidden', text('role {{role}} may not call {{route}}', { role: principal.role, route: event.routeKey }), [], {}, lang);
     try {
       return await handle({ event, principal, params: event.pathParameters ?? {}, query: event.queryStringParameters ?? {}, lang });
     } catch (err) {
@@ -193,6 +221,9 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 export function parseLimit(raw: string | undefined, max = 100, dflt = 25): number {
   if (raw === undefined) return dflt;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new HttpError(400, 'Bad limit', text('limit must be an integer 1..{{max}}', { max }), [{ path: 'limit', message: text('integer 1..{{max}}', { max }) }]);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max)
+    throw new HttpError(400, 'Bad limit', text('limit must be an integer 1..{{max}}', { max }), [
+      { path: 'limit', message: text('integer 1..{{max}}', { max }) },
+    ]);
   return n;
 }

@@ -10,8 +10,29 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
-import { claimsAwaitingDecision, claimsFiledSoFar, claimsByStatus, eventClaimsPage, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
+import {
+  apiHandler,
+  decodeCursor,
+  encodeCursor,
+  fieldErrors,
+  HttpError,
+  json,
+  jsonBody,
+  parseLimit,
+  validationError,
+  type RouteContext,
+} from './http.js';
+import {
+  claimsAwaitingDecision,
+  claimsFiledSoFar,
+  claimsByStatus,
+  eventClaimsPage,
+  getIndexEvent,
+  listIndexEvents,
+  recordIndexEvent,
+  startIndexFanout,
+  type IndexEventRecord,
+} from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { fanoutExecutionArn, fanoutHistory } from '../shared/fanout-history.js';
 import { documentClient, tableName } from '../shared/aws.js';
@@ -26,11 +47,14 @@ const CLAIMS_IN_ANSWER = 1000;
 
 function checkCover(o: IndexObservation): void {
   const scheme = schemes().get(o.schemeId);
-  if (!scheme) throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
+  if (!scheme)
+    throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
   const industry = scheme.products.INDUSTRY;
   if (!industry) throw validationError([{ path: 'schemeId', message: text('{{schemeId}} does not offer INDUSTRY cover', { schemeId: o.schemeId }) }]);
-  if (o.kind === 'WEATHER' && !industry.weatherIndex) throw validationError([{ path: 'kind', message: text('{{schemeId}} has no weather index cover', { schemeId: o.schemeId }) }]);
-  if (o.kind === 'PRICE' && !industry.priceIndex) throw validationError([{ path: 'kind', message: text('{{schemeId}} has no price index cover', { schemeId: o.schemeId }) }]);
+  if (o.kind === 'WEATHER' && !industry.weatherIndex)
+    throw validationError([{ path: 'kind', message: text('{{schemeId}} has no weather index cover', { schemeId: o.schemeId }) }]);
+  if (o.kind === 'PRICE' && !industry.priceIndex)
+    throw validationError([{ path: 'kind', message: text('{{schemeId}} has no price index cover', { schemeId: o.schemeId }) }]);
 }
 
 /**
@@ -86,7 +110,13 @@ async function post({ event, principal }: RouteContext) {
   const observation = parsed.data;
   checkCover(observation);
   const eventId = indexEventId(observation);
-  const { created, record } = await recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: `${principal.role}:${principal.sub}`, createdAt: new Date().toISOString() });
+  const { created, record } = await recordIndexEvent({
+    eventId,
+    observation,
+    status: 'FANNING_OUT',
+    postedBy: `${principal.role}:${principal.sub}`,
+    createdAt: new Date().toISOString(),
+  });
   if (!created) {
     const before = observedFigures(record.observation);
     const now = observedFigures(observation);
@@ -95,18 +125,32 @@ async function post({ event, principal }: RouteContext) {
       throw new HttpError(
         409,
         'Observation already recorded',
-        text('event {{eventId}} for this scheme, county and period was recorded with other figures ({{fields}}); it is not re-run', { eventId, fields: differing.map((k) => `${k} ${before[k]}`).join(', ') }),
+        text('event {{eventId}} for this scheme, county and period was recorded with other figures ({{fields}}); it is not re-run', {
+          eventId,
+          fields: differing.map((k) => `${k} ${before[k]}`).join(', '),
+        }),
         differing.map((k) => ({ path: k, message: text('recorded as {{value}}', { value: String(before[k]) }) })),
       );
     }
   } else {
-    await appendAudit({ claimId: `INDEX#${eventId}`, step: 'IndexEventPosted', actor: `${principal.role}:${principal.sub}`, input: observation, output: { eventId }, decision: 'FANNING_OUT' });
+    await appendAudit({
+      claimId: `INDEX#${eventId}`,
+      step: 'IndexEventPosted',
+      actor: `${principal.role}:${principal.sub}`,
+      input: observation,
+      output: { eventId },
+      decision: 'FANNING_OUT',
+    });
   }
   // Started on repeats too: if the first post stored the event and died before starting, it starts now.
   if (record.status === 'FANNING_OUT') await startIndexFanout(eventId, record.redrives ?? 0);
   const settled = (await waitForFanout(eventId)) ?? record;
   const status = !created ? 200 : settled.status === 'FANNING_OUT' ? 202 : 201;
-  return json(status, { ...(await view(settled, CLAIMS_IN_ANSWER, undefined, settled.status !== 'FANNING_OUT')), repeated: !created }, { location: `/index-events/${eventId}` });
+  return json(
+    status,
+    { ...(await view(settled, CLAIMS_IN_ANSWER, undefined, settled.status !== 'FANNING_OUT')), repeated: !created },
+    { location: `/index-events/${eventId}` },
+  );
 }
 
 async function getOne({ params, query }: RouteContext) {
@@ -120,7 +164,15 @@ async function getOne({ params, query }: RouteContext) {
 
 async function list({ query }: RouteContext) {
   const page = await listIndexEvents(parseLimit(query.limit), decodeCursor(query.cursor));
-  const items = page.items.map((r) => ({ eventId: r.eventId, kind: r.observation.kind, observation: r.observation, status: r.status, claimsFiled: r.claimsFiled ?? null, createdAt: r.createdAt, completedAt: r.completedAt ?? null }));
+  const items = page.items.map((r) => ({
+    eventId: r.eventId,
+    kind: r.observation.kind,
+    observation: r.observation,
+    status: r.status,
+    claimsFiled: r.claimsFiled ?? null,
+    createdAt: r.createdAt,
+    completedAt: r.completedAt ?? null,
+  }));
   return json(200, { items, nextCursor: encodeCursor(page.last) });
 }
 
@@ -166,10 +218,26 @@ async function redrive({ event, principal, params }: RouteContext) {
     return json(202, { eventId: rec.eventId, status: rec.status, redrive: n });
   }
   if (decision === 'REFUSE') {
-    throw new HttpError(409, 'Not failed', text(rec.status === 'CREATED' ? 'the fan-out is finished; only a failed or stuck one can be redriven' : 'the fan-out is running; only a failed or stuck one can be redriven'), [{ path: 'eventId', message: text('status is {{status}}', { status: rec.status }) }]);
+    throw new HttpError(
+      409,
+      'Not failed',
+      text(
+        rec.status === 'CREATED'
+          ? 'the fan-out is finished; only a failed or stuck one can be redriven'
+          : 'the fan-out is running; only a failed or stuck one can be redriven',
+      ),
+      [{ path: 'eventId', message: text('status is {{status}}', { status: rec.status }) }],
+    );
   }
   // Audit first: a retry after a failure below appends the same record, which the chain takes once.
-  await appendAudit({ claimId: `INDEX#${rec.eventId}`, step: 'FanoutRedrive', actor: `admin:${principal.sub}`, input: { note }, output: { redrive: n + 1, error: rec.error ?? null }, decision: 'FANNING_OUT' });
+  await appendAudit({
+    claimId: `INDEX#${rec.eventId}`,
+    step: 'FanoutRedrive',
+    actor: `admin:${principal.sub}`,
+    input: { note },
+    output: { redrive: n + 1, error: rec.error ?? null },
+    decision: 'FANNING_OUT',
+  });
   try {
     await documentClient().send(
       new UpdateCommand({
@@ -185,7 +253,8 @@ async function redrive({ event, principal, params }: RouteContext) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
     // Moved already: by another redrive, or by this one (an update re-sent after its answer was lost).
     const now = await getIndexEvent(rec.eventId);
-    if (now?.status !== 'FANNING_OUT' || (now.redrives ?? 0) !== n + 1) throw new HttpError(409, 'Already redriven', 'the event changed meanwhile; read it and retry');
+    if (now?.status !== 'FANNING_OUT' || (now.redrives ?? 0) !== n + 1)
+      throw new HttpError(409, 'Already redriven', 'the event changed meanwhile; read it and retry');
   }
   await startIndexFanout(rec.eventId, n + 1);
   return json(202, { eventId: rec.eventId, status: 'FANNING_OUT', redrive: n + 1 });

@@ -29,7 +29,12 @@ function feedMachineArn(): string {
 
 /** The workflow of a feed, named after it: a second start with the same input is the same execution. */
 export async function startFeedExecution(feed: MedicalFeedRecord): Promise<void> {
-  const input = { source: { bucket: feedBucket(), key: uploadKey(feed.schemeId, feed.feedId) }, schemeId: feed.schemeId, encoding: feed.encoding, sentBy: feed.sentBy };
+  const input = {
+    source: { bucket: feedBucket(), key: uploadKey(feed.schemeId, feed.feedId) },
+    schemeId: feed.schemeId,
+    encoding: feed.encoding,
+    sentBy: feed.sentBy,
+  };
   try {
     await sfnClient().send(new StartExecutionCommand({ stateMachineArn: feedMachineArn(), name: feed.feedId, input: JSON.stringify(input) }));
   } catch (err) {
@@ -40,7 +45,10 @@ export async function startFeedExecution(feed: MedicalFeedRecord): Promise<void>
 
 function bodyBytes(ctx: RouteContext): Uint8Array {
   const type = ctx.event.headers?.['content-type'] ?? '';
-  if (!CSV_TYPES.test(type)) throw new HttpError(415, 'Unsupported media type', 'send the feed file as text/csv or application/octet-stream', [{ path: '(header) content-type', message: 'must be text/csv or application/octet-stream' }]);
+  if (!CSV_TYPES.test(type))
+    throw new HttpError(415, 'Unsupported media type', 'send the feed file as text/csv or application/octet-stream', [
+      { path: '(header) content-type', message: 'must be text/csv or application/octet-stream' },
+    ]);
   const raw = ctx.event.body ?? '';
   return ctx.event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
 }
@@ -50,7 +58,8 @@ const TITLES: Record<FeedFileError['status'], string> = { 413: 'Payload too larg
 async function send(ctx: RouteContext) {
   const schemeId = ctx.query.schemeId;
   if (!schemeId) throw validationError([{ path: 'schemeId', message: 'required (query parameter)' }]);
-  if (!schemes().has(schemeId)) throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
+  if (!schemes().has(schemeId))
+    throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
   const bytes = bodyBytes(ctx);
   let read: ReturnType<typeof readFeed>;
   try {
@@ -61,13 +70,26 @@ async function send(ctx: RouteContext) {
   }
   const sha256 = feedSha256(bytes);
   const feedId = medicalFeedId(schemeId, sha256);
-  const { created, record } = await recordFeed({ feedId, schemeId, sha256, bytes: bytes.byteLength, encoding: read.encoding, rows: read.items.length, sentBy: ctx.principal.sub, createdAt: new Date().toISOString() });
+  const { created, record } = await recordFeed({
+    feedId,
+    schemeId,
+    sha256,
+    bytes: bytes.byteLength,
+    encoding: read.encoding,
+    rows: read.items.length,
+    sentBy: ctx.principal.sub,
+    createdAt: new Date().toISOString(),
+  });
   if (record.status === 'FILING') {
     // Also on a resend of a feed still filing: an earlier attempt may have stopped before either (both idempotent).
     await writeFeedFile(feedBucket(), uploadKey(schemeId, feedId), bytes, 'text/csv');
     await startFeedExecution(record);
   }
-  return json(202, { feedId, status: record.status, rows: record.rows, encoding: record.encoding, repeated: !created }, { location: `/medical-feeds/${feedId}` });
+  return json(
+    202,
+    { feedId, status: record.status, rows: record.rows, encoding: record.encoding, repeated: !created },
+    { location: `/medical-feeds/${feedId}` },
+  );
 }
 
 const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -75,7 +97,20 @@ const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"
 /** One line per row, in line order; a BOM so Excel opens it as UTF-8. No identity number but the masked one. */
 function reportCsv(outcomes: readonly FeedRowOutcome[]): string {
   const header = ['line', 'outcome', 'hospitalCode', 'invoiceNo', 'idMasked', 'claimId', 'totalCost', 'problems'];
-  const lines = outcomes.map((o) => [String(o.line), o.outcome, o.hospitalCode ?? '', o.invoiceNo ?? '', o.idMasked ?? '', o.claimId ?? '', o.totalCost === null || o.totalCost === undefined ? '' : String(o.totalCost), (o.problems ?? []).join('; ')].map(quote).join(','));
+  const lines = outcomes.map((o) =>
+    [
+      String(o.line),
+      o.outcome,
+      o.hospitalCode ?? '',
+      o.invoiceNo ?? '',
+      o.idMasked ?? '',
+      o.claimId ?? '',
+      o.totalCost === null || o.totalCost === undefined ? '' : String(o.totalCost),
+      (o.problems ?? []).join('; '),
+    ]
+      .map(quote)
+      .join(','),
+  );
   return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
@@ -87,7 +122,11 @@ async function get(ctx: RouteContext) {
   if (!feed) throw new HttpError(404, 'Not found', text('no medical feed {{feedId}}', { feedId: feedId.slice(0, 80) }));
   const report = await feedReport(feed);
   if (format === 'csv') {
-    return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${feedId}.csv"` }, body: reportCsv(report.outcomes) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${feedId}.csv"` },
+      body: reportCsv(report.outcomes),
+    };
   }
   const { outcomes, ...rest } = report;
   const exceptions = outcomes.filter((o) => o.outcome !== 'FILED');

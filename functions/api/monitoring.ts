@@ -25,7 +25,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** How long POST /monitoring/run waits for its job before answering 202 (well inside API Gateway's 30 s). */
 
 function knownScheme(schemeId: string | undefined): string | undefined {
-  if (schemeId !== undefined && !schemes().has(schemeId)) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId }), [{ path: 'schemeId', message: 'unknown scheme' }]);
+  if (schemeId !== undefined && !schemes().has(schemeId))
+    throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId }), [{ path: 'schemeId', message: 'unknown scheme' }]);
   return schemeId;
 }
 
@@ -63,12 +64,24 @@ async function openedWarnings(job: MonitoringJob): Promise<Array<OpenWarning & {
   const out: Array<OpenWarning & { householdId: string }> = [];
   for (let i = 0; i < ids.length; i += 100) {
     const res = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: ids.slice(i, i + 100).map((householdId) => ({ householdId })), ConsistentRead: true } } }),
+      new BatchGetCommand({
+        RequestItems: { [tableName('registry')]: { Keys: ids.slice(i, i + 100).map((householdId) => ({ householdId })), ConsistentRead: true } },
+      }),
     );
     for (const h of (res.Responses?.[tableName('registry')] ?? []) as StoredHousehold[]) {
       const wanted = byHousehold.get(h.householdId) ?? new Set();
       for (const w of [...(h.openWarnings ?? []), ...(h.closedWarnings ?? [])]) {
-        if (wanted.has(w.warningId)) out.push({ householdId: h.householdId, warningId: w.warningId, type: w.type, level: w.level, followUp: w.followUp, openedAt: w.openedAt, ...(w.openedBy ? { openedBy: w.openedBy } : {}), evidence: w.evidence });
+        if (wanted.has(w.warningId))
+          out.push({
+            householdId: h.householdId,
+            warningId: w.warningId,
+            type: w.type,
+            level: w.level,
+            followUp: w.followUp,
+            openedAt: w.openedAt,
+            ...(w.openedBy ? { openedBy: w.openedBy } : {}),
+            evidence: w.evidence,
+          });
       }
     }
   }
@@ -94,8 +107,21 @@ async function run(ctx: RouteContext) {
   }
   if (!job) throw new Error(`monitoring job ${jobId} vanished`);
   if (job.status === 'RUNNING') return json(202, jobView(job), { location: `/monitoring/jobs/${jobId}` });
-  if (job.status === 'FAILED') throw new HttpError(500, 'Monitoring failed', text('the monitoring job {{jobId}} failed: {{error}}', { jobId, error: job.error ?? 'unknown error' }));
-  return json(200, { jobId, schemeId: job.schemeId, asOf: job.asOf, households: job.households, opened: job.opened, open: job.open, warnings: await openedWarnings(job) });
+  if (job.status === 'FAILED')
+    throw new HttpError(
+      500,
+      'Monitoring failed',
+      text('the monitoring job {{jobId}} failed: {{error}}', { jobId, error: job.error ?? 'unknown error' }),
+    );
+  return json(200, {
+    jobId,
+    schemeId: job.schemeId,
+    asOf: job.asOf,
+    households: job.households,
+    opened: job.opened,
+    open: job.open,
+    warnings: await openedWarnings(job),
+  });
 }
 
 const JobParams = z.object({ jobId: z.string().regex(/^M-[0-9]{17}-[0-9a-f]{8}$/) });
@@ -130,7 +156,9 @@ async function list({ query }: RouteContext) {
   const warnings = households
     .flatMap((h) => (h.openWarnings ?? []).map((w) => ({ householdId: h.householdId, schemeId: h.schemeId, county: h.county, ...w })))
     .filter((w) => q.data.type === undefined || w.type === q.data.type)
-    .sort((a, b) => (a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : a.warningId < b.warningId ? -1 : a.warningId > b.warningId ? 1 : 0));
+    .sort((a, b) =>
+      a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : a.warningId < b.warningId ? -1 : a.warningId > b.warningId ? 1 : 0,
+    );
   return json(200, { schemeId: schemeId ?? null, type: q.data.type ?? null, count: warnings.length, warnings });
 }
 
@@ -141,7 +169,11 @@ async function close({ event, params, principal }: RouteContext) {
   if (!body.success) throw validationError(fieldErrors(body.error));
   const householdId = params.householdId ?? '';
   const warningId = params.warningId ?? '';
-  const out = await closeHouseholdWarning(householdId, warningId, { closedAt: new Date().toISOString(), closedBy: `${principal.role}:${principal.sub}`, note: body.data.note });
+  const out = await closeHouseholdWarning(householdId, warningId, {
+    closedAt: new Date().toISOString(),
+    closedBy: `${principal.role}:${principal.sub}`,
+    note: body.data.note,
+  });
   if ('error' in out) {
     if (out.error === 'NO_HOUSEHOLD') throw new HttpError(404, 'Not found', text('no household {{householdId}}', { householdId }));
     throw new HttpError(409, 'Not open', text('household {{householdId}} has no open warning {{warningId}}', { householdId, warningId }));

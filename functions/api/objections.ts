@@ -55,7 +55,10 @@ export async function object({ event, principal, params }: RouteContext) {
   const parsed = ObjectionBody.safeParse(jsonBody(event, 16 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const key = event.headers?.['idempotency-key'];
-  if (key !== undefined && (key.length < 1 || key.length > 128)) throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [{ path: '(header) idempotency-key', message: '1..128 characters' }]);
+  if (key !== undefined && (key.length < 1 || key.length > 128))
+    throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [
+      { path: '(header) idempotency-key', message: '1..128 characters' },
+    ]);
   const said = maskIdLookalikes(parsed.data.text);
   // Same admin + same key → same objection id: a repeat finds it on the claim and answers it again.
   const objectionId = key ? `OB-${sha256Hex(`${principal.sub}\n${key}`).slice(0, 24)}` : `OB-${randomUUID()}`;
@@ -64,7 +67,10 @@ export async function object({ event, principal, params }: RouteContext) {
     if (!claim) throw new HttpError(404, 'Not found', text('no claim {{claimId}}', { claimId: params.claimId ?? '' }));
     const earlier = claim.objections?.find((o) => o.objectionId === objectionId);
     if (earlier) {
-      if (earlier.text !== said) throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different objection', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
+      if (earlier.text !== said)
+        throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different objection', [
+          { path: '(header) idempotency-key', message: 'already used with a different body' },
+        ]);
       return json(200, answer(claim, earlier), { location: `/claims/${claim.claimId}` });
     }
     const outcome = objectionOutcome(claim);

@@ -17,10 +17,16 @@ import { fieldErrors, HttpError, json, type RouteContext } from './http.js';
 import { approvedClaims } from '../shared/approved-claims.js';
 import { getHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
 export const PublicNoticeQuery = z.object({
   schemeId: z.string().min(1).max(64),
-  county: z.string().regex(/^\d{6}$/, 'a 6-digit county code').optional(),
+  county: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit county code')
+    .optional(),
   from: date,
   to: date,
   format: z.enum(['json', 'csv']).default('json'),
@@ -52,7 +58,13 @@ export async function publicNotice({ query, lang }: RouteContext) {
   if (encoding !== 'utf-8' && format !== 'csv') throw bad('encoding', 'an encoding applies to format=csv only');
 
   const claims = await approvedClaims(schemeId, from, to, { county });
-  if (claims.length > MAX_ROWS) throw new HttpError(422, 'Too many rows', text('more than {{max}} claims in the period: ask for a shorter period or one county', { max: MAX_ROWS }), [{ path: 'to', message: 'period too long' }]);
+  if (claims.length > MAX_ROWS)
+    throw new HttpError(
+      422,
+      'Too many rows',
+      text('more than {{max}} claims in the period: ask for a shorter period or one county', { max: MAX_ROWS }),
+      [{ path: 'to', message: 'period too long' }],
+    );
   const households = new Map<string, Promise<StoredHousehold | undefined>>();
   const householdOf = (id: string) => {
     let h = households.get(id);
@@ -63,16 +75,42 @@ export async function publicNotice({ query, lang }: RouteContext) {
   for (const c of claims.sort((a, b) => (a.approvedAt ?? '').localeCompare(b.approvedAt ?? '') || a.claimId.localeCompare(b.claimId))) {
     const household = await householdOf(c.householdId);
     const person = household?.members.find((m) => m.personId === c.submission.personId);
-    rows.push({ claimId: c.claimId, name: maskName(person?.name), county: c.county ?? household?.county ?? null, product: c.product, payout: c.assessment?.payout ?? 0, approvedOn: cstDate(c.approvedAt as string) });
+    rows.push({
+      claimId: c.claimId,
+      name: maskName(person?.name),
+      county: c.county ?? household?.county ?? null,
+      product: c.product,
+      payout: c.assessment?.payout ?? 0,
+      approvedOn: cstDate(c.approvedAt as string),
+    });
   }
   if (format === 'csv') return noticeCsv(rows, { schemeId, county, from, to }, lang, encoding);
-  return json(200, { schemeId, county: county ?? null, from, to, count: rows.length, total: rows.reduce((s, r) => s + r.payout, 0), items: rows }, { 'content-language': lang, vary: 'Accept-Language' });
+  return json(
+    200,
+    { schemeId, county: county ?? null, from, to, count: rows.length, total: rows.reduce((s, r) => s + r.payout, 0), items: rows },
+    { 'content-language': lang, vary: 'Accept-Language' },
+  );
 }
 
-function noticeCsv(rows: readonly NoticeRow[], p: { schemeId: string; county?: string; from: string; to: string }, lang: Lang, encoding: 'utf-8' | 'gb18030') {
+function noticeCsv(
+  rows: readonly NoticeRow[],
+  p: { schemeId: string; county?: string; from: string; to: string },
+  lang: Lang,
+  encoding: 'utf-8' | 'gb18030',
+) {
   const t = (key: string) => render({ key }, lang, key);
   const header = ['notice.claimId', 'notice.name', 'notice.county', 'notice.product', 'notice.payout', 'notice.approvedOn'].map(t);
-  const lines = [header, ...rows.map((r) => [r.claimId, r.name, r.county, render({ key: `term.product.${r.product}` }, lang, r.product), yuanPlain(r.payout), r.approvedOn])];
+  const lines = [
+    header,
+    ...rows.map((r) => [
+      r.claimId,
+      r.name,
+      r.county,
+      render({ key: `term.product.${r.product}` }, lang, r.product),
+      yuanPlain(r.payout),
+      r.approvedOn,
+    ]),
+  ];
   // CRLF: what Excel writes and reads without surprise.
   const text = `${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
   const filename = `${p.schemeId}${p.county ? `-${p.county}` : ''}-${p.from}-${p.to}-public-notice.csv`;

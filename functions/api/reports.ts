@@ -19,14 +19,23 @@ async function summary({ query, lang }: RouteContext) {
   const q = Query.safeParse({ schemeId: query.schemeId, year: query.year });
   if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
   const scheme = schemes().get(q.data.schemeId);
-  if (!scheme) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: q.data.schemeId }), [{ path: 'schemeId', message: 'unknown scheme' }]);
+  if (!scheme)
+    throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: q.data.schemeId }), [
+      { path: 'schemeId', message: 'unknown scheme' },
+    ]);
   const year = String(q.data.year);
-  if (query.format !== undefined && query.format !== 'json' && query.format !== 'csv') throw new HttpError(400, 'Bad query', 'format must be json or csv', [{ path: 'format', message: 'json or csv' }]);
+  if (query.format !== undefined && query.format !== 'json' && query.format !== 'csv')
+    throw new HttpError(400, 'Bad query', 'format must be json or csv', [{ path: 'format', message: 'json or csv' }]);
   const encoding = CsvEncoding.safeParse(query.encoding);
-  if (!encoding.success) throw new HttpError(400, 'Bad query', 'encoding must be utf-8 or gb18030', [{ path: 'encoding', message: 'utf-8 or gb18030' }]);
-  if (query.encoding !== undefined && query.format !== 'csv') throw new HttpError(400, 'Bad query', 'an encoding applies to format=csv only', [{ path: 'encoding', message: 'an encoding applies to format=csv only' }]);
+  if (!encoding.success)
+    throw new HttpError(400, 'Bad query', 'encoding must be utf-8 or gb18030', [{ path: 'encoding', message: 'utf-8 or gb18030' }]);
+  if (query.encoding !== undefined && query.format !== 'csv')
+    throw new HttpError(400, 'Bad query', 'an encoding applies to format=csv only', [
+      { path: 'encoding', message: 'an encoding applies to format=csv only' },
+    ]);
   const report = summaryFromCounters(scheme, q.data.year, await readReportTotals(scheme.schemeId, year));
-  if (query.format === 'csv') return csvAnswer(summaryCsv(report, lang), { filename: `${scheme.schemeId}-${year}-summary.csv`, lang, encoding: encoding.data });
+  if (query.format === 'csv')
+    return csvAnswer(summaryCsv(report, lang), { filename: `${scheme.schemeId}-${year}-summary.csv`, lang, encoding: encoding.data });
   return json(200, report);
 }
 
@@ -34,13 +43,30 @@ async function summary({ query, lang }: RouteContext) {
  * The summary as one CSV table (section, key, claims, amount in fen), for spreadsheets. The column names are in
  * the reader's language; the sections and keys are the JSON answer's own names, so a sheet can be matched to it.
  */
-function summaryCsv(r: { claims: Bucket; byProduct: Record<string, Bucket>; byCounty: Record<string, Bucket>; payment: Record<string, unknown>; premiums: Record<string, unknown>; losses: Record<string, unknown>; riskCorridor: object | null }, lang: Lang): string {
-  const rows: Array<Array<string | number | null>> = [['csv.summary.section', 'csv.summary.key', 'csv.summary.claims', 'csv.summary.amount'].map((key) => render({ key }, lang))];
+function summaryCsv(
+  r: {
+    claims: Bucket;
+    byProduct: Record<string, Bucket>;
+    byCounty: Record<string, Bucket>;
+    payment: Record<string, unknown>;
+    premiums: Record<string, unknown>;
+    losses: Record<string, unknown>;
+    riskCorridor: object | null;
+  },
+  lang: Lang,
+): string {
+  const rows: Array<Array<string | number | null>> = [
+    ['csv.summary.section', 'csv.summary.key', 'csv.summary.claims', 'csv.summary.amount'].map((key) => render({ key }, lang)),
+  ];
   rows.push(['total', 'all', r.claims.count, r.claims.payout]);
   for (const [k, b] of Object.entries(r.byProduct)) rows.push(['product', k, b.count, b.payout]);
   for (const [k, b] of Object.entries(r.byCounty)) rows.push(['county', k, b.count, b.payout]);
   for (const [k, v] of Object.entries(r.claims.byStatus)) rows.push(['status', k, v, null]);
-  const sections: Array<readonly [string, object]> = [['payment', r.payment], ['premiums', r.premiums], ['losses', r.losses]];
+  const sections: Array<readonly [string, object]> = [
+    ['payment', r.payment],
+    ['premiums', r.premiums],
+    ['losses', r.losses],
+  ];
   if (r.riskCorridor) sections.push(['riskCorridor', r.riskCorridor]); // no rows when the scheme has no corridor
   for (const [section, values] of sections) {
     for (const [k, v] of Object.entries(values)) rows.push([section, k, null, typeof v === 'number' ? v : v === null ? null : String(v)]);

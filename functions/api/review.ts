@@ -33,12 +33,14 @@ const ReviewBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.decision !== 'APPROVE' && b.note.trim() === '') ctx.addIssue({ code: 'custom', path: ['note'], message: b.decision === 'REJECT' ? 'a rejection needs a note' : 'a return needs a note' });
+    if (b.decision !== 'APPROVE' && b.note.trim() === '')
+      ctx.addIssue({ code: 'custom', path: ['note'], message: b.decision === 'REJECT' ? 'a rejection needs a note' : 'a return needs a note' });
     if (b.decision === 'RETURN' && !b.reasonCode) {
       const need = text('a return needs a reason code: one of {{codes}}', { codes: REVIEW_REASON_CODES.join(', ') });
       ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: say(need, 'en'), params: { text: need } });
     }
-    if (b.decision === 'APPROVE' && b.reasonCode) ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'an approval carries no reason code' });
+    if (b.decision === 'APPROVE' && b.reasonCode)
+      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'an approval carries no reason code' });
   });
 
 async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
@@ -64,9 +66,14 @@ export async function review({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const body = parsed.data;
   const claim = await requireClaim(params.claimId);
-  if (claim.status !== 'PENDING_REVIEW') throw new HttpError(409, 'Not pending review', text('claim is {{status}}', { status: claim.status }), [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }]);
-  if (claim.review || claim.returned) throw new HttpError(409, 'Already reviewed', text('claim was already reviewed ({{decision}})', { decision: claim.review?.decision ?? 'RETURN' }));
-  if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
+  if (claim.status !== 'PENDING_REVIEW')
+    throw new HttpError(409, 'Not pending review', text('claim is {{status}}', { status: claim.status }), [
+      { path: 'claimId', message: text('status is {{status}}', { status: claim.status }) },
+    ]);
+  if (claim.review || claim.returned)
+    throw new HttpError(409, 'Already reviewed', text('claim was already reviewed ({{decision}})', { decision: claim.review?.decision ?? 'RETURN' }));
+  if (!claim.taskToken)
+    throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
   const stage: ReviewStage = claim.recommendation ? 'FINAL' : 'FIRST';
   const level = principal.reviewLevel ?? DEFAULT_REVIEW_LEVEL;
   const verdict = decideReview(schemeOf(claim.schemeId), { sub: principal.sub, level }, body.decision, {
@@ -76,7 +83,9 @@ export async function review({ event, principal, params }: RouteContext) {
     recommendedBy: claim.recommendation?.reviewer ?? null,
   });
   if (verdict.effect === 'REFUSED') {
-    throw new HttpError(403, verdict.reason === 'ABOVE_AUTHORITY_LIMIT' ? 'Above authority limit' : 'Four eyes', verdict.detail, [{ path: 'decision', message: verdict.reason }]);
+    throw new HttpError(403, verdict.reason === 'ABOVE_AUTHORITY_LIMIT' ? 'Above authority limit' : 'Four eyes', verdict.detail, [
+      { path: 'decision', message: verdict.reason },
+    ]);
   }
 
   const at = new Date().toISOString();
@@ -96,7 +105,15 @@ export async function review({ event, principal, params }: RouteContext) {
   const field = verdict.effect === 'RECOMMENDED' ? 'recommendation' : verdict.effect === 'RETURNED' ? 'returned' : 'review';
   const value = field === 'review' ? { decision: body.decision, note: body.note, reviewer: principal.sub, at, level, reasonCode } : entry;
   const names: Record<string, string> = { '#s': 'status', '#f': field, '#rev': 'review', '#ret': 'returned', '#rec': 'recommendation' };
-  const values: Record<string, unknown> = { ':pending': 'PENDING_REVIEW', ':tok': claim.taskToken, ':null': null, ':v': value, ':entry': [entry], ':empty': [], ':now': at };
+  const values: Record<string, unknown> = {
+    ':pending': 'PENDING_REVIEW',
+    ':tok': claim.taskToken,
+    ':null': null,
+    ':v': value,
+    ':entry': [entry],
+    ':empty': [],
+    ':now': at,
+  };
   const conditions = ['#s = :pending', 'taskToken = :tok', `(${NO_VALUE.replaceAll('#f', '#rev')})`, `(${NO_VALUE.replaceAll('#f', '#ret')})`];
   if (stage === 'FIRST') conditions.push(`(${NO_VALUE.replaceAll('#f', '#rec')})`);
   else {
@@ -147,16 +164,35 @@ export async function amend({ event, principal, params }: RouteContext) {
   const parsed = AmendBody.safeParse(jsonBody(event, 64 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const claim = await requireClaim(params.claimId);
-  if (principal.sub !== claim.submittedBy) throw new HttpError(403, 'Not the submitter', text("only the claim's submitter may amend it; {{sub}} did not submit it", { sub: principal.sub }));
-  if (claim.status !== 'RETURNED') throw new HttpError(409, 'Not returned', text('claim is {{status}}; only a returned claim can be amended', { status: claim.status }), [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }]);
-  if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the amendment wait yet; retry shortly', [], { 'retry-after': '1' });
+  if (principal.sub !== claim.submittedBy)
+    throw new HttpError(403, 'Not the submitter', text("only the claim's submitter may amend it; {{sub}} did not submit it", { sub: principal.sub }));
+  if (claim.status !== 'RETURNED')
+    throw new HttpError(409, 'Not returned', text('claim is {{status}}; only a returned claim can be amended', { status: claim.status }), [
+      { path: 'claimId', message: text('status is {{status}}', { status: claim.status }) },
+    ]);
+  if (!claim.taskToken)
+    throw new HttpError(409, 'Not ready', 'the workflow has not reached the amendment wait yet; retry shortly', [], { 'retry-after': '1' });
   const before = claim.submission;
   const { incidentDate, details } = parsed.data;
   // Only details and the incident date change; everything else is the submission as filed, validated again whole.
-  const after = await validateSubmission({ ...before, ...(incidentDate === undefined ? {} : { incidentDate }), ...(details === undefined ? {} : { details }) });
+  const after = await validateSubmission({
+    ...before,
+    ...(incidentDate === undefined ? {} : { incidentDate }),
+    ...(details === undefined ? {} : { details }),
+  });
   const amendment = (claim.amendments ?? 0) + 1;
   const now = new Date().toISOString();
-  const amended = { ...claim, submission: after, status: 'RECEIVED', amendments: amendment, assessment: null, reasonCode: null, reasonDetail: null, decidedAt: null, updatedAt: now } as ClaimRecord;
+  const amended = {
+    ...claim,
+    submission: after,
+    status: 'RECEIVED',
+    amendments: amendment,
+    assessment: null,
+    reasonCode: null,
+    reasonDetail: null,
+    decidedAt: null,
+    updatedAt: now,
+  } as ClaimRecord;
   const recorded = await commitWithAudit(
     [
       {
@@ -170,7 +206,15 @@ export async function amend({ event, principal, params }: RouteContext) {
             'SET submission = :after, #s = :received, amendments = :n, assessment = :null, reasonCode = :null, reasonDetail = :null, decidedAt = :null, updatedAt = :now REMOVE taskToken, returned, recommendation, review, reviewPayout',
           ConditionExpression: '#s = :returned AND taskToken = :tok',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':after': after, ':received': 'RECEIVED', ':n': amendment, ':null': null, ':now': now, ':returned': 'RETURNED', ':tok': claim.taskToken },
+          ExpressionAttributeValues: {
+            ':after': after,
+            ':received': 'RECEIVED',
+            ':n': amendment,
+            ':null': null,
+            ':now': now,
+            ':returned': 'RETURNED',
+            ':tok': claim.taskToken,
+          },
         },
       },
       // The report's totals move with the claim (RETURNED → RECEIVED, and to the amended year and figures).

@@ -7,7 +7,20 @@ export type Role = 'submitter' | 'reviewer' | 'insurer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'];
 
 /** One Lambda per API module; the module file is functions/api/<module>.ts with an exported `handler`. */
-export type ApiModule = 'claims' | 'households' | 'settlements' | 'schemes' | 'webhooks' | 'reports' | 'index-events' | 'monitoring' | 'ops' | 'workflows' | 'audit-samples' | 'evidence' | 'medical-feeds';
+export type ApiModule =
+  | 'claims'
+  | 'households'
+  | 'settlements'
+  | 'schemes'
+  | 'webhooks'
+  | 'reports'
+  | 'index-events'
+  | 'monitoring'
+  | 'ops'
+  | 'workflows'
+  | 'audit-samples'
+  | 'evidence'
+  | 'medical-feeds';
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
@@ -42,7 +55,12 @@ export const ROUTES: readonly RouteSpec[] = [
   // handler checks the claim's allocations); an admin only as the claim's submitter.
   { method: 'POST', path: '/claims/{claimId}/attachments', module: 'evidence', roles: ['submitter', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}/attachments', module: 'evidence', roles: ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'] },
-  { method: 'GET', path: '/claims/{claimId}/attachments/{attachmentId}', module: 'evidence', roles: ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'] },
+  {
+    method: 'GET',
+    path: '/claims/{claimId}/attachments/{attachmentId}',
+    module: 'evidence',
+    roles: ['submitter', 'reviewer', 'insurer', 'auditor', 'admin'],
+  },
   { method: 'POST', path: '/claims/{claimId}/notes', module: 'evidence', roles: ['reviewer', 'auditor', 'admin'] },
   { method: 'GET', path: '/claims/{claimId}/notes', module: 'evidence', roles: ['reviewer', 'auditor', 'admin'] },
   { method: 'GET', path: '/settlements', module: 'settlements', roles: ['insurer', 'auditor', 'admin'] },
@@ -72,7 +90,21 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/medical-feeds/{feedId}', module: 'medical-feeds', roles: ['admin', 'auditor'] },
 ];
 
-export const API_MODULES: readonly ApiModule[] = ['claims', 'households', 'settlements', 'schemes', 'webhooks', 'reports', 'index-events', 'monitoring', 'ops', 'workflows', 'audit-samples', 'evidence', 'medical-feeds'];
+export const API_MODULES: readonly ApiModule[] = [
+  'claims',
+  'households',
+  'settlements',
+  'schemes',
+  'webhooks',
+  'reports',
+  'index-events',
+  'monitoring',
+  'ops',
+  'workflows',
+  'audit-samples',
+  'evidence',
+  'medical-feeds',
+];
 
 export function routeKey(r: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;

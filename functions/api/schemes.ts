@@ -17,7 +17,10 @@ function schemeView(scheme: Scheme, lang: Lang): Scheme {
   return {
     ...scheme,
     notes: scheme.notes.map((n) => say(n, lang)),
-    products: corridor?.note === undefined ? scheme.products : { ...scheme.products, MEDICAL: { ...medical!, riskCorridor: { ...corridor, note: say(corridor.note, lang) } } },
+    products:
+      corridor?.note === undefined
+        ? scheme.products
+        : { ...scheme.products, MEDICAL: { ...medical!, riskCorridor: { ...corridor, note: say(corridor.note, lang) } } },
   };
 }
 

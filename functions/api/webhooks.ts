@@ -8,7 +8,11 @@ import { text } from '#core/i18n/index.js';
 const Register = z
   .object({
     insurerId: z.string().min(1).max(128),
-    url: z.string().url().max(2048).refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    url: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
   })
   .strict();
 
@@ -16,7 +20,14 @@ async function register({ event }: RouteContext) {
   const parsed = Register.safeParse(jsonBody(event, 16 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const ep = await registerEndpoint(parsed.data.insurerId, parsed.data.url);
-  return json(201, { endpointId: ep.endpointId, insurerId: ep.insurerId, url: ep.url, secret: ep.secret, status: ep.status, createdAt: ep.createdAt });
+  return json(201, {
+    endpointId: ep.endpointId,
+    insurerId: ep.insurerId,
+    url: ep.url,
+    secret: ep.secret,
+    status: ep.status,
+    createdAt: ep.createdAt,
+  });
 }
 
 async function list({ query }: RouteContext) {

@@ -35,7 +35,8 @@ export async function checkArrival(rawKey: string, size: number, versionId?: str
   if (declared.status !== 'PENDING_UPLOAD') return 'ALREADY_SETTLED';
   let rejection: AttachmentRejection | null;
   let arrived = { size, sha256: '' };
-  if (size !== declared.size) rejection = 'SIZE_MISMATCH'; // not read at all: it could be anything, of any size
+  if (size !== declared.size)
+    rejection = 'SIZE_MISMATCH'; // not read at all: it could be anything, of any size
   else {
     const object = await readObject(key, versionId);
     const sha256 = createHash('sha256').update(object.body).digest('hex');

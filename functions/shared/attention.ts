@@ -9,7 +9,15 @@
  * Only the attributes the list uses are fetched.
  */
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
-import { attentionList, needsExecutionCheck, pastTargetCreatedBefore, UNDECIDED_STATUSES, type AttentionList, type AttentionThresholds, type ClaimFacts } from '#core/attention.js';
+import {
+  attentionList,
+  needsExecutionCheck,
+  pastTargetCreatedBefore,
+  UNDECIDED_STATUSES,
+  type AttentionList,
+  type AttentionThresholds,
+  type ClaimFacts,
+} from '#core/attention.js';
 import { schemes } from './catalogue.js';
 import { tableName } from './aws.js';
 import { queryAll } from './query-all.js';

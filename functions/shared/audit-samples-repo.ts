@@ -30,7 +30,12 @@ export function objectionMarkerItem(schemeId: string, claimId: string, at: strin
 
 /** The scheme's claims objected to and not yet in a sample. */
 export async function objectedClaims(schemeId: string): Promise<string[]> {
-  const items = await queryAll<{ sk: string }>({ TableName: tableName('auditSamples'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': objectedPk(schemeId) }, ConsistentRead: true });
+  const items = await queryAll<{ sk: string }>({
+    TableName: tableName('auditSamples'),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': objectedPk(schemeId) },
+    ConsistentRead: true,
+  });
   return items.map((i) => i.sk);
 }
 
@@ -55,11 +60,19 @@ export interface StoredSample {
 }
 
 export function sampleItem(sample: StoredSample): TxItem {
-  return { Put: { TableName: tableName('auditSamples'), Item: { pk: samplePk(sample.sampleId), sk: 'SAMPLE', ...sample }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return {
+    Put: {
+      TableName: tableName('auditSamples'),
+      Item: { pk: samplePk(sample.sampleId), sk: 'SAMPLE', ...sample },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 export async function getSample(sampleId: string): Promise<StoredSample | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: tableName('auditSamples'), Key: { pk: samplePk(sampleId), sk: 'SAMPLE' }, ConsistentRead: true }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName('auditSamples'), Key: { pk: samplePk(sampleId), sk: 'SAMPLE' }, ConsistentRead: true }),
+  );
   if (!out.Item) return undefined;
   const { pk: _pk, sk: _sk, ...sample } = out.Item;
   return sample as StoredSample;
@@ -75,7 +88,13 @@ export interface StoredFinding {
 
 /** One finding per sampled claim, written once (a second is refused: a finding is evidence, not a draft). */
 export function findingItem(sampleId: string, f: StoredFinding): TxItem {
-  return { Put: { TableName: tableName('auditSamples'), Item: { pk: samplePk(sampleId), sk: `CLAIM#${f.claimId}`, ...f }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return {
+    Put: {
+      TableName: tableName('auditSamples'),
+      Item: { pk: samplePk(sampleId), sk: `CLAIM#${f.claimId}`, ...f },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 export async function sampleFindings(sampleId: string): Promise<StoredFinding[]> {

@@ -77,9 +77,12 @@ function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): 
 
 export function documentClient(): DynamoDBDocumentClient {
   if (!ddb) {
-    ddb = DynamoDBDocumentClient.from(withoutSdkLogging(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: timeouts() })), {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    });
+    ddb = DynamoDBDocumentClient.from(
+      withoutSdkLogging(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: timeouts() })),
+      {
+        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+      },
+    );
     withoutSdkLogging(ddb);
     decorators()?.documentClient?.(ddb, { GetCommand, BatchGetCommand, PutCommand, TransactWriteCommand });
   }
@@ -103,7 +106,14 @@ export function s3Client(): S3Client {
   if (!s3) {
     const local = endpoint('S3');
     s3 = withoutSdkLogging(
-      new S3Client({ endpoint: local, forcePathStyle: local !== undefined, maxAttempts: 3, requestHandler: timeouts(), requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+      new S3Client({
+        endpoint: local,
+        forcePathStyle: local !== undefined,
+        maxAttempts: 3,
+        requestHandler: timeouts(),
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
     );
   }
   return s3;

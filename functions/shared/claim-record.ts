@@ -70,7 +70,14 @@ export interface ClaimRecord {
   settlementIds?: string[] | null;
   taskToken?: string | null;
   /** The final decision (level and reasonCode absent on claims reviewed before authority levels). */
-  review?: { decision: 'APPROVE' | 'REJECT'; note: string; reviewer: string; at: string; level?: ReviewLevel; reasonCode?: ReviewReasonCode | null } | null;
+  review?: {
+    decision: 'APPROVE' | 'REJECT';
+    note: string;
+    reviewer: string;
+    at: string;
+    level?: ReviewLevel;
+    reasonCode?: ReviewReasonCode | null;
+  } | null;
   /** An approval above the first reviewer's limit: the claim waits in FinalReview for a higher level. */
   recommendation?: ReviewEntry | null;
   /** The return for information this round ended with (cleared by the amendment). */
@@ -177,7 +184,14 @@ export function storedFigures(c: ClaimRecord, settlements: readonly SettlementFi
     allocations: (c.allocations ?? []).map((a) => ({ insurerId: a.insurerId, shareBp: a.shareBp, amount: a.amount })),
     settlements: [...settlements]
       .sort((a, b) => (a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : 0))
-      .map((s) => ({ settlementId: s.settlementId, insurerId: s.insurerId, amount: s.amount, status: s.status, paidAt: s.paidAt ?? null, reference: s.reference ?? null })),
+      .map((s) => ({
+        settlementId: s.settlementId,
+        insurerId: s.insurerId,
+        amount: s.amount,
+        status: s.status,
+        paidAt: s.paidAt ?? null,
+        reference: s.reference ?? null,
+      })),
     review: c.review ? { reviewer: c.review.reviewer, decision: c.review.decision } : null,
     paidAt: c.paidAt ?? null,
   };

@@ -38,7 +38,9 @@ const StoredClaim = z.looseObject({
 export function parseStoredClaim(item: Record<string, unknown>): ClaimRecord {
   const out = StoredClaim.safeParse(item);
   if (!out.success) {
-    throw new Error(`stored claim ${String(item.claimId)} is malformed: ${out.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `stored claim ${String(item.claimId)} is malformed: ${out.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return out.data as unknown as ClaimRecord; // the fields checked above; see StoredClaim for the rest
 }
@@ -69,7 +71,10 @@ export async function createClaim(filed: ClaimRecord): Promise<boolean> {
   try {
     await documentClient().send(
       new TransactWriteCommand({
-        TransactItems: [{ Put: { TableName: tableName('claims'), Item: claim, ConditionExpression: 'attribute_not_exists(claimId)' } }, ...countClaimMove(null, claim)],
+        TransactItems: [
+          { Put: { TableName: tableName('claims'), Item: claim, ConditionExpression: 'attribute_not_exists(claimId)' } },
+          ...countClaimMove(null, claim),
+        ],
       }),
     );
     return true;

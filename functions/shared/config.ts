@@ -50,12 +50,7 @@ export function optionalSetting<T>(schema: z.ZodType<T, string>, readmeDefault =
 
 /** A whole number within bounds (Number('12abc') is NaN, Number('') is 0: neither is accepted). */
 export function wholeNumber(min: number, max: number): z.ZodType<number, string> {
-  return z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  return z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 }
 
 function describe(name: string, raw: string | undefined, error: z.ZodError): string {
@@ -104,7 +99,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The settings a Lambda (or the same handler run embedded) reads. */
 export const SETTINGS = {
-  FANGPIN_LOG_LEVEL: setting(z.string().transform((s) => s.trim().toUpperCase()).pipe(z.enum(LOG_LEVELS)), 'WARN'),
+  FANGPIN_LOG_LEVEL: setting(
+    z
+      .string()
+      .transform((s) => s.trim().toUpperCase())
+      .pipe(z.enum(LOG_LEVELS)),
+    'WARN',
+  ),
   FANGPIN_SDK_TIMEOUT_MS: setting(wholeNumber(1, 600_000), '10000', '60000 embedded (10000 on AWS)'),
   FANGPIN_SCHEMES_DIR: setting(z.string().min(1), BUNDLED_SCHEMES_DIR, '`core/schemes` (`/var/task/schemes` in a Lambda)'),
   FANGPIN_WEBHOOK_RETRY_SCHEDULE: setting(

@@ -100,7 +100,10 @@ export async function downloadUrl(key: string, fileName: string, contentType: st
 }
 
 /** The stored object's bytes (the arrival check reads only objects whose size, from the event, is the declared one). */
-export async function readObject(key: string, versionId?: string): Promise<{ body: Uint8Array; contentType: string | undefined; length: number | undefined }> {
+export async function readObject(
+  key: string,
+  versionId?: string,
+): Promise<{ body: Uint8Array; contentType: string | undefined; length: number | undefined }> {
   const out = await s3Client().send(new GetObjectCommand({ Bucket: evidenceBucket(), Key: key, VersionId: versionId }));
   const body = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
   return { body, contentType: out.ContentType, length: out.ContentLength };

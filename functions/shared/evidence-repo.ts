@@ -43,7 +43,9 @@ export const attachmentItemKey = (attachmentId: string) => `ATT#${attachmentId}`
 export const noteItemKey = (noteId: string) => `NOTE#${noteId}`;
 
 export async function getAttachment(claimId: string, attachmentId: string): Promise<AttachmentItem | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: tableName('evidence'), Key: { claimId, item: attachmentItemKey(attachmentId) }, ConsistentRead: true }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName('evidence'), Key: { claimId, item: attachmentItemKey(attachmentId) }, ConsistentRead: true }),
+  );
   return out.Item as AttachmentItem | undefined;
 }
 
@@ -59,7 +61,9 @@ async function itemsOf<T>(claimId: string, prefix: string): Promise<T[]> {
 
 /** A claim's attachments, oldest first. */
 export async function attachmentsOf(claimId: string): Promise<AttachmentItem[]> {
-  return (await itemsOf<AttachmentItem>(claimId, 'ATT#')).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.attachmentId.localeCompare(b.attachmentId));
+  return (await itemsOf<AttachmentItem>(claimId, 'ATT#')).sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.attachmentId.localeCompare(b.attachmentId),
+  );
 }
 
 /** A claim's notes, oldest first. */
@@ -69,14 +73,30 @@ export async function notesOf(claimId: string): Promise<NoteItem[]> {
 
 /** Store a new declaration with its audit record; null when the attachment already exists (a repeat). */
 export async function declareAttachment(a: AttachmentItem, audit: AuditEntry): Promise<AuditRecord | null> {
-  return commitWithAudit([{ Put: { TableName: tableName('evidence'), Item: a, ConditionExpression: 'attribute_not_exists(#i)', ExpressionAttributeNames: { '#i': 'item' } } }], audit);
+  return commitWithAudit(
+    [
+      {
+        Put: {
+          TableName: tableName('evidence'),
+          Item: a,
+          ConditionExpression: 'attribute_not_exists(#i)',
+          ExpressionAttributeNames: { '#i': 'item' },
+        },
+      },
+    ],
+    audit,
+  );
 }
 
 /**
  * The arrival check's verdict: PENDING_UPLOAD → VERIFIED or REJECTED, with its audit record. Null when the
  * attachment had already left PENDING_UPLOAD (a repeated event): nothing is written twice.
  */
-export async function settleAttachment(a: AttachmentItem, verdict: { status: 'VERIFIED' } | { status: 'REJECTED'; rejection: AttachmentRejection }, audit: AuditEntry): Promise<AuditRecord | null> {
+export async function settleAttachment(
+  a: AttachmentItem,
+  verdict: { status: 'VERIFIED' } | { status: 'REJECTED'; rejection: AttachmentRejection },
+  audit: AuditEntry,
+): Promise<AuditRecord | null> {
   const at = new Date().toISOString();
   const set = verdict.status === 'VERIFIED' ? 'verifiedAt = :at' : 'rejectedAt = :at, rejection = :why';
   return commitWithAudit(
@@ -88,7 +108,12 @@ export async function settleAttachment(a: AttachmentItem, verdict: { status: 'VE
           UpdateExpression: `SET #s = :to, ${set}`,
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':to': verdict.status, ':pending': 'PENDING_UPLOAD', ':at': at, ...(verdict.status === 'REJECTED' ? { ':why': verdict.rejection } : {}) },
+          ExpressionAttributeValues: {
+            ':to': verdict.status,
+            ':pending': 'PENDING_UPLOAD',
+            ':at': at,
+            ...(verdict.status === 'REJECTED' ? { ':why': verdict.rejection } : {}),
+          },
         },
       },
     ],
@@ -98,10 +123,24 @@ export async function settleAttachment(a: AttachmentItem, verdict: { status: 'VE
 
 /** Store a note with its audit record; null when a note with this id exists (a repeated request). */
 export async function addNote(n: NoteItem, audit: AuditEntry): Promise<AuditRecord | null> {
-  return commitWithAudit([{ Put: { TableName: tableName('evidence'), Item: n, ConditionExpression: 'attribute_not_exists(#i)', ExpressionAttributeNames: { '#i': 'item' } } }], audit);
+  return commitWithAudit(
+    [
+      {
+        Put: {
+          TableName: tableName('evidence'),
+          Item: n,
+          ConditionExpression: 'attribute_not_exists(#i)',
+          ExpressionAttributeNames: { '#i': 'item' },
+        },
+      },
+    ],
+    audit,
+  );
 }
 
 export async function getNote(claimId: string, noteId: string): Promise<NoteItem | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: tableName('evidence'), Key: { claimId, item: noteItemKey(noteId) }, ConsistentRead: true }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName('evidence'), Key: { claimId, item: noteItemKey(noteId) }, ConsistentRead: true }),
+  );
   return out.Item as NoteItem | undefined;
 }

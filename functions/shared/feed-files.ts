@@ -29,7 +29,8 @@ export function schemeOfIncomingKey(key: string): string | undefined {
 export async function readFeedFile(bucket: string, key: string): Promise<Uint8Array> {
   const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   // Refused before reading: nothing of a file over the limit is taken.
-  if ((out.ContentLength ?? 0) > MAX_FEED_BYTES) throw new FeedFileError(413, 'file', `the file is ${out.ContentLength} bytes; the limit is ${MAX_FEED_BYTES} bytes`);
+  if ((out.ContentLength ?? 0) > MAX_FEED_BYTES)
+    throw new FeedFileError(413, 'file', `the file is ${out.ContentLength} bytes; the limit is ${MAX_FEED_BYTES} bytes`);
   if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
   return out.Body.transformToByteArray();
 }

@@ -25,7 +25,9 @@ export function reservationId(operation: string, scope: string, key: string): st
 
 /** The reservation of a key, if any (consistent read). */
 export async function reservationOf(operation: string, scope: string, key: string): Promise<Reservation | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: tableName('idempotency'), Key: { id: reservationId(operation, scope, key) }, ConsistentRead: true }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName('idempotency'), Key: { id: reservationId(operation, scope, key) }, ConsistentRead: true }),
+  );
   return out.Item === undefined ? undefined : Reservation.parse(out.Item);
 }
 
@@ -33,7 +35,14 @@ export async function reservationOf(operation: string, scope: string, key: strin
  * Reserves `key` for a request with this body hash and the claim it makes. Not a conflict when the key is held by
  * the same body (a retried or concurrent repeat): the caller answers as the first request did.
  */
-export async function reserveKey(operation: string, scope: string, key: string, bodyHash: string, claimId: string, now = new Date()): Promise<KeyReservation> {
+export async function reserveKey(
+  operation: string,
+  scope: string,
+  key: string,
+  bodyHash: string,
+  claimId: string,
+  now = new Date(),
+): Promise<KeyReservation> {
   const item: Reservation = {
     id: reservationId(operation, scope, key),
     bodyHash,

@@ -21,5 +21,7 @@ async function loadKey(): Promise<string> {
 
 export async function hashIdNumber(idNumber: string): Promise<string> {
   key ??= loadKey();
-  return createHmac('sha256', await key).update(idNumber.toUpperCase(), 'utf8').digest('hex');
+  return createHmac('sha256', await key)
+    .update(idNumber.toUpperCase(), 'utf8')
+    .digest('hex');
 }

@@ -41,7 +41,9 @@ export function fanoutExecutionName(eventId: string, redrive = 0): string {
 /** Store the event unless it exists; answers the stored record and whether this call created it. */
 export async function recordIndexEvent(rec: IndexEventRecord): Promise<{ created: boolean; record: IndexEventRecord }> {
   try {
-    await documentClient().send(new PutCommand({ TableName: tableName('indexEvents'), Item: rec, ConditionExpression: 'attribute_not_exists(eventId)' }));
+    await documentClient().send(
+      new PutCommand({ TableName: tableName('indexEvents'), Item: rec, ConditionExpression: 'attribute_not_exists(eventId)' }),
+    );
     return { created: true, record: rec };
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -61,7 +63,11 @@ export async function listIndexEvents(limit: number, start?: Record<string, unkn
   return { items: (out.Items ?? []) as IndexEventRecord[], last: out.LastEvaluatedKey };
 }
 
-export async function setIndexEventStatus(eventId: string, status: FanoutStatus, fields: { claimsFiled?: number; error?: string } = {}): Promise<void> {
+export async function setIndexEventStatus(
+  eventId: string,
+  status: FanoutStatus,
+  fields: { claimsFiled?: number; error?: string } = {},
+): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName('indexEvents'),
@@ -164,7 +170,13 @@ export function indexFanoutArn(): string {
 /** The fan-out execution is named after the event: starting it again is harmless. */
 export async function startIndexFanout(eventId: string, redrive = 0): Promise<void> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: indexFanoutArn(), name: fanoutExecutionName(eventId, redrive), input: JSON.stringify({ eventId }) }));
+    await sfnClient().send(
+      new StartExecutionCommand({
+        stateMachineArn: indexFanoutArn(),
+        name: fanoutExecutionName(eventId, redrive),
+        input: JSON.stringify({ eventId }),
+      }),
+    );
   } catch (err) {
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
   }

@@ -42,7 +42,16 @@ export async function createJob(jobId: string, o: { schemeId: string | null; asO
   await documentClient().send(
     new PutCommand({
       TableName: tableName('monitoring'),
-      Item: { ...keyOf(jobId), jobId, status: 'RUNNING', schemeId: o.schemeId, asOf: o.asOf, startedBy: o.startedBy, startedAt: new Date().toISOString(), opened: 0 },
+      Item: {
+        ...keyOf(jobId),
+        jobId,
+        status: 'RUNNING',
+        schemeId: o.schemeId,
+        asOf: o.asOf,
+        startedBy: o.startedBy,
+        startedAt: new Date().toISOString(),
+        opened: 0,
+      },
       ConditionExpression: 'attribute_not_exists(householdId)',
     }),
   );

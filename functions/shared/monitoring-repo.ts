@@ -13,7 +13,15 @@
  * below the threshold) carry no condition of their own, so they never conflict.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { decidedMonitoringEntryOf, healthMonthExceeds, openWarningOf, warningsFromEntries, type MonitoringEntry, type MonitoringWarning, type OpenWarning } from '#core/index.js';
+import {
+  decidedMonitoringEntryOf,
+  healthMonthExceeds,
+  openWarningOf,
+  warningsFromEntries,
+  type MonitoringEntry,
+  type MonitoringWarning,
+  type OpenWarning,
+} from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { chainAppendItems, chainHead, type TxItem } from './audit.js';
 import { getHousehold, type StoredHousehold } from './registry-repo.js';
@@ -48,10 +56,21 @@ export function knownWarningIds(h: Pick<StoredHousehold, 'warningIds' | 'openWar
  * Transaction items opening `warnings` on the household as read: the registry update (conditional on none of
  * them ever opened and on the entry being the one read) and one audit record each on the household's chain.
  */
-export async function openWarningItems(household: StoredHousehold, warnings: readonly MonitoringWarning[], openedBy: string, actor: string): Promise<{ items: TxItem[]; opened: OpenWarning[] }> {
+export async function openWarningItems(
+  household: StoredHousehold,
+  warnings: readonly MonitoringWarning[],
+  openedBy: string,
+  actor: string,
+): Promise<{ items: TxItem[]; opened: OpenWarning[] }> {
   const openedAt = new Date().toISOString();
   const opened = warnings.map((w) => openWarningOf(w, openedAt, openedBy));
-  const values: Record<string, unknown> = { ':empty': [], ':w': opened, ':ids': new Set(opened.map((w) => w.warningId)), ':scheme': household.schemeId, ':was': household.updatedAt };
+  const values: Record<string, unknown> = {
+    ':empty': [],
+    ':w': opened,
+    ':ids': new Set(opened.map((w) => w.warningId)),
+    ':scheme': household.schemeId,
+    ':was': household.updatedAt,
+  };
   const fresh = opened.map((w, i) => {
     values[`:id${i}`] = w.warningId;
     return `NOT contains(warningIds, :id${i})`;
@@ -71,7 +90,14 @@ export async function openWarningItems(household: StoredHousehold, warnings: rea
         },
       },
       ...chainAppendItems(
-        opened.map((w) => ({ claimId: chainId, step: 'WarningOpened', actor, input: { evidence: w.evidence }, output: { warningId: w.warningId, level: w.level }, decision: 'OPEN' })),
+        opened.map((w) => ({
+          claimId: chainId,
+          step: 'WarningOpened',
+          actor,
+          input: { evidence: w.evidence },
+          output: { warningId: w.warningId, level: w.level },
+          decision: 'OPEN',
+        })),
         head,
       ),
     ],

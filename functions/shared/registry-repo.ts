@@ -124,7 +124,12 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
  * (who opened it, on what evidence). False when the household is gone or the warning was opened before.
  * `also`: items committed with it (a monitoring job's progress counter).
  */
-export async function openHouseholdWarning(householdId: string, warning: OpenWarning, openedBy: string, also: readonly TxItem[] = []): Promise<boolean> {
+export async function openHouseholdWarning(
+  householdId: string,
+  warning: OpenWarning,
+  openedBy: string,
+  also: readonly TxItem[] = [],
+): Promise<boolean> {
   const record = await commitWithAudit(
     [
       {
@@ -139,7 +144,14 @@ export async function openHouseholdWarning(householdId: string, warning: OpenWar
       },
       ...also,
     ],
-    { claimId: `HOUSEHOLD#${householdId}`, step: 'WarningOpened', actor: openedBy, input: { evidence: warning.evidence }, output: { warningId: warning.warningId, level: warning.level }, decision: 'OPEN' },
+    {
+      claimId: `HOUSEHOLD#${householdId}`,
+      step: 'WarningOpened',
+      actor: openedBy,
+      input: { evidence: warning.evidence },
+      output: { warningId: warning.warningId, level: warning.level },
+      decision: 'OPEN',
+    },
   );
   return record !== null;
 }
@@ -176,7 +188,14 @@ export async function closeHouseholdWarning(
           },
         },
       ],
-      { claimId: `HOUSEHOLD#${householdId}`, step: 'WarningClosed', actor: closure.closedBy, input: { note: closure.note }, output: { warningId }, decision: 'CLOSED' },
+      {
+        claimId: `HOUSEHOLD#${householdId}`,
+        step: 'WarningClosed',
+        actor: closure.closedBy,
+        input: { note: closure.note },
+        output: { warningId },
+        decision: 'CLOSED',
+      },
     );
     if (record) return { closed };
   }
@@ -186,5 +205,10 @@ export async function closeHouseholdWarning(
 /** The API view: masked identity numbers, never the hash either. */
 export function householdView(h: StoredHousehold) {
   const { fanoutShard: _shard, schemeShard: _slice, warnedScheme: _warned, warningIds: _ids, ...rest } = h;
-  return { ...rest, members: h.members.map(({ idHash: _hash, ...m }) => m), openWarnings: h.openWarnings ?? [], closedWarnings: h.closedWarnings ?? [] };
+  return {
+    ...rest,
+    members: h.members.map(({ idHash: _hash, ...m }) => m),
+    openWarnings: h.openWarnings ?? [],
+    closedWarnings: h.closedWarnings ?? [],
+  };
 }

@@ -43,7 +43,9 @@ export function settlementId(claimId: string, insurerId: string, payee: Payee): 
 
 export async function createSettlement(s: Settlement): Promise<boolean> {
   try {
-    await documentClient().send(new PutCommand({ TableName: tableName('settlements'), Item: s, ConditionExpression: 'attribute_not_exists(settlementId)' }));
+    await documentClient().send(
+      new PutCommand({ TableName: tableName('settlements'), Item: s, ConditionExpression: 'attribute_not_exists(settlementId)' }),
+    );
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
@@ -58,7 +60,12 @@ export async function getSettlement(id: string): Promise<Settlement | undefined>
 
 export async function settlementsOfClaim(claimId: string): Promise<Settlement[]> {
   const out = await documentClient().send(
-    new QueryCommand({ TableName: tableName('settlements'), IndexName: 'byClaim', KeyConditionExpression: 'claimId = :c', ExpressionAttributeValues: { ':c': claimId } }),
+    new QueryCommand({
+      TableName: tableName('settlements'),
+      IndexName: 'byClaim',
+      KeyConditionExpression: 'claimId = :c',
+      ExpressionAttributeValues: { ':c': claimId },
+    }),
   );
   return (out.Items ?? []).map(view).sort((a, b) => a.settlementId.localeCompare(b.settlementId));
 }
@@ -76,18 +83,46 @@ export async function settlementsPage(
   const table = tableName('settlements');
   let partitions: PartitionQuery[];
   if (o.insurerId && o.status) {
-    partitions = [{ TableName: table, IndexName: 'byInsurerStatus', KeyConditionExpression: 'insurerStatus = :k', ExpressionAttributeValues: { ':k': insurerStatusKey(o.insurerId, o.status) } }];
+    partitions = [
+      {
+        TableName: table,
+        IndexName: 'byInsurerStatus',
+        KeyConditionExpression: 'insurerStatus = :k',
+        ExpressionAttributeValues: { ':k': insurerStatusKey(o.insurerId, o.status) },
+      },
+    ];
   } else if (o.insurerId) {
-    partitions = [{ TableName: table, IndexName: 'byInsurer', KeyConditionExpression: 'insurerId = :i', ExpressionAttributeValues: { ':i': o.insurerId } }];
+    partitions = [
+      { TableName: table, IndexName: 'byInsurer', KeyConditionExpression: 'insurerId = :i', ExpressionAttributeValues: { ':i': o.insurerId } },
+    ];
   } else if (o.status) {
-    partitions = [{ TableName: table, IndexName: 'byStatus', KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': o.status } }];
+    partitions = [
+      {
+        TableName: table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': o.status },
+      },
+    ];
   } else {
-    partitions = o.schemeIds.map((id) => ({ TableName: table, IndexName: 'byScheme', KeyConditionExpression: 'schemeId = :s', ExpressionAttributeValues: { ':s': id } }));
+    partitions = o.schemeIds.map((id) => ({
+      TableName: table,
+      IndexName: 'byScheme',
+      KeyConditionExpression: 'schemeId = :s',
+      ExpressionAttributeValues: { ':s': id },
+    }));
   }
   const keyOf = (x: Settlement & Record<string, unknown>) => ({
     settlementId: x.settlementId,
     createdAt: x.createdAt,
-    ...(o.insurerId && o.status ? { insurerStatus: x.insurerStatus } : o.insurerId ? { insurerId: x.insurerId } : o.status ? { status: x.status } : { schemeId: x.schemeId }),
+    ...(o.insurerId && o.status
+      ? { insurerStatus: x.insurerStatus }
+      : o.insurerId
+        ? { insurerId: x.insurerId }
+        : o.status
+          ? { status: x.status }
+          : { schemeId: x.schemeId }),
   });
   const page = await fullPage<Settlement & Record<string, unknown>>(partitions, limit, keyOf, cursor);
   return { items: page.items.map(view), next: page.next };
@@ -104,6 +139,13 @@ export function confirmSettlementItem(id: string, insurerId: string, paidAt: str
     UpdateExpression: 'SET #s = :c, paidAt = :p, #r = :r, confirmedAt = :now, insurerStatus = :is',
     ConditionExpression: '#s = :pending',
     ExpressionAttributeNames: { '#s': 'status', '#r': 'reference' },
-    ExpressionAttributeValues: { ':c': 'CONFIRMED', ':p': paidAt, ':r': reference, ':now': new Date().toISOString(), ':pending': 'PENDING', ':is': insurerStatusKey(insurerId, 'CONFIRMED') },
+    ExpressionAttributeValues: {
+      ':c': 'CONFIRMED',
+      ':p': paidAt,
+      ':r': reference,
+      ':now': new Date().toISOString(),
+      ':pending': 'PENDING',
+      ':is': insurerStatusKey(insurerId, 'CONFIRMED'),
+    },
   };
 }

@@ -27,12 +27,16 @@ export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run:
   const log = logger.createChild();
   return middy(async (event: unknown, context: Context): Promise<O> => {
     const parsed = input.safeParse(event);
-    if (!parsed.success) throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     try {
       const out = await run(parsed.data, context);
       // Ids and outcomes only: never claim details, personal data or task tokens.
       const claimId = (parsed.data as { claimId?: unknown }).claimId;
-      log.info(`${step} done`, { claimId: typeof claimId === 'string' ? claimId : undefined, outcome: (out as { outcome?: unknown } | undefined)?.outcome });
+      log.info(`${step} done`, {
+        claimId: typeof claimId === 'string' ? claimId : undefined,
+        outcome: (out as { outcome?: unknown } | undefined)?.outcome,
+      });
       return out;
     } catch (err) {
       const classified = classify(err);

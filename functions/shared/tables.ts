@@ -26,7 +26,21 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports' | 'auditSamples' | 'monitoring' | 'evidence';
+export type TableId =
+  | 'claims'
+  | 'registry'
+  | 'identities'
+  | 'accumulators'
+  | 'settlements'
+  | 'idempotency'
+  | 'audit'
+  | 'webhooks'
+  | 'indexEvents'
+  | 'medicalFeeds'
+  | 'reports'
+  | 'auditSamples'
+  | 'monitoring'
+  | 'evidence';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -48,7 +62,12 @@ export const TABLES: readonly TableSpec[] = [
       // functions/api/claims.ts `list` for why they are not in the key).
       { indexName: 'reviewQueueByPayout', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'reviewPayout', type: 'N' } },
       // Sparse: only claims created by an index event. Progress counts read it, so it carries just the status.
-      { indexName: 'byIndexEvent', partitionKey: { name: 'indexEventId', type: 'S' }, sortKey: { name: 'householdId', type: 'S' }, include: ['status'] },
+      {
+        indexName: 'byIndexEvent',
+        partitionKey: { name: 'indexEventId', type: 'S' },
+        sortKey: { name: 'householdId', type: 'S' },
+        include: ['status'],
+      },
       // The search's access paths (GET /claims, functions/api/claims.ts `list`), each oldest or newest first. Their
       // partition keys never change once written (a claim keeps its scheme, county and product), so a claim
       // moving while someone pages cannot be listed twice or skipped. `schemeCounty` = `<schemeId>#<county>` is

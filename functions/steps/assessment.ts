@@ -42,7 +42,12 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     if (!eligibility.eligible || !household) {
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
       const record = await commitWithAudit(
-        await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
+        await moveClaim(claim, ['RECEIVED'], {
+          status: 'REJECTED',
+          reasonCode,
+          reasonDetail: eligibility.eligible ? null : eligibility.detail,
+          decidedAt: now,
+        }),
         { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
         audit,
       );
@@ -54,7 +59,13 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const result = assessClaim(sub, scheme, household, acc?.counters ?? {});
     if (isRejection(result)) {
       const record = await commitWithAudit(
-        await moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
+        await moveClaim(claim, ['RECEIVED'], {
+          status: 'REJECTED',
+          reasonCode: result.reasonCode,
+          reasonDetail: result.detail,
+          decidedAt: now,
+          county: household.county,
+        }),
         { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
         audit,
       );
@@ -62,8 +73,13 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
       continue;
     }
     const objections = claim.objections?.length ?? 0;
-    const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0, objection: objections > 0 });
-    const status: StoredStatus = route.outcome === ROUTE_OUTCOME.noPayout ? 'CLOSED_NO_PAYOUT' : route.outcome === ROUTE_OUTCOME.review ? 'PENDING_REVIEW' : 'APPROVED';
+    const route = routeAssessment(result, scheme, {
+      registryVerified: eligibility.registryVerified,
+      openWarning: (household.openWarnings?.length ?? 0) > 0,
+      objection: objections > 0,
+    });
+    const status: StoredStatus =
+      route.outcome === ROUTE_OUTCOME.noPayout ? 'CLOSED_NO_PAYOUT' : route.outcome === ROUTE_OUTCOME.review ? 'PENDING_REVIEW' : 'APPROVED';
     const assessment: StoredAssessment = {
       payout: result.payout,
       bankShare: result.bankShare,
@@ -92,8 +108,15 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const queueFields = status === 'PENDING_REVIEW' ? { county: household.county, reviewPayout: result.payout } : { county: household.county };
     // Pinned to the objections read: one recorded meanwhile (POST /claims/{id}/objections) fails this commit, and
     // the next round decides again, now routing the claim to review with OBJECTION.
-    items.push(...pinObjections(await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }), objections));
-    const record = await commitWithAudit(items, {
+    items.push(
+      ...pinObjections(
+        await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }),
+        objections,
+      ),
+    );
+    const record = await commitWithAudit(
+      items,
+      {
         claimId,
         step: STATE.assessment,
         actor: 'workflow',
@@ -101,7 +124,9 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
         output: assessment,
         decision: status,
         figures: { payout: assessment.payout, bankShare: assessment.bankShare, route: assessment.route },
-      }, audit);
+      },
+      audit,
+    );
     if (!record) continue; // a concurrent claim moved the accumulator (or this claim moved): read again, decide again
     return { claimId, outcome: route.outcome, audit: headOf(record) };
   }
@@ -132,11 +157,26 @@ async function release(claimId: string, action: 'release' | 'return'): Promise<{
     }
     const fields =
       action === 'release'
-        ? { status: 'REJECTED' as const, reasonCode: 'REVIEW_REJECTED' as const, reasonDetail: claim.review?.note ?? 'rejected in review', decidedAt: new Date().toISOString() }
+        ? {
+            status: 'REJECTED' as const,
+            reasonCode: 'REVIEW_REJECTED' as const,
+            reasonDetail: claim.review?.note ?? 'rejected in review',
+            decidedAt: new Date().toISOString(),
+          }
         : { status: 'RETURNED' as const, taskToken: null }; // the return itself (reason, note) is on the claim already
     items.push(...(await moveClaim(claim, ['PENDING_REVIEW'], fields)));
     const decision = action === 'release' ? 'REJECTED:REVIEW_REJECTED' : 'RETURNED';
-    if (!(await commitWithAudit(items, { claimId, step: STATE.releaseHold, actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
+    if (
+      !(await commitWithAudit(items, {
+        claimId,
+        step: STATE.releaseHold,
+        actor: 'workflow',
+        input: action === 'release' ? { claimId } : { claimId, action },
+        output: { released: a.accrual },
+        decision,
+      }))
+    )
+      continue;
     return { claimId, outcome: done };
   }
   throw new TransientError(`release of ${claimId} kept conflicting`);

@@ -32,9 +32,16 @@ export const handler = stepHandler('eligibility', ClaimStepInput, async ({ claim
       audit,
     );
     // null: the claim moved meanwhile (a concurrent retry decided it); report what is stored.
-    if (!record) return { claimId, outcome: storedOutcome(await loadClaim(claimId)) === ROUTE_OUTCOME.rejected ? ELIGIBILITY_OUTCOME.rejected : ELIGIBILITY_OUTCOME.eligible };
+    if (!record)
+      return {
+        claimId,
+        outcome: storedOutcome(await loadClaim(claimId)) === ROUTE_OUTCOME.rejected ? ELIGIBILITY_OUTCOME.rejected : ELIGIBILITY_OUTCOME.eligible,
+      };
     return { claimId, outcome: ELIGIBILITY_OUTCOME.rejected, audit: headOf(record) };
   }
-  const record = await appendAudit({ claimId, step: STATE.eligibility, actor: 'workflow', input: { claimId }, output: result, decision: 'ELIGIBLE' }, audit);
+  const record = await appendAudit(
+    { claimId, step: STATE.eligibility, actor: 'workflow', input: { claimId }, output: result, decision: 'ELIGIBLE' },
+    audit,
+  );
   return { claimId, outcome: ELIGIBILITY_OUTCOME.eligible, audit: headOf(record) };
 });

@@ -20,7 +20,6 @@ import type { StoredHousehold } from '../shared/registry-repo.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
 import { settingValue } from '../shared/config.js';
 
-
 const Input = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('shard'),
@@ -31,7 +30,11 @@ const Input = z.discriminatedUnion('action', [
     filedSoFar: z.number().int().min(0).optional(),
   }),
   z.object({ action: z.literal('finish'), eventId: z.string().min(1) }),
-  z.object({ action: z.literal('fail'), eventId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional() }),
+  z.object({
+    action: z.literal('fail'),
+    eventId: z.string().min(1),
+    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional(),
+  }),
 ]);
 
 export const handler = stepHandler('index-fanout', Input, async (input) => {
@@ -106,6 +109,13 @@ async function finish(eventId: string) {
   // Every slice has finished its pages: the sum of their positions is the number of claims filed.
   const claimsFiled = claimsFiledSoFar(event);
   await setIndexEventStatus(eventId, 'CREATED', { claimsFiled });
-  await appendAudit({ claimId: `INDEX#${eventId}`, step: 'FanoutFinished', actor: 'workflow', input: { eventId }, output: { claimsFiled }, decision: 'CREATED' });
+  await appendAudit({
+    claimId: `INDEX#${eventId}`,
+    step: 'FanoutFinished',
+    actor: 'workflow',
+    input: { eventId },
+    output: { claimsFiled },
+    decision: 'CREATED',
+  });
   return { eventId, status: 'CREATED', claimsFiled };
 }

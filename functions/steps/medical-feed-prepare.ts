@@ -34,7 +34,13 @@ const Input = z.union([FromApi, FromS3Event]);
 
 export const handler = stepHandler('medical-feed-prepare', Input, async (input) => {
   let bucket: string, key: string, schemeId: string, encoding: string | undefined, sentBy: string;
-  if ('source' in input) ({ source: { bucket, key }, schemeId, encoding, sentBy } = input);
+  if ('source' in input)
+    ({
+      source: { bucket, key },
+      schemeId,
+      encoding,
+      sentBy,
+    } = input);
   else {
     bucket = input.detail.bucket.name;
     key = input.detail.object.key;
@@ -54,7 +60,16 @@ export const handler = stepHandler('medical-feed-prepare', Input, async (input) 
   }
   const sha256 = feedSha256(bytes);
   const feedId = medicalFeedId(schemeId, sha256);
-  const { record } = await recordFeed({ feedId, schemeId, sha256, bytes: bytes.byteLength, encoding: read.encoding, rows: read.items.length, sentBy, createdAt: new Date().toISOString() });
+  const { record } = await recordFeed({
+    feedId,
+    schemeId,
+    sha256,
+    bytes: bytes.byteLength,
+    encoding: read.encoding,
+    rows: read.items.length,
+    sentBy,
+    createdAt: new Date().toISOString(),
+  });
   const out = feedBucket();
   await writeFeedFile(out, normalizedKey(feedId), normalizedCsv(read.items), 'text/csv; charset=utf-8');
   return { feedId, schemeId: record.schemeId, bucket: out, key: normalizedKey(feedId), rows: record.rows };

@@ -34,7 +34,11 @@ const Input = z.discriminatedUnion('action', [
     open: z.number().int().min(0).optional(),
   }),
   z.object({ action: z.literal('finish'), jobId: z.string().min(1) }),
-  z.object({ action: z.literal('fail'), jobId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional() }),
+  z.object({
+    action: z.literal('fail'),
+    jobId: z.string().min(1),
+    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional(),
+  }),
 ]);
 
 export const handler = stepHandler('monitoring-run', Input, async (input) => {
@@ -58,7 +62,9 @@ async function monitoringItems(householdIds: readonly string[]): Promise<Map<str
   let keys: Record<string, unknown>[] = householdIds.map((householdId) => ({ householdId }));
   for (let round = 0; keys.length > 0; round++) {
     if (round > 10) throw new WorkflowError('the store kept leaving monitoring items unprocessed');
-    const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName('monitoring')]: { Keys: keys, ConsistentRead: true } } }));
+    const res = await documentClient().send(
+      new BatchGetCommand({ RequestItems: { [tableName('monitoring')]: { Keys: keys, ConsistentRead: true } } }),
+    );
     for (const raw of res.Responses?.[tableName('monitoring')] ?? []) {
       const item = monitoringItemOf(raw);
       out.set(item.householdId, item);
@@ -108,7 +114,12 @@ async function slicePage(input: Extract<z.infer<typeof Input>, { action: 'slice'
           if (known.has(w.warningId)) continue;
           const ref = job.opened < MAX_REFS ? `${h.householdId}/${w.warningId}` : null;
           // Conditional on the id never opened: a concurrent decision or a retried page makes it a no-op.
-          if (await openHouseholdWarning(h.householdId, openWarningOf(w, openedAt, `job:${input.jobId}`), job.startedBy, [jobOpenedItem(input.jobId, ref)])) open++;
+          if (
+            await openHouseholdWarning(h.householdId, openWarningOf(w, openedAt, `job:${input.jobId}`), job.startedBy, [
+              jobOpenedItem(input.jobId, ref),
+            ])
+          )
+            open++;
         }
       }
     }),

@@ -56,7 +56,13 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
       ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
       // approvedScheme + approvedAt: the claim enters index approvedByScheme (public notice, audit samples).
-      ...(await moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt, approvedScheme: claim.schemeId, approvedAt: createdAt })),
+      ...(await moveClaim(claim, ['APPROVED'], {
+        status: 'SETTLING',
+        settlementIds: ids,
+        decidedAt: claim.decidedAt ?? createdAt,
+        approvedScheme: claim.schemeId,
+        approvedAt: createdAt,
+      })),
     ],
     {
       claimId,

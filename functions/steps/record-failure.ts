@@ -11,7 +11,10 @@ import { STATE } from '../shared/workflow-contract.js';
 
 const Input = z.object({
   claimId: z.string().min(1),
-  error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).partial().default({}),
+  error: z
+    .object({ Error: z.string().default('Unknown'), Cause: z.string().default('') })
+    .partial()
+    .default({}),
 });
 
 export const handler = stepHandler('record-failure', Input, async ({ claimId, error }) => {

@@ -18,7 +18,11 @@ import { WorkflowError } from '../shared/errors.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
 import { AMEND_OUTCOME, HOLD_OUTCOME, REVIEW_OUTCOME, STATE, WAIT_STAGE, type ReviewOutcome } from '../shared/workflow-contract.js';
 
-const Wait = z.object({ claimId: z.string().min(1), taskToken: z.string().min(1), stage: z.enum([WAIT_STAGE.review, WAIT_STAGE.finalReview, WAIT_STAGE.amend]).default(WAIT_STAGE.review) });
+const Wait = z.object({
+  claimId: z.string().min(1),
+  taskToken: z.string().min(1),
+  stage: z.enum([WAIT_STAGE.review, WAIT_STAGE.finalReview, WAIT_STAGE.amend]).default(WAIT_STAGE.review),
+});
 const Expire = z.object({ claimId: z.string().min(1), action: z.literal('expireReturn') });
 const Input = z.union([Expire, Wait]);
 
@@ -49,7 +53,14 @@ export const handler = stepHandler('review-request', Input, async (input) => {
       return { claimId, replayed: true };
     }
     if (!(await transitionClaim(claimId, ['RETURNED'], { taskToken }))) throw new WorkflowError(`claim ${claimId} is not returned`);
-    await appendAudit({ claimId, step: STATE.awaitAmendment, actor: 'workflow', input: { claimId }, output: { reasonCode: claim.returned?.reasonCode ?? null }, decision: 'AWAITING_AMENDMENT' });
+    await appendAudit({
+      claimId,
+      step: STATE.awaitAmendment,
+      actor: 'workflow',
+      input: { claimId },
+      output: { reasonCode: claim.returned?.reasonCode ?? null },
+      decision: 'AWAITING_AMENDMENT',
+    });
     return { claimId, replayed: false };
   }
   const decided = storedDecision(claim, stage);
@@ -61,9 +72,23 @@ export const handler = stepHandler('review-request', Input, async (input) => {
     throw new WorkflowError(`claim ${claimId} is not pending review`);
   }
   if (stage === WAIT_STAGE.review) {
-    await appendAudit({ claimId, step: STATE.review, actor: 'workflow', input: { claimId }, output: { reviewReasons: claim.assessment?.reviewReasons ?? [] }, decision: 'AWAITING_REVIEW' });
+    await appendAudit({
+      claimId,
+      step: STATE.review,
+      actor: 'workflow',
+      input: { claimId },
+      output: { reviewReasons: claim.assessment?.reviewReasons ?? [] },
+      decision: 'AWAITING_REVIEW',
+    });
   } else {
-    await appendAudit({ claimId, step: STATE.finalReview, actor: 'workflow', input: { claimId }, output: { recommendedBy: claim.recommendation?.reviewer ?? null }, decision: 'AWAITING_FINAL_REVIEW' });
+    await appendAudit({
+      claimId,
+      step: STATE.finalReview,
+      actor: 'workflow',
+      input: { claimId },
+      output: { recommendedBy: claim.recommendation?.reviewer ?? null },
+      decision: 'AWAITING_FINAL_REVIEW',
+    });
   }
   return { claimId, replayed: false };
 });
@@ -74,8 +99,21 @@ async function expireReturn(claimId: string) {
   if (claim.status === 'REJECTED') return { claimId, outcome: HOLD_OUTCOME.rejected }; // a retried step
   const now = new Date().toISOString();
   const record = await commitWithAudit(
-    await moveClaim(claim, ['RETURNED'], { status: 'REJECTED', reasonCode: 'RETURN_EXPIRED', reasonDetail: 'returned for information and not amended in time', decidedAt: now, taskToken: null }),
-    { claimId, step: STATE.expireReturn, actor: 'workflow', input: { claimId }, output: { returned: claim.returned?.at ?? null }, decision: 'REJECTED:RETURN_EXPIRED' },
+    await moveClaim(claim, ['RETURNED'], {
+      status: 'REJECTED',
+      reasonCode: 'RETURN_EXPIRED',
+      reasonDetail: 'returned for information and not amended in time',
+      decidedAt: now,
+      taskToken: null,
+    }),
+    {
+      claimId,
+      step: STATE.expireReturn,
+      actor: 'workflow',
+      input: { claimId },
+      output: { returned: claim.returned?.at ?? null },
+      decision: 'REJECTED:RETURN_EXPIRED',
+    },
   );
   if (!record && (await loadClaim(claimId)).status !== 'REJECTED') throw new WorkflowError(`claim ${claimId} is ${claim.status}, not returned`);
   return { claimId, outcome: HOLD_OUTCOME.rejected };

@@ -28,13 +28,32 @@ const contexts: BrowserContext[] = [];
 
 // Fresh verified households in county 420902 (no uplift): a MEDICAL bill of 35,000.00 yuan pays 23,000.00,
 // above the 20,000.00 review threshold, so each such claim waits in PENDING_REVIEW.
-const fresh = (n: number) => ({ ...DEMO_HOUSEHOLDS[1], householdId: `H-420902-${String(n).padStart(4, '0')}`, verifiedYear: 2024, members: [{ personId: `P-${n}` }] });
+const fresh = (n: number) => ({
+  ...DEMO_HOUSEHOLDS[1],
+  householdId: `H-420902-${String(n).padStart(4, '0')}`,
+  verifiedYear: 2024,
+  members: [{ personId: `P-${n}` }],
+});
 let invoice = 0;
 async function pendingClaim(n: number, schemeId = 'xiaogan-2024'): Promise<string> {
   const body =
     schemeId === 'lishui-2017'
-      ? { schemeId, householdId: 'H-331102-0003', personId: 'P-4', incidentDate: '2024-06-01', product: 'ACCIDENT', details: { kind: 'DISABILITY', grade: 5 } }
-      : { schemeId, householdId: `H-420902-${String(n).padStart(4, '0')}`, personId: `P-${n}`, incidentDate: '2024-05-03', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: `CON-${++invoice}`, totalCost: 3_500_000 } };
+      ? {
+          schemeId,
+          householdId: 'H-331102-0003',
+          personId: 'P-4',
+          incidentDate: '2024-06-01',
+          product: 'ACCIDENT',
+          details: { kind: 'DISABILITY', grade: 5 },
+        }
+      : {
+          schemeId,
+          householdId: `H-420902-${String(n).padStart(4, '0')}`,
+          personId: `P-${n}`,
+          incidentDate: '2024-05-03',
+          product: 'MEDICAL',
+          details: { hospitalCode: 'HOSP-02', invoiceNo: `CON-${++invoice}`, totalCost: 3_500_000 },
+        };
   const r = await api.call('POST', '/claims', { role: 'submitter', body });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   await api.waitForStatus(r.body.claimId, ['PENDING_REVIEW']);
@@ -142,7 +161,10 @@ describe('the console served embedded', () => {
   it('GET /claims filters by schemeId and product (API extension used by the inbox)', async () => {
     const xg = await pendingClaim(11);
     const ls = lishuiPending;
-    const ids = async (q: string) => ((await api.call('GET', `/claims?status=PENDING_REVIEW&limit=100${q}`, { role: 'reviewer' })).body.items as { claimId: string }[]).map((c) => c.claimId);
+    const ids = async (q: string) =>
+      ((await api.call('GET', `/claims?status=PENDING_REVIEW&limit=100${q}`, { role: 'reviewer' })).body.items as { claimId: string }[]).map(
+        (c) => c.claimId,
+      );
     expect(await ids('&schemeId=lishui-2017')).toEqual([ls]);
     expect(await ids('&schemeId=xiaogan-2024')).toContain(xg);
     expect(await ids('&schemeId=xiaogan-2024')).not.toContain(ls);
@@ -233,13 +255,20 @@ describe('reviewer inbox', () => {
     await dialog.getByRole('button', { name: '确认退回' }).click();
     await row(page, id).waitFor({ state: 'detached' });
     const returned = (await api.waitForStatus(id, ['RETURNED'])).body;
-    expect(returned.returned).toMatchObject({ decision: 'RETURN', reasonCode: 'DOCUMENTS_INCOMPLETE', note: '请补充住院费用明细清单', reviewer: 'reviewer-local' });
+    expect(returned.returned).toMatchObject({
+      decision: 'RETURN',
+      reasonCode: 'DOCUMENTS_INCOMPLETE',
+      note: '请补充住院费用明细清单',
+      reviewer: 'reviewer-local',
+    });
 
     const file = await open('auditor', `claims/${id}`);
     await file.getByTestId('claim-status').waitFor();
     expect(await file.getByTestId('claim-status').textContent()).toBe('已退回补充材料');
     const decisions = file.getByRole('table', { name: '审核记录' });
-    expect(await decisions.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/初审退回reviewer-local.*DOCUMENTS_INCOMPLETE.*请补充住院费用明细清单/)]);
+    expect(await decisions.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/初审退回reviewer-local.*DOCUMENTS_INCOMPLETE.*请补充住院费用明细清单/),
+    ]);
     await file.getByText('English', { exact: true }).click();
     await expect.poll(() => file.getByTestId('claim-status').textContent()).toBe('Returned for information');
     expect(await file.getByRole('table', { name: 'Review decisions' }).locator('tbody tr td').nth(1).textContent()).toBe('Return');
@@ -320,7 +349,11 @@ describe('claim case file', () => {
     expect(await page.getByTestId('audit-badge').count()).toBe(0); // auditors' and admins' only
     const status = await page.evaluate(async (claimId) => {
       const token = (globalThis as unknown as InPage).sessionStorage.getItem('fangpin.token');
-      const res = await fetch(`/claims/${claimId}/review`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'APPROVE', note: '' }) });
+      const res = await fetch(`/claims/${claimId}/review`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'APPROVE', note: '' }),
+      });
       return res.status;
     }, id);
     expect(status).toBe(403);

@@ -7,8 +7,15 @@ import { csvCell, cstDayRange, maskName, yuanPlain } from '../../core/public-not
 import { encodeGb18030 } from '../../core/gb18030.js';
 
 const claimId = fc.stringMatching(/^C-[0-9a-f]{8,32}$/);
-const candidates = fc.uniqueArray(fc.record({ claimId, payout: fc.integer({ min: 0, max: 10_000_000 }) }), { selector: (c) => c.claimId, maxLength: 60 });
-const params = fc.record({ randomBp: fc.integer({ min: 0, max: 10_000 }), minPayout: fc.integer({ min: 0, max: 10_000_000 }), seed: fc.string({ minLength: 1, maxLength: 20 }) });
+const candidates = fc.uniqueArray(fc.record({ claimId, payout: fc.integer({ min: 0, max: 10_000_000 }) }), {
+  selector: (c) => c.claimId,
+  maxLength: 60,
+});
+const params = fc.record({
+  randomBp: fc.integer({ min: 0, max: 10_000 }),
+  minPayout: fc.integer({ min: 0, max: 10_000_000 }),
+  seed: fc.string({ minLength: 1, maxLength: 20 }),
+});
 
 describe('sample draw', () => {
   it('is the first 8 bytes of SHA-256(seed:claimId), big-endian, mod 10000', () => {
@@ -65,7 +72,14 @@ describe('pickSample', () => {
     expect(a).not.toEqual(b);
   });
   it('objected claims are in, whatever their amount and draw, with OBJECTION among their reasons', () => {
-    const sample = pickSample([{ claimId: 'C-1', payout: 5 }, { claimId: 'C-2', payout: 9_000_000 }], { randomBp: 0, minPayout: 1_000_000, seed: 's' }, ['C-1', 'C-2', 'C-9']);
+    const sample = pickSample(
+      [
+        { claimId: 'C-1', payout: 5 },
+        { claimId: 'C-2', payout: 9_000_000 },
+      ],
+      { randomBp: 0, minPayout: 1_000_000, seed: 's' },
+      ['C-1', 'C-2', 'C-9'],
+    );
     expect(sample).toEqual([
       { claimId: 'C-1', reasons: ['OBJECTION'] },
       { claimId: 'C-2', reasons: ['AMOUNT', 'OBJECTION'] },
@@ -98,12 +112,20 @@ describe('public notice', () => {
 
 describe('GB18030 encoder', () => {
   const decode = (b: Uint8Array) => new TextDecoder('gb18030').decode(b);
-  it('encodes the notice\'s words as a Chinese Windows reads them', () => {
+  it("encodes the notice's words as a Chinese Windows reads them", () => {
     expect(Buffer.from(encodeGb18030('张*,大悟县')).toString('hex')).toBe('d5c52a2cb4f3cef2cfd8');
     expect(decode(encodeGb18030('赔案号,姓名,区县,险种,赔付金额（元）,审批日期\r\n'))).toBe('赔案号,姓名,区县,险种,赔付金额（元）,审批日期\r\n');
   });
   it('round-trips any text without private-use characters or lone surrogates', () => {
-    const text = fc.string({ unit: fc.oneof(fc.constantFrom(...'张王李欧阳娜€·—　'), fc.integer({ min: 0x20, max: 0x10ffff }).filter((c) => (c < 0xd800 || c > 0xdfff) && (c < 0xe000 || c > 0xf8ff)).map((c) => String.fromCodePoint(c))) });
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(...'张王李欧阳娜€·—　'),
+        fc
+          .integer({ min: 0x20, max: 0x10ffff })
+          .filter((c) => (c < 0xd800 || c > 0xdfff) && (c < 0xe000 || c > 0xf8ff))
+          .map((c) => String.fromCodePoint(c)),
+      ),
+    });
     fc.assert(fc.property(text, (t) => decode(encodeGb18030(t)) === t));
   });
 });

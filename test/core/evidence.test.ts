@@ -27,7 +27,13 @@ describe('judgeArrival', () => {
 });
 
 describe('who may read attachments', () => {
-  const claim = { submittedBy: 'agent-1', allocations: [{ insurerId: 'XG-POOL-1', amount: 500 }, { insurerId: 'XG-POOL-2', amount: 0 }] };
+  const claim = {
+    submittedBy: 'agent-1',
+    allocations: [
+      { insurerId: 'XG-POOL-1', amount: 500 },
+      { insurerId: 'XG-POOL-2', amount: 0 },
+    ],
+  };
   const reader = (role: EvidenceReader['role'], sub = 'u', insurerId: string | null = null): EvidenceReader => ({ role, sub, insurerId });
   it.each([
     ['the submitter', reader('submitter', 'agent-1'), true],

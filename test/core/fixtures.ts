@@ -34,7 +34,8 @@ export interface HouseholdOptions {
 export function household(o: HouseholdOptions = {}): Household {
   const schemeId = o.schemeId ?? XIAOGAN;
   const isX = schemeId === XIAOGAN;
-  const products = o.products ?? (isX ? ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'] : ['MEDICAL', 'ACCIDENT', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE']);
+  const products =
+    o.products ?? (isX ? ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'] : ['MEDICAL', 'ACCIDENT', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE']);
   const insured: { area_mu?: number; quantity_kg?: number } = {};
   if (o.area_mu !== undefined) insured.area_mu = o.area_mu;
   if (o.quantity_kg !== undefined) insured.quantity_kg = o.quantity_kg;

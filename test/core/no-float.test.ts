@@ -11,7 +11,6 @@ import { filesUnder } from '../support/source-files.js';
 
 const CORE = fileURLToPath(new URL('../../core/', import.meta.url));
 
-
 const REGEX_PREV = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
 const REGEX_KEYWORDS = /(?:^|[^\w$])(?:return|typeof|case|in|of|delete|void|throw|new|instanceof|yield|await)$/;
 
@@ -49,8 +48,7 @@ function stripLiterals(src: string): string {
             else if (r === '[' || r === ']') {
               inClass = r === '[';
               i++;
-            }
-            else if (r === '/' && !inClass) break;
+            } else if (r === '/' && !inClass) break;
             else if (r === '\n') break;
             else i++;
           }

@@ -16,7 +16,14 @@ const household = (id: string, county: string): Household => ({
   enrollment: { products: ['MEDICAL', 'DISASTER'], start: '2024-01-01', end: '2024-12-31', insured: {} },
 });
 const medical = (h: Household, invoiceNo: string, totalCost: number, date = '2024-03-01') => ({
-  claim: ClaimSubmission.parse({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: h.householdId, personId: `${h.householdId}-P`, incidentDate: date, details: { hospitalCode: 'H', invoiceNo, totalCost } }),
+  claim: ClaimSubmission.parse({
+    schemeId: 'xiaogan-2024',
+    product: 'MEDICAL',
+    householdId: h.householdId,
+    personId: `${h.householdId}-P`,
+    incidentDate: date,
+    details: { hospitalCode: 'H', invoiceNo, totalCost },
+  }),
   household: h,
 });
 
@@ -56,7 +63,12 @@ describe('prepared replay', () => {
     const whatIf = parseScheme(raw);
     const a = household('A', '420902');
     const b = household('B', '420922');
-    const items = [medical(a, 'I1', 1_500_000), medical(b, 'I1', 900_000), medical(a, 'I2', 2_500_000, '2024-05-01'), medical(a, 'I1', 1_500_000, '2024-06-01')];
+    const items = [
+      medical(a, 'I1', 1_500_000),
+      medical(b, 'I1', 900_000),
+      medical(a, 'I2', 2_500_000, '2024-05-01'),
+      medical(a, 'I1', 1_500_000, '2024-06-01'),
+    ];
     const prepared = prepareReplay(items);
     expect(prepared.accumulators).toBe(2);
     expect(prepared.invoices).toBe(2);

@@ -36,9 +36,18 @@ describe('review authority', () => {
   });
 
   it('four eyes: the submitter may not approve, nor recommend; the recommender may not give the final approval', () => {
-    expect(decideReview(limits, reviewer(3, 'agent-1'), 'APPROVE', first(100))).toMatchObject({ effect: 'REFUSED', reason: 'SUBMITTER_MAY_NOT_APPROVE' });
-    expect(decideReview(limits, reviewer(1, 'agent-1'), 'APPROVE', first(9_000_000))).toMatchObject({ effect: 'REFUSED', reason: 'SUBMITTER_MAY_NOT_APPROVE' });
-    expect(decideReview(limits, reviewer(3, 'rev-1'), 'APPROVE', final(9_000_000, 'rev-1'))).toMatchObject({ effect: 'REFUSED', reason: 'RECOMMENDER_MAY_NOT_APPROVE' });
+    expect(decideReview(limits, reviewer(3, 'agent-1'), 'APPROVE', first(100))).toMatchObject({
+      effect: 'REFUSED',
+      reason: 'SUBMITTER_MAY_NOT_APPROVE',
+    });
+    expect(decideReview(limits, reviewer(1, 'agent-1'), 'APPROVE', first(9_000_000))).toMatchObject({
+      effect: 'REFUSED',
+      reason: 'SUBMITTER_MAY_NOT_APPROVE',
+    });
+    expect(decideReview(limits, reviewer(3, 'rev-1'), 'APPROVE', final(9_000_000, 'rev-1'))).toMatchObject({
+      effect: 'REFUSED',
+      reason: 'RECOMMENDER_MAY_NOT_APPROVE',
+    });
   });
 
   it('any level may reject or return, at either stage', () => {

@@ -41,7 +41,8 @@ function sentences(): { file: string; quote: string; words: string }[] {
   const found: { file: string; quote: string; words: string }[] = [];
   for (const file of SCANNED) {
     const src = readFileSync(file, 'utf8');
-    for (const re of PLACES) for (const m of src.matchAll(re)) found.push({ file: relative(PROJECT_ROOT, file), quote: m[1]!, words: m[2]!.replace(/\\'/g, "'") });
+    for (const re of PLACES)
+      for (const m of src.matchAll(re)) found.push({ file: relative(PROJECT_ROOT, file), quote: m[1]!, words: m[2]!.replace(/\\'/g, "'") });
   }
   return found;
 }
@@ -86,7 +87,14 @@ describe('rendering', () => {
   });
 
   it('writes a validation problem in the reader language: the detail, zod own messages and the schemas own', () => {
-    const parsed = ClaimSubmission.safeParse({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'H1', personId: 'P1', incidentDate: '2024-02-30', details: {} });
+    const parsed = ClaimSubmission.safeParse({
+      schemeId: 'xiaogan-2024',
+      product: 'MEDICAL',
+      householdId: 'H1',
+      personId: 'P1',
+      incidentDate: '2024-02-30',
+      details: {},
+    });
     expect(parsed.success).toBe(false);
     const err = validationError(fieldErrors(parsed.success ? new z.ZodError([]) : parsed.error));
     const zh = JSON.parse(problem(err.status, err.title, err.detail, err.errors, {}, 'zh-CN').body as string);

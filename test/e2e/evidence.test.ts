@@ -25,7 +25,11 @@ const household = (householdId: string, personId: string, schemeId = 'xiaogan-20
 const SUBMITTER = 'village.agent.7';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** A small PDF-looking file (the check reads the format's signature, `%PDF-`) and a PNG. */
-const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('hospital discharge summary, invoice INV-EV-1\n'.repeat(40)), Buffer.from('%%EOF\n')]);
+const PDF = Buffer.concat([
+  Buffer.from('%PDF-1.7\n'),
+  Buffer.from('hospital discharge summary, invoice INV-EV-1\n'.repeat(40)),
+  Buffer.from('%%EOF\n'),
+]);
 const png = (fill: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, fill)]);
 const PNG = png(7);
 
@@ -44,8 +48,22 @@ beforeAll(async () => {
     expect(s.status, JSON.stringify(s.body)).toBe(202);
     return s.body.claimId as string;
   };
-  paid = await submit({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'HE-1', personId: 'PE-1', incidentDate: '2024-05-03', details: { hospitalCode: 'HOSP-EV', invoiceNo: 'INV-EV-1', totalCost: 1_500_000 } });
-  other = await submit({ schemeId: 'lishui-2017', product: 'LOAN_GUARANTEE', householdId: 'HE-L', personId: 'PE-L', incidentDate: '2024-06-01', details: { loanId: 'LE-1', bankId: 'BANK-LS', outstandingPrincipal: 1_000_000, unpaidInterest: 0, recoveries: 0 } });
+  paid = await submit({
+    schemeId: 'xiaogan-2024',
+    product: 'MEDICAL',
+    householdId: 'HE-1',
+    personId: 'PE-1',
+    incidentDate: '2024-05-03',
+    details: { hospitalCode: 'HOSP-EV', invoiceNo: 'INV-EV-1', totalCost: 1_500_000 },
+  });
+  other = await submit({
+    schemeId: 'lishui-2017',
+    product: 'LOAN_GUARANTEE',
+    householdId: 'HE-L',
+    personId: 'PE-L',
+    incidentDate: '2024-06-01',
+    details: { loanId: 'LE-1', bankId: 'BANK-LS', outstandingPrincipal: 1_000_000, unpaidInterest: 0, recoveries: 0 },
+  });
   const a = await api.waitForStatus(paid, ['SETTLING']);
   expect(a.body.allocations.map((x: { insurerId: string }) => x.insurerId).sort()).toEqual(['XG-POOL-1', 'XG-POOL-2', 'XG-POOL-3']);
   await api.waitForStatus(other, ['SETTLING']);
@@ -55,7 +73,11 @@ afterAll(async () => {
 });
 
 const declare = (claimId: string, file: Buffer, contentType: string, fileName: string, sub = SUBMITTER) =>
-  api.call('POST', `/claims/${claimId}/attachments`, { role: 'submitter', sub, body: { fileName, contentType, sha256: sha256(file), size: file.length } });
+  api.call('POST', `/claims/${claimId}/attachments`, {
+    role: 'submitter',
+    sub,
+    body: { fileName, contentType, sha256: sha256(file), size: file.length },
+  });
 
 /** PUT to the presigned URL with the headers the declaration answered (or others, to tamper). */
 const upload = (declared: Reply, body: Buffer, headers: Record<string, string> = declared.body.upload.headers) => {
@@ -80,7 +102,10 @@ async function auditOf(claimId: string) {
   const a = await api.call('GET', `/claims/${claimId}/audit`, { role: 'auditor' });
   expect(a.status).toBe(200);
   expect(a.body.verified, a.body.problem).toBe(true);
-  return a.body as { records: Array<{ step: string; actor: string; decision: string | null; figures?: Record<string, unknown>; inputDigest: string }>; stored: unknown };
+  return a.body as {
+    records: Array<{ step: string; actor: string; decision: string | null; figures?: Record<string, unknown>; inputDigest: string }>;
+    stored: unknown;
+  };
 }
 
 const problemType = (title: string) => `https://fangpin.dev/problems/${title.toLowerCase().replace(/ /g, '-')}`;
@@ -91,8 +116,18 @@ describe('attachments', () => {
   it('a declared PDF uploaded to its presigned URL is checked on arrival, VERIFIED, with its SHA-256 in the audit chain', async () => {
     const d = await declare(paid, PDF, 'application/pdf', '出院小结 discharge.pdf');
     expect(d.status, JSON.stringify(d.body)).toBe(201);
-    expect(d.body).toMatchObject({ status: 'PENDING_UPLOAD', contentType: 'application/pdf', size: PDF.length, sha256: sha256(PDF), uploadedBy: SUBMITTER });
-    expect(d.body.upload.headers).toEqual({ 'content-type': 'application/pdf', 'content-length': String(PDF.length), 'x-amz-checksum-sha256': createHash('sha256').update(PDF).digest('base64') });
+    expect(d.body).toMatchObject({
+      status: 'PENDING_UPLOAD',
+      contentType: 'application/pdf',
+      size: PDF.length,
+      sha256: sha256(PDF),
+      uploadedBy: SUBMITTER,
+    });
+    expect(d.body.upload.headers).toEqual({
+      'content-type': 'application/pdf',
+      'content-length': String(PDF.length),
+      'x-amz-checksum-sha256': createHash('sha256').update(PDF).digest('base64'),
+    });
     // The type, the length and the checksum are signed.
     expect(new URL(d.body.upload.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;x-amz-checksum-sha256');
     pdfId = d.body.attachmentId;
@@ -162,12 +197,20 @@ describe('attachments', () => {
     const dl = await api.call('GET', `/claims/${paid}/attachments/${d.body.attachmentId}`, { role: 'reviewer' });
     expect(dl.status).toBe(409);
     const refusal = (await auditOf(paid)).records.find((r) => r.step === 'AttachmentRefused');
-    expect(refusal).toMatchObject({ actor: 'evidence-check', decision: 'SHA256_MISMATCH', figures: { attachmentId: d.body.attachmentId, reason: 'SHA256_MISMATCH', size: file.length, sha256: sha256(tampered) } });
+    expect(refusal).toMatchObject({
+      actor: 'evidence-check',
+      decision: 'SHA256_MISMATCH',
+      figures: { attachmentId: d.body.attachmentId, reason: 'SHA256_MISMATCH', size: file.length, sha256: sha256(tampered) },
+    });
   });
 
   it('only PDF, JPEG and PNG up to 10 MB, with a SHA-256: anything else is 422 naming the field', async () => {
     const bad = async (body: Record<string, unknown>, path: string) => {
-      const r = await api.call('POST', `/claims/${paid}/attachments`, { role: 'submitter', sub: SUBMITTER, body: { fileName: 'a.pdf', contentType: 'application/pdf', sha256: sha256(PDF), size: 10, ...body } });
+      const r = await api.call('POST', `/claims/${paid}/attachments`, {
+        role: 'submitter',
+        sub: SUBMITTER,
+        body: { fileName: 'a.pdf', contentType: 'application/pdf', sha256: sha256(PDF), size: 10, ...body },
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(422);
       expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     };
@@ -199,7 +242,13 @@ describe('attachments', () => {
     // The same reader again: every download is a record of its own.
     expect((await api.call('GET', `/claims/${paid}/attachments/${pdfId}`, { role: 'auditor' })).status).toBe(200);
     const downloads = (await auditOf(paid)).records.filter((r) => r.step === 'AttachmentDownloaded');
-    expect(downloads.map((r) => r.actor)).toEqual([`submitter:${SUBMITTER}`, 'reviewer:rev-ev', 'auditor:auditor-local', 'insurer:insurer-XG-POOL-2', 'auditor:auditor-local']);
+    expect(downloads.map((r) => r.actor)).toEqual([
+      `submitter:${SUBMITTER}`,
+      'reviewer:rev-ev',
+      'auditor:auditor-local',
+      'insurer:insurer-XG-POOL-2',
+      'auditor:auditor-local',
+    ]);
     expect(downloads[3]?.figures).toEqual({ attachmentId: pdfId, reader: 'insurer-XG-POOL-2', role: 'insurer', sha256: sha256(PDF) });
   });
 
@@ -227,13 +276,28 @@ describe('attachments', () => {
 
 describe('notes', () => {
   it('reviewers, auditors and admins write and read the thread; each note is an audit record; a key makes a retry the same note', async () => {
-    const a = await api.call('POST', `/claims/${paid}/notes`, { role: 'reviewer', sub: 'rev-ev', body: { text: '已电话核实住院记录' }, headers: { 'idempotency-key': 'n-1' } });
+    const a = await api.call('POST', `/claims/${paid}/notes`, {
+      role: 'reviewer',
+      sub: 'rev-ev',
+      body: { text: '已电话核实住院记录' },
+      headers: { 'idempotency-key': 'n-1' },
+    });
     expect(a.status, JSON.stringify(a.body)).toBe(201);
     expect(a.body).toMatchObject({ text: '已电话核实住院记录', author: 'rev-ev', role: 'reviewer' });
-    const retry = await api.call('POST', `/claims/${paid}/notes`, { role: 'reviewer', sub: 'rev-ev', body: { text: '已电话核实住院记录' }, headers: { 'idempotency-key': 'n-1' } });
+    const retry = await api.call('POST', `/claims/${paid}/notes`, {
+      role: 'reviewer',
+      sub: 'rev-ev',
+      body: { text: '已电话核实住院记录' },
+      headers: { 'idempotency-key': 'n-1' },
+    });
     expect(retry.status).toBe(200);
     expect(retry.body.noteId).toBe(a.body.noteId);
-    const reused = await api.call('POST', `/claims/${paid}/notes`, { role: 'reviewer', sub: 'rev-ev', body: { text: 'other' }, headers: { 'idempotency-key': 'n-1' } });
+    const reused = await api.call('POST', `/claims/${paid}/notes`, {
+      role: 'reviewer',
+      sub: 'rev-ev',
+      body: { text: 'other' },
+      headers: { 'idempotency-key': 'n-1' },
+    });
     expect(reused.status).toBe(409);
     const b = await api.call('POST', `/claims/${paid}/notes`, { role: 'auditor', body: { text: 'sampled for the quarterly audit' } });
     expect(b.status).toBe(201);
@@ -252,14 +316,21 @@ describe('notes', () => {
     ]);
     for (const role of ['submitter', 'insurer'] as const) {
       expect((await api.call('GET', `/claims/${paid}/notes`, { role, insurerId: role === 'insurer' ? 'XG-POOL-1' : undefined })).status).toBe(403);
-      expect((await api.call('POST', `/claims/${paid}/notes`, { role, insurerId: role === 'insurer' ? 'XG-POOL-1' : undefined, body: { text: 'x' } })).status).toBe(403);
+      expect(
+        (await api.call('POST', `/claims/${paid}/notes`, { role, insurerId: role === 'insurer' ? 'XG-POOL-1' : undefined, body: { text: 'x' } }))
+          .status,
+      ).toBe(403);
     }
 
     const audit = await auditOf(paid);
     const notes = audit.records.filter((r) => r.step === 'Note');
     expect(notes.map((r) => r.actor)).toEqual(['reviewer:rev-ev', 'auditor:auditor-local', 'admin:admin-local']);
     expect(notes[0]?.figures).toEqual({ noteId: a.body.noteId, author: 'rev-ev', role: 'reviewer' });
-    expect(notes[0]?.inputDigest).toBe(createHash('sha256').update(JSON.stringify({ text: '已电话核实住院记录' })).digest('hex'));
+    expect(notes[0]?.inputDigest).toBe(
+      createHash('sha256')
+        .update(JSON.stringify({ text: '已电话核实住院记录' }))
+        .digest('hex'),
+    );
     // Evidence records never read as the claim's decisions: the stored figures still reconcile with the chain.
     expect(reconcileFigures(chainFigures(audit.records as never), StoredFigures.parse(audit.stored))).toEqual([]);
   });

@@ -15,7 +15,9 @@ let system: Embedded;
 let api: ReturnType<typeof client>;
 
 const ANLU = '420982';
-const good = Array.from({ length: 12 }, (_, i) => household({ householdId: `H-RD-${String(i + 1).padStart(2, '0')}`, county: ANLU, area_mu: i + 1, products: ['INDUSTRY'] }));
+const good = Array.from({ length: 12 }, (_, i) =>
+  household({ householdId: `H-RD-${String(i + 1).padStart(2, '0')}`, county: ANLU, area_mu: i + 1, products: ['INDUSTRY'] }),
+);
 const broken = household({ householdId: 'H-RD-BAD', county: ANLU, area_mu: 3, products: ['INDUSTRY'] });
 const weather = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: ANLU, period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 };
 
@@ -37,7 +39,10 @@ beforeAll(async () => {
   // A registry entry written around the API, missing its insured figures: the fan-out's page cannot read it.
   const { insured: _insured, ...enrollment } = broken.enrollment;
   await documentClient().send(
-    new PutCommand({ TableName: tableName('registry'), Item: { ...broken, enrollment, members: broken.members, fanoutShard: fanoutShardOf(broken), updatedAt: new Date().toISOString() } }),
+    new PutCommand({
+      TableName: tableName('registry'),
+      Item: { ...broken, enrollment, members: broken.members, fanoutShard: fanoutShardOf(broken), updatedAt: new Date().toISOString() },
+    }),
   );
 });
 

@@ -24,8 +24,16 @@ const row = (hospital: string, invoice: string, id: string, admission: string, t
 
 async function send(file: Uint8Array | string, query = 'schemeId=xiaogan-2024', contentType = 'text/csv') {
   const token = await system.token('admin');
-  const res = await fetch(`${system.url}/medical-feeds?${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: file });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> & { errors?: Array<{ path: string; message: string }> } };
+  const res = await fetch(`${system.url}/medical-feeds?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body: file,
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as Record<string, unknown> & { errors?: Array<{ path: string; message: string }> },
+  };
 }
 
 async function waitDone(feedId: string, timeoutMs = 90_000) {
@@ -45,7 +53,13 @@ beforeAll(async () => {
   api = client(system);
   const households = [
     { ...household({ householdId: 'H-FE-1', county: '420922', members: ['P-A'] }), members: [{ personId: 'P-A', idNumber: ID_A }] },
-    { ...household({ householdId: 'H-FE-2', county: '420921', members: ['P-B', 'P-C'] }), members: [{ personId: 'P-B', idNumber: ID_B }, { personId: 'P-C', idNumber: ID_C }] },
+    {
+      ...household({ householdId: 'H-FE-2', county: '420921', members: ['P-B', 'P-C'] }),
+      members: [
+        { personId: 'P-B', idNumber: ID_B },
+        { personId: 'P-C', idNumber: ID_C },
+      ],
+    },
   ];
   const r = await api.call('POST', '/households', { role: 'admin', body: households });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -80,7 +94,9 @@ describe('medical feed', () => {
     expect(done.counts).toEqual({ FILED: 3, NOT_IN_REGISTRY: 1, DUPLICATE: 1, CONFLICT: 1, BAD_ROW: 2 });
     expect(done.rowsDone).toBe(8);
     expect(done.undecided).toBe(0);
-    const byLine = new Map((done.exceptions as Array<{ line: number; outcome: string; problems?: string[]; idMasked?: string }>).map((o) => [o.line, o]));
+    const byLine = new Map(
+      (done.exceptions as Array<{ line: number; outcome: string; problems?: string[]; idMasked?: string }>).map((o) => [o.line, o]),
+    );
     expect(byLine.get(4)?.outcome).toBe('NOT_IN_REGISTRY');
     expect(byLine.get(5)?.outcome).toBe('DUPLICATE');
     expect(byLine.get(6)?.outcome).toBe('CONFLICT');
@@ -136,7 +152,8 @@ describe('medical feed', () => {
 
   it('reads a GB18030 file (detected) and files its rows', { timeout: 120_000 }, async () => {
     const zhangSan = Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]); // 张三 in GB18030
-    const line = (invoice: string) => Buffer.concat([Buffer.from(`HOSP-04,${invoice},${ID_B},`), zhangSan, Buffer.from(',2024-09-01,2024-09-03,650000,0,0,0,0,0')]);
+    const line = (invoice: string) =>
+      Buffer.concat([Buffer.from(`HOSP-04,${invoice},${ID_B},`), zhangSan, Buffer.from(',2024-09-01,2024-09-03,650000,0,0,0,0,0')]);
     const file = Buffer.concat([Buffer.from(`${HEADER}\r\n`), line('GB-1'), Buffer.from('\r\n'), line('GB-2')]);
     const r = await send(file, 'schemeId=xiaogan-2024', 'application/octet-stream');
     expect(r.status, JSON.stringify(r.body)).toBe(202);
@@ -165,7 +182,11 @@ describe('medical feed', () => {
     expect(many.status).toBe(413);
     expect(many.body.errors?.[0]).toMatchObject({ path: 'file', message: 'the file has 250001 rows; the limit is 250000' });
     // Roles: an auditor may read a feed, not send one.
-    const auditor = await api.call('POST', '/medical-feeds?schemeId=xiaogan-2024', { role: 'auditor', raw: MIXED, headers: { 'content-type': 'text/csv' } });
+    const auditor = await api.call('POST', '/medical-feeds?schemeId=xiaogan-2024', {
+      role: 'auditor',
+      raw: MIXED,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(auditor.status).toBe(403);
     expect((await api.call('GET', '/medical-feeds/MF-00000000000000000000000000000000', { role: 'auditor' })).status).toBe(404);
     expect((await api.call('GET', `/medical-feeds/${mixedId}`, { role: 'submitter' })).status).toBe(403);

@@ -16,7 +16,13 @@ const INDUSTRY_H = 'H-MON-0002';
 const CONTROL_H = 'H-MON-0003';
 const ID_NUMBERS = ['420902199001019999', '420902198502021111', '420902197703035555'];
 
-const row = <E extends Record<string, unknown>>(householdId: string, personId: string, idNumber: string, extra: E, insured: Record<string, unknown>) => ({
+const row = <E extends Record<string, unknown>>(
+  householdId: string,
+  personId: string,
+  idNumber: string,
+  extra: E,
+  insured: Record<string, unknown>,
+) => ({
   householdId,
   schemeId: SCHEME,
   county: '420902',
@@ -30,9 +36,21 @@ const row = <E extends Record<string, unknown>>(householdId: string, personId: s
 // 1,000 yuan a month; two months of 600 yuan self-pay each are above half of it.
 const healthRow = row(HEALTH_H, 'P-M1', ID_NUMBERS[0]!, { monthlyIncome: 100_000 }, { area_mu: 12, quantity_kg: 500 });
 // 30.01 mu, income 1,000 → 600 yuan (exactly 40% down).
-const industryRow = row(INDUSTRY_H, 'P-M2', ID_NUMBERS[1]!, { monthlyIncome: 60_000, previousMonthlyIncome: 100_000 }, { area_mu: 30.01, quantity_kg: 500 });
+const industryRow = row(
+  INDUSTRY_H,
+  'P-M2',
+  ID_NUMBERS[1]!,
+  { monthlyIncome: 60_000, previousMonthlyIncome: 100_000 },
+  { area_mu: 30.01, quantity_kg: 500 },
+);
 // The same, on exactly 30 mu: no warning.
-const controlRow = row(CONTROL_H, 'P-M3', ID_NUMBERS[2]!, { monthlyIncome: 60_000, previousMonthlyIncome: 100_000 }, { area_mu: 30, quantity_kg: 500 });
+const controlRow = row(
+  CONTROL_H,
+  'P-M3',
+  ID_NUMBERS[2]!,
+  { monthlyIncome: 60_000, previousMonthlyIncome: 100_000 },
+  { area_mu: 30, quantity_kg: 500 },
+);
 
 let n = 0;
 const medical = (householdId: string, personId: string, incidentDate: string, totalCost: number) => ({
@@ -92,7 +110,8 @@ afterAll(async () => {
 
 describe('monitoring warnings', () => {
   it('only admin runs the signals; no token is 401', async () => {
-    for (const role of ['submitter', 'reviewer', 'auditor'] as const) expect((await api.call('POST', '/monitoring/run', { role, body: {} })).status, role).toBe(403);
+    for (const role of ['submitter', 'reviewer', 'auditor'] as const)
+      expect((await api.call('POST', '/monitoring/run', { role, body: {} })).status, role).toBe(403);
     expect((await api.call('POST', '/monitoring/run', { role: 'insurer', insurerId: 'XG-POOL-1', body: {} })).status).toBe(403);
     expect((await api.call('POST', '/monitoring/run', { body: {} })).status).toBe(401);
     // bad input changes nothing
@@ -115,7 +134,14 @@ describe('monitoring warnings', () => {
       type: 'HEALTH',
       level: 'MEDIUM',
       followUp: 'PHONE_CHECK',
-      evidence: { monthlyIncome: 100_000, thresholdBp: 5000, months: [{ month: '2024-05', medicalCost: 60_000 }, { month: '2024-06', medicalCost: 60_000 }] },
+      evidence: {
+        monthlyIncome: 100_000,
+        thresholdBp: 5000,
+        months: [
+          { month: '2024-05', medicalCost: 60_000 },
+          { month: '2024-06', medicalCost: 60_000 },
+        ],
+      },
     });
     expect(byId['INDUSTRY-2024']).toMatchObject({
       householdId: INDUSTRY_H,
@@ -139,7 +165,10 @@ describe('monitoring warnings', () => {
       expect(r.status, role).toBe(200);
       noIdentity(r.body);
       expect(r.body.count).toBe(2);
-      expect(r.body.warnings.map((w: { householdId: string; warningId: string }) => `${w.householdId}/${w.warningId}`)).toEqual([`${HEALTH_H}/HEALTH-2024-05`, `${INDUSTRY_H}/INDUSTRY-2024`]);
+      expect(r.body.warnings.map((w: { householdId: string; warningId: string }) => `${w.householdId}/${w.warningId}`)).toEqual([
+        `${HEALTH_H}/HEALTH-2024-05`,
+        `${INDUSTRY_H}/INDUSTRY-2024`,
+      ]);
     }
     const health = await api.call('GET', '/monitoring/warnings?type=HEALTH', { role: 'reviewer' });
     expect(health.body.warnings.map((w: { warningId: string }) => w.warningId)).toEqual(['HEALTH-2024-05']);
@@ -182,12 +211,15 @@ describe('monitoring warnings', () => {
     expect(asReviewer.body.assessment.reviewReasons).toEqual(['MONITORING_WARNING']);
 
     const path = `/households/${HEALTH_H}/warnings/HEALTH-2024-05/close`;
-    for (const role of ['submitter', 'auditor'] as const) expect((await api.call('POST', path, { role, body: { note: 'x' } })).status, role).toBe(403);
+    for (const role of ['submitter', 'auditor'] as const)
+      expect((await api.call('POST', path, { role, body: { note: 'x' } })).status, role).toBe(403);
     expect((await api.call('POST', path, { role: 'insurer', insurerId: 'XG-POOL-1', body: { note: 'x' } })).status).toBe(403);
     expect((await api.call('POST', path, { body: { note: 'x' } })).status).toBe(401);
     expect((await api.call('POST', path, { role: 'reviewer', body: {} })).status).toBe(422);
     expect((await api.call('POST', path, { role: 'reviewer', body: { note: '   ' } })).status).toBe(422);
-    expect((await api.call('POST', '/households/H-NOBODY/warnings/HEALTH-2024-05/close', { role: 'reviewer', body: { note: 'x' } })).status).toBe(404);
+    expect((await api.call('POST', '/households/H-NOBODY/warnings/HEALTH-2024-05/close', { role: 'reviewer', body: { note: 'x' } })).status).toBe(
+      404,
+    );
     const unknown = await api.call('POST', `/households/${HEALTH_H}/warnings/HEALTH-1999-01/close`, { role: 'reviewer', body: { note: 'x' } });
     expect(unknown.status).toBe(409);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
@@ -195,7 +227,11 @@ describe('monitoring warnings', () => {
     const closed = await api.call('POST', path, { role: 'reviewer', body: { note: 'phone check done: hospital stay over, income back' } });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     noIdentity(closed.body);
-    expect(closed.body.warning).toMatchObject({ warningId: 'HEALTH-2024-05', type: 'HEALTH', note: 'phone check done: hospital stay over, income back' });
+    expect(closed.body.warning).toMatchObject({
+      warningId: 'HEALTH-2024-05',
+      type: 'HEALTH',
+      note: 'phone check done: hospital stay over, income back',
+    });
     expect(closed.body.warning.closedBy).toMatch(/^reviewer:/);
     expect((await api.call('POST', path, { role: 'reviewer', body: { note: 'again' } })).status).toBe(409);
 
@@ -223,7 +259,9 @@ describe('monitoring warnings', () => {
   it('a closed warning is not opened again; a re-import keeps closed warnings too', async () => {
     const r = await api.call('POST', '/monitoring/run', { role: 'admin', body: { schemeId: SCHEME } });
     expect(r.body).toMatchObject({ opened: 0, open: 1, warnings: [] });
-    expect((await api.call('GET', '/monitoring/warnings', { role: 'reviewer' })).body.warnings.map((w: { warningId: string }) => w.warningId)).toEqual(['INDUSTRY-2024']);
+    expect(
+      (await api.call('GET', '/monitoring/warnings', { role: 'reviewer' })).body.warnings.map((w: { warningId: string }) => w.warningId),
+    ).toEqual(['INDUSTRY-2024']);
     await api.call('POST', '/households', { role: 'admin', body: [healthRow] });
     const h = (await api.call('GET', `/households/${HEALTH_H}`, { role: 'auditor' })).body;
     expect(h.monthlyIncome).toBe(100_000);
@@ -232,7 +270,10 @@ describe('monitoring warnings', () => {
   });
 
   it('the industry household (admin closes) and an admin-only run leave the control household alone', async () => {
-    const closed = await api.call('POST', `/households/${INDUSTRY_H}/warnings/INDUSTRY-2024/close`, { role: 'admin', body: { note: 'on-site visit booked' } });
+    const closed = await api.call('POST', `/households/${INDUSTRY_H}/warnings/INDUSTRY-2024/close`, {
+      role: 'admin',
+      body: { note: 'on-site visit booked' },
+    });
     expect(closed.status).toBe(200);
     expect(closed.body.warning.closedBy).toMatch(/^admin:/);
     const control = (await api.call('GET', `/households/${CONTROL_H}`, { role: 'admin' })).body;
@@ -263,7 +304,13 @@ describe('monitoring warnings', () => {
       warningId: 'HEALTH-2024-05',
       level: 'MEDIUM',
       openedBy: `claim:${june}`,
-      evidence: { monthlyIncome: 100_000, months: [{ month: '2024-05', medicalCost: 60_000, claimIds: [may] }, { month: '2024-06', medicalCost: 60_000, claimIds: [june] }] },
+      evidence: {
+        monthlyIncome: 100_000,
+        months: [
+          { month: '2024-05', medicalCost: 60_000, claimIds: [may] },
+          { month: '2024-06', medicalCost: 60_000, claimIds: [june] },
+        ],
+      },
     });
     const trail = (await api.call('GET', `/households/${H}/audit`, { role: 'auditor' })).body;
     expect(trail.verified).toBe(true);
@@ -272,7 +319,9 @@ describe('monitoring warnings', () => {
     const crop = await submit(priceIndex(I, 'P-M5'));
     await api.waitForStatus(crop, ['SETTLING']);
     const ih = (await api.call('GET', `/households/${I}`, { role: 'admin' })).body;
-    expect(ih.openWarnings.map((w: { warningId: string; openedBy: string }) => `${w.warningId} ${w.openedBy}`)).toEqual([`INDUSTRY-2024 claim:${crop}`]);
+    expect(ih.openWarnings.map((w: { warningId: string; openedBy: string }) => `${w.warningId} ${w.openedBy}`)).toEqual([
+      `INDUSTRY-2024 claim:${crop}`,
+    ]);
     // A run finds nothing more to open for them.
     const again = await api.call('POST', '/monitoring/run', { role: 'admin', body: { schemeId: SCHEME } });
     expect(again.body).toMatchObject({ opened: 0 });
@@ -291,7 +340,8 @@ describe('monitoring warnings', () => {
       job = r.body;
     }
     expect(job).toMatchObject({ status: 'SUCCEEDED', slicesDone: 16, households: 5, opened: 0, error: null });
-    for (const role of ['submitter', 'reviewer', 'auditor'] as const) expect((await api.call('GET', `/monitoring/jobs/${job.jobId}`, { role })).status, role).toBe(403);
+    for (const role of ['submitter', 'reviewer', 'auditor'] as const)
+      expect((await api.call('GET', `/monitoring/jobs/${job.jobId}`, { role })).status, role).toBe(403);
     expect((await api.call('GET', '/monitoring/jobs/M-00000000000000000-00000000', { role: 'admin' })).status).toBe(404);
     expect((await api.call('GET', '/monitoring/jobs/nonsense', { role: 'admin' })).status).toBe(404);
   });

@@ -56,7 +56,11 @@ async function submit(body: unknown): Promise<string> {
 async function pay(claimId: string) {
   const claim = (await api.waitForStatus(claimId, ['SETTLING'])).body;
   for (const s of claim.settlements) {
-    const r = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt: new Date().toISOString(), reference: `REF-${s.settlementId}` } });
+    const r = await api.call('POST', `/settlements/${s.settlementId}/confirm`, {
+      role: 'insurer',
+      insurerId: s.insurerId,
+      body: { paidAt: new Date().toISOString(), reference: `REF-${s.settlementId}` },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
   return (await api.waitForStatus(claimId, ['PAID'])).body;
@@ -79,7 +83,12 @@ beforeAll(async () => {
   const r = await api.call('POST', '/households', { role: 'admin', body: HOUSEHOLDS });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   // Four paid claims (two people of HN-1, one in the other county, one in HN-3), one left SETTLING, one in review.
-  for (const [h, p, cost] of [['HN-1', 'PN-1', 1_000_000], ['HN-1', 'PN-2', 600_000], ['HN-2', 'PN-3', 1_000_000], ['HN-3', 'PN-4', 1_000_000]] as const) {
+  for (const [h, p, cost] of [
+    ['HN-1', 'PN-1', 1_000_000],
+    ['HN-1', 'PN-2', 600_000],
+    ['HN-2', 'PN-3', 1_000_000],
+    ['HN-3', 'PN-4', 1_000_000],
+  ] as const) {
     const id = await submit(medical(h, p, cost));
     const c = await pay(id);
     paid.push({ claimId: id, payout: c.assessment.payout });
@@ -142,7 +151,11 @@ describe('public notice (公示)', () => {
     assertNothingIdentifying(text);
 
     const en = await api.call('GET', url, { role: 'auditor', headers: { 'accept-language': 'en' } });
-    expect(String(en.body).replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('claim,name,county,product,payout (yuan),approved on');
+    expect(
+      String(en.body)
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')[0],
+    ).toBe('claim,name,county,product,payout (yuan),approved on');
 
     const gb = await fetch(`${system.url}${url}&encoding=gb18030`, { headers: { authorization: `Bearer ${await api.token('admin')}` } });
     expect(gb.headers.get('content-type')).toBe('text/csv; charset=gb18030');
@@ -167,7 +180,11 @@ describe('objections (公示异议)', () => {
     const audit = await api.call('GET', `/claims/${inReview}/audit`, { role: 'auditor' });
     expect(audit.body.verified).toBe(true);
     const record = audit.body.records.find((x: { step: string }) => x.step === 'Objection');
-    expect(record).toMatchObject({ actor: 'admin:admin-local', decision: 'OBJECTION:REVIEW', inputDigest: sha256Hex(JSON.stringify({ text: claim.objections[0].text })) });
+    expect(record).toMatchObject({
+      actor: 'admin:admin-local',
+      decision: 'OBJECTION:REVIEW',
+      inputDigest: sha256Hex(JSON.stringify({ text: claim.objections[0].text })),
+    });
     expect(JSON.stringify(audit.body)).not.toContain(ID.a);
   });
 
@@ -183,7 +200,10 @@ describe('objections (公示异议)', () => {
     // threshold: without the objection it would be paid.
     let amended: Awaited<ReturnType<typeof api.call>> | undefined;
     for (let i = 0; i < 200; i++) {
-      amended = await api.call('POST', `/claims/${id}/amend`, { role: 'submitter', body: { details: { hospitalCode: 'HOSP-PN', invoiceNo: `PN-${++invoices}`, totalCost: 1_000_000 } } });
+      amended = await api.call('POST', `/claims/${id}/amend`, {
+        role: 'submitter',
+        body: { details: { hospitalCode: 'HOSP-PN', invoiceNo: `PN-${++invoices}`, totalCost: 1_000_000 } },
+      });
       if (amended.status !== 409) break;
       await new Promise((res) => setTimeout(res, 20));
     }
@@ -236,11 +256,19 @@ describe('after-payment audit samples', () => {
     sampleId = r.body.sampleId;
     // Re-derived from the record: the population is the paid claims approved in the period, the pick the seed's.
     expect(r.body.population.count).toBe(paid.length);
-    expect(r.body.population.digest).toBe(sha256Hex(paid.map((p) => `${p.claimId}:${p.payout}`).sort().join('\n')));
+    expect(r.body.population.digest).toBe(
+      sha256Hex(
+        paid
+          .map((p) => `${p.claimId}:${p.payout}`)
+          .sort()
+          .join('\n'),
+      ),
+    );
     const objected = [settling, paid[3]!.claimId];
     expect(r.body.claims).toEqual(pickSample(paid, r.body.params, objected));
     // The three claims paying 400,000 or 480,000 fen are in by amount (one of them also objected to); the SETTLING one by objection.
-    for (const p of paid.filter((x) => x.payout >= 300_000)) expect(r.body.claims.find((c: { claimId: string }) => c.claimId === p.claimId).reasons).toContain('AMOUNT');
+    for (const p of paid.filter((x) => x.payout >= 300_000))
+      expect(r.body.claims.find((c: { claimId: string }) => c.claimId === p.claimId).reasons).toContain('AMOUNT');
     expect(r.body.claims.find((c: { claimId: string }) => c.claimId === settling).reasons).toEqual(['OBJECTION']);
     expect(r.body.claims.find((c: { claimId: string }) => c.claimId === paid[3]!.claimId).reasons).toEqual(['AMOUNT', 'OBJECTION']);
 
@@ -253,7 +281,7 @@ describe('after-payment audit samples', () => {
     expect(next.body.claims.map((c: { claimId: string }) => c.claimId).sort()).toEqual(paid.map((p) => p.claimId).sort());
   });
 
-  it('findings per sampled claim, progress, and the sample\'s own audit chain', async () => {
+  it("findings per sampled claim, progress, and the sample's own audit chain", async () => {
     const view = await api.call('GET', `/audit-samples/${sampleId}`, { role: 'admin' });
     expect(view.status).toBe(200);
     const ids: string[] = view.body.claims.map((c: { claimId: string }) => c.claimId);
@@ -265,17 +293,27 @@ describe('after-payment audit samples', () => {
     expect(outside.status).toBe(422);
     expect(outside.body.errors[0].path).toBe('claimId');
     for (const [i, id] of ids.entries()) {
-      const f = await api.call('POST', `/audit-samples/${sampleId}/findings`, { role: 'auditor', body: i === 0 ? { claimId: id, finding: 'ISSUE', note: '发票与病历日期不一致' } : { claimId: id, finding: 'OK' } });
+      const f = await api.call('POST', `/audit-samples/${sampleId}/findings`, {
+        role: 'auditor',
+        body: i === 0 ? { claimId: id, finding: 'ISSUE', note: '发票与病历日期不一致' } : { claimId: id, finding: 'OK' },
+      });
       expect(f.status, JSON.stringify(f.body)).toBe(201);
     }
-    const twice = await api.call('POST', `/audit-samples/${sampleId}/findings`, { role: 'auditor', body: { claimId: ids[1], finding: 'ISSUE', note: 'changed my mind' } });
+    const twice = await api.call('POST', `/audit-samples/${sampleId}/findings`, {
+      role: 'auditor',
+      body: { claimId: ids[1], finding: 'ISSUE', note: 'changed my mind' },
+    });
     expect(twice.status).toBe(409);
     const done = await api.call('GET', `/audit-samples/${sampleId}`, { role: 'auditor' });
     expect(done.body.progress).toEqual({ sampled: ids.length, reviewed: ids.length, ok: ids.length - 1, issues: 1, done: true });
     expect(done.body.claims[0].finding).toMatchObject({ finding: 'ISSUE', note: '发票与病历日期不一致', auditor: 'auditor-local' });
     expect(done.body.audit.verified).toBe(true);
     expect(done.body.audit.records.map((x: { step: string }) => x.step)).toEqual(['AuditSampleDrawn', ...ids.map(() => 'AuditFinding')]);
-    expect(done.body.audit.records[0].outputDigest).toBe(sha256Hex(JSON.stringify({ claims: done.body.claims.map((c: { claimId: string; reasons: string[] }) => ({ claimId: c.claimId, reasons: c.reasons })) })));
+    expect(done.body.audit.records[0].outputDigest).toBe(
+      sha256Hex(
+        JSON.stringify({ claims: done.body.claims.map((c: { claimId: string; reasons: string[] }) => ({ claimId: c.claimId, reasons: c.reasons })) }),
+      ),
+    );
   });
 
   it('bad requests name the field; only auditors draw', async () => {

@@ -26,11 +26,25 @@ const T0 = Date.UTC(2024, 4, 3, 8, 0, 0);
 const FILE = '2024-05-03.jsonl';
 
 /** Events as they are stored: timestamps in epoch ms. */
-const stored = (from: number, types: string[]) => types.map((type, i) => ({ id: from + i, previousEventId: from + i - 1, timestamp: T0 + from + i, type }));
+const stored = (from: number, types: string[]) =>
+  types.map((type, i) => ({ id: from + i, previousEventId: from + i - 1, timestamp: T0 + from + i, type }));
 
 /** A journal line exactly as the engine has always written it (the format existing data directories hold). */
-function line(name: string, fields: { input?: string; status: string; stopDate?: number; output?: string; events: ReturnType<typeof stored> }): string {
-  return JSON.stringify({ executionArn: arn(name), stateMachineArn: MACHINE, name, input: fields.input, status: fields.status, startDate: T0, stopDate: fields.stopDate, output: fields.output, events: fields.events });
+function line(
+  name: string,
+  fields: { input?: string; status: string; stopDate?: number; output?: string; events: ReturnType<typeof stored> },
+): string {
+  return JSON.stringify({
+    executionArn: arn(name),
+    stateMachineArn: MACHINE,
+    name,
+    input: fields.input,
+    status: fields.status,
+    startDate: T0,
+    stopDate: fields.stopDate,
+    output: fields.output,
+    events: fields.events,
+  });
 }
 
 const types = (events: readonly HistoryEvent[]) => events.map((e) => e.type);
@@ -48,13 +62,24 @@ describe('Journal', () => {
     const loaded = new Map((await journal.load()).map((r) => [r.name, r]));
 
     const done = loaded.get('done') as Execution;
-    expect(done).toMatchObject({ executionArn: arn('done'), stateMachineArn: MACHINE, input: '{"claimId":"C-1"}', status: 'SUCCEEDED', output: '{"ok":true}' });
+    expect(done).toMatchObject({
+      executionArn: arn('done'),
+      stateMachineArn: MACHINE,
+      input: '{"claimId":"C-1"}',
+      status: 'SUCCEEDED',
+      output: '{"ok":true}',
+    });
     expect(done.startDate).toEqual(new Date(T0));
     expect(done.stopDate).toEqual(new Date(T0 + 9));
     expect(done.events).toBeUndefined(); // stopped: its history stays on disk
     const history = journal.history(arn('done'));
     expect(types(history)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskStateExited', 'ExecutionSucceeded']);
-    expect(history.map((e) => [e.id, e.previousEventId])).toEqual([[1, 0], [2, 1], [3, 2], [4, 3]]);
+    expect(history.map((e) => [e.id, e.previousEventId])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
     expect(history[0]?.timestamp).toEqual(new Date(T0 + 1));
 
     const running = loaded.get('running') as Execution;
@@ -95,7 +120,12 @@ describe('Journal', () => {
 
   it('snapshot + journal: a start takes summaries from the snapshot, replays only the lines added since, in order', async () => {
     const dir = await dataDir();
-    const oldLine = line('old', { input: '{}', status: 'SUCCEEDED', stopDate: T0 + 2, events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']) });
+    const oldLine = line('old', {
+      input: '{}',
+      status: 'SUCCEEDED',
+      stopDate: T0 + 2,
+      events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']),
+    });
     const longLine = line('long', { input: '{"n":1}', status: 'RUNNING', events: stored(1, ['ExecutionStarted', 'PassStateEntered']) });
     await writeFile(join(dir, FILE), `${oldLine}\n${longLine}\n`);
     const first = new Journal(dir);
@@ -128,8 +158,15 @@ describe('Journal', () => {
   it('a snapshot that does not add up (journal shorter than it says, or damaged) is ignored: the whole journal is read', async () => {
     const dir = await dataDir();
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    await writeFile(join(dir, FILE), `${line('x', { input: '{}', status: 'SUCCEEDED', stopDate: T0 + 2, events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']) })}\n`);
-    for (const snapshot of [`${JSON.stringify({ version: 1, sizes: { [FILE]: 10 ** 9 } })}\n`, 'not json\n', `${JSON.stringify({ version: 2, sizes: {} })}\n`]) {
+    await writeFile(
+      join(dir, FILE),
+      `${line('x', { input: '{}', status: 'SUCCEEDED', stopDate: T0 + 2, events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']) })}\n`,
+    );
+    for (const snapshot of [
+      `${JSON.stringify({ version: 1, sizes: { [FILE]: 10 ** 9 } })}\n`,
+      'not json\n',
+      `${JSON.stringify({ version: 2, sizes: {} })}\n`,
+    ]) {
       await writeFile(join(dir, 'snapshot.jsonl'), snapshot);
       const journal = new Journal(dir);
       const loaded = await journal.load();
@@ -144,7 +181,15 @@ describe('Journal', () => {
     const journal = new Journal(dir);
     await journal.load();
     const event = (id: number, type: string): HistoryEvent => ({ id, previousEventId: id - 1, timestamp: new Date(T0 + id), type });
-    const rec: Execution = { executionArn: arn('w'), stateMachineArn: MACHINE, name: 'w', input: '{"a":1}', status: 'RUNNING', startDate: new Date(T0), events: [event(1, 'ExecutionStarted')] };
+    const rec: Execution = {
+      executionArn: arn('w'),
+      stateMachineArn: MACHINE,
+      name: 'w',
+      input: '{"a":1}',
+      status: 'RUNNING',
+      startDate: new Date(T0),
+      events: [event(1, 'ExecutionStarted')],
+    };
     journal.mark(rec); // the flush starts at once with what there is
     rec.events?.push(event(2, 'PassStateEntered'));
     journal.mark(rec); // changes while it writes: one more line for all of them
@@ -153,9 +198,20 @@ describe('Journal', () => {
     await journal.drain();
 
     const files = (await readdir(dir)).filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f));
-    const lines = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8'))))
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ executionArn: arn('w'), name: 'w', input: '{"a":1}', status: 'RUNNING', startDate: T0, events: [{ id: 1, previousEventId: 0, timestamp: T0 + 1, type: 'ExecutionStarted' }] });
+    expect(lines[0]).toMatchObject({
+      executionArn: arn('w'),
+      name: 'w',
+      input: '{"a":1}',
+      status: 'RUNNING',
+      startDate: T0,
+      events: [{ id: 1, previousEventId: 0, timestamp: T0 + 1, type: 'ExecutionStarted' }],
+    });
     expect(lines[1]).not.toHaveProperty('input');
     expect((lines[1]!.events as Array<{ id: number }>).map((e) => e.id)).toEqual([2, 3]);
   });

@@ -48,7 +48,21 @@ beforeAll(async () => {
       res.end(JSON.stringify({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:monitoring:x', startDate: 0 }));
       return;
     }
-    res.end(JSON.stringify(describe ? { stateMachineArn: 'x', name: 'none', status: 'ACTIVE', type: 'STANDARD', roleArn: 'x', creationDate: 0, definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}' } : { __type: 'InvalidArn', message: 'not here' }));
+    res.end(
+      JSON.stringify(
+        describe
+          ? {
+              stateMachineArn: 'x',
+              name: 'none',
+              status: 'ACTIVE',
+              type: 'STANDARD',
+              roleArn: 'x',
+              creationDate: 0,
+              definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+            }
+          : { __type: 'InvalidArn', message: 'not here' },
+      ),
+    );
   });
   await new Promise<void>((ok) => fakeSfn!.listen(0, '127.0.0.1', ok));
   process.env.AWS_ENDPOINT_URL_SFN = `http://127.0.0.1:${(fakeSfn.address() as AddressInfo).port}`;

@@ -81,10 +81,17 @@ async function call(c: Call): Promise<{ status: number; headers: Record<string, 
     queryStringParameters: c.query,
     body: c.rawBody ?? (c.body === undefined ? undefined : JSON.stringify(c.body)),
     isBase64Encoded: false,
-    requestContext: { http: { method: c.method, path: c.path }, authorizer: { jwt: { claims: { sub: c.sub ?? 'agent-1', 'fangpin:role': c.role ?? 'submitter' }, scopes: [] } } },
+    requestContext: {
+      http: { method: c.method, path: c.path },
+      authorizer: { jwt: { claims: { sub: c.sub ?? 'agent-1', 'fangpin:role': c.role ?? 'submitter' }, scopes: [] } },
+    },
   } as unknown as ApiEvent;
   const out = await handler(event, lambdaContext('claims'));
-  return { status: out.statusCode ?? 0, headers: (out.headers ?? {}) as Record<string, string>, body: JSON.parse(out.body ?? '{}') as Record<string, unknown> };
+  return {
+    status: out.statusCode ?? 0,
+    headers: (out.headers ?? {}) as Record<string, string>,
+    body: JSON.parse(out.body ?? '{}') as Record<string, unknown>,
+  };
 }
 
 /** A problem+json answer of this status and type, with `errors` naming `path` (when given). */
@@ -104,7 +111,14 @@ const medical = (totalCost = 4_000_000, householdId = 'H-420922-0001') => ({
   householdId,
   personId: 'P-1',
   incidentDate: '2024-05-03',
-  details: { hospitalCode: 'HOSP-01', invoiceNo: `INV-${totalCost}`, totalCost, basicInsurancePaid: 2_000_000, criticalIllnessPaid: 500_000, payee: 'HOSPITAL' },
+  details: {
+    hospitalCode: 'HOSP-01',
+    invoiceNo: `INV-${totalCost}`,
+    totalCost,
+    basicInsurancePaid: 2_000_000,
+    criticalIllnessPaid: 500_000,
+    payee: 'HOSPITAL',
+  },
 });
 
 /** The claim id the handler derives from the caller and the key (so a test can look for a claim that must not exist). */
@@ -130,15 +144,30 @@ describe('POST /claims: validation', () => {
   it('a missing field, an unknown scheme and an unknown product are named too', async () => {
     const { incidentDate: _, ...noDate } = medical();
     expectProblem(await call({ method: 'POST', path: '/claims', body: noDate }), 422, 'validation-failed', 'incidentDate');
-    expectProblem(await call({ method: 'POST', path: '/claims', body: { ...medical(), schemeId: 'atlantis-2024' } }), 422, 'validation-failed', 'schemeId');
+    expectProblem(
+      await call({ method: 'POST', path: '/claims', body: { ...medical(), schemeId: 'atlantis-2024' } }),
+      422,
+      'validation-failed',
+      'schemeId',
+    );
     expectProblem(await call({ method: 'POST', path: '/claims', body: { ...medical(), product: 'LOTTERY' } }), 422, 'validation-failed', 'product');
     expect(started).toEqual([]);
   });
 
   it('malformed JSON is 400, another content type 415, an oversized body 413', async () => {
     expectProblem(await call({ method: 'POST', path: '/claims', rawBody: '{"schemeId":' }), 400, 'malformed-json', '(body)');
-    expectProblem(await call({ method: 'POST', path: '/claims', body: medical(), headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type', '(header) content-type');
-    expectProblem(await call({ method: 'POST', path: '/claims', rawBody: JSON.stringify({ ...medical(), pad: 'x'.repeat(70 * 1024) }) }), 413, 'payload-too-large', '(body)');
+    expectProblem(
+      await call({ method: 'POST', path: '/claims', body: medical(), headers: { 'content-type': 'text/plain' } }),
+      415,
+      'unsupported-media-type',
+      '(header) content-type',
+    );
+    expectProblem(
+      await call({ method: 'POST', path: '/claims', rawBody: JSON.stringify({ ...medical(), pad: 'x'.repeat(70 * 1024) }) }),
+      413,
+      'payload-too-large',
+      '(body)',
+    );
     expect(started).toEqual([]);
   });
 
@@ -185,7 +214,7 @@ describe('POST /claims: Idempotency-Key', () => {
     expect(started).toEqual([]);
   });
 
-  it('a key is the caller\'s own: another submitter with the same key and body files another claim', async () => {
+  it("a key is the caller's own: another submitter with the same key and body files another claim", async () => {
     const body = medical(4_400_000);
     const a = await call({ method: 'POST', path: '/claims', body, headers: { 'idempotency-key': 'k-shared' }, sub: 'agent-a' });
     const b = await call({ method: 'POST', path: '/claims', body, headers: { 'idempotency-key': 'k-shared' }, sub: 'agent-b' });
@@ -200,7 +229,9 @@ describe('POST /claims: Idempotency-Key', () => {
     expectProblem(r, 400, 'bad-idempotency-key', '(header) idempotency-key');
     expect(await stored('idempotency', { id: `claims#agent-1#${key}` })).toBeUndefined();
     expect(started).toEqual([]);
-    expect((await call({ method: 'POST', path: '/claims', body: medical(4_500_000), headers: { 'idempotency-key': 'k'.repeat(128) } })).status).toBe(202);
+    expect((await call({ method: 'POST', path: '/claims', body: medical(4_500_000), headers: { 'idempotency-key': 'k'.repeat(128) } })).status).toBe(
+      202,
+    );
   });
 
   it('without a key every submission is a new claim', async () => {
@@ -217,11 +248,15 @@ describe('GET /claims: the index each query reads', () => {
     queries.length = 0;
     const r = await list(query);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return { indexes: [...new Set(queries.map((q) => q.IndexName))], partitions: [...new Set(queries.map((q) => q.ExpressionAttributeValues?.[':pk']))], body: r.body };
+    return {
+      indexes: [...new Set(queries.map((q) => q.IndexName))],
+      partitions: [...new Set(queries.map((q) => q.ExpressionAttributeValues?.[':pk']))],
+      body: r.body,
+    };
   };
   const allSchemes = () => [...schemes().keys()].sort();
 
-  it('householdId → byHousehold, and the household\'s claim is listed', async () => {
+  it("householdId → byHousehold, and the household's claim is listed", async () => {
     const filed = await call({ method: 'POST', path: '/claims', body: medical(4_700_000, 'H-LIST-1') });
     const r = await read({ householdId: 'H-LIST-1', status: 'RECEIVED' });
     expect(r.indexes).toEqual(['byHousehold']);
@@ -240,7 +275,10 @@ describe('GET /claims: the index each query reads', () => {
 
   it('county → bySchemeCounty, one partition per scheme without schemeId; product → byProduct; schemeId → byScheme', async () => {
     expect(await read({ county: '420922' })).toMatchObject({ indexes: ['bySchemeCounty'], partitions: allSchemes().map((s) => `${s}#420922`) });
-    expect(await read({ county: '420922', schemeId: 'xiaogan-2024' })).toMatchObject({ indexes: ['bySchemeCounty'], partitions: ['xiaogan-2024#420922'] });
+    expect(await read({ county: '420922', schemeId: 'xiaogan-2024' })).toMatchObject({
+      indexes: ['bySchemeCounty'],
+      partitions: ['xiaogan-2024#420922'],
+    });
     expect(await read({ product: 'MEDICAL', status: 'PAID' })).toMatchObject({ indexes: ['byProduct'], partitions: ['MEDICAL'] });
     expect(await read({ schemeId: 'xiaogan-2024', status: 'PAID' })).toMatchObject({ indexes: ['byScheme'], partitions: ['xiaogan-2024'] });
   });
@@ -276,7 +314,13 @@ describe('problem answers', () => {
     const en = await call({ method: 'GET', path: '/claims/C-nope', routePath: '/claims/{claimId}', role: 'auditor' });
     expectProblem(en, 404, 'not-found');
     expect(en.headers['content-language']).toBe('en');
-    const zh = await call({ method: 'GET', path: '/claims/C-nope', routePath: '/claims/{claimId}', role: 'auditor', headers: { 'accept-language': 'zh-CN' } });
+    const zh = await call({
+      method: 'GET',
+      path: '/claims/C-nope',
+      routePath: '/claims/{claimId}',
+      role: 'auditor',
+      headers: { 'accept-language': 'zh-CN' },
+    });
     expectProblem(zh, 404, 'not-found');
     expect(zh.headers['content-language']).toBe('zh-CN');
     expect(zh.body.title).not.toBe(en.body.title);

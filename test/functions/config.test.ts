@@ -22,10 +22,16 @@ const READ_ELSEWHERE: ReadonlyArray<[string, string]> = [
 function readmeTable(): Map<string, string> {
   const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Configuration'));
-  const rows = section.slice(0, section.indexOf('\n## ')).split('\n').filter((l) => /^\| `/.test(l));
+  const rows = section
+    .slice(0, section.indexOf('\n## '))
+    .split('\n')
+    .filter((l) => /^\| `/.test(l));
   return new Map(
     rows.map((row) => {
-      const [name, dflt] = row.split('|').slice(1, 3).map((c) => c.trim());
+      const [name, dflt] = row
+        .split('|')
+        .slice(1, 3)
+        .map((c) => c.trim());
       return [name!.replace(/`/g, ''), dflt!];
     }),
   );
@@ -40,7 +46,10 @@ describe('settings', () => {
     expect(settingValue('FANGPIN_WEBHOOK_RETRY_SCHEDULE', { FANGPIN_WEBHOOK_RETRY_SCHEDULE: '0.2,1' })).toEqual([0.2, 1]);
     expect(settingValue('FANGPIN_SCHEMES_DIR', {})).toBe(BUNDLED_SCHEMES_DIR);
     expect(embeddedSetting('FANGPIN_COALESCE_READS', { FANGPIN_COALESCE_READS: '0' })).toBe(false);
-    expect(embeddedSetting('FANGPIN_DYNAMODB_JAVA_OPTS', { FANGPIN_DYNAMODB_JAVA_OPTS: ' -Xss1m  -XX:+UseG1GC ' })).toEqual(['-Xss1m', '-XX:+UseG1GC']);
+    expect(embeddedSetting('FANGPIN_DYNAMODB_JAVA_OPTS', { FANGPIN_DYNAMODB_JAVA_OPTS: ' -Xss1m  -XX:+UseG1GC ' })).toEqual([
+      '-Xss1m',
+      '-XX:+UseG1GC',
+    ]);
     expect(embeddedSetting('FANGPIN_TOKEN', {})).toBeUndefined();
   });
 
@@ -102,7 +111,7 @@ describe('only the configuration modules read the environment', () => {
   const reads = (text: string): number => WRITES.reduce((t, re) => t.replace(re, ''), text).match(/process\.env\b/g)?.length ?? 0;
 
   it('the check tells reads from writes', () => {
-    expect(reads("const n = Number(process.env.FANGPIN_X ?? 8);")).toBe(1);
+    expect(reads('const n = Number(process.env.FANGPIN_X ?? 8);')).toBe(1);
     expect(reads('const name = process.env[spec.envVar];')).toBe(1);
     expect(reads("if (process.env.A === '1') {}")).toBe(1);
     expect(reads("process.env.A ??= 'true'; process.env.B = x; process.env[k] ??= v; Object.assign(process.env, {});")).toBe(0);

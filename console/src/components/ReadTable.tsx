@@ -15,7 +15,19 @@ export interface ReadColumn<T> {
   readonly width?: number;
 }
 
-export function ReadTable<T>({ label, rows, rowKey, columns, empty }: { label: string; rows: readonly T[]; rowKey: (row: T, index: number) => Key; columns: readonly ReadColumn<T>[]; empty?: ReactNode }) {
+export function ReadTable<T>({
+  label,
+  rows,
+  rowKey,
+  columns,
+  empty,
+}: {
+  label: string;
+  rows: readonly T[];
+  rowKey: (row: T, index: number) => Key;
+  columns: readonly ReadColumn<T>[];
+  empty?: ReactNode;
+}) {
   return (
     <div className="fp-read-table">
       <table aria-label={label}>

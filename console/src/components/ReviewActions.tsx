@@ -17,7 +17,11 @@ export type ReviewOutcome = 'APPROVED' | 'RECOMMENDED' | 'REVIEW_REJECTED' | 'RE
  * anyway). The workflow stores the task token a moment after the claim shows PENDING_REVIEW: a 409 "Not ready"
  * is retried for a few seconds before it is reported.
  */
-async function decide(session: Session, claimId: string, body: { decision: Decision; reasonCode?: ReasonCode; note: string }): Promise<ReviewOutcome> {
+async function decide(
+  session: Session,
+  claimId: string,
+  body: { decision: Decision; reasonCode?: ReasonCode; note: string },
+): Promise<ReviewOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
       return (await api<{ outcome: ReviewOutcome }>(session.token, 'POST', `/claims/${encodeURIComponent(claimId)}/review`, body)).outcome;
@@ -31,7 +35,12 @@ async function decide(session: Session, claimId: string, body: { decision: Decis
   }
 }
 
-const DONE: Record<ReviewOutcome, string> = { APPROVED: 'action.approved', RECOMMENDED: 'action.recommended', REVIEW_REJECTED: 'action.rejected', RETURNED: 'action.returned' };
+const DONE: Record<ReviewOutcome, string> = {
+  APPROVED: 'action.approved',
+  RECOMMENDED: 'action.recommended',
+  REVIEW_REJECTED: 'action.rejected',
+  RETURNED: 'action.returned',
+};
 
 export function ReviewActions({ session, claimId, onDecided }: { session: Session; claimId: string; onDecided: (outcome: ReviewOutcome) => void }) {
   const { t } = useTranslation();
@@ -61,7 +70,13 @@ export function ReviewActions({ session, claimId, onDecided }: { session: Sessio
   return (
     <>
       <Space>
-        <Button type="primary" size="small" loading={busy === 'APPROVE'} disabled={busy !== null} onClick={() => void run({ decision: 'APPROVE', note: '' })}>
+        <Button
+          type="primary"
+          size="small"
+          loading={busy === 'APPROVE'}
+          disabled={busy !== null}
+          onClick={() => void run({ decision: 'APPROVE', note: '' })}
+        >
           {t('action.approve')}
         </Button>
         <Button size="small" disabled={busy !== null} onClick={() => setAsking('RETURN')}>
@@ -92,7 +107,11 @@ export function ReviewActions({ session, claimId, onDecided }: { session: Sessio
           <Form.Item label={t('review.reasonCode')} name="reasonCode" rules={[{ required: true, message: t('review.reasonCodeRequired') }]}>
             <Select<ReasonCode> options={REASON_CODES.map((c) => ({ value: c, label: `${t(`reasonCode.${c}`)} (${c})` }))} />
           </Form.Item>
-          <Form.Item label={t(`${kind}.note`)} name="note" rules={[{ required: true, whitespace: true, message: t(`${kind}.noteRequired`) }, { max: 2000 }]}>
+          <Form.Item
+            label={t(`${kind}.note`)}
+            name="note"
+            rules={[{ required: true, whitespace: true, message: t(`${kind}.noteRequired`) }, { max: 2000 }]}
+          >
             <Input.TextArea rows={3} placeholder={t(`${kind}.notePlaceholder`)} />
           </Form.Item>
         </Form>

@@ -123,14 +123,23 @@ function drawing(
       selectable: false,
       ...(b.parentId ? { parentId: b.parentId, extent: 'parent' as const } : {}),
     };
-    if (b.kind === 'group') return { ...common, type: 'group', data: { label: labels.nested(b.name) }, style: { width: b.width, height: b.height } } satisfies GroupNodeT;
+    if (b.kind === 'group')
+      return { ...common, type: 'group', data: { label: labels.nested(b.name) }, style: { width: b.width, height: b.height } } satisfies GroupNodeT;
     const run = runs[b.name];
     const outcome = run?.outcome ?? 'notReached';
     const retries = run?.retries ?? 0;
     return {
       ...common,
       type: 'state',
-      data: { name: b.name, type: b.type, outcome, outcomeLabel: labels.outcome(outcome), retriesLabel: retries > 0 ? labels.retries(retries) : null, selected: selected === b.name, onSelect },
+      data: {
+        name: b.name,
+        type: b.type,
+        outcome,
+        outcomeLabel: labels.outcome(outcome),
+        retriesLabel: retries > 0 ? labels.retries(retries) : null,
+        selected: selected === b.name,
+        onSelect,
+      },
     } satisfies StateNodeT;
   });
   const edges: Edge[] = placed.transitions.map((tr) => {
@@ -155,7 +164,8 @@ function drawing(
 
 function flatStates(g: WorkflowGraphView): WorkflowGraphView['states'] {
   const out: WorkflowGraphView['states'] = { ...g.states };
-  for (const s of Object.values(g.states)) for (const sub of [...(s.branches ?? []), ...(s.itemProcessor ? [s.itemProcessor] : [])]) Object.assign(out, flatStates(sub));
+  for (const s of Object.values(g.states))
+    for (const sub of [...(s.branches ?? []), ...(s.itemProcessor ? [s.itemProcessor] : [])]) Object.assign(out, flatStates(sub));
   return out;
 }
 
@@ -170,7 +180,10 @@ export interface ExecutionGraphProps {
 export default function ExecutionGraph({ definition, placement: placed, history, audit }: ExecutionGraphProps) {
   const { t } = useTranslation();
   const executions = useMemo(
-    () => [{ key: 0, label: t('graph.first'), status: history.status, events: history.events }, ...history.redrives.map((r) => ({ key: r.redrive, label: t('graph.redrive', { n: r.redrive }), status: r.status, events: r.events }))],
+    () => [
+      { key: 0, label: t('graph.first'), status: history.status, events: history.events },
+      ...history.redrives.map((r) => ({ key: r.redrive, label: t('graph.redrive', { n: r.redrive }), status: r.status, events: r.events })),
+    ],
     [history, t],
   );
   const [which, setWhich] = useState(executions.at(-1)?.key ?? 0);
@@ -203,41 +216,69 @@ export default function ExecutionGraph({ definition, placement: placed, history,
       </Typography.Paragraph>
       <Space wrap>
         {executions.length > 1 && (
-          <Segmented<number> aria-label={t('graph.execution')} value={which} options={executions.map((e) => ({ value: e.key, label: e.label }))} onChange={(v) => setWhich(v)} />
+          <Segmented<number>
+            aria-label={t('graph.execution')}
+            value={which}
+            options={executions.map((e) => ({ value: e.key, label: e.label }))}
+            onChange={(v) => setWhich(v)}
+          />
         )}
         {/* biome-ignore lint/a11y/useSemanticElements: a legend of tags, not a set of form controls (which <fieldset> is for) */}
         <span aria-label={t('graph.legend')} role="group">
           {OUTCOMES.map((o) => (
-            <Tag key={o} style={{ borderColor: COLOURS[o].border, background: COLOURS[o].background, color: COLOURS[o].text, borderStyle: o === 'notReached' ? 'dashed' : 'solid' }}>
+            <Tag
+              key={o}
+              style={{
+                borderColor: COLOURS[o].border,
+                background: COLOURS[o].background,
+                color: COLOURS[o].text,
+                borderStyle: o === 'notReached' ? 'dashed' : 'solid',
+              }}
+            >
               {t(`graph.outcome.${o}`)}
             </Tag>
           ))}
         </span>
       </Space>
-      <figure ref={figure} aria-label={t('graph.label')} data-drawn={width !== null && drawn.nodes.length > 0} style={{ height, margin: 0, border: '1px solid #f0f0f0', borderRadius: 8 }}>
-        {width !== null && <ReactFlow
-          nodes={drawn.nodes}
-          edges={drawn.edges}
-          nodeTypes={NODE_TYPES}
-          width={width}
-          height={height - 2}
-          fitView
-          fitViewOptions={{ padding: FIT_PADDING }}
-          minZoom={0.2}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          elementsSelectable={false}
-          zoomOnScroll={false}
-          preventScrolling={false}
-          proOptions={{ hideAttribution: true }}
-        />}
+      <figure
+        ref={figure}
+        aria-label={t('graph.label')}
+        data-drawn={width !== null && drawn.nodes.length > 0}
+        style={{ height, margin: 0, border: '1px solid #f0f0f0', borderRadius: 8 }}
+      >
+        {width !== null && (
+          <ReactFlow
+            nodes={drawn.nodes}
+            edges={drawn.edges}
+            nodeTypes={NODE_TYPES}
+            width={width}
+            height={height - 2}
+            fitView
+            fitViewOptions={{ padding: FIT_PADDING }}
+            minZoom={0.2}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            nodesFocusable={false}
+            edgesFocusable={false}
+            elementsSelectable={false}
+            zoomOnScroll={false}
+            preventScrolling={false}
+            proOptions={{ hideAttribution: true }}
+          />
+        )}
       </figure>
       {!selected || !run ? (
         <Typography.Text type="secondary">{t('graph.pick')}</Typography.Text>
       ) : (
-        <Card size="small" data-testid="state-detail" title={<Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>{t('graph.state', { name: selected })}</Typography.Title>}>
+        <Card
+          size="small"
+          data-testid="state-detail"
+          title={
+            <Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>
+              {t('graph.state', { name: selected })}
+            </Typography.Title>
+          }
+        >
           <Descriptions
             size="small"
             items={[

@@ -20,14 +20,42 @@ const graph = preloadable(() => import('../graph/ExecutionGraph'));
 const ExecutionGraph = graph.Component;
 // Approve/Reject (and the form and dialog they bring) only for reviewers: other readers of a case file do not
 // load them. Loaded with the data too, for the same reason.
-const reviewActions = preloadable<ComponentProps<typeof ReviewActionsType>>(() => import('../components/ReviewActions').then((m) => ({ default: m.ReviewActions })));
+const reviewActions = preloadable<ComponentProps<typeof ReviewActionsType>>(() =>
+  import('../components/ReviewActions').then((m) => ({ default: m.ReviewActions })),
+);
 const ReviewActions = reviewActions.Component;
 
 /** Figures the rules give in fen (core/rules/*): shown converted to yuan beside the raw value. */
 const FEN_FIGURES = new Set([
-  'selfPay', 'deductible', 'selfPayBefore', 'selfPayAfter', 'deductibleUsedByThisClaim', 'benefitBefore', 'benefitAfter', 'benefit', 'cap', 'paidBefore',
-  'capRoom', 'expense', 'deduction', 'afterDeduction', 'sumInsured', 'damage', 'assessedLoss', 'costPrice', 'strike', 'observedPrice', 'grossIndemnity',
-  'perMu', 'outstandingPrincipal', 'unpaidInterest', 'recoveries', 'loss', 'insurerShare', 'bankShare', 'payout',
+  'selfPay',
+  'deductible',
+  'selfPayBefore',
+  'selfPayAfter',
+  'deductibleUsedByThisClaim',
+  'benefitBefore',
+  'benefitAfter',
+  'benefit',
+  'cap',
+  'paidBefore',
+  'capRoom',
+  'expense',
+  'deduction',
+  'afterDeduction',
+  'sumInsured',
+  'damage',
+  'assessedLoss',
+  'costPrice',
+  'strike',
+  'observedPrice',
+  'grossIndemnity',
+  'perMu',
+  'outstandingPrincipal',
+  'unpaidInterest',
+  'recoveries',
+  'loss',
+  'insurerShare',
+  'bankShare',
+  'payout',
 ]);
 
 function raw(v: unknown): string {
@@ -73,31 +101,34 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
   const [definition, setDefinition] = useState<PlacedDefinition | string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async (reload: boolean) => {
-    setError(null);
-    const requests = (!reload && takePrefetchedCaseFile(session, claimId)) || requestCaseFile(session, claimId);
-    // Its failure is not the page's: the graph's Suspense then shows the spinner and lazy() tries again.
-    const graphReady = CAN.readHistory(session.role) ? graph.preload().catch(() => undefined) : null;
-    const actionsReady = CAN.decide(session.role) ? reviewActions.preload().catch(() => undefined) : null;
-    // The audit chain is not awaited with the rest: verifying it is the API's slowest answer, and the page and
-    // its graph do not need it to be drawn (the graph's state details read it once it is there).
-    requests.audit.then(setAudit, (err: unknown) => setError(errorText(err)));
-    try {
-      const [c, h, d] = await Promise.all([
-        requests.claim,
-        requests.history,
-        // i18next's t, not the hook's (a new function after each language change, which would load the case again).
-        requests.graph.catch((err: unknown) => i18next.t('graph.loadFailed', { detail: errorText(err) })),
-        graphReady,
-        actionsReady,
-      ]);
-      setClaim(c);
-      setHistory(h);
-      setDefinition(d);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }, [session, claimId, errorText]);
+  const load = useCallback(
+    async (reload: boolean) => {
+      setError(null);
+      const requests = (!reload && takePrefetchedCaseFile(session, claimId)) || requestCaseFile(session, claimId);
+      // Its failure is not the page's: the graph's Suspense then shows the spinner and lazy() tries again.
+      const graphReady = CAN.readHistory(session.role) ? graph.preload().catch(() => undefined) : null;
+      const actionsReady = CAN.decide(session.role) ? reviewActions.preload().catch(() => undefined) : null;
+      // The audit chain is not awaited with the rest: verifying it is the API's slowest answer, and the page and
+      // its graph do not need it to be drawn (the graph's state details read it once it is there).
+      requests.audit.then(setAudit, (err: unknown) => setError(errorText(err)));
+      try {
+        const [c, h, d] = await Promise.all([
+          requests.claim,
+          requests.history,
+          // i18next's t, not the hook's (a new function after each language change, which would load the case again).
+          requests.graph.catch((err: unknown) => i18next.t('graph.loadFailed', { detail: errorText(err) })),
+          graphReady,
+          actionsReady,
+        ]);
+        setClaim(c);
+        setHistory(h);
+        setDefinition(d);
+      } catch (err) {
+        setError(errorText(err));
+      }
+    },
+    [session, claimId, errorText],
+  );
 
   useEffect(() => {
     void load(false);
@@ -121,7 +152,17 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
   const reviews: ReviewEntry[] = claim.reviews?.length
     ? claim.reviews
     : claim.review
-      ? [{ stage: 'FIRST', decision: claim.review.decision as ReviewEntry['decision'], reviewer: claim.review.reviewer, level: null, reasonCode: null, note: claim.review.note, at: claim.review.at }]
+      ? [
+          {
+            stage: 'FIRST',
+            decision: claim.review.decision as ReviewEntry['decision'],
+            reviewer: claim.review.reviewer,
+            level: null,
+            reasonCode: null,
+            note: claim.review.note,
+            at: claim.review.at,
+          },
+        ]
       : [];
   const figures = Object.entries(a?.explanation.figures ?? {});
 
@@ -135,14 +176,20 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
           <Descriptions
             column={{ xs: 1, md: 3 }}
             items={[
-              { key: 'status', label: t('case.status'), children: <Tag data-testid="claim-status">{t(`status.${shownStatus}`, { defaultValue: shownStatus })}</Tag> },
+              {
+                key: 'status',
+                label: t('case.status'),
+                children: <Tag data-testid="claim-status">{t(`status.${shownStatus}`, { defaultValue: shownStatus })}</Tag>,
+              },
               { key: 'scheme', label: t('col.scheme'), children: claim.schemeId },
               { key: 'product', label: t('col.product'), children: t(`product.${claim.product}`) },
               { key: 'household', label: t('col.household'), children: claim.householdId },
               { key: 'person', label: t('case.person'), children: claim.personId },
               { key: 'incident', label: t('case.incidentDate'), children: claim.incidentDate },
               { key: 'created', label: t('col.created'), children: formatTime(claim.createdAt) },
-              ...(claim.reasonCode ? [{ key: 'reason', label: t('case.reason'), children: `${claim.reasonCode}${claim.reasonDetail ? ` — ${claim.reasonDetail}` : ''}` }] : []),
+              ...(claim.reasonCode
+                ? [{ key: 'reason', label: t('case.reason'), children: `${claim.reasonCode}${claim.reasonDetail ? ` — ${claim.reasonDetail}` : ''}` }]
+                : []),
             ]}
           />
           {claim.status === 'PENDING_REVIEW' && CAN.decide(session.role) && (
@@ -152,14 +199,31 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
           )}
         </Card>
 
-        <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('case.submission')}</Typography.Title>}>
-          <Descriptions size="small" bordered column={1} items={Object.entries(claim.details).map(([k, v]) => ({ key: k, label: k, children: raw(v) }))} />
+        <Card
+          title={
+            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+              {t('case.submission')}
+            </Typography.Title>
+          }
+        >
+          <Descriptions
+            size="small"
+            bordered
+            column={1}
+            items={Object.entries(claim.details).map(([k, v]) => ({ key: k, label: k, children: raw(v) }))}
+          />
           <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
             {t('case.publicity')}
           </Typography.Paragraph>
         </Card>
 
-        <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('case.assessment')}</Typography.Title>}>
+        <Card
+          title={
+            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+              {t('case.assessment')}
+            </Typography.Title>
+          }
+        >
           {!a ? (
             <Typography.Text>{t('case.noAssessment')}</Typography.Text>
           ) : (
@@ -195,7 +259,13 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
           )}
         </Card>
 
-        <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('case.allocations')}</Typography.Title>}>
+        <Card
+          title={
+            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+              {t('case.allocations')}
+            </Typography.Title>
+          }
+        >
           <ReadTable
             label={t('case.allocations')}
             rowKey={(r) => r.insurerId}
@@ -234,10 +304,18 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
                 rows={reviews}
                 columns={[
                   { key: 'stage', title: t('case.stage'), render: (r) => t(`stage.${r.stage}`) },
-                  { key: 'decision', title: t('case.decision'), render: (r) => <span data-decision={r.decision}>{t(`decision.${r.decision}`, { defaultValue: r.decision })}</span> },
+                  {
+                    key: 'decision',
+                    title: t('case.decision'),
+                    render: (r) => <span data-decision={r.decision}>{t(`decision.${r.decision}`, { defaultValue: r.decision })}</span>,
+                  },
                   { key: 'reviewer', title: t('case.reviewer'), render: (r) => r.reviewer },
                   { key: 'level', title: t('case.level'), align: 'right', render: (r) => r.level ?? '—' },
-                  { key: 'reason', title: t('case.reasonCode'), render: (r) => (r.reasonCode ? `${t(`reasonCode.${r.reasonCode}`, { defaultValue: r.reasonCode })} (${r.reasonCode})` : '—') },
+                  {
+                    key: 'reason',
+                    title: t('case.reasonCode'),
+                    render: (r) => (r.reasonCode ? `${t(`reasonCode.${r.reasonCode}`, { defaultValue: r.reasonCode })} (${r.reasonCode})` : '—'),
+                  },
                   { key: 'note', title: t('case.note'), render: (r) => r.note || '—' },
                   { key: 'at', title: t('case.at'), render: (r) => formatTime(r.at) },
                 ]}
@@ -265,7 +343,14 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               </Space>
             }
           >
-            {!audit.verified && <Alert type="error" showIcon title={t('case.brokenAt', { n: audit.brokenAt ?? '?', problem: audit.problem ?? '' })} style={{ marginBottom: 12 }} />}
+            {!audit.verified && (
+              <Alert
+                type="error"
+                showIcon
+                title={t('case.brokenAt', { n: audit.brokenAt ?? '?', problem: audit.problem ?? '' })}
+                style={{ marginBottom: 12 }}
+              />
+            )}
             <ReadTable
               label={t('case.audit')}
               rowKey={(r) => r.seq}
@@ -283,7 +368,13 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
         )}
 
         {history && (
-          <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('case.history')}</Typography.Title>}>
+          <Card
+            title={
+              <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+                {t('case.history')}
+              </Typography.Title>
+            }
+          >
             {history === 'none' ? (
               <Typography.Text>{t('case.noHistory')}</Typography.Text>
             ) : (

@@ -293,7 +293,11 @@ export default function Inbox({ session }: { session: Session }) {
               const { workingDaysLeft: n, level, dueDate } = c.due;
               const text = n > 0 ? t('due.left', { n }) : n === 0 ? t('due.today') : t('due.overdue', { n: -n });
               return (
-                <span data-due-level={level} title={t('due.title', { date: dueDate })} style={{ ...DUE_STYLE[level], border: '1px solid', borderRadius: 4, padding: '1px 8px', whiteSpace: 'nowrap' }}>
+                <span
+                  data-due-level={level}
+                  title={t('due.title', { date: dueDate })}
+                  style={{ ...DUE_STYLE[level], border: '1px solid', borderRadius: 4, padding: '1px 8px', whiteSpace: 'nowrap' }}
+                >
                   {text}
                 </span>
               );
@@ -305,7 +309,11 @@ export default function Inbox({ session }: { session: Session }) {
                   title: t('col.actions'),
                   key: 'actions',
                   render: (_: unknown, c: InboxItem) => (
-                    <ReviewActions session={session} claimId={c.claimId} onDecided={() => setItems((prev) => prev.filter((x) => x.claimId !== c.claimId))} />
+                    <ReviewActions
+                      session={session}
+                      claimId={c.claimId}
+                      onDecided={() => setItems((prev) => prev.filter((x) => x.claimId !== c.claimId))}
+                    />
                   ),
                 },
               ]
