@@ -36,6 +36,11 @@ export function reviewOutput(claimId: string, outcome: ReviewOutcome) {
 /** The decision already stored for this wait, if any: what a re-run replays. */
 function storedDecision(claim: ClaimRecord, stage: typeof WAIT_STAGE.review | typeof WAIT_STAGE.finalReview): ReviewOutcome | null {
   if (claim.returned) return REVIEW_OUTCOME.returned;
+  // A re-run after a restart, replaying a round that was returned and then amended before the re-run reached the
+  // amendment wait: the claim is RECEIVED again (no review is ever awaited in that status) and its last decision is
+  // the return. The replay takes the return path; the amendment wait then answers "amended", and the new round
+  // starts at eligibility as it would have.
+  if (claim.status === 'RECEIVED' && (claim.amendments ?? 0) > 0 && claim.reviews?.at(-1)?.decision === 'RETURN') return REVIEW_OUTCOME.returned;
   if (stage === WAIT_STAGE.review && claim.recommendation) return REVIEW_OUTCOME.recommended;
   if (claim.review) return claim.review.decision === 'APPROVE' ? REVIEW_OUTCOME.approved : REVIEW_OUTCOME.rejected;
   return null;

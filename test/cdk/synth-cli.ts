@@ -173,7 +173,7 @@ export function describeSynth(target: Target): void {
         const result = validateAsl(structuredClone(wf.definition));
         expect(result.isValid ? '' : `${id}: ${result.errorsText('; ')}`).toBe('');
       }
-      expect(Object.keys(workflows).sort()).toEqual(['claims', 'index-fanout', 'monitoring']);
+      expect(Object.keys(workflows).sort()).toEqual(['claims', 'index-fanout', 'medical-feed', 'monitoring']);
     });
 
     it(
