@@ -140,7 +140,8 @@ async function release(claimId: string, action: 'release' | 'return'): Promise<{
     if (claim.status === done) return { claimId, outcome: done };
     // A re-run replaying a return that was amended since (review-request.ts storedDecision): the holds were released
     // by the return itself, before the amendment could be taken.
-    if (action === 'return' && claim.status === 'RECEIVED' && (claim.amendments ?? 0) > 0 && claim.reviews?.at(-1)?.decision === 'RETURN') return { claimId, outcome: done };
+    if (action === 'return' && claim.status === 'RECEIVED' && (claim.amendments ?? 0) > 0 && claim.reviews?.at(-1)?.decision === 'RETURN')
+      return { claimId, outcome: done };
     if (claim.status !== 'PENDING_REVIEW' || !claim.assessment) throw new WorkflowError(`cannot release ${claimId} in status ${claim.status}`);
     const a = claim.assessment;
     const items: TxItem[] = [];
