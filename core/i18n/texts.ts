@@ -192,4 +192,21 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'must be text/csv or application/octet-stream': '须为 text/csv 或 application/octet-stream',
   'required (query parameter)': '必填（查询参数）',
   'no medical feed {{feedId}}': '没有医保数据文件 {{feedId}}',
+
+  // ---- the medical insurance bureau's feed: a file refused whole (core/medical-feed.ts) ----
+  'the file is {{size}} bytes; the limit is {{max}} bytes ({{mib}} MiB)': '文件大小为 {{size}} 字节，上限为 {{max}} 字节（{{mib}} MiB）',
+  "unknown encoding '{{encoding}}'; known: {{known}}": "未知的编码 '{{encoding}}'；已知编码：{{known}}",
+  'the file is not valid {{encoding}}': '文件不是有效的 {{encoding}} 文本',
+  'the file starts with a UTF-8 byte order mark but is not valid UTF-8': '文件以 UTF-8 字节顺序标记开头，但不是有效的 UTF-8',
+  'the file is neither UTF-8 nor GB18030 text': '文件既不是 UTF-8 也不是 GB18030 文本',
+  'the file is not CSV text (it contains NUL bytes)': '文件不是 CSV 文本（含有 NUL 字节）',
+  'line {{line}}: a quoted field is never closed': '第 {{line}} 行：引号字段没有闭合',
+  'the file is empty; the first line must be the header: {{header}}': '文件为空；第一行须为表头：{{header}}',
+  'the file has {{rows}} rows; the limit is {{max}}': '文件有 {{rows}} 行，上限为 {{max}} 行',
+  'line 1 is not a CSV header ({{problem}}); expected: {{expected}}': '第 1 行不是 CSV 表头（{{problem}}）；应为：{{expected}}',
+  "the header ends after {{count}} columns: column {{column}} must be '{{name}}'; expected: {{expected}}":
+    "表头只有 {{count}} 列：第 {{column}} 列须为 '{{name}}'；应为：{{expected}}",
+  "header column {{column}} is '{{seen}}', expected '{{name}}'; expected: {{expected}}":
+    "表头第 {{column}} 列为 '{{seen}}'，应为 '{{name}}'；完整表头：{{expected}}",
+  'the header has {{count}} columns, expected {{columns}}: {{expected}}': '表头有 {{count}} 列，应为 {{columns}} 列：{{expected}}',
 };

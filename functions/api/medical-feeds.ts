@@ -65,7 +65,7 @@ async function send(ctx: RouteContext) {
   try {
     read = readFeed(bytes, ctx.query.encoding);
   } catch (err) {
-    if (err instanceof FeedFileError) throw new HttpError(err.status, TITLES[err.status], err.message, [{ path: err.field, message: err.message }]);
+    if (err instanceof FeedFileError) throw new HttpError(err.status, TITLES[err.status], err.detail, [{ path: err.field, message: err.detail }]);
     throw err;
   }
   const sha256 = feedSha256(bytes);

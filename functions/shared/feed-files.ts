@@ -11,6 +11,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { FEED_COLUMNS, FeedFileError, MAX_FEED_BYTES, type FeedItem } from '#core/index.js';
 import { s3Client } from './aws.js';
 import { wiring } from './config.js';
+import { text } from '#core/i18n/index.js';
 
 export function feedBucket(): string {
   return wiring('MEDICAL_FEED_BUCKET', "the medical bureau's feed bucket");
@@ -30,7 +31,15 @@ export async function readFeedFile(bucket: string, key: string): Promise<Uint8Ar
   const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   // Refused before reading: nothing of a file over the limit is taken.
   if ((out.ContentLength ?? 0) > MAX_FEED_BYTES)
-    throw new FeedFileError(413, 'file', `the file is ${out.ContentLength} bytes; the limit is ${MAX_FEED_BYTES} bytes`);
+    throw new FeedFileError(
+      413,
+      'file',
+      text('the file is {{size}} bytes; the limit is {{max}} bytes ({{mib}} MiB)', {
+        size: out.ContentLength ?? 0,
+        max: MAX_FEED_BYTES,
+        mib: MAX_FEED_BYTES / 1024 / 1024,
+      }),
+    );
   if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
   return out.Body.transformToByteArray();
 }

@@ -33,8 +33,8 @@ const PLACES: readonly RegExp[] = [
   /\.(?:regex|refine|min|max|length|nonempty)\([^\n]*?,\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1\)/g,
   // claims.ts's bad('field', '…')
   /\bbad\(\s*'[^']*',\s*(['`])((?:(?!\1)[^\\]|\\.)*)\1/g,
-  // text('…'): the key must be in the table too
-  /\btext\(\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
+  // text('…') (imported as sentence() where a module has its own `text`): the key must be in the table too
+  /\b(?:text|sentence)\(\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g,
 ];
 
 function sentences(): { file: string; quote: string; words: string }[] {

@@ -22,11 +22,11 @@ const HEADER = FEED_COLUMNS.join(',');
 const row = (hospital: string, invoice: string, id: string, admission: string, total: string | number, basic = 0, discharge = admission) =>
   [hospital, invoice, id, '某人', admission, discharge, String(total), String(basic), '0', '0', '0', '0'].join(',');
 
-async function send(file: Uint8Array | string, query = 'schemeId=xiaogan-2024', contentType = 'text/csv') {
+async function send(file: Uint8Array | string, query = 'schemeId=xiaogan-2024', contentType = 'text/csv', lang?: string) {
   const token = await system.token('admin');
   const res = await fetch(`${system.url}/medical-feeds?${query}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...(lang ? { 'accept-language': lang } : {}) },
     body: file,
   });
   return {
@@ -167,7 +167,16 @@ describe('medical feed', () => {
     const wrongHeader = await send(`${HEADER.replace('idNumber', 'idNo')}\n${row('H', 'I', ID_A, '2024-05-03', 1)}`);
     expect(wrongHeader.status).toBe(422);
     expect(wrongHeader.body.errors?.[0]).toMatchObject({ path: 'header' });
-    expect(wrongHeader.body.detail).toMatch(/header column 3 is 'idNo', expected 'idNumber'/);
+    // In the reader's language: Chinese by default, English when asked; the field path is the same.
+    expect(wrongHeader.body.detail).toMatch(/^表头第 3 列为 'idNo'，应为 'idNumber'/);
+    const english = await send(
+      `${HEADER.replace('idNumber', 'idNo')}\n${row('H', 'I', ID_A, '2024-05-03', 1)}`,
+      'schemeId=xiaogan-2024',
+      'text/csv',
+      'en',
+    );
+    expect(english.body.detail).toMatch(/header column 3 is 'idNo', expected 'idNumber'/);
+    expect(english.body.errors?.[0]).toMatchObject({ path: 'header' });
     const binary = await send(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00]), 'schemeId=xiaogan-2024', 'application/octet-stream');
     expect(binary.status).toBe(415);
     expect(binary.body.errors?.[0]?.path).toBe('file');
@@ -180,7 +189,7 @@ describe('medical feed', () => {
     // Over the row limit (250,000): 3 MB of empty rows, under the HTTP layer's 10 MB, so the feed's own limit answers.
     const many = await send(`${HEADER}\n${',,,,,,,,,,,\n'.repeat(250_001)}`);
     expect(many.status).toBe(413);
-    expect(many.body.errors?.[0]).toMatchObject({ path: 'file', message: 'the file has 250001 rows; the limit is 250000' });
+    expect(many.body.errors?.[0]).toMatchObject({ path: 'file', message: '文件有 250001 行，上限为 250000 行' });
     // Roles: an auditor may read a feed, not send one.
     const auditor = await api.call('POST', '/medical-feeds?schemeId=xiaogan-2024', {
       role: 'auditor',
