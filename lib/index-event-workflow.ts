@@ -6,7 +6,7 @@
  * stay small whatever the county's size (a shard number and a page cursor), so the map's items are the slice
  * numbers and no S3 ItemReader is needed. The embedded engine emulates the Distributed Map's child executions.
  */
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { FANOUT_SHARDS } from '../core/index-event.js';
 import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
-import { acknowledgeNag, nagEnv } from './nag.js';
+import { acknowledgeMapChildren } from './nag.js';
 
 export interface IndexEventWorkflowProps {
   readonly stateMachineName: string;
@@ -103,17 +103,6 @@ export class IndexEventWorkflow extends Construct {
     });
     // The Distributed Map's own grants (added by CDK): describe and stop its child executions, which are named
     // `<this machine>:<id>` and `<this machine>/Slice:<id>`. The wildcard is the child id only, never another machine.
-    const cfn = this.stateMachine.node.defaultChild;
-    if (cfn instanceof CfnElement) {
-      const { region, account } = nagEnv(this);
-      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(cfn)}"}]}]}`;
-      for (const children of [`${name}:*`, `${name}/${FANOUT_MAP_RUN_LABEL}:*`]) {
-        acknowledgeNag(
-          this.stateMachine,
-          `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${children}]`,
-          'The Distributed Map describes, stops and redrives its own child executions (one per registry slice), whose ids are generated per map run; the grant names this state machine only.',
-        );
-      }
-    }
+    acknowledgeMapChildren(this.stateMachine, FANOUT_MAP_RUN_LABEL, 'child executions (one per registry slice)');
   }
 }

@@ -14,7 +14,7 @@
  * The embedded runtime runs this very definition (embedded/sfn/item-reader.ts emulates the reader, batcher and
  * writer over a local stand-in for the bucket).
  */
-import { CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -25,7 +25,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { MEDICAL_FEED_BATCH_ROWS, MEDICAL_FEED_MAP_RUN_LABEL, MEDICAL_FEED_STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
-import { acknowledgeNag, nagEnv } from './nag.js';
+import { acknowledgeMapChildren, acknowledgeNag } from './nag.js';
 
 export interface MedicalFeedProps {
   readonly stateMachineName: string;
@@ -146,18 +146,7 @@ export class MedicalFeed extends Construct {
     });
 
     // cdk-nag: the Distributed Map's own grants (CDK's), each limited to this machine's children and this bucket.
-    const cfn = this.stateMachine.node.defaultChild;
-    if (cfn instanceof CfnElement) {
-      const { region, account } = nagEnv(this);
-      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(cfn)}"}]}]}`;
-      for (const children of [`${name}:*`, `${name}/${MEDICAL_FEED_MAP_RUN_LABEL}:*`]) {
-        acknowledgeNag(
-          this.stateMachine,
-          `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${children}]`,
-          'The Distributed Map describes, stops and redrives its own batch executions, whose ids are generated per map run; the grant names this state machine only.',
-        );
-      }
-    }
+    acknowledgeMapChildren(this.stateMachine, MEDICAL_FEED_MAP_RUN_LABEL, 'batch executions');
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
     for (const objects of [`<${bucketId}.Arn>/*`, `arn:<AWS::Partition>:s3:::<${bucketId}>/*`]) {
       acknowledgeNag(

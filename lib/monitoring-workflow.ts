@@ -5,7 +5,7 @@
  * (lib/index-event-workflow.ts). Payloads stay small whatever the registry's size (a slice number, a scheme
  * position, a page cursor and two counts). The embedded engine runs the same definition from the template.
  */
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { FANOUT_SHARDS } from '../core/index-event.js';
 import { MONITORING_MAP_RUN_LABEL, MONITORING_STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
-import { acknowledgeNag, nagEnv } from './nag.js';
+import { acknowledgeMapChildren } from './nag.js';
 
 export interface MonitoringWorkflowProps {
   readonly stateMachineName: string;
@@ -99,17 +99,6 @@ export class MonitoringWorkflow extends Construct {
       invokesWhat: 'the monitoring function',
     });
     // The Distributed Map's own grants (added by CDK) on its child executions, named after this machine only.
-    const cfn = this.stateMachine.node.defaultChild;
-    if (cfn instanceof CfnElement) {
-      const { region, account } = nagEnv(this);
-      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(cfn)}"}]}]}`;
-      for (const children of [`${name}:*`, `${name}/${MONITORING_MAP_RUN_LABEL}:*`]) {
-        acknowledgeNag(
-          this.stateMachine,
-          `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${children}]`,
-          'The Distributed Map describes, stops and redrives its own child executions (one per registry slice), whose ids are generated per map run; the grant names this state machine only.',
-        );
-      }
-    }
+    acknowledgeMapChildren(this.stateMachine, MONITORING_MAP_RUN_LABEL, 'child executions (one per registry slice)');
   }
 }
