@@ -23,7 +23,6 @@ import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.j
 import { MEDICAL_FEED_STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
 import { documentClient, resetClients, tableName } from '../functions/shared/aws.js';
 import { indexWholeRegistry } from '../functions/shared/identities-repo.js';
-import { resetS3Client } from '../functions/shared/evidence-bucket.js';
 import { createLocalBucket, EVIDENCE_BUCKET_PATH } from './evidence-bucket.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
@@ -275,7 +274,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     stops.push(() => evidenceBucket.drain()); // runs before the server closes: checks in flight finish first
     // The handlers' S3 client reaches the stand-in on this server (the URLs it presigns point here).
     process.env.FANGPIN_EVIDENCE_S3_ENDPOINT = `${http.url}${EVIDENCE_BUCKET_PATH}`;
-    resetS3Client();
+    resetClients();
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
     const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');

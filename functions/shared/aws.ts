@@ -58,9 +58,10 @@ function timeouts() {
 
 let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
-let s3: S3Client | undefined;
+/** One S3 client per endpoint setting: embedded, the feed's bucket and the evidence bucket are separate stand-ins. */
+const s3Clients = new Map<S3Endpoint, S3Client>();
 
-function endpoint(service: 'DYNAMODB' | 'SFN' | 'S3'): string | undefined {
+function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
   return optionalWiring(`AWS_ENDPOINT_URL_${service}`);
 }
 
@@ -98,14 +99,24 @@ export function sfnClient(): SFNClient {
 }
 
 /**
- * S3 (the medical feed's files). A local endpoint (the embedded stand-in, embedded/s3-local.ts) is addressed
- * path-style, as it has no bucket host names. Checksums only where S3 requires them: the files are digested by
- * the feed itself (sha256), and the stand-in computes none.
+ * Where an S3 client sends its requests: unset on AWS (S3 itself); embedded, a local stand-in. The feed's bucket
+ * (embedded/s3-local.ts) is AWS_ENDPOINT_URL_S3; the evidence bucket (embedded/evidence-bucket.ts), which checks
+ * signatures and checksums, is FANGPIN_EVIDENCE_S3_ENDPOINT.
  */
-export function s3Client(): S3Client {
-  if (!s3) {
-    const local = endpoint('S3');
-    s3 = withoutSdkLogging(
+export type S3Endpoint = 'AWS_ENDPOINT_URL_S3' | 'FANGPIN_EVIDENCE_S3_ENDPOINT';
+
+/**
+ * S3 for the feed's files (by default) or the evidence bucket. A local endpoint is addressed path-style, as it has
+ * no bucket host names; it is set explicitly, so the SDK never falls back to AWS_ENDPOINT_URL_S3 for the evidence
+ * bucket. Checksums only where S3 requires them: otherwise the SDK adds a CRC32 of the (empty) body to every
+ * presigned PUT, which the real upload would then fail; the evidence sets its SHA-256 itself, and the feed digests
+ * its files.
+ */
+export function s3Client(endpointSetting: S3Endpoint = 'AWS_ENDPOINT_URL_S3'): S3Client {
+  let client = s3Clients.get(endpointSetting);
+  if (!client) {
+    const local = optionalWiring(endpointSetting);
+    client = withoutSdkLogging(
       new S3Client({
         endpoint: local,
         forcePathStyle: local !== undefined,
@@ -115,8 +126,9 @@ export function s3Client(): S3Client {
         responseChecksumValidation: 'WHEN_REQUIRED',
       }),
     );
+    s3Clients.set(endpointSetting, client);
   }
-  return s3;
+  return client;
 }
 
 /** The physical table name, from the variable the CDK app (or the embedded runtime) sets. */
@@ -128,5 +140,5 @@ export function tableName(id: TableId): string {
 export function resetClients(): void {
   ddb = undefined;
   sfn = undefined;
-  s3 = undefined;
+  s3Clients.clear();
 }

@@ -4,37 +4,18 @@
  * reach a local stand-in under the data directory through FANGPIN_EVIDENCE_S3_ENDPOINT, as DynamoDB Local does for the
  * store. Nothing here knows which one it talks to.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { optionalWiring, wiring } from './config.js';
+import { s3Client as sharedS3Client } from './aws.js';
+import { wiring } from './config.js';
 
 /** How long an upload URL and a download URL stay valid. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 export const DOWNLOAD_URL_SECONDS = 5 * 60;
 
-let s3: S3Client | undefined;
-
+/** The evidence bucket's client (functions/shared/aws.ts), reaching the evidence stand-in when embedded. */
 export function s3Client(): S3Client {
-  if (!s3) {
-    // Explicit, so the SDK never falls back to AWS_ENDPOINT_URL_S3, which embedded names the feed bucket's stand-in.
-    const endpoint = optionalWiring('FANGPIN_EVIDENCE_S3_ENDPOINT');
-    s3 = new S3Client({
-      endpoint,
-      // A local endpoint has no per-bucket host names; on AWS virtual-hosted names are the default.
-      forcePathStyle: endpoint !== undefined,
-      maxAttempts: 3,
-      // Checksums only where an operation requires them: otherwise the SDK adds a CRC32 of the (empty) body to
-      // every presigned PUT, which the real upload would then fail. The SHA-256 is set explicitly below.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-  }
-  return s3;
-}
-
-/** For tests and the embedded runtime: forget the client after the environment changed. */
-export function resetS3Client(): void {
-  s3 = undefined;
+  return sharedS3Client('FANGPIN_EVIDENCE_S3_ENDPOINT');
 }
 
 export function evidenceBucket(): string {
