@@ -7,7 +7,18 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { CLAIM_STATUSES, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
 import { settingValue } from '../shared/config.js';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, type RouteContext } from './http.js';
+import {
+  apiHandler,
+  decodeCursor,
+  encodeCursor,
+  fieldErrors,
+  HttpError,
+  json,
+  jsonBody,
+  languageHeaders,
+  parseLimit,
+  type RouteContext,
+} from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
@@ -75,7 +86,7 @@ async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
 
 async function getOne({ params, lang }: RouteContext) {
   const claim = await requireClaim(params.claimId);
-  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId), lang), { 'content-language': lang, vary: 'Accept-Language' });
+  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId), lang), languageHeaders(lang));
 }
 
 const SORTS = ['oldest', 'newest', 'amount-desc', 'amount-asc'] as const;
@@ -276,11 +287,7 @@ async function list({ query, lang }: RouteContext) {
     county: c.county ?? null,
     due: CLOSED.has(c.status) ? null : paymentDue(c.createdAt, at, schemes().get(c.schemeId)?.holidays ?? []),
   });
-  return json(
-    200,
-    { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted },
-    { 'content-language': lang, vary: 'Accept-Language' },
-  );
+  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted }, languageHeaders(lang));
 }
 
 type Position = Record<string, unknown> | undefined | 'done';

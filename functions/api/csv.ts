@@ -6,13 +6,13 @@
 import * as z from 'zod';
 import { encodeGb18030 } from '#core/gb18030.js';
 import type { Lang } from '#core/i18n/index.js';
-import type { ApiResult } from './http.js';
+import { languageHeaders, type ApiResult } from './http.js';
 
 export const CsvEncoding = z.enum(['utf-8', 'gb18030']).default('utf-8');
 export type CsvEncoding = z.infer<typeof CsvEncoding>;
 
 export function csvAnswer(text: string, o: { filename: string; lang: Lang; encoding: CsvEncoding }): ApiResult {
-  const headers = { 'content-disposition': `attachment; filename="${o.filename}"`, 'content-language': o.lang, vary: 'Accept-Language' };
+  const headers = { 'content-disposition': `attachment; filename="${o.filename}"`, ...languageHeaders(o.lang) };
   if (o.encoding === 'gb18030') {
     return {
       statusCode: 200,

@@ -13,6 +13,7 @@ import {
   HttpError,
   json,
   jsonBody,
+  languageHeaders,
   localizeErrors,
   parseLimit,
   validationError,
@@ -95,7 +96,7 @@ async function upsert({ event, principal, lang }: RouteContext) {
   return json(
     errors.length ? 207 : 200,
     { created, updated, errors: errors.map((e) => ({ index: e.index, errors: localizeErrors(e.errors, lang) })) },
-    { 'content-language': lang, vary: 'Accept-Language' },
+    languageHeaders(lang),
   );
 }
 

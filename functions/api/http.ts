@@ -73,7 +73,7 @@ export function problem(
 ): ApiResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json', 'content-language': lang, vary: 'Accept-Language', ...headers },
+    headers: { 'content-type': 'application/problem+json', ...languageHeaders(lang), ...headers },
     body: JSON.stringify({
       type: problemType(title),
       title: problemTitle(title, lang),
@@ -87,6 +87,11 @@ export function problem(
 /** Field errors as they go out: `{ path, message }`, the message in the reader's language (paths never change). */
 export function localizeErrors(errors: readonly FieldError[], lang: Lang): { path: string; message: string }[] {
   return errors.map((e) => ({ path: e.path, message: say(e.message, lang) }));
+}
+
+/** An answer whose sentences are in the reader's language says which, and that it varies with Accept-Language. */
+export function languageHeaders(lang: Lang): { 'content-language': Lang; vary: string } {
+  return { 'content-language': lang, vary: 'Accept-Language' };
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {

@@ -13,7 +13,7 @@ import { cstDate } from '#core/calendar.js';
 import { csvCell, maskName, yuanPlain } from '#core/public-notice.js';
 import { csvAnswer, CsvEncoding } from './csv.js';
 import { render, text, type Lang, type Text } from '#core/i18n/index.js';
-import { fieldErrors, HttpError, json, type RouteContext } from './http.js';
+import { fieldErrors, HttpError, json, languageHeaders, type RouteContext } from './http.js';
 import { approvedClaims } from '../shared/approved-claims.js';
 import { getHousehold, type StoredHousehold } from '../shared/registry-repo.js';
 
@@ -88,7 +88,7 @@ export async function publicNotice({ query, lang }: RouteContext) {
   return json(
     200,
     { schemeId, county: county ?? null, from, to, count: rows.length, total: rows.reduce((s, r) => s + r.payout, 0), items: rows },
-    { 'content-language': lang, vary: 'Accept-Language' },
+    languageHeaders(lang),
   );
 }
 

@@ -6,9 +6,7 @@
 import { schemes } from '../shared/catalogue.js';
 import type { Scheme } from '#core/scheme.js';
 import { say, text, type Lang } from '#core/i18n/index.js';
-import { apiHandler, HttpError, json, type RouteContext } from './http.js';
-
-const LANGUAGE = (lang: Lang) => ({ 'content-language': lang, vary: 'Accept-Language' });
+import { apiHandler, HttpError, json, languageHeaders, type RouteContext } from './http.js';
 
 /** The scheme as its file says, with its notes in `lang`. */
 function schemeView(scheme: Scheme, lang: Lang): Scheme {
@@ -25,13 +23,13 @@ function schemeView(scheme: Scheme, lang: Lang): Scheme {
 }
 
 async function list({ lang }: RouteContext) {
-  return json(200, { items: [...schemes().values()].map((s) => schemeView(s, lang)) }, LANGUAGE(lang));
+  return json(200, { items: [...schemes().values()].map((s) => schemeView(s, lang)) }, languageHeaders(lang));
 }
 
 async function getOne({ params, lang }: RouteContext) {
   const scheme = params.schemeId ? schemes().get(params.schemeId) : undefined;
   if (!scheme) throw new HttpError(404, 'Not found', text('no scheme {{schemeId}}', { schemeId: params.schemeId ?? '' }));
-  return json(200, schemeView(scheme, lang), LANGUAGE(lang));
+  return json(200, schemeView(scheme, lang), languageHeaders(lang));
 }
 
 export const handler = apiHandler('schemes', {
