@@ -38,6 +38,11 @@ export const StepFigures = {
   /** An approval above the reviewer's limit, and a return for information: not final, never reconciled with the store. */
   ReviewRecommendation: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RECOMMEND') }),
   ReviewReturn: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RETURN'), reasonCode: z.string() }),
+  /**
+   * An objection that took a SETTLING claim back to review (no insurer had confirmed): the settlements it withdrew.
+   * Every settlement figure before it is history: the next approval settles afresh. Other objections carry no figures.
+   */
+  Objection: z.object({ withdrawn: z.array(SettlementFigure) }),
   /** The submitter's amendment after a return: digests of the submission before and after. */
   Amend: z.object({ before: z.string(), after: z.string(), amendment: z.number().int() }),
   /**
@@ -96,6 +101,8 @@ export interface ChainFigures {
   };
   readonly paid: Stated<Out<'Paid'>>;
   readonly review: Stated<Out<'ReviewDecision'>>;
+  /** Settlements an objection withdrew, by id, with the record that did. */
+  readonly withdrawn: ReadonlyMap<string, { readonly seq: number; readonly value: z.output<typeof SettlementFigure> }>;
   /** The record that rejected the claim (eligibility, assessment, or the release after a review rejection). */
   readonly rejectedAt: { readonly seq: number; readonly decision: string } | null;
   /** The chain contradicts itself (two records of one step stating different figures) or a record's figures do not parse. */
@@ -129,8 +136,23 @@ export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
   // records since the last Amend state what the claim holds now. Earlier assessments are history, not contradictions.
   const lastAmend = all.reduce((at, r, i) => (r.step === 'Amend' ? i : at), -1);
   const records = all.slice(lastAmend + 1);
+  // A withdrawal (an objection to a SETTLING claim no insurer had confirmed) keeps the assessment but starts the
+  // review, split, payout and confirmations over: only the records after the last one state those.
+  const withdrawals = all.flatMap((r, i) => {
+    if (r.step !== 'Objection' || r.figures === undefined || r.figures === null) return [];
+    const parsed = StepFigures.Objection.safeParse(r.figures);
+    if (!parsed.success) {
+      problems.push({ field: 'settlements', chain: `record ${r.seq} (Objection) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`, stored: null });
+      return [];
+    }
+    return [{ i, seq: r.seq, value: parsed.data }];
+  });
+  const lastWithdrawal = withdrawals.at(-1)?.i ?? -1;
+  const settling = all.slice(Math.max(lastAmend, lastWithdrawal) + 1);
+  const withdrawn = new Map<string, { seq: number; value: z.output<typeof SettlementFigure> }>();
+  for (const w of withdrawals) for (const x of w.value.withdrawn) withdrawn.set(x.settlementId, { seq: w.seq, value: x });
   /** The single statement of one step: a second record stating other figures is a contradiction, reported. */
-  function single<S extends FigureStep>(step: S, field: string): Stated<Out<S>> {
+  function single<S extends FigureStep>(step: S, field: string, records: readonly FigureRecord[] = settling): Stated<Out<S>> {
     let found: Stated<Out<S>> = { kind: 'none' };
     for (const r of records) {
       if (r.step !== step) continue;
@@ -156,14 +178,14 @@ export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
     }
     return found;
   }
-  const assessment = single('Assessment', 'assessment');
+  const assessment = single('Assessment', 'assessment', records);
   const split = single('Split', 'allocations');
   const payout = single('Payout', 'settlements');
   const paid = single('Paid', 'paidAt');
   const review = single('ReviewDecision', 'review');
   let legacy = false;
   const bySettlement = new Map<string, { seq: number; value: Out<'Confirm'> }>();
-  for (const r of records) {
+  for (const r of settling) {
     if (r.step !== 'Confirm') continue;
     if (r.figures === undefined || r.figures === null) {
       legacy = true;
@@ -195,6 +217,7 @@ export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
     split,
     payout,
     confirmations: { legacy, bySettlement },
+    withdrawn,
     paid,
     review,
     rejectedAt: rejection ? { seq: rejection.seq, decision: rejection.decision ?? '' } : null,
@@ -211,7 +234,7 @@ export const StoredFigures = z.object({
   route: z.string().nullable(),
   allocations: z.array(AllocationFigure),
   settlements: z.array(
-    SettlementFigure.extend({ status: z.enum(['PENDING', 'CONFIRMED']), paidAt: z.string().nullable(), reference: z.string().nullable() }),
+    SettlementFigure.extend({ status: z.enum(['PENDING', 'CONFIRMED', 'WITHDRAWN']), paidAt: z.string().nullable(), reference: z.string().nullable() }),
   ),
   review: z.object({ reviewer: z.string(), decision: ReviewDecision }).nullable(),
   paidAt: z.string().nullable(),
@@ -265,8 +288,22 @@ export function reconcileFigures(chain: ChainFigures, stored: StoredFiguresParse
     for (const h of stored.allocations) out.push({ field: `allocations[${h.insurerId}]`, chain: nothing('Split'), stored: show(h.amount) });
   }
 
+  // A settlement the chain says was withdrawn is stored WITHDRAWN with its amount; the rest are the live round's.
+  for (const [id, w] of chain.withdrawn) {
+    const h = stored.settlements.find((x) => x.settlementId === id);
+    if (!h) out.push({ field: `settlements[${id}]`, chain: `withdrawn in record ${w.seq}`, stored: 'none' });
+    else {
+      if (h.status !== 'WITHDRAWN') out.push({ field: `settlements[${id}].status`, chain: `WITHDRAWN (record ${w.seq})`, stored: h.status });
+      diff(`settlements[${id}].amount`, w.value.amount, h.amount);
+    }
+  }
+  for (const h of stored.settlements)
+    if (h.status === 'WITHDRAWN' && !chain.withdrawn.has(h.settlementId))
+      out.push({ field: `settlements[${h.settlementId}].status`, chain: 'not withdrawn (no Objection record withdrew it)', stored: h.status });
+  const live = stored.settlements.filter((x) => !chain.withdrawn.has(x.settlementId));
+
   const payout = chain.rejectedAt ? ({ kind: 'none' } as const) : chain.payout;
-  const storedById = new Map(stored.settlements.map((s) => [s.settlementId, s]));
+  const storedById = new Map(live.map((s) => [s.settlementId, s]));
   if (payout.kind === 'stated') {
     const want = new Map(payout.value.settlements.map((x) => [x.settlementId, x]));
     for (const [id, w] of want) {
@@ -279,11 +316,11 @@ export function reconcileFigures(chain: ChainFigures, stored: StoredFiguresParse
     }
     for (const [id, h] of storedById) if (!want.has(id)) out.push({ field: `settlements[${id}]`, chain: 'none', stored: show(h.amount) });
   } else if (payout.kind === 'none') {
-    for (const h of stored.settlements) out.push({ field: `settlements[${h.settlementId}]`, chain: nothing('Payout'), stored: show(h.amount) });
+    for (const h of live) out.push({ field: `settlements[${h.settlementId}]`, chain: nothing('Payout'), stored: show(h.amount) });
   }
 
   if (!chain.confirmations.legacy) {
-    for (const s of stored.settlements) {
+    for (const s of live) {
       const c = chain.confirmations.bySettlement.get(s.settlementId);
       if (!c) {
         if (s.status === 'CONFIRMED')

@@ -6,9 +6,11 @@
  *   meanwhile makes it decide again);
  * - waiting for a reviewer (PENDING_REVIEW with no final approval yet; FAILED from it): OBJECTION joins its
  *   review reasons, so the inbox's `reviewReason=OBJECTION` finds it;
- * - approved for payment (review approved, APPROVED, SETTLING, PAID): the payment was decided and announced to the
- *   insurers, so it is not pulled back; the claim goes into the scheme's next audit sample (a marker in the
- *   auditSamples table), where an auditor's ISSUE finding starts any recovery;
+ * - SETTLING with no settlement confirmed yet (no insurer has paid): taken back to review (withdrawSettling below);
+ * - approved for payment otherwise (review approved, APPROVED, SETTLING with a confirmed settlement, PAID): money is
+ *   paid or about to be, so it is not pulled back; the claim goes into the scheme's next audit sample (a marker in
+ *   the auditSamples table), where an auditor's ISSUE finding starts any recovery. APPROVED is split and being
+ *   settled by its running execution, which an objection cannot stop halfway;
  * - REJECTED, CLOSED_NO_PAYOUT: nothing is paid; recorded only.
  * The objection, the claim's change, the marker and the audit record (text as a digest) commit in one transaction
  * pinned to the claim's status and its objections as read, so a concurrent move or objection makes it read again.
@@ -22,6 +24,10 @@ import { getClaim } from '../shared/claims-repo.js';
 import { commitWithAudit, type TxItem } from '../shared/audit.js';
 import { sha256Hex } from '../shared/canonical.js';
 import { objectionMarkerItem } from '../shared/audit-samples-repo.js';
+import { getSettlement, withdrawSettlementItem, type Settlement } from '../shared/settlements-repo.js';
+import { settlementsWithdrawnOutboxItem } from '../shared/webhook-outbox.js';
+import { moveClaim } from '../shared/claims-repo.js';
+import { startClaimExecution } from '../shared/execution.js';
 import type { ClaimRecord, ObjectionEntry, ObjectionOutcome, StoredStatus } from '../shared/claim-record.js';
 import { text } from '#core/i18n/index.js';
 
@@ -32,8 +38,11 @@ export function maskIdLookalikes(text: string): string {
   return text.replace(/(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/g, (m) => maskIdNumber(m));
 }
 
-/** What the objection does to a claim in this status (FAILED: where it failed from). */
-export function objectionOutcome(claim: Pick<ClaimRecord, 'status' | 'failedFrom' | 'review'>): ObjectionOutcome {
+/**
+ * What the objection does to a claim in this status (FAILED: where it failed from). `anyConfirmed`: some insurer
+ * has confirmed paying one of a SETTLING claim's settlements, so the claim counts as paid here.
+ */
+export function objectionOutcome(claim: Pick<ClaimRecord, 'status' | 'failedFrom' | 'review'>, anyConfirmed = false): ObjectionOutcome {
   const status: StoredStatus = claim.status === 'FAILED' ? (claim.failedFrom ?? 'FAILED') : claim.status;
   switch (status) {
     case 'RECEIVED':
@@ -42,8 +51,9 @@ export function objectionOutcome(claim: Pick<ClaimRecord, 'status' | 'failedFrom
     case 'PENDING_REVIEW':
       // Approved in review already, the split not yet run: the payment is decided.
       return claim.review?.decision === 'APPROVE' ? 'AUDIT_SAMPLE' : 'REVIEW';
-    case 'APPROVED':
     case 'SETTLING':
+      return claim.status === 'SETTLING' && !anyConfirmed ? 'REVIEW' : 'AUDIT_SAMPLE';
+    case 'APPROVED':
     case 'PAID':
       return 'AUDIT_SAMPLE';
     default:
@@ -71,9 +81,21 @@ export async function object({ event, principal, params }: RouteContext) {
         throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different objection', [
           { path: '(header) idempotency-key', message: 'already used with a different body' },
         ]);
+      // A withdrawal whose execution start was lost (the process stopped after the commit): start it now (by name, once).
+      if (earlier.withdrawn && claim.status === 'PENDING_REVIEW' && !claim.taskToken)
+        await startClaimExecution(claim.claimId, undefined, claim.redrives ?? 0);
       return json(200, answer(claim, earlier), { location: `/claims/${claim.claimId}` });
     }
-    const outcome = objectionOutcome(claim);
+    const settlements = claim.status === 'SETTLING' ? await listedSettlements(claim) : [];
+    const outcome = objectionOutcome(
+      claim,
+      settlements.some((x) => x.status !== 'PENDING'),
+    );
+    if (claim.status === 'SETTLING' && outcome === 'REVIEW') {
+      const entry = await withdrawSettling(claim, settlements, { objectionId, text: said, by: principal.sub, role: principal.role });
+      if (entry) return json(201, answer(claim, entry), { location: `/claims/${claim.claimId}` });
+      continue; // a settlement was confirmed (or the claim moved) meanwhile: read again and decide again
+    }
     const now = new Date().toISOString();
     const entry: ObjectionEntry = { objectionId, text: said, by: principal.sub, at: now, status: claim.status, outcome };
     const count = claim.objections?.length ?? 0;
@@ -126,5 +148,112 @@ export async function object({ event, principal, params }: RouteContext) {
 }
 
 function answer(claim: ClaimRecord, entry: ObjectionEntry) {
-  return { claimId: claim.claimId, objectionId: entry.objectionId, status: entry.status, outcome: entry.outcome, at: entry.at };
+  return {
+    claimId: claim.claimId,
+    objectionId: entry.objectionId,
+    status: entry.status,
+    outcome: entry.outcome,
+    at: entry.at,
+    ...(entry.withdrawn ? { withdrawn: entry.withdrawn } : {}),
+  };
+}
+
+/** The claim's settlements as it lists them, read consistently (the byClaim index could lag a confirmation). */
+async function listedSettlements(claim: ClaimRecord): Promise<Settlement[]> {
+  const all = await Promise.all((claim.settlementIds ?? []).map((id) => getSettlement(id)));
+  return all.filter((x): x is Settlement => x !== undefined);
+}
+
+/**
+ * An objection to a SETTLING claim no insurer has confirmed yet: the claim goes back to review with reason OBJECTION.
+ * One transaction: every settlement PENDING → WITHDRAWN (the confirmation's own condition, so of a confirmation and
+ * this withdrawal racing on a settlement exactly one commits), a `settlement.withdrawn` outbox record for the
+ * insurers told of them, the claim SETTLING → PENDING_REVIEW without allocations, settlements or its earlier review
+ * (its holds against the caps stay, as for any claim in review: a rejection releases them, an approval settles
+ * afresh under new settlement ids), and the Objection record stating what was withdrawn. Pinned to the claim's
+ * status and objections as read. Then a new execution `<claimId>-r<n>` (the first one ended at Settling) re-reads
+ * the stored claim to the Review wait, so the new decision is in an execution history. null: nothing committed.
+ */
+async function withdrawSettling(
+  claim: ClaimRecord,
+  settlements: readonly Settlement[],
+  by: { objectionId: string; text: string; by: string; role: string },
+): Promise<ObjectionEntry | null> {
+  const now = new Date().toISOString();
+  const withdrawals = (claim.withdrawals ?? 0) + 1;
+  const redrive = (claim.redrives ?? 0) + 1;
+  const entry: ObjectionEntry = {
+    objectionId: by.objectionId,
+    text: by.text,
+    by: by.by,
+    at: now,
+    status: claim.status,
+    outcome: 'REVIEW',
+    withdrawn: settlements.map((x) => x.settlementId),
+  };
+  const assessment = claim.assessment;
+  if (!assessment) return null; // a SETTLING claim was assessed; a store that says otherwise is not ours to guess
+  const reasons = assessment.reviewReasons.includes('OBJECTION') ? assessment.reviewReasons : [...assessment.reviewReasons, 'OBJECTION'];
+  const [move, ...tally] = await moveClaim(claim, ['SETTLING'], {
+    status: 'PENDING_REVIEW',
+    assessment: { ...assessment, reviewReasons: reasons },
+    allocations: null,
+    settlementIds: null,
+    review: null,
+    recommendation: null,
+    taskToken: null,
+    // Back in the reviewers' queue (index reviewQueueByPayout sorts on it; always a number).
+    reviewPayout: assessment.payout,
+    withdrawals,
+    redrives: redrive,
+  });
+  const update = move?.Update;
+  if (!update) throw new Error('moveClaim: the first item must be the claim update');
+  const count = claim.objections?.length ?? 0;
+  const claimItem: TxItem = {
+    Update: {
+      ...update,
+      // The objection joins the claim; it leaves the public notice's index (approvedByScheme) until approved again:
+      // REMOVE, never NULL, as for any key of a sparse index.
+      UpdateExpression: `${update.UpdateExpression}, #objections = list_append(if_not_exists(#objections, :oempty), :oentry) ADD objectionIds :oid REMOVE approvedScheme, approvedAt`,
+      ConditionExpression: `${update.ConditionExpression} AND ${count === 0 ? 'attribute_not_exists(#objections)' : 'size(#objections) = :ocount'}`,
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#objections': 'objections' },
+      ExpressionAttributeValues: {
+        ...update.ExpressionAttributeValues,
+        ':oempty': [],
+        ':oentry': [entry],
+        ':oid': new Set([by.objectionId]),
+        ...(count === 0 ? {} : { ':ocount': count }),
+      },
+    },
+  };
+  const items: TxItem[] = [
+    claimItem,
+    ...settlements.map((x) => ({ Update: withdrawSettlementItem(x.settlementId, x.insurerId, now) })),
+    ...(settlements.length > 0
+      ? [
+          {
+            Put: {
+              TableName: tableName('webhooks'),
+              Item: settlementsWithdrawnOutboxItem(claim.claimId, settlements, withdrawals),
+              ConditionExpression: 'attribute_not_exists(sk)',
+            },
+          },
+        ]
+      : []),
+    ...tally,
+  ];
+  const withdrawn = settlements.map((x) => ({ settlementId: x.settlementId, insurerId: x.insurerId, amount: x.amount }));
+  const recorded = await commitWithAudit(items, {
+    claimId: claim.claimId,
+    step: 'Objection',
+    actor: `${by.role}:${by.by}`,
+    input: { text: by.text },
+    output: { objectionId: by.objectionId, status: claim.status, outcome: 'REVIEW', withdrawn: entry.withdrawn ?? [] },
+    decision: 'OBJECTION:REVIEW',
+    figures: { withdrawn },
+  });
+  if (!recorded) return null;
+  await startClaimExecution(claim.claimId, undefined, redrive);
+  return entry;
 }

@@ -22,7 +22,7 @@ import { getClaim, moveClaim } from '../shared/claims-repo.js';
 import { commitWithAudit } from '../shared/audit.js';
 import { text } from '#core/i18n/index.js';
 
-const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED']).optional() });
+const Query = z.object({ claimId: z.string().min(1).max(128).optional(), status: z.enum(['PENDING', 'CONFIRMED', 'WITHDRAWN']).optional() });
 
 async function list({ principal, query }: RouteContext) {
   const q = Query.safeParse({ claimId: query.claimId, status: query.status });
@@ -73,6 +73,11 @@ async function confirm({ event, principal, params }: RouteContext) {
   });
   if (!confirmed) {
     const now = await getSettlement(s.settlementId);
+    // Withdrawn by an objection (objections.ts) before this confirmation: the same conditional write decided it.
+    if (now?.status === 'WITHDRAWN')
+      throw new HttpError(409, 'Settlement withdrawn', 'an objection took the claim back to review before this confirmation; do not pay this settlement', [
+        { path: 'settlementId', message: 'WITHDRAWN' },
+      ]);
     if (now?.reference !== reference) throw new HttpError(409, 'Already confirmed', 'this settlement was already confirmed with another reference');
   }
   // Consistent reads of the claim's own settlement list (a GSI could lag behind the confirmation just made).

@@ -33,6 +33,8 @@ export interface ObjectionEntry {
   readonly status: StoredStatus;
   /** What it did: REVIEW (the claim is, or will be, reviewed with reason OBJECTION), AUDIT_SAMPLE, RECORDED. */
   readonly outcome: ObjectionOutcome;
+  /** The settlements it withdrew (a SETTLING claim no insurer had confirmed, taken back to review). */
+  readonly withdrawn?: readonly string[];
 }
 export type ObjectionOutcome = 'REVIEW' | 'AUDIT_SAMPLE' | 'RECORDED';
 
@@ -89,8 +91,13 @@ export interface ClaimRecord {
   error?: { error: string; cause: string } | null;
   /** Where a FAILED claim stopped: the status a redrive puts it back in, so its idempotent steps carry on. */
   failedFrom?: StoredStatus | null;
-  /** How many times an admin redrove the claim; execution n is named `<claimId>-r<n>` (see execution.ts). */
+  /**
+   * How many later executions the claim has: an admin's redrive, or an objection that took a SETTLING claim back to
+   * review; execution n is named `<claimId>-r<n>` (see execution.ts).
+   */
   redrives?: number;
+  /** How many times an objection withdrew the claim's settlements (objections.ts); the next payout is round n + 1. */
+  withdrawals?: number;
   submittedBy: string;
   idempotencyKey?: string | null;
   /** The household's county (registry): written when the claim is filed (absent if the household was unknown then) and by the assessment with its decision. The report counts the claim in it. */
@@ -151,6 +158,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = [], 
     amendments: c.amendments ?? 0,
     error: c.error ?? null,
     redrives: c.redrives ?? 0,
+    withdrawals: c.withdrawals ?? 0,
     indexEventId: c.indexEventId ?? null,
     medicalFeedId: c.medicalFeedId ?? null,
     createdAt: c.createdAt,
@@ -165,7 +173,7 @@ interface SettlementFigures {
   readonly settlementId: string;
   readonly insurerId: string;
   readonly amount: number;
-  readonly status: 'PENDING' | 'CONFIRMED';
+  readonly status: 'PENDING' | 'CONFIRMED' | 'WITHDRAWN';
   readonly paidAt?: string | null;
   readonly reference?: string | null;
 }

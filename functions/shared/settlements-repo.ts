@@ -17,13 +17,15 @@ export interface Settlement {
   readonly payee: Payee;
   readonly schemeId: string;
   readonly product: string;
-  status: 'PENDING' | 'CONFIRMED';
+  /** WITHDRAWN: an objection took the claim back to review before any insurer confirmed (objections.ts). */
+  status: 'PENDING' | 'CONFIRMED' | 'WITHDRAWN';
   /** `<insurerId>#<status>`: key of index byInsurerStatus (absent on settlements made before it existed). */
   insurerStatus?: string;
   readonly createdAt: string;
   paidAt?: string | null;
   reference?: string | null;
   confirmedAt?: string | null;
+  withdrawnAt?: string | null;
 }
 
 /** A stored settlement without its index key (not part of what the API shows). */
@@ -36,9 +38,12 @@ export function insurerStatusKey(insurerId: string, status: Settlement['status']
   return `${insurerId}#${status}`;
 }
 
-/** Deterministic ids make the payout step idempotent: a retry writes the same ids, conditionally. */
-export function settlementId(claimId: string, insurerId: string, payee: Payee): string {
-  return `S-${claimId}-${insurerId}-${payee.type}`;
+/**
+ * Deterministic ids make the payout step idempotent: a retry writes the same ids, conditionally. `round` counts the
+ * claim's payouts: after a withdrawal the next approval settles afresh under new ids (round 1 keeps the old form).
+ */
+export function settlementId(claimId: string, insurerId: string, payee: Payee, round = 1): string {
+  return `S-${claimId}-${insurerId}-${payee.type}${round > 1 ? `-${round}` : ''}`;
 }
 
 export async function createSettlement(s: Settlement): Promise<boolean> {
@@ -147,5 +152,20 @@ export function confirmSettlementItem(id: string, insurerId: string, paidAt: str
       ':pending': 'PENDING',
       ':is': insurerStatusKey(insurerId, 'CONFIRMED'),
     },
+  };
+}
+
+/**
+ * PENDING → WITHDRAWN once, as a transaction item. The same condition as the confirmation's (status PENDING), so
+ * of a confirmation and a withdrawal racing on one settlement exactly one commits: whichever writes first.
+ */
+export function withdrawSettlementItem(id: string, insurerId: string, at: string) {
+  return {
+    TableName: tableName('settlements'),
+    Key: { settlementId: id },
+    UpdateExpression: 'SET #s = :w, withdrawnAt = :at, insurerStatus = :is',
+    ConditionExpression: '#s = :pending',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':w': 'WITHDRAWN', ':at': at, ':pending': 'PENDING', ':is': insurerStatusKey(insurerId, 'WITHDRAWN') },
   };
 }

@@ -7,10 +7,13 @@
  */
 import type { Settlement } from './settlements-repo.js';
 
+/** `settlement.withdrawn`: an objection took the claim back to review before the insurer confirmed (objections.ts). */
+export type OutboxEventType = 'settlement.created' | 'settlement.withdrawn';
+
 export interface OutboxEvent {
   readonly settlementId: string;
   readonly insurerId: string;
-  readonly type: 'settlement.created';
+  readonly type: OutboxEventType;
   readonly data: { settlementId: string; claimId: string; insurerId: string; amount: number; payee: Settlement['payee'] };
   readonly createdAt: string;
 }
@@ -39,22 +42,39 @@ export function outboxEventsOf(r: OutboxRecord): OutboxEvent[] {
   ];
 }
 
-/** The outbox record announcing a claim's new settlements (written in the payout step's transaction). */
-export function settlementsCreatedOutboxItem(claimId: string, settlements: readonly Settlement[]) {
+/**
+ * The outbox record announcing a claim's new settlements (written in the payout step's transaction). Round n > 1
+ * (a payout after a withdrawal) has its own key, so it never overwrites an earlier round not yet fanned out.
+ */
+export function settlementsCreatedOutboxItem(claimId: string, settlements: readonly Settlement[], round = 1) {
+  return outboxItem(round > 1 ? `${claimId}#${round}` : claimId, 'settlement.created', settlements);
+}
+
+/** The outbox record announcing that payout round `round`'s settlements are withdrawn (the objection's transaction). */
+export function settlementsWithdrawnOutboxItem(claimId: string, settlements: readonly Settlement[], round: number) {
+  return outboxItem(`${claimId}#withdrawn#${round}`, 'settlement.withdrawn', settlements);
+}
+
+function outboxItem(sk: string, type: OutboxEventType, settlements: readonly Settlement[]) {
   const createdAt = new Date().toISOString();
   return {
     pk: 'OUTBOX',
-    sk: claimId,
+    sk,
     // Thin payloads: ids, amount, payee; never personal identity numbers.
     events: settlements.map(
       (s): OutboxEvent => ({
         settlementId: s.settlementId,
         insurerId: s.insurerId,
-        type: 'settlement.created',
+        type,
         data: { settlementId: s.settlementId, claimId: s.claimId, insurerId: s.insurerId, amount: s.amount, payee: s.payee },
         createdAt,
       }),
     ),
     createdAt,
   };
+}
+
+/** A delivery's id: one per event and endpoint (a withdrawal of a settlement is a second event for it). */
+export function deliveryIdOf(event: Pick<OutboxEvent, 'settlementId' | 'type'>, endpointId: string): string {
+  return event.type === 'settlement.withdrawn' ? `${event.settlementId}~withdrawn#${endpointId}` : `${event.settlementId}#${endpointId}`;
 }

@@ -34,11 +34,13 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
   if (claim.status === 'SETTLING' || claim.status === 'PAID') return { claimId };
   if (claim.status !== 'APPROVED' || !claim.allocations) throw new WorkflowError(`claim ${claimId} cannot be paid in status ${claim.status}`);
   const payee = payeeOf(claim);
+  // Each withdrawal (an objection before any insurer confirmed) starts a new round with new settlement ids.
+  const round = (claim.withdrawals ?? 0) + 1;
   const createdAt = new Date().toISOString();
   const settlements: Settlement[] = claim.allocations
     .filter((a) => a.amount > 0)
     .map((a) => ({
-      settlementId: settlementId(claimId, a.insurerId, payee),
+      settlementId: settlementId(claimId, a.insurerId, payee, round),
       claimId,
       insurerId: a.insurerId,
       amount: a.amount,
@@ -54,7 +56,7 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
   const record = await commitWithAudit(
     [
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
-      ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
+      ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements, round) } }] : []),
       // approvedScheme + approvedAt: the claim enters index approvedByScheme (public notice, audit samples).
       ...(await moveClaim(claim, ['APPROVED'], {
         status: 'SETTLING',

@@ -213,7 +213,16 @@ describe('objections (公示异议)', () => {
     expect(again.assessment).toMatchObject({ payout: 960_000, reviewReasons: ['OBJECTION'] });
   });
 
-  it('a SETTLING or PAID claim is not pulled back: it goes into the next audit sample, its settlements untouched', async () => {
+  it('a SETTLING claim an insurer has confirmed, or a PAID one, is not pulled back: next audit sample, settlements untouched', async () => {
+    // One insurer of three confirmed: the claim counts as paid for objections (with none confirmed it would go back to
+    // review, test/e2e/objection-withdrawal.test.ts).
+    const [one] = (await api.call('GET', `/claims/${settling}`, { role: 'auditor' })).body.settlements;
+    const confirmed = await api.call('POST', `/settlements/${one.settlementId}/confirm`, {
+      role: 'insurer',
+      insurerId: one.insurerId,
+      body: { paidAt: new Date().toISOString(), reference: `REF-${one.settlementId}` },
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     const before = (await api.call('GET', `/claims/${settling}`, { role: 'auditor' })).body;
     const o1 = await api.call('POST', `/claims/${settling}/objections`, { role: 'admin', body: { text: '重复申请' } });
     expect(o1.body).toMatchObject({ status: 'SETTLING', outcome: 'AUDIT_SAMPLE' });

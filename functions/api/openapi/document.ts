@@ -211,33 +211,47 @@ function operationId(route: RouteSpec): string {
   return `${route.method.toLowerCase()}${words.join('')}`;
 }
 
-const SETTLEMENT_CREATED_WEBHOOK: Json = {
-  post: {
-    operationId: 'settlementCreated',
-    tags: ['webhooks'],
-    summary: 'A settlement was created for your insurer (one message per settlement)',
-    description:
-      'fangpin POSTs this to the endpoint registered with POST /webhook-endpoints, signed per Standard Webhooks: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body">`, keyed with the secret) with the spec\'s own libraries. Delivery is at least once with the same `webhook-id` on every attempt (deduplicate on it); only a 2xx counts; 410 disables the endpoint; Retry-After is honoured; otherwise retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.',
-    parameters: [
-      { name: 'webhook-id', in: 'header', required: true, description: 'the message id, the same on every attempt', schema: { type: 'string' } },
-      {
-        name: 'webhook-timestamp',
-        in: 'header',
-        required: true,
-        description: 'seconds since the epoch when this attempt was signed',
-        schema: { type: 'string', pattern: '^\\d+$' },
+/** A settlement webhook's operation: the same headers, delivery rules and answers for every event type. */
+function settlementWebhook(operationId: string, summary: string, schema: string, extra = ''): Json {
+  return {
+    post: {
+      operationId,
+      tags: ['webhooks'],
+      summary,
+      description: `${extra}fangpin POSTs this to the endpoint registered with POST /webhook-endpoints, signed per Standard Webhooks: verify \`webhook-signature\` (\`v1,<base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body">\`, keyed with the secret) with the spec's own libraries. Delivery is at least once with the same \`webhook-id\` on every attempt (deduplicate on it); only a 2xx counts; 410 disables the endpoint; Retry-After is honoured; otherwise retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.`,
+      parameters: [
+        { name: 'webhook-id', in: 'header', required: true, description: 'the message id, the same on every attempt', schema: { type: 'string' } },
+        {
+          name: 'webhook-timestamp',
+          in: 'header',
+          required: true,
+          description: 'seconds since the epoch when this attempt was signed',
+          schema: { type: 'string', pattern: '^\\d+$' },
+        },
+        { name: 'webhook-signature', in: 'header', required: true, description: '`v1,<base64 signature>`', schema: { type: 'string' } },
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: REF(schema) } } } },
+      responses: {
+        '2XX': { description: 'received: the delivery is done' },
+        '410': { description: 'gone: the endpoint is disabled, nothing more is sent to it' },
+        default: { description: 'anything else: retried on the schedule (Retry-After honoured)' },
       },
-      { name: 'webhook-signature', in: 'header', required: true, description: '`v1,<base64 signature>`', schema: { type: 'string' } },
-    ],
-    requestBody: { required: true, content: { 'application/json': { schema: { $ref: REF('SettlementCreatedEvent') } } } },
-    responses: {
-      '2XX': { description: 'received: the delivery is done' },
-      '410': { description: 'gone: the endpoint is disabled, nothing more is sent to it' },
-      default: { description: 'anything else: retried on the schedule (Retry-After honoured)' },
+      security: [],
     },
-    security: [],
-  },
-};
+  };
+}
+
+const SETTLEMENT_CREATED_WEBHOOK = settlementWebhook(
+  'settlementCreated',
+  'A settlement was created for your insurer (one message per settlement)',
+  'SettlementCreatedEvent',
+);
+const SETTLEMENT_WITHDRAWN_WEBHOOK = settlementWebhook(
+  'settlementWithdrawn',
+  'A settlement you were told of is withdrawn: do not pay it (one message per settlement)',
+  'SettlementWithdrawnEvent',
+  'An objection from the public (POST /claims/{claimId}/objections) took the claim back to review before any insurer confirmed payment. The settlement is WITHDRAWN and cannot be confirmed (409); if the claim is approved again, new settlements are announced with settlement.created under new ids. ',
+);
 
 const TAGS = [
   { name: 'claims', description: 'Submit claims, read them with their explanation, review, redrive, history and audit.' },
@@ -288,7 +302,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Jso
     security: [{ bearer: [] }],
     tags: TAGS,
     paths,
-    webhooks: { 'settlement.created': SETTLEMENT_CREATED_WEBHOOK },
+    webhooks: { 'settlement.created': SETTLEMENT_CREATED_WEBHOOK, 'settlement.withdrawn': SETTLEMENT_WITHDRAWN_WEBHOOK },
     components: {
       securitySchemes: {
         bearer: {

@@ -102,6 +102,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   DeliveryPage: R.DeliveryPage,
   DeliveryReplayed: R.DeliveryReplayed,
   SettlementCreatedEvent: R.SettlementCreatedEvent,
+  SettlementWithdrawnEvent: R.SettlementWithdrawnEvent,
   IndexEventView: R.IndexEventView,
   IndexEventPosted: R.IndexEventPosted,
   IndexEventPage: R.IndexEventPage,
@@ -261,7 +262,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     tag: 'claims',
     summary: 'Record an objection from the public (公示异议) to a claim',
     description:
-      "Admin, on behalf of the public. Not decided yet (RECEIVED, RETURNED) or waiting for a reviewer: the claim is reviewed with reason OBJECTION. Approved for payment (APPROVED, SETTLING, PAID): it goes into the scheme's next audit sample. REJECTED or CLOSED_NO_PAYOUT: recorded only. An audit record (`Objection`) either way. With an Idempotency-Key, a repeat answers 200 with the same objection.",
+      "Admin, on behalf of the public. Not decided yet (RECEIVED, RETURNED) or waiting for a reviewer: the claim is reviewed with reason OBJECTION. SETTLING with no settlement confirmed yet: its settlements are WITHDRAWN (a `settlement.withdrawn` webhook to their insurers), the claim goes back to PENDING_REVIEW with reason OBJECTION in a new execution `<claimId>-r<n>` (listed in the history's `redrives`), and a new approval settles afresh under new settlement ids; a confirmation racing with it either commits first (then this objection goes to the audit sample) or gets 409. Once any insurer confirmed (SETTLING with a confirmation, PAID) or while the split runs (APPROVED): it goes into the scheme's next audit sample. REJECTED or CLOSED_NO_PAYOUT: recorded only. An audit record (`Objection`) either way. With an Idempotency-Key, a repeat answers 200 with the same objection.",
     headers: [
       {
         name: 'Idempotency-Key',
@@ -351,7 +352,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     tag: 'settlements',
     summary: 'Confirm a settlement was paid',
     description:
-      "When every settlement of a claim is confirmed the claim becomes PAID. Another insurer's settlement is 404. Repeating with the same reference is answered like the first; another reference is 409.",
+      "When every settlement of a claim is confirmed the claim becomes PAID. Another insurer's settlement is 404. Repeating with the same reference is answered like the first; another reference is 409, and so is a settlement an objection withdrew (title `Settlement withdrawn`): of a confirmation and a withdrawal, whichever is written first wins.",
     body: { schema: ConfirmBody, required: true, maxBytes: KB16 },
     responses: { 200: { description: 'the settlement, confirmed', body: R.SettlementView } },
     problems: [404, 409, 422],

@@ -62,11 +62,14 @@ export const SettlementView = z.object({
   payee: PayeeView,
   schemeId: z.string(),
   product: z.enum(PRODUCTS),
-  status: z.enum(['PENDING', 'CONFIRMED']),
+  status: z
+    .enum(['PENDING', 'CONFIRMED', 'WITHDRAWN'])
+    .describe('WITHDRAWN: an objection took the claim back to review before any of its settlements was confirmed'),
   createdAt: instant,
   paidAt: nullableInstant.optional(),
   reference: z.string().nullable().optional(),
   confirmedAt: nullableInstant.optional(),
+  withdrawnAt: nullableInstant.optional(),
 });
 
 export const SettlementPage = z.object({ items: z.array(SettlementView), nextCursor: cursor });
@@ -93,6 +96,10 @@ const ObjectionEntry = z.object({
   outcome: z
     .enum(OBJECTION_OUTCOMES)
     .describe('REVIEW: reviewed with reason OBJECTION; AUDIT_SAMPLE: payment decided, in the next audit sample; RECORDED: nothing is paid'),
+  withdrawn: z
+    .array(z.string())
+    .optional()
+    .describe('the settlements it withdrew: the claim was SETTLING and no insurer had confirmed, so it went back to review'),
 });
 
 export const ClaimView = z
@@ -139,7 +146,8 @@ export const ClaimView = z
     objections: z.array(ObjectionEntry).describe('objections from the public (公示异议), oldest first'),
     amendments: z.number().int().min(0),
     error: z.object({ error: z.string(), cause: z.string() }).nullable().describe('why the workflow failed (status FAILED)'),
-    redrives: z.number().int().min(0),
+    redrives: z.number().int().min(0).describe('later executions: redrives, and objections that took a SETTLING claim back to review'),
+    withdrawals: z.number().int().min(0).describe("how many times an objection withdrew the claim's settlements"),
     indexEventId: z.string().nullable(),
     medicalFeedId: z.string().nullable(),
     createdAt: instant,
@@ -293,12 +301,14 @@ export const SummaryReport = z.object({
   riskCorridor: z.record(z.string(), z.unknown()).nullable().describe('the MEDICAL risk adjustment balance; null when the scheme configures none'),
 });
 
+const SettlementEventData = z.object({ settlementId: z.string(), claimId: z.string(), insurerId: z.string(), amount: fen, payee: PayeeView });
 /** The `settlement.created` webhook's body (functions/shared/webhooks/dispatcher.ts), signed per Standard Webhooks. */
-export const SettlementCreatedEvent = z.object({
-  type: z.literal('settlement.created'),
-  timestamp: instant,
-  data: z.object({ settlementId: z.string(), claimId: z.string(), insurerId: z.string(), amount: fen, payee: PayeeView }),
-});
+export const SettlementCreatedEvent = z.object({ type: z.literal('settlement.created'), timestamp: instant, data: SettlementEventData });
+/**
+ * The `settlement.withdrawn` webhook's body: an objection took the claim back to review before any insurer confirmed;
+ * the settlement will not be confirmed (a confirmation answers 409). Sent to the insurers that got its `settlement.created`.
+ */
+export const SettlementWithdrawnEvent = z.object({ type: z.literal('settlement.withdrawn'), timestamp: instant, data: SettlementEventData });
 
 export const EndpointRegistered = z.object({
   endpointId: z.string(),
@@ -309,7 +319,7 @@ export const EndpointRegistered = z.object({
   createdAt: instant,
 });
 export const DeliveryPage = z.object({
-  items: z.array(Delivery.omit({ pk: true, sk: true, body: true }).extend({ payload: SettlementCreatedEvent })),
+  items: z.array(Delivery.omit({ pk: true, sk: true, body: true }).extend({ payload: z.union([SettlementCreatedEvent, SettlementWithdrawnEvent]) })),
 });
 export const DeliveryReplayed = z.object({ deliveryId: z.string(), state: z.literal('PENDING') });
 
@@ -419,6 +429,7 @@ export const ObjectionRecorded = z.object({
   status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe("the claim's status when the objection came in"),
   outcome: z.enum(OBJECTION_OUTCOMES),
   at: instant,
+  withdrawn: z.array(z.string()).optional().describe('the settlements it withdrew (a SETTLING claim taken back to review)'),
 });
 
 export const PublicNotice = z.object({

@@ -5,7 +5,7 @@
  * State lives in the webhooks table (store.ts), so a restart loses nothing: a round picks up whatever is due.
  */
 import { sha256Hex } from '../canonical.js';
-import { outboxEventsOf, type OutboxEvent } from '../webhook-outbox.js';
+import { deliveryIdOf, outboxEventsOf, type OutboxEvent } from '../webhook-outbox.js';
 import { attemptDelivery, REQUEST_TIMEOUT_MS } from './delivery.js';
 import { activeEndpoints, createDelivery, deleteOutboxRecords, delivery, dueDeliveryIds, outboxPage, restartDelivery } from './store.js';
 import type { Delivery, WebhookEndpoint } from './types.js';
@@ -78,7 +78,7 @@ async function fanOutEvent(item: OutboxEvent, endpointsOf: Map<string, Promise<W
   let pending = endpointsOf.get(item.insurerId);
   if (!pending) endpointsOf.set(item.insurerId, (pending = activeEndpoints(item.insurerId)));
   for (const ep of await pending) {
-    const deliveryId = `${item.settlementId}#${ep.endpointId}`;
+    const deliveryId = deliveryIdOf(item, ep.endpointId);
     const d: Delivery = {
       pk: 'DELIVERY',
       sk: deliveryId,

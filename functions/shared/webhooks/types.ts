@@ -87,7 +87,13 @@ export const OutboxRecordSchema: z.ZodType<OutboxRecord> = z.object({
   sk: z.string(),
   events: z
     .array(
-      z.object({ settlementId: z.string(), insurerId: z.string(), type: z.literal('settlement.created'), data: EventData, createdAt: z.string() }),
+      z.object({
+        settlementId: z.string(),
+        insurerId: z.string(),
+        type: z.enum(['settlement.created', 'settlement.withdrawn']),
+        data: EventData,
+        createdAt: z.string(),
+      }),
     )
     .optional(),
   insurerId: z.string().optional(),
