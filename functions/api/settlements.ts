@@ -76,7 +76,7 @@ async function confirm({ event, principal, params }: RouteContext) {
     // Withdrawn by an objection (objections.ts) before this confirmation: the same conditional write decided it.
     if (now?.status === 'WITHDRAWN')
       throw new HttpError(409, 'Settlement withdrawn', 'an objection took the claim back to review before this confirmation; do not pay this settlement', [
-        { path: 'settlementId', message: 'WITHDRAWN' },
+        { path: 'settlementId', message: text('status is {{status}}', { status: 'WITHDRAWN' }) },
       ]);
     if (now?.reference !== reference) throw new HttpError(409, 'Already confirmed', 'this settlement was already confirmed with another reference');
   }

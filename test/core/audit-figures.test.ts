@@ -277,4 +277,49 @@ describe('reconcileFigures edge', () => {
       `settlements[${S1}].reference`,
     ]);
   });
+
+  it('an objection withdrew the first round: the second round is what the claim holds, the first stays WITHDRAWN', () => {
+    const first = paidChain().slice(0, 6); // assessed, split, SETTLING, nothing confirmed
+    const withdrawn = [
+      { settlementId: S1, insurerId: 'XG-POOL-1', amount: 384_000 },
+      { settlementId: S2, insurerId: 'XG-POOL-2', amount: 576_000 },
+    ];
+    const [N1, N2] = [`${S1}-2`, `${S2}-2`];
+    const chain: FigureRecord[] = [
+      ...first,
+      { seq: 7, step: 'Objection', decision: 'OBJECTION:REVIEW', figures: { withdrawn } },
+      { seq: 8, step: 'Intake', decision: 'ACCEPTED' },
+      { seq: 9, step: 'ReviewDecision', decision: 'APPROVE', figures: { reviewer: 'wang', decision: 'APPROVE', level: 3, reasonCode: null } },
+      { ...paidChain()[4]!, seq: 10 },
+      {
+        seq: 11,
+        step: 'Payout',
+        decision: 'SETTLING',
+        figures: {
+          settlements: [
+            { settlementId: N1, insurerId: 'XG-POOL-1', amount: 384_000 },
+            { settlementId: N2, insurerId: 'XG-POOL-2', amount: 576_000 },
+          ],
+        },
+      },
+    ];
+    const store: StoredFiguresInput = {
+      ...paidStore(),
+      status: 'SETTLING',
+      paidAt: null,
+      review: { reviewer: 'wang', decision: 'APPROVE' },
+      settlements: [
+        ...withdrawn.map((w) => ({ ...w, status: 'WITHDRAWN' as const, paidAt: null, reference: null })),
+        { settlementId: N1, insurerId: 'XG-POOL-1', amount: 384_000, status: 'PENDING', paidAt: null, reference: null },
+        { settlementId: N2, insurerId: 'XG-POOL-2', amount: 576_000, status: 'PENDING', paidAt: null, reference: null },
+      ],
+    };
+    expect(reconcile(chain, store)).toEqual([]);
+    // A withdrawn settlement put back to PENDING (to be confirmed after all) is named.
+    const revived = { ...store, settlements: store.settlements.map((x) => (x.settlementId === S1 ? { ...x, status: 'PENDING' as const } : x)) };
+    expect(reconcile(chain, revived)).toEqual([{ field: `settlements[${S1}].status`, chain: 'WITHDRAWN (record 7)', stored: 'PENDING' }]);
+    // A settlement marked WITHDRAWN that no objection withdrew is named too.
+    const hidden = { ...store, settlements: store.settlements.map((x) => (x.settlementId === N2 ? { ...x, status: 'WITHDRAWN' as const } : x)) };
+    expect(fields(chain, hidden)).toEqual([`settlements[${N2}].status`]);
+  });
 });

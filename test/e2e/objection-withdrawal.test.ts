@@ -136,7 +136,8 @@ describe('an objection to a SETTLING claim no insurer has confirmed', () => {
     const late = await confirm(first[0]!);
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toContain('application/problem+json');
-    expect(late.body).toMatchObject({ type: 'https://fangpin.dev/problems/settlement-withdrawn', errors: [{ path: 'settlementId', message: 'WITHDRAWN' }] });
+    expect(late.body).toMatchObject({ type: 'https://fangpin.dev/problems/settlement-withdrawn', title: '结算单已撤回', errors: [{ path: 'settlementId' }] });
+    expect(late.body.errors[0].message).toContain('WITHDRAWN');
 
     // The insurers told of the settlements are told they are withdrawn, signed like the others.
     const withdrawn = await until('three settlement.withdrawn', async () => {
