@@ -142,7 +142,11 @@ export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
     if (r.step !== 'Objection' || r.figures === undefined || r.figures === null) return [];
     const parsed = StepFigures.Objection.safeParse(r.figures);
     if (!parsed.success) {
-      problems.push({ field: 'settlements', chain: `record ${r.seq} (Objection) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`, stored: null });
+      problems.push({
+        field: 'settlements',
+        chain: `record ${r.seq} (Objection) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`,
+        stored: null,
+      });
       return [];
     }
     return [{ i, seq: r.seq, value: parsed.data }];
@@ -234,7 +238,11 @@ export const StoredFigures = z.object({
   route: z.string().nullable(),
   allocations: z.array(AllocationFigure),
   settlements: z.array(
-    SettlementFigure.extend({ status: z.enum(['PENDING', 'CONFIRMED', 'WITHDRAWN']), paidAt: z.string().nullable(), reference: z.string().nullable() }),
+    SettlementFigure.extend({
+      status: z.enum(['PENDING', 'CONFIRMED', 'WITHDRAWN']),
+      paidAt: z.string().nullable(),
+      reference: z.string().nullable(),
+    }),
   ),
   review: z.object({ reviewer: z.string(), decision: ReviewDecision }).nullable(),
   paidAt: z.string().nullable(),

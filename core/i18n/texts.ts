@@ -98,7 +98,8 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   // ---- settlements and webhooks ----
   'no settlement {{settlementId}}': '没有结算单 {{settlementId}}',
   'this settlement was already confirmed with another reference': '该结算单已用其他凭证号确认',
-  'an objection took the claim back to review before this confirmation; do not pay this settlement': '确认前已有异议使该理赔退回审核，请勿支付此结算单',
+  'an objection took the claim back to review before this confirmation; do not pay this settlement':
+    '确认前已有异议使该理赔退回审核，请勿支付此结算单',
   'expected an ISO-8601 instant': '应为 ISO-8601 时间点',
   'no delivery {{deliveryId}}': '没有推送记录 {{deliveryId}}',
   'only a failed delivery can be replayed': '只有失败的推送可以重放',

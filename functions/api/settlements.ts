@@ -75,9 +75,12 @@ async function confirm({ event, principal, params }: RouteContext) {
     const now = await getSettlement(s.settlementId);
     // Withdrawn by an objection (objections.ts) before this confirmation: the same conditional write decided it.
     if (now?.status === 'WITHDRAWN')
-      throw new HttpError(409, 'Settlement withdrawn', 'an objection took the claim back to review before this confirmation; do not pay this settlement', [
-        { path: 'settlementId', message: text('status is {{status}}', { status: 'WITHDRAWN' }) },
-      ]);
+      throw new HttpError(
+        409,
+        'Settlement withdrawn',
+        'an objection took the claim back to review before this confirmation; do not pay this settlement',
+        [{ path: 'settlementId', message: text('status is {{status}}', { status: 'WITHDRAWN' }) }],
+      );
     if (now?.reference !== reference) throw new HttpError(409, 'Already confirmed', 'this settlement was already confirmed with another reference');
   }
   // Consistent reads of the claim's own settlement list (a GSI could lag behind the confirmation just made).

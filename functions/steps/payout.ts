@@ -56,7 +56,9 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
   const record = await commitWithAudit(
     [
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
-      ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements, round) } }] : []),
+      ...(settlements.length > 0
+        ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements, round) } }]
+        : []),
       // approvedScheme + approvedAt: the claim enters index approvedByScheme (public notice, audit samples).
       ...(await moveClaim(claim, ['APPROVED'], {
         status: 'SETTLING',

@@ -71,7 +71,9 @@ async function accumulator(personId: string): Promise<{ selfPay?: number; paid?:
   return (acc.Item?.counters ?? {}) as { selfPay?: number; paid?: number };
 }
 
-async function settlingClaim(n: number): Promise<{ claimId: string; settlements: Array<{ settlementId: string; insurerId: string; amount: number }> }> {
+async function settlingClaim(
+  n: number,
+): Promise<{ claimId: string; settlements: Array<{ settlementId: string; insurerId: string; amount: number }> }> {
   const r = await api.call('POST', '/claims', { role: 'submitter', body: medical(n) });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   const claim = (await api.waitForStatus(r.body.claimId, ['SETTLING'])).body;
@@ -136,7 +138,11 @@ describe('an objection to a SETTLING claim no insurer has confirmed', () => {
     const late = await confirm(first[0]!);
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toContain('application/problem+json');
-    expect(late.body).toMatchObject({ type: 'https://fangpin.dev/problems/settlement-withdrawn', title: '结算单已撤回', errors: [{ path: 'settlementId' }] });
+    expect(late.body).toMatchObject({
+      type: 'https://fangpin.dev/problems/settlement-withdrawn',
+      title: '结算单已撤回',
+      errors: [{ path: 'settlementId' }],
+    });
     expect(late.body.errors[0].message).toContain('WITHDRAWN');
 
     // The insurers told of the settlements are told they are withdrawn, signed like the others.
