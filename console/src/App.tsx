@@ -96,7 +96,16 @@ export function App() {
       <AntApp>
         <Layout style={{ minHeight: '100vh' }}>
           <Layout.Header
-            style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #e5e5e5', paddingInline: 24 }}
+            style={{
+              display: 'flex',
+              alignItems: 'center',
+              gap: 16,
+              background: '#fff',
+              borderBottom: '1px solid #e5e5e5',
+              paddingInline: 24,
+              height: 'auto',
+              minHeight: 64,
+            }}
           >
             <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }}>
               {t('app.title')}
@@ -106,7 +115,10 @@ export function App() {
                 mode="horizontal"
                 selectedKeys={[selected]}
                 items={menuItems}
-                style={{ borderBottom: 'none' }}
+                // Every entry shown, wrapping to a second line when the header is narrow: Ant Design's overflow "…"
+                // keeps hidden copies of the links that stay focusable (axe: aria-hidden-focus).
+                disabledOverflow
+                style={{ borderBottom: 'none', flexWrap: 'wrap', lineHeight: '44px' }}
                 onClick={({ key, domEvent }) => {
                   domEvent.preventDefault();
                   if (!navigateToScreen(key)) navigate(hrefOf({ name: key as 'inbox' | 'search' | 'reports' }));

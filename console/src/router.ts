@@ -10,7 +10,7 @@ export type Route =
   | { name: 'claim'; claimId: string }
   | { name: 'notFound' }
   | ScreenRoute;
-/** Issue 15's screens: settlements desk, index events, monitoring, registry, a household's chain, attention. */
+/** Issue 15's screens (settlements desk, index events, monitoring, registry, a household's chain, attention), the medical feeds (issue 18), the public notice and audit samples (issue 17). */
 export type ScreenRoute =
   | { name: 'desk' }
   | { name: 'indexEvents' }
@@ -18,13 +18,21 @@ export type ScreenRoute =
   | { name: 'monitoring' }
   | { name: 'registry' }
   | { name: 'household'; householdId: string }
-  | { name: 'attention' };
+  | { name: 'attention' }
+  | { name: 'feeds' }
+  | { name: 'feed'; feedId: string }
+  | { name: 'publicNotice' }
+  | { name: 'auditSamples' }
+  | { name: 'auditSample'; sampleId: string };
 const SCREENS: Record<string, ScreenRoute['name']> = {
   settlements: 'desk',
   'index-events': 'indexEvents',
   monitoring: 'monitoring',
   registry: 'registry',
   attention: 'attention',
+  'medical-feeds': 'feeds',
+  'public-notice': 'publicNotice',
+  'audit-samples': 'auditSamples',
 };
 
 function parse(pathname: string): Route {
@@ -37,6 +45,8 @@ function parse(pathname: string): Route {
   if (parts.length === 1 && parts[0] && SCREENS[parts[0]]) return { name: SCREENS[parts[0]] } as ScreenRoute;
   if (parts.length === 2 && parts[0] === 'index-events' && parts[1]) return { name: 'indexEvent', eventId: decodeURIComponent(parts[1]) };
   if (parts.length === 2 && parts[0] === 'households' && parts[1]) return { name: 'household', householdId: decodeURIComponent(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'medical-feeds' && parts[1]) return { name: 'feed', feedId: decodeURIComponent(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'audit-samples' && parts[1]) return { name: 'auditSample', sampleId: decodeURIComponent(parts[1]) };
   return { name: 'notFound' };
 }
 
@@ -54,7 +64,14 @@ export function hrefOf(r: Route): string {
       return `${BASE}index-events/${encodeURIComponent(r.eventId)}`;
     case 'household':
       return `${BASE}households/${encodeURIComponent(r.householdId)}`;
+    case 'feed':
+      return `${BASE}medical-feeds/${encodeURIComponent(r.feedId)}`;
+    case 'auditSample':
+      return `${BASE}audit-samples/${encodeURIComponent(r.sampleId)}`;
     case 'desk':
+    case 'feeds':
+    case 'publicNotice':
+    case 'auditSamples':
     case 'indexEvents':
     case 'monitoring':
     case 'registry':

@@ -71,4 +71,15 @@ export const CAN = {
   readRegistry: (r: Role) => r === 'auditor' || r === 'admin',
   importRegistry: (r: Role) => r === 'admin',
   readAttention: (r: Role) => r === 'auditor' || r === 'admin',
+  sendFeed: (r: Role) => r === 'admin',
+  readFeeds: (r: Role) => r === 'auditor' || r === 'admin',
+  /** The claim's own submitter (the API compares `sub`); admins file claims too. */
+  attach: (r: Role) => r === 'submitter' || r === 'admin',
+  amend: (r: Role) => r === 'submitter' || r === 'admin',
+  readNotes: (r: Role) => r === 'reviewer' || r === 'auditor' || r === 'admin',
+  readNotice: (r: Role) => r === 'auditor' || r === 'admin',
+  /** On behalf of the public (公示异议). */
+  object: (r: Role) => r === 'admin',
+  readSamples: (r: Role) => r === 'auditor' || r === 'admin',
+  drawSample: (r: Role) => r === 'auditor',
 } as const;

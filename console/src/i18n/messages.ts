@@ -3,6 +3,9 @@ import * as indexEvents from './indexEvents.messages.js';
 import * as monitoring from './monitoring.messages.js';
 import * as registry from './registry.messages.js';
 import * as attention from './attention.messages.js';
+import * as feeds from './feeds.messages.js';
+import * as evidence from './evidence.messages.js';
+import * as notice from './notice.messages.js';
 
 /**
  * Every string of the console in both languages. Chinese follows the policy documents' terms (防贫保险, 起付线,
@@ -165,6 +168,9 @@ export const zh = {
   ...monitoring.zh,
   ...registry.zh,
   ...attention.zh,
+  ...feeds.zh,
+  ...evidence.zh,
+  ...notice.zh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -319,6 +325,9 @@ export const en: Record<MessageKey, string> = {
   ...monitoring.en,
   ...registry.en,
   ...attention.en,
+  ...feeds.en,
+  ...evidence.en,
+  ...notice.en,
 };
 
 export const MESSAGES = { zh, en } as const;

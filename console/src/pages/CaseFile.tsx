@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect, useRef, useState, type ComponentProps } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ComponentProps } from 'react';
 import { Alert, Card, Descriptions, Space, Spin, Tag, Typography } from 'antd';
 import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -24,6 +24,8 @@ const reviewActions = preloadable<ComponentProps<typeof ReviewActionsType>>(() =
   import('../components/ReviewActions').then((m) => ({ default: m.ReviewActions })),
 );
 const ReviewActions = reviewActions.Component;
+// Evidence, notes, amendment and objection (issue 17): their own chunk, drawn after the page, never before it.
+const CaseExtras = lazy(() => import('../components/case-extras/CaseExtras'));
 
 /** Figures the rules give in fen (core/rules/*): shown converted to yuan beside the raw value. */
 const FEN_FIGURES = new Set([
@@ -216,6 +218,10 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
             {t('case.publicity')}
           </Typography.Paragraph>
         </Card>
+
+        <Suspense fallback={null}>
+          <CaseExtras session={session} claim={claim} onChanged={() => void load(true)} />
+        </Suspense>
 
         <Card
           title={

@@ -10,6 +10,7 @@ import { ageParts } from '../format';
 import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
 import { CAN, type Session } from '../token';
+import { yuanToFen } from '../validate';
 
 const PRODUCTS = ['MEDICAL', 'ACCIDENT', 'EDUCATION', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE'];
 const REASONS = ['ABOVE_THRESHOLD', 'REGISTRY_NOT_VERIFIED', 'MONITORING_WARNING', 'FRAUD_SIGNAL'];
@@ -23,14 +24,6 @@ type InboxItem = ClaimView & {
   due: { workingDaysLeft: number; dueDate: string; level: 'OK' | 'NEAR' | 'DUE' } | null;
 };
 type InboxPage = Page<InboxItem> & { budgetExhausted?: boolean; scanned?: number };
-
-/** Yuan as typed ("20000", "1,234.5") to integer fen as a decimal string, exactly (no floating point); null if not an amount. */
-export function yuanToFen(text: string): string | null {
-  const s = text.replace(/[,，\s]/g, '');
-  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) return null;
-  return (BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'))).toString();
-}
 
 /** Text and background colours with a contrast above 4.5:1 (AA) for the due levels: green, orange, red. */
 const DUE_STYLE = {

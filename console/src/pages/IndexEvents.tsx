@@ -11,6 +11,7 @@ import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
+import { COUNTY, isDate, MAX_FEN, wholeNumber } from '../validate';
 
 export type Observation =
   | { kind: 'WEATHER'; schemeId: string; county: string; period: { start: string; end: string }; rainfallMm: number }
@@ -50,26 +51,6 @@ export function StatusTag({ status }: { status: string }) {
       {t(`ix.status${status}`, { defaultValue: status })}
     </ToneTag>
   );
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const COUNTY = /^\d{6}$/;
-const MAX_FEN = Number.MAX_SAFE_INTEGER;
-
-/** A calendar date, as core/household.ts isCalendarDate checks it. */
-function isDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const [y, m, d] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
-}
-
-/** A whole number in [min, max] from what was typed, or null. */
-function wholeNumber(v: unknown, min: number, max: number): number | null {
-  const s = String(v ?? '').trim();
-  if (!/^\d+$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) && n >= min && n <= max ? n : null;
 }
 
 interface FormValues {

@@ -1,0 +1,452 @@
+import { useEffect, useRef, useState } from 'react';
+import { Alert, App as AntApp, Button, Card, Descriptions, Input, Progress, Radio, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, query } from '../api';
+import { downloadAnswer, postFile } from '../api-files';
+import { useErrorText } from '../components/errors';
+import { emptyText, ToneTag } from '../components/tone';
+import { formatTime } from '../format';
+import { formatFen } from '../money';
+import { recentIds, rememberId } from '../recent';
+import { hrefOf, navigate } from '../router';
+import { Link } from '../screens';
+import { CAN, type Session } from '../token';
+
+/** The header the bureau's file must carry (docs/medical-feed.md; core/medical-feed.ts FEED_COLUMNS). */
+const FEED_COLUMNS =
+  'hospitalCode,invoiceNo,idNumber,name,admissionDate,dischargeDate,totalCost,basicInsurancePaid,criticalIllnessPaid,medicalAssistancePaid,otherReimbursement,nonCoveredCost';
+const FEED_ID = /^MF-[0-9a-f]{32}$/;
+const POLL_MS = 1000;
+const OUTCOMES = ['FILED', 'NOT_IN_REGISTRY', 'DUPLICATE', 'CONFLICT', 'BAD_ROW'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+/** Sums past 2^53 fen arrive as decimal strings. */
+type Fen = number | string;
+
+interface FeedException {
+  line: number;
+  outcome: Outcome;
+  hospitalCode?: string | null;
+  invoiceNo?: string | null;
+  idMasked?: string | null;
+  claimId?: string | null;
+  totalCost?: number | null;
+  problems?: string[];
+}
+
+interface FeedView {
+  feedId: string;
+  schemeId: string;
+  status: 'FILING' | 'DONE';
+  sha256: string;
+  bytes: number;
+  encoding: string;
+  sentBy: string;
+  createdAt: string;
+  completedAt: string | null;
+  rows: number;
+  rowsDone: number;
+  progress: { rows: number; rowsDone: number; claimsFiled: number; claimsUndecided: number };
+  counts: Record<Outcome, number>;
+  claimsByStatus: Record<string, number>;
+  undecided: number;
+  controlTotals: {
+    rows: number;
+    filedRows: number;
+    totalCost: Fen;
+    totalPayout: Fen;
+    byHospital: { hospitalCode: string; rows: number; totalCost: Fen; payout: Fen }[];
+  };
+  exceptions: FeedException[];
+  exceptionsTruncated: boolean;
+}
+
+const OUTCOME_TONE: Record<Outcome, 'green' | 'gold' | 'orange' | 'red' | 'blue'> = {
+  FILED: 'green',
+  NOT_IN_REGISTRY: 'blue',
+  DUPLICATE: 'gold',
+  CONFLICT: 'orange',
+  BAD_ROW: 'red',
+};
+
+function Upload({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const errorText = useErrorText();
+  const [schemes, setSchemes] = useState<string[]>([]);
+  const [schemeId, setSchemeId] = useState<string | undefined>();
+  const [encoding, setEncoding] = useState<'' | 'utf-8' | 'gb18030'>('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ text: string; fields: { path: string; message: string }[] } | null>(null);
+
+  useEffect(() => {
+    void api<{ items: { schemeId: string }[] }>(session.token, 'GET', '/schemes').then(
+      ({ items }) => {
+        setSchemes(items.map((s) => s.schemeId));
+        setSchemeId((s) => s ?? items[0]?.schemeId);
+      },
+      (err: unknown) => setProblem({ text: errorText(err), fields: [] }),
+    );
+  }, [session.token, errorText]);
+
+  const send = async (file: File) => {
+    if (!schemeId) return;
+    setProblem(null);
+    setBusy(file.name);
+    try {
+      // The bytes as they are: the server detects (or is told) the encoding; a GB18030 file must not be re-encoded.
+      const r = await postFile<{ feedId: string; repeated: boolean }>(
+        session.token,
+        `/medical-feeds${query({ schemeId, encoding })}`,
+        file,
+        'application/octet-stream',
+      );
+      if (r.repeated) void message.info(t('feed.repeated'));
+      rememberId('feeds', r.feedId);
+      navigate(hrefOf({ name: 'feed', feedId: r.feedId }));
+    } catch (err) {
+      const fields = (err as { errors?: { path: string; message: string }[] }).errors ?? [];
+      setProblem({ text: errorText(err), fields });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+          {t('feed.upload')}
+        </Typography.Title>
+      }
+      style={{ marginBottom: 24 }}
+    >
+      <Typography.Paragraph type="secondary">{t('feed.uploadHelp', { columns: FEED_COLUMNS })}</Typography.Paragraph>
+      <Space wrap size="large" align="center">
+        <Select
+          aria-label={t('feed.scheme')}
+          style={{ width: 200 }}
+          value={schemeId}
+          onChange={setSchemeId}
+          options={schemes.map((s) => ({ value: s, label: s }))}
+        />
+        <Radio.Group
+          aria-label={t('feed.encoding')}
+          value={encoding}
+          onChange={(e) => setEncoding(e.target.value as typeof encoding)}
+          options={[
+            { value: '', label: t('feed.encodingAuto') },
+            { value: 'utf-8', label: 'UTF-8' },
+            { value: 'gb18030', label: 'GB18030' },
+          ]}
+        />
+        <span>
+          <label htmlFor="feed-file" style={{ marginRight: 8 }}>
+            {t('feed.file')}
+          </label>
+          <input
+            id="feed-file"
+            type="file"
+            accept=".csv,text/csv"
+            disabled={busy !== null || !schemeId}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void send(f);
+            }}
+          />
+        </span>
+      </Space>
+      {busy && <Typography.Paragraph style={{ marginTop: 12 }}>{t('feed.sending', { name: busy })}</Typography.Paragraph>}
+      {problem && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginTop: 16 }}
+          title={problem.text}
+          description={
+            problem.fields.length > 0 ? (
+              <ul data-testid="feed-refusal" style={{ margin: 0 }}>
+                {problem.fields.map((f) => (
+                  <li key={`${f.path}:${f.message}`}>
+                    <code>{f.path}</code>: {f.message}
+                  </li>
+                ))}
+              </ul>
+            ) : undefined
+          }
+        />
+      )}
+    </Card>
+  );
+}
+
+function OpenById() {
+  const { t } = useTranslation();
+  const [id, setId] = useState('');
+  const [bad, setBad] = useState(false);
+  const recent = recentIds('feeds');
+  const open = () => {
+    const v = id.trim();
+    if (!FEED_ID.test(v)) return setBad(true);
+    navigate(hrefOf({ name: 'feed', feedId: v }));
+  };
+  return (
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+          {t('feed.open')}
+        </Typography.Title>
+      }
+      style={{ marginBottom: 24 }}
+    >
+      <Space.Compact style={{ maxWidth: 560, width: '100%' }}>
+        <Input
+          aria-label={t('feed.feedId')}
+          placeholder="MF-…"
+          value={id}
+          status={bad ? 'error' : undefined}
+          aria-invalid={bad}
+          onChange={(e) => {
+            setId(e.target.value);
+            setBad(false);
+          }}
+          onPressEnter={open}
+        />
+        <Button type="primary" onClick={open}>
+          {t('common.open')}
+        </Button>
+      </Space.Compact>
+      {bad && (
+        <Typography.Paragraph type="danger" role="alert" style={{ marginTop: 8, color: '#a8071a' }}>
+          {t('feed.feedIdBad')}
+        </Typography.Paragraph>
+      )}
+      <Typography.Title level={3} style={{ fontSize: 16, marginTop: 16 }}>
+        {t('feed.recent')}
+      </Typography.Title>
+      {recent.length === 0 ? (
+        <Typography.Text type="secondary">{t('feed.noRecent')}</Typography.Text>
+      ) : (
+        <ul>
+          {recent.map((f) => (
+            <li key={f}>
+              <Link to={{ name: 'feed', feedId: f }} mono>
+                {f}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+/** One feed, re-read every second while it files and its claims wait for their decisions. */
+function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [view, setView] = useState<FeedView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [downloading, setDownloading] = useState(false);
+  const stopped = useRef(false);
+
+  useEffect(() => {
+    stopped.current = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      let finished = false;
+      try {
+        const v = await api<FeedView>(session.token, 'GET', `/medical-feeds/${encodeURIComponent(feedId)}`);
+        if (stopped.current) return;
+        setView(v);
+        setError(null);
+        rememberId('feeds', v.feedId);
+        finished = v.status === 'DONE';
+      } catch (err) {
+        if (stopped.current) return;
+        setError(errorText(err));
+        finished = true; // a refusal (404, 403) does not change by asking again
+      }
+      if (!stopped.current && !finished) timer = setTimeout(() => void tick(), POLL_MS);
+    };
+    void tick();
+    return () => {
+      stopped.current = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [session.token, feedId, errorText]);
+
+  const csv = async () => {
+    setDownloading(true);
+    try {
+      await downloadAnswer(session.token, `/medical-feeds/${encodeURIComponent(feedId)}?format=csv`, `${feedId}.csv`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setDownloading(false);
+    }
+  };
+
+  if (!view) return error ? <Alert type="error" title={error} showIcon /> : null;
+  const ct = view.controlTotals;
+  const percent = view.rows === 0 ? 100 : Math.floor((view.rowsDone * 100) / view.rows);
+  return (
+    <section aria-labelledby="feed-title">
+      <Typography.Title level={2} id="feed-title" style={{ fontSize: 20 }}>
+        {t('feed.feed')} <span style={{ fontFamily: 'monospace', fontSize: 15 }}>{view.feedId}</span>
+      </Typography.Title>
+      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
+      <Space size={48} wrap style={{ marginBottom: 16 }} align="center">
+        <div>
+          <Typography.Text type="secondary">{t('feed.status')}</Typography.Text>
+          <div style={{ fontSize: 20 }}>
+            <ToneTag tone={view.status === 'DONE' ? 'green' : 'blue'} testId="feed-status">
+              {t(`feed.status${view.status}`)}
+            </ToneTag>
+          </div>
+        </div>
+        <div style={{ minWidth: 240 }}>
+          <Typography.Text type="secondary">{t('feed.rowsDone')}</Typography.Text>
+          <Progress percent={percent} aria-label={t('feed.rowsDone')} />
+          <Typography.Text data-testid="feed-rows">{t('feed.rowsProgress', { done: view.rowsDone, rows: view.rows })}</Typography.Text>
+        </div>
+        <Statistic title={t('feed.claimsFiled')} value={view.progress.claimsFiled} />
+        <Statistic title={t('feed.undecided')} value={view.undecided} />
+      </Space>
+      {view.status === 'FILING' && <Typography.Paragraph type="secondary">{t('feed.live', { s: POLL_MS / 1000 })}</Typography.Paragraph>}
+
+      <Typography.Title level={3} style={{ fontSize: 16 }}>
+        {t('feed.outcomes')}
+      </Typography.Title>
+      <Space wrap data-testid="feed-counts" style={{ marginBottom: 16 }}>
+        {OUTCOMES.map((o) => (
+          <ToneTag key={o} tone={OUTCOME_TONE[o]}>
+            <span data-outcome={o}>
+              {t(`feed.outcome${o}`)}: {view.counts[o]}
+            </span>
+          </ToneTag>
+        ))}
+      </Space>
+      {Object.keys(view.claimsByStatus).length > 0 && (
+        <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
+          <Descriptions.Item label={t('feed.byStatus')}>
+            <Space wrap>
+              {Object.entries(view.claimsByStatus).map(([s, n]) => (
+                <Tag key={s}>
+                  {t(`status.${s}`, { defaultValue: s })}: {n}
+                </Tag>
+              ))}
+            </Space>
+          </Descriptions.Item>
+        </Descriptions>
+      )}
+
+      <Typography.Title level={3} style={{ fontSize: 16 }}>
+        {t('feed.totals')}
+      </Typography.Title>
+      <Descriptions bordered size="small" column={{ xs: 1, md: 4 }} style={{ marginBottom: 16 }}>
+        <Descriptions.Item label={t('feed.totalRows')}>{ct.rows}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.filedRows')}>{ct.filedRows}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.totalCost')}>{formatFen(ct.totalCost)}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.totalPayout')}>
+          <span data-testid="feed-total-payout">{formatFen(ct.totalPayout)}</span>
+        </Descriptions.Item>
+      </Descriptions>
+      <Table
+        aria-label={t('feed.byHospital')}
+        title={() => t('feed.byHospital')}
+        rowKey="hospitalCode"
+        size="small"
+        pagination={false}
+        dataSource={ct.byHospital}
+        style={{ marginBottom: 24 }}
+        columns={[
+          { title: t('feed.hospital'), dataIndex: 'hospitalCode' },
+          { title: t('feed.rows'), dataIndex: 'rows', align: 'right' },
+          { title: t('feed.totalCost'), dataIndex: 'totalCost', align: 'right', render: (v: Fen) => formatFen(v) },
+          { title: t('feed.payout'), dataIndex: 'payout', align: 'right', render: (v: Fen) => formatFen(v) },
+        ]}
+      />
+
+      <Space style={{ marginBottom: 8 }} wrap>
+        <Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>
+          {t('feed.exceptions')}
+        </Typography.Title>
+        <Button onClick={() => void csv()} loading={downloading}>
+          {t('feed.csv')}
+        </Button>
+      </Space>
+      {view.exceptionsTruncated && <Alert type="info" showIcon title={t('feed.truncated')} style={{ marginBottom: 8 }} />}
+      <Table<FeedException>
+        aria-label={t('feed.exceptions')}
+        rowKey="line"
+        size="small"
+        dataSource={view.exceptions}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        locale={{ emptyText: emptyText(t('feed.noExceptions')) }}
+        columns={[
+          { title: t('feed.line'), dataIndex: 'line', align: 'right', width: 80 },
+          {
+            title: t('feed.outcome'),
+            dataIndex: 'outcome',
+            render: (o: Outcome) => <ToneTag tone={OUTCOME_TONE[o]}>{t(`feed.outcome${o}`, { defaultValue: o })}</ToneTag>,
+          },
+          { title: t('feed.hospital'), dataIndex: 'hospitalCode', render: (v?: string | null) => v ?? '—' },
+          { title: t('feed.invoice'), dataIndex: 'invoiceNo', render: (v?: string | null) => v ?? '—' },
+          { title: t('feed.idMasked'), dataIndex: 'idMasked', render: (v?: string | null) => <code>{v ?? '—'}</code> },
+          {
+            title: t('col.claimId'),
+            dataIndex: 'claimId',
+            render: (id?: string | null) =>
+              id ? (
+                <Link to={{ name: 'claim', claimId: id }} mono>
+                  {id}
+                </Link>
+              ) : (
+                '—'
+              ),
+          },
+          { title: t('feed.totalCost'), dataIndex: 'totalCost', align: 'right', render: (v?: number | null) => formatFen(v) },
+          {
+            title: t('feed.problems'),
+            dataIndex: 'problems',
+            render: (p?: string[]) => (p?.length ? p.map((x) => <div key={x}>{x}</div>) : '—'),
+          },
+        ]}
+      />
+
+      <Descriptions title={t('feed.meta')} bordered size="small" column={1} style={{ marginTop: 24 }}>
+        <Descriptions.Item label={t('col.scheme')}>{view.schemeId}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.sha256')}>
+          <code>{view.sha256}</code>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('feed.bytes')}>{view.bytes}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.encoding')}>{view.encoding}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.sentBy')}>{view.sentBy}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.createdAt')}>{formatTime(view.createdAt)}</Descriptions.Item>
+        <Descriptions.Item label={t('feed.completedAt')}>{formatTime(view.completedAt)}</Descriptions.Item>
+      </Descriptions>
+    </section>
+  );
+}
+
+/** Upload a feed (admin), open one by id, and a feed's live progress and report (admin, auditor). */
+export default function Feeds({ session, feedId }: { session: Session; feedId: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="feeds-title">
+      <Typography.Title level={1} id="feeds-title" style={{ fontSize: 22 }}>
+        {t('feed.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('feed.intro')}</Typography.Paragraph>
+      {feedId ? (
+        <FeedReport session={session} feedId={feedId} />
+      ) : (
+        <>
+          {CAN.sendFeed(session.role) && <Upload session={session} />}
+          <OpenById />
+        </>
+      )}
+    </section>
+  );
+}
