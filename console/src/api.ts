@@ -123,6 +123,8 @@ export interface ClaimView {
   decidedAt: string | null;
   paidAt: string | null;
   updatedAt: string;
+  /** Who filed it (token `sub`): only it may amend or attach evidence. */
+  submittedBy: string;
 }
 
 export interface Page<T> {

@@ -73,9 +73,11 @@ export const CAN = {
   readAttention: (r: Role) => r === 'auditor' || r === 'admin',
   sendFeed: (r: Role) => r === 'admin',
   readFeeds: (r: Role) => r === 'auditor' || r === 'admin',
-  /** The claim's own submitter (the API compares `sub`); admins file claims too. */
-  attach: (r: Role) => r === 'submitter' || r === 'admin',
-  amend: (r: Role) => r === 'submitter' || r === 'admin',
+  /** Only the claim's own submitter (the API compares `sub` with the claim's `submittedBy`); admins file claims too. */
+  attach: (s: Pick<Session, 'role' | 'sub'>, claim: { submittedBy: string }) =>
+    (s.role === 'submitter' || s.role === 'admin') && s.sub === claim.submittedBy,
+  amend: (s: Pick<Session, 'role' | 'sub'>, claim: { submittedBy: string }) =>
+    (s.role === 'submitter' || s.role === 'admin') && s.sub === claim.submittedBy,
   readNotes: (r: Role) => r === 'reviewer' || r === 'auditor' || r === 'admin',
   readNotice: (r: Role) => r === 'auditor' || r === 'admin',
   /** On behalf of the public (公示异议). */

@@ -150,6 +150,11 @@ export const ClaimView = z
     withdrawals: z.number().int().min(0).describe("how many times an objection withdrew the claim's settlements"),
     indexEventId: z.string().nullable(),
     medicalFeedId: z.string().nullable(),
+    submittedBy: z
+      .string()
+      .describe(
+        'the token subject (`sub`) that filed the claim (a feed files as `medical-feed:<feedId>`): only it may amend or attach evidence, and it may not approve',
+      ),
     createdAt: instant,
     decidedAt: nullableInstant,
     paidAt: nullableInstant,

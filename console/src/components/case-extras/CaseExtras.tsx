@@ -19,7 +19,7 @@ export default function CaseExtras({ session, claim, onChanged }: { session: Ses
   const spinner = <Spin aria-label={t('common.loading')} />;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      {claim.status === 'RETURNED' && CAN.amend(session.role) && (
+      {claim.status === 'RETURNED' && CAN.amend(session, claim) && (
         <Suspense fallback={spinner}>
           <AmendForm session={session} claim={claim} onAmended={onChanged} />
         </Suspense>
@@ -32,7 +32,7 @@ export default function CaseExtras({ session, claim, onChanged }: { session: Ses
           </Space>
         </Card>
       )}
-      <Evidence session={session} claimId={claim.claimId} />
+      <Evidence session={session} claimId={claim.claimId} mayAttach={CAN.attach(session, claim)} />
       {CAN.readNotes(session.role) && (
         <Suspense fallback={spinner}>
           <Notes session={session} claimId={claim.claimId} />

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { putUpload, sha256Hex } from '../../api-files';
 import { formatTime } from '../../format';
-import { CAN, type Session } from '../../token';
+import type { Session } from '../../token';
 import { useErrorText } from '../errors';
 import { ReadTable } from '../ReadTable';
 import { ToneTag } from '../tone';
@@ -42,7 +42,8 @@ function typeOf(file: File): string {
 }
 
 /** A claim's documents: the list, a download per verified file, and an upload for its submitter. */
-export default function Evidence({ session, claimId }: { session: Session; claimId: string }) {
+/** `mayAttach`: the reader is the claim's own submitter (only it may upload; the API refuses anyone else). */
+export default function Evidence({ session, claimId, mayAttach }: { session: Session; claimId: string; mayAttach: boolean }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const [items, setItems] = useState<Attachment[] | null>(null);
@@ -171,7 +172,7 @@ export default function Evidence({ session, claimId }: { session: Session; claim
           />
         )
       )}
-      {CAN.attach(session.role) && (
+      {mayAttach && (
         <Space style={{ marginTop: 12 }} wrap>
           <label htmlFor="evidence-file">{t('ev.file')}</label>
           <input
