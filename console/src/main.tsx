@@ -7,7 +7,6 @@ import { CALLBACK_ROUTE } from './config';
 import { currentRoute } from './router';
 import { CAN, isExpired } from './token';
 import { prefetchCaseFile } from './pages/case-file-data';
-import { startPlacementWorker } from './graph/placements';
 import { App, caseFileScreen } from './App';
 
 initSession(); // first: the token leaves the address bar before anything else runs
@@ -22,10 +21,7 @@ function prefetchForAddress(): Promise<void> {
   const route = currentRoute();
   const session = currentSession();
   if (route.name !== 'claim' || !session || isExpired(session, Date.now()) || !CAN.readClaims(session.role)) return Promise.resolve();
-  if (CAN.readHistory(session.role)) {
-    void import('./graph/ExecutionGraph');
-    startPlacementWorker(); // its script loads beside the app's chunks
-  }
+  if (CAN.readHistory(session.role)) void import('./graph/ExecutionGraph');
   void configured.then(() => prefetchCaseFile(session, route.claimId));
   // The first render waits for the case file's chunk (it travels beside config.json and the translations), so
   // the screen renders at once instead of suspending; a chunk that fails to load is left to the app to retry.
