@@ -1,5 +1,5 @@
 /** The sizes and shapes of a placed graph (placement.ts computes it; ExecutionGraph draws it). No dagre here. */
-import type { Transition } from './outcomes';
+import type { Transition } from './outcomes.js';
 
 /** A state's box (StateNode draws a button exactly this size). */
 export const NODE_W = 190;

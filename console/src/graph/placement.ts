@@ -2,12 +2,14 @@
  * Where each state of a state machine's graph is drawn (dagre), with every box's size and handle positions
  * known up front. It depends on the definition alone, not on any execution: every claim of a state machine
  * shares it. Known sizes let React Flow draw the nodes in its first render, without a measure-then-draw pass.
- * Runs in a worker (placement-worker.ts, through placements.ts): dagre takes 50–150 ms of a fresh tab's main
- * thread even for the claim workflow's 15 states.
+ * Computed ahead for the claim workflow (`npm run console:placement` → workflow-placement.json); for any other
+ * definition it runs in a worker (placement-worker.ts, through placements.ts): dagre takes 50–150 ms of a fresh
+ * tab's main thread even for the claim workflow's states.
  */
 import dagre from '@dagrejs/dagre';
-import { transitions, type WorkflowGraphView } from './outcomes';
-import { HANDLE, NODE_H, NODE_W, type PlacedBox, type PlacedHandle, type PlacedTransition, type Placement } from './geometry';
+// With .js, as Node resolves them: `npm run console:placement` runs this module outside the console's build.
+import { transitions, type WorkflowGraphView } from './outcomes.js';
+import { HANDLE, NODE_H, NODE_W, type PlacedBox, type PlacedHandle, type PlacedTransition, type Placement } from './geometry.js';
 
 const PAD = 24;
 

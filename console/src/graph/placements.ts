@@ -1,13 +1,15 @@
 /**
- * The state machine's definition with its placement (placement.ts), for a case file's graph. A worker
- * (placement-worker.ts) fetches the definition and places it as soon as the case file is asked for, so neither
- * the answer nor dagre waits for the page's main thread, which is busy rendering at that moment. Where no
- * worker can start, the page fetches and places it itself. Placements are kept per definition: every claim's
- * case file draws on the same one.
+ * The state machine's definition with its placement (placement.ts), for a case file's graph. The definition is
+ * asked for beside the claim and its history (case-file-data.ts); its placement is the one computed ahead for the
+ * claim workflow (workflow-placement.json, `npm run console:placement`) when the definition has that shape
+ * (placement-key.ts), so a case file normally runs no layout at all. A definition of another shape (a newer
+ * deployment than this console's build) is placed by dagre in a worker (placement-worker.ts), or on this thread
+ * where no worker can start. Placements are kept per definition: every claim's case file draws on the same one.
  */
-import { api, consoleConfig, problemError } from '../api';
-import type { DefinitionAnswer } from './outcomes';
+import { api } from '../api';
+import type { DefinitionAnswer, WorkflowGraphView } from './outcomes';
 import type { Placement } from './geometry';
+import { placementKey } from './placement-key';
 import type { PlacementReply, PlacementRequest } from './placement-worker';
 
 export interface PlacedDefinition {
@@ -18,23 +20,21 @@ export interface PlacedDefinition {
 const DEFINITION = '/workflows/claims/definition';
 let worker: Worker | null = null;
 let nextId = 0;
-const waiting = new Map<number, { ok: (p: PlacedDefinition) => void; fail: (e: unknown) => void }>();
+const waiting = new Map<number, { ok: (p: Placement) => void; fail: (e: unknown) => void }>();
 
-/** Starts the worker (its script loads while the rest of the case file does). */
-export function startPlacementWorker(): void {
-  if (worker || typeof Worker !== 'function') return;
+function startPlacementWorker(): Worker | null {
+  if (worker || typeof Worker !== 'function') return worker;
   try {
     worker = new Worker(new URL('./placement-worker.ts', import.meta.url), { type: 'module', name: 'graph-placement' });
   } catch {
-    return; // placedDefinition works on this thread
+    return null; // placed on this thread
   }
   worker.onmessage = (e: MessageEvent<PlacementReply>) => {
     const reply = e.data;
     const w = waiting.get(reply.id);
     waiting.delete(reply.id);
     if (!w) return;
-    if ('answer' in reply) w.ok({ answer: reply.answer, placement: reply.placement });
-    else if ('refused' in reply) w.fail(problemError(reply.refused.status, reply.refused.statusText, reply.refused.body, reply.refused.retryAfter));
+    if ('placement' in reply) w.ok(reply.placement);
     else w.fail(new Error(reply.error));
   };
   worker.onerror = () => {
@@ -42,34 +42,39 @@ export function startPlacementWorker(): void {
     waiting.clear();
     worker = null;
   };
+  return worker;
 }
 
-function inWorker(token: string): Promise<PlacedDefinition> | null {
-  startPlacementWorker();
-  const w = worker;
-  if (!w) return null;
+/** dagre off this thread: it takes 50–150 ms of a fresh tab's main thread even for the claim workflow's states. */
+function placedElsewhere(definition: WorkflowGraphView): Promise<Placement> {
+  const w = startPlacementWorker();
+  if (!w) return import('./placement').then((m) => m.placementOf(definition));
   const id = nextId++;
   return new Promise((ok, fail) => {
     waiting.set(id, { ok, fail });
-    w.postMessage({ id, url: new URL(`${consoleConfig().apiBaseUrl}${DEFINITION}`, window.location.href).href, token } satisfies PlacementRequest);
+    w.postMessage({ id, definition } satisfies PlacementRequest);
   });
 }
 
-const here = new Map<string, Promise<Placement>>();
+const placed = new Map<string, Promise<Placement>>();
 
-async function onThisThread(token: string): Promise<PlacedDefinition> {
-  const answer = await api<DefinitionAnswer>(token, 'GET', DEFINITION);
-  const key = JSON.stringify(answer.definition);
-  let placement = here.get(key);
+async function placementFor(definition: WorkflowGraphView): Promise<Placement> {
+  const key = placementKey(definition);
+  let placement = placed.get(key);
   if (!placement) {
-    placement = import('./placement').then((m) => m.placementOf(answer.definition));
-    placement.catch(() => here.delete(key));
-    here.set(key, placement);
+    placement = import('./workflow-placement.json').then((ahead) =>
+      ahead.key === key ? (ahead.placement as Placement) : placedElsewhere(definition),
+    );
+    placement.catch(() => placed.delete(key));
+    placed.set(key, placement);
   }
-  return { answer, placement: await placement };
+  return placement;
 }
 
 /** GET /workflows/claims/definition and where its states are drawn. An API refusal rejects with its ApiError. */
-export function placedDefinition(token: string): Promise<PlacedDefinition> {
-  return inWorker(token) ?? onThisThread(token);
+export async function placedDefinition(token: string): Promise<PlacedDefinition> {
+  // The placement computed ahead is its own small chunk: fetched beside the definition, not after it.
+  void import('./workflow-placement.json').catch(() => undefined);
+  const answer = await api<DefinitionAnswer>(token, 'GET', DEFINITION);
+  return { answer, placement: await placementFor(answer.definition) };
 }
