@@ -57,8 +57,8 @@ export async function api<T>(token: string, method: 'GET' | 'POST', path: string
   return parsed as T;
 }
 
-/** The ApiError for a refused request; a 401 signs out. */
-function problemError(status: number, statusText: string, parsed: unknown, retryAfter: string | null): ApiError {
+/** The ApiError for a refused request (also for one made outside api(): api-files.ts); a 401 signs out. */
+export function problemError(status: number, statusText: string, parsed: unknown, retryAfter: string | null): ApiError {
   const p = (parsed ?? {}) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
   const retry = Number(retryAfter);
   if (status === 401) onUnauthorized();
