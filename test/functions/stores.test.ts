@@ -85,3 +85,38 @@ describe('monitoring-repo', () => {
     );
   });
 });
+
+describe('settlements-repo', () => {
+  it('creates a settlement once, reads it back checked, and records its confirmation once with its audit record', async () => {
+    const settlements = await import('../../functions/shared/settlements-repo.js');
+    const { readAudit } = await import('../../functions/shared/audit.js');
+    const s = {
+      settlementId: 'S-C-ST-1-XG-POOL-1-HOSPITAL',
+      claimId: 'C-ST-1',
+      insurerId: 'XG-POOL-1',
+      amount: 384_000,
+      payee: { type: 'HOSPITAL', id: 'HOSP-01' },
+      schemeId: 'xiaogan-2024',
+      product: 'MEDICAL',
+      status: 'PENDING',
+      insurerStatus: 'XG-POOL-1#PENDING',
+      createdAt: '2024-07-04T00:00:00.000Z',
+    } as const;
+    expect(await settlements.createSettlement(s)).toBe(true);
+    expect(await settlements.createSettlement(s)).toBe(false);
+    const { insurerStatus: _key, ...shown } = s;
+    expect(await settlements.getSettlement(s.settlementId)).toEqual(shown);
+    expect(await settlements.recordSettlementConfirmation(s, '2024-07-05T00:00:00.000Z', 'REF-1')).toBe(true);
+    expect(await settlements.recordSettlementConfirmation(s, '2024-07-05T00:00:00.000Z', 'REF-1')).toBe(false);
+    expect(await settlements.settlementsOfClaim('C-ST-1')).toMatchObject([{ status: 'CONFIRMED', reference: 'REF-1' }]);
+    expect((await readAudit('C-ST-1')).map((r) => [r.step, r.actor, r.figures])).toEqual([
+      ['Confirm', 'insurer:XG-POOL-1', { settlementId: s.settlementId, amount: 384_000, paidAt: '2024-07-05T00:00:00.000Z', reference: 'REF-1' }],
+    ]);
+  });
+
+  it('refuses a malformed settlement, naming it and the field', async () => {
+    const settlements = await import('../../functions/shared/settlements-repo.js');
+    await put('settlements', { settlementId: 'S-ST-BAD', claimId: 'C-ST-2', insurerId: 'X', amount: '600', payee: { type: 'HOSPITAL', id: 'H' } });
+    await expect(settlements.getSettlement('S-ST-BAD')).rejects.toThrow(/^settlements table: S-ST-BAD is not a valid settlement: amount: .*schemeId/);
+  });
+});
