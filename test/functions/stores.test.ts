@@ -120,3 +120,25 @@ describe('settlements-repo', () => {
     await expect(settlements.getSettlement('S-ST-BAD')).rejects.toThrow(/^settlements table: S-ST-BAD is not a valid settlement: amount: .*schemeId/);
   });
 });
+
+describe('audit', () => {
+  it('appends once per identical entry, reads the chain back checked, and refuses a record without the shape', async () => {
+    const audit = await import('../../functions/shared/audit.js');
+    const entry = { claimId: 'C-ST-A', step: 'Submit', actor: 'submitter:u1', input: { a: 1 }, output: { b: 2 }, decision: null };
+    const first = await audit.appendAudit(entry);
+    expect(await audit.appendAudit(entry)).toEqual(first); // a retried step: the head is the same entry
+    const answer = await audit.auditAnswer('C-ST-A');
+    expect(answer.records).toEqual([first]);
+    expect(answer.verified).toBe(true);
+    await put('audit', { ...first, seq: 2, prevHash: first.hash, hash: 'x', decision: 7 });
+    await expect(audit.readAudit('C-ST-A')).rejects.toThrow(/^audit table: C-ST-A\/2 is not a valid audit record: decision: /);
+    await expect(audit.chainHead('C-ST-A')).rejects.toThrow(/C-ST-A\/2 is not a valid audit record/);
+  });
+
+  it('reports an edited value as a broken link, not a malformed record (tamper evidence)', async () => {
+    const audit = await import('../../functions/shared/audit.js');
+    const first = await audit.appendAudit({ claimId: 'C-ST-B', step: 'Submit', actor: 'a', input: {}, output: {}, decision: null });
+    await put('audit', { ...first, actor: 'someone else' });
+    expect(await audit.auditAnswer('C-ST-B')).toMatchObject({ verified: false, brokenAt: 1 });
+  });
+});
