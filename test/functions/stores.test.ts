@@ -142,3 +142,29 @@ describe('audit', () => {
     expect(await audit.auditAnswer('C-ST-B')).toMatchObject({ verified: false, brokenAt: 1 });
   });
 });
+
+describe('evidence-repo', () => {
+  it('declares an attachment once and reads it back checked; refuses a malformed note naming it', async () => {
+    const evidence = await import('../../functions/shared/evidence-repo.js');
+    const a = {
+      claimId: 'C-ST-E',
+      item: evidence.attachmentItemKey('A-1'),
+      attachmentId: 'A-1',
+      fileName: 'invoice.pdf',
+      contentType: 'application/pdf',
+      size: 1024,
+      sha256: 'ab'.repeat(32),
+      objectKey: 'C-ST-E/A-1',
+      status: 'PENDING_UPLOAD',
+      uploadedBy: 'u1',
+      createdAt: '2024-07-04T00:00:00.000Z',
+    } as const;
+    const audit = { claimId: 'C-ST-E', step: 'AttachmentDeclared', actor: 'u1', input: {}, output: { attachmentId: 'A-1' }, decision: null };
+    expect(await evidence.declareAttachment(a, audit)).not.toBeNull();
+    expect(await evidence.declareAttachment(a, audit)).toBeNull();
+    expect(await evidence.getAttachment('C-ST-E', 'A-1')).toEqual(a);
+    expect(await evidence.attachmentsOf('C-ST-E')).toEqual([a]);
+    await put('evidence', { claimId: 'C-ST-E', item: evidence.noteItemKey('N-1'), noteId: 'N-1', text: 'x', author: 'u1', at: 'now' });
+    await expect(evidence.notesOf('C-ST-E')).rejects.toThrow(/^evidence table: C-ST-E\/NOTE#N-1 is not a valid note: role: /);
+  });
+});
