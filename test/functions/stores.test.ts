@@ -168,3 +168,26 @@ describe('evidence-repo', () => {
     await expect(evidence.notesOf('C-ST-E')).rejects.toThrow(/^evidence table: C-ST-E\/NOTE#N-1 is not a valid note: role: /);
   });
 });
+
+describe('index-events-repo', () => {
+  it('stores an event once, reads it back checked, records a redrive once, and refuses a malformed event naming it', async () => {
+    const events = await import('../../functions/shared/index-events-repo.js');
+    const rec = {
+      eventId: 'IE-ST-1',
+      observation: { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420902' },
+      status: 'FAILED',
+      postedBy: 'admin:a1',
+      createdAt: '2024-07-04T00:00:00.000Z',
+      error: 'boom',
+    } as unknown as import('../../functions/shared/index-events-repo.js').IndexEventRecord;
+    expect((await events.recordIndexEvent(rec)).created).toBe(true);
+    expect(await events.recordIndexEvent(rec)).toEqual({ created: false, record: rec });
+    await events.recordSliceProgress('IE-ST-1', 3, 5);
+    expect(events.claimsFiledSoFar((await events.getIndexEvent('IE-ST-1'))!)).toBe(5);
+    expect(await events.recordFanoutRedrive('IE-ST-1', 'FAILED', 0)).toBe(true);
+    expect(await events.recordFanoutRedrive('IE-ST-1', 'FAILED', 0)).toBe(false);
+    expect(await events.getIndexEvent('IE-ST-1')).toMatchObject({ status: 'FANNING_OUT', redrives: 1, error: null });
+    await put('indexEvents', { ...rec, eventId: 'IE-ST-BAD', filedSlice2: '7' });
+    await expect(events.getIndexEvent('IE-ST-BAD')).rejects.toThrow(/^indexEvents table: IE-ST-BAD is not a valid index event: filedSlice2: /);
+  });
+});
