@@ -191,3 +191,34 @@ describe('index-events-repo', () => {
     await expect(events.getIndexEvent('IE-ST-BAD')).rejects.toThrow(/^indexEvents table: IE-ST-BAD is not a valid index event: filedSlice2: /);
   });
 });
+
+describe('monitoring-jobs', () => {
+  it('creates a job, sums its slices’ figures, finishes it once, and refuses a malformed job naming it', async () => {
+    const jobs = await import('../../functions/shared/monitoring-jobs.js');
+    await jobs.createJob('J-ST-1', { schemeId: null, asOf: '2024-07-01', startedBy: 'admin:a1' });
+    await jobs.recordSlice('J-ST-1', 0, 10, 1, true);
+    await jobs.recordSlice('J-ST-1', 5, 7, 0, false);
+    await jobs.finishJob('J-ST-1', 'SUCCEEDED');
+    await jobs.finishJob('J-ST-1', 'FAILED', 'late');
+    expect(await jobs.getJob('J-ST-1')).toMatchObject({
+      status: 'SUCCEEDED',
+      households: 17,
+      open: 1,
+      slicesDone: 1,
+      opened: 0,
+      refs: [],
+      error: null,
+    });
+    await put('monitoring', {
+      householdId: 'JOB#J-ST-BAD',
+      jobId: 'J-ST-BAD',
+      status: 'RUNNING',
+      schemeId: null,
+      asOf: 'x',
+      startedBy: 'a',
+      startedAt: 'x',
+      h3: -1,
+    });
+    await expect(jobs.getJob('J-ST-BAD')).rejects.toThrow(/^monitoring table: JOB#J-ST-BAD is not a valid monitoring job: h3: /);
+  });
+});
