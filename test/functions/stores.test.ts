@@ -222,3 +222,41 @@ describe('monitoring-jobs', () => {
     await expect(jobs.getJob('J-ST-BAD')).rejects.toThrow(/^monitoring table: JOB#J-ST-BAD is not a valid monitoring job: h3: /);
   });
 });
+
+describe('audit-samples-repo', () => {
+  it('reads back a sample, its findings and objection markers checked, and refuses a malformed finding naming it', async () => {
+    const samples = await import('../../functions/shared/audit-samples-repo.js');
+    const send = (tx: import('../../functions/shared/audit.js').TxItem) => put('auditSamples', tx.Put?.Item as Record<string, unknown>);
+    const sample = {
+      sampleId: 'AS-ST-1',
+      schemeId: 'xiaogan-2024',
+      from: '2024-01-01',
+      to: '2024-06-30',
+      params: { randomBp: 1000, minPayout: 500_000, seed: 's' },
+      population: { count: 2, digest: 'ab'.repeat(32) },
+      claims: [{ claimId: 'C-1', reasons: ['AMOUNT'] }],
+      drawnBy: 'auditor:u1',
+      drawnAt: '2024-07-01T00:00:00.000Z',
+    } as const;
+    await send(samples.sampleItem(sample));
+    expect(await samples.getSample('AS-ST-1')).toEqual(sample);
+    const finding = { claimId: 'C-1', finding: 'OK', note: '', auditor: 'auditor:u1', at: '2024-07-02T00:00:00.000Z' } as const;
+    await send(samples.findingItem('AS-ST-1', finding));
+    expect(await samples.sampleFindings('AS-ST-1')).toEqual([finding]);
+    // The marker is an update (objectionMarkerItem) inside the objection's transaction; as it leaves the item:
+    await put('auditSamples', { pk: 'OBJECTED#xiaogan-2024', sk: 'C-9', objectedAt: '2024-07-03T00:00:00.000Z' });
+    expect(await samples.objectedClaims('xiaogan-2024')).toEqual(['C-9']);
+    await put('auditSamples', {
+      pk: samples.samplePk('AS-ST-1'),
+      sk: 'CLAIM#C-2',
+      claimId: 'C-2',
+      finding: 'MAYBE',
+      note: '',
+      auditor: 'a',
+      at: 'x',
+    });
+    await expect(samples.sampleFindings('AS-ST-1')).rejects.toThrow(
+      /^auditSamples table: SAMPLE#AS-ST-1\/CLAIM#C-2 is not a valid audit sample finding: finding: /,
+    );
+  });
+});
