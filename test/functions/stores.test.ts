@@ -260,3 +260,17 @@ describe('audit-samples-repo', () => {
     );
   });
 });
+
+describe('accumulators', () => {
+  it('reads an absent accumulator as version 0, a written one as written, and refuses a malformed one naming it', async () => {
+    const acc = await import('../../functions/shared/accumulators.js');
+    expect(await acc.readAccumulator('ACC#P#ST#P-1#MEDICAL#2024')).toEqual({ key: 'ACC#P#ST#P-1#MEDICAL#2024', counters: {}, version: 0 });
+    const put0 = acc.accumulatorPut({ key: 'ACC#P#ST#P-1#MEDICAL#2024', counters: {}, version: 0 }, { selfPay: 1_500_000 }, 'C-1');
+    await put('accumulators', put0.Put.Item);
+    expect(await acc.readAccumulator('ACC#P#ST#P-1#MEDICAL#2024')).toMatchObject({ counters: { selfPay: 1_500_000 }, version: 1 });
+    await put('accumulators', { pk: 'ACC#P#ST#P-2#MEDICAL#2024', counters: { selfPay: '15000' }, version: 1 });
+    await expect(acc.readAccumulator('ACC#P#ST#P-2#MEDICAL#2024')).rejects.toThrow(
+      /^accumulators table: ACC#P#ST#P-2#MEDICAL#2024 is not a valid year-to-date accumulator: counters.selfPay: /,
+    );
+  });
+});
