@@ -1,7 +1,5 @@
 /** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts, objections in objections.ts. */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
@@ -19,8 +17,7 @@ import {
   parseLimit,
   type RouteContext,
 } from './http.js';
-import { documentClient, tableName } from '../shared/aws.js';
-import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
+import { getClaim, readClaimsIndex, recordClaimRedrive } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
 import { claimView, FAILABLE_STATUSES, storedFigures, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
@@ -354,21 +351,18 @@ async function readMerged(
         }
         s.rounds++;
         const from = s.pos;
-        let out: QueryCommandOutput;
+        let out: Awaited<ReturnType<typeof readClaimsIndex>>;
         try {
-          out = await documentClient().send(
-            new QueryCommand({
-              TableName: tableName('claims'),
-              IndexName: s.p.indexName,
-              KeyConditionExpression: s.p.keyCondition,
-              FilterExpression: o.filter,
-              ExpressionAttributeNames: Object.keys(o.names).length ? o.names : undefined,
-              ExpressionAttributeValues: s.p.values,
-              ScanIndexForward: o.forward,
-              Limit: readLimit,
-              ExclusiveStartKey: from,
-            }),
-          );
+          out = await readClaimsIndex({
+            indexName: s.p.indexName,
+            keyCondition: s.p.keyCondition,
+            values: s.p.values,
+            filter: o.filter,
+            names: o.names,
+            forward: o.forward,
+            limit: readLimit,
+            start: from,
+          });
         } catch (err) {
           // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
           if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException')
@@ -377,9 +371,9 @@ async function readMerged(
             ]);
           throw err;
         }
-        scanned += out.ScannedCount ?? 0;
-        s.buffer = (out.Items ?? []) as ClaimRecord[];
-        s.readEnd = out.LastEvaluatedKey ?? 'done';
+        scanned += out.scanned;
+        s.buffer = out.claims;
+        s.readEnd = out.last ?? 'done';
         if (s.buffer.length === 0) s.pos = s.readEnd;
       }
     }
@@ -466,22 +460,7 @@ async function redrive({ event, principal, params }: RouteContext) {
     output: { status: from, redrive: n + 1, error: claim.error ?? null },
     decision: 'REDRIVEN',
   });
-  try {
-    // With the report totals' move (FAILED → from), in one transaction under the same condition.
-    await updateClaimCounted(
-      {
-        TableName: tableName('claims'),
-        Key: { claimId: claim.claimId },
-        UpdateExpression: 'SET #s = :from, redrives = :next, #e = :null, failedFrom = :null, updatedAt = :now',
-        ConditionExpression: '#s = :was AND (attribute_not_exists(redrives) OR redrives = :n)',
-        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
-        ExpressionAttributeValues: { ':from': from, ':next': n + 1, ':null': null, ':now': new Date().toISOString(), ':was': claim.status, ':n': n },
-      },
-      claim,
-      { ...claim, status: from },
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  if (!(await recordClaimRedrive(claim, from, n))) {
     // Moved already: by another redrive, or by this one (the SDK re-sent an update whose answer was lost).
     // If redrive n + 1 happened, its execution must run: starting it is idempotent by name.
     const now = await requireClaim(claim.claimId);

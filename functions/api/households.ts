@@ -3,7 +3,7 @@
  * before anything is stored); read them back, masked, one or page by page; each household's audit chain.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { FANOUT_SHARDS, HouseholdInput, identifier, schemeShardKey } from '#core/index.js';
+import { HouseholdInput, identifier } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
 import {
   apiHandler,
@@ -20,10 +20,9 @@ import {
   type FieldError,
   type RouteContext,
 } from './http.js';
-import { tableName } from '../shared/aws.js';
-import { getHousehold, householdView, putHousehold, toStoredHousehold, type StoredHousehold } from '../shared/registry-repo.js';
+import { getHousehold, householdsPage, householdView, putHousehold, toStoredHousehold } from '../shared/registry-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
-import { fullPage, pageCursorOf } from '../shared/full-page.js';
+import { pageCursorOf } from '../shared/full-page.js';
 import { text } from '#core/i18n/index.js';
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
@@ -123,20 +122,7 @@ async function list({ query }: RouteContext) {
   const cursor = pageCursorOf(decodeCursor(query.cursor));
   if (cursor === 'bad') throw new HttpError(400, 'Bad cursor', 'cursor is not one this API handed out', [{ path: 'cursor', message: 'invalid' }]);
   const ids = scheme.data !== undefined ? [scheme.data] : [...schemes().keys()].sort();
-  const partitions = ids.flatMap((id) =>
-    Array.from({ length: FANOUT_SHARDS }, (_, shard) => ({
-      TableName: tableName('registry'),
-      IndexName: 'bySchemeShard',
-      KeyConditionExpression: 'schemeShard = :k',
-      ExpressionAttributeValues: { ':k': schemeShardKey(id, shard) },
-    })),
-  );
-  const page = await fullPage<StoredHousehold & Record<string, unknown>>(
-    partitions,
-    limit,
-    (h) => ({ householdId: h.householdId, schemeShard: h.schemeShard }),
-    cursor,
-  );
+  const page = await householdsPage(ids, limit, cursor);
   return json(200, { items: page.items.map(householdView), nextCursor: encodeCursor(page.next as Record<string, unknown> | undefined) });
 }
 

@@ -5,8 +5,6 @@
  * Re-posting the same observation answers the same event (200) and files nothing new; the same place and period
  * with other figures is a 409.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
@@ -29,13 +27,13 @@ import {
   eventClaimsPage,
   getIndexEvent,
   listIndexEvents,
+  recordFanoutRedrive,
   recordIndexEvent,
   startIndexFanout,
   type IndexEventRecord,
 } from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { fanoutExecutionArn, fanoutHistory } from '../shared/fanout-history.js';
-import { documentClient, tableName } from '../shared/aws.js';
 import { executionStatus } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
@@ -238,19 +236,7 @@ async function redrive({ event, principal, params }: RouteContext) {
     output: { redrive: n + 1, error: rec.error ?? null },
     decision: 'FANNING_OUT',
   });
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName('indexEvents'),
-        Key: { eventId: rec.eventId },
-        UpdateExpression: 'SET #s = :fanning, redrives = :next, #e = :null, completedAt = :null',
-        ConditionExpression: '#s = :was AND (attribute_not_exists(redrives) OR redrives = :n)',
-        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
-        ExpressionAttributeValues: { ':fanning': 'FANNING_OUT', ':next': n + 1, ':null': null, ':was': rec.status, ':n': n },
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  if (!(await recordFanoutRedrive(rec.eventId, rec.status, n))) {
     // Moved already: by another redrive, or by this one (an update re-sent after its answer was lost).
     const now = await getIndexEvent(rec.eventId);
     if (now?.status !== 'FANNING_OUT' || (now.redrives ?? 0) !== n + 1)

@@ -9,14 +9,11 @@
  * review (MONITORING_WARNING). Answers carry ids and figures only, never identity numbers.
  */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { identifier, isoDate, WARNING_TYPES, type OpenWarning } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
-import { documentClient, tableName } from '../shared/aws.js';
-import { queryAll } from '../shared/query-all.js';
-import { closeHouseholdWarning, type StoredHousehold } from '../shared/registry-repo.js';
+import { closeHouseholdWarning, householdsByIds, householdsWithOpenWarnings } from '../shared/registry-repo.js';
 import { createJob, getJob, startJobExecution, type MonitoringJob } from '../shared/monitoring-jobs.js';
 import { text } from '#core/i18n/index.js';
 import { settingValue } from '../shared/config.js';
@@ -60,29 +57,21 @@ async function openedWarnings(job: MonitoringJob): Promise<Array<OpenWarning & {
     const [householdId = '', warningId = ''] = ref.split('/');
     byHousehold.set(householdId, (byHousehold.get(householdId) ?? new Set()).add(warningId));
   }
-  const ids = [...byHousehold.keys()];
   const out: Array<OpenWarning & { householdId: string }> = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    const res = await documentClient().send(
-      new BatchGetCommand({
-        RequestItems: { [tableName('registry')]: { Keys: ids.slice(i, i + 100).map((householdId) => ({ householdId })), ConsistentRead: true } },
-      }),
-    );
-    for (const h of (res.Responses?.[tableName('registry')] ?? []) as StoredHousehold[]) {
-      const wanted = byHousehold.get(h.householdId) ?? new Set();
-      for (const w of [...(h.openWarnings ?? []), ...(h.closedWarnings ?? [])]) {
-        if (wanted.has(w.warningId))
-          out.push({
-            householdId: h.householdId,
-            warningId: w.warningId,
-            type: w.type,
-            level: w.level,
-            followUp: w.followUp,
-            openedAt: w.openedAt,
-            ...(w.openedBy ? { openedBy: w.openedBy } : {}),
-            evidence: w.evidence,
-          });
-      }
+  for (const h of (await householdsByIds([...byHousehold.keys()])).values()) {
+    const wanted = byHousehold.get(h.householdId) ?? new Set();
+    for (const w of [...(h.openWarnings ?? []), ...(h.closedWarnings ?? [])]) {
+      if (wanted.has(w.warningId))
+        out.push({
+          householdId: h.householdId,
+          warningId: w.warningId,
+          type: w.type,
+          level: w.level,
+          followUp: w.followUp,
+          openedAt: w.openedAt,
+          ...(w.openedBy ? { openedBy: w.openedBy } : {}),
+          evidence: w.evidence,
+        });
     }
   }
   return out.sort((a, b) => (a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : a.warningId < b.warningId ? -1 : 1));
@@ -141,18 +130,7 @@ async function list({ query }: RouteContext) {
   if (!q.success) throw new HttpError(400, 'Bad query', fieldErrors(q.error)[0]?.message ?? 'bad query', fieldErrors(q.error));
   const schemeId = knownScheme(q.data.schemeId);
   const ids = schemeId !== undefined ? [schemeId] : [...schemes().keys()].sort();
-  const households = (
-    await Promise.all(
-      ids.map((id) =>
-        queryAll<Pick<StoredHousehold, 'householdId' | 'schemeId' | 'county' | 'openWarnings'>>({
-          TableName: tableName('registry'),
-          IndexName: 'byOpenWarning',
-          KeyConditionExpression: 'warnedScheme = :s',
-          ExpressionAttributeValues: { ':s': id },
-        }),
-      ),
-    )
-  ).flat();
+  const households = (await Promise.all(ids.map(householdsWithOpenWarnings))).flat();
   const warnings = households
     .flatMap((h) => (h.openWarnings ?? []).map((w) => ({ householdId: h.householdId, schemeId: h.schemeId, county: h.county, ...w })))
     .filter((w) => q.data.type === undefined || w.type === q.data.type)

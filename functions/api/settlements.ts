@@ -15,7 +15,7 @@ import {
   validationError,
   type RouteContext,
 } from './http.js';
-import { confirmSettlementItem, getSettlement, settlementsOfClaim, settlementsPage, type Settlement } from '../shared/settlements-repo.js';
+import { recordSettlementConfirmation, getSettlement, settlementsOfClaim, settlementsPage, type Settlement } from '../shared/settlements-repo.js';
 import { pageCursorOf } from '../shared/full-page.js';
 import { schemes } from '../shared/catalogue.js';
 import { getClaim, moveClaim } from '../shared/claims-repo.js';
@@ -60,18 +60,7 @@ async function confirm({ event, principal, params }: RouteContext) {
   if (!s || s.insurerId !== principal.insurerId)
     throw new HttpError(404, 'Not found', text('no settlement {{settlementId}}', { settlementId: params.settlementId ?? '' }));
   const { paidAt, reference } = parsed.data;
-  // One transaction: the confirmation and its record (null: it was confirmed already, by this request's lost
-  // first attempt or by another one).
-  const confirmed = await commitWithAudit([{ Update: confirmSettlementItem(s.settlementId, s.insurerId, paidAt, reference) }], {
-    claimId: s.claimId,
-    step: 'Confirm',
-    actor: `insurer:${principal.insurerId}`,
-    input: parsed.data,
-    output: { settlementId: s.settlementId, amount: s.amount },
-    decision: 'CONFIRMED',
-    figures: { settlementId: s.settlementId, amount: s.amount, paidAt, reference },
-  });
-  if (!confirmed) {
+  if (!(await recordSettlementConfirmation(s, paidAt, reference))) {
     const now = await getSettlement(s.settlementId);
     // Withdrawn by an objection (objections.ts) before this confirmation: the same conditional write decided it.
     if (now?.status === 'WITHDRAWN')

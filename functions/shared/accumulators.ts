@@ -6,7 +6,12 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { HOUSEHOLD_PRODUCTS, type ClaimSubmission, type YearToDate } from '#core/index.js';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { documentClient, tableName } from './aws.js';
+import { checkedItem } from './stored-item.js';
+
+/** The item as stored (accumulatorPut): counters by name, and the version its conditional writes pin. */
+const AccumulatorItem = z.object({ pk: z.string(), counters: z.record(z.string(), z.number().int()), version: z.number().int().min(1) });
 
 export interface AccumulatorState {
   readonly key: string;
@@ -26,8 +31,9 @@ export function accumulatorKey(claim: ClaimSubmission): string | null {
 
 export async function readAccumulator(key: string): Promise<AccumulatorState> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('accumulators'), Key: { pk: key }, ConsistentRead: true }));
-  const item = out.Item;
-  return { key, counters: (item?.counters as YearToDate | undefined) ?? {}, version: typeof item?.version === 'number' ? item.version : 0 };
+  if (out.Item === undefined) return { key, counters: {}, version: 0 };
+  const item = checkedItem(AccumulatorItem, out.Item, { table: 'accumulators', key, what: 'year-to-date accumulator' });
+  return { key, counters: item.counters, version: item.version };
 }
 
 /** counters + delta (delta may be negative when a review rejection releases a hold). */

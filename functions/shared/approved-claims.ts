@@ -7,6 +7,7 @@ import { cstDayRange } from '#core/public-notice.js';
 import { tableName } from './aws.js';
 import { queryAll } from './query-all.js';
 import type { ClaimRecord } from './claim-record.js';
+import { parseStoredClaim } from './claims-repo.js';
 
 export interface ApprovalFilter {
   readonly county?: string;
@@ -31,7 +32,7 @@ export async function approvedClaims(schemeId: string, from: string, to: string,
     values[':status'] = filter.status;
     filters.push('#status = :status');
   }
-  return queryAll<ClaimRecord>({
+  const items = await queryAll<Record<string, unknown>>({
     TableName: tableName('claims'),
     IndexName: 'approvedByScheme',
     KeyConditionExpression: '#s = :s AND #at BETWEEN :start AND :end',
@@ -39,4 +40,5 @@ export async function approvedClaims(schemeId: string, from: string, to: string,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   });
+  return items.map(parseStoredClaim); // the index projects the whole claim (tables.ts)
 }

@@ -20,7 +20,9 @@ import {
 } from '#core/attention.js';
 import { schemes } from './catalogue.js';
 import { tableName } from './aws.js';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { queryAll } from './query-all.js';
+import { checkedItems } from './stored-item.js';
 import { executionArnFor, executionStatus } from './execution.js';
 import { disabledEndpoints } from './webhooks/store.js';
 import { logger } from './step.js';
@@ -43,8 +45,20 @@ export function thresholdsFromEnv(): AttentionThresholds {
 
 type StoredFacts = Omit<ClaimFacts, 'execution'> & { redrives?: number };
 
-function claimsInStatus(status: string, createdBefore?: string): Promise<StoredFacts[]> {
-  return queryAll<StoredFacts>({
+/** The projection read below, checked (a claim's error is `{ error, cause }` as RecordFailure writes it). */
+const FactsItem = z.object({
+  claimId: z.string().min(1),
+  status: z.string(),
+  schemeId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  error: z.object({ error: z.string(), cause: z.string().optional() }).nullish(),
+  failedFrom: z.string().nullish(),
+  redrives: z.number().int().min(0).optional(),
+});
+
+async function claimsInStatus(status: string, createdBefore?: string): Promise<StoredFacts[]> {
+  const items = await queryAll<unknown>({
     TableName: tableName('claims'),
     IndexName: 'byStatus',
     KeyConditionExpression: createdBefore ? '#s = :s AND createdAt < :before' : '#s = :s',
@@ -52,6 +66,7 @@ function claimsInStatus(status: string, createdBefore?: string): Promise<StoredF
     ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
     ExpressionAttributeValues: createdBefore ? { ':s': status, ':before': createdBefore } : { ':s': status },
   });
+  return checkedItems(FactsItem, items, { table: 'claims', what: 'claim (byStatus projection)' }, (i) => i.claimId);
 }
 
 async function latestExecution(c: StoredFacts): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 /** Claims table access: get, create once, and conditional transitions. */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { ClaimNotFound } from './errors.js';
@@ -9,6 +9,7 @@ import type { TxItem } from './audit.js';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, PRODUCTS } from '#core/index.js';
 import type { ClaimRecord, StoredStatus } from './claim-record.js';
+import { checkedItem } from './stored-item.js';
 
 const Status = z.enum([...CLAIM_STATUSES, 'APPROVED']);
 /**
@@ -34,15 +35,12 @@ const StoredClaim = z.looseObject({
   taskToken: z.string().nullish(),
 });
 
-/** A stored item as a claim, or an error naming the claim and what is wrong with it. */
+/**
+ * A stored item as a claim (the item as stored, checked: stored-item.ts), or MalformedItem naming the table, the
+ * claim and the fields at fault. ClaimRecord's other fields are as stored (see StoredClaim).
+ */
 export function parseStoredClaim(item: Record<string, unknown>): ClaimRecord {
-  const out = StoredClaim.safeParse(item);
-  if (!out.success) {
-    throw new Error(
-      `stored claim ${String(item.claimId)} is malformed: ${out.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return out.data as unknown as ClaimRecord; // the fields checked above; see StoredClaim for the rest
+  return checkedItem<typeof StoredClaim, ClaimRecord>(StoredClaim, item, { table: 'claims', key: String(item.claimId), what: 'claim' });
 }
 
 /** The key of index bySchemeCounty (scheme, county, createdAt); absent while the claim has no county. */
@@ -100,10 +98,11 @@ export async function transitionClaim(claimId: string, from: readonly StoredStat
 
 /** transitionClaim for a move the report counts (status, county, payout, paidAt): the totals move with it. */
 export async function transitionClaimCounted(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): Promise<boolean> {
-  const [update, ...tally] = await moveClaim(before, from, fields);
+  const items = await moveClaim(before, from, fields);
+  const alone = items.length === 1 ? items[0]?.Update : undefined; // nothing to count: the claim's update alone
   try {
-    if (tally.length) await documentClient().send(new TransactWriteCommand({ TransactItems: [update as TxItem, ...tally] }));
-    else await documentClient().send(new UpdateCommand((update as { Update: UpdateCommandInput }).Update));
+    if (alone) await documentClient().send(new UpdateCommand(alone));
+    else await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
@@ -132,20 +131,78 @@ export async function moveClaim(before: ClaimRecord, from: readonly StoredStatus
  * totals' delta and the monitoring entry before → after. Throws ConditionalCheckFailedException when the claim's condition failed, as
  * the update alone would have.
  */
-export async function updateClaimCounted(update: UpdateCommandInput, before: ClaimRecord, after: ClaimRecord): Promise<void> {
+export async function updateClaimCounted(update: NonNullable<TxItem['Update']>, before: ClaimRecord, after: ClaimRecord): Promise<void> {
   const tally = [...countClaimMove(before, after), ...(await monitoringMoveItems(before, after))];
   if (tally.length === 0) {
     await documentClient().send(new UpdateCommand(update));
     return;
   }
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: [{ Update: update as NonNullable<TxItem['Update']> }, ...tally] }));
+    await documentClient().send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...tally] }));
   } catch (err) {
     if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     }
     throw err;
   }
+}
+
+/**
+ * Records an admin's redrive of a failed or stuck claim: back to `from` (the status it failed in) as run n + 1,
+ * with the report totals' move, conditional on the status read and on the n-th redrive being the last, so two
+ * admins (or a re-sent request) move it once. False when the condition failed: the caller reads the claim to tell
+ * its own earlier move from another one.
+ */
+export async function recordClaimRedrive(claim: ClaimRecord, from: StoredStatus, n: number): Promise<boolean> {
+  try {
+    await updateClaimCounted(
+      {
+        TableName: tableName('claims'),
+        Key: { claimId: claim.claimId },
+        UpdateExpression: 'SET #s = :from, redrives = :next, #e = :null, failedFrom = :null, updatedAt = :now',
+        ConditionExpression: '#s = :was AND (attribute_not_exists(redrives) OR redrives = :n)',
+        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+        ExpressionAttributeValues: { ':from': from, ':next': n + 1, ':null': null, ':now': new Date().toISOString(), ':was': claim.status, ':n': n },
+      },
+      claim,
+      { ...claim, status: from },
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/**
+ * One read of one partition of a claims index, for the claim listings (GET /claims merges several): the claims
+ * found, checked, where the read ended, and how many items the store evaluated (a filter may drop some).
+ * Every claims index projects the whole item (tables.ts), so what comes back is a whole claim.
+ */
+export async function readClaimsIndex(q: {
+  indexName: string;
+  keyCondition: string;
+  values: Record<string, unknown>;
+  names: Record<string, string>;
+  filter: string | undefined;
+  forward: boolean;
+  limit: number;
+  start: Record<string, unknown> | undefined;
+}): Promise<{ claims: ClaimRecord[]; last: Record<string, unknown> | undefined; scanned: number }> {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName('claims'),
+      IndexName: q.indexName,
+      KeyConditionExpression: q.keyCondition,
+      FilterExpression: q.filter,
+      ExpressionAttributeNames: Object.keys(q.names).length ? q.names : undefined,
+      ExpressionAttributeValues: q.values,
+      ScanIndexForward: q.forward,
+      Limit: q.limit,
+      ExclusiveStartKey: q.start,
+    }),
+  );
+  return { claims: (out.Items ?? []).map(parseStoredClaim), last: out.LastEvaluatedKey, scanned: out.ScannedCount ?? 0 };
 }
 
 /** Expression pieces for the claim update inside a transaction (same shape as transitionClaim). */

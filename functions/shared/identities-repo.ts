@@ -5,11 +5,17 @@
  * against it, so an index item left behind (a member removed, a number corrected, a crash between the writes)
  * never matches anyone; the writes here only have to make sure current members are findable.
  */
-import { BatchGetCommand, DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { documentClient, tableName } from './aws.js';
+import { checkedItems } from './stored-item.js';
 import { hashIdNumber } from './identity.js';
-import type { StoredHousehold, StoredMember } from './registry-repo.js';
+import { householdsByIds } from './registry-repo.js';
+import { storedHouseholds, type StoredHousehold, type StoredMember } from './household-record.js';
+
+/** What a search reads of an index entry: which member it points at (the household item then decides). */
+const IndexEntry = z.object({ householdId: z.string().min(1), personId: z.string().min(1), idHash: z.string() });
 
 /** A registry member found by identity number (masked for reports; the hash and the number stay inside). */
 export interface InsuredPerson {
@@ -90,9 +96,14 @@ export async function findInsuredByIdentity(schemeId: string, idNumber: string):
       ExpressionAttributeValues: { ':h': idHash, ':s': schemeId },
     }),
   );
-  const candidates = (hits.Items ?? []) as { householdId: string; personId: string }[];
+  const candidates = checkedItems(
+    IndexEntry,
+    hits.Items,
+    { table: 'identities', what: 'identity index entry' },
+    (i) => `${i.householdId}/${i.personId}`,
+  );
   if (candidates.length === 0) return [];
-  const households = await householdsById([...new Set(candidates.map((c) => c.householdId))]);
+  const households = await householdsByIds([...new Set(candidates.map((c) => c.householdId))]);
   const found: InsuredPerson[] = [];
   for (const c of candidates) {
     const h = households.get(c.householdId);
@@ -100,22 +111,6 @@ export async function findInsuredByIdentity(schemeId: string, idNumber: string):
     if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
   }
   return found;
-}
-
-/** Consistent reads of up to 100 households (one BatchGetItem; unprocessed keys are asked again). */
-async function householdsById(ids: readonly string[]): Promise<Map<string, StoredHousehold>> {
-  const out = new Map<string, StoredHousehold>();
-  let keys: Record<string, unknown>[] = ids.map((householdId) => ({ householdId }));
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    if (attempt > 8) throw new Error('registry reads kept coming back unprocessed');
-    const res = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
-    );
-    for (const item of res.Responses?.[tableName('registry')] ?? []) out.set((item as StoredHousehold).householdId, item as StoredHousehold);
-    keys = [...((res.UnprocessedKeys?.[tableName('registry')]?.Keys ?? []) as Record<string, unknown>[]), ...keys.slice(100)];
-  }
-  return out;
 }
 
 /**
@@ -127,7 +122,7 @@ export async function indexWholeRegistry(): Promise<number> {
   let read = 0;
   do {
     const page = await documentClient().send(new ScanCommand({ TableName: tableName('registry'), ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const h of (page.Items ?? []) as StoredHousehold[]) await indexMembers(h);
+    for (const h of storedHouseholds(page.Items)) await indexMembers(h);
     read += page.Items?.length ?? 0;
     start = page.LastEvaluatedKey;
   } while (start);

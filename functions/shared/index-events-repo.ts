@@ -11,9 +11,11 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
-import type { IndexObservation } from '#core/index.js';
+import { FANOUT_SHARDS, type IndexObservation } from '#core/index.js';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { documentClient, sfnClient, tableName } from './aws.js';
 import { wiring } from './config.js';
+import { checkedItem, checkedItems } from './stored-item.js';
 
 export type FanoutStatus = 'FANNING_OUT' | 'CREATED' | 'FAILED';
 
@@ -32,6 +34,28 @@ export interface IndexEventRecord {
   /** How many times an admin redrove the fan-out; run n is the execution `<eventId>-r<n>`. */
   redrives?: number;
 }
+
+/**
+ * An event as stored, checked on every read. The observation is checked for what the fan-out and the claims it
+ * files read first (kind, scheme, county); its figures were validated on the way in (core/index-event.ts) and are
+ * passed as stored. Each slice's position `filedSlice<N>` is a count when present.
+ */
+const IndexEventItem = z.object({
+  eventId: z.string().min(1),
+  observation: z.looseObject({ kind: z.string(), schemeId: z.string().min(1), county: z.string() }),
+  status: z.enum(['FANNING_OUT', 'CREATED', 'FAILED']),
+  postedBy: z.string(),
+  createdAt: z.string(),
+  completedAt: z.string().nullish(),
+  claimsFiled: z.number().int().min(0).nullish(),
+  error: z.string().nullish(),
+  redrives: z.number().int().min(0).optional(),
+  ...Object.fromEntries(Array.from({ length: FANOUT_SHARDS }, (_, n) => [`filedSlice${n}`, z.number().int().min(0).optional()])),
+});
+const eventKey = (i: Record<string, unknown>) => String(i.eventId);
+
+/** A claim of the event as the index byIndexEvent carries it (keys and status). */
+const EventClaimItem = z.object({ claimId: z.string().min(1), householdId: z.string().min(1), status: z.string() });
 
 /** The fan-out's first execution is named after the event; the one an admin's n-th redrive starts, `<eventId>-r<n>`. */
 export function fanoutExecutionName(eventId: string, redrive = 0): string {
@@ -55,12 +79,17 @@ export async function recordIndexEvent(rec: IndexEventRecord): Promise<{ created
 
 export async function getIndexEvent(eventId: string): Promise<IndexEventRecord | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('indexEvents'), Key: { eventId }, ConsistentRead: true }));
-  return out.Item as IndexEventRecord | undefined;
+  return out.Item === undefined
+    ? undefined
+    : checkedItem<typeof IndexEventItem, IndexEventRecord>(IndexEventItem, out.Item, { table: 'indexEvents', key: eventId, what: 'index event' });
 }
 
 export async function listIndexEvents(limit: number, start?: Record<string, unknown>) {
   const out = await documentClient().send(new ScanCommand({ TableName: tableName('indexEvents'), Limit: limit, ExclusiveStartKey: start }));
-  return { items: (out.Items ?? []) as IndexEventRecord[], last: out.LastEvaluatedKey };
+  return {
+    items: checkedItems<typeof IndexEventItem, IndexEventRecord>(IndexEventItem, out.Items, { table: 'indexEvents', what: 'index event' }, eventKey),
+    last: out.LastEvaluatedKey,
+  };
 }
 
 export async function setIndexEventStatus(
@@ -148,7 +177,8 @@ export async function eventClaimsPage(eventId: string, limit: number, start?: Re
       ExclusiveStartKey: start,
     }),
   );
-  return { items: (out.Items ?? []) as EventClaim[], last: out.LastEvaluatedKey };
+  const items = checkedItems(EventClaimItem, out.Items, { table: 'claims', what: 'claim of index event (byIndexEvent)' }, (i) => i.claimId);
+  return { items, last: out.LastEvaluatedKey };
 }
 
 /** Claims of the event by status, read from the index (about 100 bytes a claim): costs the county. */
@@ -161,6 +191,30 @@ export async function claimsByStatus(eventId: string): Promise<Record<string, nu
     start = page.last;
   } while (start);
   return byStatus;
+}
+
+/**
+ * Records an admin's redrive of a failed or stuck fan-out: back to FANNING_OUT as run n + 1, conditional on the
+ * status read and on the n-th redrive being the last, so two admins (or a re-sent request) move it once. False
+ * when the condition failed: the caller reads the event to tell its own earlier move from another one.
+ */
+export async function recordFanoutRedrive(eventId: string, from: FanoutStatus, n: number): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('indexEvents'),
+        Key: { eventId },
+        UpdateExpression: 'SET #s = :fanning, redrives = :next, #e = :null, completedAt = :null',
+        ConditionExpression: '#s = :was AND (attribute_not_exists(redrives) OR redrives = :n)',
+        ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+        ExpressionAttributeValues: { ':fanning': 'FANNING_OUT', ':next': n + 1, ':null': null, ':was': from, ':n': n },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }
 
 export function indexFanoutArn(): string {

@@ -12,7 +12,8 @@
  * claim-moving caller already does when its condition fails. Changes that cannot open anything (removals, months
  * below the threshold) carry no condition of their own, so they never conflict.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import {
   decidedMonitoringEntryOf,
   healthMonthExceeds,
@@ -26,6 +27,8 @@ import { documentClient, tableName } from './aws.js';
 import { chainAppendItems, chainHead, type TxItem } from './audit.js';
 import { getHousehold, type StoredHousehold } from './registry-repo.js';
 import type { ClaimRecord } from './claim-record.js';
+import { WorkflowError } from './errors.js';
+import { checkedItem } from './stored-item.js';
 
 export const ENTRY_PREFIX = 'e#';
 
@@ -35,11 +38,47 @@ export interface MonitoringItem {
   readonly entries: MonitoringEntry[];
 }
 
-/** The entries of a stored item (its `e#…` attributes). */
+/** The item's own fields; `ver` is absent until the first change that counted (ADD creates it). */
+const MonitoringItemFields = z.object({ householdId: z.string().min(1), ver: z.number().int().min(0).optional() });
+
+/** One `e#<claimId>` attribute: what a claim counts for in the signals (core/monitoring.ts monitoringEntryOf). */
+const EntryItem = z.object({
+  claimId: z.string().optional(),
+  product: z.enum(['MEDICAL', 'INDUSTRY']),
+  incidentDate: z.string(),
+  createdAt: z.string().optional(),
+  selfPay: z.number().int().optional(),
+  invoice: z.string().optional(),
+});
+
+/** The entries of a stored item (its `e#…` attributes), each checked; a malformed one names the household and the attribute. */
 export function monitoringItemOf(raw: Record<string, unknown>): MonitoringItem {
+  const key = String(raw.householdId);
+  const item = checkedItem(MonitoringItemFields, raw, { table: 'monitoring', key, what: 'monitoring item' });
   const entries: MonitoringEntry[] = [];
-  for (const [k, v] of Object.entries(raw)) if (k.startsWith(ENTRY_PREFIX)) entries.push(v as MonitoringEntry);
-  return { householdId: String(raw.householdId), ver: typeof raw.ver === 'number' ? raw.ver : 0, entries };
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith(ENTRY_PREFIX)) entries.push(checkedItem(EntryItem, v, { table: 'monitoring', key: `${key} ${k}`, what: 'monitoring entry' }));
+  }
+  return { householdId: item.householdId, ver: item.ver ?? 0, entries };
+}
+
+/** The monitoring items of a page's households, by household id (BatchGet, 100 keys at most a call). */
+export async function monitoringOfHouseholds(householdIds: readonly string[]): Promise<Map<string, MonitoringItem>> {
+  const out = new Map<string, MonitoringItem>();
+  let keys: Record<string, unknown>[] = householdIds.map((householdId) => ({ householdId }));
+  for (let round = 0; keys.length > 0; round++) {
+    if (round > 10) throw new WorkflowError('the store kept leaving monitoring items unprocessed');
+    const res = await documentClient().send(
+      new BatchGetCommand({ RequestItems: { [tableName('monitoring')]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    for (const raw of res.Responses?.[tableName('monitoring')] ?? []) {
+      const item = monitoringItemOf(raw);
+      out.set(item.householdId, item);
+    }
+    keys = res.UnprocessedKeys?.[tableName('monitoring')]?.Keys ?? [];
+    if (keys.length) await new Promise((r) => setTimeout(r, 20 * (round + 1)));
+  }
+  return out;
 }
 
 export async function readMonitoring(householdId: string): Promise<MonitoringItem | null> {
@@ -121,8 +160,8 @@ export async function monitoringMoveItems(before: ClaimRecord | null, after: Cla
     TableName: tableName('monitoring'),
     Key: { householdId },
     UpdateExpression: now ? 'SET #e = :e ADD ver :one' : 'REMOVE #e ADD ver :one',
-    ExpressionAttributeNames: { '#e': `${ENTRY_PREFIX}${after.claimId}` } as Record<string, string>,
-    ExpressionAttributeValues: (now ? { ':e': now, ':one': 1 } : { ':one': 1 }) as Record<string, unknown>,
+    ExpressionAttributeNames: { '#e': `${ENTRY_PREFIX}${after.claimId}` },
+    ExpressionAttributeValues: now ? { ':e': now, ':one': 1 } : { ':one': 1 },
   };
   // A removal (a rejection in review, a return, a failure) never opens a warning, and warnings stay once opened.
   if (!now) return [{ Update: update }];

@@ -1,40 +1,132 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { fanoutShardOf, schemeShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type Household, type OpenWarning } from '#core/index.js';
+import {
+  FANOUT_SHARDS,
+  fanoutShardKey,
+  fanoutShardOf,
+  schemeShardKey,
+  schemeShardOf,
+  HouseholdInput,
+  maskIdNumber,
+  type ClosedWarning,
+  type OpenWarning,
+} from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
+import { storedHousehold, storedHouseholds, type StoredHousehold, type StoredMember } from './household-record.js';
+import { fullPage, type PageCursor } from './full-page.js';
+import { queryAll } from './query-all.js';
 import { hashIdNumber } from './identity.js';
 import { commitWithAudit, type TxItem } from './audit.js';
 import { indexMembers, unindexDroppedMembers } from './identities-repo.js';
 import { countHouseholdImport } from './report-aggregates.js';
 
-export interface StoredMember {
-  personId: string;
-  name?: string;
-  birthDate?: string;
-  idMasked?: string;
-  idHash?: string;
-}
-
-export type StoredHousehold = Omit<Household, 'members'> & {
-  members: StoredMember[];
-  updatedAt: string;
-  /** Key of the registry index an index event fans out over (scheme, county, slice). */
-  fanoutShard?: string;
-  /** Key of the registry index GET /households and the monitoring job page through (scheme, slice). */
-  schemeShard?: string;
-  /** The schemeId while the household has an open warning (sparse index byOpenWarning); owned by monitoring. */
-  warnedScheme?: string;
-  /** Monitoring warnings (spec 7), owned by the monitoring module: a registry import never touches them. */
-  openWarnings?: OpenWarning[];
-  closedWarnings?: ClosedWarning[];
-  /** Every warningId ever opened on this household (a string set), so a warning is never opened twice. */
-  warningIds?: Set<string>;
-};
+export type { StoredHousehold, StoredMember } from './household-record.js';
 
 export async function getHousehold(householdId: string): Promise<StoredHousehold | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('registry'), Key: { householdId }, ConsistentRead: true }));
-  return out.Item as StoredHousehold | undefined;
+  return out.Item === undefined ? undefined : storedHousehold(out.Item, householdId);
+}
+
+/**
+ * Consistent reads of households by id, 100 keys a BatchGetItem; keys the store leaves unprocessed are asked again
+ * with a growing pause. Households that do not exist are simply not in the answer.
+ */
+export async function householdsByIds(ids: readonly string[]): Promise<Map<string, StoredHousehold>> {
+  const out = new Map<string, StoredHousehold>();
+  let keys: Record<string, unknown>[] = ids.map((householdId) => ({ householdId }));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    if (attempt > 8) throw new Error('registry reads kept coming back unprocessed');
+    const res = await documentClient().send(
+      new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
+    );
+    for (const h of storedHouseholds(res.Responses?.[tableName('registry')])) out.set(h.householdId, h);
+    keys = [...(res.UnprocessedKeys?.[tableName('registry')]?.Keys ?? []), ...keys.slice(100)];
+  }
+  return out;
+}
+
+/** One page of an index event's slice: the households of a scheme and county in slice `shard` (index byFanoutShard). */
+export async function householdsInFanoutSlice(
+  schemeId: string,
+  county: string,
+  shard: number,
+  limit: number,
+  cursor: Record<string, unknown> | undefined,
+): Promise<{ households: StoredHousehold[]; last: Record<string, unknown> | undefined }> {
+  const page = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName('registry'),
+      IndexName: 'byFanoutShard',
+      KeyConditionExpression: 'fanoutShard = :k',
+      ExpressionAttributeValues: { ':k': fanoutShardKey(schemeId, county, shard) },
+      Limit: limit,
+      ExclusiveStartKey: cursor,
+    }),
+  );
+  return { households: storedHouseholds(page.Items), last: page.LastEvaluatedKey };
+}
+
+/**
+ * One page of a scheme's slice `shard` (index bySchemeShard), as a monitoring job reads it: eventually consistent,
+ * since a job looks at the registry as it stands and a household imported meanwhile is met by the next job.
+ */
+export async function householdsInSchemeSlice(
+  schemeId: string,
+  shard: number,
+  limit: number,
+  cursor: Record<string, unknown> | undefined,
+): Promise<{ households: StoredHousehold[]; last: Record<string, unknown> | undefined }> {
+  const page = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName('registry'),
+      IndexName: 'bySchemeShard',
+      KeyConditionExpression: 'schemeShard = :k',
+      ExpressionAttributeValues: { ':k': schemeShardKey(schemeId, shard) },
+      Limit: limit,
+      ExclusiveStartKey: cursor,
+      ConsistentRead: false,
+    }),
+  );
+  return { households: storedHouseholds(page.Items), last: page.LastEvaluatedKey };
+}
+
+/**
+ * A page of the registry for GET /households: the schemes in the order given, each slice after slice (index
+ * bySchemeShard), full unless it is the last (full-page.ts).
+ */
+export async function householdsPage(
+  schemeIds: readonly string[],
+  limit: number,
+  cursor: PageCursor | undefined,
+): Promise<{ items: StoredHousehold[]; next: PageCursor | undefined }> {
+  const partitions = schemeIds.flatMap((id) =>
+    Array.from({ length: FANOUT_SHARDS }, (_, shard) => ({
+      TableName: tableName('registry'),
+      IndexName: 'bySchemeShard',
+      KeyConditionExpression: 'schemeShard = :k',
+      ExpressionAttributeValues: { ':k': schemeShardKey(id, shard) },
+    })),
+  );
+  const page = await fullPage<Record<string, unknown>>(
+    partitions,
+    limit,
+    (h) => ({ householdId: h.householdId, schemeShard: h.schemeShard }),
+    cursor,
+  );
+  return { items: storedHouseholds(page.items), next: page.next };
+}
+
+/** The households of a scheme with at least one open monitoring warning (the sparse index byOpenWarning). */
+export async function householdsWithOpenWarnings(schemeId: string): Promise<StoredHousehold[]> {
+  const items = await queryAll<unknown>({
+    TableName: tableName('registry'),
+    IndexName: 'byOpenWarning',
+    KeyConditionExpression: 'warnedScheme = :s',
+    ExpressionAttributeValues: { ':s': schemeId },
+  });
+  return storedHouseholds(items);
 }
 
 /** The registry entry in the form the stored item has after hashing; the raw number is dropped here. */

@@ -12,9 +12,8 @@ import { addInto, claimContribution, householdContribution, type Counters } from
 import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
 import { claimFacts, REPORT_KEY_PREFIX, reportItemKey, shardOf, storedShardCounters } from './report-aggregates.js';
-import { schemeCountyOf } from './claims-repo.js';
-import type { ClaimRecord } from './claim-record.js';
-import type { StoredHousehold } from './registry-repo.js';
+import { parseStoredClaim, schemeCountyOf } from './claims-repo.js';
+import { storedHousehold } from './household-record.js';
 
 export interface ReportDifference {
   readonly key: string;
@@ -59,7 +58,7 @@ export async function recomputeReportTotals(opts: {
   let backfilled = 0;
   await scanPages({ TableName: tableName('claims'), Limit }, async (items) => {
     for (const item of items) {
-      const c = item as unknown as ClaimRecord;
+      const c = parseStoredClaim(item);
       const facts = claimFacts(c);
       into(
         reportItemKey(c.schemeId, facts.incidentDate.slice(0, 4), shardOf(c.claimId)),
@@ -75,7 +74,7 @@ export async function recomputeReportTotals(opts: {
   let households = 0;
   await scanPages({ TableName: tableName('registry'), Limit }, (items) => {
     for (const item of items) {
-      const h = item as unknown as StoredHousehold;
+      const h = storedHousehold(item, String(item.householdId));
       const scheme = schemes().get(h.schemeId);
       if (!scheme) continue;
       for (const { year, counters } of householdContribution(h, scheme)) into(reportItemKey(h.schemeId, year, shardOf(h.householdId)), counters);

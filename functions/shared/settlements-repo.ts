@@ -1,8 +1,11 @@
 /** Settlements: one per (claim, insurer, payee), created once, confirmed by the insurer. */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { documentClient, tableName } from './aws.js';
 import { fullPage, type PageCursor, type PartitionQuery } from './full-page.js';
+import { commitWithAudit } from './audit.js';
+import { checkedItem } from './stored-item.js';
 
 export interface Payee {
   readonly type: 'HOSPITAL' | 'CLAIMANT' | 'HOUSEHOLD' | 'BANK';
@@ -28,10 +31,32 @@ export interface Settlement {
   withdrawnAt?: string | null;
 }
 
-/** A stored settlement without its index key (not part of what the API shows). */
-function view(item: Record<string, unknown>): Settlement {
-  const { insurerStatus: _key, ...rest } = item;
-  return rest as unknown as Settlement;
+/** A settlement as stored, checked on every read: all of it (it is small, and the API shows all of it). */
+const SettlementItem = z.object({
+  settlementId: z.string().min(1),
+  claimId: z.string().min(1),
+  insurerId: z.string().min(1),
+  amount: z.number().int().min(0),
+  payee: z.object({ type: z.enum(['HOSPITAL', 'CLAIMANT', 'HOUSEHOLD', 'BANK']), id: z.string() }),
+  schemeId: z.string(),
+  product: z.string(),
+  status: z.enum(['PENDING', 'CONFIRMED']),
+  insurerStatus: z.string().optional(),
+  createdAt: z.string(),
+  paidAt: z.string().nullish(),
+  reference: z.string().nullish(),
+  confirmedAt: z.string().nullish(),
+});
+
+/** A stored settlement, checked, without its index key (not part of what the API shows). */
+function view(item: unknown): Settlement {
+  const key = typeof item === 'object' && item !== null && 'settlementId' in item ? String(item.settlementId) : 'an item';
+  const { insurerStatus: _key, ...rest } = checkedItem<typeof SettlementItem, Settlement>(SettlementItem, item, {
+    table: 'settlements',
+    key,
+    what: 'settlement',
+  });
+  return rest;
 }
 
 export function insurerStatusKey(insurerId: string, status: Settlement['status']): string {
@@ -118,7 +143,7 @@ export async function settlementsPage(
       ExpressionAttributeValues: { ':s': id },
     }));
   }
-  const keyOf = (x: Settlement & Record<string, unknown>) => ({
+  const keyOf = (x: Record<string, unknown>) => ({
     settlementId: x.settlementId,
     createdAt: x.createdAt,
     ...(o.insurerId && o.status
@@ -129,15 +154,31 @@ export async function settlementsPage(
           ? { status: x.status }
           : { schemeId: x.schemeId }),
   });
-  const page = await fullPage<Settlement & Record<string, unknown>>(partitions, limit, keyOf, cursor);
+  const page = await fullPage<Record<string, unknown>>(partitions, limit, keyOf, cursor);
   return { items: page.items.map(view), next: page.next };
 }
 
 /**
- * PENDING → CONFIRMED once, as a transaction item: the confirmation commits together with its audit record
- * (commitWithAudit), so a settlement is never confirmed without the record stating its paidAt and reference.
+ * Records the insurer's confirmation of a settlement: PENDING → CONFIRMED once, committed together with its audit
+ * record (who confirmed, paidAt and reference in clear), so a settlement is never confirmed without the record.
+ * Answers false when it was not PENDING any more (confirmed already, by a lost first attempt or another request):
+ * the caller reads it to tell a repeat from a conflicting reference.
  */
-export function confirmSettlementItem(id: string, insurerId: string, paidAt: string, reference: string) {
+export async function recordSettlementConfirmation(s: Settlement, paidAt: string, reference: string): Promise<boolean> {
+  const record = await commitWithAudit([{ Update: confirmSettlementItem(s.settlementId, s.insurerId, paidAt, reference) }], {
+    claimId: s.claimId,
+    step: 'Confirm',
+    actor: `insurer:${s.insurerId}`,
+    input: { paidAt, reference },
+    output: { settlementId: s.settlementId, amount: s.amount },
+    decision: 'CONFIRMED',
+    figures: { settlementId: s.settlementId, amount: s.amount, paidAt, reference },
+  });
+  return record !== null;
+}
+
+/** The conditional update PENDING → CONFIRMED, as a transaction item. */
+function confirmSettlementItem(id: string, insurerId: string, paidAt: string, reference: string) {
   return {
     TableName: tableName('settlements'),
     Key: { settlementId: id },

@@ -31,15 +31,11 @@ export interface OutboxRecord {
 export function outboxEventsOf(r: OutboxRecord): OutboxEvent[] {
   if (r.events) return [...r.events];
   // Written by an earlier version: the record is the event, keyed by its settlement id.
-  return [
-    {
-      settlementId: r.sk,
-      insurerId: String(r.insurerId),
-      type: 'settlement.created',
-      data: r.data as OutboxEvent['data'],
-      createdAt: String(r.createdAt),
-    },
-  ];
+  if (r.data === undefined || r.insurerId === undefined || r.createdAt === undefined)
+    throw new Error(
+      `webhooks table: OUTBOX/${r.sk} is not a valid outbox record: neither events nor a whole flat event (insurerId, data, createdAt)`,
+    );
+  return [{ settlementId: r.sk, insurerId: r.insurerId, type: 'settlement.created', data: r.data, createdAt: r.createdAt }];
 }
 
 /**

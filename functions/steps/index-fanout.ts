@@ -8,15 +8,13 @@
  *   redrives it: POST /index-events/{eventId}/redrive).
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { concernsHousehold, fanoutShardKey, indexClaimFor, indexClaimId, type IndexObservation } from '#core/index.js';
+import { concernsHousehold, indexClaimFor, indexClaimId, type IndexObservation } from '#core/index.js';
 import { stepHandler } from '../shared/step.js';
-import { documentClient, tableName } from '../shared/aws.js';
 import { fileClaim } from '../shared/file-claim.js';
 import { claimsFiledSoFar, getIndexEvent, recordSliceProgress, setIndexEventStatus } from '../shared/index-events-repo.js';
 import { appendAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
-import type { StoredHousehold } from '../shared/registry-repo.js';
+import { householdsInFanoutSlice } from '../shared/registry-repo.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
 import { settingValue } from '../shared/config.js';
 
@@ -59,17 +57,8 @@ async function observationOf(eventId: string): Promise<IndexObservation> {
 
 async function fileShardPage(eventId: string, shard: number, cursor: Record<string, unknown> | undefined, filedBefore: number) {
   const observation = await observationOf(eventId);
-  const page = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName('registry'),
-      IndexName: 'byFanoutShard',
-      KeyConditionExpression: 'fanoutShard = :k',
-      ExpressionAttributeValues: { ':k': fanoutShardKey(observation.schemeId, observation.county, shard) },
-      Limit: settingValue('FANGPIN_FANOUT_PAGE_SIZE'),
-      ExclusiveStartKey: cursor,
-    }),
-  );
-  const households = ((page.Items ?? []) as StoredHousehold[]).filter((h) => concernsHousehold(observation, h));
+  const page = await householdsInFanoutSlice(observation.schemeId, observation.county, shard, settingValue('FANGPIN_FANOUT_PAGE_SIZE'), cursor);
+  const households = page.households.filter((h) => concernsHousehold(observation, h));
   const now = new Date().toISOString();
   let filed = 0;
   // A small pool: enough to keep the store busy, few enough that one page cannot flood the workflow engine.
@@ -99,7 +88,7 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
   // Every household of the page has its claim now (filed here or by an earlier attempt): the slice's position.
   const filedSoFar = filedBefore + households.length;
   await recordSliceProgress(eventId, shard, filedSoFar);
-  const next = page.LastEvaluatedKey ?? null;
+  const next = page.last ?? null;
   return { action: 'shard' as const, eventId, shard, cursor: next, more: next !== null, filed, filedSoFar };
 }
 

@@ -9,14 +9,12 @@
  * - `finish`: marks the job SUCCEEDED. `fail`: the Catch target, marks it FAILED with the error.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { openWarningOf, schemeShardKey, warningsFromEntries } from '#core/index.js';
+import { openWarningOf, warningsFromEntries } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
 import { stepHandler } from '../shared/step.js';
-import { documentClient, tableName } from '../shared/aws.js';
 import { WorkflowError } from '../shared/errors.js';
-import { openHouseholdWarning, type StoredHousehold } from '../shared/registry-repo.js';
-import { knownWarningIds, monitoringItemOf, type MonitoringItem } from '../shared/monitoring-repo.js';
+import { householdsInSchemeSlice, openHouseholdWarning } from '../shared/registry-repo.js';
+import { knownWarningIds, monitoringOfHouseholds, type MonitoringItem } from '../shared/monitoring-repo.js';
 import { finishJob, getJob, jobOpenedItem, MAX_REFS, recordSlice } from '../shared/monitoring-jobs.js';
 import { settingValue } from '../shared/config.js';
 
@@ -56,25 +54,6 @@ export const handler = stepHandler('monitoring-run', Input, async (input) => {
   }
 });
 
-/** The monitoring items of a page's households, by household id (BatchGet, 100 keys at most a call). */
-async function monitoringItems(householdIds: readonly string[]): Promise<Map<string, MonitoringItem>> {
-  const out = new Map<string, MonitoringItem>();
-  let keys: Record<string, unknown>[] = householdIds.map((householdId) => ({ householdId }));
-  for (let round = 0; keys.length > 0; round++) {
-    if (round > 10) throw new WorkflowError('the store kept leaving monitoring items unprocessed');
-    const res = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName('monitoring')]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    for (const raw of res.Responses?.[tableName('monitoring')] ?? []) {
-      const item = monitoringItemOf(raw);
-      out.set(item.householdId, item);
-    }
-    keys = (res.UnprocessedKeys?.[tableName('monitoring')]?.Keys ?? []) as Record<string, unknown>[];
-    if (keys.length) await new Promise((r) => setTimeout(r, 20 * (round + 1)));
-  }
-  return out;
-}
-
 async function slicePage(input: Extract<z.infer<typeof Input>, { action: 'slice' }>) {
   const job = await getJob(input.jobId);
   if (!job) throw new WorkflowError(`monitoring job ${input.jobId} does not exist`);
@@ -87,19 +66,9 @@ async function slicePage(input: Extract<z.infer<typeof Input>, { action: 'slice'
     await recordSlice(input.jobId, input.shard, households, open, true);
     return { action: 'slice', jobId: input.jobId, shard: input.shard, scheme, cursor: null, households, open, more: false };
   }
-  const page = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName('registry'),
-      IndexName: 'bySchemeShard',
-      KeyConditionExpression: 'schemeShard = :k',
-      ExpressionAttributeValues: { ':k': schemeShardKey(schemeId, input.shard) },
-      Limit: settingValue('FANGPIN_MONITORING_PAGE_SIZE'),
-      ExclusiveStartKey: input.cursor ?? undefined,
-      ConsistentRead: false,
-    }),
-  );
-  const registry = (page.Items ?? []) as StoredHousehold[];
-  const items = registry.length ? await monitoringItems(registry.map((h) => h.householdId)) : new Map<string, MonitoringItem>();
+  const page = await householdsInSchemeSlice(schemeId, input.shard, settingValue('FANGPIN_MONITORING_PAGE_SIZE'), input.cursor ?? undefined);
+  const registry = page.households;
+  const items = registry.length ? await monitoringOfHouseholds(registry.map((h) => h.householdId)) : new Map<string, MonitoringItem>();
   const openedAt = new Date().toISOString();
   const queue = [...registry];
   await Promise.all(
@@ -124,7 +93,7 @@ async function slicePage(input: Extract<z.infer<typeof Input>, { action: 'slice'
       }
     }),
   );
-  const cursor = page.LastEvaluatedKey ?? null;
+  const cursor = page.last ?? null;
   const nextScheme = cursor ? scheme : scheme + 1;
   const done = !cursor && nextScheme >= schemeIds.length;
   await recordSlice(input.jobId, input.shard, households, open, done);

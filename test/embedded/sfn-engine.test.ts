@@ -6,7 +6,7 @@
 import { appendFile, cp, mkdtemp, open as openFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assertLocallyRunnable, createLocalSfn, type HistoryEvent, type LocalSfn, type TaskHandler } from '../../embedded/sfn/engine.js';
 
 const NAME = 'claims-test';
@@ -585,42 +585,52 @@ describe('sfn engine: durability', () => {
       open.push(sfn);
       return { sfn, h };
     };
-    const first = await start();
-    const { executionArn } = await first.sfn.startExecution({
-      stateMachineArn: ARN,
-      name: 'slow-review',
-      input: '{"claimId":"slow-review","route":"review"}',
-    });
-    await first.sfn.idle();
-    const reviewScheduled = (e: HistoryEvent) =>
-      e.type === 'TaskScheduled' &&
-      String((JSON.parse((e.taskScheduledEventDetails as { parameters: string }).parameters) as { FunctionName?: string }).FunctionName).endsWith(
-        ':Review',
-      );
-    const scheduled = history(first.sfn, executionArn).find(reviewScheduled);
-    expect(scheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 6 });
-    // Two restarts, 1.5 s apart: with a fresh 6 s each time the review would time out 9 s or more after it began;
-    // kept, its deadline is 6 s after (1.5 s of slack for a loaded machine on either side).
-    await new Promise((r) => setTimeout(r, 1500));
-    await first.sfn.close();
-    const second = await start();
-    await second.sfn.idle();
-    await new Promise((r) => setTimeout(r, 1500));
-    await second.sfn.close();
-    const third = await start();
-    const done = await third.sfn.waitForExecution(executionArn);
-    expect(done).toMatchObject({ status: 'FAILED', error: 'ClaimFailed' });
-    const events = history(third.sfn, executionArn);
-    expect(types(events).filter((t) => t === 'ExecutionStarted')).toHaveLength(3);
-    const timedOut = events.find((e) => e.type === 'TaskTimedOut');
-    expect(timedOut).toBeDefined();
-    const waited = (timedOut?.timestamp.getTime() ?? 0) - (scheduled?.timestamp.getTime() ?? 0);
-    expect(waited).toBeGreaterThanOrEqual(5_950); // Node may fire a timer a millisecond early
-    expect(waited).toBeLessThan(7_500);
-    // The later runs' TaskScheduled carry what was left of the 6 s, as AWS's timeoutInSeconds.
-    const later = events.filter(reviewScheduled).slice(1);
-    expect(later).toHaveLength(2);
-    expect(later.map((e) => (e.taskScheduledEventDetails as { timeoutInSeconds: number }).timeoutInSeconds).every((t) => t <= 5)).toBe(true);
+    // The engine reads the time from Date (history timestamps, the deadline left to a restarted wait): a fake Date
+    // that runs on with real time, and jumps where the test lets time pass, instead of sleeping through it.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const first = await start();
+      const { executionArn } = await first.sfn.startExecution({
+        stateMachineArn: ARN,
+        name: 'slow-review',
+        input: '{"claimId":"slow-review","route":"review"}',
+      });
+      await first.sfn.idle();
+      const reviewScheduled = (e: HistoryEvent) =>
+        e.type === 'TaskScheduled' &&
+        String((JSON.parse((e.taskScheduledEventDetails as { parameters: string }).parameters) as { FunctionName?: string }).FunctionName).endsWith(
+          ':Review',
+        );
+      const scheduled = history(first.sfn, executionArn).find(reviewScheduled);
+      expect(scheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 6 });
+      // 1.5 s pass in the first run; the second run waits with what is left (4.5 s, given as 5 whole seconds, so
+      // its deadline is that run's TaskScheduled + 5 s: about 6.5 s after the first).
+      vi.setSystemTime(Date.now() + 1_500);
+      await first.sfn.close();
+      const second = await start();
+      await second.sfn.idle();
+      const rescheduled = history(second.sfn, executionArn).filter(reviewScheduled).at(-1);
+      expect(rescheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 5 });
+      // That deadline passes while the engine is stopped: the third run's wait ends at once. With a fresh 6 s (or
+      // what was left before the stop) it would still be waiting, seconds of real time after the deadline.
+      vi.setSystemTime((rescheduled?.timestamp.getTime() ?? 0) + 5_000);
+      await second.sfn.close();
+      const third = await start();
+      const done = await third.sfn.waitForExecution(executionArn);
+      expect(done).toMatchObject({ status: 'FAILED', error: 'ClaimFailed' });
+      const events = history(third.sfn, executionArn);
+      expect(types(events).filter((t) => t === 'ExecutionStarted')).toHaveLength(3);
+      const timedOut = events.find((e) => e.type === 'TaskTimedOut');
+      expect(timedOut).toBeDefined();
+      const waited = (timedOut?.timestamp.getTime() ?? 0) - (scheduled?.timestamp.getTime() ?? 0);
+      expect(waited).toBeGreaterThanOrEqual(6_000);
+      expect(waited).toBeLessThan(7_500); // 1.5 s + 5 s, the restarts, and no wait of the third run's own
+      // The later runs' TaskScheduled carry what was left of the 6 s, as AWS's timeoutInSeconds.
+      const later = events.filter(reviewScheduled).slice(1);
+      expect(later.map((e) => (e.taskScheduledEventDetails as { timeoutInSeconds: number }).timeoutInSeconds)).toEqual([5, 0]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("timers past Node's 24.8 days neither fire at once nor keep the process alive once unref'd", async () => {

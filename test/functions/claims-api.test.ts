@@ -351,7 +351,9 @@ describe('the stores behind it', () => {
     const filed = await call({ method: 'POST', path: '/claims', body: medical(4_800_000) });
     const claim = await getClaim(filed.body.claimId as string);
     expect(claim).toMatchObject({ claimId: filed.body.claimId, status: 'RECEIVED', product: 'MEDICAL' });
-    expect(() => parseStoredClaim({ ...claim, status: 'LIMBO' })).toThrow(new RegExp(`stored claim ${claim!.claimId} is malformed: status`));
+    expect(() => parseStoredClaim({ ...claim, status: 'LIMBO' })).toThrow(
+      new RegExp(`^claims table: ${claim!.claimId} is not a valid claim: status`),
+    );
     expect(() => parseStoredClaim({ ...claim, redrives: -1 })).toThrow(/redrives/);
     const { submission: _, ...noSubmission } = claim!;
     expect(() => parseStoredClaim(noSubmission)).toThrow(/submission/);

@@ -9,6 +9,7 @@ import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand,
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '../aws.js';
 import { queryAll } from '../query-all.js';
+import { checkedItem } from '../stored-item.js';
 import { newSecret } from './signing.js';
 import type { OutboxRecord } from '../webhook-outbox.js';
 import { Delivery, DisabledMarker, DueMarker, OutboxRecordSchema, WebhookEndpoint, type DeliveryAttempt } from './types.js';
@@ -16,20 +17,13 @@ import { Delivery, DisabledMarker, DueMarker, OutboxRecordSchema, WebhookEndpoin
 const table = () => tableName('webhooks');
 
 /**
- * The item as stored, once its schema accepts it. Not zod's parse result: zod rebuilds an object in its schema's
- * key order, and these items reach clients as they were read (a delivery in GET /webhook-deliveries, an outbox
- * event's data in the signed webhook body), so a rebuilt one would change those bytes.
+ * The item as stored, once its schema accepts it (stored-item.ts: not zod's rebuilt object, since these items
+ * reach clients as they were read: a delivery in GET /webhook-deliveries, an outbox event's data in the signed
+ * webhook body). The schemas in types.ts only validate (no defaults, no transforms).
  */
 function checked<T>(schema: z.ZodType<T>, item: unknown, what: string): T {
-  if (conforms(schema, item)) return item;
   const key = typeof item === 'object' && item !== null && 'pk' in item && 'sk' in item ? `${String(item.pk)}/${String(item.sk)}` : 'an item';
-  const issues = schema.safeParse(item).error?.issues ?? [];
-  throw new Error(`webhooks table: ${key} is not a valid ${what}: ${issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ')}`);
-}
-
-/** The schemas in types.ts only validate (no defaults, no transforms), so an item they accept is their output type. */
-function conforms<T>(schema: z.ZodType<T>, item: unknown): item is T {
-  return schema.safeParse(item).success;
+  return checkedItem(schema, item, { table: 'webhooks', key, what });
 }
 
 async function query<T>(schema: z.ZodType<T>, what: string, pk: string, filter?: { expr: string; values: Record<string, unknown> }): Promise<T[]> {
