@@ -40,12 +40,13 @@ const SettlementItem = z.object({
   payee: z.object({ type: z.enum(['HOSPITAL', 'CLAIMANT', 'HOUSEHOLD', 'BANK']), id: z.string() }),
   schemeId: z.string(),
   product: z.string(),
-  status: z.enum(['PENDING', 'CONFIRMED']),
+  status: z.enum(['PENDING', 'CONFIRMED', 'WITHDRAWN']),
   insurerStatus: z.string().optional(),
   createdAt: z.string(),
   paidAt: z.string().nullish(),
   reference: z.string().nullish(),
   confirmedAt: z.string().nullish(),
+  withdrawnAt: z.string().nullish(),
 });
 
 /** A stored settlement, checked, without its index key (not part of what the API shows). */
