@@ -11,6 +11,7 @@ import { createClaim } from '../functions/shared/claims-repo.js';
 import { appendAudit, headOf } from '../functions/shared/audit.js';
 import { ClaimSubmission } from '../core/index.js';
 import { runDirect } from '../embedded/direct.js';
+import { countStoreItems, perClaim } from './store-items.js';
 
 // Enough people that no one reaches the annual cap during the bench (80,000 yuan: about 11 of these claims): every
 // claim takes the happy path to payout, so rounds compare the same work (with 200 people, later rounds were mostly
@@ -108,9 +109,11 @@ export interface E2eFigures {
   p99Ms: number;
   writesPerClaim: number;
   writeUnitsPerClaim: number;
+  /** DynamoDB items written and read per paid claim in the state machine's rounds, by table (bench/store-items.ts). */
+  storeItemsPerClaim: ReturnType<typeof perClaim>;
 }
 
-export async function benchE2e(opts: { claims?: number; rounds?: number; concurrency?: number; log?: (s: string) => void } = {}): Promise<E2eFigures> {
+export async function benchE2e(opts: { claims?: number; rounds?: number; warmupRounds?: number; concurrency?: number; dataDir?: string | null; log?: (s: string) => void } = {}): Promise<E2eFigures> {
   const log = opts.log ?? (() => undefined);
   const claims = opts.claims ?? 400;
   const rounds = opts.rounds ?? 5;
@@ -139,10 +142,11 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; concurr
       },
       { step: 'initialize', name: 'fangpinWriteCounter' },
     );
+    const items = countStoreItems();
     // Warm-up: the JITs of both processes (Node, and above all DynamoDB Local's JVM, whose throughput about
     // doubles) settle over the first two to three thousand claims; rounds measured before that compare a cold
     // side with a warmer one.
-    for (let w = 0; w < 3; w++) {
+    for (let w = 0; w < (opts.warmupRounds ?? 3); w++) {
       await e2eRun(system, token, 400, concurrency);
       await directRun(400, concurrency);
     }
@@ -150,13 +154,19 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; concurr
     const direct: number[] = [];
     const latencies: number[] = [];
     let counted = { writes: 0, units: 0, claims: 0 };
+    const itemsCounted = { written: 0, read: 0, byTable: {} as Record<string, number> };
     for (let r = 0; r < rounds; r++) {
       // Alternate which goes first, so a drift of the machine during a round pair does not favour one side.
       if (r % 2 === 1) direct.push(await directRun(claims, concurrency));
       writes = 0;
       units = 0;
+      items.reset();
       const a = await e2eRun(system, token, claims, concurrency);
       counted = { writes: counted.writes + writes, units: counted.units + units, claims: counted.claims + claims };
+      const round = items.snapshot();
+      itemsCounted.written += round.written;
+      itemsCounted.read += round.read;
+      for (const [k, v] of Object.entries(round.byTable)) itemsCounted.byTable[k] = (itemsCounted.byTable[k] ?? 0) + v;
       e2e.push(a.perSec);
       latencies.push(...a.latencies);
       if (r % 2 === 0) direct.push(await directRun(claims, concurrency));
@@ -176,6 +186,7 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; concurr
       p99Ms: Math.round(percentile(latencies, 99)),
       writesPerClaim: Math.round((counted.writes / counted.claims) * 10) / 10,
       writeUnitsPerClaim: Math.round((counted.units / counted.claims) * 10) / 10,
+      storeItemsPerClaim: perClaim(itemsCounted, counted.claims),
     };
   } finally {
     await system.stop();
@@ -183,6 +194,9 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; concurr
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const at = process.argv.indexOf("--concurrency");
-  console.log(JSON.stringify(await benchE2e({ concurrency: at > 0 ? Number(process.argv[at + 1]) : undefined, log: (l) => console.log(l) })));
+  const arg = (name: string) => {
+    const at = process.argv.indexOf(`--${name}`);
+    return at > 0 ? Number(process.argv[at + 1]) : undefined;
+  };
+  console.log(JSON.stringify(await benchE2e({ concurrency: arg('concurrency'), claims: arg('claims'), rounds: arg('rounds'), warmupRounds: arg('warmup-rounds'), log: (l) => console.log(l) })));
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { startEmbedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
+import { countStoreItems, perClaim as itemsPerClaim } from './store-items.js';
 
 const COUNTY = '420982'; // Anlu, where the seed's aquaculture weather index runs
 /** Households per POST /households while setting up (not timed): small enough to fit the API's 29 s on a loaded machine. */
@@ -63,8 +64,8 @@ export interface FanoutFigures {
   readonly cpuMsPerClaim: { node: number; store: number | null };
   /** Store requests per claim during the timed window, by command (progress polls included; they are few). */
   readonly requestsPerClaim: Record<string, number>;
-  /** Items read or written per claim, by operation and table (a query counts once). */
-  readonly itemsPerClaim: Record<string, number>;
+  /** DynamoDB items written and read per claim, by table (bench/store-items.ts). */
+  readonly storeItemsPerClaim: ReturnType<typeof itemsPerClaim>;
 }
 
 export async function benchFanout(opts: { households?: number; warmup?: number; pollMs?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
@@ -103,24 +104,16 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
 
     // Which store requests one index claim costs (read from the SDK, so nothing is guessed).
     const requests: Record<string, number> = {};
-    const items: Record<string, number> = {};
     documentClient().middlewareStack.add(
       (next, context) => async (args) => {
         const name = (context.commandName ?? '?').replace(/Command$/, '');
         requests[name] = (requests[name] ?? 0) + 1;
-        // And which items, by table and operation: the store's cost follows the items more than the requests.
-        const input = args.input as { TableName?: string; TransactItems?: Array<Record<string, { TableName?: string }>>; RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
-        const count = (op: string, table: string | undefined, k = 1) => {
-          const key = `${op} ${(table ?? '?').replace(/^fangpin-/, '')}`;
-          items[key] = (items[key] ?? 0) + k;
-        };
-        if (input.TransactItems) for (const t of input.TransactItems) for (const [op, v] of Object.entries(t)) count(op, v?.TableName);
-        else if (input.RequestItems) for (const [table, r] of Object.entries(input.RequestItems)) count(name === 'BatchGetItem' ? 'Get' : 'BatchWrite', table, Array.isArray(r) ? r.length : (r.Keys?.length ?? 0));
-        else count(name.replace(/Item$/, ''), input.TableName);
         return next(args);
       },
       { step: 'initialize', name: 'fangpinFanoutRequestCounter' },
     );
+    // And which items, by table: the store's cost follows the items more than the requests.
+    const items = countStoreItems();
     const javaPid = storePid();
     const jvmAtStart = jvmCpuMs(javaPid);
     const nodeAtStart = process.cpuUsage();
@@ -140,6 +133,7 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
             if (elapsed > 1800) throw new Error(`fan-out not done after 30 minutes: ${JSON.stringify(progress).slice(0, 300)}`);
           });
     const seconds = (performance.now() - start) / 1000;
+    const storeItems = items.snapshot(); // the timed window's (the counts by status below read the whole event)
     const node = process.cpuUsage(nodeAtStart);
     const jvm = jvmCpuMs(javaPid) - jvmAtStart;
     log(`  CPU per claim (timed window): Node ${((node.user + node.system) / 1000 / n).toFixed(2)} ms, DynamoDB Local ${javaPid ? (jvm / n).toFixed(2) : '?'} ms`);
@@ -149,7 +143,7 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
     (globalThis as { gc?: () => void }).gc?.();
     log(`  memory after the event: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB of heap, ${system.sfn.eventsInMemory().toLocaleString('en')} history events held (${opts.dataDir ? 'journal' : 'no journal: every history is held'})`);
     if (last.created !== n) throw new Error(`expected ${n} claims, the event filed ${String(last.created)}`);
-    return { households: n, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: perClaim(requests, n), itemsPerClaim: perClaim(items, n) };
+    return { households: n, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: perClaim(requests, n), storeItemsPerClaim: itemsPerClaim(storeItems, n) };
   } finally {
     await system.stop();
   }

@@ -65,6 +65,7 @@ if (only === 'fanout') {
   const f = await benchFanoutInChild({ households: 10_000, log: (l) => console.log(l) });
   console.log(`  fanout10kSeconds         ${f.seconds} s from POST /index-events until all ${fmt(f.households)} claims were decided (${f.claimsPerSec} claims/s; target ≤ 60 s)`);
   console.log(`  store requests/claim     ${JSON.stringify(f.requestsPerClaim)}`);
+  console.log(`  store items/claim        ${f.storeItemsPerClaim.total} (${f.storeItemsPerClaim.written} written, ${f.storeItemsPerClaim.read} read): ${JSON.stringify(f.storeItemsPerClaim.byTable)}`);
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ fanout10kSeconds: f.seconds }, null, 2)}\n`);
   process.exit(0);
 }
@@ -102,6 +103,7 @@ console.log(`  directClaimsPerSec       ${fmt(e2e.directClaimsPerSec)} claims/s 
 console.log(`  orchestrationRatio       ${e2e.orchestrationRatio}`);
 console.log(`  p50Ms / p99Ms            ${e2e.p50Ms} / ${e2e.p99Ms} ms from POST /claims to the end of the execution`);
 console.log(`  DynamoDB writes/claim    ${e2e.writesPerClaim} items written, ${e2e.writeUnitsPerClaim} write units (items in transactions billed twice)`);
+console.log(`  storeItemsPerClaim       ${e2e.storeItemsPerClaim.total} items per paid claim (${e2e.storeItemsPerClaim.written} written, ${e2e.storeItemsPerClaim.read} read): ${JSON.stringify(e2e.storeItemsPerClaim.byTable)}`);
 
 const invocations = 6; // POST /claims + five steps
 const gbSeconds = invocations * LAMBDA_GB * (e2e.p50Ms / 1000 / invocations);
@@ -121,6 +123,7 @@ const fanout = await benchFanoutInChild({ households: 10_000, log: (l) => consol
 console.log(`  fanout10kSeconds         ${fanout.seconds} s from POST /index-events until all ${fmt(fanout.households)} claims were decided (${fanout.claimsPerSec} claims/s; target ≤ 60 s)`);
 console.log(`  final statuses           ${JSON.stringify(fanout.byStatus)}`);
 console.log(`  store requests/claim     ${JSON.stringify(fanout.requestsPerClaim)}`);
+console.log(`  store items/claim        ${fanout.storeItemsPerClaim.total} (${fanout.storeItemsPerClaim.written} written, ${fanout.storeItemsPerClaim.read} read): ${JSON.stringify(fanout.storeItemsPerClaim.byTable)}`);
 
 console.log('6/8 what-if replay of a synthetic year of 1,000,000 claims (npm run replay, one process) ...');
 const rp = await benchReplay();
@@ -137,6 +140,9 @@ const figures = {
   orchestrationRatio: e2e.orchestrationRatio,
   p50Ms: e2e.p50Ms,
   p99Ms: e2e.p99Ms,
+  // Items written + read per paid claim (e2e rounds), with the split; the store's time follows from it.
+  storeItemsPerClaim: e2e.storeItemsPerClaim.total,
+  storeItemsPerClaimDetail: e2e.storeItemsPerClaim,
   stateTransitionsPerClaim: path.length,
   costPerClaimUsd: Number(cost.toFixed(6)),
   maxBundleKB,
