@@ -5,6 +5,9 @@
  * Also per-claim latency from POST to the end of its execution, and DynamoDB writes per claim as issued.
  */
 import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmbedded, STATE_MACHINE_ARN, type Embedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
 import { createClaim } from '../functions/shared/claims-repo.js';
@@ -105,6 +108,10 @@ export interface E2eFigures {
   e2eClaimsPerSec: number;
   directClaimsPerSec: number;
   orchestrationRatio: number;
+  /** Each round's paired ratio (state machine / direct), in round order: the spread behind the median. */
+  ratioRounds: number[];
+  /** Where the store and the journal were: a fresh data directory (as `npm start` runs), or memory. */
+  configuration: 'data directory' | 'in memory';
   p50Ms: number;
   p99Ms: number;
   writesPerClaim: number;
@@ -113,12 +120,15 @@ export interface E2eFigures {
   storeItemsPerClaim: ReturnType<typeof perClaim>;
 }
 
-export async function benchE2e(opts: { claims?: number; rounds?: number; warmupRounds?: number; concurrency?: number; dataDir?: string | null; log?: (s: string) => void } = {}): Promise<E2eFigures> {
+export async function benchE2e(opts: { claims?: number; rounds?: number; warmupRounds?: number; concurrency?: number; dataDir?: boolean; log?: (s: string) => void } = {}): Promise<E2eFigures> {
   const log = opts.log ?? (() => undefined);
   const claims = opts.claims ?? 400;
   const rounds = opts.rounds ?? 5;
   const concurrency = opts.concurrency ?? 16;
-  const system = await startEmbedded({ dataDir: null, port: 0 });
+  // `dataDir: true`: a fresh data directory, as `npm start` runs (DynamoDB Local on disk, the execution journal
+  // appended); removed afterwards. Default in memory.
+  const dataDir = opts.dataDir === true ? mkdtempSync(join(tmpdir(), 'fangpin-bench-e2e-')) : null;
+  const system = await startEmbedded({ dataDir, port: 0 });
   try {
     const admin = await system.token('admin');
     // 200 a request, as bench/fanout.ts imports: a request of 1,000 can pass the API's 29 s on a loaded machine.
@@ -186,6 +196,8 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; warmupR
       // Paired: each round's two runs saw the same machine state, so the median of the round ratios is steadier
       // than the ratio of the medians while the JITs are still warming.
       orchestrationRatio: Math.round(median(e2e.map((x, r) => x / (direct[r] ?? x))) * 100) / 100,
+      ratioRounds: e2e.map((x, r) => Math.round((x / (direct[r] ?? x)) * 100) / 100),
+      configuration: dataDir ? 'data directory' : 'in memory',
       p50Ms: Math.round(percentile(latencies, 50)),
       p99Ms: Math.round(percentile(latencies, 99)),
       writesPerClaim: Math.round((counted.writes / counted.claims) * 10) / 10,
@@ -194,6 +206,7 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; warmupR
     };
   } finally {
     await system.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -202,5 +215,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const at = process.argv.indexOf(`--${name}`);
     return at > 0 ? Number(process.argv[at + 1]) : undefined;
   };
-  console.log(JSON.stringify(await benchE2e({ concurrency: arg('concurrency'), claims: arg('claims'), rounds: arg('rounds'), warmupRounds: arg('warmup-rounds'), log: (l) => console.log(l) })));
+  console.log(JSON.stringify(await benchE2e({ concurrency: arg('concurrency'), claims: arg('claims'), rounds: arg('rounds'), warmupRounds: arg('warmup-rounds'), dataDir: process.argv.includes('--data-dir'), log: (l) => console.log(l) })));
 }

@@ -9,7 +9,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmbedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
 import { countStoreItems, perClaim as itemsPerClaim } from './store-items.js';
@@ -57,6 +59,9 @@ function jvmCpuMs(pid: number | undefined): number {
 
 export interface FanoutFigures {
   readonly households: number;
+  /** Where the store and the journal were, and how many households the untimed warm-up event covered (0: cold). */
+  readonly configuration: 'data directory' | 'in memory';
+  readonly warmup: number;
   readonly seconds: number;
   readonly claimsPerSec: number;
   readonly byStatus: Record<string, number>;
@@ -143,7 +148,7 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
     (globalThis as { gc?: () => void }).gc?.();
     log(`  memory after the event: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB of heap, ${system.sfn.eventsInMemory().toLocaleString('en')} history events held (${opts.dataDir ? 'journal' : 'no journal: every history is held'})`);
     if (last.created !== n) throw new Error(`expected ${n} claims, the event filed ${String(last.created)}`);
-    return { households: n, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: perClaim(requests, n), storeItemsPerClaim: itemsPerClaim(storeItems, n) };
+    return { households: n, configuration: opts.dataDir ? 'data directory' : 'in memory', warmup, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: perClaim(requests, n), storeItemsPerClaim: itemsPerClaim(storeItems, n) };
   } finally {
     await system.stop();
   }
@@ -153,18 +158,31 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
  * The same measurement in a process of its own, as the server runs in use (`npm start`): not sharing a heap and
  * a garbage collector with the benchmarks that ran before it in `npm run bench`. Its lines are passed on.
  */
-export async function benchFanoutInChild(opts: { households?: number; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
+export async function benchFanoutInChild(opts: { households?: number; warmup?: number; dataDir?: boolean; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
   const log = opts.log ?? (() => undefined);
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), ...(opts.households ? ['--households', String(opts.households)] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let figures: FanoutFigures | undefined;
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (line.startsWith('{')) figures = JSON.parse(line) as FanoutFigures;
-    else log(line);
+  // `dataDir: true`: a fresh data directory, as `npm start` runs (DynamoDB Local on disk, the journal appended).
+  const dataDir = opts.dataDir ? mkdtempSync(join(tmpdir(), 'fangpin-bench-fanout-')) : undefined;
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    ...(opts.households ? ['--households', String(opts.households)] : []),
+    ...(opts.warmup !== undefined ? ['--warmup', String(opts.warmup)] : []),
+    ...(dataDir ? ['--data-dir', dataDir] : []),
+  ];
+  try {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let figures: FanoutFigures | undefined;
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line.startsWith('{')) figures = JSON.parse(line) as FanoutFigures;
+      else log(line);
+    }
+    const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', resolve)));
+    if (code !== 0 || !figures) throw new Error(`bench/fanout.ts exited with ${code}${figures ? '' : ' without figures'}`);
+    return figures;
+  } finally {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', resolve)));
-  if (code !== 0 || !figures) throw new Error(`bench/fanout.ts exited with ${code}${figures ? '' : ' without figures'}`);
-  return figures;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
