@@ -11,7 +11,7 @@
  * - deadlines.ts: a token wait cut off by a restart keeps its original deadline;
  * - history.ts: the engine's event log turned into a GetExecutionHistory-shaped history;
  * - distributed-map.ts: each Distributed Map item run as a child execution, MapRun* events in the parent;
- * - journal.ts: durable executions (journal, snapshot, torn-line recovery);
+ * - journal.ts: durable executions (journal, closed days compacted and indexed, torn-line recovery);
  * - read-api.ts: ListExecutions, ListMapRuns, GetExecutionHistory with paging.
  * Timers past Node's 24.8 days work (polyfill.ts).
  */
@@ -37,7 +37,7 @@ import { pendingTokenWaits } from './deadlines.js';
 import { assertLocallyRunnable } from './definition-guard.js';
 import { DistributedMapRuns, type MapRun } from './distributed-map.js';
 import { appendEvent, executionStarted, executionStopped, historySteps, type StopOutcome } from './history.js';
-import { Journal } from './journal.js';
+import { COMPACT_EVERY_MS, Journal } from './journal.js';
 import * as read from './read-api.js';
 import { TaskCalls, taskKind, type Invocation, type TaskSpec } from './tasks.js';
 
@@ -96,6 +96,7 @@ class Engine implements LocalSfn {
     abortExecution: (arn) => this.abortExecution(arn),
   });
   private closed = false;
+  private compactTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LocalSfnOptions) {
     this.store = opts.dataDir ? new Journal(opts.dataDir) : undefined;
@@ -143,7 +144,11 @@ class Engine implements LocalSfn {
    */
   async open(): Promise<void> {
     if (!this.store) return;
-    const loaded = await this.store.load();
+    const loaded = await this.store.load(); // compacts the days closed since the last start
+    const store = this.store;
+    // A server that runs for days compacts each day once it has closed, not only at its next start.
+    this.compactTimer = setInterval(() => void store.compact(), COMPACT_EVERY_MS);
+    this.compactTimer.unref();
     for (const r of loaded) this.executions.set(r.executionArn, r);
     for (const r of loaded) if (r.status === 'RUNNING') this.launch(r); // (of a machine no longer configured: left as is)
   }
@@ -359,7 +364,8 @@ class Engine implements LocalSfn {
       run.abort();
     }
     await Promise.all(runs.map((r) => r.done));
-    await this.store?.snapshot(this.executions.values());
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    await this.store?.close();
   }
 }
 
