@@ -37,15 +37,28 @@ async function decidedClaim(system: { url: string; token(role: 'submitter' | 'au
     method: 'POST',
     headers: { authorization: `Bearer ${await system.token('submitter')}`, 'content-type': 'application/json', 'idempotency-key': 'bench-case-file' },
     body: JSON.stringify({
-      schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-05-03',
-      details: { hospitalCode: 'HOSP-01', invoiceNo: 'INV-BENCH-1', totalCost: 4_000_000, basicInsurancePaid: 2_000_000, criticalIllnessPaid: 500_000, payee: 'HOSPITAL' },
+      schemeId: 'xiaogan-2024',
+      product: 'MEDICAL',
+      householdId: 'H-420922-0001',
+      personId: 'P-1',
+      incidentDate: '2024-05-03',
+      details: {
+        hospitalCode: 'HOSP-01',
+        invoiceNo: 'INV-BENCH-1',
+        totalCost: 4_000_000,
+        basicInsurancePaid: 2_000_000,
+        criticalIllnessPaid: 500_000,
+        payee: 'HOSPITAL',
+      },
     }),
   });
   if (res.status !== 202) throw new Error(`bench claim: ${res.status} ${await res.text()}`);
   const { claimId } = (await res.json()) as { claimId: string };
   const auditor = await system.token('auditor');
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-    const claim = (await (await fetch(`${system.url}/claims/${claimId}`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as { status?: string };
+    const claim = (await (await fetch(`${system.url}/claims/${claimId}`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as {
+      status?: string;
+    };
     if (claim.status === 'SETTLING') return claimId;
   }
   throw new Error(`bench claim ${claimId} did not reach SETTLING`);
@@ -69,7 +82,14 @@ export async function benchConsole(opts: { claims?: number; runs?: number; log?:
   const system = await startEmbedded({ dataDir: null, port: 0, tablePrefix: prefix });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
     const t0 = performance.now();
@@ -88,7 +108,10 @@ export async function benchConsole(opts: { claims?: number; runs?: number; log?:
       });
       const start = performance.now();
       await page.goto(`${system.url}/console/inbox#token=${token}`, { waitUntil: 'commit' });
-      await page.locator('tbody tr[data-row-key]').nth(PAGE_ROWS - 1).waitFor({ state: 'visible', timeout: 30_000 });
+      await page
+        .locator('tbody tr[data-row-key]')
+        .nth(PAGE_ROWS - 1)
+        .waitFor({ state: 'visible', timeout: 30_000 });
       const ms = Math.round(performance.now() - start);
       const rows = await page.locator('tbody tr[data-row-key]').count();
       if (rows < PAGE_ROWS) throw new Error(`inbox showed ${rows} rows, expected ${PAGE_ROWS}`);

@@ -3,7 +3,7 @@
  * median of several runs over a fixed pseudo-random set of bills. No I/O.
  */
 import { ClaimSubmission, decideClaim, type Household } from '../core/index.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 
 /** A small deterministic generator (xorshift32) so every run decides the same claims. */
 function rng(seed: number): () => number {

@@ -53,16 +53,24 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function postJson(url: string, token: string, body: unknown): Promise<unknown> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) >= 300) reject(new Error(`POST ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
-        else resolve(JSON.parse(text));
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 0) >= 300) reject(new Error(`POST ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
+          else resolve(JSON.parse(text));
+        });
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -70,9 +78,11 @@ function postJson(url: string, token: string, body: unknown): Promise<unknown> {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -80,27 +90,48 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function e2eRun(system: Embedded, token: string, count: number, concurrency: number) {
   const latencies: number[] = [];
   const t0 = performance.now();
-  await pool(Array.from({ length: count }, (_, i) => i), concurrency, async () => {
-    const start = performance.now();
-    const { claimId } = (await postJson(`${system.url}/claims`, token, claimBody('E'))) as { claimId: string };
-    const done = await system.sfn.waitForExecution(`${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${claimId}`);
-    if (done.status !== 'SUCCEEDED') throw new Error(`claim ${claimId} execution ${done.status}`);
-    latencies.push(performance.now() - start);
-  });
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async () => {
+      const start = performance.now();
+      const { claimId } = (await postJson(`${system.url}/claims`, token, claimBody('E'))) as { claimId: string };
+      const done = await system.sfn.waitForExecution(`${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${claimId}`);
+      if (done.status !== 'SUCCEEDED') throw new Error(`claim ${claimId} execution ${done.status}`);
+      latencies.push(performance.now() - start);
+    },
+  );
   const seconds = (performance.now() - t0) / 1000;
   return { perSec: count / seconds, latencies };
 }
 
 async function directRun(count: number, concurrency: number) {
   const t0 = performance.now();
-  await pool(Array.from({ length: count }, (_, i) => i), concurrency, async () => {
-    const submission = ClaimSubmission.parse(claimBody('D'));
-    const claimId = `CD-${serial}-${Math.random().toString(36).slice(2)}`;
-    const now = new Date().toISOString();
-    await createClaim({ claimId, submission, householdId: submission.householdId, schemeId: submission.schemeId, product: submission.product, status: 'RECEIVED', submittedBy: 'bench', createdAt: now, updatedAt: now });
-    const submitted = await appendAudit({ claimId, step: 'Submit', actor: 'bench', input: submission, output: { claimId }, decision: 'RECEIVED' }, null);
-    await runDirect(claimId, headOf(submitted));
-  });
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async () => {
+      const submission = ClaimSubmission.parse(claimBody('D'));
+      const claimId = `CD-${serial}-${Math.random().toString(36).slice(2)}`;
+      const now = new Date().toISOString();
+      await createClaim({
+        claimId,
+        submission,
+        householdId: submission.householdId,
+        schemeId: submission.schemeId,
+        product: submission.product,
+        status: 'RECEIVED',
+        submittedBy: 'bench',
+        createdAt: now,
+        updatedAt: now,
+      });
+      const submitted = await appendAudit(
+        { claimId, step: 'Submit', actor: 'bench', input: submission, output: { claimId }, decision: 'RECEIVED' },
+        null,
+      );
+      await runDirect(claimId, headOf(submitted));
+    },
+  );
   return count / ((performance.now() - t0) / 1000);
 }
 
@@ -120,7 +151,9 @@ export interface E2eFigures {
   storeItemsPerClaim: ReturnType<typeof perClaim>;
 }
 
-export async function benchE2e(opts: { claims?: number; rounds?: number; warmupRounds?: number; concurrency?: number; dataDir?: boolean; log?: (s: string) => void } = {}): Promise<E2eFigures> {
+export async function benchE2e(
+  opts: { claims?: number; rounds?: number; warmupRounds?: number; concurrency?: number; dataDir?: boolean; log?: (s: string) => void } = {},
+): Promise<E2eFigures> {
   const log = opts.log ?? (() => undefined);
   const claims = opts.claims ?? 400;
   const rounds = opts.rounds ?? 5;
@@ -134,7 +167,11 @@ export async function benchE2e(opts: { claims?: number; rounds?: number; warmupR
     // 200 a request, as bench/fanout.ts imports: a request of 1,000 can pass the API's 29 s on a loaded machine.
     const all = households();
     for (let i = 0; i < all.length; i += 200) {
-      const seeded = await fetch(`${system.url}/households`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(all.slice(i, i + 200)) });
+      const seeded = await fetch(`${system.url}/households`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(all.slice(i, i + 200)),
+      });
       if (!seeded.ok) throw new Error(`seeding households: ${seeded.status} ${(await seeded.text()).slice(0, 300)}`);
     }
     const token = await system.token('submitter');
@@ -215,5 +252,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const at = process.argv.indexOf(`--${name}`);
     return at > 0 ? Number(process.argv[at + 1]) : undefined;
   };
-  console.log(JSON.stringify(await benchE2e({ concurrency: arg('concurrency'), claims: arg('claims'), rounds: arg('rounds'), warmupRounds: arg('warmup-rounds'), dataDir: process.argv.includes('--data-dir'), log: (l) => console.log(l) })));
+  console.log(
+    JSON.stringify(
+      await benchE2e({
+        concurrency: arg('concurrency'),
+        claims: arg('claims'),
+        rounds: arg('rounds'),
+        warmupRounds: arg('warmup-rounds'),
+        dataDir: process.argv.includes('--data-dir'),
+        log: (l) => console.log(l),
+      }),
+    ),
+  );
 }

@@ -44,7 +44,12 @@ function storePid(): number | undefined {
   }
 }
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const perClaim = (counts: Record<string, number>, n: number) => Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round2(v / n)]));
+const perClaim = (counts: Record<string, number>, n: number) =>
+  Object.fromEntries(
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, round2(v / n)]),
+  );
 function jvmCpuMs(pid: number | undefined): number {
   if (!pid) return 0;
   let stat: string;
@@ -73,7 +78,9 @@ export interface FanoutFigures {
   readonly storeItemsPerClaim: ReturnType<typeof itemsPerClaim>;
 }
 
-export async function benchFanout(opts: { households?: number; warmup?: number; pollMs?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
+export async function benchFanout(
+  opts: { households?: number; warmup?: number; pollMs?: number; dataDir?: string; log?: (line: string) => void } = {},
+): Promise<FanoutFigures> {
   const n = opts.households ?? 10_000;
   const warmup = opts.warmup ?? 1_000;
   const log = opts.log ?? (() => undefined);
@@ -82,15 +89,30 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
   try {
     const admin = await system.token('admin');
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${system.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${system.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const json = (await res.json()) as Record<string, unknown>;
       if (res.status >= 300 && res.status !== 202) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
       return json;
     };
     const t0 = performance.now();
-    for (let i = 0; i < n; i += IMPORT_BATCH) await call('POST', '/households', Array.from({ length: Math.min(IMPORT_BATCH, n - i) }, (_, k) => household(i + k)));
+    for (let i = 0; i < n; i += IMPORT_BATCH)
+      await call(
+        'POST',
+        '/households',
+        Array.from({ length: Math.min(IMPORT_BATCH, n - i) }, (_, k) => household(i + k)),
+      );
     log(`  imported ${n.toLocaleString('en-US')} households in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed)`);
-    const weather = (county: string) => ({ kind: 'WEATHER', schemeId: 'xiaogan-2024', county, period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 });
+    const weather = (county: string) => ({
+      kind: 'WEATHER',
+      schemeId: 'xiaogan-2024',
+      county,
+      period: { start: '2024-07-01', end: '2024-07-03' },
+      rainfallMm: 260,
+    });
     const waitDone = async (eventId: string, onPoll: (progress: Record<string, unknown>) => void) => {
       for (;;) {
         await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
@@ -101,10 +123,17 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
     };
     if (warmup > 0) {
       const w0 = performance.now();
-      for (let i = 0; i < warmup; i += IMPORT_BATCH) await call('POST', '/households', Array.from({ length: Math.min(IMPORT_BATCH, warmup - i) }, (_, k) => household(i + k, WARMUP_COUNTY, 'HW')));
+      for (let i = 0; i < warmup; i += IMPORT_BATCH)
+        await call(
+          'POST',
+          '/households',
+          Array.from({ length: Math.min(IMPORT_BATCH, warmup - i) }, (_, k) => household(i + k, WARMUP_COUNTY, 'HW')),
+        );
       const posted = await call('POST', '/index-events', weather(WARMUP_COUNTY));
       await waitDone(String(posted.eventId), () => undefined);
-      log(`  warm-up: ${warmup.toLocaleString('en-US')} households of another county imported and their event decided in ${((performance.now() - w0) / 1000).toFixed(1)} s (not timed)`);
+      log(
+        `  warm-up: ${warmup.toLocaleString('en-US')} households of another county imported and their event decided in ${((performance.now() - w0) / 1000).toFixed(1)} s (not timed)`,
+      );
     }
 
     // Which store requests one index claim costs (read from the SDK, so nothing is guessed).
@@ -141,14 +170,28 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
     const storeItems = items.snapshot(); // the timed window's (the counts by status below read the whole event)
     const node = process.cpuUsage(nodeAtStart);
     const jvm = jvmCpuMs(javaPid) - jvmAtStart;
-    log(`  CPU per claim (timed window): Node ${((node.user + node.system) / 1000 / n).toFixed(2)} ms, DynamoDB Local ${javaPid ? (jvm / n).toFixed(2) : '?'} ms`);
+    log(
+      `  CPU per claim (timed window): Node ${((node.user + node.system) / 1000 / n).toFixed(2)} ms, DynamoDB Local ${javaPid ? (jvm / n).toFixed(2) : '?'} ms`,
+    );
     const final = await call('GET', `/index-events/${eventId}?limit=1&byStatus=true`);
     // What the server keeps of the executions: with a journal, a stopped execution's history leaves memory.
     await new Promise((r) => setTimeout(r, 1_000));
     (globalThis as { gc?: () => void }).gc?.();
-    log(`  memory after the event: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB of heap, ${system.sfn.eventsInMemory().toLocaleString('en')} history events held (${opts.dataDir ? 'journal' : 'no journal: every history is held'})`);
+    log(
+      `  memory after the event: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB of heap, ${system.sfn.eventsInMemory().toLocaleString('en')} history events held (${opts.dataDir ? 'journal' : 'no journal: every history is held'})`,
+    );
     if (last.created !== n) throw new Error(`expected ${n} claims, the event filed ${String(last.created)}`);
-    return { households: n, configuration: opts.dataDir ? 'data directory' : 'in memory', warmup, seconds: Number(seconds.toFixed(1)), claimsPerSec: Math.round(n / seconds), cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null }, byStatus: final.byStatus as Record<string, number>, requestsPerClaim: perClaim(requests, n), storeItemsPerClaim: itemsPerClaim(storeItems, n) };
+    return {
+      households: n,
+      configuration: opts.dataDir ? 'data directory' : 'in memory',
+      warmup,
+      seconds: Number(seconds.toFixed(1)),
+      claimsPerSec: Math.round(n / seconds),
+      cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null },
+      byStatus: final.byStatus as Record<string, number>,
+      requestsPerClaim: perClaim(requests, n),
+      storeItemsPerClaim: itemsPerClaim(storeItems, n),
+    };
   } finally {
     await system.stop();
   }
@@ -158,7 +201,9 @@ export async function benchFanout(opts: { households?: number; warmup?: number; 
  * The same measurement in a process of its own, as the server runs in use (`npm start`): not sharing a heap and
  * a garbage collector with the benchmarks that ran before it in `npm run bench`. Its lines are passed on.
  */
-export async function benchFanoutInChild(opts: { households?: number; warmup?: number; dataDir?: boolean; log?: (line: string) => void } = {}): Promise<FanoutFigures> {
+export async function benchFanoutInChild(
+  opts: { households?: number; warmup?: number; dataDir?: boolean; log?: (line: string) => void } = {},
+): Promise<FanoutFigures> {
   const log = opts.log ?? (() => undefined);
   // `dataDir: true`: a fresh data directory, as `npm start` runs (DynamoDB Local on disk, the journal appended).
   const dataDir = opts.dataDir ? mkdtempSync(join(tmpdir(), 'fangpin-bench-fanout-')) : undefined;
@@ -192,6 +237,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const dataDirAt = process.argv.indexOf('--data-dir');
   const dataDir = dataDirAt > 0 ? process.argv[dataDirAt + 1] : undefined;
-  const figures = await benchFanout({ households: arg('households'), warmup: arg('warmup'), pollMs: arg('poll-ms'), dataDir, log: (l) => console.log(l) });
+  const figures = await benchFanout({
+    households: arg('households'),
+    warmup: arg('warmup'),
+    pollMs: arg('poll-ms'),
+    dataDir,
+    log: (l) => console.log(l),
+  });
   console.log(JSON.stringify(figures));
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticYear } from '../embedded/replay-file.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 
 export interface ReplayFigures {
   readonly claims: number;
@@ -28,7 +28,10 @@ export async function benchReplay(claims = 1_000_000): Promise<ReplayFigures> {
     const run = spawnSync('npm', ['run', '-s', 'replay', '--', '--scheme', join(dir, 'changed.json'), '--claims', year], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`npm run replay failed (${run.status}): ${run.stderr}`);
     // "N claims: read and validated in A s; replayed under the catalogue's scheme in B s and under … in C s (…); D s in all"
-    const m = /read and validated in ([\d.]+) s; replayed under the catalogue's scheme in ([\d.]+) s and under .* in ([\d.]+) s .*; ([\d.]+) s in all/.exec(run.stdout);
+    const m =
+      /read and validated in ([\d.]+) s; replayed under the catalogue's scheme in ([\d.]+) s and under .* in ([\d.]+) s .*; ([\d.]+) s in all/.exec(
+        run.stdout,
+      );
     if (!m) throw new Error(`unexpected replay output: ${run.stdout.slice(0, 400)}`);
     return { claims, loadSeconds: Number(m[1]), replaySeconds: Number(m[2]), whatIfSeconds: Number(m[3]), totalSeconds: Number(m[4]) };
   } finally {

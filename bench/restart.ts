@@ -40,7 +40,9 @@ function journalBytes(dir: string): number {
 /** The journal lines of each finished claim execution, in order, from a real run. */
 async function realExecutions(executionsDir: string): Promise<Array<{ name: string; lines: string[] }>> {
   const byArn = new Map<string, { name: string; lines: string[]; status: string }>();
-  for (const file of readdirSync(executionsDir).filter((f) => JOURNAL_FILE.test(f)).sort()) {
+  for (const file of readdirSync(executionsDir)
+    .filter((f) => JOURNAL_FILE.test(f))
+    .sort()) {
     for await (const raw of createInterface({ input: createReadStream(join(executionsDir, file)) })) {
       if (!raw) continue;
       const line = JSON.parse(raw) as { executionArn: string; stateMachineArn: string; name: string; status: string };
@@ -65,15 +67,38 @@ export async function benchRestart(opts: { claims?: number; log?: (line: string)
     const admin = await system.token('admin');
     const submitter = await system.token('submitter');
     const post = async (path: string, token: string, body: unknown) => {
-      const res = await fetch(`${system.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${system.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
       return (await res.json()) as Record<string, unknown>;
     };
     const people = 8;
-    await post('/households', admin, Array.from({ length: people }, (_, i) => ({ householdId: `HR-${i}`, schemeId: 'xiaogan-2024', county: '420902', category: 'LIFTED_OUT', verifiedYear: 2024, members: [{ personId: `PR-${i}` }], enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' } })));
+    await post(
+      '/households',
+      admin,
+      Array.from({ length: people }, (_, i) => ({
+        householdId: `HR-${i}`,
+        schemeId: 'xiaogan-2024',
+        county: '420902',
+        category: 'LIFTED_OUT',
+        verifiedYear: 2024,
+        members: [{ personId: `PR-${i}` }],
+        enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
+      })),
+    );
     const ids: string[] = [];
     for (let i = 0; i < people; i++) {
-      const body = { schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: `HR-${i}`, personId: `PR-${i}`, incidentDate: '2024-05-03', details: { hospitalCode: 'HOSP-R', invoiceNo: `INV-R-${i}`, totalCost: 700_000 + i * 1000 } };
+      const body = {
+        schemeId: 'xiaogan-2024',
+        product: 'MEDICAL',
+        householdId: `HR-${i}`,
+        personId: `PR-${i}`,
+        incidentDate: '2024-05-03',
+        details: { hospitalCode: 'HOSP-R', invoiceNo: `INV-R-${i}`, totalCost: 700_000 + i * 1000 },
+      };
       ids.push(String((await post('/claims', submitter, body)).claimId));
     }
     for (const id of ids) await system.sfn.waitForExecution(`${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${id}`);
@@ -97,7 +122,9 @@ export async function benchRestart(opts: { claims?: number; log?: (line: string)
       await once(out, 'close');
     }
     const before = journalBytes(executionsDir);
-    log(`  generated ${n.toLocaleString('en-US')} claim executions (${templates.length} real ones copied, ${templates[0]?.lines.length} lines each) over ${days} closed days: ${(before / 2 ** 20).toFixed(0)} MB of journal, ${(before / n / 1024).toFixed(1)} KB per claim (${((performance.now() - t0) / 1000).toFixed(1)} s, not timed)`);
+    log(
+      `  generated ${n.toLocaleString('en-US')} claim executions (${templates.length} real ones copied, ${templates[0]?.lines.length} lines each) over ${days} closed days: ${(before / 2 ** 20).toFixed(0)} MB of journal, ${(before / n / 1024).toFixed(1)} KB per claim (${((performance.now() - t0) / 1000).toFixed(1)} s, not timed)`,
+    );
 
     // 3. The first start after those days closed: every line parsed, each day compacted and indexed.
     let t = performance.now();
@@ -105,7 +132,9 @@ export async function benchRestart(opts: { claims?: number; log?: (line: string)
     const firstStartSeconds = (performance.now() - t) / 1000;
     await system.stop();
     const after = journalBytes(executionsDir);
-    log(`  first start (parses the ${days} days, compacts and indexes them): ${firstStartSeconds.toFixed(1)} s; journal now ${(after / 2 ** 20).toFixed(0)} MB, ${(after / n / 1024).toFixed(1)} KB per claim`);
+    log(
+      `  first start (parses the ${days} days, compacts and indexes them): ${firstStartSeconds.toFixed(1)} s; journal now ${(after / 2 ** 20).toFixed(0)} MB, ${(after / n / 1024).toFixed(1)} KB per claim`,
+    );
 
     // 4. A restart after a stop: what `restartSeconds` measures.
     t = performance.now();
@@ -125,8 +154,17 @@ export async function benchRestart(opts: { claims?: number; log?: (line: string)
     t = performance.now();
     const loadedAlone = (await new Journal(executionsDir).load()).length;
     const journalSeconds = (performance.now() - t) / 1000;
-    log(`  restart after a stop: ${restartSeconds.toFixed(1)} s (DynamoDB Local ready in ${storeReady ?? '?'} ms; the journal's load alone ${journalSeconds.toFixed(1)} s for ${loadedAlone.toLocaleString('en-US')} executions); a generated claim's history read back ${historyChecked ? 'complete' : 'DIFFERENT FROM WHAT WAS WRITTEN'} (${events.length} events)`);
-    return { claims: n, restartSeconds: Number(restartSeconds.toFixed(1)), firstStartSeconds: Number(firstStartSeconds.toFixed(1)), journalBytesPerClaimBefore: Math.round(before / n), journalBytesPerClaimAfter: Math.round(after / n), historyChecked };
+    log(
+      `  restart after a stop: ${restartSeconds.toFixed(1)} s (DynamoDB Local ready in ${storeReady ?? '?'} ms; the journal's load alone ${journalSeconds.toFixed(1)} s for ${loadedAlone.toLocaleString('en-US')} executions); a generated claim's history read back ${historyChecked ? 'complete' : 'DIFFERENT FROM WHAT WAS WRITTEN'} (${events.length} events)`,
+    );
+    return {
+      claims: n,
+      restartSeconds: Number(restartSeconds.toFixed(1)),
+      firstStartSeconds: Number(firstStartSeconds.toFixed(1)),
+      journalBytesPerClaimBefore: Math.round(before / n),
+      journalBytesPerClaimAfter: Math.round(after / n),
+      historyChecked,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

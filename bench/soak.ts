@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDirSecret, issueToken } from '../embedded/auth.js';
 import { medicalBenefit } from '../core/index.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 import type { Role } from '../functions/api/routes.js';
 import { sendHostile } from '../test/support/hostile.js';
 
@@ -63,12 +63,20 @@ function http(base: string, tokens: Map<Role, string>) {
     get fiveHundreds() {
       return fiveHundreds;
     },
-    async call(method: string, path: string, opts: { role?: Role; body?: unknown; raw?: string; headers?: Record<string, string>; insurerId?: string } = {}) {
+    async call(
+      method: string,
+      path: string,
+      opts: { role?: Role; body?: unknown; raw?: string; headers?: Record<string, string>; insurerId?: string } = {},
+    ) {
       requests++;
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.role) headers.authorization = `Bearer ${tokens.get(opts.role)}`;
       if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await fetch(`${base}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+      });
       if (res.status >= 500) fiveHundreds++;
       const text = await res.text();
       let body: unknown = text;
@@ -77,7 +85,8 @@ function http(base: string, tokens: Map<Role, string>) {
       } catch {
         // keep the text
       }
-      return { status: res.status, headers: res.headers, body: body as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      // biome-ignore lint/suspicious/noExplicitAny: the soak reads JSON answers without declaring their shapes
+      return { status: res.status, headers: res.headers, body: body as any };
     },
   };
 }
@@ -109,7 +118,14 @@ function claim(prefix: string, i: number) {
 function expectedPaid(selfPays: number[]): number {
   const terms = schemes().get('xiaogan-2024')?.products.MEDICAL;
   if (!terms) throw new Error('no MEDICAL terms');
-  return Math.min(medicalBenefit(terms, 10_000, selfPays.reduce((s, x) => s + x, 0)), terms.cap);
+  return Math.min(
+    medicalBenefit(
+      terms,
+      10_000,
+      selfPays.reduce((s, x) => s + x, 0),
+    ),
+    terms.cap,
+  );
 }
 
 type Api = ReturnType<typeof http>;
@@ -138,10 +154,11 @@ async function submitAll(api: Api, prefix: string, count: number, onProgress?: (
   return ids;
 }
 
-async function check(api: Api, prefix: string, ids: string[], run: string, started: number, extra: { requests?: number } = {}) {
+async function check(api: Api, ids: string[], run: string, started: number, extra: { requests?: number } = {}) {
   const terminal = new Set(['SETTLING', 'CLOSED_NO_PAYOUT', 'REJECTED', 'FAILED', 'PAID']);
   const deadline = Date.now() + 10 * 60_000;
-  const claims = new Map<string, any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: claims as the API answers them (JSON)
+  const claims = new Map<string, any>();
   const pending = new Map<string, string>();
   while (Date.now() < deadline && claims.size < ids.length) {
     for (const id of ids) {
@@ -152,7 +169,8 @@ async function check(api: Api, prefix: string, ids: string[], run: string, start
         pending.delete(id);
       } else pending.set(id, r ? `${r.status} ${r.body?.status ?? ''}` : 'no answer');
     }
-    const waiting = [...pending.values()].reduce<Record<string, number>>((m, v) => ({ ...m, [v]: (m[v] ?? 0) + 1 }), {});
+    const waiting: Record<string, number> = {};
+    for (const v of pending.values()) waiting[v] = (waiting[v] ?? 0) + 1;
     process.stdout.write(`\r  ${run}: ${claims.size}/${ids.length} claims terminal; waiting: ${JSON.stringify(waiting)}   `);
     if (claims.size < ids.length) await new Promise((r) => setTimeout(r, 1000));
   }
@@ -249,7 +267,7 @@ async function crashRun(count: number) {
   if (missing) throw new Error(`${missing} claims could not be submitted after the restart`);
   const lost = first.filter((id, i) => id && id !== ids[i]).length;
   if (lost) throw new Error(`${lost} claims changed id across the crash`);
-  await check(api, 'K', ids as string[], 'crash (SIGKILL mid-load)', started);
+  await check(api, ids as string[], 'crash (SIGKILL mid-load)', started);
   child.kill('SIGTERM');
 }
 
@@ -277,8 +295,15 @@ async function faultRun(count: number) {
     }
     // Reads in the check also meet faults: retry them until they answer.
     await check(
-      { ...api, call: async (...a: Parameters<Api['call']>) => { for (let i = 0; ; i++) { const r = await api.call(...a); if (r.status < 500 || i > 20) return r; } } } as Api,
-      'F',
+      {
+        ...api,
+        call: async (...a: Parameters<Api['call']>) => {
+          for (let i = 0; ; i++) {
+            const r = await api.call(...a);
+            if (r.status < 500 || i > 20) return r;
+          }
+        },
+      } as Api,
       ids as string[],
       'faults (20% store failures)',
       started,
@@ -301,7 +326,17 @@ async function fuzzRun(count: number) {
     tokens.set('insurer', await system.token('insurer', 'XG-POOL-1'));
     const api = http(system.url, tokens);
     const out = await sendHostile((m, p, o) => api.call(m, p, o), count, Date.now() % 100_000);
-    rows.push({ run: 'fuzz (hostile requests)', requests: count, claims: out.accepted, terminal: out.accepted, duplicates: 0, fiveHundreds: out.fiveHundreds, chainsVerified: '-', seconds: Math.round((Date.now() - started) / 1000), notes: out.failures.length ? `${out.failures.length} contract breaks, first: ${out.failures[0]}` : 'every 4xx is problem+json' });
+    rows.push({
+      run: 'fuzz (hostile requests)',
+      requests: count,
+      claims: out.accepted,
+      terminal: out.accepted,
+      duplicates: 0,
+      fiveHundreds: out.fiveHundreds,
+      chainsVerified: '-',
+      seconds: Math.round((Date.now() - started) / 1000),
+      notes: out.failures.length ? `${out.failures.length} contract breaks, first: ${out.failures[0]}` : 'every 4xx is problem+json',
+    });
   } finally {
     await system.stop();
   }
@@ -317,5 +352,11 @@ for (const r of rows) {
     `${r.run.padEnd(28)} ${String(r.requests).padStart(8)} ${String(r.claims).padStart(7)} ${String(r.terminal).padStart(9)} ${String(r.duplicates).padStart(11)} ${String(r.fiveHundreds).padStart(4)}  ${r.chainsVerified.padEnd(9)} ${String(r.seconds).padStart(3)}  ${r.notes}`,
   );
 }
-const failed = rows.some((r) => r.terminal !== r.claims || r.duplicates > 0 || (r.run.startsWith('crash') && r.chainsVerified !== `${r.claims}/${r.claims}`) || (r.run.startsWith('fuzz') && r.fiveHundreds > 0));
+const failed = rows.some(
+  (r) =>
+    r.terminal !== r.claims ||
+    r.duplicates > 0 ||
+    (r.run.startsWith('crash') && r.chainsVerified !== `${r.claims}/${r.claims}`) ||
+    (r.run.startsWith('fuzz') && r.fiveHundreds > 0),
+);
 process.exit(failed ? 1 : 0);

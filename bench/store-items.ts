@@ -53,7 +53,8 @@ export function countStoreItems(): StoreItemCounter {
       if (input.TransactItems) {
         for (const t of input.TransactItems) for (const [op, v] of Object.entries(t)) add(WRITE_OPS.has(op) ? 'write' : 'read', v?.TableName, 1);
       } else if (input.RequestItems) {
-        for (const [table, r] of Object.entries(input.RequestItems)) add(name === 'BatchGetItem' ? 'read' : 'write', table, Array.isArray(r) ? r.length : (r.Keys?.length ?? 0));
+        for (const [table, r] of Object.entries(input.RequestItems))
+          add(name === 'BatchGetItem' ? 'read' : 'write', table, Array.isArray(r) ? r.length : (r.Keys?.length ?? 0));
       } else if (/^(Put|Update|Delete)Item$/.test(name)) add('write', input.TableName, 1);
       else if (name === 'GetItem') add('read', input.TableName, 1);
       const out = await next(args);
@@ -85,6 +86,10 @@ export function perClaim(items: StoreItems, claims: number): { total: number; wr
     total: round1((items.written + items.read) / claims),
     written: round1(items.written / claims),
     read: round1(items.read / claims),
-    byTable: Object.fromEntries(Object.entries(items.byTable).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / claims) * 100) / 100])),
+    byTable: Object.fromEntries(
+      Object.entries(items.byTable)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, Math.round((v / claims) * 100) / 100]),
+    ),
   };
 }

@@ -14,7 +14,10 @@ import { assessLoanGuarantee } from './rules/loan-guarantee.js';
 /** Thrown when a claim names a product its scheme does not offer; the API refuses such claims with 422 first. */
 export class ProductNotOffered extends Error {
   override readonly name = 'ProductNotOffered';
-  constructor(readonly schemeId: string, readonly product: Product) {
+  constructor(
+    readonly schemeId: string,
+    readonly product: Product,
+  ) {
     super(`scheme ${schemeId} does not offer ${product}`);
   }
 }
@@ -46,7 +49,7 @@ export function assessClaim(claim: ClaimSubmission, scheme: Scheme, household: H
   }
 }
 
-export const REVIEW_REASONS = ['ABOVE_THRESHOLD', 'REGISTRY_NOT_VERIFIED', 'MONITORING_WARNING', 'FRAUD_SIGNAL'] as const;
+export const REVIEW_REASONS = ['ABOVE_THRESHOLD', 'REGISTRY_NOT_VERIFIED', 'MONITORING_WARNING', 'FRAUD_SIGNAL', 'OBJECTION'] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export interface RoutingFlags {
@@ -54,9 +57,14 @@ export interface RoutingFlags {
   /** An open health or industry warning on the household (spec 7). */
   readonly openWarning?: boolean;
   readonly fraudSignal?: boolean;
+  /** A member of the public objected to the claim (公示异议) before it was decided. */
+  readonly objection?: boolean;
 }
 
-export type Route = { readonly outcome: 'NO_PAYOUT' } | { readonly outcome: 'REVIEW'; readonly reasons: ReviewReason[] } | { readonly outcome: 'PAYABLE' };
+export type Route =
+  | { readonly outcome: 'NO_PAYOUT' }
+  | { readonly outcome: 'REVIEW'; readonly reasons: ReviewReason[] }
+  | { readonly outcome: 'PAYABLE' };
 
 /** A zero payout closes the claim whatever else holds; otherwise any flag sends it to a person. */
 export function routeAssessment(a: Assessment, scheme: Scheme, flags: RoutingFlags): Route {
@@ -66,6 +74,7 @@ export function routeAssessment(a: Assessment, scheme: Scheme, flags: RoutingFla
   if (!flags.registryVerified) reasons.push('REGISTRY_NOT_VERIFIED');
   if (flags.openWarning) reasons.push('MONITORING_WARNING');
   if (flags.fraudSignal) reasons.push('FRAUD_SIGNAL');
+  if (flags.objection) reasons.push('OBJECTION');
   return reasons.length > 0 ? { outcome: 'REVIEW', reasons } : { outcome: 'PAYABLE' };
 }
 

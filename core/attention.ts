@@ -124,9 +124,14 @@ export function attentionList(input: {
   for (const c of input.claims) {
     if (seen.has(c.claimId) || Date.parse(c.createdAt) > Date.parse(now)) continue; // filed after "now": not yet
     seen.add(c.claimId);
-    const claimItem = (kind: AttentionKind, since: string, reason: string) => items.push({ kind, claimId: c.claimId, since, ageMinutes: ageMinutes(since, now), reason });
+    const claimItem = (kind: AttentionKind, since: string, reason: string) =>
+      items.push({ kind, claimId: c.claimId, since, ageMinutes: ageMinutes(since, now), reason });
     if (c.status === 'FAILED') {
-      claimItem('CLAIM_FAILED', c.updatedAt, `workflow failed${c.failedFrom ? ` in ${c.failedFrom}` : ''}${c.error ? ` (${c.error.error})` : ''}; an admin can redrive it`);
+      claimItem(
+        'CLAIM_FAILED',
+        c.updatedAt,
+        `workflow failed${c.failedFrom ? ` in ${c.failedFrom}` : ''}${c.error ? ` (${c.error.error})` : ''}; an admin can redrive it`,
+      );
     }
     const stuck = isStuck(c, now, t);
     if (stuck) {
@@ -153,7 +158,12 @@ export function attentionList(input: {
     });
   }
   const order = (k: AttentionKind) => ATTENTION_KINDS.indexOf(k);
-  items.sort((a, b) => order(a.kind) - order(b.kind) || a.since.localeCompare(b.since) || (a.claimId ?? a.endpoint?.endpointId ?? '').localeCompare(b.claimId ?? b.endpoint?.endpointId ?? ''));
+  items.sort(
+    (a, b) =>
+      order(a.kind) - order(b.kind) ||
+      a.since.localeCompare(b.since) ||
+      (a.claimId ?? a.endpoint?.endpointId ?? '').localeCompare(b.claimId ?? b.endpoint?.endpointId ?? ''),
+  );
   const counts = Object.fromEntries(ATTENTION_KINDS.map((k) => [k, 0])) as Record<AttentionKind, number>;
   for (const i of items) counts[i.kind]++;
   return { asOf: now, thresholds: t, counts, items };

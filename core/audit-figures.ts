@@ -29,15 +29,36 @@ export const StepFigures = {
   Confirm: z.object({ settlementId: z.string(), amount: Fen, paidAt: z.string(), reference: z.string() }),
   Paid: z.object({ paidAt: z.string() }),
   /** The final review decision; `level` and `reasonCode` since authority levels (absent before). */
-  ReviewDecision: z.object({ reviewer: z.string(), decision: ReviewDecision, level: z.number().int().optional(), reasonCode: z.string().nullable().optional() }),
+  ReviewDecision: z.object({
+    reviewer: z.string(),
+    decision: ReviewDecision,
+    level: z.number().int().optional(),
+    reasonCode: z.string().nullable().optional(),
+  }),
   /** An approval above the reviewer's limit, and a return for information: not final, never reconciled with the store. */
   ReviewRecommendation: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RECOMMEND') }),
   ReviewReturn: z.object({ reviewer: z.string(), level: z.number().int(), decision: z.literal('RETURN'), reasonCode: z.string() }),
   /** The submitter's amendment after a return: digests of the submission before and after. */
   Amend: z.object({ before: z.string(), after: z.string(), amendment: z.number().int() }),
+  /**
+   * A claim's evidence (core/evidence.ts): a file declared, then judged on arrival (VERIFIED or REJECTED with why),
+   * each download, and each note of the thread (its text as the record's input digest). Never reconciled with the
+   * store; the decisions are never REJECTED…, which would read as the claim's rejection.
+   */
+  AttachmentDeclared: z.object({ attachmentId: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string() }),
+  AttachmentVerified: z.object({ attachmentId: z.string(), size: z.number().int(), sha256: z.string() }),
+  AttachmentRefused: z.object({ attachmentId: z.string(), reason: z.string(), size: z.number().int(), sha256: z.string() }),
+  AttachmentDownloaded: z.object({ attachmentId: z.string(), reader: z.string(), role: z.string(), sha256: z.string() }),
+  Note: z.object({ noteId: z.string(), author: z.string(), role: z.string() }),
   /** A medical bureau feed (chain FEED#<feedId>): which file arrived, and what it came to once its claims were decided. */
   FeedReceived: z.object({ schemeId: z.string(), sha256: z.string(), bytes: z.number().int(), encoding: z.string(), rows: z.number().int() }),
-  FeedFinished: z.object({ rows: z.number().int(), counts: z.record(z.string(), z.number().int()), totalCost: Fen, totalPayout: Fen, undecided: z.number().int() }),
+  FeedFinished: z.object({
+    rows: z.number().int(),
+    counts: z.record(z.string(), z.number().int()),
+    totalCost: Fen,
+    totalPayout: Fen,
+    undecided: z.number().int(),
+  }),
 } as const;
 export type FigureStep = keyof typeof StepFigures;
 
@@ -57,7 +78,10 @@ export interface FigureRecord {
  * not hold its figure either), a record without figures (`legacy`: written before figures existed, not
  * checked), or the figures of the record at `seq`.
  */
-export type Stated<T> = { readonly kind: 'none' } | { readonly kind: 'legacy'; readonly seq: number } | { readonly kind: 'stated'; readonly seq: number; readonly value: T };
+export type Stated<T> =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'legacy'; readonly seq: number }
+  | { readonly kind: 'stated'; readonly seq: number; readonly value: T };
 
 type Out<S extends FigureStep> = z.output<(typeof StepFigures)[S]>;
 
@@ -66,7 +90,10 @@ export interface ChainFigures {
   readonly split: Stated<Out<'Split'>>;
   readonly payout: Stated<Out<'Payout'>>;
   /** Confirmations by settlement id; `legacy` when some Confirm record predates figures (which one is unknown). */
-  readonly confirmations: { readonly legacy: boolean; readonly bySettlement: ReadonlyMap<string, { readonly seq: number; readonly value: Out<'Confirm'> }> };
+  readonly confirmations: {
+    readonly legacy: boolean;
+    readonly bySettlement: ReadonlyMap<string, { readonly seq: number; readonly value: Out<'Confirm'> }>;
+  };
   readonly paid: Stated<Out<'Paid'>>;
   readonly review: Stated<Out<'ReviewDecision'>>;
   /** The record that rejected the claim (eligibility, assessment, or the release after a review rejection). */
@@ -113,7 +140,11 @@ export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
       }
       const parsed = StepFigures[step].safeParse(r.figures);
       if (!parsed.success) {
-        problems.push({ field, chain: `record ${r.seq} (${step}) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`, stored: null });
+        problems.push({
+          field,
+          chain: `record ${r.seq} (${step}) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`,
+          stored: null,
+        });
         continue;
       }
       const value = parsed.data as Out<S>;
@@ -140,12 +171,20 @@ export function chainFigures(all: readonly FigureRecord[]): ChainFigures {
     }
     const parsed = StepFigures.Confirm.safeParse(r.figures);
     if (!parsed.success) {
-      problems.push({ field: 'settlements', chain: `record ${r.seq} (Confirm) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`, stored: null });
+      problems.push({
+        field: 'settlements',
+        chain: `record ${r.seq} (Confirm) carries figures that do not parse: ${parsed.error.issues[0]?.message ?? ''}`,
+        stored: null,
+      });
       continue;
     }
     const before = bySettlement.get(parsed.data.settlementId);
     if (before && !same(before.value, parsed.data)) {
-      problems.push({ field: `settlements[${parsed.data.settlementId}]`, chain: `record ${before.seq} confirms ${show(before.value)}, record ${r.seq} confirms ${show(parsed.data)}`, stored: null });
+      problems.push({
+        field: `settlements[${parsed.data.settlementId}]`,
+        chain: `record ${before.seq} confirms ${show(before.value)}, record ${r.seq} confirms ${show(parsed.data)}`,
+        stored: null,
+      });
       continue;
     }
     if (!before) bySettlement.set(parsed.data.settlementId, { seq: r.seq, value: parsed.data });
@@ -247,10 +286,12 @@ export function reconcileFigures(chain: ChainFigures, stored: StoredFiguresParse
     for (const s of stored.settlements) {
       const c = chain.confirmations.bySettlement.get(s.settlementId);
       if (!c) {
-        if (s.status === 'CONFIRMED') out.push({ field: `settlements[${s.settlementId}].status`, chain: 'PENDING (no Confirm record)', stored: s.status });
+        if (s.status === 'CONFIRMED')
+          out.push({ field: `settlements[${s.settlementId}].status`, chain: 'PENDING (no Confirm record)', stored: s.status });
         continue;
       }
-      if (s.status !== 'CONFIRMED') out.push({ field: `settlements[${s.settlementId}].status`, chain: `CONFIRMED (record ${c.seq})`, stored: s.status });
+      if (s.status !== 'CONFIRMED')
+        out.push({ field: `settlements[${s.settlementId}].status`, chain: `CONFIRMED (record ${c.seq})`, stored: s.status });
       diff(`settlements[${s.settlementId}].paidAt`, c.value.paidAt, s.paidAt);
       diff(`settlements[${s.settlementId}].reference`, c.value.reference, s.reference);
       diff(`settlements[${s.settlementId}].amount`, c.value.amount, s.amount);

@@ -26,7 +26,11 @@ export const MedicalDetails = z
     const deductions = [d.basicInsurancePaid, d.criticalIllnessPaid, d.medicalAssistancePaid, d.otherReimbursement, d.nonCoveredCost];
     const rest = deductions.reduce((s, x) => s + BigInt(x), 0n);
     if (rest > BigInt(d.totalCost)) {
-      ctx.addIssue({ code: 'custom', path: ['totalCost'], message: 'totalCost is below the reimbursements plus non-covered cost: self-pay would be negative' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['totalCost'],
+        message: 'totalCost is below the reimbursements plus non-covered cost: self-pay would be negative',
+      });
     }
   });
 
@@ -38,9 +42,7 @@ export const AccidentDetails = z.discriminatedUnion('kind', [
 
 export const EducationDetails = z.object({ stage: z.enum(EDUCATION_STAGES), expense: money }).strict();
 
-export const DisasterDetails = z
-  .object({ cause: z.enum(DISASTER_CAUSES), damage: z.enum(['COLLAPSE', 'PARTIAL']), assessedLoss: money })
-  .strict();
+export const DisasterDetails = z.object({ cause: z.enum(DISASTER_CAUSES), damage: z.enum(['COLLAPSE', 'PARTIAL']), assessedLoss: money }).strict();
 
 export const IndustryDetails = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('INDEMNITY'), assessedLoss: money }).strict(),

@@ -41,7 +41,8 @@ export interface CorridorReading {
 }
 
 function assertBound(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_CORRIDOR_BP) throw new RangeError(`${what} must be an integer from 0 to ${MAX_CORRIDOR_BP} bp, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_CORRIDOR_BP)
+    throw new RangeError(`${what} must be an integer from 0 to ${MAX_CORRIDOR_BP} bp, got ${value}`);
 }
 
 /** The corridor reading for one product and year (see the file comment for the formulas). */
@@ -75,7 +76,8 @@ export function corridorReading(premium: number, incurred: number, bounds: Corri
  */
 export function equalShare(amount: number, count: number, index: number): number {
   assertFen(amount, 'amount');
-  if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count) throw new RangeError(`bad share ${index} of ${count}`);
+  if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count)
+    throw new RangeError(`bad share ${index} of ${count}`);
   const rest = amount % count;
   return (amount - rest) / count + (index < rest ? 1 : 0);
 }
@@ -98,7 +100,11 @@ export function productPremium(lines: readonly Pick<PremiumLine, 'products' | 'p
  * The MEDICAL corridor of a scheme for one year, from the year's premium splits (one per enrolled household) and
  * the MEDICAL incurred claims; null when the scheme configures no corridor (Xiaogan).
  */
-export function medicalCorridor(scheme: Pick<Scheme, 'products'>, premiums: readonly Pick<PremiumSplit, 'lines'>[], incurred: number): CorridorReading | null {
+export function medicalCorridor(
+  scheme: Pick<Scheme, 'products'>,
+  premiums: readonly Pick<PremiumSplit, 'lines'>[],
+  incurred: number,
+): CorridorReading | null {
   const terms = scheme.products.MEDICAL?.riskCorridor;
   if (!terms) return null;
   let premium = 0;

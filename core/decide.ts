@@ -1,7 +1,11 @@
 /**
  * The whole decision for one claim, as a pure function: eligibility → product rule → routing → split.
- * The workflow runs the same pieces one Step Functions state at a time; this composition is what the tests
- * and the benchmark call.
+ * What it is for: the domain's tests (test/core) and the core benchmark, which need the rules without a store, a
+ * workflow or handlers. No handler calls it: the workflow runs the same pieces (checkEligibility, assessClaim,
+ * routeAssessment, splitLiability) one Step Functions state at a time, with the store between them (year-to-date
+ * counters read and held, the invoice consumed), which a pure function cannot do. Its `status` is the claim
+ * status the workflow would end in, not a Choice outcome word. embedded/direct.ts is the other shortcut: the
+ * deployed handlers in sequence, with their store writes.
  */
 import type { Message } from './i18n/message.js';
 import type { ClaimSubmission } from './claim.js';
@@ -25,7 +29,12 @@ export interface DecisionInput {
 export type Decision =
   | { readonly status: 'REJECTED'; readonly reasonCode: ReasonCode; readonly detail: Message }
   | { readonly status: 'CLOSED_NO_PAYOUT'; readonly assessment: Assessment; readonly allocations: readonly Allocation[] }
-  | { readonly status: 'PENDING_REVIEW'; readonly assessment: Assessment; readonly allocations: readonly Allocation[]; readonly reviewReasons: ReviewReason[] }
+  | {
+      readonly status: 'PENDING_REVIEW';
+      readonly assessment: Assessment;
+      readonly allocations: readonly Allocation[];
+      readonly reviewReasons: ReviewReason[];
+    }
   | { readonly status: 'APPROVED'; readonly assessment: Assessment; readonly allocations: readonly Allocation[] };
 
 export function decideClaim(input: DecisionInput): Decision {

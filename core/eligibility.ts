@@ -34,15 +34,22 @@ const no = (reasonCode: ReasonCode, detail: Message): EligibilityResult => ({ el
 export function checkEligibility(claim: ClaimSubmission, scheme: Scheme, facts: EligibilityFacts): EligibilityResult {
   const h = facts.household;
   if (!h) return no('HOUSEHOLD_NOT_FOUND', message('reason.HOUSEHOLD_NOT_FOUND', { householdId: claim.householdId }));
-  if (!isMember(h, claim.personId)) return no('PERSON_NOT_IN_HOUSEHOLD', message('reason.PERSON_NOT_IN_HOUSEHOLD', { personId: claim.personId, householdId: h.householdId }));
-  if (!scheme.categories.includes(h.category)) return no('CATEGORY_NOT_ELIGIBLE', message('reason.CATEGORY_NOT_ELIGIBLE', { category: h.category, schemeId: scheme.schemeId }));
-  if (h.schemeId !== scheme.schemeId) return no('NOT_ENROLLED', message('reason.NOT_ENROLLED.scheme', { enrolledIn: h.schemeId, schemeId: scheme.schemeId }));
+  if (!isMember(h, claim.personId))
+    return no('PERSON_NOT_IN_HOUSEHOLD', message('reason.PERSON_NOT_IN_HOUSEHOLD', { personId: claim.personId, householdId: h.householdId }));
+  if (!scheme.categories.includes(h.category))
+    return no('CATEGORY_NOT_ELIGIBLE', message('reason.CATEGORY_NOT_ELIGIBLE', { category: h.category, schemeId: scheme.schemeId }));
+  if (h.schemeId !== scheme.schemeId)
+    return no('NOT_ENROLLED', message('reason.NOT_ENROLLED.scheme', { enrolledIn: h.schemeId, schemeId: scheme.schemeId }));
   if (!h.enrollment.products.includes(claim.product)) return no('NOT_ENROLLED', message('reason.NOT_ENROLLED.product', { product: claim.product }));
   // Dates are YYYY-MM-DD, so string order is date order; start and end days are covered.
   if (claim.incidentDate < h.enrollment.start || claim.incidentDate > h.enrollment.end) {
-    return no('OUTSIDE_POLICY_PERIOD', message('reason.OUTSIDE_POLICY_PERIOD', { incidentDate: claim.incidentDate, start: h.enrollment.start, end: h.enrollment.end }));
+    return no(
+      'OUTSIDE_POLICY_PERIOD',
+      message('reason.OUTSIDE_POLICY_PERIOD', { incidentDate: claim.incidentDate, start: h.enrollment.start, end: h.enrollment.end }),
+    );
   }
-  if (h.exitedOn !== null && claim.incidentDate >= h.exitedOn) return no('HOUSEHOLD_EXITED', message('reason.HOUSEHOLD_EXITED', { exitedOn: h.exitedOn }));
+  if (h.exitedOn !== null && claim.incidentDate >= h.exitedOn)
+    return no('HOUSEHOLD_EXITED', message('reason.HOUSEHOLD_EXITED', { exitedOn: h.exitedOn }));
   if (facts.invoiceConsumed) return no('DUPLICATE_INVOICE', message('reason.DUPLICATE_INVOICE'));
   const year = Number(claim.incidentDate.slice(0, 4));
   return h.verifiedYear >= year ? ELIGIBLE_VERIFIED : ELIGIBLE_UNVERIFIED;

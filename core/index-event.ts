@@ -31,9 +31,7 @@ export const IndexObservation = z.discriminatedUnion('kind', [
   /** Weather index (Anlu aquaculture): rainfall over the scheme's window, in whole mm. */
   z.object({ kind: z.literal('WEATHER'), ...common, rainfallMm: z.number().int().min(0).max(100_000) }).strict(),
   /** Price index (Dawu tea): prices in fen per kg. */
-  z
-    .object({ kind: z.literal('PRICE'), ...common, commodity: identifier.default('TEA'), costPrice: fen, observedPrice: fen })
-    .strict(),
+  z.object({ kind: z.literal('PRICE'), ...common, commodity: identifier.default('TEA'), costPrice: fen, observedPrice: fen }).strict(),
 ]);
 export type IndexObservation = z.infer<typeof IndexObservation>;
 
@@ -82,6 +80,15 @@ export function fanoutShardOf(h: Pick<Household, 'schemeId' | 'county' | 'househ
   return fanoutShardKey(h.schemeId, h.county, Number.parseInt(sha256(h.householdId).slice(0, 8), 16) % FANOUT_SHARDS);
 }
 
+/** The registry partition of a household in its scheme (the list and the monitoring job's slices): scheme + slice. */
+export function schemeShardOf(h: Pick<Household, 'schemeId' | 'householdId'>): string {
+  return schemeShardKey(h.schemeId, Number.parseInt(sha256(h.householdId).slice(0, 8), 16) % FANOUT_SHARDS);
+}
+
+export function schemeShardKey(schemeId: string, shard: number): string {
+  return `${schemeId}#${shard}`;
+}
+
 export function fanoutShardKey(schemeId: string, countyCode: string, shard: number): string {
   return `${schemeId}#${countyCode}#${shard}`;
 }
@@ -106,7 +113,12 @@ export function indexClaimId(eventId: string, householdId: string): string {
 
 /** The claim the event files for one household; the reporting member is the household's first member. */
 export function indexClaimFor(eventId: string, o: IndexObservation, h: Pick<Household, 'householdId' | 'members' | 'enrollment'>): ClaimSubmission {
-  const base = { schemeId: o.schemeId, householdId: h.householdId, personId: h.members[0]?.personId ?? h.householdId, incidentDate: incidentDateOf(o) };
+  const base = {
+    schemeId: o.schemeId,
+    householdId: h.householdId,
+    personId: h.members[0]?.personId ?? h.householdId,
+    incidentDate: incidentDateOf(o),
+  };
   if (o.kind === 'WEATHER') return { ...base, product: 'INDUSTRY', details: { kind: 'WEATHER_INDEX', eventId, rainfallMm: o.rainfallMm } };
   return {
     ...base,

@@ -21,3 +21,4 @@ export * from './medical-feed.js';
 export * from './redrive.js';
 export * from './webhook-retry.js';
 export * from './review-authority.js';
+export * from './evidence.js';

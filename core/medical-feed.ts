@@ -11,6 +11,9 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { MedicalDetails, type ClaimOf } from './claim.js';
 import { IdNumber, identifier, isCalendarDate, isoDate } from './household.js';
 import { MAX_FEN } from './money.js';
+import { say } from './i18n/render.js';
+// `sentence`, not `text`: this module's own `text` is the file's decoded text.
+import { text as sentence, type Message } from './i18n/message.js';
 
 /** The documented header, exact names in this order (docs/medical-feed.md). */
 export const FEED_COLUMNS = [
@@ -46,9 +49,10 @@ export class FeedFileError extends Error {
   constructor(
     readonly status: 413 | 415 | 422,
     readonly field: string,
-    message: string,
+    /** For the reader, in their language (functions/api/medical-feeds.ts); `message` keeps the English for logs. */
+    readonly detail: Message,
   ) {
-    super(message);
+    super(say(detail, 'en'));
     this.name = 'FeedFileError';
   }
 }
@@ -70,13 +74,28 @@ export function rowProblem(line: number, field: string, message: string): string
  */
 export function decodeFeed(bytes: Uint8Array, declared?: string): { text: string; encoding: FeedEncoding } {
   if (bytes.byteLength > MAX_FEED_BYTES) {
-    throw new FeedFileError(413, 'file', `the file is ${bytes.byteLength} bytes; the limit is ${MAX_FEED_BYTES} bytes (${MAX_FEED_BYTES / 1024 / 1024} MiB)`);
+    throw new FeedFileError(
+      413,
+      'file',
+      sentence('the file is {{size}} bytes; the limit is {{max}} bytes ({{mib}} MiB)', {
+        size: bytes.byteLength,
+        max: MAX_FEED_BYTES,
+        mib: MAX_FEED_BYTES / 1024 / 1024,
+      }),
+    );
   }
   let encoding: FeedEncoding | undefined;
   if (declared !== undefined) {
-    const normalised = declared.trim().toLowerCase().replace(/^utf8$/, 'utf-8');
+    const normalised = declared
+      .trim()
+      .toLowerCase()
+      .replace(/^utf8$/, 'utf-8');
     if (!(FEED_ENCODINGS as readonly string[]).includes(normalised)) {
-      throw new FeedFileError(422, 'encoding', `unknown encoding '${declared.slice(0, 40)}'; known: ${FEED_ENCODINGS.join(', ')}`);
+      throw new FeedFileError(
+        422,
+        'encoding',
+        sentence("unknown encoding '{{encoding}}'; known: {{known}}", { encoding: declared.slice(0, 40), known: FEED_ENCODINGS.join(', ') }),
+      );
     }
     encoding = normalised as FeedEncoding;
   }
@@ -92,11 +111,11 @@ export function decodeFeed(bytes: Uint8Array, declared?: string): { text: string
   let text: string | undefined;
   if (encoding) {
     text = tryDecode(encoding);
-    if (text === undefined) throw new FeedFileError(415, 'encoding', `the file is not valid ${encoding}`);
+    if (text === undefined) throw new FeedFileError(415, 'encoding', sentence('the file is not valid {{encoding}}', { encoding }));
   } else if (bom) {
     encoding = 'utf-8';
     text = tryDecode('utf-8');
-    if (text === undefined) throw new FeedFileError(415, 'encoding', 'the file starts with a UTF-8 byte order mark but is not valid UTF-8');
+    if (text === undefined) throw new FeedFileError(415, 'encoding', sentence('the file starts with a UTF-8 byte order mark but is not valid UTF-8'));
   } else {
     text = tryDecode('utf-8');
     encoding = 'utf-8';
@@ -104,11 +123,11 @@ export function decodeFeed(bytes: Uint8Array, declared?: string): { text: string
       text = tryDecode('gb18030');
       encoding = 'gb18030';
     }
-    if (text === undefined) throw new FeedFileError(415, 'encoding', 'the file is neither UTF-8 nor GB18030 text');
+    if (text === undefined) throw new FeedFileError(415, 'encoding', sentence('the file is neither UTF-8 nor GB18030 text'));
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // NUL never occurs in a CSV export; it means a binary file (a spreadsheet, an archive) was sent instead.
-  if (text.includes('\u0000')) throw new FeedFileError(415, 'file', 'the file is not CSV text (it contains NUL bytes)');
+  if (text.includes('\u0000')) throw new FeedFileError(415, 'file', sentence('the file is not CSV text (it contains NUL bytes)'));
   return { text, encoding };
 }
 
@@ -141,11 +160,13 @@ export function parseCsvRecords(text: string): CsvRecord[] {
         const openedOn = line;
         i++;
         for (;;) {
-          if (i >= n) throw new FeedFileError(422, 'file', `line ${formatLine(openedOn)}: a quoted field is never closed`);
+          if (i >= n) throw new FeedFileError(422, 'file', sentence('line {{line}}: a quoted field is never closed', { line: formatLine(openedOn) }));
           const c = text[i] as string;
           if (c === '"') {
-            if (text[i + 1] === '"') (field += '"'), (i += 2);
-            else {
+            if (text[i + 1] === '"') {
+              field += '"';
+              i += 2;
+            } else {
               i++;
               break;
             }
@@ -203,13 +224,20 @@ export function readFeed(bytes: Uint8Array, declaredEncoding?: string): ReadFeed
   const { text, encoding } = decodeFeed(bytes, declaredEncoding);
   const records = parseCsvRecords(text);
   const header = records[0];
-  if (!header) throw new FeedFileError(422, 'header', `the file is empty; the first line must be the header: ${FEED_COLUMNS.join(',')}`);
+  if (!header)
+    throw new FeedFileError(
+      422,
+      'header',
+      sentence('the file is empty; the first line must be the header: {{header}}', { header: FEED_COLUMNS.join(',') }),
+    );
   checkHeader(header);
   const rows = records.slice(1);
-  if (rows.length > MAX_FEED_ROWS) throw new FeedFileError(413, 'file', `the file has ${rows.length} rows; the limit is ${MAX_FEED_ROWS}`);
+  if (rows.length > MAX_FEED_ROWS)
+    throw new FeedFileError(413, 'file', sentence('the file has {{rows}} rows; the limit is {{max}}', { rows: rows.length, max: MAX_FEED_ROWS }));
   const items = rows.map((r): FeedItem => {
     const cells = Object.fromEntries(FEED_COLUMNS.map((c, k) => [c, r.fields[k] ?? ''])) as Record<FeedColumn, string>;
-    const problem = r.problem ?? (r.fields.length !== FEED_COLUMNS.length ? `expected ${FEED_COLUMNS.length} fields, found ${r.fields.length}` : undefined);
+    const problem =
+      r.problem ?? (r.fields.length !== FEED_COLUMNS.length ? `expected ${FEED_COLUMNS.length} fields, found ${r.fields.length}` : undefined);
     return problem ? { line: r.line, cells, problem } : { line: r.line, cells };
   });
   return { encoding, items };
@@ -218,13 +246,43 @@ export function readFeed(bytes: Uint8Array, declaredEncoding?: string): ReadFeed
 function checkHeader(header: CsvRecord): void {
   const got = header.fields.map((f) => f.trim());
   const expected = FEED_COLUMNS.join(',');
-  if (header.problem) throw new FeedFileError(422, 'header', `line 1 is not a CSV header (${header.problem}); expected: ${expected}`);
+  if (header.problem)
+    throw new FeedFileError(
+      422,
+      'header',
+      sentence('line 1 is not a CSV header ({{problem}}); expected: {{expected}}', { problem: header.problem, expected }),
+    );
   for (const [k, name] of FEED_COLUMNS.entries()) {
     const seen = got[k];
-    if (seen === undefined) throw new FeedFileError(422, 'header', `the header ends after ${got.length} columns: column ${k + 1} must be '${name}'; expected: ${expected}`);
-    if (seen !== name) throw new FeedFileError(422, 'header', `header column ${k + 1} is '${seen.slice(0, 40)}', expected '${name}'; expected: ${expected}`);
+    if (seen === undefined)
+      throw new FeedFileError(
+        422,
+        'header',
+        sentence("the header ends after {{count}} columns: column {{column}} must be '{{name}}'; expected: {{expected}}", {
+          count: got.length,
+          column: k + 1,
+          name,
+          expected,
+        }),
+      );
+    if (seen !== name)
+      throw new FeedFileError(
+        422,
+        'header',
+        sentence("header column {{column}} is '{{seen}}', expected '{{name}}'; expected: {{expected}}", {
+          column: k + 1,
+          seen: seen.slice(0, 40),
+          name,
+          expected,
+        }),
+      );
   }
-  if (got.length > FEED_COLUMNS.length) throw new FeedFileError(422, 'header', `the header has ${got.length} columns, expected ${FEED_COLUMNS.length}: ${expected}`);
+  if (got.length > FEED_COLUMNS.length)
+    throw new FeedFileError(
+      422,
+      'header',
+      sentence('the header has {{count}} columns, expected {{columns}}: {{expected}}', { count: got.length, columns: FEED_COLUMNS.length, expected }),
+    );
 }
 
 const fenCell = z
@@ -253,7 +311,8 @@ const RowCells = z
   .superRefine((r, ctx) => {
     // Zod runs this even when a date failed above; compare only two real dates.
     const dated = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && isCalendarDate(d);
-    if (dated(r.admissionDate) && dated(r.dischargeDate) && r.dischargeDate < r.admissionDate) ctx.addIssue({ code: 'custom', path: ['dischargeDate'], message: 'before admissionDate' });
+    if (dated(r.admissionDate) && dated(r.dischargeDate) && r.dischargeDate < r.admissionDate)
+      ctx.addIssue({ code: 'custom', path: ['dischargeDate'], message: 'before admissionDate' });
   });
 
 /** A valid row: what a MEDICAL claim needs, and the identity number the registry is searched by (never stored). */
@@ -263,7 +322,9 @@ export interface FeedRow {
   readonly details: ClaimOf<'MEDICAL'>['details'];
 }
 
-export type RowCheck = { readonly ok: true; readonly row: FeedRow } | { readonly ok: false; readonly line: number; readonly errors: readonly string[] };
+export type RowCheck =
+  | { readonly ok: true; readonly row: FeedRow }
+  | { readonly ok: false; readonly line: number; readonly errors: readonly string[] };
 
 /**
  * One row → the figures of a MEDICAL claim paid to the hospital, or its problems as `line N: field: message`

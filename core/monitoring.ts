@@ -94,6 +94,8 @@ export interface OpenWarning {
   readonly level: WarningLevel;
   readonly followUp: FollowUp;
   readonly openedAt: string;
+  /** Who opened it: `claim:<claimId>` (the decision that made it true) or `job:<jobId>` (a monitoring run). */
+  readonly openedBy?: string;
   readonly evidence: HealthEvidence | IndustryEvidence;
 }
 
@@ -130,30 +132,88 @@ export function nextMonth(month: string): string {
   return m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
 }
 
-function byCreation(a: MonitoredClaim, b: MonitoredClaim): number {
+/**
+ * A claim as the signals count it: a MEDICAL claim's covered self-pay and invoice, or a triggered INDUSTRY claim.
+ * The store keeps one per counted claim on the household's monitoring item (functions/shared/monitoring-repo.ts),
+ * updated in the transaction that moves the claim, so a decision can open a warning without reading the claims.
+ */
+export interface MonitoringEntry {
+  readonly claimId?: string;
+  readonly product: 'MEDICAL' | 'INDUSTRY';
+  /** The admission (MEDICAL) or incident date: its month (HEALTH) or year (INDUSTRY). */
+  readonly incidentDate: string;
+  readonly createdAt?: string;
+  /** MEDICAL: covered self-pay in fen (medicalSelfPay: at most the total cost, so a safe integer). */
+  readonly selfPay?: number;
+  /** MEDICAL: hospitalCode#invoiceNo; one invoice counts once. */
+  readonly invoice?: string;
+}
+
+/** What a claim counts for in the signals as it stands (null: nothing). The rules of the module comment. */
+export function monitoringEntryOf(c: MonitoredClaim): MonitoringEntry | null {
+  const sub = c.submission;
+  const base = {
+    ...(c.claimId !== undefined ? { claimId: c.claimId } : {}),
+    incidentDate: sub.incidentDate,
+    ...(c.createdAt !== undefined ? { createdAt: c.createdAt } : {}),
+  };
+  if (sub.product === 'MEDICAL') {
+    if (c.status === 'REJECTED' && c.reasonCode && NOT_THE_HOUSEHOLDS.has(c.reasonCode)) return null;
+    return { ...base, product: 'MEDICAL', selfPay: medicalSelfPay(sub.details), invoice: `${sub.details.hospitalCode}#${sub.details.invoiceNo}` };
+  }
+  if (sub.product === 'INDUSTRY' && TRIGGERED.has(c.status)) return { ...base, product: 'INDUSTRY' };
+  return null;
+}
+
+/**
+ * The entry a claim keeps on its household's monitoring item: as monitoringEntryOf, from its first decision on.
+ * A claim still RECEIVED (not yet decided, or back for amendment) is left out: its eligibility may yet find it a
+ * duplicate or not the household's, and an amendment may change its date and figures.
+ */
+export function decidedMonitoringEntryOf(c: MonitoredClaim): MonitoringEntry | null {
+  return c.status === 'RECEIVED' ? null : monitoringEntryOf(c);
+}
+
+function byCreation(a: MonitoringEntry, b: MonitoringEntry): number {
   const ka = `${a.createdAt ?? ''}\u0000${a.claimId ?? ''}`;
   const kb = `${b.createdAt ?? ''}\u0000${b.claimId ?? ''}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-function healthWarnings(household: MonitoredHousehold, claims: readonly MonitoredClaim[]): MonitoringWarning[] {
-  const income = household.monthlyIncome;
-  if (typeof income !== 'number') return [];
+/** The household's medical cost by month (YYYY-MM), one invoice counted once (its earliest claim). */
+export function healthMonths(entries: readonly MonitoringEntry[]): Map<string, { cost: bigint; claimIds: string[] }> {
   const months = new Map<string, { cost: bigint; claimIds: string[] }>();
   const seenInvoices = new Set<string>();
-  for (const c of [...claims].sort(byCreation)) {
-    const sub = c.submission;
-    if (sub.product !== 'MEDICAL') continue;
-    if (c.status === 'REJECTED' && c.reasonCode && NOT_THE_HOUSEHOLDS.has(c.reasonCode)) continue;
-    const invoice = `${sub.details.hospitalCode}#${sub.details.invoiceNo}`;
+  for (const e of [...entries].sort(byCreation)) {
+    if (e.product !== 'MEDICAL') continue;
+    const invoice = e.invoice ?? '';
     if (seenInvoices.has(invoice)) continue;
     seenInvoices.add(invoice);
-    const month = sub.incidentDate.slice(0, 7);
+    const month = e.incidentDate.slice(0, 7);
     const m = months.get(month) ?? { cost: 0n, claimIds: [] };
-    m.cost += BigInt(medicalSelfPay(sub.details));
-    if (c.claimId !== undefined) m.claimIds.push(c.claimId);
+    m.cost += BigInt(e.selfPay ?? 0);
+    if (e.claimId !== undefined) m.claimIds.push(e.claimId);
     months.set(month, m);
   }
+  return months;
+}
+
+/** Whether a month's cost exceeds half the monthly income (false without an income). */
+export function healthMonthExceeds(
+  household: Pick<MonitoredHousehold, 'monthlyIncome'>,
+  entries: readonly MonitoringEntry[],
+  month: string,
+): boolean {
+  const income = household.monthlyIncome;
+  if (typeof income !== 'number') return false;
+  const cost = healthMonths(entries).get(month)?.cost ?? 0n;
+  return cost * BigInt(BP) > BigInt(income) * BigInt(HEALTH_THRESHOLD_BP);
+}
+
+function healthWarnings(household: MonitoredHousehold, entries: readonly MonitoringEntry[]): MonitoringWarning[] {
+  const income = household.monthlyIncome;
+  if (typeof income !== 'number') return [];
+  const months = healthMonths(entries);
   const incomeBig = BigInt(income);
   const exceeds = (cost: bigint, bp: number) => cost * BigInt(BP) > incomeBig * BigInt(bp);
   const warnings: MonitoringWarning[] = [];
@@ -182,7 +242,7 @@ function healthWarnings(household: MonitoredHousehold, claims: readonly Monitore
   return warnings;
 }
 
-function industryWarnings(household: MonitoredHousehold, claims: readonly MonitoredClaim[]): MonitoringWarning[] {
+function industryWarnings(household: MonitoredHousehold, entries: readonly MonitoringEntry[]): MonitoringWarning[] {
   const current = household.monthlyIncome;
   const previous = household.previousMonthlyIncome;
   if (typeof current !== 'number' || typeof previous !== 'number' || previous <= 0) return [];
@@ -192,11 +252,11 @@ function industryWarnings(household: MonitoredHousehold, claims: readonly Monito
   const drop = prev - BigInt(current);
   if (drop * BigInt(BP) < prev * BigInt(INDUSTRY_DROP_BP)) return [];
   const years = new Map<number, string[]>();
-  for (const c of claims) {
-    if (c.submission.product !== 'INDUSTRY' || !TRIGGERED.has(c.status)) continue;
-    const year = Number(c.submission.incidentDate.slice(0, 4));
+  for (const e of entries) {
+    if (e.product !== 'INDUSTRY') continue;
+    const year = Number(e.incidentDate.slice(0, 4));
     const ids = years.get(year) ?? [];
-    if (c.claimId !== undefined) ids.push(c.claimId);
+    if (e.claimId !== undefined) ids.push(e.claimId);
     years.set(year, ids);
   }
   const level: WarningLevel = drop * BigInt(BP) >= prev * BigInt(INDUSTRY_HIGH_DROP_BP) ? 'HIGH' : 'MEDIUM';
@@ -223,17 +283,37 @@ function industryWarnings(household: MonitoredHousehold, claims: readonly Monito
 }
 
 /**
+ * The warnings a household's counted claims support (entries as monitoringEntryOf gives them), sorted by
+ * warningId; entries with an incidentDate after `asOf` (when given) are ignored. The one computation of the rules:
+ * computeWarnings, a claim's decision and the monitoring job all come here.
+ */
+export function warningsFromEntries(household: MonitoredHousehold, entries: readonly MonitoringEntry[], asOf?: string): MonitoringWarning[] {
+  const day = asOf?.slice(0, 10);
+  const own = day === undefined ? entries : entries.filter((e) => e.incidentDate <= day);
+  return [...healthWarnings(household, own), ...industryWarnings(household, own)].sort((a, b) =>
+    a.warningId < b.warningId ? -1 : a.warningId > b.warningId ? 1 : 0,
+  );
+}
+
+/**
  * The warnings the household's data supports as of `asOf`, sorted by warningId. Claims of other households
  * (by submission.householdId) and claims with an incidentDate after `asOf` are ignored. Deterministic: the same
  * data gives the same warning ids, so a re-run opens nothing twice.
  */
 export function computeWarnings(household: MonitoredHousehold, claims: readonly MonitoredClaim[], asOf: string): MonitoringWarning[] {
-  const day = asOf.slice(0, 10);
-  const own = claims.filter((c) => c.submission.householdId === household.householdId && c.submission.incidentDate <= day);
-  return [...healthWarnings(household, own), ...industryWarnings(household, own)].sort((a, b) => (a.warningId < b.warningId ? -1 : a.warningId > b.warningId ? 1 : 0));
+  const entries = claims.filter((c) => c.submission.householdId === household.householdId).flatMap((c) => monitoringEntryOf(c) ?? []);
+  return warningsFromEntries(household, entries, asOf);
 }
 
 /** An open warning as stored, from a computed one. */
-export function openWarningOf(w: MonitoringWarning, openedAt: string): OpenWarning {
-  return { warningId: w.warningId, type: w.type, level: w.level, followUp: w.followUp, openedAt, evidence: w.evidence };
+export function openWarningOf(w: MonitoringWarning, openedAt: string, openedBy?: string): OpenWarning {
+  return {
+    warningId: w.warningId,
+    type: w.type,
+    level: w.level,
+    followUp: w.followUp,
+    openedAt,
+    ...(openedBy !== undefined ? { openedBy } : {}),
+    evidence: w.evidence,
+  };
 }

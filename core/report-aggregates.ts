@@ -75,9 +75,7 @@ function pushDelta(into: TallyDelta[], schemeId: string, year: string, counters:
 }
 
 function withoutZeros(deltas: TallyDelta[]): TallyDelta[] {
-  return deltas
-    .map((d) => ({ ...d, counters: subtract(d.counters, {}) }))
-    .filter((d) => Object.keys(d.counters).length > 0);
+  return deltas.map((d) => ({ ...d, counters: subtract(d.counters, {}) })).filter((d) => Object.keys(d.counters).length > 0);
 }
 
 /**
@@ -112,9 +110,16 @@ export function householdContribution(h: EnrolledHousehold, scheme: Scheme): Arr
 }
 
 /** What a registry import of a household adds (null before: a new household). Unknown schemes count nothing. */
-export function householdTallyDeltas(before: EnrolledHousehold | null, after: EnrolledHousehold | null, schemeOf: (schemeId: string) => Scheme | undefined): TallyDelta[] {
+export function householdTallyDeltas(
+  before: EnrolledHousehold | null,
+  after: EnrolledHousehold | null,
+  schemeOf: (schemeId: string) => Scheme | undefined,
+): TallyDelta[] {
   const out: TallyDelta[] = [];
-  for (const [h, sign] of [[before, -1], [after, 1]] as const) {
+  for (const [h, sign] of [
+    [before, -1],
+    [after, 1],
+  ] as const) {
     const scheme = h ? schemeOf(h.schemeId) : undefined;
     if (!h || !scheme) continue;
     for (const { year, counters } of householdContribution(h, scheme)) pushDelta(out, h.schemeId, year, counters, sign);
@@ -169,7 +174,9 @@ export function summaryFromCounters(scheme: Pick<Scheme, 'schemeId' | 'reserveRa
   const paidAmount = n('paidAmount');
   const incurred = paidAmount + outstanding;
   const corridorTerms = scheme.products.MEDICAL?.riskCorridor;
-  const riskCorridor: CorridorReading | null = corridorTerms ? corridorReading(n('medicalPremium'), byProduct.MEDICAL?.payout ?? 0, corridorTerms) : null;
+  const riskCorridor: CorridorReading | null = corridorTerms
+    ? corridorReading(n('medicalPremium'), byProduct.MEDICAL?.payout ?? 0, corridorTerms)
+    : null;
   return {
     schemeId: scheme.schemeId,
     year,

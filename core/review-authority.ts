@@ -10,6 +10,7 @@
  *   reviewer who recommended.
  */
 import type { Scheme } from './scheme.js';
+import { text, type Message } from './i18n/message.js';
 
 export const REVIEW_LEVELS = [1, 2, 3] as const;
 export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
@@ -49,7 +50,7 @@ export type RefusalReason = 'SUBMITTER_MAY_NOT_APPROVE' | 'RECOMMENDER_MAY_NOT_A
 /** APPROVED, RECOMMENDED, REJECTED, RETURNED: the effect; REFUSED: the reviewer may not (a 403 saying why). */
 export type ReviewVerdict =
   | { readonly effect: 'APPROVED' | 'RECOMMENDED' | 'REJECTED' | 'RETURNED' }
-  | { readonly effect: 'REFUSED'; readonly reason: RefusalReason; readonly detail: string };
+  | { readonly effect: 'REFUSED'; readonly reason: RefusalReason; readonly detail: Message };
 
 /** The level's limit in fen, or null when the level may approve any amount. */
 export function reviewLimit(scheme: Pick<Scheme, 'reviewLimits'>, level: ReviewLevel): number | null {
@@ -71,10 +72,18 @@ export function decideReview(scheme: Pick<Scheme, 'reviewLimits'>, reviewer: Rev
   if (decision === 'REJECT') return { effect: 'REJECTED' };
   if (decision === 'RETURN') return { effect: 'RETURNED' };
   if (reviewer.sub === c.submittedBy) {
-    return { effect: 'REFUSED', reason: 'SUBMITTER_MAY_NOT_APPROVE', detail: `four eyes: ${reviewer.sub} submitted this claim and may not approve it` };
+    return {
+      effect: 'REFUSED',
+      reason: 'SUBMITTER_MAY_NOT_APPROVE',
+      detail: text('four eyes: {{sub}} submitted this claim and may not approve it', { sub: reviewer.sub }),
+    };
   }
   if (c.stage === 'FINAL' && c.recommendedBy === reviewer.sub) {
-    return { effect: 'REFUSED', reason: 'RECOMMENDER_MAY_NOT_APPROVE', detail: `four eyes: ${reviewer.sub} recommended this claim; another reviewer must give the final approval` };
+    return {
+      effect: 'REFUSED',
+      reason: 'RECOMMENDER_MAY_NOT_APPROVE',
+      detail: text('four eyes: {{sub}} recommended this claim; another reviewer must give the final approval', { sub: reviewer.sub }),
+    };
   }
   if (withinLimit(scheme, reviewer.level, c.amount)) return { effect: 'APPROVED' };
   if (c.stage === 'FIRST') return { effect: 'RECOMMENDED' };
@@ -83,6 +92,16 @@ export function decideReview(scheme: Pick<Scheme, 'reviewLimits'>, reviewer: Rev
   return {
     effect: 'REFUSED',
     reason: 'ABOVE_AUTHORITY_LIMIT',
-    detail: `the claim's ${c.amount} fen is above the ${limit ?? 'unlimited'} fen a level ${reviewer.level} reviewer may approve; ${needed === null ? 'no level may approve it' : `a level ${needed} reviewer or higher must approve it`}`,
+    detail:
+      needed === null
+        ? text("the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; no level may approve it", {
+            amount: c.amount,
+            limit: limit ?? 'unlimited',
+            level: reviewer.level,
+          })
+        : text(
+            "the claim's {{amount}} fen is above the {{limit}} fen a level {{level}} reviewer may approve; a level {{needed}} reviewer or higher must approve it",
+            { amount: c.amount, limit: limit ?? 'unlimited', level: reviewer.level, needed },
+          ),
   };
 }

@@ -8,7 +8,11 @@ import { BP, MAX_FEN } from './money.js';
 
 export const fen = z.number().int().min(0).max(MAX_FEN);
 export const bp = z.number().int().min(0).max(BP);
-const upliftBp = z.number().int().min(BP).max(10 * BP);
+const upliftBp = z
+  .number()
+  .int()
+  .min(BP)
+  .max(10 * BP);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const id = z.string().min(1).max(128);
 
@@ -28,10 +32,24 @@ export const Band = z.object({ from: fen, to: fen.nullable(), bp });
  * The risk adjustment balance mechanism (风险调节平衡机制, seed 000 §6.2): the loss-ratio corridor the insurer's
  * result is held in (core/corridor.ts). Bounds in bp of premium, up to 100000 (a loss ratio can pass 100%).
  */
-const lossRatioBound = z.number().int().min(0).max(10 * BP);
+const lossRatioBound = z
+  .number()
+  .int()
+  .min(0)
+  .max(10 * BP);
+
+/**
+ * A note for people in a scheme file: in both languages (`{"zh-CN": …, "en": …}`), or a plain string for a
+ * scheme written before notes had languages (shown as it is to every reader). GET /schemes renders it in the
+ * reader's language.
+ */
+export const SchemeNote = z.union([z.string(), z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict()]);
 export const RiskCorridor = z
-  .object({ lowerLossRatioBp: lossRatioBound, upperLossRatioBp: lossRatioBound, note: z.string().optional() })
-  .refine((c) => c.lowerLossRatioBp <= c.upperLossRatioBp, { message: 'upperLossRatioBp must not be below lowerLossRatioBp', path: ['upperLossRatioBp'] });
+  .object({ lowerLossRatioBp: lossRatioBound, upperLossRatioBp: lossRatioBound, note: SchemeNote.optional() })
+  .refine((c) => c.lowerLossRatioBp <= c.upperLossRatioBp, {
+    message: 'upperLossRatioBp must not be below lowerLossRatioBp',
+    path: ['upperLossRatioBp'],
+  });
 
 const Medical = z
   .object({
@@ -47,10 +65,13 @@ const Medical = z
     // Bands must tile [0, ∞) without gaps or overlaps, so every fen above the deductible has one ratio.
     m.bands.forEach((b, i) => {
       const expectedFrom = i === 0 ? 0 : m.bands[i - 1]?.to;
-      if (b.from !== expectedFrom) ctx.addIssue({ code: 'custom', path: ['bands', i, 'from'], message: `must be ${expectedFrom} (bands are contiguous from 0)` });
+      if (b.from !== expectedFrom)
+        ctx.addIssue({ code: 'custom', path: ['bands', i, 'from'], message: `must be ${expectedFrom} (bands are contiguous from 0)` });
       if (b.to !== null && b.to <= b.from) ctx.addIssue({ code: 'custom', path: ['bands', i, 'to'], message: 'must be above from' });
-      if (i === m.bands.length - 1 && b.to !== null) ctx.addIssue({ code: 'custom', path: ['bands', i, 'to'], message: 'the last band must be open (null)' });
-      if (i < m.bands.length - 1 && b.to === null) ctx.addIssue({ code: 'custom', path: ['bands', i, 'to'], message: 'only the last band may be open' });
+      if (i === m.bands.length - 1 && b.to !== null)
+        ctx.addIssue({ code: 'custom', path: ['bands', i, 'to'], message: 'the last band must be open (null)' });
+      if (i < m.bands.length - 1 && b.to === null)
+        ctx.addIssue({ code: 'custom', path: ['bands', i, 'to'], message: 'only the last band may be open' });
     });
   });
 
@@ -92,7 +113,8 @@ const Industry = z.object({
     .superRefine((w, ctx) => {
       w.bands.forEach((b, i) => {
         const next = w.bands[i + 1];
-        if (next && b.maxMm !== next.minMm) ctx.addIssue({ code: 'custom', path: ['bands', i, 'maxMm'], message: `must equal the next band's minMm ${next.minMm}` });
+        if (next && b.maxMm !== next.minMm)
+          ctx.addIssue({ code: 'custom', path: ['bands', i, 'maxMm'], message: `must equal the next band's minMm ${next.minMm}` });
         if (!next && b.maxMm !== null) ctx.addIssue({ code: 'custom', path: ['bands', i, 'maxMm'], message: 'the last band must be open (null)' });
       });
     })
@@ -119,7 +141,7 @@ export const SchemeSchema = z
     city: z.string().min(1),
     source: z.string().min(1),
     /** Free text for people: which parameters are illustrative, where numbers come from. */
-    notes: z.array(z.string()).default([]),
+    notes: z.array(SchemeNote).default([]),
     years: z.object({ from: z.number().int(), to: z.number().int() }),
     categories: z.array(z.string().min(1)).min(1),
     /** Claims whose payout is strictly above this go to manual review. */
@@ -131,9 +153,18 @@ export const SchemeSchema = z
     reviewLimits: z
       .object({ '1': fen.nullable(), '2': fen.nullable(), '3': fen.nullable() })
       .strict()
-      .refine((l) => ([['1', '2'], ['2', '3']] as const).every(([a, b]) => l[b] === null || (l[a] !== null && l[a] <= l[b])), {
-        message: 'a higher level may approve at least what a lower one may (null = unlimited)',
-      }),
+      .refine(
+        (l) =>
+          (
+            [
+              ['1', '2'],
+              ['2', '3'],
+            ] as const
+          ).every(([a, b]) => l[b] === null || (l[a] !== null && l[a] <= l[b])),
+        {
+          message: 'a higher level may approve at least what a lower one may (null = unlimited)',
+        },
+      ),
     reserveRateBp: bp,
     /** Public holidays (YYYY-MM-DD) for the 5-working-day target; weekends are always excluded. */
     holidays: z.array(isoDate),
@@ -150,10 +181,12 @@ export const SchemeSchema = z
   .superRefine((s, ctx) => {
     s.premiums.forEach((p, i) => {
       for (const cat of Object.keys(p.subsidyBpByCategory)) {
-        if (!s.categories.includes(cat)) ctx.addIssue({ code: 'custom', path: ['premiums', i, 'subsidyBpByCategory', cat], message: 'unknown category' });
+        if (!s.categories.includes(cat))
+          ctx.addIssue({ code: 'custom', path: ['premiums', i, 'subsidyBpByCategory', cat], message: 'unknown category' });
       }
       p.products.forEach((prod, j) => {
-        if (!s.products[prod]) ctx.addIssue({ code: 'custom', path: ['premiums', i, 'products', j], message: `product ${prod} is not offered by this scheme` });
+        if (!s.products[prod])
+          ctx.addIssue({ code: 'custom', path: ['premiums', i, 'products', j], message: `product ${prod} is not offered by this scheme` });
       });
     });
   });

@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_CSP } from './console-static.js';
 import { sendProblem as problem } from './problem.js';
+import { text } from '../core/i18n/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SWAGGER_UI = resolve(ROOT, 'node_modules', 'swagger-ui-dist');
@@ -57,15 +58,18 @@ export function isApiDocsPath(pathname: string): boolean {
 }
 
 export function serveApiDocs(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${pathname}`, { allow: 'GET, HEAD' });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return void problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: pathname }), {
+      allow: 'GET, HEAD',
+    });
   // The document may be read by tools on other origins (code generators, API catalogues): it is public anyway.
-  if (pathname === '/openapi.json') return send(req, res, OPENAPI_FILE, { 'access-control-allow-origin': '*' });
+  if (pathname === '/openapi.json') return void send(req, res, OPENAPI_FILE, { 'access-control-allow-origin': '*' });
   if (pathname === '/docs') {
     res.writeHead(308, { location: '/docs/' });
     return void res.end();
   }
   const name = pathname.slice('/docs/'.length) || 'index.html';
   const file = Object.hasOwn(API_DOCS_FILES, name) ? API_DOCS_FILES[name] : undefined;
-  if (!file) return problem(res, 404, 'Not found', `no file ${pathname}`);
-  return send(req, res, file);
+  if (!file) return void problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
+  return void send(req, res, file);
 }

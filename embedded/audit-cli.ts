@@ -12,11 +12,21 @@ import { serverClient, type ServerClient } from './server-client.js';
 type Chain = AuditExport['claims'][number];
 
 /** Every chain of one kind: page through `list`, read each item's audit answer. */
-async function chainsOf(server: ServerClient, list: string, id: (item: Record<string, unknown>) => string, audit: (id: string) => string, key: (id: string) => string, what: string): Promise<Chain[]> {
+async function chainsOf(
+  server: ServerClient,
+  list: string,
+  id: (item: Record<string, unknown>) => string,
+  audit: (id: string) => string,
+  key: (id: string) => string,
+  what: string,
+): Promise<Chain[]> {
   const chains: Chain[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await server.get(`${list}?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as { items: Array<Record<string, unknown>>; nextCursor: string | null };
+    const page = (await server.get(`${list}?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as {
+      items: Array<Record<string, unknown>>;
+      nextCursor: string | null;
+    };
     for (const item of page.items) {
       const a = (await server.get(audit(id(item)))) as { records: Chain['records']; head: string; stored?: unknown };
       // A claim's answer carries its stored figures; households and index events have none.
@@ -31,7 +41,14 @@ async function chainsOf(server: ServerClient, list: string, id: (item: Record<st
 
 async function exportAll(out: string): Promise<void> {
   const server = serverClient('auditor');
-  const claims = await chainsOf(server, '/claims', (c) => String(c.claimId), (id) => `/claims/${encodeURIComponent(id)}/audit`, (id) => id, 'claims');
+  const claims = await chainsOf(
+    server,
+    '/claims',
+    (c) => String(c.claimId),
+    (id) => `/claims/${encodeURIComponent(id)}/audit`,
+    (id) => id,
+    'claims',
+  );
   const households = await chainsOf(
     server,
     '/households',

@@ -46,13 +46,18 @@ export function verifyExport(data: unknown): VerifyResult {
   const parsed = Export.safeParse(data);
   if (!parsed.success) return broken(`not an audit export: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   let records = 0;
-  const kinds = [['claim', parsed.data.claims], ['household chain', parsed.data.households], ['index event chain', parsed.data.indexEvents]] as const;
+  const kinds = [
+    ['claim', parsed.data.claims],
+    ['household chain', parsed.data.households],
+    ['index event chain', parsed.data.indexEvents],
+  ] as const;
   for (const [what, chains] of kinds) {
     for (const c of chains) {
       if (c.records.some((r) => r.claimId !== c.claimId)) return broken(`${what} ${c.claimId}: holds a record of another chain`);
       const check = verifyChain(c.records as AuditRecord[]);
       if (!check.verified) return broken(`${what} ${c.claimId}, record ${check.brokenAt}: ${check.problem}`);
-      if (check.head !== c.head) return broken(`${what} ${c.claimId}: the chain ends at ${check.head}, not at the head ${c.head} the server reported (records removed?)`);
+      if (check.head !== c.head)
+        return broken(`${what} ${c.claimId}: the chain ends at ${check.head}, not at the head ${c.head} the server reported (records removed?)`);
       records += c.records.length;
     }
   }
@@ -71,5 +76,12 @@ export function verifyExport(data: unknown): VerifyResult {
   }
   const [first] = problems;
   if (first !== undefined) return { ok: false, problem: first, problems };
-  return { ok: true, claims: parsed.data.claims.length, households: parsed.data.households.length, indexEvents: parsed.data.indexEvents.length, records, reconciled };
+  return {
+    ok: true,
+    claims: parsed.data.claims.length,
+    households: parsed.data.households.length,
+    indexEvents: parsed.data.indexEvents.length,
+    records,
+    reconciled,
+  };
 }

@@ -41,7 +41,14 @@ export const REVIEW_LEVEL_CLAIM = 'fangpin:reviewLevel';
  * `sub` names the user (four eyes compares it); by default `<role>-local` (`insurer-<id>`), as before users
  * existed. `level` is a reviewer's authority level; none by default (level 3).
  */
-export async function issueToken(secret: string, role: Role, insurerId?: string, ttlSeconds = 12 * 3600, sub?: string, level?: number): Promise<string> {
+export async function issueToken(
+  secret: string,
+  role: Role,
+  insurerId?: string,
+  ttlSeconds = 12 * 3600,
+  sub?: string,
+  level?: number,
+): Promise<string> {
   if (!ROLES.includes(role)) throw new Error(`unknown role ${role}; one of ${ROLES.join(', ')}`);
   if (role === 'insurer' && !insurerId) throw new Error('the insurer role needs an insurerId');
   if (level !== undefined && (role !== 'reviewer' || ![1, 2, 3].includes(level))) throw new Error('a level (1, 2 or 3) is for reviewer tokens only');

@@ -55,8 +55,14 @@ export function synthesizeBundles(): DeployedBundles {
  */
 export function copyBundles(outdir: string): DeployedBundles {
   const template = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.template.json`), 'utf8')) as { Resources: Resources };
-  const manifest = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string; packaging?: string } }> };
-  const zipped = new Set(Object.values(manifest.files).filter((f) => f.source.packaging === 'zip').map((f) => f.source.path));
+  const manifest = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.assets.json`), 'utf8')) as {
+    files: Record<string, { source: { path: string; packaging?: string } }>;
+  };
+  const zipped = new Set(
+    Object.values(manifest.files)
+      .filter((f) => f.source.packaging === 'zip')
+      .map((f) => f.source.path),
+  );
   const target = mkdtempSync(join(tmpdir(), BUNDLES_DIR_PREFIX));
   try {
     return copyInto(target, outdir, template, zipped);
@@ -87,7 +93,11 @@ function copyInto(target: string, outdir: string, template: { Resources: Resourc
   // FANGPIN_SCHEMES_DIR is one per process, so every bundle must carry the same schemes.
   const schemesOf = (dir: string) => {
     const folder = join(dir, 'schemes');
-    const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).sort() : [];
+    const files = existsSync(folder)
+      ? readdirSync(folder)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+      : [];
     return files.map((f) => `${f}\n${readFileSync(join(folder, f), 'utf8')}`).join('\n');
   };
   const [first, ...rest] = [...dirs.entries()];

@@ -39,7 +39,9 @@ export async function exportClaims(out: string, filter: ClaimsExportFilter, prog
     progress(`read ${seen} claims, ${claims.length} selected`);
     cursor = page.nextCursor;
   } while (cursor);
-  claims.sort((a, b) => (a.incidentDate < b.incidentDate ? -1 : a.incidentDate > b.incidentDate ? 1 : a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  claims.sort((a, b) =>
+    a.incidentDate < b.incidentDate ? -1 : a.incidentDate > b.incidentDate ? 1 : a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0,
+  );
 
   const stream = createWriteStream(out);
   const write = async (row: unknown) => {
@@ -58,7 +60,16 @@ export async function exportClaims(out: string, filter: ClaimsExportFilter, prog
     if (households.size % 100 === 0) progress(`fetched ${households.size} households`);
   }
   for (const c of claims) {
-    await write({ claim: { schemeId: c.schemeId, householdId: c.householdId, personId: c.personId, product: c.product, incidentDate: c.incidentDate, details: c.details } });
+    await write({
+      claim: {
+        schemeId: c.schemeId,
+        householdId: c.householdId,
+        personId: c.personId,
+        product: c.product,
+        incidentDate: c.incidentDate,
+        details: c.details,
+      },
+    });
   }
   await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return claims.length;

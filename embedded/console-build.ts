@@ -71,7 +71,11 @@ export async function buildConsole(log: (line: string) => void = () => undefined
   const env = { ...process.env, NODE_ENV: 'production' };
   await Promise.all([
     run(process.execPath, [tsc, '-p', join(CONSOLE_DIR, 'tsconfig.json')]),
-    run(process.execPath, [vite, 'build', CONSOLE_DIR, '--config', join(CONSOLE_DIR, 'vite.config.ts'), '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'], env),
+    run(
+      process.execPath,
+      [vite, 'build', CONSOLE_DIR, '--config', join(CONSOLE_DIR, 'vite.config.ts'), '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'],
+      env,
+    ),
   ]).catch((err: unknown) => {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

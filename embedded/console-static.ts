@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendProblem as problem } from './problem.js';
+import { text } from '../core/i18n/index.js';
 
 export const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
 
@@ -94,7 +95,10 @@ function compressedCopy(file: string, st: Stats, encoding: Encoding): Promise<Bu
   let copy = entry.encoded.get(encoding);
   if (!copy) {
     const raw = readFileSync(file);
-    copy = encoding === 'br' ? brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipAsync(raw, { level: 9 });
+    copy =
+      encoding === 'br'
+        ? brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+        : gzipAsync(raw, { level: 9 });
     const mine = entry;
     copy.catch(() => mine.encoded.delete(encoding));
     entry.encoded.set(encoding, copy);
@@ -129,28 +133,30 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cache
 export function serveConsole(req: IncomingMessage, res: ServerResponse, pathname: string, distDir: string): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
-    return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${pathname}`);
+    return void problem(res, 405, 'Method not allowed', text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: pathname }));
   }
   if (pathname === '/console') {
     res.writeHead(308, { location: '/console/' });
     return void res.end();
   }
   const index = join(distDir, 'index.html');
-  if (!existsSync(index)) return problem(res, 404, 'Console not built', 'the web console has not been built: run `npm run console:build` (npm start builds it)');
+  if (!existsSync(index))
+    return void problem(res, 404, 'Console not built', 'the web console has not been built: run `npm run console:build` (npm start builds it)');
   let rel: string;
   try {
     rel = decodeURIComponent(pathname.slice('/console/'.length));
   } catch {
-    return problem(res, 400, 'Bad request', 'the path is not valid percent-encoding');
+    return void problem(res, 400, 'Bad request', 'the path is not valid percent-encoding');
   }
   const file = normalize(join(distDir, rel));
-  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep))) return problem(res, 404, 'Not found', `no file ${pathname}`);
+  if (rel.includes('\0') || (file !== distDir && !file.startsWith(distDir + sep)))
+    return void problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
   const st = existsSync(file) ? statSync(file) : null;
   if (st?.isFile()) {
     // Vite puts content-hashed names under assets/: they never change. Everything else is revalidated.
-    return sendFile(req, res, file, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return void sendFile(req, res, file, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
   }
   // A missing asset is a 404, not the app's HTML; any other path is one of the app's screens.
-  if (rel.startsWith('assets/') || extname(rel) !== '') return problem(res, 404, 'Not found', `no file ${pathname}`);
-  return sendFile(req, res, index, 'no-cache');
+  if (rel.startsWith('assets/') || extname(rel) !== '') return void problem(res, 404, 'Not found', text('no file {{path}}', { path: pathname }));
+  return void sendFile(req, res, index, 'no-cache');
 }

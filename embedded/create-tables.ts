@@ -20,7 +20,9 @@ export function tableNamesEnv(prefix: string): Record<string, string> {
 }
 
 function attributes(spec: TableSpec): AttributeDefinition[] {
-  const all = [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter((a): a is KeyAttr => a !== undefined);
+  const all = [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter(
+    (a): a is KeyAttr => a !== undefined,
+  );
   const types = new Map<string, 'S' | 'N'>();
   for (const a of all) {
     const seen = types.get(a.name);
@@ -48,7 +50,9 @@ async function ensureIndexes(client: DynamoDBClient, spec: TableSpec, TableName:
       new UpdateTableCommand({
         TableName,
         AttributeDefinitions: attributes(spec),
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: projection(i) } }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: projection(i) } },
+        ],
       }),
     );
   }

@@ -14,7 +14,12 @@ export const DEMO_HOUSEHOLDS = [
       { personId: 'P-1', name: '张三', idNumber: '420922199001011234', birthDate: '1990-01-01' },
       { personId: 'P-2', name: '张小明', idNumber: '420922201201015678', birthDate: '2012-01-01' },
     ],
-    enrollment: { products: ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'], start: '2024-01-01', end: '2024-12-31', insured: { area_mu: 12, quantity_kg: 500 } },
+    enrollment: {
+      products: ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'],
+      start: '2024-01-01',
+      end: '2024-12-31',
+      insured: { area_mu: 12, quantity_kg: 500 },
+    },
   },
   {
     householdId: 'H-420902-0002',
@@ -34,7 +39,12 @@ export const DEMO_HOUSEHOLDS = [
     verifiedYear: 2024,
     exitedOn: null,
     members: [{ personId: 'P-4', name: '王五', idNumber: '331102197803031111' }],
-    enrollment: { products: ['MEDICAL', 'ACCIDENT', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE'], start: '2024-01-01', end: '2024-12-31', insured: { area_mu: 5.5 } },
+    enrollment: {
+      products: ['MEDICAL', 'ACCIDENT', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE'],
+      start: '2024-01-01',
+      end: '2024-12-31',
+      insured: { area_mu: 5.5 },
+    },
   },
 ];
 

@@ -14,6 +14,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LAUNCHER_CLASS, dynamoDbLocalDir, dynamoDbLocalInstalled, dynamoDbLocalPaths } from '../scripts/install-dynamodb-local.mjs';
+import { embeddedSetting } from './config.js';
 
 export interface DynamoDbLocalOptions {
   /** Directory for the database file (created if missing); undefined → in memory. */
@@ -34,7 +35,6 @@ export function localDynamoClientConfig(endpoint: string): DynamoDBClientConfig 
 }
 
 const INSTALL_SCRIPT = fileURLToPath(new URL('../scripts/install-dynamodb-local.mjs', import.meta.url));
-const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 3_000;
 const OUTPUT_TAIL = 4_000;
 
@@ -71,9 +71,7 @@ async function freePort(): Promise<number> {
 }
 
 function heapSize(): string {
-  const xmx = process.env.FANGPIN_DYNAMODB_XMX?.trim() || '1g';
-  if (!/^\d+[kmg]?$/i.test(xmx)) throw new Error(`FANGPIN_DYNAMODB_XMX must look like 512m or 1g, not ${JSON.stringify(xmx)}`);
-  return xmx;
+  return embeddedSetting('FANGPIN_DYNAMODB_XMX');
 }
 
 // ---- never leave a java child behind ----------------------------------------------------------------------
@@ -110,7 +108,7 @@ interface Launched {
 
 /** Extra JVM options for DynamoDB Local (FANGPIN_DYNAMODB_JAVA_OPTS, space-separated), e.g. for GC experiments. */
 function javaOptions(): string[] {
-  return (process.env.FANGPIN_DYNAMODB_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  return embeddedSetting('FANGPIN_DYNAMODB_JAVA_OPTS');
 }
 
 function launch(home: string, port: number, dataDir: string | undefined, loopback: boolean): Launched {
@@ -169,7 +167,7 @@ const FATAL = /Failed to bind|BindException|Address already in use|A fatal error
 /** Polls ListTables until DynamoDB Local answers, the child exits or reports a fatal error, or the deadline passes. */
 async function waitReady(endpoint: string, proc: Launched): Promise<'ready' | 'exited' | 'timeout'> {
   const client = new DynamoDBClient({ ...localDynamoClientConfig(endpoint), maxAttempts: 1 });
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const deadline = Date.now() + embeddedSetting('FANGPIN_DYNAMODB_START_TIMEOUT_MS');
   try {
     while (Date.now() < deadline) {
       if (proc.hasExited() || FATAL.test(proc.output())) return 'exited';
@@ -223,7 +221,12 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     await kill(proc);
     const out = proc.output();
     if (outcome === 'exited' && !opts.port && attempt < 3 && /Failed to bind|BindException|Address already in use/i.test(out)) continue;
-    const why = outcome === 'timeout' ? `did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s` : 'exited before it was ready';
-    throw new Error(`DynamoDB Local ${why} (java ${loopback ? LAUNCHER_CLASS : '-jar DynamoDBLocal.jar'} in ${home}); java output:\n${out || '(none)'}`);
+    const why =
+      outcome === 'timeout'
+        ? `did not answer on ${endpoint} within ${embeddedSetting('FANGPIN_DYNAMODB_START_TIMEOUT_MS') / 1000} s`
+        : 'exited before it was ready';
+    throw new Error(
+      `DynamoDB Local ${why} (java ${loopback ? LAUNCHER_CLASS : '-jar DynamoDBLocal.jar'} in ${home}); java output:\n${out || '(none)'}`,
+    );
   }
 }

@@ -16,6 +16,11 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/steps/payout.ts': () => import('../functions/steps/payout.js'),
   'functions/steps/record-failure.ts': () => import('../functions/steps/record-failure.js'),
   'functions/steps/index-fanout.ts': () => import('../functions/steps/index-fanout.js'),
+  'functions/steps/monitoring-run.ts': () => import('../functions/steps/monitoring-run.js'),
+  'functions/steps/medical-feed-prepare.ts': () => import('../functions/steps/medical-feed-prepare.js'),
+  'functions/steps/medical-feed-batch.ts': () => import('../functions/steps/medical-feed-batch.js'),
+  'functions/steps/medical-feed-settle.ts': () => import('../functions/steps/medical-feed-settle.js'),
+  'functions/api/medical-feeds.ts': () => import('../functions/api/medical-feeds.js'),
   'functions/api/claims.ts': () => import('../functions/api/claims.js'),
   'functions/api/households.ts': () => import('../functions/api/households.js'),
   'functions/api/settlements.ts': () => import('../functions/api/settlements.js'),
@@ -26,6 +31,10 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'functions/api/monitoring.ts': () => import('../functions/api/monitoring.js'),
   'functions/api/ops.ts': () => import('../functions/api/ops.js'),
   'functions/api/workflows.ts': () => import('../functions/api/workflows.js'),
+  'functions/api/audit-samples.ts': () => import('../functions/api/audit-samples.js'),
+  'functions/api/evidence.ts': () => import('../functions/api/evidence.js'),
+  // Invoked by the evidence bucket's ObjectCreated notification (embedded: by its stand-in, embedded/evidence-bucket.ts).
+  'functions/events/attachment-arrived.ts': () => import('../functions/events/attachment-arrived.js'),
   'functions/steps/webhook-dispatch.ts': () => import('../functions/steps/webhook-dispatch.js'),
   // Scheduled on AWS only (its metrics would go nowhere here); listed so every entry the template names is known.
   'functions/ops/attention-metrics.ts': () => import('../functions/ops/attention-metrics.js'),

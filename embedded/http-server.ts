@@ -9,10 +9,12 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, routeKey, type ApiModule } from '../functions/api/routes.js';
 import type { ApiEvent } from '../functions/api/http.js';
 import { sendProblem as problem, sendResult as send } from './problem.js';
+import { text } from '../core/i18n/index.js';
 import { verifyToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { CONSOLE_DIST, serveConsole } from './console-static.js';
 import { isApiDocsPath, serveApiDocs } from './api-docs.js';
+import { EVIDENCE_BUCKET_PATH, type LocalBucket } from './evidence-bucket.js';
 
 /** API Gateway's own payload limit is 10 MB; refuse bigger bodies before reading them. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -27,7 +29,7 @@ const compiled = ROUTES.map((r) => ({
 }));
 
 /** Write a handler-shaped result; the server's own refusals use the handlers' problem+json format. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -35,8 +37,14 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size > MAX_BODY_BYTES) return null;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+
+/**
+ * Bodies that are files (a medical feed CSV, perhaps GB18030) reach the handler base64-encoded, byte for byte, as
+ * API Gateway hands over a binary body; every other body as UTF-8 text, as before.
+ */
+const BINARY_BODY = /^(text\/csv|application\/octet-stream|application\/csv)\b/i;
 
 export interface HttpServerOptions {
   readonly port: number;
@@ -45,6 +53,8 @@ export interface HttpServerOptions {
   readonly loadModule: (module: ApiModule) => Promise<Handler>;
   /** The built web console served at /console/ (default console/dist). */
   readonly consoleDir?: string;
+  /** The evidence bucket's stand-in, served at /evidence-bucket/ (its own SigV4 check, no bearer token). */
+  readonly evidenceBucket?: LocalBucket;
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
@@ -83,22 +93,36 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
   }
-  if (url.pathname === '/console' || url.pathname.startsWith('/console/')) return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
+  if (url.pathname === '/console' || url.pathname.startsWith('/console/'))
+    return serveConsole(req, res, url.pathname, opts.consoleDir ?? CONSOLE_DIST);
   // The OpenAPI document and its reference page: public, like /console/ (no data; the API's routes need a token).
   if (isApiDocsPath(url.pathname)) return serveApiDocs(req, res, url.pathname);
+  // The presigned upload and download URLs the evidence API hands out: signed, not bearer-authorized, as S3's are.
+  if (opts.evidenceBucket && url.pathname.startsWith(`${EVIDENCE_BUCKET_PATH}/`)) {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    return opts.evidenceBucket.handle(req, res, q < 0 ? raw : raw.slice(0, q), q < 0 ? '' : raw.slice(q + 1));
+  }
   const byPath = compiled.filter((c) => c.regex.test(url.pathname));
   const match = byPath.find((c) => c.route.method === req.method);
   if (!match) {
-    if (byPath.length > 0) return problem(res, 405, 'Method not allowed', `${req.method} is not allowed on ${url.pathname}`, { allow: byPath.map((c) => c.route.method).join(', ') });
-    return problem(res, 404, 'Not found', `no route ${req.method} ${url.pathname}`);
+    if (byPath.length > 0)
+      return problem(
+        res,
+        405,
+        'Method not allowed',
+        text('{{method}} is not allowed on {{path}}', { method: req.method ?? '', path: url.pathname }),
+        { allow: byPath.map((c) => c.route.method).join(', ') },
+      );
+    return problem(res, 404, 'Not found', text('no route {{route}}', { route: `${req.method} ${url.pathname}` }));
   }
   // As API Gateway's JWT authorizer does: no valid token, no call to the handler.
   const auth = req.headers.authorization ?? '';
   const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
   const claims = token ? await verifyToken(opts.tokenSecret, token) : null;
   if (!claims) return problem(res, 401, 'Unauthorized', 'a valid bearer token is required', { 'www-authenticate': 'Bearer' });
-  const body = await readBody(req);
-  if (body === null) return problem(res, 413, 'Payload too large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+  const bytes = await readBody(req);
+  if (bytes === null) return problem(res, 413, 'Payload too large', text('the body is larger than {{max}} bytes', { max: MAX_BODY_BYTES }));
   const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
   let pathParameters: Record<string, string>;
   try {
@@ -109,6 +133,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query = Object.fromEntries(url.searchParams.entries());
+  const binary = BINARY_BODY.test(headers['content-type'] ?? '');
+  const body = binary ? bytes.toString('base64') : bytes.toString('utf8');
   const now = new Date();
   const event = {
     version: '2.0',
@@ -119,13 +145,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
     body: body.length ? body : undefined,
-    isBase64Encoded: false,
+    isBase64Encoded: binary && body.length > 0,
     requestContext: {
       accountId: '000000000000',
       apiId: 'embedded',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'embedded',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: match.key,
       stage: '$default',

@@ -6,16 +6,22 @@ import { resolve } from 'node:path';
 import { startEmbedded } from './runtime.js';
 import { loadDemo } from './demo.js';
 import { ensureConsoleBuilt } from './console-build.js';
+import { checkEmbeddedSettings, embeddedSetting } from './config.js';
+import { checkSettings } from '../functions/shared/config.js';
 
 // Pinned SDK versions run on Node 20; the SDK's notice about its future releases is noise for a user here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const started = Date.now();
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`fangpin: PORT must be a port number, got ${process.env.PORT}`);
+// Every setting is parsed before anything starts: a bad one stops here, named with its value.
+try {
+  checkSettings();
+  checkEmbeddedSettings();
+} catch (err) {
+  console.error(`fangpin: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 }
-const dataDir = resolve(process.env.FANGPIN_DATA_DIR ?? '.fangpin-data');
+const port = embeddedSetting('PORT');
+const dataDir = resolve(embeddedSetting('FANGPIN_DATA_DIR'));
 const demo = process.argv.includes('--demo');
 
 // The web console is built before the server starts when it is missing or older than console/ (a warning, not

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parseScheme, prepareReplay, replay, type ReplayTotals } from '../core/index.js';
 import { loadReplayFile, writeSyntheticYear } from './replay-file.js';
-import { schemes } from '../core/catalogue.js';
+import { schemes } from '../functions/shared/catalogue.js';
 import { exportClaims } from './claims-export.js';
 
 const args = process.argv.slice(2);
@@ -27,11 +27,17 @@ function usage(): never {
 }
 
 function diff(title: string, base: Record<string, { claims: number; payout: number }>, next: Record<string, { claims: number; payout: number }>) {
-  console.log(`\n${title.padEnd(16)} ${'claims'.padStart(9)} ${'baseline fen'.padStart(16)} ${'what-if fen'.padStart(16)} ${'difference'.padStart(16)}`);
+  console.log(
+    `\n${title.padEnd(16)} ${'claims'.padStart(9)} ${'baseline fen'.padStart(16)} ${'what-if fen'.padStart(16)} ${'difference'.padStart(16)}`,
+  );
   for (const key of [...new Set([...Object.keys(base), ...Object.keys(next)])].sort()) {
     const b = base[key]?.payout ?? 0;
     const n = next[key]?.payout ?? 0;
-    console.log(`${key.padEnd(16)} ${String(next[key]?.claims ?? base[key]?.claims ?? 0).padStart(9)} ${b.toLocaleString('en-US').padStart(16)} ${n.toLocaleString('en-US').padStart(16)} ${(n - b >= 0 ? '+' : '') + (n - b).toLocaleString('en-US')}`.padEnd(0));
+    console.log(
+      `${key.padEnd(16)} ${String(next[key]?.claims ?? base[key]?.claims ?? 0).padStart(9)} ${b.toLocaleString('en-US').padStart(16)} ${n.toLocaleString('en-US').padStart(16)} ${(n - b >= 0 ? '+' : '') + (n - b).toLocaleString('en-US')}`.padEnd(
+        0,
+      ),
+    );
   }
 }
 
@@ -72,7 +78,9 @@ if (args[0] === 'export') {
   console.log(
     `${n.toLocaleString('en-US')} claims: read and validated in ${s(t1 - t0)}; replayed under the catalogue's scheme in ${s(t2 - t1)} and under ${schemeFile} in ${s(t3 - t2)} (${Math.round(n / ((t3 - t2) / 1000)).toLocaleString('en-US')} claims/s); ${s(t3 - t0)} in all`,
   );
-  console.log(`total paid: baseline ${before.paid.toLocaleString('en-US')} fen, what-if ${after.paid.toLocaleString('en-US')} fen, difference ${(after.paid - before.paid).toLocaleString('en-US')} fen`);
+  console.log(
+    `total paid: baseline ${before.paid.toLocaleString('en-US')} fen, what-if ${after.paid.toLocaleString('en-US')} fen, difference ${(after.paid - before.paid).toLocaleString('en-US')} fen`,
+  );
   diff('product', before.byProduct, after.byProduct);
   diff('county', before.byCounty, after.byCounty);
 }

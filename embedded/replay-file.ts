@@ -40,7 +40,10 @@ export function loadReplayFile(file: string): ReplayItem[] {
     }
   });
   // Decided in incident order (stable for the same day: file order), sorted on the day as a number (YYYYMMDD).
-  const day = Int32Array.from(claims, (c) => Number(c.incidentDate.slice(0, 4)) * 10_000 + Number(c.incidentDate.slice(5, 7)) * 100 + Number(c.incidentDate.slice(8, 10)));
+  const day = Int32Array.from(
+    claims,
+    (c) => Number(c.incidentDate.slice(0, 4)) * 10_000 + Number(c.incidentDate.slice(5, 7)) * 100 + Number(c.incidentDate.slice(8, 10)),
+  );
   const order = Array.from(claims.keys()).sort((a, b) => day[a]! - day[b]! || a - b);
   // A claim whose household is not in the file is decided as one from an unknown household (rejected).
   return order.map((i) => ({ claim: claims[i]!, household: households.get(claims[i]!.householdId)?.household }));

@@ -6,6 +6,7 @@
  * table names from CLAIMS_TABLE, REGISTRY_TABLE, ACCUMULATORS_TABLE (default: the embedded server's tables).
  */
 import { tableNamesEnv } from './create-tables.js';
+import { optionalWiring } from '../functions/shared/config.js';
 import { differencesBySchemeYear, recomputeReportTotals } from '../functions/shared/report-rebuild.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -15,13 +16,16 @@ if (command !== 'rebuild' && command !== 'check') {
   process.exit(2);
 }
 for (const [k, v] of Object.entries(tableNamesEnv('fangpin-'))) process.env[k] ??= v;
-if (process.env.AWS_ENDPOINT_URL_DYNAMODB) {
+if (optionalWiring('AWS_ENDPOINT_URL_DYNAMODB')) {
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 }
 const result = await recomputeReportTotals({ write: command === 'rebuild', progress: (l) => console.error(`reports: ${l}`) });
 const diffs = differencesBySchemeYear(result.differences);
-for (const d of diffs) console.log(`${command === 'rebuild' ? 'corrected' : 'differs'}: ${d.schemeYear} ${d.counter} stored ${d.stored} recomputed ${d.recomputed}`);
-console.log(`reports: ${result.claims} claims, ${result.households} households, ${diffs.length} differing figures${command === 'rebuild' ? `, ${result.written} items written, ${result.backfilled} claims given schemeCounty` : ''}`);
+for (const d of diffs)
+  console.log(`${command === 'rebuild' ? 'corrected' : 'differs'}: ${d.schemeYear} ${d.counter} stored ${d.stored} recomputed ${d.recomputed}`);
+console.log(
+  `reports: ${result.claims} claims, ${result.households} households, ${diffs.length} differing figures${command === 'rebuild' ? `, ${result.written} items written, ${result.backfilled} claims given schemeCounty` : ''}`,
+);
 process.exit(command === 'check' && diffs.length > 0 ? 1 : 0);

@@ -4,30 +4,41 @@
  * endpoint for the AWS SDK, and the HTTP server. Handlers reach the store and the engine only through the AWS
  * SDK, pointed here by the standard endpoint variables.
  */
-import { mkdirSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
 import { ensureTables, tableNamesEnv } from './create-tables.js';
 import { createLocalSfn, type LocalSfn } from './sfn/engine.js';
 import { startSfnApiServer } from './sfn/server.js';
 import { startHttpServer } from './http-server.js';
+import { startLocalS3 } from './s3-local.js';
 import { dataDirSecret, issueToken } from './auth.js';
 import { lambdaContext } from './lambda-context.js';
 import { loadHandler as loadSourceHandler, type HandlerLoader } from './handler-modules.js';
 import { installSdkDecorators } from './sdk/decorators.js';
 import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.js';
-import { WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
-import { resetClients, tableName } from '../functions/shared/aws.js';
+import { MEDICAL_FEED_STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
+import { documentClient, resetClients, tableName } from '../functions/shared/aws.js';
+import { indexWholeRegistry } from '../functions/shared/identities-repo.js';
+import { createLocalBucket, EVIDENCE_BUCKET_PATH } from './evidence-bucket.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
 import type { ApiModule, Role } from '../functions/api/routes.js';
+import { embeddedSetting } from './config.js';
 
 export const STATE_MACHINE_NAME = 'fangpin-claims';
 export const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
 const FANOUT_MACHINE_NAME = `${STATE_MACHINE_NAME}-index-fanout`;
 const FANOUT_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${FANOUT_MACHINE_NAME}`;
+const MONITORING_MACHINE_NAME = `${STATE_MACHINE_NAME}-monitoring`;
+const MONITORING_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${MONITORING_MACHINE_NAME}`;
+const FEED_MACHINE_NAME = `${STATE_MACHINE_NAME}-medical-feed`;
+const FEED_MACHINE_ARN = `arn:aws:states:us-east-1:000000000000:stateMachine:${FEED_MACHINE_NAME}`;
 const TABLE_PREFIX = 'fangpin-';
+export const EVIDENCE_BUCKET_NAME = 'fangpin-evidence';
 
 export interface EmbeddedOptions {
   /** null: everything in memory (tests). Otherwise state lives here and survives restarts. */
@@ -89,6 +100,30 @@ async function startMissingExecutions(): Promise<number> {
   return received.length;
 }
 
+/**
+ * The feed bucket's name as the synthesized definition has it (the ItemReader's Bucket: the bucket's logical id
+ * once resolved locally): the handlers write where the map reads.
+ */
+function feedBucketOf(workflow: ExtractedWorkflow): string {
+  const rows = (workflow.definition.States as Record<string, { ItemReader?: { Parameters?: { Bucket?: unknown } } }>)[MEDICAL_FEED_STATE.fileRows];
+  const bucket = rows?.ItemReader?.Parameters?.Bucket;
+  if (typeof bucket !== 'string') throw new Error(`the medical feed workflow's ${MEDICAL_FEED_STATE.fileRows} state has no ItemReader bucket`);
+  return bucket;
+}
+
+/**
+ * A registry imported before the identity index existed (issue 18) has households and no identities: index it
+ * once, so the medical feed can match its people. Cheap to ask (two one-item scans); a no-op afterwards.
+ */
+async function indexRegistryIfNeeded(log: (line: string) => void): Promise<void> {
+  const one = async (table: 'registry' | 'identities') =>
+    ((await documentClient().send(new ScanCommand({ TableName: tableName(table), Limit: 1 }))).Items ?? []).length > 0;
+  if (!(await one('registry')) || (await one('identities'))) return;
+  const t0 = Date.now();
+  const households = await indexWholeRegistry();
+  log(`indexed the identity numbers of ${households} household(s) for the medical feed (${Date.now() - t0} ms)`);
+}
+
 export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? '127.0.0.1';
@@ -111,25 +146,30 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const tablePrefix = opts.tablePrefix ?? TABLE_PREFIX;
 
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
+    // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
+    process.env.FANGPIN_SDK_TIMEOUT_MS ||= '60000';
+    // The SDK's credentials here sign what the evidence bucket's stand-in checks (presigned URLs), so the secret is
+    // the data directory's own, not a well-known word: a URL cannot be forged by anyone who has not got it.
+    const secretAccessKey = dataDirSecret(dataDir, 'evidence-bucket-secret');
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      EVIDENCE_BUCKET: EVIDENCE_BUCKET_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
-      // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
-      FANGPIN_SDK_TIMEOUT_MS: process.env.FANGPIN_SDK_TIMEOUT_MS ?? '60000',
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
+      MONITORING_STATE_MACHINE_ARN: MONITORING_MACHINE_ARN,
+      MEDICAL_FEED_STATE_MACHINE_ARN: FEED_MACHINE_ARN,
       ...tableNamesEnv(tablePrefix),
     });
     // Every claim in flight shares this process: the single-item reads of one event-loop turn go as one batch, and
     // their transactions and conditional puts as one transaction. Installed before any handler builds a client.
-    const envOn = (v: string | undefined) => (v ?? '1') === '1';
     const uninstallSdk = installSdkDecorators({
-      coalesceReads: opts.coalesce ?? envOn(process.env.FANGPIN_COALESCE_READS),
-      coalesceWrites: opts.coalesce ?? envOn(process.env.FANGPIN_COALESCE_WRITES),
-      faultRate: opts.faultRate ?? Number(process.env.FANGPIN_FAULT_RATE ?? 0),
+      coalesceReads: opts.coalesce ?? embeddedSetting('FANGPIN_COALESCE_READS'),
+      coalesceWrites: opts.coalesce ?? embeddedSetting('FANGPIN_COALESCE_WRITES'),
+      faultRate: opts.faultRate ?? embeddedSetting('FANGPIN_FAULT_RATE'),
     });
     stops.push(async () => uninstallSdk());
     resetClients();
@@ -140,6 +180,16 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
 
     // The definitions come from the synthesized template, never from a second copy.
     const workflows = synthesizeWorkflows(opts.context);
+    // The local stand-in for S3 (the medical feed's bucket): files under the data directory, read by the engine's
+    // ItemReader and, through the SDK, by the handlers. Without a data directory, a temporary one.
+    const bucketDir = dataDir ? resolve(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'fangpin-s3-'));
+    if (!dataDir) stops.push(async () => rmSync(bucketDir, { recursive: true, force: true }));
+    mkdirSync(bucketDir, { recursive: true });
+    const s3 = await startLocalS3(bucketDir, host);
+    stops.push(() => s3.close());
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    process.env.MEDICAL_FEED_BUCKET = feedBucketOf(workflows['medical-feed']);
+    resetClients();
     const machine = async (name: string, arn: string, workflow: ExtractedWorkflow) => {
       const taskHandlers: Record<string, (payload: unknown) => Promise<unknown>> = {};
       for (const [stateName, modulePath] of Object.entries(workflow.taskModules)) {
@@ -154,8 +204,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       stateMachines: [
         await machine(STATE_MACHINE_NAME, STATE_MACHINE_ARN, workflows.claims),
         await machine(FANOUT_MACHINE_NAME, FANOUT_MACHINE_ARN, workflows['index-fanout']),
+        await machine(MONITORING_MACHINE_NAME, MONITORING_MACHINE_ARN, workflows.monitoring),
+        await machine(FEED_MACHINE_NAME, FEED_MACHINE_ARN, workflows['medical-feed']),
       ],
       dataDir: dataDir ? resolve(dataDir, 'executions') : undefined,
+      bucketDir,
       retryIntervalScale: opts.retryIntervalScale,
     });
     stops.push(() => sfn.close());
@@ -164,14 +217,53 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     process.env.AWS_ENDPOINT_URL_SFN = sfnApi.endpoint;
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
+    await indexRegistryIfNeeded(log);
     const redriven = await startMissingExecutions();
     if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
+
+    // The evidence bucket: files under the data directory (a temporary folder without one); each stored PUT is
+    // checked by the same arrival handler S3's notification invokes on AWS.
+    const bucketRoot = dataDir ? resolve(dataDir, 'evidence') : mkdtempSync(resolve(tmpdir(), 'fangpin-evidence-'));
+    if (!dataDir) stops.push(async () => rmSync(bucketRoot, { recursive: true, force: true }));
+    // Loaded at the first upload, not at start: most runs attach nothing, and the S3 SDK is not small.
+    let arrivalCheck: ReturnType<typeof loadHandler> | undefined;
+    const arrived = async (event: unknown, context: ReturnType<typeof lambdaContext>) =>
+      (await (arrivalCheck ??= loadHandler('functions/events/attachment-arrived.ts')))(event, context);
+    const evidenceBucket = createLocalBucket({
+      root: bucketRoot,
+      bucket: EVIDENCE_BUCKET_NAME,
+      region: 'us-east-1',
+      accessKeyId: 'local',
+      secretAccessKey,
+      log,
+      onObjectCreated: (o) =>
+        arrived(
+          {
+            Records: [
+              {
+                eventVersion: '2.1',
+                eventSource: 'aws:s3',
+                awsRegion: 'us-east-1',
+                eventTime: new Date().toISOString(),
+                eventName: 'ObjectCreated:Put',
+                s3: {
+                  s3SchemaVersion: '1.0',
+                  bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` },
+                  object: { key: encodeURIComponent(o.key).replace(/%2F/g, '/'), size: o.size, eTag: o.eTag, versionId: o.versionId },
+                },
+              },
+            ],
+          },
+          lambdaContext('attachment-arrived'),
+        ),
+    });
 
     const modules = new Map<ApiModule, ReturnType<typeof loadHandler>>();
     const http = await startHttpServer({
       port: opts.port ?? 3000,
       host,
       tokenSecret,
+      evidenceBucket,
       loadModule: (m) => {
         let h = modules.get(m);
         if (!h) modules.set(m, (h = loadHandler(`functions/api/${m}.ts`)));
@@ -179,6 +271,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       },
     });
     stops.push(() => http.close());
+    stops.push(() => evidenceBucket.drain()); // runs before the server closes: checks in flight finish first
+    // The handlers' S3 client reaches the stand-in on this server (the URLs it presigns point here).
+    process.env.FANGPIN_EVIDENCE_S3_ENDPOINT = `${http.url}${EVIDENCE_BUCKET_PATH}`;
+    resetClients();
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
     const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');
@@ -191,7 +287,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         .finally(() => {
           round = undefined;
         });
-    }, Number(process.env.FANGPIN_WEBHOOK_POLL_MS ?? 500));
+    }, embeddedSetting('FANGPIN_WEBHOOK_POLL_MS'));
     timer.unref();
     // Stopping lets a round in flight finish before the store goes away (no deliveries cut off half-way).
     stops.push(async () => {

@@ -2,14 +2,16 @@
  * For the command-line tools that read a running server (audit export, claims export): where it is
  * (FANGPIN_URL, default http://127.0.0.1:3000) and the bearer token to use (FANGPIN_TOKEN).
  */
+import { embeddedSetting } from './config.js';
+
 export interface ServerClient {
   readonly base: string;
   get(path: string): Promise<unknown>;
 }
 
 export function serverClient(role: string): ServerClient {
-  const base = process.env.FANGPIN_URL ?? 'http://127.0.0.1:3000';
-  const token = process.env.FANGPIN_TOKEN;
+  const base = embeddedSetting('FANGPIN_URL');
+  const token = embeddedSetting('FANGPIN_TOKEN');
   if (!token) throw new Error(`set FANGPIN_TOKEN to an ${role} token (npm run token -- ${role})`);
   return {
     base,

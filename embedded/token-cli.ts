@@ -8,15 +8,18 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirSecret, issueToken } from './auth.js';
 import { ROLES, type Role } from '../functions/api/routes.js';
+import { embeddedSetting } from './config.js';
 
 const USAGE = `usage: npm run token -- <${ROLES.join('|')}> [insurerId] [--sub ID] [--level 1|2|3]`;
-let parsed;
-try {
-  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { sub: { type: 'string' }, level: { type: 'string' } } });
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
+function parseCommandLine() {
+  try {
+    return parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { sub: { type: 'string' }, level: { type: 'string' } } });
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exit(2);
+  }
 }
+const parsed = parseCommandLine();
 const [role, insurerId, ...extra] = parsed.positionals;
 if (!role || !(ROLES as readonly string[]).includes(role) || extra.length > 0) {
   console.error(USAGE);
@@ -31,8 +34,9 @@ if (level !== undefined && (role !== 'reviewer' || !/^[123]$/.test(parsed.values
   console.error('--level: 1, 2 or 3, for the reviewer role only');
   process.exit(2);
 }
-const dataDir = resolve(process.env.FANGPIN_DATA_DIR ?? '.fangpin-data');
-if (!existsSync(join(dataDir, 'token-secret'))) console.error(`fangpin: no token secret in ${dataDir} yet; creating one (start the server with the same FANGPIN_DATA_DIR)`);
+const dataDir = resolve(embeddedSetting('FANGPIN_DATA_DIR'));
+if (!existsSync(join(dataDir, 'token-secret')))
+  console.error(`fangpin: no token secret in ${dataDir} yet; creating one (start the server with the same FANGPIN_DATA_DIR)`);
 try {
   console.log(await issueToken(dataDirSecret(dataDir, 'token-secret'), role as Role, insurerId, undefined, parsed.values.sub, level));
 } catch (err) {

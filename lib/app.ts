@@ -15,7 +15,8 @@ export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack 
   const issuer = String(app.node.tryGetContext('fangpin:jwtIssuer') ?? 'https://issuer.example.invalid/');
   const audience = String(app.node.tryGetContext('fangpin:jwtAudience') ?? 'fangpin');
   const alarmEmail = optionalContext(app, 'fangpin:alarmEmail');
-  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`context fangpin:alarmEmail must be an email address, got ${alarmEmail}`);
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail))
+    throw new Error(`context fangpin:alarmEmail must be an email address, got ${alarmEmail}`);
   const reviewDaysRaw = optionalContext(app, 'fangpin:reviewAlarmDays');
   const reviewAlarmDays = reviewDaysRaw === undefined ? undefined : Number(reviewDaysRaw);
   if (reviewAlarmDays !== undefined && !(Number.isInteger(reviewAlarmDays) && reviewAlarmDays >= 1 && reviewAlarmDays <= 30)) {
@@ -23,7 +24,10 @@ export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack 
   }
   const returnRaw = optionalContext(app, 'fangpin:returnTimeoutSeconds');
   const returnTimeoutSeconds = returnRaw === undefined ? undefined : Number(returnRaw);
-  if (returnTimeoutSeconds !== undefined && !(Number.isInteger(returnTimeoutSeconds) && returnTimeoutSeconds >= 1 && returnTimeoutSeconds <= 365 * 24 * 3600)) {
+  if (
+    returnTimeoutSeconds !== undefined &&
+    !(Number.isInteger(returnTimeoutSeconds) && returnTimeoutSeconds >= 1 && returnTimeoutSeconds <= 365 * 24 * 3600)
+  ) {
     throw new Error(`context fangpin:returnTimeoutSeconds must be a whole number of seconds from 1 to one year, got ${returnRaw}`);
   }
   const stack = new FangpinStack(app, STACK_NAME, {

@@ -19,6 +19,7 @@ export interface AslVisitor {
   definition?(definition: unknown, owner: string | undefined): void;
   /** Each state that is an object, depth first in written order, `states` being the object it is listed in.
    *  Returning false skips its nested definitions (which are read after this call, so it may replace them). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a visitor that never skips returns nothing (a function typed `=> void`)
   state?(name: string, state: AslObject, states: AslObject): boolean | void;
 }
 

@@ -11,7 +11,19 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { RETURN_TIMEOUT_SECONDS, STATE, TRANSIENT_ERROR } from './workflow-names.js';
+import {
+  ELIGIBILITY_OUTCOME,
+  RETURN_TIMEOUT_SECONDS,
+  REVIEW_OUTCOME,
+  ROUTE_OUTCOME,
+  STATE,
+  TRANSIENT_ERROR,
+  WAIT_STAGE,
+  type EligibilityOutcome,
+  type ReviewOutcome,
+  type RouteOutcome,
+  type WaitStage,
+} from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
 
 export interface ClaimWorkflowProps {
@@ -48,7 +60,17 @@ export class ClaimWorkflow extends Construct {
     // The Resource is the function ARN itself (payloadResponseOnly): the state's output is the handler's result,
     // and the execution history records LambdaFunctionScheduled/Started/Succeeded for each step, on AWS as locally.
     const step = (name: string, fn: IFunction, payload?: sfn.TaskInput) =>
-      retry(new tasks.LambdaInvoke(this, name, { stateName: name, lambdaFunction: fn, payload, payloadResponseOnly: true, taskTimeout: STEP_TIMEOUT, retryOnServiceExceptions: false }), [...STEP_RETRY, TRANSIENT_ERROR]);
+      retry(
+        new tasks.LambdaInvoke(this, name, {
+          stateName: name,
+          lambdaFunction: fn,
+          payload,
+          payloadResponseOnly: true,
+          taskTimeout: STEP_TIMEOUT,
+          retryOnServiceExceptions: false,
+        }),
+        [...STEP_RETRY, TRANSIENT_ERROR],
+      );
 
     const failed = new sfn.Fail(this, STATE.failed, { stateName: STATE.failed, error: 'ClaimFailed', causePath: '$.error.Cause' });
     // RecordFailure discards its result so `$.error` (from the Catch) is still there for the Fail state's CausePath.
@@ -80,7 +102,7 @@ export class ClaimWorkflow extends Construct {
     );
     // The human waits share one function; `stage` says which wait it is (review-request.ts replays a decision
     // already stored for that stage, so a re-run after a restart or redrive never asks twice).
-    const wait = (name: string, stage: 'REVIEW' | 'FINAL_REVIEW' | 'AMEND', timeout: Duration) =>
+    const wait = (name: string, stage: WaitStage, timeout: Duration) =>
       retry(
         new tasks.LambdaInvoke(this, name, {
           stateName: name,
@@ -92,50 +114,59 @@ export class ClaimWorkflow extends Construct {
         }),
         LAMBDA_TRANSIENT,
       );
-    const review = guarded(wait(STATE.review, 'REVIEW', Duration.days(30)));
-    const finalReview = guarded(wait(STATE.finalReview, 'FINAL_REVIEW', Duration.days(30)));
+    const review = guarded(wait(STATE.review, WAIT_STAGE.review, Duration.days(30)));
+    const finalReview = guarded(wait(STATE.finalReview, WAIT_STAGE.finalReview, Duration.days(30)));
     const returnHold = guarded(
       step(STATE.returnHold, props.assessment, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'return' })),
     );
     const expireReturn = guarded(
-      step(STATE.expireReturn, props.reviewRequest, sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'expireReturn' })),
+      step(
+        STATE.expireReturn,
+        props.reviewRequest,
+        sfn.TaskInput.fromObject({ claimId: sfn.JsonPath.stringAt('$.claimId'), action: 'expireReturn' }),
+      ),
     );
     // An amendment not made in time closes the claim (RETURN_EXPIRED); the Timeout catcher comes before States.ALL.
-    const awaitAmendment = wait(STATE.awaitAmendment, 'AMEND', props.returnTimeout ?? Duration.seconds(RETURN_TIMEOUT_SECONDS));
+    const awaitAmendment = wait(STATE.awaitAmendment, WAIT_STAGE.amend, props.returnTimeout ?? Duration.seconds(RETURN_TIMEOUT_SECONDS));
     awaitAmendment.addCatch(expireReturn, { errors: ['States.Timeout'], resultPath: '$.error' });
     guarded(awaitAmendment);
 
     const rejected = new sfn.Succeed(this, STATE.rejected, { stateName: STATE.rejected });
     const closed = new sfn.Succeed(this, STATE.closedNoPayout, { stateName: STATE.closedNoPayout });
     const settling = new sfn.Succeed(this, STATE.settling, { stateName: STATE.settling });
-    const outcome = (value: string) => sfn.Condition.stringEquals('$.outcome', value);
+    // Only words a step answers (functions/shared/workflow-contract.ts).
+    const outcome = (value: EligibilityOutcome | RouteOutcome | ReviewOutcome) => sfn.Condition.stringEquals('$.outcome', value);
 
     split.next(payout).next(settling);
     releaseHold.next(rejected);
     expireReturn.next(rejected);
     finalReview.next(
       new sfn.Choice(this, STATE.finalReviewDecision, { stateName: STATE.finalReviewDecision })
-        .when(outcome('APPROVED'), split)
-        .when(outcome('RETURNED'), returnHold)
+        .when(outcome(REVIEW_OUTCOME.approved), split)
+        .when(outcome(REVIEW_OUTCOME.returned), returnHold)
         .otherwise(releaseHold),
     );
     review.next(
       new sfn.Choice(this, STATE.reviewDecision, { stateName: STATE.reviewDecision })
-        .when(outcome('APPROVED'), split)
-        .when(outcome('RECOMMENDED'), finalReview)
-        .when(outcome('RETURNED'), returnHold)
+        .when(outcome(REVIEW_OUTCOME.approved), split)
+        .when(outcome(REVIEW_OUTCOME.recommended), finalReview)
+        .when(outcome(REVIEW_OUTCOME.returned), returnHold)
         .otherwise(releaseHold),
     );
     // Amended: eligibility and assessment again, in this execution (the history shows the whole story).
     returnHold.next(awaitAmendment).next(eligibility);
     const route = new sfn.Choice(this, STATE.route, { stateName: STATE.route })
-      .when(outcome('NO_PAYOUT'), closed)
-      .when(outcome('REJECTED'), rejected)
-      .when(outcome('REVIEW'), review)
+      .when(outcome(ROUTE_OUTCOME.noPayout), closed)
+      .when(outcome(ROUTE_OUTCOME.rejected), rejected)
+      .when(outcome(ROUTE_OUTCOME.review), review)
       .otherwise(split);
     const definition = intake
       .next(eligibility)
-      .next(new sfn.Choice(this, STATE.eligible, { stateName: STATE.eligible }).when(outcome('REJECTED'), rejected).otherwise(assessment.next(route)));
+      .next(
+        new sfn.Choice(this, STATE.eligible, { stateName: STATE.eligible })
+          .when(outcome(ELIGIBILITY_OUTCOME.rejected), rejected)
+          .otherwise(assessment.next(route)),
+      );
 
     this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,

@@ -95,12 +95,17 @@ export class ConsoleHosting extends Construct {
     const china = isChinaRegion(this);
     const { domain, certificateId, certificateArn } = props;
     if (china && certificateArn) {
-      throw new Error('context fangpin:consoleCertificateArn: CloudFront in AWS China cannot use ACM certificates; upload the certificate to the IAM certificate store and pass its id as fangpin:consoleCertificateId');
+      throw new Error(
+        'context fangpin:consoleCertificateArn: CloudFront in AWS China cannot use ACM certificates; upload the certificate to the IAM certificate store and pass its id as fangpin:consoleCertificateId',
+      );
     }
-    if (certificateId && certificateArn) throw new Error('pass either fangpin:consoleCertificateId (IAM) or fangpin:consoleCertificateArn (ACM), not both');
+    if (certificateId && certificateArn)
+      throw new Error('pass either fangpin:consoleCertificateId (IAM) or fangpin:consoleCertificateArn (ACM), not both');
     if ((certificateId || certificateArn) && !domain) throw new Error('a console certificate needs the domain it is for: set fangpin:consoleDomain');
     if (domain && !china && !certificateId && !certificateArn) {
-      throw new Error(`fangpin:consoleDomain ${domain} needs a certificate: fangpin:consoleCertificateArn (ACM, us-east-1) or fangpin:consoleCertificateId (IAM)`);
+      throw new Error(
+        `fangpin:consoleDomain ${domain} needs a certificate: fangpin:consoleCertificateArn (ACM, us-east-1) or fangpin:consoleCertificateId (IAM)`,
+      );
     }
     if (domain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) {
       throw new Error(`context fangpin:consoleDomain must be a host name such as console.example.cn, got ${domain}`);
@@ -115,7 +120,11 @@ export class ConsoleHosting extends Construct {
       lifecycleRules: [{ expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledgeNag(this.logBucket, 'S1', 'This is the access-log bucket itself: logging its own access would log into itself; CloudFront and the console bucket log here.');
+    acknowledgeNag(
+      this.logBucket,
+      'S1',
+      'This is the access-log bucket itself: logging its own access would log into itself; CloudFront and the console bucket log here.',
+    );
 
     this.bucket = new Bucket(this, 'Files', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -159,13 +168,25 @@ export class ConsoleHosting extends Construct {
       this.distribution = this.createDistribution(china, props);
       this.origin = `https://${domain ?? this.distribution.distributionDomainName}`;
       new CfnOutput(stack, 'ConsoleUrl', { value: `${this.origin}${CONSOLE_BASE}` });
-      new CfnOutput(stack, 'ApiReferenceUrl', { value: `${this.origin}${API_REFERENCE_PATH}`, description: 'the API reference page; the OpenAPI document is openapi.json beside the console' });
-      new CfnOutput(stack, 'ConsoleDistributionDomain', { value: this.distribution.distributionDomainName, description: 'point the console domain (CNAME) here' });
+      new CfnOutput(stack, 'ApiReferenceUrl', {
+        value: `${this.origin}${API_REFERENCE_PATH}`,
+        description: 'the API reference page; the OpenAPI document is openapi.json beside the console',
+      });
+      new CfnOutput(stack, 'ConsoleDistributionDomain', {
+        value: this.distribution.distributionDomainName,
+        description: 'point the console domain (CNAME) here',
+      });
     }
-    if (this.origin) new CfnOutput(stack, 'ConsoleRedirectUri', { value: `${this.origin}${CONSOLE_CALLBACK_PATH}`, description: 'register at the identity provider as the console client redirect URI' });
+    if (this.origin)
+      new CfnOutput(stack, 'ConsoleRedirectUri', {
+        value: `${this.origin}${CONSOLE_CALLBACK_PATH}`,
+        description: 'register at the identity provider as the console client redirect URI',
+      });
     new CfnOutput(stack, 'ConsoleBucketName', { value: this.bucket.bucketName });
     if (!props.clientId) {
-      Annotations.of(this).addInfo('fangpin:consoleClientId is not set: the console offers only the token paste box (config.json names no identity provider).');
+      Annotations.of(this).addInfo(
+        'fangpin:consoleClientId is not set: the console offers only the token paste box (config.json names no identity provider).',
+      );
     }
   }
 
@@ -194,8 +215,20 @@ export class ConsoleHosting extends Construct {
     // Pages (index.html, config.json) are revalidated on every request (the objects say no-cache); Vite's assets/
     // names carry their content hash, so they are cached for a year whatever the object metadata says.
     const compress = { enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true };
-    const pagesCache = new CachePolicy(this, 'PageCache', { comment: 'fangpin console pages', minTtl: Duration.seconds(0), defaultTtl: Duration.seconds(0), maxTtl: Duration.days(1), ...compress });
-    const assetsCache = new CachePolicy(this, 'AssetCache', { comment: 'fangpin console hashed assets', minTtl: Duration.days(365), defaultTtl: Duration.days(365), maxTtl: Duration.days(365), ...compress });
+    const pagesCache = new CachePolicy(this, 'PageCache', {
+      comment: 'fangpin console pages',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      ...compress,
+    });
+    const assetsCache = new CachePolicy(this, 'AssetCache', {
+      comment: 'fangpin console hashed assets',
+      minTtl: Duration.days(365),
+      defaultTtl: Duration.days(365),
+      maxTtl: Duration.days(365),
+      ...compress,
+    });
 
     const origin: IOrigin = china ? S3BucketOrigin.withOriginAccessIdentity(this.bucket) : S3BucketOrigin.withOriginAccessControl(this.bucket);
     const behavior = (cachePolicy: CachePolicy, responseHeadersPolicy: ResponseHeadersPolicy): BehaviorOptions => ({
@@ -221,22 +254,46 @@ export class ConsoleHosting extends Construct {
     if (props.certificateId && props.domain) {
       // The L2 construct only takes ACM certificates; an IAM server certificate goes in by id.
       cfn.addPropertyOverride('DistributionConfig.Aliases', [props.domain]);
-      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', { IamCertificateId: props.certificateId, SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' });
+      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', {
+        IamCertificateId: props.certificateId,
+        SslSupportMethod: 'sni-only',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+      });
     }
     this.acknowledgeDistributionFindings(distribution, props, china);
     return distribution;
   }
 
   private acknowledgeDistributionFindings(distribution: Distribution, props: ConsoleHostingProps, china: boolean): void {
-    acknowledgeNag(distribution, 'CFR1', 'The console is for the scheme\'s staff wherever they are; who may do what is decided by the identity provider and the API\'s JWT authorizer, not by country.');
-    acknowledgeNag(distribution, 'CFR2', 'Static files only (no server-side code behind the distribution); the API it calls has its own throttling and a JWT authorizer. Attach a web ACL with the context of your account if policy requires one.');
+    acknowledgeNag(
+      distribution,
+      'CFR1',
+      "The console is for the scheme's staff wherever they are; who may do what is decided by the identity provider and the API's JWT authorizer, not by country.",
+    );
+    acknowledgeNag(
+      distribution,
+      'CFR2',
+      'Static files only (no server-side code behind the distribution); the API it calls has its own throttling and a JWT authorizer. Attach a web ACL with the context of your account if policy requires one.',
+    );
     if (!props.domain) {
-      acknowledgeNag(distribution, 'CFR4', 'Without fangpin:consoleDomain the distribution serves on its *.cloudfront.net name with CloudFront\'s default certificate, whose TLS policy cannot be chosen; set a domain and certificate to pin TLSv1.2_2021.');
+      acknowledgeNag(
+        distribution,
+        'CFR4',
+        "Without fangpin:consoleDomain the distribution serves on its *.cloudfront.net name with CloudFront's default certificate, whose TLS policy cannot be chosen; set a domain and certificate to pin TLSv1.2_2021.",
+      );
     } else if (props.certificateId) {
-      acknowledgeNag(distribution, 'CFR4', 'The IAM server certificate is set by a property override with MinimumProtocolVersion TLSv1.2_2021 (asserted by test/cdk/console-hosting.test.ts); the rule reads only the construct property, which the override replaces.');
+      acknowledgeNag(
+        distribution,
+        'CFR4',
+        'The IAM server certificate is set by a property override with MinimumProtocolVersion TLSv1.2_2021 (asserted by test/cdk/console-hosting.test.ts); the rule reads only the construct property, which the override replaces.',
+      );
     }
     if (china) {
-      acknowledgeNag(distribution, 'CFR7', 'AWS China\'s CloudFormation offers no AWS::CloudFront::OriginAccessControl (cfn-lint cn-northwest-1 specification); an origin access identity is the private-bucket mechanism there.');
+      acknowledgeNag(
+        distribution,
+        'CFR7',
+        "AWS China's CloudFormation offers no AWS::CloudFront::OriginAccessControl (cfn-lint cn-northwest-1 specification); an origin access identity is the private-bucket mechanism there.",
+      );
     }
   }
 
@@ -248,21 +305,45 @@ export class ConsoleHosting extends Construct {
     const role = deployment.handlerRole;
     // The role belongs to the handler function (its `ServiceRole` child).
     const handler = role.node.scope ?? role;
-    acknowledgeNag(role, 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'The CDK bucket-deployment handler uses the basic execution role only to write its own logs; its S3 access is granted separately, to two buckets.');
-    acknowledgeNag(handler, 'L1', "The bucket-deployment handler's runtime (Python with the AWS CLI layer) is chosen by aws-cdk-lib's BucketDeployment and moves with aws-cdk-lib upgrades, not set here.");
+    acknowledgeNag(
+      role,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The CDK bucket-deployment handler uses the basic execution role only to write its own logs; its S3 access is granted separately, to two buckets.',
+    );
+    acknowledgeNag(
+      handler,
+      'L1',
+      "The bucket-deployment handler's runtime (Python with the AWS CLI layer) is chosen by aws-cdk-lib's BucketDeployment and moves with aws-cdk-lib upgrades, not set here.",
+    );
     for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
-      acknowledgeNag(role, `IAM5[Action::${action}]`, "BucketDeployment's read grant on the CDK asset bucket (to fetch the console's zip) and its grant on the console bucket; the wildcards are S3 read actions only.");
+      acknowledgeNag(
+        role,
+        `IAM5[Action::${action}]`,
+        "BucketDeployment's read grant on the CDK asset bucket (to fetch the console's zip) and its grant on the console bucket; the wildcards are S3 read actions only.",
+      );
     }
     for (const action of ['s3:DeleteObject*', 's3:Abort*']) {
-      acknowledgeNag(role, `IAM5[Action::${action}]`, "BucketDeployment's write grant on the console bucket alone: it replaces the console's files there (multipart uploads may be aborted).");
+      acknowledgeNag(
+        role,
+        `IAM5[Action::${action}]`,
+        "BucketDeployment's write grant on the console bucket alone: it replaces the console's files there (multipart uploads may be aborted).",
+      );
     }
-    acknowledgeNag(role, `IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`, 'Every key of the console bucket: the deployment writes the whole console (index.html, assets/, config.json, the API reference) and nothing else lives there.');
+    acknowledgeNag(
+      role,
+      `IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
+      'Every key of the console bucket: the deployment writes the whole console (index.html, assets/, config.json, the API reference) and nothing else lives there.',
+    );
     // The bootstrap asset bucket: the synthesizer names it with the pseudo parameters, which cdk-nag prints as
     // placeholders, or with the concrete environment when the stack has one; both forms, one is used.
     const { region, account } = nagEnv(this);
     const assetBuckets = new Set([`cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>`, `cdk-hnb659fds-assets-${account}-${region}`]);
     for (const name of assetBuckets) {
-      acknowledgeNag(role, `IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/*]`, "Objects of the CDK bootstrap asset bucket, read-only: the console's zip is one of them, and its key is only known after synth.");
+      acknowledgeNag(
+        role,
+        `IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/*]`,
+        "Objects of the CDK bootstrap asset bucket, read-only: the console's zip is one of them, and its key is only known after synth.",
+      );
     }
   }
 }

@@ -30,7 +30,8 @@ function resolveTokens(value: unknown): string {
       return parts.map(resolveTokens).join(sep);
     }
     if (Array.isArray(v['Fn::GetAtt'])) return `${LOCAL_LAMBDA_ARN_PREFIX}${String((v['Fn::GetAtt'] as unknown[])[0])}`;
-    if (typeof v.Ref === 'string') return v.Ref === 'AWS::Partition' ? 'aws' : v.Ref === 'AWS::Region' ? 'us-east-1' : v.Ref === 'AWS::AccountId' ? '000000000000' : v.Ref;
+    if (typeof v.Ref === 'string')
+      return v.Ref === 'AWS::Partition' ? 'aws' : v.Ref === 'AWS::Region' ? 'us-east-1' : v.Ref === 'AWS::AccountId' ? '000000000000' : v.Ref;
   }
   throw new Error(`cannot resolve a token in the state machine definition: ${JSON.stringify(value)}`);
 }
@@ -42,7 +43,7 @@ function extractOne(resources: Resources, template: Record<string, unknown>, mac
   for (const [name, task] of tasks) {
     const params = task.Parameters as Record<string, unknown> | undefined;
     const fnArn = typeof params?.FunctionName === 'string' ? params.FunctionName : typeof task.Resource === 'string' ? task.Resource : '';
-    const logicalId = fnArn.startsWith(LOCAL_LAMBDA_ARN_PREFIX) ? fnArn.slice(LOCAL_LAMBDA_ARN_PREFIX.length).split(':')[0] ?? '' : '';
+    const logicalId = fnArn.startsWith(LOCAL_LAMBDA_ARN_PREFIX) ? (fnArn.slice(LOCAL_LAMBDA_ARN_PREFIX.length).split(':')[0] ?? '') : '';
     const entry = resources[logicalId]?.Metadata?.[HANDLER_METADATA];
     if (typeof entry !== 'string') throw new Error(`task state ${name} calls ${fnArn}, which has no fangpin:handler metadata`);
     taskModules[name] = entry;
@@ -61,7 +62,8 @@ export function extractWorkflows(template: Record<string, unknown>): Record<Work
     if (out[id]) throw new Error(`two state machines are marked ${id}`);
     out[id] = extractOne(resources, template, r);
   }
-  for (const id of ['claims', 'index-fanout'] as const) if (!out[id]) throw new Error(`the template has no ${id} state machine`);
+  for (const id of ['claims', 'index-fanout', 'monitoring', 'medical-feed'] as const)
+    if (!out[id]) throw new Error(`the template has no ${id} state machine`);
   return out as Record<WorkflowId, ExtractedWorkflow>;
 }
 

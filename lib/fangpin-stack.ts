@@ -5,11 +5,12 @@
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { CorsHttpMethod, HttpApi, HttpMethod, CfnStage, type CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage, type CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -20,10 +21,13 @@ import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js'
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
 import { IndexEventWorkflow } from './index-event-workflow.js';
+import { MonitoringWorkflow } from './monitoring-workflow.js';
+import { MedicalFeed } from './medical-feed.js';
 import { FANOUT_MAP_RUN_LABEL, WEBHOOK_DISPATCH_TIMEOUT_SECONDS, WORKFLOW_METADATA, type WorkflowId } from './workflow-names.js';
 import { acknowledgeNag, nagEnv } from './nag.js';
 import { Operations } from './operations.js';
 import { ConsoleHosting, type ConsoleHostingProps } from './console-hosting.js';
+import { Evidence } from './evidence.js';
 import { DEFAULT_THRESHOLDS } from '../core/attention.js';
 
 export interface FangpinStackProps extends StackProps {
@@ -74,31 +78,51 @@ export class FangpinStack extends Stack {
       ]),
     ) as Record<TableId, TableV2>;
 
-    const step = (name: string, file: string, timeout?: Duration) => new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts`, timeout });
+    const step = (name: string, file: string, timeout?: Duration) =>
+      new FangpinFunction(this, name, { entry: `functions/steps/${file}.ts`, timeout });
     const intake = step('Intake', 'intake').bind('claims', tables.claims, 'readwrite').bind('audit', tables.audit, 'append');
+    // A decision keeps the household's monitoring entry (monitoring table) and may open a warning on the registry
+    // entry (functions/shared/monitoring-repo.ts): eligibility, assessment, RecordFailure and the claims API.
     const eligibility = step('Eligibility', 'eligibility')
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'read')
       .bind('reports', tables.reports, 'readwrite') // the report totals move with a rejection
       .bind('audit', tables.audit, 'append');
     const assessment = step('Assessment', 'assessment')
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
-    const reviewRequest = step('ReviewRequest', 'review-request').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append'); // reports: an expired return moves the totals
+    const reviewRequest = step('ReviewRequest', 'review-request')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append'); // reports: an expired return moves the totals
     // Every step that moves a claim also moves the report totals (reports table, functions/shared/report-aggregates.ts).
-    const split = step('Split', 'split').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
+    const split = step('Split', 'split')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append');
     const payout = step('Payout', 'payout')
       .bind('claims', tables.claims, 'readwrite')
       .bind('settlements', tables.settlements, 'readwrite')
       .bind('webhooks', tables.webhooks, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
-    const recordFailure = step('RecordFailure', 'record-failure').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
-    const dispatch = step('WebhookDispatch', 'webhook-dispatch', Duration.seconds(WEBHOOK_DISPATCH_TIMEOUT_SECONDS)).bind('webhooks', tables.webhooks, 'readwrite');
+    const recordFailure = step('RecordFailure', 'record-failure')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const dispatch = step('WebhookDispatch', 'webhook-dispatch', Duration.seconds(WEBHOOK_DISPATCH_TIMEOUT_SECONDS)).bind(
+      'webhooks',
+      tables.webhooks,
+      'readwrite',
+    );
     dispatch.fn.addEnvironment('FANGPIN_WEBHOOK_RETRY_SCHEDULE', '5,300,1800,7200,18000,36000,36000');
     new Rule(this, 'WebhookSchedule', { schedule: Schedule.rate(Duration.minutes(1)), targets: [new LambdaFunction(dispatch.fn)] });
 
@@ -130,23 +154,35 @@ export class FangpinStack extends Stack {
     markWorkflow(fanoutWorkflow.stateMachine, 'index-fanout');
     // The review step replays a stored decision after a redrive; the ARN is built from the fixed name to avoid a
     // dependency cycle (the state machine already depends on this function).
-    const smArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const smArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     reviewRequest.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [smArn] }));
 
     const idHashKey = new Secret(this, 'IdHashKey', {
       description: 'HMAC key for identity numbers (keyed hash for look-up; raw numbers are never stored outside the registry input)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    acknowledgeNag(idHashKey, 'SMG4', 'An HMAC key for identity look-ups: rotating it would orphan every stored hash, so it is re-keyed with the registry on purpose, never automatically.');
+    acknowledgeNag(
+      idHashKey,
+      'SMG4',
+      'An HMAC key for identity look-ups: rotating it would orphan every stored hash, so it is re-keyed with the registry on purpose, never automatically.',
+    );
 
-    const api = (module: ApiModule) => new FangpinFunction(this, `Api-${module}`, { entry: `functions/api/${module}.ts`, timeout: Duration.seconds(29) });
+    const api = (module: ApiModule) =>
+      new FangpinFunction(this, `Api-${module}`, { entry: `functions/api/${module}.ts`, timeout: Duration.seconds(29) });
     const apis: Record<ApiModule, FangpinFunction> = Object.fromEntries(API_MODULES.map((m) => [m, api(m)])) as Record<ApiModule, FangpinFunction>;
     apis.claims
       .bind('claims', tables.claims, 'readwrite')
-      .bind('registry', tables.registry, 'read')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('idempotency', tables.idempotency, 'readwrite')
       .bind('settlements', tables.settlements, 'read')
       .bind('reports', tables.reports, 'readwrite')
+      .bind('auditSamples', tables.auditSamples, 'write') // an objection to a paid claim marks it for the next audit sample
       .bind('audit', tables.audit, 'append');
     tables.audit.grantReadData(apis.claims.fn);
     apis.claims.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
@@ -154,7 +190,17 @@ export class FangpinStack extends Stack {
     sm.grantTaskResponse(apis.claims.fn);
     // Executions are named per claim, so reading the history of any claim means `execution:<machine>:*`.
     apis.claims.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }),
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
     );
     const { region, account } = nagEnv(this);
     acknowledgeNag(
@@ -162,13 +208,29 @@ export class FangpinStack extends Stack {
       `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}:*]`,
       'Auditors read the history of any claim; the wildcard is the execution name within this one state machine.',
     );
-    apis.households.bind('registry', tables.registry, 'readwrite').bind('identities', tables.identities, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.households
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('identities', tables.identities, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append');
     idHashKey.grantRead(apis.households.fn);
     apis.households.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
-    apis.settlements.bind('settlements', tables.settlements, 'readwrite').bind('claims', tables.claims, 'readwrite').bind('reports', tables.reports, 'readwrite').bind('audit', tables.audit, 'append');
+    apis.settlements
+      .bind('settlements', tables.settlements, 'readwrite')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append');
     apis.webhooks.bind('webhooks', tables.webhooks, 'readwrite');
     // The report reads its running totals only (report-aggregates.ts), never the claims or the registry.
     apis.reports.bind('reports', tables.reports, 'read');
+    // The public notice reads approved claims (index approvedByScheme) and the registry, for masked names only.
+    apis.reports.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'read');
+    // Audit samples: the paid claims of a period (index approvedByScheme), the samples and markers, their chains.
+    apis['audit-samples']
+      .bind('claims', tables.claims, 'read')
+      .bind('auditSamples', tables.auditSamples, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    tables.audit.grantReadData(apis['audit-samples'].fn);
     apis['index-events']
       .bind('indexEvents', tables.indexEvents, 'readwrite')
       .bind('claims', tables.claims, 'read')
@@ -177,38 +239,151 @@ export class FangpinStack extends Stack {
     fanoutWorkflow.stateMachine.grantStartExecution(apis['index-events'].fn);
     // Auditors read a fan-out's history: its execution (named after the event), its map runs, and the slice
     // executions of each run (`<fan-out machine>/Slice:<id>`). Names are fixed, so no dependency on the machine.
-    const fanoutArn = (resource: 'execution' | 'mapRun', name: string) => this.formatArn({ service: 'states', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const fanoutArn = (resource: 'execution' | 'mapRun', name: string) =>
+      this.formatArn({ service: 'states', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const sliceName = `${fanoutName}/${FANOUT_MAP_RUN_LABEL}`;
     apis['index-events'].fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListMapRuns'], resources: [fanoutArn('execution', `${fanoutName}:*`)] }),
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListMapRuns'],
+        resources: [fanoutArn('execution', `${fanoutName}:*`)],
+      }),
     );
-    apis['index-events'].fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [fanoutArn('execution', `${sliceName}:*`)] }));
-    apis['index-events'].fn.addToRolePolicy(new PolicyStatement({ actions: ['states:ListExecutions'], resources: [fanoutArn('mapRun', `${sliceName}:*`)] }));
-    for (const [resource, name] of [['execution', `${fanoutName}:*`], ['execution', `${sliceName}:*`], ['mapRun', `${sliceName}:*`]] as const) {
+    apis['index-events'].fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [fanoutArn('execution', `${sliceName}:*`)] }),
+    );
+    apis['index-events'].fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:ListExecutions'], resources: [fanoutArn('mapRun', `${sliceName}:*`)] }),
+    );
+    for (const [resource, name] of [
+      ['execution', `${fanoutName}:*`],
+      ['execution', `${sliceName}:*`],
+      ['mapRun', `${sliceName}:*`],
+    ] as const) {
       acknowledgeNag(
         apis['index-events'].fn.role ?? apis['index-events'].fn,
         `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:${resource}:${name}]`,
         'Auditors read the fan-out of any index event: the wildcard is the event (or generated slice / map run id) within this one fan-out state machine.',
       );
     }
+    // The medical bureau's feed (lib/medical-feed.ts): the prepare step reads what arrives and writes the
+    // normalized file, the batch step matches people (identity hashes) and files claims, the settle step closes the feed.
+    const feedName = `${stateMachineName}-medical-feed`;
+    const prepareFeed = step('MedicalFeedPrepare', 'medical-feed-prepare', Duration.minutes(5))
+      .bind('medicalFeeds', tables.medicalFeeds, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const fileFeedBatch = step('MedicalFeedBatch', 'medical-feed-batch', Duration.minutes(2))
+      .bind('medicalFeeds', tables.medicalFeeds, 'readwrite')
+      .bind('identities', tables.identities, 'read')
+      .bind('registry', tables.registry, 'read')
+      .bind('claims', tables.claims, 'readwrite')
+      .bind('reports', tables.reports, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    fileFeedBatch.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
+    idHashKey.grantRead(fileFeedBatch.fn); // identity numbers are looked up by their keyed hash
+    fileFeedBatch.fn.addEnvironment('ID_HASH_SECRET_ARN', idHashKey.secretArn);
+    sm.grantStartExecution(fileFeedBatch.fn);
+    const settleFeed = step('MedicalFeedSettle', 'medical-feed-settle', Duration.minutes(2))
+      .bind('medicalFeeds', tables.medicalFeeds, 'readwrite')
+      .bind('claims', tables.claims, 'read')
+      .bind('audit', tables.audit, 'append');
+    const medicalFeed = new MedicalFeed(this, 'MedicalFeed', {
+      stateMachineName: feedName,
+      prepare: prepareFeed.fn,
+      fileBatch: fileFeedBatch.fn,
+      settle: settleFeed.fn,
+    });
+    markWorkflow(medicalFeed.stateMachine, 'medical-feed');
+    // Each function gets the keys it uses: prepare reads what arrives and writes normalized/, the API writes uploads/.
+    for (const f of [prepareFeed, apis['medical-feeds']]) f.fn.addEnvironment('MEDICAL_FEED_BUCKET', medicalFeed.bucket.bucketName);
+    medicalFeed.bucket.grantRead(prepareFeed.fn, 'incoming/*');
+    medicalFeed.bucket.grantRead(prepareFeed.fn, 'uploads/*');
+    medicalFeed.bucket.grantPut(prepareFeed.fn, 'normalized/*');
+    medicalFeed.bucket.grantPut(apis['medical-feeds'].fn, 'uploads/*');
+    const bucketId = this.getLogicalId(medicalFeed.bucket.node.defaultChild as CfnBucket);
+    for (const [f, prefixes] of [
+      [prepareFeed, ['incoming', 'uploads', 'normalized']],
+      [apis['medical-feeds'], ['uploads']],
+    ] as const) {
+      for (const prefix of prefixes)
+        acknowledgeNag(
+          f.fn.role ?? f.fn,
+          `IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+          `Feed files under ${prefix}/ of the feed bucket: one object per file, named by the sender or by the feed id.`,
+        );
+      for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        acknowledgeNag(
+          f.fn.role ?? f.fn,
+          `IAM5[Action::${action}]`,
+          "CDK's read/put grants on the feed bucket and its KMS key: S3 object reads and writes, and the key uses they need, on that bucket and key only.",
+        );
+      }
+    }
+    apis['medical-feeds']
+      .bind('medicalFeeds', tables.medicalFeeds, 'readwrite')
+      .bind('claims', tables.claims, 'read')
+      .bind('audit', tables.audit, 'append');
+    apis['medical-feeds'].fn.addEnvironment('MEDICAL_FEED_STATE_MACHINE_ARN', medicalFeed.stateMachine.stateMachineArn);
+    medicalFeed.stateMachine.grantStartExecution(apis['medical-feeds'].fn);
+
     // The console draws executions on the claim state machine's graph (functions/api/workflows.ts): its definition only.
     apis.workflows.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
     apis.workflows.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: [sm.stateMachineArn] }));
-    apis.monitoring.bind('claims', tables.claims, 'read').bind('registry', tables.registry, 'readwrite').bind('audit', tables.audit, 'append');
+    // Monitoring runs: the API starts a run's execution and reads its progress; the run's Lambda pages the registry
+    // slices and opens warnings (registry, its household chains, the run's progress item in the monitoring table).
+    const monitoringName = `${stateMachineName}-monitoring`;
+    const monitoringRun = step('MonitoringRun', 'monitoring-run')
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const monitoringWorkflow = new MonitoringWorkflow(this, 'MonitoringWorkflow', { stateMachineName: monitoringName, run: monitoringRun.fn });
+    markWorkflow(monitoringWorkflow.stateMachine, 'monitoring');
+    apis.monitoring
+      .bind('registry', tables.registry, 'readwrite')
+      .bind('monitoring', tables.monitoring, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    apis.monitoring.fn.addEnvironment('MONITORING_STATE_MACHINE_ARN', monitoringWorkflow.stateMachine.stateMachineArn);
+    monitoringWorkflow.stateMachine.grantStartExecution(apis.monitoring.fn);
+    // Evidence (issue 17 §3): the API reads the claim (who filed it, who pays it) and writes the evidence table and
+    // the audit chain; the arrival check, invoked by the bucket, settles an attachment and appends its record.
+    apis.evidence.bind('claims', tables.claims, 'read').bind('evidence', tables.evidence, 'readwrite').bind('audit', tables.audit, 'append');
+    const attachmentArrived = new FangpinFunction(this, 'AttachmentArrived', {
+      entry: 'functions/events/attachment-arrived.ts',
+      timeout: Duration.seconds(60),
+    })
+      .bind('evidence', tables.evidence, 'readwrite')
+      .bind('audit', tables.audit, 'append');
+    const evidence = new Evidence(this, 'Evidence', { api: apis.evidence.fn, arrival: attachmentArrived.fn });
 
     // The attention list (functions/shared/attention.ts) is read by the ops API and by the scheduled function that
     // publishes its counts: each gets exactly what the list reads. Query on the claims' byStatus index only (no
     // GetItem, no Scan, not the table itself), Query on the webhooks table (its 'DISABLED' partition), and
     // DescribeExecution on the claim workflow's executions (is an undecided claim's execution still running?).
     const reviewAlarmDays = props.reviewAlarmDays ?? DEFAULT_THRESHOLDS.reviewDays;
-    const attentionMetrics = new FangpinFunction(this, 'AttentionMetrics', { entry: 'functions/ops/attention-metrics.ts', timeout: Duration.seconds(60) });
+    const attentionMetrics = new FangpinFunction(this, 'AttentionMetrics', {
+      entry: 'functions/ops/attention-metrics.ts',
+      timeout: Duration.seconds(60),
+    });
     for (const f of [apis.ops, attentionMetrics]) {
       f.fn.addEnvironment(tableSpec('claims').envVar, tables.claims.tableName);
       f.fn.addEnvironment(tableSpec('webhooks').envVar, tables.webhooks.tableName);
       f.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
       f.fn.addEnvironment('FANGPIN_REVIEW_ALARM_DAYS', String(reviewAlarmDays));
-      f.fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${tables.claims.tableArn}/index/byStatus`, tables.webhooks.tableArn] }));
-      f.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }));
+      f.fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${tables.claims.tableArn}/index/byStatus`, tables.webhooks.tableArn] }),
+      );
+      f.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:DescribeExecution'],
+          resources: [
+            this.formatArn({
+              service: 'states',
+              resource: 'execution',
+              resourceName: `${stateMachineName}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
       acknowledgeNag(
         f.fn.role ?? f.fn,
         `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stateMachineName}:*]`,
@@ -222,10 +397,20 @@ export class FangpinStack extends Stack {
     const stage = http.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', ip: '$context.identity.sourceIp', latency: '$context.responseLatency', sub: '$context.authorizer.claims.sub' }),
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        ip: '$context.identity.sourceIp',
+        latency: '$context.responseLatency',
+        sub: '$context.authorizer.claims.sub',
+      }),
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
-    const integrations = Object.fromEntries(API_MODULES.map((m) => [m, new HttpLambdaIntegration(`Integration-${m}`, apis[m].fn)])) as Record<ApiModule, HttpLambdaIntegration>;
+    const integrations = Object.fromEntries(API_MODULES.map((m) => [m, new HttpLambdaIntegration(`Integration-${m}`, apis[m].fn)])) as Record<
+      ApiModule,
+      HttpLambdaIntegration
+    >;
     for (const r of ROUTES) http.addRoutes({ path: r.path, methods: [HttpMethod[r.method]], integration: integrations[r.module] });
 
     // The web console (CloudFront + S3, config.json naming this API). Browsers may call the API from the console's
@@ -242,13 +427,18 @@ export class FangpinStack extends Stack {
       };
     }
 
-    const functions = this.node.findAll().filter((c): c is FangpinFunction => c instanceof FangpinFunction).map((f) => ({ id: f.node.id, fn: f.fn }));
+    const functions = this.node
+      .findAll()
+      .filter((c): c is FangpinFunction => c instanceof FangpinFunction)
+      .map((f) => ({ id: f.node.id, fn: f.fn }));
     const ops = new Operations(this, 'Operations', {
       alarmEmail: props.alarmEmail,
       reviewAlarmDays,
       workflows: [
         { name: 'ClaimWorkflow', stateMachine: sm },
         { name: 'IndexFanout', stateMachine: fanoutWorkflow.stateMachine },
+        { name: 'Monitoring', stateMachine: monitoringWorkflow.stateMachine },
+        { name: 'MedicalFeed', stateMachine: medicalFeed.stateMachine },
       ],
       functions,
       webhookDispatcher: dispatch.fn,
@@ -257,7 +447,11 @@ export class FangpinStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: http.apiEndpoint });
     new CfnOutput(this, 'AlarmTopicArn', { value: ops.topic.topicArn });
+    new CfnOutput(this, 'EvidenceBucketName', { value: evidence.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: sm.stateMachineArn });
     new CfnOutput(this, 'IndexFanoutStateMachineArn', { value: fanoutWorkflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'MonitoringStateMachineArn', { value: monitoringWorkflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'MedicalFeedBucketName', { value: medicalFeed.bucket.bucketName });
+    new CfnOutput(this, 'MedicalFeedStateMachineArn', { value: medicalFeed.stateMachine.stateMachineArn });
   }
 }

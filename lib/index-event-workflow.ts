@@ -6,7 +6,7 @@
  * stay small whatever the county's size (a shard number and a page cursor), so the map's items are the slice
  * numbers and no S3 ItemReader is needed. The embedded engine emulates the Distributed Map's child executions.
  */
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { FANOUT_SHARDS } from '../core/index-event.js';
 import { FANOUT_MAP_RUN_LABEL, FANOUT_STATE, TRANSIENT_ERROR } from './workflow-names.js';
 import { standardStateMachine } from './standard-state-machine.js';
-import { acknowledgeNag, nagEnv } from './nag.js';
+import { acknowledgeMapChildren } from './nag.js';
 
 export interface IndexEventWorkflowProps {
   readonly stateMachineName: string;
@@ -23,7 +23,14 @@ export interface IndexEventWorkflowProps {
   readonly maxConcurrency?: number;
 }
 
-const RETRY_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'States.Timeout', TRANSIENT_ERROR];
+const RETRY_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'States.Timeout',
+  TRANSIENT_ERROR,
+];
 
 export class IndexEventWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -45,7 +52,11 @@ export class IndexEventWorkflow extends Construct {
     };
 
     const failed = new sfn.Fail(this, FANOUT_STATE.failed, { stateName: FANOUT_STATE.failed, error: 'FanoutFailed', causePath: '$.error.Cause' });
-    const recordFailure = call(FANOUT_STATE.recordFailure, { action: 'fail', eventId: sfn.JsonPath.stringAt('$.eventId'), error: sfn.JsonPath.objectAt('$.error') }, sfn.JsonPath.DISCARD);
+    const recordFailure = call(
+      FANOUT_STATE.recordFailure,
+      { action: 'fail', eventId: sfn.JsonPath.stringAt('$.eventId'), error: sfn.JsonPath.objectAt('$.error') },
+      sfn.JsonPath.DISCARD,
+    );
     recordFailure.next(failed);
 
     // One slice: file a page, loop while the page says there is more.
@@ -79,7 +90,10 @@ export class IndexEventWorkflow extends Construct {
     });
     const finish = call(FANOUT_STATE.finish, { action: 'finish', eventId: sfn.JsonPath.stringAt('$.eventId') });
     finish.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-    const definition = slices.next(fanOut).next(finish).next(new sfn.Succeed(this, FANOUT_STATE.done, { stateName: FANOUT_STATE.done }));
+    const definition = slices
+      .next(fanOut)
+      .next(finish)
+      .next(new sfn.Succeed(this, FANOUT_STATE.done, { stateName: FANOUT_STATE.done }));
 
     this.stateMachine = standardStateMachine(this, {
       stateMachineName: props.stateMachineName,
@@ -89,17 +103,6 @@ export class IndexEventWorkflow extends Construct {
     });
     // The Distributed Map's own grants (added by CDK): describe and stop its child executions, which are named
     // `<this machine>:<id>` and `<this machine>/Slice:<id>`. The wildcard is the child id only, never another machine.
-    const cfn = this.stateMachine.node.defaultChild;
-    if (cfn instanceof CfnElement) {
-      const { region, account } = nagEnv(this);
-      const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(cfn)}"}]}]}`;
-      for (const children of [`${name}:*`, `${name}/${FANOUT_MAP_RUN_LABEL}:*`]) {
-        acknowledgeNag(
-          this.stateMachine,
-          `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${children}]`,
-          'The Distributed Map describes, stops and redrives its own child executions (one per registry slice), whose ids are generated per map run; the grant names this state machine only.',
-        );
-      }
-    }
+    acknowledgeMapChildren(this.stateMachine, FANOUT_MAP_RUN_LABEL, 'child executions (one per registry slice)');
   }
 }

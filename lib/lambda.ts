@@ -71,7 +71,10 @@ export class FangpinFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           // Schemes are data: copied beside the handler so adding a city needs no code change.
-          afterBundling: (inputDir: string, outputDir: string) => [`mkdir -p "${outputDir}/schemes"`, `cp "${inputDir}"/core/schemes/*.json "${outputDir}/schemes/"`],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `mkdir -p "${outputDir}/schemes"`,
+            `cp "${inputDir}"/core/schemes/*.json "${outputDir}/schemes/"`,
+          ],
         },
       },
     });
@@ -83,7 +86,12 @@ export class FangpinFunction extends Construct {
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'The managed basic execution role only lets the function write its own logs; data access is granted per table and action.',
     );
-    if (tracing) acknowledgeNag(role, 'IAM5[Resource::*]', 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.');
+    if (tracing)
+      acknowledgeNag(
+        role,
+        'IAM5[Resource::*]',
+        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.',
+      );
     acknowledgeNag(
       this,
       'L1',

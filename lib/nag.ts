@@ -3,7 +3,7 @@
  * role, the state machine, one secret), never on the whole stack, so a new wildcard elsewhere still fails
  * `cdk synth` and test/cdk/nag.test.ts. The id is `<plugin>::<rule>[<finding>]`, exactly as the report prints it.
  */
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 export const NAG_PLUGIN = 'AwsSolutions';
@@ -24,4 +24,23 @@ export function nagEnv(scope: IConstruct): { region: string; account: string } {
     region: Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region,
     account: Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account,
   };
+}
+
+/**
+ * The grants CDK gives a Distributed Map on its own child executions: describe, stop and redrive
+ * `<machine>:<id>` and `<machine>/<label>:<id>`. The wildcard is the child id only, never another machine; `what`
+ * says what the children are, for the acknowledgement's reason.
+ */
+export function acknowledgeMapChildren(stateMachine: IConstruct, mapRunLabel: string, what: string): void {
+  const cfn = stateMachine.node.defaultChild;
+  if (!(cfn instanceof CfnElement)) return;
+  const { region, account } = nagEnv(stateMachine);
+  const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(stateMachine).getLogicalId(cfn)}"}]}]}`;
+  for (const children of [`${name}:*`, `${name}/${mapRunLabel}:*`]) {
+    acknowledgeNag(
+      stateMachine,
+      `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${children}]`,
+      `The Distributed Map describes, stops and redrives its own ${what}, whose ids are generated per map run; the grant names this state machine only.`,
+    );
+  }
 }

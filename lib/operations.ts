@@ -8,7 +8,18 @@
  *   endpoints, claims past the 5-working-day target; and that function falling silent.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, AlarmStatusWidget, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TextWidget, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -59,7 +70,12 @@ export class Operations extends Construct {
     const action = new SnsAction(this.topic);
     const period = Duration.minutes(ATTENTION_SCHEDULE_MINUTES);
 
-    const alarm = (alarmId: string, metric: IMetric, description: string, extra: { treatMissingData?: TreatMissingData; threshold?: number; comparisonOperator?: ComparisonOperator; evaluationPeriods?: number } = {}) => {
+    const alarm = (
+      alarmId: string,
+      metric: IMetric,
+      description: string,
+      extra: { treatMissingData?: TreatMissingData; threshold?: number; comparisonOperator?: ComparisonOperator; evaluationPeriods?: number } = {},
+    ) => {
       const a = new Alarm(this, alarmId, {
         metric,
         threshold: extra.threshold ?? 1,
@@ -80,10 +96,19 @@ export class Operations extends Construct {
       const failed = stateMachine.metricFailed({ period, statistic: 'Sum' });
       const timedOut = stateMachine.metricTimedOut({ period, statistic: 'Sum' });
       const aborted = stateMachine.metricAborted({ period, statistic: 'Sum' });
-      executionGraphs.push(failed.with({ label: `${name} failed` }), timedOut.with({ label: `${name} timed out` }), aborted.with({ label: `${name} aborted` }));
+      executionGraphs.push(
+        failed.with({ label: `${name} failed` }),
+        timedOut.with({ label: `${name} timed out` }),
+        aborted.with({ label: `${name} aborted` }),
+      );
       alarm(
         `${name}ExecutionsNotSucceeded`,
-        new MathExpression({ expression: 'FILL(f, 0) + FILL(t, 0) + FILL(a, 0)', usingMetrics: { f: failed, t: timedOut, a: aborted }, period, label: `${name} executions failed, timed out or aborted` }),
+        new MathExpression({
+          expression: 'FILL(f, 0) + FILL(t, 0) + FILL(a, 0)',
+          usingMetrics: { f: failed, t: timedOut, a: aborted },
+          period,
+          label: `${name} executions failed, timed out or aborted`,
+        }),
         `Executions of the ${name} state machine failed, timed out or were aborted. Failed claims are listed by GET /ops/attention.`,
       );
     }
@@ -98,16 +123,27 @@ export class Operations extends Construct {
 
     // The attention list, as the scheduled function publishes it (Maximum: the count at the latest run).
     const attentionMetric = (kind: AttentionKind, statistic = 'Maximum') =>
-      new Metric({ namespace: OPS_METRICS_NAMESPACE, metricName: ATTENTION_METRIC[kind], dimensionsMap: { service: OPS_METRICS_SERVICE }, period, statistic });
+      new Metric({
+        namespace: OPS_METRICS_NAMESPACE,
+        metricName: ATTENTION_METRIC[kind],
+        dimensionsMap: { service: OPS_METRICS_SERVICE },
+        period,
+        statistic,
+      });
     for (const kind of ATTENTION_KINDS) alarm(`Attention${ATTENTION_METRIC[kind]}`, attentionMetric(kind), ATTENTION_DESCRIPTION[kind]);
     // Every run publishes every count: none for three periods means the check itself stopped (its errors alarm
     // covers a failing run; this covers a disabled schedule or a function that no longer publishes).
-    alarm('AttentionCheckSilent', attentionMetric('CLAIM_FAILED', 'SampleCount'), 'The attention check published nothing for 15 minutes: the alarms on its counts are blind.', {
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.BREACHING,
-    });
+    alarm(
+      'AttentionCheckSilent',
+      attentionMetric('CLAIM_FAILED', 'SampleCount'),
+      'The attention check published nothing for 15 minutes: the alarms on its counts are blind.',
+      {
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
 
     new Rule(this, 'AttentionSchedule', { schedule: Schedule.rate(period), targets: [new LambdaFunction(props.attentionMetrics)] });
 
@@ -121,13 +157,30 @@ export class Operations extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Needs a person (attention list)', left: ATTENTION_KINDS.map((k) => attentionMetric(k).with({ label: k })), width: 12, height: 6 }),
+      new GraphWidget({
+        title: 'Needs a person (attention list)',
+        left: ATTENTION_KINDS.map((k) => attentionMetric(k).with({ label: k })),
+        width: 12,
+        height: 6,
+      }),
       new GraphWidget({ title: 'Executions failed / timed out / aborted', left: executionGraphs, width: 12, height: 6 }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lambda errors', left: props.functions.map(({ id: fnId, fn }) => fn.metricErrors({ period, statistic: 'Sum', label: fnId })), width: 12, height: 6 }),
-      new GraphWidget({ title: 'Lambda throttles', left: props.functions.map(({ id: fnId, fn }) => fn.metricThrottles({ period, statistic: 'Sum', label: fnId })), width: 12, height: 6 }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: props.functions.map(({ id: fnId, fn }) => fn.metricErrors({ period, statistic: 'Sum', label: fnId })),
+        width: 12,
+        height: 6,
+      }),
+      new GraphWidget({
+        title: 'Lambda throttles',
+        left: props.functions.map(({ id: fnId, fn }) => fn.metricThrottles({ period, statistic: 'Sum', label: fnId })),
+        width: 12,
+        height: 6,
+      }),
     );
-    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: Math.min(20, 2 + Math.ceil(this.alarms.length / 4)) }));
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: Math.min(20, 2 + Math.ceil(this.alarms.length / 4)) }),
+    );
   }
 }

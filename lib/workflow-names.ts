@@ -1,35 +1,25 @@
 /**
- * State names of the claim workflow. The embedded engine maps Tasks to handlers by state name and the tests
- * read the definition by them, so they are a contract. No aws-cdk-lib import here: functions/ may use it too.
+ * State names of the claim workflow, its Choice outcome words and wait stages: defined beside the steps that answer
+ * them (functions/shared/workflow-contract.ts) and re-exported here for the CDK app. No aws-cdk-lib import here.
  */
-export const STATE = {
-  intake: 'Intake',
-  eligibility: 'Eligibility',
-  eligible: 'Eligible?',
-  assessment: 'Assessment',
-  route: 'Route',
-  review: 'Review',
-  reviewDecision: 'ReviewDecision',
-  /** The second wait: an approval above the first reviewer's limit waits here for one whose limit covers it. */
-  finalReview: 'FinalReview',
-  finalReviewDecision: 'FinalReviewDecision',
-  releaseHold: 'ReleaseHold',
-  /** A claim returned for information: its holds released, then it waits for the submitter's amendment. */
-  returnHold: 'ReturnHold',
-  awaitAmendment: 'AwaitAmendment',
-  expireReturn: 'ExpireReturn',
-  split: 'Split',
-  payout: 'Payout',
-  settling: 'Settling',
-  rejected: 'Rejected',
-  closedNoPayout: 'ClosedNoPayout',
-  recordFailure: 'RecordFailure',
-  failed: 'Failed',
-} as const;
+export {
+  STATE,
+  ELIGIBILITY_OUTCOME,
+  ROUTE_OUTCOME,
+  REVIEW_OUTCOME,
+  AMEND_OUTCOME,
+  HOLD_OUTCOME,
+  WAIT_STAGE,
+  type StateName,
+  type WaitStage,
+  type EligibilityOutcome,
+  type RouteOutcome,
+  type ReviewOutcome,
+} from '../functions/shared/workflow-contract.js';
 
 /** Metadata key on each state machine resource: which workflow it is (the embedded runtime reads it). */
 export const WORKFLOW_METADATA = 'fangpin:workflow';
-export type WorkflowId = 'claims' | 'index-fanout';
+export type WorkflowId = 'claims' | 'index-fanout' | 'monitoring' | 'medical-feed';
 
 export { TRANSIENT_ERROR } from '../functions/shared/errors.js';
 
@@ -57,3 +47,36 @@ export const FANOUT_MAP_RUN_LABEL = 'Slice';
  * round the same deadline). A round stops taking new work well before it (functions/shared/webhooks/dispatcher.ts).
  */
 export const WEBHOOK_DISPATCH_TIMEOUT_SECONDS = 60;
+
+/** State names of the monitoring run (lib/monitoring-workflow.ts; the embedded engine maps its Tasks by these). */
+export const MONITORING_STATE = {
+  slices: 'MonitoringSlices',
+  map: 'MonitorSlices',
+  page: 'MonitorPage',
+  more: 'MoreInMonitoringSlice?',
+  sliceDone: 'MonitoringSliceDone',
+  finish: 'FinishMonitoring',
+  recordFailure: 'RecordMonitoringFailure',
+  failed: 'MonitoringFailed',
+  done: 'MonitoringDone',
+} as const;
+
+/** The monitoring run's Distributed Map label: slice executions are named `<monitoring machine>/MonitoringSlice:<id>`. */
+export const MONITORING_MAP_RUN_LABEL = 'MonitoringSlice';
+
+/** State names of the medical feed workflow (lib/medical-feed.ts; the embedded engine maps its Tasks by these). */
+export const MEDICAL_FEED_STATE = {
+  prepare: 'PrepareFeed',
+  fileRows: 'FileRows',
+  fileBatch: 'FileBatch',
+  settle: 'SettleFeed',
+  settled: 'Settled?',
+  wait: 'WaitForClaims',
+  done: 'FeedDone',
+  refused: 'FeedRefused',
+} as const;
+
+/** The feed map's label: batch executions are named `<feed machine>/Batch:<id>`. */
+export const MEDICAL_FEED_MAP_RUN_LABEL = 'Batch';
+/** Rows a batch execution files (ItemBatcher MaxItemsPerBatch); the batch step takes at most 1,000. */
+export const MEDICAL_FEED_BATCH_ROWS = 100;

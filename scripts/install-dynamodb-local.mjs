@@ -108,11 +108,15 @@ function fetchJar(target) {
     try {
       execFileSync('npm', ['pack', PACKAGE, '--pack-destination', work, '--loglevel=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
     } catch (err) {
-      throw new Error(`npm pack ${PACKAGE} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); check network access to the npm registry`);
+      throw new Error(
+        `npm pack ${PACKAGE} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); check network access to the npm registry`,
+      );
     }
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack ${PACKAGE} produced no tarball`);
-    const integrity = `sha512-${createHash('sha512').update(readFileSync(join(work, tarball))).digest('base64')}`;
+    const integrity = `sha512-${createHash('sha512')
+      .update(readFileSync(join(work, tarball)))
+      .digest('base64')}`;
     if (integrity !== INTEGRITY) throw new Error(`${PACKAGE} tarball integrity ${integrity} does not match the pinned ${INTEGRITY}`);
     say('extracting emulator/...');
     execFileSync('tar', ['-xzf', join(work, tarball), '-C', work, 'package/emulator']);
@@ -182,7 +186,9 @@ function buildLauncher(target) {
       const src = join(work, `${LAUNCHER_CLASS}.java`);
       writeFileSync(src, LAUNCHER_SOURCE);
       try {
-        execFileSync('javac', ['--release', '11', '-nowarn', '-cp', join(target, 'DynamoDBLocal.jar'), '-d', work, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync('javac', ['--release', '11', '-nowarn', '-cp', join(target, 'DynamoDBLocal.jar'), '-d', work, src], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         say('built the loopback launcher (DynamoDB Local will listen on 127.0.0.1 only)');
       } catch (err) {
         const detail = err?.stderr ? String(err.stderr).trim().split('\n').slice(0, 5).join('\n') : String(err);
@@ -191,7 +197,10 @@ function buildLauncher(target) {
         say(`could not build the loopback launcher, DynamoDB Local will listen on all interfaces:\n${detail}`);
       }
     } else {
-      writeFileSync(join(work, 'UNAVAILABLE'), 'No javac (JDK) was found when DynamoDB Local was installed. Delete this folder after installing a JDK to build the loopback launcher.\n');
+      writeFileSync(
+        join(work, 'UNAVAILABLE'),
+        'No javac (JDK) was found when DynamoDB Local was installed. Delete this folder after installing a JDK to build the loopback launcher.\n',
+      );
       say(`no javac: DynamoDB Local will listen on all interfaces, not only 127.0.0.1 (install a JDK and delete ${out} to fix)`);
     }
     chmodSync(work, 0o755);

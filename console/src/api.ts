@@ -8,7 +8,9 @@ let config: ConsoleConfig = DEFAULT_CONFIG;
 
 export async function loadConfig(): Promise<ConsoleConfig> {
   try {
-    const res = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-cache' });
+    // No cache option: the request must match index.html's preload to take its response, and the server's
+    // Cache-Control: no-cache already makes the browser revalidate a stored copy.
+    const res = await fetch(`${import.meta.env.BASE_URL}config.json`);
     if (res.ok) config = parseConsoleConfig(await res.json());
   } catch {
     // no config.json: same origin, token paste
@@ -60,7 +62,13 @@ export function problemError(status: number, statusText: string, parsed: unknown
   const p = (parsed ?? {}) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
   const retry = Number(retryAfter);
   if (status === 401) onUnauthorized();
-  return new ApiError(status, p.title ?? statusText, p.detail ?? '', Number.isFinite(retry) && retry > 0 ? retry : null, Array.isArray(p.errors) ? p.errors : []);
+  return new ApiError(
+    status,
+    p.title ?? statusText,
+    p.detail ?? '',
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+    Array.isArray(p.errors) ? p.errors : [],
+  );
 }
 
 export function query(params: Record<string, string | number | undefined | null>): string {
@@ -68,6 +76,18 @@ export function query(params: Record<string, string | number | undefined | null>
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/** One review decision as GET /claims/{id} lists it in `reviews`. */
+export interface ReviewEntry {
+  stage: 'FIRST' | 'FINAL';
+  decision: 'APPROVE' | 'REJECT' | 'RETURN' | 'RECOMMEND';
+  reviewer: string;
+  /** null only for a claim decided before levels were recorded (shown from its `review`). */
+  level: number | null;
+  reasonCode: string | null;
+  note: string;
+  at: string;
 }
 
 /** Shapes the console reads (functions/shared/claim-record.ts claimView, audit and history answers). */
@@ -91,6 +111,12 @@ export interface ClaimView {
   allocations: { insurerId: string; shareBp: number; amount: number }[];
   settlements: { settlementId: string; insurerId: string; amount: number; status?: string; paidAt?: string | null }[];
   review: { decision: string; note: string; reviewer: string; at: string } | null;
+  /** An approval above the first reviewer's limit, waiting for a final review (the claim stays PENDING_REVIEW). */
+  recommendation?: ReviewEntry | null;
+  /** The return for information the submitter is to answer (status RETURNED). */
+  returned?: ReviewEntry | null;
+  /** Every review decision, oldest first. */
+  reviews?: ReviewEntry[];
   error: { error: string; cause: string } | null;
   redrives: number;
   createdAt: string;

@@ -29,6 +29,7 @@ export function preloadable<P>(load: () => Promise<{ default: ComponentType<P> }
   const Component = lazy(() => {
     const ready = loaded;
     // A thenable that calls back synchronously: React's lazy reads the module in the same call and does not suspend.
+    // biome-ignore lint/suspicious/noThenProperty: the thenable is the point (see above)
     if (ready) return { then: (ok: (m: { default: ComponentType<P> }) => void) => ok(ready) } as unknown as Promise<{ default: ComponentType<P> }>;
     return preload().then(() => loaded!);
   });

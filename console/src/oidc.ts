@@ -25,7 +25,8 @@ export function isCallback(pathname: string): boolean {
 
 /** Leave for the IdP's sign-in page; the console path to come back to rides in the request's state. */
 export async function startSignIn(oidc: OidcConfig): Promise<void> {
-  const back = window.location.pathname.startsWith(BASE) && !isCallback(window.location.pathname) ? window.location.pathname + window.location.search : BASE;
+  const back =
+    window.location.pathname.startsWith(BASE) && !isCallback(window.location.pathname) ? window.location.pathname + window.location.search : BASE;
   await manager(oidc).signinRedirect({ url_state: back });
 }
 

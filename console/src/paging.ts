@@ -18,7 +18,12 @@ export interface CursorPages<T> {
   readonly load: (from: string | null) => Promise<void>;
 }
 
-export function useCursorPages<T>(token: string, path: string, params: Record<string, string | number | undefined | null>, pageSize = 25): CursorPages<T> {
+export function useCursorPages<T>(
+  token: string,
+  path: string,
+  params: Record<string, string | number | undefined | null>,
+  pageSize = 25,
+): CursorPages<T> {
   const errorText = useErrorText();
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -27,6 +32,7 @@ export function useCursorPages<T>(token: string, path: string, params: Record<st
   // The query as text: a stable dependency whatever object the caller builds on each render.
   const filters = query(params);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `filters` stands for `params` (the same content, as text)
   const load = useCallback(
     async (from: string | null) => {
       setLoading(true);
@@ -41,8 +47,7 @@ export function useCursorPages<T>(token: string, path: string, params: Record<st
         setLoading(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `filters` stands for `params` (same content); errorText follows the language only
-    [token, path, filters, pageSize],
+    [token, path, filters, pageSize, errorText],
   );
   useEffect(() => {
     void load(null);

@@ -4,8 +4,23 @@
  * CSV: a header line, one line per member; consecutive lines with the same householdId are one household.
  */
 export const CSV_COLUMNS = [
-  'householdId', 'schemeId', 'county', 'category', 'verifiedYear', 'monthlyIncome', 'previousMonthlyIncome', 'exitedOn',
-  'products', 'start', 'end', 'area_mu', 'quantity_kg', 'personId', 'name', 'idNumber', 'birthDate',
+  'householdId',
+  'schemeId',
+  'county',
+  'category',
+  'verifiedYear',
+  'monthlyIncome',
+  'previousMonthlyIncome',
+  'exitedOn',
+  'products',
+  'start',
+  'end',
+  'area_mu',
+  'quantity_kg',
+  'personId',
+  'name',
+  'idNumber',
+  'birthDate',
 ] as const;
 const REQUIRED = ['householdId', 'personId'] as const;
 
@@ -17,7 +32,10 @@ export interface ParsedFile {
 }
 
 export class FileProblem extends Error {
-  constructor(readonly key: string, readonly params: Record<string, string | number> = {}) {
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
     super(key);
   }
 }
@@ -99,7 +117,14 @@ export function householdsFromCsv(text: string): ParsedFile {
         verifiedYear: num(cell('verifiedYear')),
         exitedOn: cell('exitedOn') || null,
         members: [],
-        enrollment: { products: cell('products').split(/[|;\s]+/).filter(Boolean), start: cell('start'), end: cell('end'), insured },
+        enrollment: {
+          products: cell('products')
+            .split(/[|;\s]+/)
+            .filter(Boolean),
+          start: cell('start'),
+          end: cell('end'),
+          insured,
+        },
       };
       if (cell('monthlyIncome')) h.monthlyIncome = num(cell('monthlyIncome'));
       if (cell('previousMonthlyIncome')) h.previousMonthlyIncome = num(cell('previousMonthlyIncome'));

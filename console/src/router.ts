@@ -3,10 +3,29 @@ import { startTransition, useEffect, useState } from 'react';
 
 const BASE = import.meta.env.BASE_URL; // '/console/'
 
-export type Route = { name: 'inbox' } | { name: 'search' } | { name: 'reports' } | { name: 'claim'; claimId: string } | { name: 'notFound' } | ScreenRoute;
+export type Route =
+  | { name: 'inbox' }
+  | { name: 'search' }
+  | { name: 'reports' }
+  | { name: 'claim'; claimId: string }
+  | { name: 'notFound' }
+  | ScreenRoute;
 /** Issue 15's screens: settlements desk, index events, monitoring, registry, a household's chain, attention. */
-export type ScreenRoute = { name: 'desk' } | { name: 'indexEvents' } | { name: 'indexEvent'; eventId: string } | { name: 'monitoring' } | { name: 'registry' } | { name: 'household'; householdId: string } | { name: 'attention' };
-const SCREENS: Record<string, ScreenRoute['name']> = { settlements: 'desk', 'index-events': 'indexEvents', monitoring: 'monitoring', registry: 'registry', attention: 'attention' };
+export type ScreenRoute =
+  | { name: 'desk' }
+  | { name: 'indexEvents' }
+  | { name: 'indexEvent'; eventId: string }
+  | { name: 'monitoring' }
+  | { name: 'registry' }
+  | { name: 'household'; householdId: string }
+  | { name: 'attention' };
+const SCREENS: Record<string, ScreenRoute['name']> = {
+  settlements: 'desk',
+  'index-events': 'indexEvents',
+  monitoring: 'monitoring',
+  registry: 'registry',
+  attention: 'attention',
+};
 
 function parse(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\//, '');

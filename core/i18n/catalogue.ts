@@ -9,6 +9,8 @@
  * test/core/i18n.test.ts proves both languages have the same keys and the same placeholders.
  */
 
+import { TEXTS_ZH } from './texts.js';
+
 const en = {
   // ---- assessment explanations (one sentence a step) ----
   'explain.medical.selfPay':
@@ -25,14 +27,17 @@ const en = {
   'explain.cap.household': 'annual cap per household {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
   'explain.cap.person': 'annual cap per person {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
   'explain.cap.outpatient': 'annual outpatient cap {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
-  'explain.cap.sumInsured': 'death and disability share the sum insured per year: {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
-  'explain.cap.industry': 'one household cap a year across indemnity and index cover {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
+  'explain.cap.sumInsured':
+    'death and disability share the sum insured per year: {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
+  'explain.cap.industry':
+    'one household cap a year across indemnity and index cover {{cap, yuan}}, already paid {{paidBefore, yuan}}, room {{capRoom, yuan}}',
   'explain.capped.payout': 'payout = min({{benefit, yuan}}, {{capRoom, yuan}}) = {{payout, yuan}} yuan',
 
   'explain.accident.outpatient': 'outpatient expense {{expense, yuan}} − {{deduction, yuan}} per-claim deduction = {{afterDeduction, yuan}}',
   'explain.accident.outpatientRatio': '× {{bp, pct}} = {{benefit, yuan}} (floored to the fen)',
   'explain.accident.death': 'death: the sum insured {{sumInsured, yuan}}',
-  'explain.accident.disability': 'disability grade {{grade}}: sum insured {{sumInsured, yuan}} × (11 − {{grade}}) × {{stepBp, pct}} = {{benefit, yuan}}',
+  'explain.accident.disability':
+    'disability grade {{grade}}: sum insured {{sumInsured, yuan}} × (11 − {{grade}}) × {{stepBp, pct}} = {{benefit, yuan}}',
   'explain.education': '{{stage, stage}} expense {{expense, yuan}} × {{bp, pct}} = {{benefit, yuan}}',
   'explain.disaster': '{{cause, cause}} {{damage, damage}}: assessed loss {{assessedLoss, yuan}} × {{bp, pct}} = {{benefit, yuan}}',
   'explain.industry.indemnity': 'indemnity: assessed loss {{assessedLoss, yuan}} × {{bp, pct}} = {{benefit, yuan}}',
@@ -43,7 +48,8 @@ const en = {
     '{{windowDays}}-day rainfall {{rainfallMm}} mm falls in band {{minMm}}–{{maxMm}} mm: {{perMu, yuan}} per mu × {{mu}} mu = {{benefit, yuan}}',
   'explain.industry.weatherOpen':
     '{{windowDays}}-day rainfall {{rainfallMm}} mm falls in band {{minMm}}–∞ mm: {{perMu, yuan}} per mu × {{mu}} mu = {{benefit, yuan}}',
-  'explain.loan.loss': 'loss = principal {{principal, yuan}} + interest {{interest, yuan}} − recoveries {{recoveries, yuan}} = {{loss, yuan}} (never below 0)',
+  'explain.loan.loss':
+    'loss = principal {{principal, yuan}} + interest {{interest, yuan}} − recoveries {{recoveries, yuan}} = {{loss, yuan}} (never below 0)',
   'explain.loan.split': 'insurer share = floor((loss × {{insurerBp}} + 5000) / 10000) = {{insurerShare, yuan}}; bank keeps {{bankShare, yuan}}',
   'explain.loan.payout': 'payout {{payout, yuan}} yuan to the bank {{bankId}} as payee; no annual cap',
 
@@ -60,7 +66,8 @@ const en = {
   'reason.DAMAGE_NOT_COVERED': 'damage {{damage, damage}} is not covered; covered: {{covered, damage}}',
   'reason.STAGE_NOT_ELIGIBLE': 'stage {{stage, stage}} is not covered; covered: {{covered, stage}}',
   'reason.INDEX_NOT_TRIGGERED.noPriceIndex': 'the scheme has no price index cover',
-  'reason.INDEX_NOT_TRIGGERED.price': 'observed price {{observedPrice}} fen/kg is above the strike {{strike}} fen/kg ({{dropBp, pct}} below cost {{costPrice}})',
+  'reason.INDEX_NOT_TRIGGERED.price':
+    'observed price {{observedPrice}} fen/kg is above the strike {{strike}} fen/kg ({{dropBp, pct}} below cost {{costPrice}})',
   'reason.INDEX_NOT_TRIGGERED.weather': 'rainfall {{rainfallMm}} mm does not reach the first band of the weather index',
   'reason.REVIEW_REJECTED': 'rejected in review',
 
@@ -84,12 +91,39 @@ const en = {
   'term.damage.COLLAPSE': 'COLLAPSE',
   'term.damage.PARTIAL': 'PARTIAL',
 
+  // ---- the public notice's CSV headers and product names (functions/api/public-notice.ts) ----
+  'csv.summary.section': 'section',
+  'csv.summary.key': 'key',
+  'csv.summary.claims': 'claims',
+  'csv.summary.amount': 'amount_fen_or_value',
+  'notice.claimId': 'claim',
+  'notice.name': 'name',
+  'notice.county': 'county',
+  'notice.product': 'product',
+  'notice.payout': 'payout (yuan)',
+  'notice.approvedOn': 'approved on',
+  'term.product.MEDICAL': 'MEDICAL',
+  'term.product.ACCIDENT': 'ACCIDENT',
+  'term.product.EDUCATION': 'EDUCATION',
+  'term.product.DISASTER': 'DISASTER',
+  'term.product.INDUSTRY': 'INDUSTRY',
+  'term.product.LOAN_GUARANTEE': 'LOAN_GUARANTEE',
+
   // ---- problem+json titles of the HTTP API (the `type` URI, not the title, identifies the problem) ----
   'problem.Above authority limit': 'Above authority limit',
+  'problem.Too many rows': 'Too many rows',
+  'problem.Claim moving': 'Claim moving',
+  'problem.Sample too large': 'Sample too large',
+  'problem.Not in sample': 'Not in sample',
+  'problem.Finding already recorded': 'Finding already recorded',
   'problem.Already amended': 'Already amended',
   'problem.Four eyes': 'Four eyes',
   'problem.Not returned': 'Not returned',
   'problem.Not the submitter': 'Not the submitter',
+  'problem.Not allowed to read evidence': 'Not allowed to read evidence',
+  'problem.Too many attachments': 'Too many attachments',
+  'problem.Already attached': 'Already attached',
+  'problem.Not verified': 'Not verified',
   'problem.Already confirmed': 'Already confirmed',
   'problem.Bad request': 'Bad request',
   'problem.Console not built': 'Console not built',
@@ -104,6 +138,7 @@ const en = {
   'problem.Forbidden': 'Forbidden',
   'problem.Idempotency key reused': 'Idempotency key reused',
   'problem.Internal error': 'Internal error',
+  'problem.Monitoring failed': 'Monitoring failed',
   'problem.Malformed JSON': 'Malformed JSON',
   'problem.No execution': 'No execution',
   'problem.Not failed': 'Not failed',
@@ -128,7 +163,8 @@ const zhCN: Record<MessageKey, string> = {
   'explain.medical.bandOpen': '起付线以上 {{from, yuan}} 元以上段按 {{bp, pct}} 赔付（分段按比例）：本次有 {{thisClaim, yuan}} 元落在此段',
   'explain.medical.uplift':
     '区县 {{county}} 上浮 {{upliftBp}} 个基点；保障金额(S) = min(S, floor(Σ 分段金额 × 比例 × 上浮 / 10^8))：本次前 {{before, yuan}} 元，本次后 {{after, yuan}} 元，增加 {{increment, yuan}} 元',
-  'explain.medical.cap': '年度封顶线 {{cap, yuan}} 元 × 上浮 = {{capUplifted, yuan}} 元；本年已赔付 {{paidBefore, yuan}} 元；剩余额度 {{capRoom, yuan}} 元',
+  'explain.medical.cap':
+    '年度封顶线 {{cap, yuan}} 元 × 上浮 = {{capUplifted, yuan}} 元；本年已赔付 {{paidBefore, yuan}} 元；剩余额度 {{capRoom, yuan}} 元',
   'explain.medical.payout': '赔付金额 = min({{increment, yuan}} 元, {{capRoom, yuan}} 元) = {{payout, yuan}} 元',
   'explain.medical.payoutCapped': '赔付金额 = min({{increment, yuan}} 元, {{capRoom, yuan}} 元) = {{payout, yuan}} 元（受年度封顶线限制）',
 
@@ -136,7 +172,8 @@ const zhCN: Record<MessageKey, string> = {
   'explain.cap.person': '每人年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
   'explain.cap.outpatient': '意外门诊年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
   'explain.cap.sumInsured': '身故与伤残每年共用保险金额 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
-  'explain.cap.industry': '产业保险（损失补偿与指数保险合计）每户年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
+  'explain.cap.industry':
+    '产业保险（损失补偿与指数保险合计）每户年度封顶线 {{cap, yuan}} 元，本年已赔付 {{paidBefore, yuan}} 元，剩余额度 {{capRoom, yuan}} 元',
   'explain.capped.payout': '赔付金额 = min({{benefit, yuan}} 元, {{capRoom, yuan}} 元) = {{payout, yuan}} 元',
 
   'explain.accident.outpatient': '意外门诊费用 {{expense, yuan}} 元 − 每次免赔额 {{deduction, yuan}} 元 = {{afterDeduction, yuan}} 元',
@@ -153,7 +190,8 @@ const zhCN: Record<MessageKey, string> = {
     '{{windowDays}} 日累计降雨 {{rainfallMm}} 毫米，落在 {{minMm}}–{{maxMm}} 毫米档：每亩 {{perMu, yuan}} 元 × {{mu}} 亩 = {{benefit, yuan}} 元',
   'explain.industry.weatherOpen':
     '{{windowDays}} 日累计降雨 {{rainfallMm}} 毫米，落在 {{minMm}} 毫米以上档：每亩 {{perMu, yuan}} 元 × {{mu}} 亩 = {{benefit, yuan}} 元',
-  'explain.loan.loss': '损失 = 未还本金 {{principal, yuan}} 元 + 欠息 {{interest, yuan}} 元 − 追偿所得 {{recoveries, yuan}} 元 = {{loss, yuan}} 元（不低于 0）',
+  'explain.loan.loss':
+    '损失 = 未还本金 {{principal, yuan}} 元 + 欠息 {{interest, yuan}} 元 − 追偿所得 {{recoveries, yuan}} 元 = {{loss, yuan}} 元（不低于 0）',
   'explain.loan.split': '保险公司承担 = floor((损失 × {{insurerBp}} + 5000) / 10000) = {{insurerShare, yuan}} 元；银行自担 {{bankShare, yuan}} 元',
   'explain.loan.payout': '向贷款银行 {{bankId}} 赔付 {{payout, yuan}} 元；不设年度封顶线',
 
@@ -192,11 +230,37 @@ const zhCN: Record<MessageKey, string> = {
   'term.damage.COLLAPSE': '倒塌',
   'term.damage.PARTIAL': '部分损坏',
 
+  'csv.summary.section': '分类',
+  'csv.summary.key': '项目',
+  'csv.summary.claims': '件数',
+  'csv.summary.amount': '金额（分）或数值',
+  'notice.claimId': '赔案号',
+  'notice.name': '姓名',
+  'notice.county': '区县',
+  'notice.product': '险种',
+  'notice.payout': '赔付金额（元）',
+  'notice.approvedOn': '审批日期',
+  'term.product.MEDICAL': '补充医疗保险',
+  'term.product.ACCIDENT': '农村小额意外保险',
+  'term.product.EDUCATION': '教育保障',
+  'term.product.DISASTER': '农房及灾害保险',
+  'term.product.INDUSTRY': '产业保险',
+  'term.product.LOAN_GUARANTEE': '扶贫贷款保证保险',
+
   'problem.Above authority limit': '超出审批权限',
+  'problem.Too many rows': '结果行数过多',
+  'problem.Claim moving': '理赔状态正在变化',
+  'problem.Sample too large': '抽查样本过大',
+  'problem.Not in sample': '不在抽查样本中',
+  'problem.Finding already recorded': '抽查结论已记录',
   'problem.Already amended': '已补正',
   'problem.Four eyes': '违反双人复核（四眼）原则',
   'problem.Not returned': '理赔未被退回',
   'problem.Not the submitter': '不是该理赔的提交人',
+  'problem.Not allowed to read evidence': '无权查看该理赔的材料',
+  'problem.Too many attachments': '附件数量已达上限',
+  'problem.Already attached': '该文件已是本理赔的附件',
+  'problem.Not verified': '附件尚未通过校验',
   'problem.Already confirmed': '已确认',
   'problem.Bad request': '请求无效',
   'problem.Console not built': '控制台尚未构建',
@@ -211,6 +275,7 @@ const zhCN: Record<MessageKey, string> = {
   'problem.Forbidden': '无权操作',
   'problem.Idempotency key reused': '幂等键已用于其他请求',
   'problem.Internal error': '内部错误',
+  'problem.Monitoring failed': '监测运行失败',
   'problem.Malformed JSON': 'JSON 格式错误',
   'problem.No execution': '没有执行记录',
   'problem.Not failed': '理赔未处于失败状态',
@@ -225,4 +290,10 @@ const zhCN: Record<MessageKey, string> = {
   'problem.Validation failed': '校验未通过',
 };
 
-export const CATALOGUE: Readonly<Record<'zh-CN' | 'en', Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
+/** The call sites' sentences (core/i18n/texts.ts): English is the key, and the English text is the key itself. */
+const texts = Object.entries(TEXTS_ZH);
+
+export const CATALOGUE: Readonly<Record<'zh-CN' | 'en', Readonly<Record<string, string>>>> = {
+  'zh-CN': { ...zhCN, ...Object.fromEntries(texts.map(([english, chinese]) => [`text.${english}`, chinese])) },
+  en: { ...en, ...Object.fromEntries(texts.map(([english]) => [`text.${english}`, english])) },
+};

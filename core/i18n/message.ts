@@ -47,3 +47,17 @@ export function negotiateLang(header: string | undefined | null): Lang {
   }
   return best ?? DEFAULT_LANG;
 }
+
+/**
+ * A sentence as a call site writes it: plain English (`'unknown scheme'`), or an English template with its
+ * figures (`text('no claim {{claimId}}', { claimId })`), or both languages already made (zod's own messages,
+ * see functions/api/http.ts). English is the key: the Chinese lives in core/i18n/texts.ts, so the code reads as
+ * before and a sentence without a translation still says something (in English). test/core/texts.test.ts finds
+ * every sentence the API writes and proves it has its Chinese.
+ */
+export type Text = string | Message | Readonly<Record<Lang, string>>;
+
+/** An English sentence template with its figures, looked up as `text.<template>`. */
+export function text(template: string, values?: Message['values']): Message {
+  return message(`text.${template}`, values);
+}

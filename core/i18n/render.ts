@@ -5,7 +5,7 @@
 import i18next, { type i18n } from 'i18next';
 import { formatYuan } from '../money.js';
 import { CATALOGUE } from './catalogue.js';
-import { DEFAULT_LANG, isMessage, type Lang, type Message } from './message.js';
+import { DEFAULT_LANG, isMessage, LANGS, type Lang, type Message, type Text } from './message.js';
 
 /** A fen amount as 9,600.00; amounts past 2^53 arrive as decimal strings. */
 function yuan(value: unknown): string {
@@ -61,4 +61,11 @@ export function render(m: Message, lang: Lang, fallback?: string): string {
 export function renderText(stored: unknown, lang: Lang): string {
   if (isMessage(stored)) return render(stored, lang);
   return typeof stored === 'string' ? stored : '';
+}
+
+/** A call site's sentence (core/i18n/message.ts `Text`) in `lang`; one without a translation stays in English. */
+export function say(t: Text, lang: Lang): string {
+  if (typeof t === 'string') return render({ key: `text.${t}` }, lang, t);
+  if (isMessage(t)) return render(t, lang, t.key.startsWith('text.') ? t.key.slice('text.'.length) : undefined);
+  return t[lang] ?? t[LANGS[0]];
 }

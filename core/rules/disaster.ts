@@ -9,9 +9,14 @@ import { cappedAssessment } from './capped.js';
 export function assessDisaster(claim: ClaimOf<'DISASTER'>, terms: DisasterTerms, ytd: YearToDate): RuleResult {
   const { cause, damage, assessedLoss } = claim.details;
   // Exclusions are checked before the kind of damage (spec 9: product rules, exclusions first).
-  if (terms.excludedCauses.includes(cause)) return { rejected: true, reasonCode: 'EXCLUDED_CAUSE', detail: message('reason.EXCLUDED_CAUSE', { cause }) };
+  if (terms.excludedCauses.includes(cause))
+    return { rejected: true, reasonCode: 'EXCLUDED_CAUSE', detail: message('reason.EXCLUDED_CAUSE', { cause }) };
   if (!terms.coveredDamage.includes(damage)) {
-    return { rejected: true, reasonCode: 'DAMAGE_NOT_COVERED', detail: message('reason.DAMAGE_NOT_COVERED', { damage, covered: terms.coveredDamage.join(', ') }) };
+    return {
+      rejected: true,
+      reasonCode: 'DAMAGE_NOT_COVERED',
+      detail: message('reason.DAMAGE_NOT_COVERED', { damage, covered: terms.coveredDamage.join(', ') }),
+    };
   }
   const benefit = applyBp(assessedLoss, terms.ratioBp);
   return cappedAssessment({

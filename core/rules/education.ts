@@ -9,7 +9,11 @@ import { cappedAssessment } from './capped.js';
 export function assessEducation(claim: ClaimOf<'EDUCATION'>, terms: EducationTerms, ytd: YearToDate): RuleResult {
   const { stage, expense } = claim.details;
   if (!terms.eligibleStages.includes(stage)) {
-    return { rejected: true, reasonCode: 'STAGE_NOT_ELIGIBLE', detail: message('reason.STAGE_NOT_ELIGIBLE', { stage, covered: terms.eligibleStages.join(', ') }) };
+    return {
+      rejected: true,
+      reasonCode: 'STAGE_NOT_ELIGIBLE',
+      detail: message('reason.STAGE_NOT_ELIGIBLE', { stage, covered: terms.eligibleStages.join(', ') }),
+    };
   }
   const benefit = applyBp(expense, terms.ratioBp);
   return cappedAssessment({

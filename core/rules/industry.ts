@@ -17,7 +17,12 @@ interface Gross {
   lines: () => Message[];
 }
 
-function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Household, capRoom: number): Gross | { rejected: true; reasonCode: 'INDEX_NOT_TRIGGERED'; detail: Message } {
+function gross(
+  claim: ClaimOf<'INDUSTRY'>,
+  terms: IndustryTerms,
+  household: Household,
+  capRoom: number,
+): Gross | { rejected: true; reasonCode: 'INDEX_NOT_TRIGGERED'; detail: Message } {
   const d = claim.details;
   switch (d.kind) {
     case 'INDEMNITY': {
@@ -33,7 +38,11 @@ function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Hous
       const drop = terms.priceIndex.triggerDropBp;
       const strike = mulDivFloor(d.costPrice, BP - drop, BP);
       if (d.observedPrice > strike) {
-        return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: message('reason.INDEX_NOT_TRIGGERED.price', { observedPrice: d.observedPrice, strike, dropBp: drop, costPrice: d.costPrice }) };
+        return {
+          rejected: true,
+          reasonCode: 'INDEX_NOT_TRIGGERED',
+          detail: message('reason.INDEX_NOT_TRIGGERED.price', { observedPrice: d.observedPrice, strike, dropBp: drop, costPrice: d.costPrice }),
+        };
       }
       // The quantity is limited to what the household enrolled (the API refuses more with 422).
       const enrolled = household.enrollment.insured.quantity_kg ?? 0;
@@ -43,7 +52,15 @@ function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Hous
       const benefit = product > BigInt(capRoom) ? capRoom : toSafe(product);
       return {
         benefit,
-        figures: { kind: d.kind, costPrice: d.costPrice, triggerDropBp: drop, strike, observedPrice: d.observedPrice, insuredQuantity: quantity, grossIndemnity: product.toString() },
+        figures: {
+          kind: d.kind,
+          costPrice: d.costPrice,
+          triggerDropBp: drop,
+          strike,
+          observedPrice: d.observedPrice,
+          insuredQuantity: quantity,
+          grossIndemnity: product.toString(),
+        },
         lines: () => [
           message('explain.industry.strike', { costPrice: d.costPrice, dropBp: drop, strike, observedPrice: d.observedPrice }),
           message('explain.industry.priceGross', { strike, observedPrice: d.observedPrice, quantity, gross: product.toString() }),
@@ -53,16 +70,44 @@ function gross(claim: ClaimOf<'INDUSTRY'>, terms: IndustryTerms, household: Hous
     case 'WEATHER_INDEX': {
       const w = terms.weatherIndex;
       const band = w?.bands.find((b) => d.rainfallMm >= b.minMm && (b.maxMm === null || d.rainfallMm < b.maxMm));
-      if (!w || !band) return { rejected: true, reasonCode: 'INDEX_NOT_TRIGGERED', detail: message('reason.INDEX_NOT_TRIGGERED.weather', { rainfallMm: d.rainfallMm }) };
+      if (!w || !band)
+        return {
+          rejected: true,
+          reasonCode: 'INDEX_NOT_TRIGGERED',
+          detail: message('reason.INDEX_NOT_TRIGGERED.weather', { rainfallMm: d.rainfallMm }),
+        };
       const area = centiMu(household.enrollment.insured.area_mu);
       const benefit = mulDivFloor(band.perMu, area, 100);
       return {
         benefit,
-        figures: { kind: d.kind, eventId: d.eventId, rainfallMm: d.rainfallMm, bandMinMm: band.minMm, bandMaxMm: band.maxMm, perMu: band.perMu, areaCentiMu: area },
+        figures: {
+          kind: d.kind,
+          eventId: d.eventId,
+          rainfallMm: d.rainfallMm,
+          bandMinMm: band.minMm,
+          bandMaxMm: band.maxMm,
+          perMu: band.perMu,
+          areaCentiMu: area,
+        },
         lines: () => [
           band.maxMm === null
-            ? message('explain.industry.weatherOpen', { windowDays: w.windowDays, rainfallMm: d.rainfallMm, minMm: band.minMm, perMu: band.perMu, mu: area / 100, benefit })
-            : message('explain.industry.weather', { windowDays: w.windowDays, rainfallMm: d.rainfallMm, minMm: band.minMm, maxMm: band.maxMm, perMu: band.perMu, mu: area / 100, benefit }),
+            ? message('explain.industry.weatherOpen', {
+                windowDays: w.windowDays,
+                rainfallMm: d.rainfallMm,
+                minMm: band.minMm,
+                perMu: band.perMu,
+                mu: area / 100,
+                benefit,
+              })
+            : message('explain.industry.weather', {
+                windowDays: w.windowDays,
+                rainfallMm: d.rainfallMm,
+                minMm: band.minMm,
+                maxMm: band.maxMm,
+                perMu: band.perMu,
+                mu: area / 100,
+                benefit,
+              }),
         ],
       };
     }

@@ -12,7 +12,11 @@ import { message, type Message } from '../i18n/message.js';
 /** Covered self-pay of one bill; the claim schema guarantees it is not negative. */
 export function medicalSelfPay(d: ClaimOf<'MEDICAL'>['details']): number {
   const deducted =
-    BigInt(d.basicInsurancePaid) + BigInt(d.criticalIllnessPaid) + BigInt(d.medicalAssistancePaid) + BigInt(d.otherReimbursement) + BigInt(d.nonCoveredCost);
+    BigInt(d.basicInsurancePaid) +
+    BigInt(d.criticalIllnessPaid) +
+    BigInt(d.medicalAssistancePaid) +
+    BigInt(d.otherReimbursement) +
+    BigInt(d.nonCoveredCost);
   const selfPay = BigInt(d.totalCost) - deducted;
   return selfPay > 0n ? Number(selfPay) : 0;
 }
@@ -126,14 +130,30 @@ class MedicalAssessment implements Assessment {
             ? message('explain.medical.bandOpen', { from: b.from, bp: b.bp, thisClaim: b.thisClaim })
             : message('explain.medical.band', { from: b.from, to: b.to, bp: b.bp, thisClaim: b.thisClaim }),
         ),
-      message('explain.medical.uplift', { county: this.county, upliftBp: f('upliftBp'), before: f('benefitBefore'), after: f('benefitAfter'), increment }),
+      message('explain.medical.uplift', {
+        county: this.county,
+        upliftBp: f('upliftBp'),
+        before: f('benefitBefore'),
+        after: f('benefitAfter'),
+        increment,
+      }),
       message('explain.medical.cap', { cap: this.terms.cap, capUplifted: f('capUplifted'), paidBefore: f('paidBefore'), capRoom: f('capRoom') }),
-      message(this.payout < increment ? 'explain.medical.payoutCapped' : 'explain.medical.payout', { increment, capRoom: f('capRoom'), payout: this.payout }),
+      message(this.payout < increment ? 'explain.medical.payoutCapped' : 'explain.medical.payout', {
+        increment,
+        capRoom: f('capRoom'),
+        payout: this.payout,
+      }),
     ];
   }
 
   toJSON() {
-    return { product: this.product, payout: this.payout, bankShare: this.bankShare, accrual: this.accrual, figures: { ...this.figures, ...this.extraFigures() } };
+    return {
+      product: this.product,
+      payout: this.payout,
+      bankShare: this.bankShare,
+      accrual: this.accrual,
+      figures: { ...this.figures, ...this.extraFigures() },
+    };
   }
 }
 

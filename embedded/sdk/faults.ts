@@ -9,7 +9,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export function injectFaults(client: DynamoDBDocumentClient, rate: number): void {
   // Recognised by the SDK's retry strategy by these properties alone, whichever SDK copy built the client.
   const fault = (when: string) =>
-    Object.assign(new Error(`injected fault (${when})`), { name: 'InjectedFault', $metadata: { httpStatusCode: 503 }, $retryable: { throttling: false } });
+    Object.assign(new Error(`injected fault (${when})`), {
+      name: 'InjectedFault',
+      $metadata: { httpStatusCode: 503 },
+      $retryable: { throttling: false },
+    });
   client.middlewareStack.add(
     (next) => async (args) => {
       const roll = Math.random();

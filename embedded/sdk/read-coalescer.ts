@@ -19,11 +19,17 @@ interface Waiting {
 const MAX_KEYS = 100;
 
 function keyId(table: string, key: Key): string {
-  return `${table}\u0000${Object.keys(key).sort().map((k) => `${k}=${String(key[k])}`).join('\u0000')}`;
+  return `${table}\u0000${Object.keys(key)
+    .sort()
+    .map((k) => `${k}=${String(key[k])}`)
+    .join('\u0000')}`;
 }
 
 /** `commands`: the client's own SDK copy's classes (a bundle's client answers `instanceof` only to its own). */
-export function coalesceReads(client: DynamoDBDocumentClient, { GetCommand, BatchGetCommand }: Pick<DocumentCommands, 'GetCommand' | 'BatchGetCommand'>): void {
+export function coalesceReads(
+  client: DynamoDBDocumentClient,
+  { GetCommand, BatchGetCommand }: Pick<DocumentCommands, 'GetCommand' | 'BatchGetCommand'>,
+): void {
   const send = client.send.bind(client) as (cmd: unknown) => Promise<unknown>;
   let queue: Waiting[] = [];
 
@@ -45,12 +51,17 @@ export function coalesceReads(client: DynamoDBDocumentClient, { GetCommand, Batc
       for (const w of batch) pending.set(keyId(w.table, w.key), { table: w.table, key: w.key });
       for (let round = 0; pending.size > 0; round++) {
         if (round > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** round)));
-        if (round >= 8) throw Object.assign(new Error('BatchGetItem kept leaving keys unprocessed'), { name: 'ProvisionedThroughputExceededException' });
+        if (round >= 8)
+          throw Object.assign(new Error('BatchGetItem kept leaving keys unprocessed'), { name: 'ProvisionedThroughputExceededException' });
         const requestItems: Record<string, { Keys: Key[]; ConsistentRead: true }> = {};
         for (const { table, key } of pending.values()) (requestItems[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
-        const out = (await send(new BatchGetCommand({ RequestItems: requestItems }))) as { Responses?: Record<string, Array<Record<string, unknown>>>; UnprocessedKeys?: Record<string, { Keys?: Key[] }> };
+        const out = (await send(new BatchGetCommand({ RequestItems: requestItems }))) as {
+          Responses?: Record<string, Array<Record<string, unknown>>>;
+          UnprocessedKeys?: Record<string, { Keys?: Key[] }>;
+        };
         const next = new Map<string, { table: string; key: Key }>();
-        for (const [table, r] of Object.entries(out.UnprocessedKeys ?? {})) for (const key of r.Keys ?? []) next.set(keyId(table, key), { table, key });
+        for (const [table, r] of Object.entries(out.UnprocessedKeys ?? {}))
+          for (const key of r.Keys ?? []) next.set(keyId(table, key), { table, key });
         for (const [table, items] of Object.entries(out.Responses ?? {})) {
           for (const item of items) {
             // The item answers every pending key of its table whose attributes it carries.
@@ -68,7 +79,14 @@ export function coalesceReads(client: DynamoDBDocumentClient, { GetCommand, Batc
   (client as { send: unknown }).send = (command: unknown, ...rest: unknown[]) => {
     const input = command instanceof GetCommand ? command.input : undefined;
     // Plain key reads only; anything with a projection, options or a callback goes as it is.
-    if (!input || rest.length > 0 || input.ProjectionExpression || input.AttributesToGet || input.ExpressionAttributeNames || input.ReturnConsumedCapacity) {
+    if (
+      !input ||
+      rest.length > 0 ||
+      input.ProjectionExpression ||
+      input.AttributesToGet ||
+      input.ExpressionAttributeNames ||
+      input.ReturnConsumedCapacity
+    ) {
       return (send as (c: unknown, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
     }
     return new Promise<GetCommandOutput>((resolve, reject) => {

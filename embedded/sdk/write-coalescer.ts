@@ -23,6 +23,7 @@
 import type { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../functions/shared/tables.js';
 import type { DocumentCommands } from '../../functions/shared/aws.js';
+import { optionalWiring } from '../../functions/shared/config.js';
 
 type WriteCommands = Pick<DocumentCommands, 'PutCommand' | 'TransactWriteCommand'>;
 
@@ -44,7 +45,7 @@ const MAX_ITEMS = 100;
 function keyAttributesByTable(): Map<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();
   for (const spec of TABLES) {
-    const name = process.env[spec.envVar];
+    const name = optionalWiring(spec.envVar);
     if (name) map.set(name, spec.sortKey ? [spec.partitionKey.name, spec.sortKey.name] : [spec.partitionKey.name]);
   }
   return map;
@@ -71,10 +72,28 @@ function asTransactionItems(command: unknown, { PutCommand, TransactWriteCommand
   if (command instanceof PutCommand) {
     const i = command.input;
     // A put whose answer carries something (old values, capacity) or uses the legacy condition syntax goes alone.
-    if ((i.ReturnValues && i.ReturnValues !== 'NONE') || i.ReturnConsumedCapacity || i.ReturnItemCollectionMetrics || i.ReturnValuesOnConditionCheckFailure || i.Expected || i.ConditionalOperator) return undefined;
+    if (
+      (i.ReturnValues && i.ReturnValues !== 'NONE') ||
+      i.ReturnConsumedCapacity ||
+      i.ReturnItemCollectionMetrics ||
+      i.ReturnValuesOnConditionCheckFailure ||
+      i.Expected ||
+      i.ConditionalOperator
+    )
+      return undefined;
     const { TableName, Item, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = i;
     // Only the members the put has: an absent condition stays absent, not `undefined`.
-    return [{ Put: { TableName, Item, ...(ConditionExpression ? { ConditionExpression } : {}), ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}), ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}) } }];
+    return [
+      {
+        Put: {
+          TableName,
+          Item,
+          ...(ConditionExpression ? { ConditionExpression } : {}),
+          ...(ExpressionAttributeNames ? { ExpressionAttributeNames } : {}),
+          ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}),
+        },
+      },
+    ];
   }
   return undefined;
 }

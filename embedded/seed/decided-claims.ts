@@ -10,10 +10,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '../../core/report-aggregates.js';
-import { schemes } from '../../core/catalogue.js';
-import { AccidentDetails, DisasterDetails, EducationDetails, fanoutShardOf, IndustryDetails, LoanGuaranteeDetails, MedicalDetails, type Product } from '../../core/index.js';
+import { schemes } from '../../functions/shared/catalogue.js';
+import {
+  AccidentDetails,
+  decidedMonitoringEntryOf,
+  DisasterDetails,
+  EducationDetails,
+  fanoutShardOf,
+  schemeShardOf,
+  IndustryDetails,
+  LoanGuaranteeDetails,
+  MedicalDetails,
+  type Product,
+} from '../../core/index.js';
 import { localDynamoClientConfig } from '../dynamodb-local.js';
 import { claimFacts, reportItemKey, shardOf } from '../../functions/shared/report-aggregates.js';
+import { ENTRY_PREFIX } from '../../functions/shared/monitoring-repo.js';
 import type { ClaimRecord } from '../../functions/shared/claim-record.js';
 import type { StoredHousehold } from '../../functions/shared/registry-repo.js';
 
@@ -47,9 +59,11 @@ export function seedHousehold(i: number): StoredHousehold {
     exitedOn: null,
     members,
     enrollment: { products: [...(PRODUCTS[schemeId] ?? [])], start: '2024-01-01', end: '2024-12-31', insured: {} },
+    // Incomes from 500 to 1,700 yuan a month, so the monitoring bench meets households whose costs pass half of it.
+    monthlyIncome: 50_000 + (i % 7) * 20_000,
     updatedAt: '2024-01-01T00:00:00.000Z',
   } as unknown as StoredHousehold;
-  return { ...h, fanoutShard: fanoutShardOf(h) };
+  return { ...h, fanoutShard: fanoutShardOf(h), schemeShard: schemeShardOf(h) };
 }
 
 /**
@@ -70,7 +84,13 @@ function seedDetails(product: Product, i: number, payout: number): unknown {
     case 'INDUSTRY':
       return IndustryDetails.parse({ kind: 'INDEMNITY', assessedLoss: amount });
     case 'LOAN_GUARANTEE':
-      return LoanGuaranteeDetails.parse({ loanId: `L-SEED-${i}`, bankId: 'BANK-SEED', outstandingPrincipal: amount, unpaidInterest: 0, recoveries: 0 });
+      return LoanGuaranteeDetails.parse({
+        loanId: `L-SEED-${i}`,
+        bankId: 'BANK-SEED',
+        outstandingPrincipal: amount,
+        unpaidInterest: 0,
+        recoveries: 0,
+      });
   }
 }
 
@@ -95,7 +115,14 @@ export function seedClaim(i: number, households: number): ClaimRecord {
   const claimId = `C-SEED-${String(i).padStart(7, '0')}`;
   return {
     claimId,
-    submission: { schemeId: h.schemeId, product, householdId: h.householdId, personId: 'P-1', incidentDate: createdAt.slice(0, 10), details: seedDetails(product, i, payout) } as unknown as ClaimRecord['submission'],
+    submission: {
+      schemeId: h.schemeId,
+      product,
+      householdId: h.householdId,
+      personId: 'P-1',
+      incidentDate: createdAt.slice(0, 10),
+      details: seedDetails(product, i, payout),
+    } as unknown as ClaimRecord['submission'],
     householdId: h.householdId,
     schemeId: h.schemeId,
     product,
@@ -104,7 +131,16 @@ export function seedClaim(i: number, households: number): ClaimRecord {
     assessment:
       status === 'REJECTED'
         ? null
-        : { payout, bankShare: null, accrual: {}, accumulatorKey: null, invoiceKey: null, route: status === 'CLOSED_NO_PAYOUT' ? 'NO_PAYOUT' : status === 'PENDING_REVIEW' ? 'REVIEW' : 'PAYABLE', reviewReasons: status === 'PENDING_REVIEW' ? ['ABOVE_THRESHOLD'] : [], explanation: { figures: { payout }, steps: ['seeded'] } },
+        : {
+            payout,
+            bankShare: null,
+            accrual: {},
+            accumulatorKey: null,
+            invoiceKey: null,
+            route: status === 'CLOSED_NO_PAYOUT' ? 'NO_PAYOUT' : status === 'PENDING_REVIEW' ? 'REVIEW' : 'PAYABLE',
+            reviewReasons: status === 'PENDING_REVIEW' ? ['ABOVE_THRESHOLD'] : [],
+            explanation: { figures: { payout }, steps: ['seeded'] },
+          },
     county: h.county,
     schemeCounty: `${h.schemeId}#${h.county}`,
     ...(status === 'PENDING_REVIEW' ? { reviewPayout: payout } : {}),
@@ -123,7 +159,9 @@ async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Arr
     while (next < items.length) {
       const batch = items.slice(next, next + 25);
       next += 25;
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = batch.map((Item) => ({ PutRequest: { Item } }));
+      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = batch.map((Item) => ({
+        PutRequest: { Item },
+      }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 20) throw new Error(`seeding ${table}: items stayed unprocessed`);
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
@@ -136,8 +174,17 @@ async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Arr
 }
 
 /** Writes `households` registry entries and `claims` decided claims, then the report totals they add up to. */
-export async function seedDecidedClaims(opts: { dynamoEndpoint: string; tablePrefix: string; households: number; claims: number; parallel?: number; log?: (line: string) => void }): Promise<void> {
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(opts.dynamoEndpoint)), { marshallOptions: { removeUndefinedValues: true } });
+export async function seedDecidedClaims(opts: {
+  dynamoEndpoint: string;
+  tablePrefix: string;
+  households: number;
+  claims: number;
+  parallel?: number;
+  log?: (line: string) => void;
+}): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(opts.dynamoEndpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const parallel = opts.parallel ?? 8;
   const log = opts.log ?? (() => {});
   const totals = new Map<string, Counters>();
@@ -149,19 +196,40 @@ export async function seedDecidedClaims(opts: { dynamoEndpoint: string; tablePre
     const households = Array.from({ length: opts.households }, (_, i) => seedHousehold(i));
     for (const h of households) {
       const scheme = schemes().get(h.schemeId);
-      if (scheme) for (const { year, counters } of householdContribution(h, scheme)) into(reportItemKey(h.schemeId, year, shardOf(h.householdId)), counters);
+      if (scheme)
+        for (const { year, counters } of householdContribution(h, scheme)) into(reportItemKey(h.schemeId, year, shardOf(h.householdId)), counters);
     }
     await batchWrite(doc, `${opts.tablePrefix}registry`, households as unknown as Array<Record<string, unknown>>, parallel);
     log(`seeded ${households.length} households`);
     const CHUNK = 10_000;
+    // Each household's monitoring item as the claim moves would have left it (functions/shared/monitoring-repo.ts).
+    const monitoring = new Map<string, Record<string, unknown>>();
     for (let from = 0; from < opts.claims; from += CHUNK) {
       const claims = Array.from({ length: Math.min(CHUNK, opts.claims - from) }, (_, k) => seedClaim(from + k, opts.households));
-      for (const c of claims) into(reportItemKey(c.schemeId, c.submission.incidentDate.slice(0, 4), shardOf(c.claimId)), claimContribution(claimFacts(c), schemes().get(c.schemeId)?.holidays ?? []));
+      for (const c of claims) {
+        into(
+          reportItemKey(c.schemeId, c.submission.incidentDate.slice(0, 4), shardOf(c.claimId)),
+          claimContribution(claimFacts(c), schemes().get(c.schemeId)?.holidays ?? []),
+        );
+        const entry = decidedMonitoringEntryOf(c);
+        if (!entry) continue;
+        const item = monitoring.get(c.householdId) ?? { householdId: c.householdId, ver: 0 };
+        item[`${ENTRY_PREFIX}${c.claimId}`] = entry;
+        item.ver = Number(item.ver) + 1;
+        monitoring.set(c.householdId, item);
+      }
       await batchWrite(doc, `${opts.tablePrefix}claims`, claims as unknown as Array<Record<string, unknown>>, parallel);
       log(`seeded ${from + claims.length} claims`);
     }
-    await batchWrite(doc, `${opts.tablePrefix}reports`, [...totals].map(([pk, counters]) => ({ ...counters, pk })), parallel);
+    await batchWrite(
+      doc,
+      `${opts.tablePrefix}reports`,
+      [...totals].map(([pk, counters]) => ({ ...counters, pk })),
+      parallel,
+    );
     log(`wrote ${totals.size} report total items`);
+    await batchWrite(doc, `${opts.tablePrefix}monitoring`, [...monitoring.values()], parallel);
+    log(`wrote ${monitoring.size} monitoring items`);
   } finally {
     doc.destroy();
   }

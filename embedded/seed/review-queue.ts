@@ -26,9 +26,26 @@ export function queueRecord(c: QueueClaim): ClaimRecord & Record<string, unknown
   const householdId = `H-${c.county ?? '000000'}-${c.claimId.slice(-4)}`;
   const details =
     c.product === 'MEDICAL'
-      ? { hospitalCode: 'HOSP-02', invoiceNo: `Q-${c.claimId}`, totalCost: c.payout * 2, basicInsurancePaid: 0, criticalIllnessPaid: 0, medicalAssistancePaid: 0, otherReimbursement: 0, nonCoveredCost: 0, payee: 'HOSPITAL' }
+      ? {
+          hospitalCode: 'HOSP-02',
+          invoiceNo: `Q-${c.claimId}`,
+          totalCost: c.payout * 2,
+          basicInsurancePaid: 0,
+          criticalIllnessPaid: 0,
+          medicalAssistancePaid: 0,
+          otherReimbursement: 0,
+          nonCoveredCost: 0,
+          payee: 'HOSPITAL',
+        }
       : { kind: 'DISABILITY', grade: 5 };
-  const submission = { schemeId: c.schemeId, product: c.product, householdId, personId: 'P-1', incidentDate: c.createdAt.slice(0, 10), details } as unknown as ClaimRecord['submission'];
+  const submission = {
+    schemeId: c.schemeId,
+    product: c.product,
+    householdId,
+    personId: 'P-1',
+    incidentDate: c.createdAt.slice(0, 10),
+    details,
+  } as unknown as ClaimRecord['submission'];
   return {
     claimId: c.claimId,
     submission,
@@ -57,7 +74,9 @@ export function queueRecord(c: QueueClaim): ClaimRecord & Record<string, unknown
 
 /** Writes the claims, 25 a batch, `parallel` batches at a time, retrying unprocessed items. */
 export async function seedReviewQueue(dynamoEndpoint: string, tablePrefix: string, claims: readonly QueueClaim[], parallel = 8): Promise<void> {
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(dynamoEndpoint)), { marshallOptions: { removeUndefinedValues: true } });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(dynamoEndpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const table = `${tablePrefix}claims`;
   const batches: QueueClaim[][] = [];
   for (let i = 0; i < claims.length; i += 25) batches.push(claims.slice(i, i + 25));
@@ -65,7 +84,9 @@ export async function seedReviewQueue(dynamoEndpoint: string, tablePrefix: strin
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = batch.map((c) => ({ PutRequest: { Item: queueRecord(c) } }));
+      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = batch.map((c) => ({
+        PutRequest: { Item: queueRecord(c) },
+      }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 20) throw new Error('seeding the review queue: items stayed unprocessed');
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
@@ -83,7 +104,10 @@ export function syntheticQueue(n: number, now = Date.now()): QueueClaim[] {
   const counties = ['420902', '420921', '420922', '420923', '331102', '331121'];
   const reasons = [['ABOVE_THRESHOLD'], ['REGISTRY_NOT_VERIFIED'], ['ABOVE_THRESHOLD', 'MONITORING_WARNING'], ['FRAUD_SIGNAL']];
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed / 2147483648);
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   return Array.from({ length: n }, (_, i) => {
     const lishui = i % 3 === 0;
     return {

@@ -22,6 +22,8 @@ export interface LocalSfnOptions {
   dataDir?: string | undefined;
   /** Multiplies Retry IntervalSeconds / MaxDelaySeconds (tests pass e.g. 0.01); backoff and jitter kept. */
   retryIntervalScale?: number | undefined;
+  /** The local stand-in for S3 (`<bucketDir>/<bucket>/<key>`, local-bucket.ts) a Distributed Map's ItemReader reads and ResultWriter writes. */
+  bucketDir?: string | undefined;
   onEvent?: ((executionArn: string, event: HistoryEvent) => void) | undefined;
 }
 
@@ -40,7 +42,9 @@ export interface ExecutionDescription {
   mapRunArn?: string | undefined;
 }
 
-export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'> & { mapRunArn?: string | undefined };
+export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'> & {
+  mapRunArn?: string | undefined;
+};
 
 export interface MapRunListItem {
   executionArn: string;
@@ -52,13 +56,32 @@ export interface MapRunListItem {
 }
 
 export interface LocalSfn {
-  startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }): Promise<{ executionArn: string; startDate: Date }>;
+  startExecution(input: {
+    stateMachineArn: string;
+    name?: string | undefined;
+    input?: string | undefined;
+  }): Promise<{ executionArn: string; startDate: Date }>;
   describeExecution(executionArn: string): ExecutionDescription;
   /** Of a state machine, or (`mapRunArn`) the child executions of one Distributed Map run: exactly one of the two. */
-  listExecutions(input: { stateMachineArn?: string | undefined; mapRunArn?: string | undefined; statusFilter?: string | undefined; maxResults?: number | undefined; nextToken?: string | undefined }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
+  listExecutions(input: {
+    stateMachineArn?: string | undefined;
+    mapRunArn?: string | undefined;
+    statusFilter?: string | undefined;
+    maxResults?: number | undefined;
+    nextToken?: string | undefined;
+  }): { executions: ExecutionListItem[]; nextToken?: string | undefined };
   /** The Distributed Map runs an execution started, oldest first. */
-  listMapRuns(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined }): { mapRuns: MapRunListItem[]; nextToken?: string | undefined };
-  getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }): { events: HistoryEvent[]; nextToken?: string | undefined };
+  listMapRuns(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined }): {
+    mapRuns: MapRunListItem[];
+    nextToken?: string | undefined;
+  };
+  getExecutionHistory(input: {
+    executionArn: string;
+    maxResults?: number | undefined;
+    nextToken?: string | undefined;
+    reverseOrder?: boolean | undefined;
+    includeExecutionData?: boolean | undefined;
+  }): { events: HistoryEvent[]; nextToken?: string | undefined };
   sendTaskSuccess(taskToken: string, output: string): Promise<void>;
   sendTaskFailure(taskToken: string, error?: string, cause?: string): Promise<void>;
   /** Resolves with the description once the execution has stopped. */
@@ -68,7 +91,15 @@ export interface LocalSfn {
   /** History events held in memory: a stopped execution's history leaves memory once journaled (with a data directory). */
   eventsInMemory(): number;
   listStateMachines(): Array<{ stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }>;
-  describeStateMachine(stateMachineArn: string): { stateMachineArn: string; name: string; status: 'ACTIVE'; definition: string; roleArn: string; type: 'STANDARD'; creationDate: Date };
+  describeStateMachine(stateMachineArn: string): {
+    stateMachineArn: string;
+    name: string;
+    status: 'ACTIVE';
+    definition: string;
+    roleArn: string;
+    type: 'STANDARD';
+    creationDate: Date;
+  };
   /** Stops accepting, aborts running executions (they stay RUNNING on disk and restart next time), flushes. */
   close(): Promise<void>;
 }
@@ -89,6 +120,7 @@ export interface Execution extends ExecutionDescription {
 }
 
 /** The names and ARNs the API accepts, as AWS validates them (a machine ARN's groups: region, account, name). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS refuses control characters in names; so does this
 export const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 export const MACHINE_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
 export const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;

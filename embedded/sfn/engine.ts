@@ -32,16 +32,26 @@ import {
   type LocalSfnOptions,
   type TaskHandler,
 } from './api.js';
-import { childTaskName, engineCopy, splitDistributedMaps, taskTimeoutSeconds } from './asl-rewrite.js';
+import { childTaskName, engineCopy, MAP_RUN_CONTEXT, mapRunInputTaskName, splitDistributedMaps, taskTimeoutSeconds } from './asl-rewrite.js';
 import { pendingTokenWaits } from './deadlines.js';
 import { assertLocallyRunnable } from './definition-guard.js';
-import { DistributedMapRuns, type MapRun } from './distributed-map.js';
+import { DistributedMapRuns, type MapRun, type MapRunEntry } from './distributed-map.js';
+import type { MapRunSource } from './item-reader.js';
 import { appendEvent, executionStarted, executionStopped, historySteps, type StopOutcome } from './history.js';
 import { COMPACT_EVERY_MS, Journal } from './journal.js';
 import * as read from './read-api.js';
 import { TaskCalls, taskKind, type Invocation, type TaskSpec } from './tasks.js';
 
-export type { ExecutionDescription, ExecutionListItem, ExecutionStatus, HistoryEvent, LocalSfn, LocalSfnOptions, MapRunListItem, TaskHandler } from './api.js';
+export type {
+  ExecutionDescription,
+  ExecutionListItem,
+  ExecutionStatus,
+  HistoryEvent,
+  LocalSfn,
+  LocalSfnOptions,
+  MapRunListItem,
+  TaskHandler,
+} from './api.js';
 export { SfnError } from './api.js';
 export { assertLocallyRunnable };
 
@@ -56,7 +66,7 @@ interface Machine {
   engine: StateMachine;
   tasks: Map<string, TaskSpec>;
   /** Distributed Map states by name: the child machine that runs each item, and the map run label. */
-  distributedMaps: Map<string, { child: Machine; label: string }>;
+  distributedMaps: Map<string, { child: Machine; label: string; source?: { key: string; spec: MapRunSource } | undefined }>;
   /** A Distributed Map's child machine (not listed, not started through the API). */
   isChild: boolean;
 }
@@ -72,6 +82,7 @@ interface Run {
   /** Entries into each Distributed Map state in this run (the map run's ARN is derived from the count). */
   mapEntries: Map<string, number>;
   mapRuns: Map<string, MapRun>;
+  mapRunEntries: Record<string, MapRunEntry>;
   /** Token waits the previous run was in when it stopped, by state: their deadlines (epoch ms). */
   pendingTokenWaits: Map<string, number>;
 }
@@ -94,6 +105,7 @@ class Engine implements LocalSfn {
     waitForExecution: (arn) => this.waitForExecution(arn),
     statusOf: (arn) => this.executions.get(arn)?.status,
     abortExecution: (arn) => this.abortExecution(arn),
+    bucketDir: () => this.opts.bucketDir,
   });
   private closed = false;
   private compactTimer: NodeJS.Timeout | undefined;
@@ -103,18 +115,26 @@ class Engine implements LocalSfn {
     for (const sm of opts.stateMachines) {
       assertLocallyRunnable(sm.definition);
       const arn = MACHINE_ARN.exec(sm.arn);
-      if (!arn || arn[3] !== sm.name) throw new Error(`state machine ${sm.name}: ARN ${sm.arn} is not arn:aws:states:<region>:<account>:stateMachine:${sm.name}`);
+      if (!arn || arn[3] !== sm.name)
+        throw new Error(`state machine ${sm.name}: ARN ${sm.arn} is not arn:aws:states:<region>:<account>:stateMachine:${sm.name}`);
       const used = new Set<string>();
-      this.addMachine({ name: sm.name, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, taskHandlers: sm.taskHandlers, isChild: false }, used);
-      for (const state of Object.keys(sm.taskHandlers)) if (!used.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
+      this.addMachine(
+        { name: sm.name, region: arn[1] ?? '', account: arn[2] ?? '', definition: sm.definition, taskHandlers: sm.taskHandlers, isChild: false },
+        used,
+      );
+      for (const state of Object.keys(sm.taskHandlers))
+        if (!used.has(state)) throw new Error(`state machine ${sm.name}: handler for ${state}, which is not a Task state`);
     }
   }
 
   /** Registers a machine, and one child machine per Distributed Map state in it (recursively). */
-  private addMachine(spec: { name: string; region: string; account: string; definition: unknown; taskHandlers: Record<string, TaskHandler>; isChild: boolean }, used: Set<string>): Machine {
+  private addMachine(
+    spec: { name: string; region: string; account: string; definition: unknown; taskHandlers: Record<string, TaskHandler>; isChild: boolean },
+    used: Set<string>,
+  ): Machine {
     const { name, region, account } = spec;
     const split = splitDistributedMaps(spec.definition);
-    const stand = new Set(split.children.map((c) => childTaskName(c.mapState)));
+    const stand = new Set(split.children.flatMap((c) => [childTaskName(c.mapState), ...(c.source ? [mapRunInputTaskName(c.mapState)] : [])]));
     const tasks: Machine['tasks'] = new Map();
     for (const [state, def] of allStates(split.definition)) {
       if (def.Type !== 'Task' || stand.has(state)) continue;
@@ -127,11 +147,21 @@ class Engine implements LocalSfn {
     const distributedMaps: Machine['distributedMaps'] = new Map();
     for (const c of split.children) {
       const child = this.addMachine({ ...spec, name: `${name}/${c.label}`, definition: c.definition, isChild: true }, used);
-      distributedMaps.set(c.mapState, { child, label: c.label });
+      distributedMaps.set(c.mapState, { child, label: c.label, source: c.source });
     }
     // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
     const engine = new StateMachine(engineCopy(split.definition, this.opts.retryIntervalScale ?? 1));
-    const m: Machine = { name, arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`, region, account, definition: spec.definition, engine, tasks, distributedMaps, isChild: spec.isChild };
+    const m: Machine = {
+      name,
+      arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`,
+      region,
+      account,
+      definition: spec.definition,
+      engine,
+      tasks,
+      distributedMaps,
+      isChild: spec.isChild,
+    };
     this.machines.set(m.arn, m);
     return m;
   }
@@ -190,7 +220,16 @@ class Engine implements LocalSfn {
       if (existing.input === text) return { executionArn, startDate: existing.startDate };
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const rec: Execution = { executionArn, stateMachineArn: m.arn, name, status: 'RUNNING', startDate: new Date(), input: text, mapRunArn, events: [] };
+    const rec: Execution = {
+      executionArn,
+      stateMachineArn: m.arn,
+      name,
+      status: 'RUNNING',
+      startDate: new Date(),
+      input: text,
+      mapRunArn,
+      events: [],
+    };
     this.executions.set(executionArn, rec);
     this.launch(rec);
     return { executionArn, startDate: rec.startDate };
@@ -224,6 +263,7 @@ class Engine implements LocalSfn {
       invocations: new Set(),
       mapEntries: new Map(),
       mapRuns: new Map(),
+      mapRunEntries: {},
       pendingTokenWaits: pendingTokenWaits((rec.events ??= []), (state) => m.tasks.get(state)?.kind.waitForToken === true),
     };
     this.runs.set(rec.executionArn, run);
@@ -233,9 +273,13 @@ class Engine implements LocalSfn {
     const handlers: LocalHandlers = {};
     for (const state of m.tasks.keys()) handlers[state] = (input) => this.tasks.invoke(run, state, input);
     const standIns = new Set<string>();
-    for (const mapState of m.distributedMaps.keys()) {
+    for (const [mapState, spec] of m.distributedMaps) {
       standIns.add(childTaskName(mapState));
       handlers[childTaskName(mapState)] = (input) => this.maps.runChild(run, mapState, input);
+      if (spec.source) {
+        standIns.add(mapRunInputTaskName(mapState));
+        handlers[mapRunInputTaskName(mapState)] = (input) => this.maps.prepareEntry(run, mapState, input);
+      }
     }
     const execution = m.engine.run(JSON.parse(rec.input), {
       overrides: { taskResourceLocalHandlers: handlers },
@@ -244,6 +288,8 @@ class Engine implements LocalSfn {
         Execution: { Id: rec.executionArn, Name: rec.name, RoleArn: roleArn, StartTime: rec.startDate.toISOString() },
         StateMachine: { Id: m.arn, Name: m.name },
         Task: { Token: this.tasks.tokenPlaceholder },
+        // Passed by reference (the engine copies the context shallowly): the maps' item sources (asl-rewrite.ts).
+        [MAP_RUN_CONTEXT]: run.mapRunEntries,
       },
     });
     execution.result.catch(() => undefined); // the outcome is taken from the event log
@@ -310,7 +356,13 @@ class Engine implements LocalSfn {
     return read.listMapRuns(rec, this.historyOf(rec), input);
   }
 
-  getExecutionHistory(input: { executionArn: string; maxResults?: number | undefined; nextToken?: string | undefined; reverseOrder?: boolean | undefined; includeExecutionData?: boolean | undefined }) {
+  getExecutionHistory(input: {
+    executionArn: string;
+    maxResults?: number | undefined;
+    nextToken?: string | undefined;
+    reverseOrder?: boolean | undefined;
+    includeExecutionData?: boolean | undefined;
+  }) {
     return read.getExecutionHistory(this.historyOf(this.execution(input.executionArn)), input);
   }
 
@@ -347,12 +399,22 @@ class Engine implements LocalSfn {
   }
 
   listStateMachines() {
-    return [...this.machines.values()].filter((m) => !m.isChild).map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
+    return [...this.machines.values()]
+      .filter((m) => !m.isChild)
+      .map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD' as const, creationDate: new Date(0) }));
   }
 
   describeStateMachine(stateMachineArn: string) {
     const m = this.machine(stateMachineArn);
-    return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE' as const, definition: JSON.stringify(m.definition), roleArn: `arn:aws:iam::${m.account}:role/${m.name}-local`, type: 'STANDARD' as const, creationDate: new Date(0) };
+    return {
+      stateMachineArn: m.arn,
+      name: m.name,
+      status: 'ACTIVE' as const,
+      definition: JSON.stringify(m.definition),
+      roleArn: `arn:aws:iam::${m.account}:role/${m.name}-local`,
+      type: 'STANDARD' as const,
+      creationDate: new Date(0),
+    };
   }
 
   async close(): Promise<void> {

@@ -43,13 +43,24 @@ export function historySteps(ev: EngineLogEvent, ctx: LogContext): HistoryStep[]
   switch (ev.type) {
     case 'StateEntered': {
       if (ctx.isStandIn(ev.state.name)) return [];
-      const entered: HistoryStep = { kind: 'event', type: `${ev.state.type}StateEntered`, details: { stateEnteredEventDetails: { name: ev.state.name, input: JSON.stringify(ev.state.input), inputDetails: { truncated: false } } } };
+      const entered: HistoryStep = {
+        kind: 'event',
+        type: `${ev.state.type}StateEntered`,
+        details: { stateEnteredEventDetails: { name: ev.state.name, input: JSON.stringify(ev.state.input), inputDetails: { truncated: false } } },
+      };
       return ctx.isDistributedMap(ev.state.name) ? [entered, { kind: 'mapRun', event: ev }] : [entered];
     }
     case 'StateExited': {
       if (ctx.isStandIn(ev.state.name)) return [];
       const steps: HistoryStep[] = ctx.isDistributedMap(ev.state.name) ? [{ kind: 'mapRun', event: ev }] : [];
-      if (ev.state.type !== 'Fail') steps.push({ kind: 'event', type: `${ev.state.type}StateExited`, details: { stateExitedEventDetails: { name: ev.state.name, output: JSON.stringify(ev.state.output ?? null), outputDetails: { truncated: false } } } });
+      if (ev.state.type !== 'Fail')
+        steps.push({
+          kind: 'event',
+          type: `${ev.state.type}StateExited`,
+          details: {
+            stateExitedEventDetails: { name: ev.state.name, output: JSON.stringify(ev.state.output ?? null), outputDetails: { truncated: false } },
+          },
+        });
       return steps;
     }
     case 'StateFailed': {
@@ -66,7 +77,9 @@ export function historySteps(ev: EngineLogEvent, ctx: LogContext): HistoryStep[]
     case 'ExecutionSucceeded':
       return [{ kind: 'stop', status: 'SUCCEEDED', outcome: { output: JSON.stringify(ev.output ?? null) } }];
     case 'ExecutionFailed':
-      return [{ kind: 'stop', status: 'FAILED', outcome: { error: ev.Error, cause: typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause) } }];
+      return [
+        { kind: 'stop', status: 'FAILED', outcome: { error: ev.Error, cause: typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause) } },
+      ];
     case 'ExecutionTimeout':
       return [{ kind: 'stop', status: 'TIMED_OUT', outcome: { error: 'States.Timeout' } }];
     case 'ExecutionAborted':
@@ -89,9 +102,13 @@ export function executionStarted(input: string, roleArn: string): { type: string
 }
 
 /** The event that closes a history: ExecutionSucceeded / Failed / TimedOut / Aborted with its details. */
-export function executionStopped(status: Exclude<ExecutionStatus, 'RUNNING'>, outcome: StopOutcome): { type: string; details: Record<string, unknown> } {
+export function executionStopped(
+  status: Exclude<ExecutionStatus, 'RUNNING'>,
+  outcome: StopOutcome,
+): { type: string; details: Record<string, unknown> } {
   const type = { SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted' }[status];
-  const details = status === 'SUCCEEDED' ? { output: outcome.output, outputDetails: { truncated: false } } : { error: outcome.error, cause: outcome.cause };
+  const details =
+    status === 'SUCCEEDED' ? { output: outcome.output, outputDetails: { truncated: false } } : { error: outcome.error, cause: outcome.cause };
   return { type, details: { [`${lowerFirst(type)}EventDetails`]: details } };
 }
 

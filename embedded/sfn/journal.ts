@@ -138,16 +138,35 @@ export class Journal {
   }
 
   /** Applies one journal line (or an index entry: a line without its events) to the executions loaded so far. */
-  private apply(byArn: Map<string, Execution>, line: Omit<z.infer<typeof JournalLine>, 'events'> & { events?: z.infer<typeof JournalLine>['events'] }, refs: LineRef[]): void {
+  private apply(
+    byArn: Map<string, Execution>,
+    line: Omit<z.infer<typeof JournalLine>, 'events'> & { events?: z.infer<typeof JournalLine>['events'] },
+    refs: LineRef[],
+  ): void {
     let rec = byArn.get(line.executionArn);
     if (!rec) {
       if (line.input === undefined) return; // its first line was lost; nothing to restart it from
-      rec = { executionArn: line.executionArn, stateMachineArn: line.stateMachineArn, name: line.name, input: line.input, status: 'RUNNING', startDate: new Date(line.startDate), mapRunArn: line.mapRunArn, events: line.events ? [] : undefined };
+      rec = {
+        executionArn: line.executionArn,
+        stateMachineArn: line.stateMachineArn,
+        name: line.name,
+        input: line.input,
+        status: 'RUNNING',
+        startDate: new Date(line.startDate),
+        mapRunArn: line.mapRunArn,
+        events: line.events ? [] : undefined,
+      };
       byArn.set(rec.executionArn, rec);
     }
     // Events come with parsed lines only; an execution known so far from indexes reads its earlier ones first.
     if (line.events) rec.events ??= this.history(rec.executionArn);
-    Object.assign(rec, { status: line.status, stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate), output: line.output, error: line.error, cause: line.cause });
+    Object.assign(rec, {
+      status: line.status,
+      stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate),
+      output: line.output,
+      error: line.error,
+      cause: line.cause,
+    });
     if (line.events && rec.events) addEvents(rec.events, line as z.infer<typeof JournalLine>);
     this.refs(rec.executionArn).push(...refs);
   }
@@ -172,7 +191,12 @@ export class Journal {
       console.error(`sfn: not using the index of ${file} (${String(err)}); reading its lines`);
       return false;
     }
-    for (const { lines, ...e } of entries) this.apply(byArn, e, lines.map(([offset, length]) => ({ file, offset, length })));
+    for (const { lines, ...e } of entries)
+      this.apply(
+        byArn,
+        e,
+        lines.map(([offset, length]) => ({ file, offset, length })),
+      );
     return true;
   }
 
@@ -233,10 +257,15 @@ export class Journal {
     const parsed = parseLines(bytes, file);
     const damaged = parsed.some((p) => !p.line);
     const byExecution = new Map<string, Array<{ line: z.infer<typeof JournalLine>; ref: LineRef }>>();
-    for (const { line, ref } of parsed) if (line) (byExecution.get(line.executionArn) ?? byExecution.set(line.executionArn, []).get(line.executionArn))?.push({ line, ref });
+    for (const { line, ref } of parsed)
+      if (line) (byExecution.get(line.executionArn) ?? byExecution.set(line.executionArn, []).get(line.executionArn))?.push({ line, ref });
     let size = bytes.length;
     let placed = new Map<string, LineRef[]>();
-    for (const [arn, group] of byExecution) placed.set(arn, group.map((g) => g.ref));
+    for (const [arn, group] of byExecution)
+      placed.set(
+        arn,
+        group.map((g) => g.ref),
+      );
     if (!damaged && [...byExecution.values()].some((g) => g.length > 1)) {
       const out: string[] = [];
       const next = new Map<string, LineRef[]>();
@@ -261,7 +290,10 @@ export class Journal {
       const { events: _events, ...last } = (group.at(-1) as { line: z.infer<typeof JournalLine> }).line;
       return JSON.stringify({ ...last, input: first?.input, lines: (placed.get(arn) ?? []).map((r) => [r.offset, r.length]) });
     });
-    await writeDurably(join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`), `${[JSON.stringify({ version: 1, file, size }), ...entries].join('\n')}\n`);
+    await writeDurably(
+      join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`),
+      `${[JSON.stringify({ version: 1, file, size }), ...entries].join('\n')}\n`,
+    );
   }
 
   /** Replaces, for each execution, its refs into `file` by `placed` (in place: refs into other days keep their order). */
@@ -327,7 +359,13 @@ export class Journal {
         const lines = batch.map(({ r, upTo }) => {
           const from = this.written.get(r) ?? 0;
           const events = (r.events ?? []).slice(from, upTo).map((e) => ({ ...e, timestamp: e.timestamp.getTime() }));
-          return JSON.stringify({ ...r, input: from === 0 ? r.input : undefined, startDate: r.startDate.getTime(), stopDate: r.stopDate?.getTime(), events });
+          return JSON.stringify({
+            ...r,
+            input: from === 0 ? r.input : undefined,
+            startDate: r.startDate.getTime(),
+            stopDate: r.stopDate?.getTime(),
+            events,
+          });
         });
         if (lines.length === 0) continue;
         const file = `${new Date().toISOString().slice(0, 10)}.jsonl`;

@@ -18,7 +18,6 @@ if (!('withResolvers' in Promise)) {
   });
 }
 
-
 /**
  * Timers longer than Node holds. Node clamps a delay over 2^31-1 ms (24.8 days) to 1 ms, with a warning: the
  * engine's timer for the Review task's 30-day timeout would fire at once, and any Wait or timeout past 24.8 days
@@ -45,7 +44,8 @@ class LongTimeout {
   }
   private arm(): void {
     const left = Math.max(0, this.due - Date.now());
-    this.timer = left > MAX_NATIVE_DELAY ? this.native.set(() => this.arm(), MAX_NATIVE_DELAY) : this.native.set(() => this.callback(...this.args), left);
+    this.timer =
+      left > MAX_NATIVE_DELAY ? this.native.set(() => this.arm(), MAX_NATIVE_DELAY) : this.native.set(() => this.callback(...this.args), left);
     if (!this.refed) this.timer.unref();
   }
   clear(): void {
@@ -82,7 +82,8 @@ if (!g[LONG]) {
   g[LONG] = true;
   const native = { set: globalThis.setTimeout, clear: globalThis.clearTimeout };
   const setLong = function setTimeout(callback: Callback, delay?: number, ...args: unknown[]) {
-    if (typeof callback === 'function' && typeof delay === 'number' && delay > MAX_NATIVE_DELAY && Number.isFinite(delay)) return new LongTimeout(callback, delay, args, native);
+    if (typeof callback === 'function' && typeof delay === 'number' && delay > MAX_NATIVE_DELAY && Number.isFinite(delay))
+      return new LongTimeout(callback, delay, args, native);
     return native.set(callback, delay, ...args);
   };
   const clearLong = function clearTimeout(timer: unknown) {

@@ -20,10 +20,18 @@ const num = z.number().int().optional();
 const operations = {
   StartExecution: op(z.object({ stateMachineArn: str, name: opt, input: opt }), (sfn, b) => sfn.startExecution(b)),
   DescribeExecution: op(z.object({ executionArn: str }), (sfn, b) => sfn.describeExecution(b.executionArn)),
-  ListExecutions: op(z.object({ stateMachineArn: opt, mapRunArn: opt, statusFilter: opt, maxResults: num, nextToken: opt }), (sfn, b) => sfn.listExecutions(b)),
+  ListExecutions: op(z.object({ stateMachineArn: opt, mapRunArn: opt, statusFilter: opt, maxResults: num, nextToken: opt }), (sfn, b) =>
+    sfn.listExecutions(b),
+  ),
   ListMapRuns: op(z.object({ executionArn: str, maxResults: num, nextToken: opt }), (sfn, b) => sfn.listMapRuns(b)),
   GetExecutionHistory: op(
-    z.object({ executionArn: str, maxResults: num, nextToken: opt, reverseOrder: z.boolean().optional(), includeExecutionData: z.boolean().optional() }),
+    z.object({
+      executionArn: str,
+      maxResults: num,
+      nextToken: opt,
+      reverseOrder: z.boolean().optional(),
+      includeExecutionData: z.boolean().optional(),
+    }),
     (sfn, b) => sfn.getExecutionHistory(b),
   ),
   SendTaskSuccess: op(z.object({ taskToken: str, output: str }), async (sfn, b) => {
@@ -71,7 +79,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** An error as the client sees it: API errors by their code; anything else is our fault (500, retried by SDKs). */
 function errorReply(err: unknown): { status: number; code: string; message: string } {
   if (err instanceof SfnError) return { status: 400, code: err.name, message: err.message };
-  if (err instanceof z.ZodError) return { status: 400, code: 'ValidationException', message: err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') };
+  if (err instanceof z.ZodError)
+    return { status: 400, code: 'ValidationException', message: err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') };
   if (err instanceof SyntaxError) return { status: 400, code: 'SerializationException', message: 'request body is not valid JSON' };
   return { status: 500, code: 'InternalFailure', message: err instanceof Error ? err.message : String(err) };
 }
@@ -92,7 +101,10 @@ async function handle(sfn: LocalSfn, req: IncomingMessage, res: ServerResponse):
   }
 }
 
-export async function startSfnApiServer(sfn: LocalSfn, opts: { port?: number; host?: string } = {}): Promise<{ endpoint: string; port: number; close(): Promise<void> }> {
+export async function startSfnApiServer(
+  sfn: LocalSfn,
+  opts: { port?: number; host?: string } = {},
+): Promise<{ endpoint: string; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => void handle(sfn, req, res));
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

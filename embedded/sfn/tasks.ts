@@ -35,10 +35,17 @@ export interface TaskKind {
 
 export function taskKind(state: string, resource: unknown): TaskKind {
   if (typeof resource !== 'string') throw new Error(`state ${state}: Task without a Resource`);
-  if (/^arn:aws[\w-]*:lambda:/.test(resource)) return { legacyLambda: true, resourceType: 'lambda', resource, lambdaInvoke: false, waitForToken: false };
+  if (/^arn:aws[\w-]*:lambda:/.test(resource))
+    return { legacyLambda: true, resourceType: 'lambda', resource, lambdaInvoke: false, waitForToken: false };
   const m = /^arn:aws[\w-]*:states:[^:]*:[^:]*:([\w-]+):(.+)$/.exec(resource);
   const [resourceType, action] = m ? [m[1] ?? '', m[2] ?? ''] : ['unknown', resource];
-  return { legacyLambda: false, resourceType, resource: action, lambdaInvoke: resourceType === 'lambda' && action.startsWith('invoke'), waitForToken: action.endsWith('.waitForTaskToken') };
+  return {
+    legacyLambda: false,
+    resourceType,
+    resource: action,
+    lambdaInvoke: resourceType === 'lambda' && action.startsWith('invoke'),
+    waitForToken: action.endsWith('.waitForTaskToken'),
+  };
 }
 
 /** An error with the name (the `Error` of a Catch / Retry) and cause the engine sees. */
@@ -142,36 +149,57 @@ export class TaskCalls<R extends TaskRun> {
     const fail = (err: unknown): never => {
       const e = kind.legacyLambda || kind.lambdaInvoke ? lambdaError(err) : err instanceof Error ? err : new Error(String(err));
       if (this.settle(run, inv)) {
-        if (kind.legacyLambda) this.host.record(run, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: e.name, cause: e.message } });
+        if (kind.legacyLambda)
+          this.host.record(run, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: e.name, cause: e.message } });
         else this.host.record(run, 'TaskFailed', { taskFailedEventDetails: { ...detail, error: e.name, cause: e.message } });
       }
       throw e;
     };
 
     if (kind.legacyLambda) {
-      this.host.record(run, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: kind.resource, input: JSON.stringify(payload ?? null), inputDetails: { truncated: false } } });
+      this.host.record(run, 'LambdaFunctionScheduled', {
+        lambdaFunctionScheduledEventDetails: { resource: kind.resource, input: JSON.stringify(payload ?? null), inputDetails: { truncated: false } },
+      });
       this.host.record(run, 'LambdaFunctionStarted');
       const out = await Promise.race([call(), inv.cancel.promise]).catch(fail);
-      if (this.settle(run, inv)) this.host.record(run, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: JSON.stringify(out), outputDetails: { truncated: false } } });
+      if (this.settle(run, inv))
+        this.host.record(run, 'LambdaFunctionSucceeded', {
+          lambdaFunctionSucceededEventDetails: { output: JSON.stringify(out), outputDetails: { truncated: false } },
+        });
       return out;
     }
 
-    this.host.record(run, 'TaskScheduled', { taskScheduledEventDetails: { ...detail, region: run.machine.region, parameters: JSON.stringify(params), ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) } });
+    this.host.record(run, 'TaskScheduled', {
+      taskScheduledEventDetails: {
+        ...detail,
+        region: run.machine.region,
+        parameters: JSON.stringify(params),
+        ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }),
+      },
+    });
     this.host.record(run, 'TaskStarted', { taskStartedEventDetails: detail });
     const out = await Promise.race([call(), inv.cancel.promise]).catch(fail);
     const response: JsonValue = kind.lambdaInvoke ? { ExecutedVersion: '$LATEST', Payload: out, StatusCode: 200 } : out;
     if (!kind.waitForToken) {
-      if (this.settle(run, inv)) this.host.record(run, 'TaskSucceeded', { taskSucceededEventDetails: { ...detail, output: JSON.stringify(response), outputDetails: { truncated: false } } });
+      if (this.settle(run, inv))
+        this.host.record(run, 'TaskSucceeded', {
+          taskSucceededEventDetails: { ...detail, output: JSON.stringify(response), outputDetails: { truncated: false } },
+        });
       return response;
     }
     if (inv.done) throw taskError('States.Runtime', 'the execution has stopped');
     // The handler has the token; SendTaskSuccess/Failure may already have come (even from inside the handler).
-    this.host.record(run, 'TaskSubmitted', { taskSubmittedEventDetails: { ...detail, output: JSON.stringify(response), outputDetails: { truncated: false } } });
+    this.host.record(run, 'TaskSubmitted', {
+      taskSubmittedEventDetails: { ...detail, output: JSON.stringify(response), outputDetails: { truncated: false } },
+    });
     inv.submitted = true;
     this.host.checkIdle();
     try {
       const result = await Promise.race([inv.callback.promise, inv.cancel.promise]);
-      if (this.settle(run, inv)) this.host.record(run, 'TaskSucceeded', { taskSucceededEventDetails: { ...detail, output: JSON.stringify(result), outputDetails: { truncated: false } } });
+      if (this.settle(run, inv))
+        this.host.record(run, 'TaskSucceeded', {
+          taskSucceededEventDetails: { ...detail, output: JSON.stringify(result), outputDetails: { truncated: false } },
+        });
       return result;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -187,7 +215,10 @@ export class TaskCalls<R extends TaskRun> {
     this.settle(run, inv);
     const { kind } = inv;
     if (kind.legacyLambda) this.host.record(run, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error: 'States.Timeout' } });
-    else this.host.record(run, 'TaskTimedOut', { taskTimedOutEventDetails: { resourceType: kind.resourceType, resource: kind.resource, error: 'States.Timeout' } });
+    else
+      this.host.record(run, 'TaskTimedOut', {
+        taskTimedOutEventDetails: { resourceType: kind.resourceType, resource: kind.resource, error: 'States.Timeout' },
+      });
     inv.cancel.reject(taskError('States.Timeout', 'States.Timeout'));
   }
 

@@ -1,12 +1,24 @@
-/** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts. */
+/** Claims API: submit (idempotent), read, list, the step history for auditors; review and amend are in review.ts, objections in objections.ts. */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, paymentDue, PRODUCTS, REVIEW_REASONS } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, type RouteContext } from './http.js';
+import { schemes } from '../shared/catalogue.js';
+import { settingValue } from '../shared/config.js';
+import {
+  apiHandler,
+  decodeCursor,
+  encodeCursor,
+  fieldErrors,
+  HttpError,
+  json,
+  jsonBody,
+  languageHeaders,
+  parseLimit,
+  type RouteContext,
+} from './http.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { getClaim, updateClaimCounted } from '../shared/claims-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
@@ -19,42 +31,32 @@ import { executionArnFor, executionStatus, historyOf, startClaimExecution } from
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
 import { validateSubmission } from './submission.js';
+import { reserveKey } from '../shared/idempotency-repo.js';
 import { amend, review } from './review.js';
+import { text } from '#core/i18n/index.js';
+import { object } from './objections.js';
 
 const MAX_CLAIM_BYTES = 64 * 1024;
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Same caller + same key → same claim id, so concurrent repeats converge on one claim and one execution. */
 function claimIdFor(sub: string, key: string | undefined): string {
   return key ? `C-${sha256Hex(`${sub}\n${key}`).slice(0, 32)}` : `C-${randomUUID()}`;
 }
 
-async function reserveIdempotencyKey(scope: string, key: string, bodyHash: string, claimId: string): Promise<void> {
-  const id = `claims#${scope}#${key}`;
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: tableName('idempotency'),
-        Item: { id, bodyHash, claimId, createdAt: new Date().toISOString(), expiration: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS },
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    const existing = await documentClient().send(new GetCommand({ TableName: tableName('idempotency'), Key: { id }, ConsistentRead: true }));
-    if (existing.Item?.bodyHash !== bodyHash) {
-      throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [{ path: '(header) idempotency-key', message: 'already used with a different body' }]);
-    }
-  }
-}
-
 async function submit({ event, principal }: RouteContext) {
   const body = jsonBody(event, MAX_CLAIM_BYTES);
   const key = event.headers?.['idempotency-key'];
-  if (key !== undefined && (key.length < 1 || key.length > 128)) throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [{ path: '(header) idempotency-key', message: '1..128 characters' }]);
+  if (key !== undefined && (key.length < 1 || key.length > 128))
+    throw new HttpError(400, 'Bad Idempotency-Key', 'Idempotency-Key must be 1..128 characters', [
+      { path: '(header) idempotency-key', message: '1..128 characters' },
+    ]);
   const submission = await validateSubmission(body);
   const claimId = claimIdFor(principal.sub, key);
-  if (key) await reserveIdempotencyKey(principal.sub, key, sha256Hex(canonicalJson(body)), claimId);
+  if (key && (await reserveKey('claims', principal.sub, key, sha256Hex(canonicalJson(body)), claimId)).kind === 'CONFLICT') {
+    throw new HttpError(409, 'Idempotency key reused', 'this Idempotency-Key was used with a different body', [
+      { path: '(header) idempotency-key', message: 'already used with a different body' },
+    ]);
+  }
   const now = new Date().toISOString();
   // The county as the registry has it now: the report counts the claim there from the start (and the search's
   // scheme + county index lists it), as it did when the report looked the household up at each read.
@@ -78,24 +80,33 @@ async function submit({ event, principal }: RouteContext) {
 
 async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
   const claim = claimId ? await getClaim(claimId) : undefined;
-  if (!claim) throw new HttpError(404, 'Not found', `no claim ${claimId ?? ''}`);
+  if (!claim) throw new HttpError(404, 'Not found', text('no claim {{claimId}}', { claimId: claimId ?? '' }));
   return claim;
 }
 
 async function getOne({ params, lang }: RouteContext) {
   const claim = await requireClaim(params.claimId);
-  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId), lang), { 'content-language': lang, vary: 'Accept-Language' });
+  return json(200, claimView(claim, await settlementsOfClaim(claim.claimId), lang), languageHeaders(lang));
 }
 
 const SORTS = ['oldest', 'newest', 'amount-desc', 'amount-asc'] as const;
-const fen = z.string().regex(/^\d{1,15}$/, 'an integer amount in fen').transform(Number);
-const days = z.string().regex(/^\d{1,4}$/, 'whole days 0..9999').transform(Number);
+const fen = z
+  .string()
+  .regex(/^\d{1,15}$/, 'an integer amount in fen')
+  .transform(Number);
+const days = z
+  .string()
+  .regex(/^\d{1,4}$/, 'whole days 0..9999')
+  .transform(Number);
 const ListQuery = z.object({
   householdId: z.string().min(1).max(128).optional(),
   status: z.enum([...CLAIM_STATUSES, 'APPROVED']).optional(),
   schemeId: z.string().min(1).max(64).optional(),
   product: z.enum(PRODUCTS).optional(),
-  county: z.string().regex(/^\d{6}$/, 'a 6-digit county code').optional(),
+  county: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit county code')
+    .optional(),
   reviewReason: z.enum(REVIEW_REASONS).optional(),
   minPayout: fen.optional(),
   maxPayout: fen.optional(),
@@ -103,7 +114,19 @@ const ListQuery = z.object({
   maxAgeDays: days.optional(),
   sort: z.enum(SORTS).optional(),
 });
-const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', 'reviewReason', 'minPayout', 'maxPayout', 'minAgeDays', 'maxAgeDays', 'sort'] as const;
+const LIST_PARAMS = [
+  'householdId',
+  'status',
+  'schemeId',
+  'product',
+  'county',
+  'reviewReason',
+  'minPayout',
+  'maxPayout',
+  'minAgeDays',
+  'maxAgeDays',
+  'sort',
+] as const;
 
 /**
  * Items the store may evaluate for one page when filters drop most of them. A page is filled (read on until it
@@ -113,8 +136,7 @@ const LIST_PARAMS = ['householdId', 'status', 'schemeId', 'product', 'county', '
 export const LIST_READ_BUDGET = 4000;
 /** The budget in force: FANGPIN_LIST_READ_BUDGET overrides it (tests use a small one to reach it). */
 function listReadBudget(): number {
-  const n = Number(process.env.FANGPIN_LIST_READ_BUDGET);
-  return Number.isInteger(n) && n > 0 ? n : LIST_READ_BUDGET;
+  return settingValue('FANGPIN_LIST_READ_BUDGET');
 }
 const DAY_MS = 86_400_000;
 const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
@@ -166,15 +188,22 @@ async function list({ query, lang }: RouteContext) {
   const byAmount = sort === 'amount-desc' || sort === 'amount-asc';
   if (byAmount && (householdId || status !== 'PENDING_REVIEW')) throw bad('sort', 'sorting by amount needs status=PENDING_REVIEW and no householdId');
   if (schemeId && !schemes().has(schemeId)) throw bad('schemeId', 'unknown scheme');
-  if (sort && !householdId && !status && !schemeId && !county && !product) throw bad('sort', 'sorting needs a filter: status or householdId, schemeId, county or product');
+  if (sort && !householdId && !status && !schemeId && !county && !product)
+    throw bad('sort', 'sorting needs a filter: status or householdId, schemeId, county or product');
 
   const now = new Date();
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
   const keyRange: string[] = [];
-  const name = (attr: string) => ((names[`#${attr}`] = attr), `#${attr}`);
-  const value = (key: string, v: unknown) => ((values[`:${key}`] = v), `:${key}`);
+  const name = (attr: string) => {
+    names[`#${attr}`] = attr;
+    return `#${attr}`;
+  };
+  const value = (key: string, v: unknown) => {
+    values[`:${key}`] = v;
+    return `:${key}`;
+  };
   const range = (into: string[], path: string, lo: unknown, hi: unknown, key: string) => {
     if (lo !== undefined && hi !== undefined) into.push(`${path} BETWEEN ${value(`${key}Lo`, lo)} AND ${value(`${key}Hi`, hi)}`);
     else if (lo !== undefined) into.push(`${path} >= ${value(`${key}Lo`, lo)}`);
@@ -199,7 +228,11 @@ async function list({ query, lang }: RouteContext) {
   } else if (status && WAITING.has(status)) {
     [indexName, partitionAttr, partitionValues] = ['byStatus', 'status', [status]];
   } else if (county) {
-    [indexName, partitionAttr, partitionValues] = ['bySchemeCounty', 'schemeCounty', (schemeId ? [schemeId] : [...schemes().keys()]).map((s) => `${s}#${county}`)];
+    [indexName, partitionAttr, partitionValues] = [
+      'bySchemeCounty',
+      'schemeCounty',
+      (schemeId ? [schemeId] : [...schemes().keys()]).map((s) => `${s}#${county}`),
+    ];
   } else if (product) {
     [indexName, partitionAttr, partitionValues] = ['byProduct', 'product', [product]];
   } else if (schemeId) {
@@ -242,13 +275,19 @@ async function list({ query, lang }: RouteContext) {
   });
   const at = now.toISOString();
   // Each listed claim with the settlements it names, read consistently by id (one batch of gets for the page).
-  const settlements = await Promise.all(found.map(async (c) => (await Promise.all((c.settlementIds ?? []).map((id) => getSettlement(id)))).filter((x): x is Settlement => x !== undefined).sort((a, b) => a.settlementId.localeCompare(b.settlementId))));
+  const settlements = await Promise.all(
+    found.map(async (c) =>
+      (await Promise.all((c.settlementIds ?? []).map((id) => getSettlement(id))))
+        .filter((x): x is Settlement => x !== undefined)
+        .sort((a, b) => a.settlementId.localeCompare(b.settlementId)),
+    ),
+  );
   const view = (c: ClaimRecord, i: number) => ({
     ...claimView(c, settlements[i], lang),
     county: c.county ?? null,
     due: CLOSED.has(c.status) ? null : paymentDue(c.createdAt, at, schemes().get(c.schemeId)?.holidays ?? []),
   });
-  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted }, { 'content-language': lang, vary: 'Accept-Language' });
+  return json(200, { items: found.map(view), nextCursor: encodeCursor(next), scanned, budgetExhausted }, languageHeaders(lang));
 }
 
 type Position = Record<string, unknown> | undefined | 'done';
@@ -258,7 +297,10 @@ type Position = Record<string, unknown> | undefined | 'done';
  * `{ merge: [position | null | 'done', ...] }` with one entry per partition, in the listing's partition order.
  */
 function cursorPositions(start: Record<string, unknown> | undefined, partitions: readonly Partition[]): Position[] {
-  const wrong = () => new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+  const wrong = () =>
+    new HttpError(400, 'Bad cursor', 'cursor belongs to another listing (other filters or sort)', [
+      { path: 'cursor', message: 'does not fit these parameters' },
+    ]);
   const fits = (p: unknown, keyAttrs: readonly string[]) =>
     !!p && typeof p === 'object' && Object.keys(p).length === keyAttrs.length && keyAttrs.every((k) => k in (p as Record<string, unknown>));
   const keyAttrs = partitions[0]?.keyAttrs ?? [];
@@ -289,11 +331,18 @@ async function readMerged(
   positions: Position[],
   o: { limit: number; forward: boolean; filter: string | undefined; names: Record<string, string>; budget: number; sortAttr: string },
 ) {
-  const state = partitions.map((p, i) => ({ p, pos: positions[i] as Position, buffer: [] as ClaimRecord[], readEnd: positions[i] as Position, rounds: 0 }));
+  const state = partitions.map((p, i) => ({
+    p,
+    pos: positions[i] as Position,
+    buffer: [] as ClaimRecord[],
+    readEnd: positions[i] as Position,
+    rounds: 0,
+  }));
   const found: ClaimRecord[] = [];
   let scanned = 0;
   let budgetExhausted = false;
-  const keyOf = (c: ClaimRecord, keyAttrs: readonly string[]) => Object.fromEntries(keyAttrs.map((k) => [k, (c as unknown as Record<string, unknown>)[k]]));
+  const keyOf = (c: ClaimRecord, keyAttrs: readonly string[]) =>
+    Object.fromEntries(keyAttrs.map((k) => [k, (c as unknown as Record<string, unknown>)[k]]));
   page: while (found.length < o.limit) {
     for (const s of state) {
       while (s.buffer.length === 0 && s.pos !== 'done') {
@@ -305,7 +354,7 @@ async function readMerged(
         }
         s.rounds++;
         const from = s.pos;
-        let out;
+        let out: QueryCommandOutput;
         try {
           out = await documentClient().send(
             new QueryCommand({
@@ -322,7 +371,10 @@ async function readMerged(
           );
         } catch (err) {
           // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
-          if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException') throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [{ path: 'cursor', message: 'does not fit these parameters' }]);
+          if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException')
+            throw new HttpError(400, 'Bad cursor', 'cursor does not fit these parameters', [
+              { path: 'cursor', message: 'does not fit these parameters' },
+            ]);
           throw err;
         }
         scanned += out.ScannedCount ?? 0;
@@ -386,16 +438,34 @@ async function redrive({ event, principal, params }: RouteContext) {
     return json(202, { claimId: claim.claimId, status: claim.status, redrive: n });
   }
   if (decision === 'REFUSE') {
-    throw new HttpError(409, 'Not failed', `claim is ${claim.status} and its workflow ${run === 'RUNNING' ? 'is running' : 'has ended'}; only a failed or stuck claim can be redriven`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
+    throw new HttpError(
+      409,
+      'Not failed',
+      text(
+        run === 'RUNNING'
+          ? 'claim is {{status}} and its workflow is running; only a failed or stuck claim can be redriven'
+          : 'claim is {{status}} and its workflow has ended; only a failed or stuck claim can be redriven',
+        { status: claim.status },
+      ),
+      [{ path: 'claimId', message: text('status is {{status}}', { status: claim.status }) }],
+    );
   }
   let from: StoredStatus = claim.status; // stuck: its execution stopped (FAILED, TIMED_OUT, ABORTED) and left it undecided
   if (failed) {
-    if (!claim.failedFrom) throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
+    if (!claim.failedFrom)
+      throw new HttpError(409, 'Cannot redrive', 'the claim failed before failures recorded where they stopped; it cannot be resumed safely');
     from = claim.failedFrom;
   }
   // Audit first: if what follows fails, a retry finds the claim unchanged and appends the same record, which
   // the chain takes once (an identical entry at its head is not appended again).
-  await appendAudit({ claimId: claim.claimId, step: 'Redrive', actor: `admin:${principal.sub}`, input: { note }, output: { status: from, redrive: n + 1, error: claim.error ?? null }, decision: 'REDRIVEN' });
+  await appendAudit({
+    claimId: claim.claimId,
+    step: 'Redrive',
+    actor: `admin:${principal.sub}`,
+    input: { note },
+    output: { status: from, redrive: n + 1, error: claim.error ?? null },
+    decision: 'REDRIVEN',
+  });
   try {
     // With the report totals' move (FAILED → from), in one transaction under the same condition.
     await updateClaimCounted(
@@ -415,7 +485,8 @@ async function redrive({ event, principal, params }: RouteContext) {
     // Moved already: by another redrive, or by this one (the SDK re-sent an update whose answer was lost).
     // If redrive n + 1 happened, its execution must run: starting it is idempotent by name.
     const now = await requireClaim(claim.claimId);
-    if ((now.redrives ?? 0) !== n + 1 || now.status !== from) throw new HttpError(409, 'Already redriven', 'the claim changed meanwhile; read it and retry');
+    if ((now.redrives ?? 0) !== n + 1 || now.status !== from)
+      throw new HttpError(409, 'Already redriven', 'the claim changed meanwhile; read it and retry');
   }
   await startClaimExecution(claim.claimId, undefined, n + 1);
   return json(202, { claimId: claim.claimId, status: from, redrive: n + 1 });
@@ -459,6 +530,7 @@ export const handler = apiHandler('claims', {
   'POST /claims/{claimId}/review': review,
   'POST /claims/{claimId}/amend': amend,
   'POST /claims/{claimId}/redrive': redrive,
+  'POST /claims/{claimId}/objections': object,
   'GET /claims/{claimId}/history': history,
 });
 

@@ -9,28 +9,52 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { indexEventId, observedFigures, parseIndexObservation, type IndexObservation } from '#core/index.js';
-import { schemes } from '#core/catalogue.js';
-import { apiHandler, decodeCursor, encodeCursor, fieldErrors, HttpError, json, jsonBody, parseLimit, validationError, type RouteContext } from './http.js';
-import { claimsAwaitingDecision, claimsFiledSoFar, claimsByStatus, eventClaimsPage, getIndexEvent, listIndexEvents, recordIndexEvent, startIndexFanout, type IndexEventRecord } from '../shared/index-events-repo.js';
+import { schemes } from '../shared/catalogue.js';
+import {
+  apiHandler,
+  decodeCursor,
+  encodeCursor,
+  fieldErrors,
+  HttpError,
+  json,
+  jsonBody,
+  parseLimit,
+  validationError,
+  type RouteContext,
+} from './http.js';
+import {
+  claimsAwaitingDecision,
+  claimsFiledSoFar,
+  claimsByStatus,
+  eventClaimsPage,
+  getIndexEvent,
+  listIndexEvents,
+  recordIndexEvent,
+  startIndexFanout,
+  type IndexEventRecord,
+} from '../shared/index-events-repo.js';
 import { appendAudit, auditAnswer } from '../shared/audit.js';
 import { fanoutExecutionArn, fanoutHistory } from '../shared/fanout-history.js';
 import { documentClient, tableName } from '../shared/aws.js';
 import { executionStatus } from '../shared/execution.js';
 import { redriveHistories, redriveNote } from './redrive.js';
 import { redriveDecision } from '#core/redrive.js';
+import { text } from '#core/i18n/index.js';
+import { settingValue } from '../shared/config.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
-/** How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below. */
-const WAIT_MS = Number(process.env.FANGPIN_INDEX_WAIT_MS ?? 5000);
 const CLAIMS_IN_ANSWER = 1000;
 
 function checkCover(o: IndexObservation): void {
   const scheme = schemes().get(o.schemeId);
-  if (!scheme) throw validationError([{ path: 'schemeId', message: `unknown scheme; known: ${[...schemes().keys()].join(', ')}` }]);
+  if (!scheme)
+    throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
   const industry = scheme.products.INDUSTRY;
-  if (!industry) throw validationError([{ path: 'schemeId', message: `${o.schemeId} does not offer INDUSTRY cover` }]);
-  if (o.kind === 'WEATHER' && !industry.weatherIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no weather index cover` }]);
-  if (o.kind === 'PRICE' && !industry.priceIndex) throw validationError([{ path: 'kind', message: `${o.schemeId} has no price index cover` }]);
+  if (!industry) throw validationError([{ path: 'schemeId', message: text('{{schemeId}} does not offer INDUSTRY cover', { schemeId: o.schemeId }) }]);
+  if (o.kind === 'WEATHER' && !industry.weatherIndex)
+    throw validationError([{ path: 'kind', message: text('{{schemeId}} has no weather index cover', { schemeId: o.schemeId }) }]);
+  if (o.kind === 'PRICE' && !industry.priceIndex)
+    throw validationError([{ path: 'kind', message: text('{{schemeId}} has no price index cover', { schemeId: o.schemeId }) }]);
 }
 
 /**
@@ -70,7 +94,8 @@ async function view(rec: IndexEventRecord, claimsLimit: number, cursor: Record<s
 }
 
 async function waitForFanout(eventId: string): Promise<IndexEventRecord | undefined> {
-  const until = Date.now() + WAIT_MS;
+  // How long POST waits for the fan-out before answering 202; API Gateway allows 29 s, keep well below.
+  const until = Date.now() + settingValue('FANGPIN_INDEX_WAIT_MS');
   let rec = await getIndexEvent(eventId);
   while (rec?.status === 'FANNING_OUT' && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 100));
@@ -85,7 +110,13 @@ async function post({ event, principal }: RouteContext) {
   const observation = parsed.data;
   checkCover(observation);
   const eventId = indexEventId(observation);
-  const { created, record } = await recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: `${principal.role}:${principal.sub}`, createdAt: new Date().toISOString() });
+  const { created, record } = await recordIndexEvent({
+    eventId,
+    observation,
+    status: 'FANNING_OUT',
+    postedBy: `${principal.role}:${principal.sub}`,
+    createdAt: new Date().toISOString(),
+  });
   if (!created) {
     const before = observedFigures(record.observation);
     const now = observedFigures(observation);
@@ -94,23 +125,37 @@ async function post({ event, principal }: RouteContext) {
       throw new HttpError(
         409,
         'Observation already recorded',
-        `event ${eventId} for this scheme, county and period was recorded with other figures (${differing.map((k) => `${k} ${before[k]}`).join(', ')}); it is not re-run`,
-        differing.map((k) => ({ path: k, message: `recorded as ${before[k]}` })),
+        text('event {{eventId}} for this scheme, county and period was recorded with other figures ({{fields}}); it is not re-run', {
+          eventId,
+          fields: differing.map((k) => `${k} ${before[k]}`).join(', '),
+        }),
+        differing.map((k) => ({ path: k, message: text('recorded as {{value}}', { value: String(before[k]) }) })),
       );
     }
   } else {
-    await appendAudit({ claimId: `INDEX#${eventId}`, step: 'IndexEventPosted', actor: `${principal.role}:${principal.sub}`, input: observation, output: { eventId }, decision: 'FANNING_OUT' });
+    await appendAudit({
+      claimId: `INDEX#${eventId}`,
+      step: 'IndexEventPosted',
+      actor: `${principal.role}:${principal.sub}`,
+      input: observation,
+      output: { eventId },
+      decision: 'FANNING_OUT',
+    });
   }
   // Started on repeats too: if the first post stored the event and died before starting, it starts now.
   if (record.status === 'FANNING_OUT') await startIndexFanout(eventId, record.redrives ?? 0);
   const settled = (await waitForFanout(eventId)) ?? record;
   const status = !created ? 200 : settled.status === 'FANNING_OUT' ? 202 : 201;
-  return json(status, { ...(await view(settled, CLAIMS_IN_ANSWER, undefined, settled.status !== 'FANNING_OUT')), repeated: !created }, { location: `/index-events/${eventId}` });
+  return json(
+    status,
+    { ...(await view(settled, CLAIMS_IN_ANSWER, undefined, settled.status !== 'FANNING_OUT')), repeated: !created },
+    { location: `/index-events/${eventId}` },
+  );
 }
 
 async function getOne({ params, query }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   if (query.byStatus !== undefined && query.byStatus !== 'true' && query.byStatus !== 'false') {
     throw new HttpError(400, 'Bad query', 'byStatus must be true or false', [{ path: 'byStatus', message: 'true or false' }]);
   }
@@ -119,21 +164,29 @@ async function getOne({ params, query }: RouteContext) {
 
 async function list({ query }: RouteContext) {
   const page = await listIndexEvents(parseLimit(query.limit), decodeCursor(query.cursor));
-  const items = page.items.map((r) => ({ eventId: r.eventId, kind: r.observation.kind, observation: r.observation, status: r.status, claimsFiled: r.claimsFiled ?? null, createdAt: r.createdAt, completedAt: r.completedAt ?? null }));
+  const items = page.items.map((r) => ({
+    eventId: r.eventId,
+    kind: r.observation.kind,
+    observation: r.observation,
+    status: r.status,
+    claimsFiled: r.claimsFiled ?? null,
+    createdAt: r.createdAt,
+    completedAt: r.completedAt ?? null,
+  }));
   return json(200, { items, nextCursor: encodeCursor(page.last) });
 }
 
 /** The event's own audit chain: who posted which observation, and the fan-out's end (the claims have theirs). */
 async function audit({ params }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   return json(200, { eventId: rec.eventId, ...(await auditAnswer(`INDEX#${rec.eventId}`)) });
 }
 
 /** For auditors: the fan-out execution's history and each registry slice's child execution (status, households filed). */
 async function history({ params }: RouteContext) {
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   try {
     const first = await fanoutHistory(rec.eventId);
     const redrives = await redriveHistories(rec.redrives ?? 0, (n) => fanoutHistory(rec.eventId, n));
@@ -154,7 +207,7 @@ async function history({ params }: RouteContext) {
 async function redrive({ event, principal, params }: RouteContext) {
   const note = redriveNote(event);
   const rec = params.eventId ? await getIndexEvent(params.eventId) : undefined;
-  if (!rec) throw new HttpError(404, 'Not found', `no index event ${params.eventId ?? ''}`);
+  if (!rec) throw new HttpError(404, 'Not found', text('no index event {{eventId}}', { eventId: params.eventId ?? '' }));
   const n = rec.redrives ?? 0;
   const failed = rec.status === 'FAILED';
   const inFlight = rec.status === 'FANNING_OUT';
@@ -165,10 +218,26 @@ async function redrive({ event, principal, params }: RouteContext) {
     return json(202, { eventId: rec.eventId, status: rec.status, redrive: n });
   }
   if (decision === 'REFUSE') {
-    throw new HttpError(409, 'Not failed', `the fan-out is ${rec.status === 'CREATED' ? 'finished' : 'running'}; only a failed or stuck one can be redriven`, [{ path: 'eventId', message: `status is ${rec.status}` }]);
+    throw new HttpError(
+      409,
+      'Not failed',
+      text(
+        rec.status === 'CREATED'
+          ? 'the fan-out is finished; only a failed or stuck one can be redriven'
+          : 'the fan-out is running; only a failed or stuck one can be redriven',
+      ),
+      [{ path: 'eventId', message: text('status is {{status}}', { status: rec.status }) }],
+    );
   }
   // Audit first: a retry after a failure below appends the same record, which the chain takes once.
-  await appendAudit({ claimId: `INDEX#${rec.eventId}`, step: 'FanoutRedrive', actor: `admin:${principal.sub}`, input: { note }, output: { redrive: n + 1, error: rec.error ?? null }, decision: 'FANNING_OUT' });
+  await appendAudit({
+    claimId: `INDEX#${rec.eventId}`,
+    step: 'FanoutRedrive',
+    actor: `admin:${principal.sub}`,
+    input: { note },
+    output: { redrive: n + 1, error: rec.error ?? null },
+    decision: 'FANNING_OUT',
+  });
   try {
     await documentClient().send(
       new UpdateCommand({
@@ -184,7 +253,8 @@ async function redrive({ event, principal, params }: RouteContext) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
     // Moved already: by another redrive, or by this one (an update re-sent after its answer was lost).
     const now = await getIndexEvent(rec.eventId);
-    if (now?.status !== 'FANNING_OUT' || (now.redrives ?? 0) !== n + 1) throw new HttpError(409, 'Already redriven', 'the event changed meanwhile; read it and retry');
+    if (now?.status !== 'FANNING_OUT' || (now.redrives ?? 0) !== n + 1)
+      throw new HttpError(409, 'Already redriven', 'the event changed meanwhile; read it and retry');
   }
   await startIndexFanout(rec.eventId, n + 1);
   return json(202, { eventId: rec.eventId, status: 'FANNING_OUT', redrive: n + 1 });

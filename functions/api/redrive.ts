@@ -13,7 +13,10 @@ export function redriveNote(event: ApiEvent): string {
 }
 
 /** Redrives 1..count, each with what `load` reads of its execution; one redriven but not started yet is left out. */
-export async function redriveHistories<T extends object>(count: number, load: (redrive: number) => Promise<T>): Promise<Array<{ redrive: number } & T>> {
+export async function redriveHistories<T extends object>(
+  count: number,
+  load: (redrive: number) => Promise<T>,
+): Promise<Array<{ redrive: number } & T>> {
   const out: Array<{ redrive: number } & T> = [];
   for (let n = 1; n <= count; n++) {
     try {

@@ -16,11 +16,14 @@ import { validateSubmission } from './submission.js';
 import { sfnClient, tableName } from '../shared/aws.js';
 import { getClaim } from '../shared/claims-repo.js';
 import { countClaimMove } from '../shared/report-aggregates.js';
+import { monitoringMoveItems } from '../shared/monitoring-repo.js';
 import { commitWithAudit, type AuditEntry } from '../shared/audit.js';
 import { digest } from '../shared/canonical.js';
 import { schemeOf } from '../shared/scheme-of.js';
 import type { ClaimRecord, ReviewEntry } from '../shared/claim-record.js';
-import { reviewOutput, type ReviewOutcome } from '../steps/review-request.js';
+import { reviewOutput } from '../steps/review-request.js';
+import { AMEND_OUTCOME, REVIEW_OUTCOME, type ReviewOutcome } from '../shared/workflow-contract.js';
+import { say, text } from '#core/i18n/index.js';
 
 const ReviewBody = z
   .object({
@@ -30,14 +33,19 @@ const ReviewBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.decision !== 'APPROVE' && b.note.trim() === '') ctx.addIssue({ code: 'custom', path: ['note'], message: `a ${b.decision === 'REJECT' ? 'rejection' : 'return'} needs a note` });
-    if (b.decision === 'RETURN' && !b.reasonCode) ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: `a return needs a reason code: one of ${REVIEW_REASON_CODES.join(', ')}` });
-    if (b.decision === 'APPROVE' && b.reasonCode) ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'an approval carries no reason code' });
+    if (b.decision !== 'APPROVE' && b.note.trim() === '')
+      ctx.addIssue({ code: 'custom', path: ['note'], message: b.decision === 'REJECT' ? 'a rejection needs a note' : 'a return needs a note' });
+    if (b.decision === 'RETURN' && !b.reasonCode) {
+      const need = text('a return needs a reason code: one of {{codes}}', { codes: REVIEW_REASON_CODES.join(', ') });
+      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: say(need, 'en'), params: { text: need } });
+    }
+    if (b.decision === 'APPROVE' && b.reasonCode)
+      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'an approval carries no reason code' });
   });
 
 async function requireClaim(claimId: string | undefined): Promise<ClaimRecord> {
   const claim = claimId ? await getClaim(claimId) : undefined;
-  if (!claim) throw new HttpError(404, 'Not found', `no claim ${claimId ?? ''}`);
+  if (!claim) throw new HttpError(404, 'Not found', text('no claim {{claimId}}', { claimId: claimId ?? '' }));
   return claim;
 }
 
@@ -58,9 +66,14 @@ export async function review({ event, principal, params }: RouteContext) {
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const body = parsed.data;
   const claim = await requireClaim(params.claimId);
-  if (claim.status !== 'PENDING_REVIEW') throw new HttpError(409, 'Not pending review', `claim is ${claim.status}`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
-  if (claim.review || claim.returned) throw new HttpError(409, 'Already reviewed', `claim was already reviewed (${claim.review?.decision ?? 'RETURN'})`);
-  if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
+  if (claim.status !== 'PENDING_REVIEW')
+    throw new HttpError(409, 'Not pending review', text('claim is {{status}}', { status: claim.status }), [
+      { path: 'claimId', message: text('status is {{status}}', { status: claim.status }) },
+    ]);
+  if (claim.review || claim.returned)
+    throw new HttpError(409, 'Already reviewed', text('claim was already reviewed ({{decision}})', { decision: claim.review?.decision ?? 'RETURN' }));
+  if (!claim.taskToken)
+    throw new HttpError(409, 'Not ready', 'the workflow has not reached the review step yet; retry shortly', [], { 'retry-after': '1' });
   const stage: ReviewStage = claim.recommendation ? 'FINAL' : 'FIRST';
   const level = principal.reviewLevel ?? DEFAULT_REVIEW_LEVEL;
   const verdict = decideReview(schemeOf(claim.schemeId), { sub: principal.sub, level }, body.decision, {
@@ -70,7 +83,9 @@ export async function review({ event, principal, params }: RouteContext) {
     recommendedBy: claim.recommendation?.reviewer ?? null,
   });
   if (verdict.effect === 'REFUSED') {
-    throw new HttpError(403, verdict.reason === 'ABOVE_AUTHORITY_LIMIT' ? 'Above authority limit' : 'Four eyes', verdict.detail, [{ path: 'decision', message: verdict.reason }]);
+    throw new HttpError(403, verdict.reason === 'ABOVE_AUTHORITY_LIMIT' ? 'Above authority limit' : 'Four eyes', verdict.detail, [
+      { path: 'decision', message: verdict.reason },
+    ]);
   }
 
   const at = new Date().toISOString();
@@ -85,12 +100,20 @@ export async function review({ event, principal, params }: RouteContext) {
     note: body.note,
     at,
   };
-  const outcome: ReviewOutcome = verdict.effect === 'REJECTED' ? 'REVIEW_REJECTED' : verdict.effect;
+  const outcome: ReviewOutcome = verdict.effect === 'REJECTED' ? REVIEW_OUTCOME.rejected : verdict.effect;
   // What the decision sets: the final review, the recommendation the second wait reads, or the return.
   const field = verdict.effect === 'RECOMMENDED' ? 'recommendation' : verdict.effect === 'RETURNED' ? 'returned' : 'review';
   const value = field === 'review' ? { decision: body.decision, note: body.note, reviewer: principal.sub, at, level, reasonCode } : entry;
   const names: Record<string, string> = { '#s': 'status', '#f': field, '#rev': 'review', '#ret': 'returned', '#rec': 'recommendation' };
-  const values: Record<string, unknown> = { ':pending': 'PENDING_REVIEW', ':tok': claim.taskToken, ':null': null, ':v': value, ':entry': [entry], ':empty': [], ':now': at };
+  const values: Record<string, unknown> = {
+    ':pending': 'PENDING_REVIEW',
+    ':tok': claim.taskToken,
+    ':null': null,
+    ':v': value,
+    ':entry': [entry],
+    ':empty': [],
+    ':now': at,
+  };
   const conditions = ['#s = :pending', 'taskToken = :tok', `(${NO_VALUE.replaceAll('#f', '#rev')})`, `(${NO_VALUE.replaceAll('#f', '#ret')})`];
   if (stage === 'FIRST') conditions.push(`(${NO_VALUE.replaceAll('#f', '#rec')})`);
   else {
@@ -141,15 +164,35 @@ export async function amend({ event, principal, params }: RouteContext) {
   const parsed = AmendBody.safeParse(jsonBody(event, 64 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const claim = await requireClaim(params.claimId);
-  if (principal.sub !== claim.submittedBy) throw new HttpError(403, 'Not the submitter', `only the claim's submitter may amend it; ${principal.sub} did not submit it`);
-  if (claim.status !== 'RETURNED') throw new HttpError(409, 'Not returned', `claim is ${claim.status}; only a returned claim can be amended`, [{ path: 'claimId', message: `status is ${claim.status}` }]);
-  if (!claim.taskToken) throw new HttpError(409, 'Not ready', 'the workflow has not reached the amendment wait yet; retry shortly', [], { 'retry-after': '1' });
+  if (principal.sub !== claim.submittedBy)
+    throw new HttpError(403, 'Not the submitter', text("only the claim's submitter may amend it; {{sub}} did not submit it", { sub: principal.sub }));
+  if (claim.status !== 'RETURNED')
+    throw new HttpError(409, 'Not returned', text('claim is {{status}}; only a returned claim can be amended', { status: claim.status }), [
+      { path: 'claimId', message: text('status is {{status}}', { status: claim.status }) },
+    ]);
+  if (!claim.taskToken)
+    throw new HttpError(409, 'Not ready', 'the workflow has not reached the amendment wait yet; retry shortly', [], { 'retry-after': '1' });
   const before = claim.submission;
   const { incidentDate, details } = parsed.data;
   // Only details and the incident date change; everything else is the submission as filed, validated again whole.
-  const after = await validateSubmission({ ...before, ...(incidentDate === undefined ? {} : { incidentDate }), ...(details === undefined ? {} : { details }) });
+  const after = await validateSubmission({
+    ...before,
+    ...(incidentDate === undefined ? {} : { incidentDate }),
+    ...(details === undefined ? {} : { details }),
+  });
   const amendment = (claim.amendments ?? 0) + 1;
   const now = new Date().toISOString();
+  const amended = {
+    ...claim,
+    submission: after,
+    status: 'RECEIVED',
+    amendments: amendment,
+    assessment: null,
+    reasonCode: null,
+    reasonDetail: null,
+    decidedAt: null,
+    updatedAt: now,
+  } as ClaimRecord;
   const recorded = await commitWithAudit(
     [
       {
@@ -163,11 +206,21 @@ export async function amend({ event, principal, params }: RouteContext) {
             'SET submission = :after, #s = :received, amendments = :n, assessment = :null, reasonCode = :null, reasonDetail = :null, decidedAt = :null, updatedAt = :now REMOVE taskToken, returned, recommendation, review, reviewPayout',
           ConditionExpression: '#s = :returned AND taskToken = :tok',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':after': after, ':received': 'RECEIVED', ':n': amendment, ':null': null, ':now': now, ':returned': 'RETURNED', ':tok': claim.taskToken },
+          ExpressionAttributeValues: {
+            ':after': after,
+            ':received': 'RECEIVED',
+            ':n': amendment,
+            ':null': null,
+            ':now': now,
+            ':returned': 'RETURNED',
+            ':tok': claim.taskToken,
+          },
         },
       },
       // The report's totals move with the claim (RETURNED → RECEIVED, and to the amended year and figures).
-      ...countClaimMove(claim, { ...claim, submission: after, status: 'RECEIVED', amendments: amendment, assessment: null, reasonCode: null, reasonDetail: null, decidedAt: null, updatedAt: now } as ClaimRecord),
+      ...countClaimMove(claim, amended),
+      // The monitoring entry goes with it: the claim counts again from its next decision, with its new figures.
+      ...(await monitoringMoveItems(claim, amended)),
     ],
     {
       claimId: claim.claimId,
@@ -180,7 +233,7 @@ export async function amend({ event, principal, params }: RouteContext) {
     },
   );
   if (!recorded) throw new HttpError(409, 'Already amended', 'the claim changed meanwhile; read it and retry');
-  await completeWait(claim.taskToken, { claimId: claim.claimId, outcome: 'AMENDED' });
+  await completeWait(claim.taskToken, { claimId: claim.claimId, outcome: AMEND_OUTCOME.amended });
   return json(202, { claimId: claim.claimId, status: 'RECEIVED', amendments: amendment }, { location: `/claims/${claim.claimId}` });
 }
 

@@ -3,11 +3,16 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
 import { deliveries, registerEndpoint } from '../shared/webhooks/store.js';
 import { replayDelivery } from '../shared/webhooks/dispatcher.js';
+import { text } from '#core/i18n/index.js';
 
 const Register = z
   .object({
     insurerId: z.string().min(1).max(128),
-    url: z.string().url().max(2048).refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    url: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
   })
   .strict();
 
@@ -15,7 +20,14 @@ async function register({ event }: RouteContext) {
   const parsed = Register.safeParse(jsonBody(event, 16 * 1024));
   if (!parsed.success) throw validationError(fieldErrors(parsed.error));
   const ep = await registerEndpoint(parsed.data.insurerId, parsed.data.url);
-  return json(201, { endpointId: ep.endpointId, insurerId: ep.insurerId, url: ep.url, secret: ep.secret, status: ep.status, createdAt: ep.createdAt });
+  return json(201, {
+    endpointId: ep.endpointId,
+    insurerId: ep.insurerId,
+    url: ep.url,
+    secret: ep.secret,
+    status: ep.status,
+    createdAt: ep.createdAt,
+  });
 }
 
 async function list({ query }: RouteContext) {
@@ -28,7 +40,7 @@ async function list({ query }: RouteContext) {
 
 async function replay({ params }: RouteContext) {
   const result = await replayDelivery(params.deliveryId ?? '');
-  if (result === 'not-found') throw new HttpError(404, 'Not found', `no delivery ${params.deliveryId ?? ''}`);
+  if (result === 'not-found') throw new HttpError(404, 'Not found', text('no delivery {{deliveryId}}', { deliveryId: params.deliveryId ?? '' }));
   if (result === 'not-failed') throw new HttpError(409, 'Not failed', 'only a failed delivery can be replayed');
   return json(202, { deliveryId: params.deliveryId, state: 'PENDING' });
 }

@@ -37,7 +37,14 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-const OPERATORS: Record<string, string> = { Equals: '==', LessThan: '<', GreaterThan: '>', LessThanEquals: '<=', GreaterThanEquals: '>=', Matches: '~' };
+const OPERATORS: Record<string, string> = {
+  Equals: '==',
+  LessThan: '<',
+  GreaterThan: '>',
+  LessThanEquals: '<=',
+  GreaterThanEquals: '>=',
+  Matches: '~',
+};
 
 /** A Choice rule's condition as short text: `$.outcome == "APPROVED"`, `not (…)`, `… and …`. */
 export function conditionText(rule: Obj): string {
@@ -78,7 +85,11 @@ export function graphOf(definition: unknown): WorkflowGraphView {
     if (Array.isArray(raw.Choices)) s.choices = raw.Choices.filter(isObj).map((c) => ({ next: String(c.Next), condition: conditionText(c) }));
     if (typeof raw.Default === 'string') s.default = raw.Default;
     if (Array.isArray(raw.Catch)) s.catch = raw.Catch.filter(isObj).map((c) => ({ errors: strings(c.ErrorEquals), next: String(c.Next) }));
-    if (Array.isArray(raw.Retry)) s.retry = raw.Retry.filter(isObj).map((r) => ({ errors: strings(r.ErrorEquals), maxAttempts: typeof r.MaxAttempts === 'number' ? r.MaxAttempts : 3 }));
+    if (Array.isArray(raw.Retry))
+      s.retry = raw.Retry.filter(isObj).map((r) => ({
+        errors: strings(r.ErrorEquals),
+        maxAttempts: typeof r.MaxAttempts === 'number' ? r.MaxAttempts : 3,
+      }));
     if (typeof raw.Error === 'string') s.error = raw.Error;
     if (Array.isArray(raw.Branches)) s.branches = raw.Branches.map(graphOf);
     const processor = raw.ItemProcessor ?? raw.Iterator;

@@ -9,14 +9,22 @@
  * Only the attributes the list uses are fetched.
  */
 import { ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
-import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { attentionList, DEFAULT_THRESHOLDS, needsExecutionCheck, pastTargetCreatedBefore, UNDECIDED_STATUSES, type AttentionList, type AttentionThresholds, type ClaimFacts } from '#core/attention.js';
-import { schemes } from '#core/catalogue.js';
+import {
+  attentionList,
+  needsExecutionCheck,
+  pastTargetCreatedBefore,
+  UNDECIDED_STATUSES,
+  type AttentionList,
+  type AttentionThresholds,
+  type ClaimFacts,
+} from '#core/attention.js';
+import { schemes } from './catalogue.js';
 import { tableName } from './aws.js';
 import { queryAll } from './query-all.js';
 import { executionArnFor, executionStatus } from './execution.js';
 import { disabledEndpoints } from './webhooks/store.js';
 import { logger } from './step.js';
+import { settingValue } from './config.js';
 
 /**
  * DescribeExecution calls per list: Step Functions allows a burst of a few hundred, and a backlog of long reviews
@@ -25,21 +33,12 @@ import { logger } from './step.js';
 export const MAX_EXECUTION_CHECKS = 200;
 const CHECK_CONCURRENCY = 8;
 
-const Thresholds = z.object({
-  reviewDays: z.coerce.number().int().min(1).max(30),
-  // At most a day: the store's key condition for undecided claims is "older than stuckMinutes", and the
-  // past-target rule relies on it reading every undecided claim older than 5 days.
-  stuckMinutes: z.coerce.number().int().min(1).max(1440),
-});
-
-/** From FANGPIN_REVIEW_ALARM_DAYS and FANGPIN_STUCK_MINUTES (set by the stack from CDK context); a bad value fails loudly. */
-export function thresholdsFromEnv(env: NodeJS.ProcessEnv = process.env): AttentionThresholds {
-  const parsed = Thresholds.safeParse({
-    reviewDays: env.FANGPIN_REVIEW_ALARM_DAYS ?? DEFAULT_THRESHOLDS.reviewDays,
-    stuckMinutes: env.FANGPIN_STUCK_MINUTES ?? DEFAULT_THRESHOLDS.stuckMinutes,
-  });
-  if (!parsed.success) throw new Error(`bad attention thresholds: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+/**
+ * From FANGPIN_REVIEW_ALARM_DAYS and FANGPIN_STUCK_MINUTES (set by the stack from CDK context; bounds and defaults
+ * in functions/shared/config.ts); a bad value fails loudly.
+ */
+export function thresholdsFromEnv(): AttentionThresholds {
+  return { reviewDays: settingValue('FANGPIN_REVIEW_ALARM_DAYS'), stuckMinutes: settingValue('FANGPIN_STUCK_MINUTES') };
 }
 
 type StoredFacts = Omit<ClaimFacts, 'execution'> & { redrives?: number };

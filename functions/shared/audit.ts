@@ -42,14 +42,20 @@ export function verifyChain(records: readonly AuditRecord[]): { verified: boolea
     const { hash, ...rest } = r;
     if (r.seq !== i + 1) return { verified: false, head: prev, brokenAt: r.seq, problem: `sequence ${r.seq} where ${i + 1} was expected` };
     if (r.prevHash !== prev) return { verified: false, head: prev, brokenAt: r.seq, problem: `record ${r.seq} does not link to the previous record` };
-    if (hashRecord(rest) !== hash) return { verified: false, head: prev, brokenAt: r.seq, problem: `record ${r.seq} was changed after it was written` };
+    if (hashRecord(rest) !== hash)
+      return { verified: false, head: prev, brokenAt: r.seq, problem: `record ${r.seq} was changed after it was written` };
     prev = hash;
   }
   return { verified: true, head: prev, brokenAt: null, problem: null };
 }
 
 export async function readAudit(claimId: string): Promise<AuditRecord[]> {
-  return queryAll<AuditRecord>({ TableName: tableName('audit'), KeyConditionExpression: 'claimId = :c', ExpressionAttributeValues: { ':c': claimId }, ConsistentRead: true });
+  return queryAll<AuditRecord>({
+    TableName: tableName('audit'),
+    KeyConditionExpression: 'claimId = :c',
+    ExpressionAttributeValues: { ':c': claimId },
+    ConsistentRead: true,
+  });
 }
 
 /** A chain as the API answers it (claims, households, index events): its records and whether they verify. */
@@ -115,6 +121,21 @@ function auditPut(record: AuditRecord): TxItem {
 }
 
 /**
+ * Records appended to another chain (a household's) inside a transaction that commits elsewhere: each put is
+ * conditional on its sequence number, so a head read stale cancels the whole transaction instead of forking the chain.
+ */
+export function chainAppendItems(entries: readonly AuditEntry[], head: AuditHead | null): TxItem[] {
+  const items: TxItem[] = [];
+  let at = head;
+  for (const entry of entries) {
+    const record = buildRecord(entry, at);
+    items.push(auditPut(record));
+    at = headOf(record);
+  }
+  return items;
+}
+
+/**
  * Append one record. `head` is where the caller believes the chain ends (from the state payload): one
  * conditional put then, no read. Without it, or when it is stale (another writer appended), the head is read.
  * A step retried after its append succeeded would append the same thing again, so an entry identical (step,
@@ -161,7 +182,8 @@ export async function commitWithAudit(items: readonly TxItem[], entry: AuditEntr
       if (!(err instanceof TransactionCanceledException)) throw err;
       const reasons = err.CancellationReasons ?? [];
       if (reasons.slice(0, items.length).some((r) => r.Code === 'ConditionalCheckFailed')) return null;
-      if (reasons[items.length]?.Code === 'ConditionalCheckFailed') known = undefined; // stale head
+      if (reasons[items.length]?.Code === 'ConditionalCheckFailed')
+        known = undefined; // stale head
       else await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20))); // a conflicting transaction
     }
   }

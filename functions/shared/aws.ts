@@ -1,12 +1,14 @@
 /**
  * AWS SDK clients, built once per process. Endpoints come from the standard service-specific variables
- * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SFN): unset on AWS, pointed at the embedded store and engine
+ * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL_S3): unset on AWS, pointed at the embedded store and engine
  * locally. That is the only difference between the two ways to run.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
 import { tableSpec, type TableId } from './tables.js';
+import { optionalWiring, settingValue, wiring } from './config.js';
 
 /**
  * The command classes of the SDK copy that built a document client. A decorator that recognises commands
@@ -50,15 +52,17 @@ function decorators(): SdkClientDecorators | undefined {
  * it off only re-sends it into the same queue (measured: fan-out 55.5–59.7 s instead of 57.6–65.3 s).
  */
 function timeouts() {
-  const ms = Number(process.env.FANGPIN_SDK_TIMEOUT_MS ?? 10_000); // read when a client is built: after the runtime set it
+  const ms = settingValue('FANGPIN_SDK_TIMEOUT_MS'); // read when a client is built: after the runtime set it
   return { connectionTimeout: 2_000, requestTimeout: ms, socketTimeout: ms };
 }
 
 let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
+/** One S3 client per endpoint setting: embedded, the feed's bucket and the evidence bucket are separate stand-ins. */
+const s3Clients = new Map<S3Endpoint, S3Client>();
 
 function endpoint(service: 'DYNAMODB' | 'SFN'): string | undefined {
-  return process.env[`AWS_ENDPOINT_URL_${service}`] || undefined;
+  return optionalWiring(`AWS_ENDPOINT_URL_${service}`);
 }
 
 /**
@@ -74,9 +78,12 @@ function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): 
 
 export function documentClient(): DynamoDBDocumentClient {
   if (!ddb) {
-    ddb = DynamoDBDocumentClient.from(withoutSdkLogging(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: timeouts() })), {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    });
+    ddb = DynamoDBDocumentClient.from(
+      withoutSdkLogging(new DynamoDBClient({ endpoint: endpoint('DYNAMODB'), maxAttempts: 3, requestHandler: timeouts() })),
+      {
+        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+      },
+    );
     withoutSdkLogging(ddb);
     decorators()?.documentClient?.(ddb, { GetCommand, BatchGetCommand, PutCommand, TransactWriteCommand });
   }
@@ -91,16 +98,47 @@ export function sfnClient(): SFNClient {
   return sfn;
 }
 
+/**
+ * Where an S3 client sends its requests: unset on AWS (S3 itself); embedded, a local stand-in. The feed's bucket
+ * (embedded/s3-local.ts) is AWS_ENDPOINT_URL_S3; the evidence bucket (embedded/evidence-bucket.ts), which checks
+ * signatures and checksums, is FANGPIN_EVIDENCE_S3_ENDPOINT.
+ */
+export type S3Endpoint = 'AWS_ENDPOINT_URL_S3' | 'FANGPIN_EVIDENCE_S3_ENDPOINT';
+
+/**
+ * S3 for the feed's files (by default) or the evidence bucket. A local endpoint is addressed path-style, as it has
+ * no bucket host names; it is set explicitly, so the SDK never falls back to AWS_ENDPOINT_URL_S3 for the evidence
+ * bucket. Checksums only where S3 requires them: otherwise the SDK adds a CRC32 of the (empty) body to every
+ * presigned PUT, which the real upload would then fail; the evidence sets its SHA-256 itself, and the feed digests
+ * its files.
+ */
+export function s3Client(endpointSetting: S3Endpoint = 'AWS_ENDPOINT_URL_S3'): S3Client {
+  let client = s3Clients.get(endpointSetting);
+  if (!client) {
+    const local = optionalWiring(endpointSetting);
+    client = withoutSdkLogging(
+      new S3Client({
+        endpoint: local,
+        forcePathStyle: local !== undefined,
+        maxAttempts: 3,
+        requestHandler: timeouts(),
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    );
+    s3Clients.set(endpointSetting, client);
+  }
+  return client;
+}
+
 /** The physical table name, from the variable the CDK app (or the embedded runtime) sets. */
 export function tableName(id: TableId): string {
-  const spec = tableSpec(id);
-  const name = process.env[spec.envVar];
-  if (!name) throw new Error(`environment variable ${spec.envVar} (table ${id}) is not set`);
-  return name;
+  return wiring(tableSpec(id).envVar, `table ${id}`);
 }
 
 /** For tests and the embedded runtime: forget the cached clients after the environment changed. */
 export function resetClients(): void {
   ddb = undefined;
   sfn = undefined;
+  s3Clients.clear();
 }

@@ -19,6 +19,23 @@ export interface ReviewEntry {
   readonly at: string;
 }
 
+/**
+ * An objection to the claim from the public (公示异议), recorded by an admin. The text is kept with identity-number
+ * look-alikes masked; its audit record holds it as a digest.
+ */
+export interface ObjectionEntry {
+  readonly objectionId: string;
+  readonly text: string;
+  /** The admin who recorded it. */
+  readonly by: string;
+  readonly at: string;
+  /** The claim's status when it came in. */
+  readonly status: StoredStatus;
+  /** What it did: REVIEW (the claim is, or will be, reviewed with reason OBJECTION), AUDIT_SAMPLE, RECORDED. */
+  readonly outcome: ObjectionOutcome;
+}
+export type ObjectionOutcome = 'REVIEW' | 'AUDIT_SAMPLE' | 'RECORDED';
+
 export interface StoredAllocation {
   readonly insurerId: string;
   readonly shareBp: number;
@@ -53,7 +70,14 @@ export interface ClaimRecord {
   settlementIds?: string[] | null;
   taskToken?: string | null;
   /** The final decision (level and reasonCode absent on claims reviewed before authority levels). */
-  review?: { decision: 'APPROVE' | 'REJECT'; note: string; reviewer: string; at: string; level?: ReviewLevel; reasonCode?: ReviewReasonCode | null } | null;
+  review?: {
+    decision: 'APPROVE' | 'REJECT';
+    note: string;
+    reviewer: string;
+    at: string;
+    level?: ReviewLevel;
+    reasonCode?: ReviewReasonCode | null;
+  } | null;
   /** An approval above the first reviewer's limit: the claim waits in FinalReview for a higher level. */
   recommendation?: ReviewEntry | null;
   /** The return for information this round ended with (cleared by the amendment). */
@@ -75,6 +99,13 @@ export interface ClaimRecord {
   schemeCounty?: string;
   /** The payout (fen) of a claim the assessment sent to review: sort key of the sparse index reviewQueueByPayout. */
   reviewPayout?: number;
+  /** Objections from the public, oldest first (functions/api/objections.ts); `objectionIds` is their id set. */
+  objections?: ObjectionEntry[];
+  objectionIds?: Set<string>;
+  /** The scheme, written when the claim is approved for payment (payout step): key of index approvedByScheme. */
+  approvedScheme?: string;
+  /** When the payout step approved it for payment (settlements created): the public notice's date. */
+  approvedAt?: string;
   /** Set on claims an index event filed (sparse index byIndexEvent). */
   indexEventId?: string;
   /** Set on claims the medical bureau's feed filed: the feed and the line of its file (medical-feeds-repo.ts). */
@@ -116,6 +147,7 @@ export function claimView(c: ClaimRecord, settlements: readonly unknown[] = [], 
     recommendation: c.recommendation ?? null,
     returned: c.returned ?? null,
     reviews: c.reviews ?? [],
+    objections: c.objections ?? [],
     amendments: c.amendments ?? 0,
     error: c.error ?? null,
     redrives: c.redrives ?? 0,
@@ -152,7 +184,14 @@ export function storedFigures(c: ClaimRecord, settlements: readonly SettlementFi
     allocations: (c.allocations ?? []).map((a) => ({ insurerId: a.insurerId, shareBp: a.shareBp, amount: a.amount })),
     settlements: [...settlements]
       .sort((a, b) => (a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : 0))
-      .map((s) => ({ settlementId: s.settlementId, insurerId: s.insurerId, amount: s.amount, status: s.status, paidAt: s.paidAt ?? null, reference: s.reference ?? null })),
+      .map((s) => ({
+        settlementId: s.settlementId,
+        insurerId: s.insurerId,
+        amount: s.amount,
+        status: s.status,
+        paidAt: s.paidAt ?? null,
+        reference: s.reference ?? null,
+      })),
     review: c.review ? { reviewer: c.review.reviewer, decision: c.review.decision } : null,
     paidAt: c.paidAt ?? null,
   };

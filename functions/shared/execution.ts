@@ -1,12 +1,18 @@
 /** A claim's workflow execution: named after the claim id, so starting it twice is harmless. */
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, GetExecutionHistoryCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { sfnClient } from './aws.js';
+import { wiring } from './config.js';
 import type { AuditHead } from './audit.js';
 
 export function stateMachineArn(): string {
-  const arn = process.env.STATE_MACHINE_ARN;
-  if (!arn) throw new Error('environment variable STATE_MACHINE_ARN is not set');
-  return arn;
+  return wiring('STATE_MACHINE_ARN');
 }
 
 /** A claim's first execution is named after it; the one an admin's n-th redrive starts, `<claimId>-r<n>`. */
@@ -25,7 +31,13 @@ export function executionArnFor(claimId: string, redrive = 0): string {
  */
 export async function startClaimExecution(claimId: string, audit?: AuditHead, redrive = 0): Promise<void> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: executionNameFor(claimId, redrive), input: JSON.stringify(audit ? { claimId, audit } : { claimId }) }));
+    await sfnClient().send(
+      new StartExecutionCommand({
+        stateMachineArn: stateMachineArn(),
+        name: executionNameFor(claimId, redrive),
+        input: JSON.stringify(audit ? { claimId, audit } : { claimId }),
+      }),
+    );
   } catch (err) {
     // The execution exists already (a repeated submission, or a redrive with a different input). Nothing to do.
     if (!(err instanceof ExecutionAlreadyExists)) throw err;

@@ -17,7 +17,10 @@ export async function fileClaim(filed: ClaimRecord, actor: string): Promise<bool
   const record: ClaimRecord = schemeCounty ? { ...filed, schemeCounty } : filed;
   // The report counts the new claim in the same transaction (a repeat's Put fails its condition: counted once).
   const audit = await commitWithAudit(
-    [{ Put: { TableName: tableName('claims'), Item: record, ConditionExpression: 'attribute_not_exists(claimId)' } }, ...countClaimMove(null, record)],
+    [
+      { Put: { TableName: tableName('claims'), Item: record, ConditionExpression: 'attribute_not_exists(claimId)' } },
+      ...countClaimMove(null, record),
+    ],
     { claimId: record.claimId, step: 'Submit', actor, input: record.submission, output: { claimId: record.claimId }, decision: 'RECEIVED' },
     null,
   );

@@ -26,8 +26,7 @@ import { fileClaim } from './file-claim.js';
 import { findInsuredByIdentity, type InsuredPerson } from './identities-repo.js';
 import { recordRowOutcomes, type FeedRowOutcome, type MedicalFeedRecord } from './medical-feeds-repo.js';
 import type { ClaimRecord } from './claim-record.js';
-
-const CONCURRENCY = Number(process.env.FANGPIN_FEED_CONCURRENCY ?? 8);
+import { settingValue } from './config.js';
 
 async function pool<T, R>(items: readonly T[], n: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -47,7 +46,9 @@ function rowFacts(row: FeedRow, idMasked: string | null) {
 /** A claim found stored under the row's claim id: this row's own (a retry), a repeat, or a conflict. */
 function judgeExisting(feedId: string, row: FeedRow, mine: ClaimRecord, existing: ClaimRecord): Pick<FeedRowOutcome, 'outcome' | 'problems'> {
   if (existing.medicalFeedId === feedId && existing.feedLine === row.line) return { outcome: 'FILED' };
-  const by = existing.medicalFeedId ? `line ${formatLine(existing.feedLine ?? 0)} of ${existing.medicalFeedId === feedId ? 'this file' : `feed ${existing.medicalFeedId}`}` : `claim ${existing.claimId}`;
+  const by = existing.medicalFeedId
+    ? `line ${formatLine(existing.feedLine ?? 0)} of ${existing.medicalFeedId === feedId ? 'this file' : `feed ${existing.medicalFeedId}`}`
+    : `claim ${existing.claimId}`;
   const s = existing.submission;
   const same =
     s.product === 'MEDICAL' &&
@@ -104,7 +105,10 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
     if (c.ok) valid.push(c.row);
     else outcomes.set(c.line, { line: c.line, outcome: 'BAD_ROW', problems: c.errors });
   }
-  const matches = await pool(valid, CONCURRENCY, async (row) => ({ row, found: await findInsuredByIdentity(feed.schemeId, row.idNumber) }));
+  const matches = await pool(valid, settingValue('FANGPIN_FEED_CONCURRENCY'), async (row) => ({
+    row,
+    found: await findInsuredByIdentity(feed.schemeId, row.idNumber),
+  }));
   const matched: { row: FeedRow; person: InsuredPerson }[] = [];
   for (const { row, found } of matches) {
     const idMasked = maskIdNumber(row.idNumber);
@@ -112,13 +116,17 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
     if (!person) outcomes.set(row.line, { ...rowFacts(row, idMasked), outcome: 'NOT_IN_REGISTRY' });
     else if (others.length > 0) {
       // The registry lists this person in several households of the scheme: a registry error; guessing could pay the wrong household.
-      outcomes.set(row.line, { ...rowFacts(row, idMasked), outcome: 'NOT_IN_REGISTRY', problems: [`the identity number is in ${found.length} households of the registry; correct the registry and send the row again`] });
+      outcomes.set(row.line, {
+        ...rowFacts(row, idMasked),
+        outcome: 'NOT_IN_REGISTRY',
+        problems: [`the identity number is in ${found.length} households of the registry; correct the registry and send the row again`],
+      });
     } else matched.push({ row, person });
   }
   // Groups in parallel, the rows of one invoice in line order (see groupByInvoice).
   const groups = groupByInvoice(matched.map((m) => m.row));
   const personOf = new Map(matched.map((m) => [m.row.line, m.person]));
-  await pool(groups, CONCURRENCY, async (group) => {
+  await pool(groups, settingValue('FANGPIN_FEED_CONCURRENCY'), async (group) => {
     for (const row of group) outcomes.set(row.line, await fileRow(feed, row, personOf.get(row.line) as InsuredPerson));
   });
   const inOrder = checked.map((c) => outcomes.get(c.ok ? c.row.line : c.line) as FeedRowOutcome);

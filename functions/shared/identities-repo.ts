@@ -49,7 +49,10 @@ export async function indexMembers(h: Pick<StoredHousehold, 'householdId' | 'sch
  * After the household item was replaced: removes the index items of members it no longer has (or whose number
  * it no longer has). Conditional on the hash the old entry had, so an item a concurrent import re-wrote stays.
  */
-export async function unindexDroppedMembers(h: Pick<StoredHousehold, 'householdId' | 'members'>, before: readonly StoredMember[] | undefined): Promise<void> {
+export async function unindexDroppedMembers(
+  h: Pick<StoredHousehold, 'householdId' | 'members'>,
+  before: readonly StoredMember[] | undefined,
+): Promise<void> {
   const current = new Map(h.members.map((m) => [m.personId, m.idHash]));
   // A member still there with another number was re-keyed by indexMembers (same item key): nothing to remove.
   const dropped = (before ?? []).filter((m) => m.idHash !== undefined && current.get(m.personId) === undefined);
@@ -106,7 +109,9 @@ async function householdsById(ids: readonly string[]): Promise<Map<string, Store
   for (let attempt = 0; keys.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
     if (attempt > 8) throw new Error('registry reads kept coming back unprocessed');
-    const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }));
+    const res = await documentClient().send(
+      new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
+    );
     for (const item of res.Responses?.[tableName('registry')] ?? []) out.set((item as StoredHousehold).householdId, item as StoredHousehold);
     keys = [...((res.UnprocessedKeys?.[tableName('registry')]?.Keys ?? []) as Record<string, unknown>[]), ...keys.slice(100)];
   }

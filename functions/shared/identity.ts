@@ -5,13 +5,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { optionalWiring } from './config.js';
 
 let key: Promise<string> | undefined;
 
 async function loadKey(): Promise<string> {
-  const local = process.env.FANGPIN_ID_HASH_KEY;
+  const local = optionalWiring('FANGPIN_ID_HASH_KEY');
   if (local) return local;
-  const arn = process.env.ID_HASH_SECRET_ARN;
+  const arn = optionalWiring('ID_HASH_SECRET_ARN');
   if (!arn) throw new Error('neither FANGPIN_ID_HASH_KEY nor ID_HASH_SECRET_ARN is set: cannot hash identity numbers');
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString) throw new Error('the identity hash secret is empty');
@@ -20,5 +21,7 @@ async function loadKey(): Promise<string> {
 
 export async function hashIdNumber(idNumber: string): Promise<string> {
   key ??= loadKey();
-  return createHmac('sha256', await key).update(idNumber.toUpperCase(), 'utf8').digest('hex');
+  return createHmac('sha256', await key)
+    .update(idNumber.toUpperCase(), 'utf8')
+    .digest('hex');
 }

@@ -13,6 +13,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import type { IndexObservation } from '#core/index.js';
 import { documentClient, sfnClient, tableName } from './aws.js';
+import { wiring } from './config.js';
 
 export type FanoutStatus = 'FANNING_OUT' | 'CREATED' | 'FAILED';
 
@@ -40,7 +41,9 @@ export function fanoutExecutionName(eventId: string, redrive = 0): string {
 /** Store the event unless it exists; answers the stored record and whether this call created it. */
 export async function recordIndexEvent(rec: IndexEventRecord): Promise<{ created: boolean; record: IndexEventRecord }> {
   try {
-    await documentClient().send(new PutCommand({ TableName: tableName('indexEvents'), Item: rec, ConditionExpression: 'attribute_not_exists(eventId)' }));
+    await documentClient().send(
+      new PutCommand({ TableName: tableName('indexEvents'), Item: rec, ConditionExpression: 'attribute_not_exists(eventId)' }),
+    );
     return { created: true, record: rec };
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -60,7 +63,11 @@ export async function listIndexEvents(limit: number, start?: Record<string, unkn
   return { items: (out.Items ?? []) as IndexEventRecord[], last: out.LastEvaluatedKey };
 }
 
-export async function setIndexEventStatus(eventId: string, status: FanoutStatus, fields: { claimsFiled?: number; error?: string } = {}): Promise<void> {
+export async function setIndexEventStatus(
+  eventId: string,
+  status: FanoutStatus,
+  fields: { claimsFiled?: number; error?: string } = {},
+): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName('indexEvents'),
@@ -157,15 +164,19 @@ export async function claimsByStatus(eventId: string): Promise<Record<string, nu
 }
 
 export function indexFanoutArn(): string {
-  const arn = process.env.INDEX_FANOUT_STATE_MACHINE_ARN;
-  if (!arn) throw new Error('environment variable INDEX_FANOUT_STATE_MACHINE_ARN is not set');
-  return arn;
+  return wiring('INDEX_FANOUT_STATE_MACHINE_ARN');
 }
 
 /** The fan-out execution is named after the event: starting it again is harmless. */
 export async function startIndexFanout(eventId: string, redrive = 0): Promise<void> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: indexFanoutArn(), name: fanoutExecutionName(eventId, redrive), input: JSON.stringify({ eventId }) }));
+    await sfnClient().send(
+      new StartExecutionCommand({
+        stateMachineArn: indexFanoutArn(),
+        name: fanoutExecutionName(eventId, redrive),
+        input: JSON.stringify({ eventId }),
+      }),
+    );
   } catch (err) {
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
   }

@@ -83,7 +83,9 @@ export async function recordFeed(rec: Omit<MedicalFeedRecord, 'item' | 'status'>
 }
 
 export async function getFeed(feedId: string): Promise<MedicalFeedRecord | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: tableName('medicalFeeds'), Key: { feedId, item: FEED }, ConsistentRead: true }));
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName('medicalFeeds'), Key: { feedId, item: FEED }, ConsistentRead: true }),
+  );
   return out.Item as MedicalFeedRecord | undefined;
 }
 
@@ -98,7 +100,12 @@ export async function recordRowOutcomes(feedId: string, outcomes: readonly FeedR
       for (let o = queue.shift(); o; o = queue.shift()) {
         try {
           await documentClient().send(
-            new PutCommand({ TableName: tableName('medicalFeeds'), Item: { feedId, item: rowItemKey(o.line), ...o }, ConditionExpression: 'attribute_not_exists(#i)', ExpressionAttributeNames: { '#i': 'item' } }),
+            new PutCommand({
+              TableName: tableName('medicalFeeds'),
+              Item: { feedId, item: rowItemKey(o.line), ...o },
+              ConditionExpression: 'attribute_not_exists(#i)',
+              ExpressionAttributeNames: { '#i': 'item' },
+            }),
           );
         } catch (err) {
           if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -141,7 +148,16 @@ async function claimFigures(claimIds: readonly string[]): Promise<Map<string, Cl
       if (attempt > 8) throw new Error('claim reads kept coming back unprocessed');
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
       const res = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'claimId, #s, assessment.payout', ExpressionAttributeNames: { '#s': 'status' } } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: keys,
+              ConsistentRead: true,
+              ProjectionExpression: 'claimId, #s, assessment.payout',
+              ExpressionAttributeNames: { '#s': 'status' },
+            },
+          },
+        }),
       );
       for (const c of (res.Responses?.[table] ?? []) as Pick<ClaimRecord, 'claimId' | 'status' | 'assessment'>[]) {
         out.set(c.claimId, { claimId: c.claimId, status: c.status, payout: c.assessment?.payout ?? null });

@@ -1,10 +1,10 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { fanoutShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type Household, type OpenWarning } from '#core/index.js';
+import { fanoutShardOf, schemeShardOf, HouseholdInput, maskIdNumber, type ClosedWarning, type Household, type OpenWarning } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { hashIdNumber } from './identity.js';
-import { commitWithAudit } from './audit.js';
+import { commitWithAudit, type TxItem } from './audit.js';
 import { indexMembers, unindexDroppedMembers } from './identities-repo.js';
 import { countHouseholdImport } from './report-aggregates.js';
 
@@ -21,6 +21,10 @@ export type StoredHousehold = Omit<Household, 'members'> & {
   updatedAt: string;
   /** Key of the registry index an index event fans out over (scheme, county, slice). */
   fanoutShard?: string;
+  /** Key of the registry index GET /households and the monitoring job page through (scheme, slice). */
+  schemeShard?: string;
+  /** The schemeId while the household has an open warning (sparse index byOpenWarning); owned by monitoring. */
+  warnedScheme?: string;
   /** Monitoring warnings (spec 7), owned by the monitoring module: a registry import never touches them. */
   openWarnings?: OpenWarning[];
   closedWarnings?: ClosedWarning[];
@@ -47,13 +51,13 @@ export async function toStoredHousehold(input: HouseholdInput): Promise<StoredHo
       return stored;
     }),
   );
-  return { ...input, members, fanoutShard: fanoutShardOf(input), updatedAt: new Date().toISOString() };
+  return { ...input, members, fanoutShard: fanoutShardOf(input), schemeShard: schemeShardOf(input), updatedAt: new Date().toISOString() };
 }
 
 /** Attributes an import owns: every registry input field and what toStoredHousehold derives from it. */
-const IMPORTED_ATTRIBUTES: readonly string[] = [...Object.keys(HouseholdInput.shape), 'fanoutShard', 'updatedAt'];
+const IMPORTED_ATTRIBUTES: readonly string[] = [...Object.keys(HouseholdInput.shape), 'fanoutShard', 'schemeShard', 'updatedAt'];
 /** Attributes the monitoring module owns; an import leaves them as they are. */
-const WARNING_ATTRIBUTES: ReadonlySet<string> = new Set(['openWarnings', 'closedWarnings', 'warningIds']);
+const WARNING_ATTRIBUTES: ReadonlySet<string> = new Set(['openWarnings', 'closedWarnings', 'warningIds', 'warnedScheme']);
 
 /**
  * Upsert; answers whether the household was new. One UpdateItem replaces every imported attribute (SET when
@@ -116,27 +120,38 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
 }
 
 /**
- * Opens a warning on the household: appended to openWarnings with a conditional write that fails when the
- * household is gone or the warningId was ever opened (open or closed). Answers whether it was opened.
- */
-/**
  * Opens a warning once per warningId, with its audit record on the household's chain in the same transaction
  * (who opened it, on what evidence). False when the household is gone or the warning was opened before.
+ * `also`: items committed with it (a monitoring job's progress counter).
  */
-export async function openHouseholdWarning(householdId: string, warning: OpenWarning, openedBy: string): Promise<boolean> {
+export async function openHouseholdWarning(
+  householdId: string,
+  warning: OpenWarning,
+  openedBy: string,
+  also: readonly TxItem[] = [],
+): Promise<boolean> {
   const record = await commitWithAudit(
     [
       {
         Update: {
           TableName: tableName('registry'),
           Key: { householdId },
-          UpdateExpression: 'SET openWarnings = list_append(if_not_exists(openWarnings, :empty), :w) ADD warningIds :ids',
+          // warnedScheme (the open-warnings index key) is the household's own schemeId.
+          UpdateExpression: 'SET openWarnings = list_append(if_not_exists(openWarnings, :empty), :w), warnedScheme = schemeId ADD warningIds :ids',
           ConditionExpression: 'attribute_exists(householdId) AND NOT contains(warningIds, :id)',
           ExpressionAttributeValues: { ':empty': [], ':w': [warning], ':ids': new Set([warning.warningId]), ':id': warning.warningId },
         },
       },
+      ...also,
     ],
-    { claimId: `HOUSEHOLD#${householdId}`, step: 'WarningOpened', actor: openedBy, input: { evidence: warning.evidence }, output: { warningId: warning.warningId, level: warning.level }, decision: 'OPEN' },
+    {
+      claimId: `HOUSEHOLD#${householdId}`,
+      step: 'WarningOpened',
+      actor: openedBy,
+      input: { evidence: warning.evidence },
+      output: { warningId: warning.warningId, level: warning.level },
+      decision: 'OPEN',
+    },
   );
   return record !== null;
 }
@@ -159,19 +174,28 @@ export async function closeHouseholdWarning(
     const open = h.openWarnings?.[index];
     if (!open) return { error: 'NOT_OPEN' };
     const closed: ClosedWarning = { ...open, ...closure };
+    // The last open warning takes the household out of the open-warnings index (warnedScheme) with it.
+    const last = (h.openWarnings ?? []).length === 1;
     const record = await commitWithAudit(
       [
         {
           Update: {
             TableName: tableName('registry'),
             Key: { householdId },
-            UpdateExpression: `SET closedWarnings = list_append(if_not_exists(closedWarnings, :empty), :c) REMOVE openWarnings[${index}]`,
-            ConditionExpression: `openWarnings[${index}].warningId = :id`,
-            ExpressionAttributeValues: { ':empty': [], ':c': [closed], ':id': warningId },
+            UpdateExpression: `SET closedWarnings = list_append(if_not_exists(closedWarnings, :empty), :c) REMOVE openWarnings[${index}]${last ? ', warnedScheme' : ''}`,
+            ConditionExpression: `openWarnings[${index}].warningId = :id AND size(openWarnings) = :n`,
+            ExpressionAttributeValues: { ':empty': [], ':c': [closed], ':id': warningId, ':n': (h.openWarnings ?? []).length },
           },
         },
       ],
-      { claimId: `HOUSEHOLD#${householdId}`, step: 'WarningClosed', actor: closure.closedBy, input: { note: closure.note }, output: { warningId }, decision: 'CLOSED' },
+      {
+        claimId: `HOUSEHOLD#${householdId}`,
+        step: 'WarningClosed',
+        actor: closure.closedBy,
+        input: { note: closure.note },
+        output: { warningId },
+        decision: 'CLOSED',
+      },
     );
     if (record) return { closed };
   }
@@ -180,6 +204,11 @@ export async function closeHouseholdWarning(
 
 /** The API view: masked identity numbers, never the hash either. */
 export function householdView(h: StoredHousehold) {
-  const { fanoutShard: _shard, warningIds: _ids, ...rest } = h;
-  return { ...rest, members: h.members.map(({ idHash: _hash, ...m }) => m), openWarnings: h.openWarnings ?? [], closedWarnings: h.closedWarnings ?? [] };
+  const { fanoutShard: _shard, schemeShard: _slice, warnedScheme: _warned, warningIds: _ids, ...rest } = h;
+  return {
+    ...rest,
+    members: h.members.map(({ idHash: _hash, ...m }) => m),
+    openWarnings: h.openWarnings ?? [],
+    closedWarnings: h.closedWarnings ?? [],
+  };
 }

@@ -10,8 +10,16 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
-import { addInto, claimTallyDeltas, householdTallyDeltas, type ClaimFacts, type Counters, type EnrolledHousehold, type TallyDelta } from '#core/report-aggregates.js';
-import { schemes } from '#core/catalogue.js';
+import {
+  addInto,
+  claimTallyDeltas,
+  householdTallyDeltas,
+  type ClaimFacts,
+  type Counters,
+  type EnrolledHousehold,
+  type TallyDelta,
+} from '#core/report-aggregates.js';
+import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
 import type { TxItem } from './audit.js';
 import type { ClaimRecord } from './claim-record.js';
@@ -96,7 +104,9 @@ function countersOf(item: unknown): Counters {
 export async function readReportTotals(schemeId: string, year: string): Promise<Counters> {
   const shards = await Promise.all(
     Array.from({ length: REPORT_SHARDS }, (_, shard) =>
-      documentClient().send(new GetCommand({ TableName: tableName('reports'), Key: { pk: reportItemKey(schemeId, year, shard) }, ConsistentRead: true })),
+      documentClient().send(
+        new GetCommand({ TableName: tableName('reports'), Key: { pk: reportItemKey(schemeId, year, shard) }, ConsistentRead: true }),
+      ),
     ),
   );
   const sum: Counters = {};

@@ -9,7 +9,7 @@
 import { ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '#core/report-aggregates.js';
-import { schemes } from '#core/catalogue.js';
+import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
 import { claimFacts, REPORT_KEY_PREFIX, reportItemKey, shardOf, storedShardCounters } from './report-aggregates.js';
 import { schemeCountyOf } from './claims-repo.js';
@@ -42,20 +42,32 @@ async function scanPages(input: ScanCommandInput, each: (items: Array<Record<str
 }
 
 /** Recomputes every shard from the records; with `write`, brings the stored shards to those figures. */
-export async function recomputeReportTotals(opts: { write: boolean; progress?: (line: string) => void; pageSize?: number }): Promise<RecomputeResult> {
+export async function recomputeReportTotals(opts: {
+  write: boolean;
+  progress?: (line: string) => void;
+  pageSize?: number;
+}): Promise<RecomputeResult> {
   const progress = opts.progress ?? (() => {});
   const Limit = opts.pageSize ?? 1000;
   const recomputed = new Map<string, Counters>();
-  const into = (pk: string, c: Counters) => addInto(recomputed.get(pk) ?? (recomputed.set(pk, {}), recomputed.get(pk) as Counters), c);
+  const into = (pk: string, c: Counters) => {
+    let counters = recomputed.get(pk);
+    if (!counters) recomputed.set(pk, (counters = {}));
+    addInto(counters, c);
+  };
   let claims = 0;
   let backfilled = 0;
   await scanPages({ TableName: tableName('claims'), Limit }, async (items) => {
     for (const item of items) {
       const c = item as unknown as ClaimRecord;
       const facts = claimFacts(c);
-      into(reportItemKey(c.schemeId, facts.incidentDate.slice(0, 4), shardOf(c.claimId)), claimContribution(facts, schemes().get(c.schemeId)?.holidays ?? []));
+      into(
+        reportItemKey(c.schemeId, facts.incidentDate.slice(0, 4), shardOf(c.claimId)),
+        claimContribution(facts, schemes().get(c.schemeId)?.holidays ?? []),
+      );
       const schemeCounty = schemeCountyOf(c.schemeId, c.county);
-      if (opts.write && schemeCounty && c.schemeCounty !== schemeCounty && (await backfillSchemeCounty(c.claimId, c.county as string, schemeCounty))) backfilled++;
+      if (opts.write && schemeCounty && c.schemeCounty !== schemeCounty && (await backfillSchemeCounty(c.claimId, c.county as string, schemeCounty)))
+        backfilled++;
     }
     claims += items.length;
     progress(`claims read: ${claims}`);
@@ -100,7 +112,9 @@ export async function recomputeReportTotals(opts: { write: boolean; progress?: (
 }
 
 /** Sums a shard-level difference list per scheme and year (what the check prints). */
-export function differencesBySchemeYear(differences: readonly ReportDifference[]): Array<{ schemeYear: string; counter: string; stored: number; recomputed: number }> {
+export function differencesBySchemeYear(
+  differences: readonly ReportDifference[],
+): Array<{ schemeYear: string; counter: string; stored: number; recomputed: number }> {
   const sums = new Map<string, { schemeYear: string; counter: string; stored: number; recomputed: number }>();
   for (const d of differences) {
     const schemeYear = d.key.slice(REPORT_KEY_PREFIX.length).replace(/#\d+$/, '');
@@ -136,7 +150,14 @@ async function setShard(pk: string, delta: Counters, stored: Counters): Promise<
     });
     try {
       await documentClient().send(
-        new UpdateCommand({ TableName: tableName('reports'), Key: { pk }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+        new UpdateCommand({
+          TableName: tableName('reports'),
+          Key: { pk },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;

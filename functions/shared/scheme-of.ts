@@ -1,5 +1,5 @@
 /** The scheme a claim names, from the catalogue bundled with the function. */
-import { schemes } from '#core/catalogue.js';
+import { schemes } from './catalogue.js';
 import type { Scheme } from '#core/index.js';
 import { WorkflowError } from './errors.js';
 

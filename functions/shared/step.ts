@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { WorkflowError, classify } from './errors.js';
+import { checkSettings, settingValue } from './config.js';
 
 /** What every claim step receives: the claim, and where its audit chain ended after the previous step (if known). */
 export const ClaimStepInput = z.object({
@@ -15,7 +16,10 @@ export const ClaimStepInput = z.object({
   audit: z.object({ seq: z.number().int().min(1), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 
-export const logger = new Logger({ serviceName: 'fangpin', logLevel: (process.env.FANGPIN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
+// Every handler (steps and API modules) loads this module: a bad setting stops the function here, at start, with
+// a message naming the variable and its value.
+checkSettings();
+export const logger = new Logger({ serviceName: 'fangpin', logLevel: settingValue('FANGPIN_LOG_LEVEL') });
 
 export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run: (event: z.infer<S>, context: Context) => Promise<O>) {
   // A logger of the step's own: embedded, every step runs in one process, and one shared logger would stamp a
@@ -23,12 +27,16 @@ export function stepHandler<S extends z.ZodType, O>(step: string, input: S, run:
   const log = logger.createChild();
   return middy(async (event: unknown, context: Context): Promise<O> => {
     const parsed = input.safeParse(event);
-    if (!parsed.success) throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new WorkflowError(`${step}: bad step input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     try {
       const out = await run(parsed.data, context);
       // Ids and outcomes only: never claim details, personal data or task tokens.
       const claimId = (parsed.data as { claimId?: unknown }).claimId;
-      log.info(`${step} done`, { claimId: typeof claimId === 'string' ? claimId : undefined, outcome: (out as { outcome?: unknown } | undefined)?.outcome });
+      log.info(`${step} done`, {
+        claimId: typeof claimId === 'string' ? claimId : undefined,
+        outcome: (out as { outcome?: unknown } | undefined)?.outcome,
+      });
       return out;
     } catch (err) {
       const classified = classify(err);

@@ -26,7 +26,21 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'claims' | 'registry' | 'identities' | 'accumulators' | 'settlements' | 'idempotency' | 'audit' | 'webhooks' | 'indexEvents' | 'medicalFeeds' | 'reports';
+export type TableId =
+  | 'claims'
+  | 'registry'
+  | 'identities'
+  | 'accumulators'
+  | 'settlements'
+  | 'idempotency'
+  | 'audit'
+  | 'webhooks'
+  | 'indexEvents'
+  | 'medicalFeeds'
+  | 'reports'
+  | 'auditSamples'
+  | 'monitoring'
+  | 'evidence';
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -48,7 +62,12 @@ export const TABLES: readonly TableSpec[] = [
       // functions/api/claims.ts `list` for why they are not in the key).
       { indexName: 'reviewQueueByPayout', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'reviewPayout', type: 'N' } },
       // Sparse: only claims created by an index event. Progress counts read it, so it carries just the status.
-      { indexName: 'byIndexEvent', partitionKey: { name: 'indexEventId', type: 'S' }, sortKey: { name: 'householdId', type: 'S' }, include: ['status'] },
+      {
+        indexName: 'byIndexEvent',
+        partitionKey: { name: 'indexEventId', type: 'S' },
+        sortKey: { name: 'householdId', type: 'S' },
+        include: ['status'],
+      },
       // The search's access paths (GET /claims, functions/api/claims.ts `list`), each oldest or newest first. Their
       // partition keys never change once written (a claim keeps its scheme, county and product), so a claim
       // moving while someone pages cannot be listed twice or skipped. `schemeCounty` = `<schemeId>#<county>` is
@@ -56,6 +75,11 @@ export const TABLES: readonly TableSpec[] = [
       { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // Claims approved for payment, by scheme and the instant they were approved (the payout step writes both keys
+      // when it moves the claim to SETTLING; never written as NULL). Sparse: rejected, closed and undecided claims
+      // are not in it. The public notice (公示) reads a period of it, the county as a filter; the after-payment audit
+      // sample reads a period of it and keeps the PAID ones (functions/api/public-notice.ts, audit-samples.ts).
+      { indexName: 'approvedByScheme', partitionKey: { name: 'approvedScheme', type: 'S' }, sortKey: { name: 'approvedAt', type: 'S' } },
     ],
   },
   {
@@ -65,7 +89,15 @@ export const TABLES: readonly TableSpec[] = [
     partitionKey: { name: 'householdId', type: 'S' },
     // An index event fans out over the households of one scheme and county; the shard (0..15, from a hash of
     // the household id) lets a Map state read a county in parallel slices and keeps GSI partitions small.
-    indexes: [{ indexName: 'byFanoutShard', partitionKey: { name: 'fanoutShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } }],
+    indexes: [
+      { indexName: 'byFanoutShard', partitionKey: { name: 'fanoutShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
+      // The registry page by page (GET /households) and the monitoring job's slices: `schemeShard` =
+      // `<schemeId>#<0..15>` (the same hash as fanoutShard), so a scheme is 16 partitions, none of them hot on import.
+      { indexName: 'bySchemeShard', partitionKey: { name: 'schemeShard', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
+      // Sparse: `warnedScheme` (the schemeId) is set while the household has an open monitoring warning and removed
+      // with its last one, so GET /monitoring/warnings reads the warned households only.
+      { indexName: 'byOpenWarning', partitionKey: { name: 'warnedScheme', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
+    ],
   },
   {
     // The registry's identity index: one item per household member with an identity number (keyed hash only,
@@ -98,6 +130,15 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [],
   },
   {
+    // Monitoring (core/monitoring.ts): per household, one attribute `e#<claimId>` per claim the signals count (a
+    // MEDICAL claim's self-pay, a triggered INDUSTRY claim), set or removed in the transaction that moves the
+    // claim, and `ver` (+1 on each change). Also `JOB#<jobId>`: a monitoring run's progress.
+    id: 'monitoring',
+    envVar: 'MONITORING_TABLE',
+    partitionKey: { name: 'householdId', type: 'S' },
+    indexes: [],
+  },
+  {
     // One settlement per (claim, insurer, payee).
     id: 'settlements',
     envVar: 'SETTLEMENTS_TABLE',
@@ -105,6 +146,11 @@ export const TABLES: readonly TableSpec[] = [
     indexes: [
       { indexName: 'byClaim', partitionKey: { name: 'claimId', type: 'S' } },
       { indexName: 'byInsurer', partitionKey: { name: 'insurerId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // GET /settlements for auditors and admins: by status, or (no status) by scheme, each oldest first.
+      { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // An insurer's settlements of one status (`<insurerId>#<status>`, moved by the confirmation).
+      { indexName: 'byInsurerStatus', partitionKey: { name: 'insurerStatus', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     ],
   },
   {
@@ -145,6 +191,27 @@ export const TABLES: readonly TableSpec[] = [
     id: 'medicalFeeds',
     envVar: 'MEDICAL_FEEDS_TABLE',
     partitionKey: { name: 'feedId', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
+    indexes: [],
+  },
+  {
+    // After-payment audit samples (functions/shared/audit-samples-repo.ts): pk `SAMPLE#<id>` holds the sample
+    // (sk `SAMPLE`: parameters, counts) and one item per sampled claim (sk `CLAIM#<claimId>`: why, the finding);
+    // pk `OBJECTED#<schemeId>` holds one marker per paid claim objected to (sk the claim id), which the scheme's next
+    // sample takes in and removes.
+    id: 'auditSamples',
+    envVar: 'AUDIT_SAMPLES_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: [],
+  },
+  {
+    // A claim's evidence (functions/shared/evidence-repo.ts): item 'ATT#<attachmentId>' is one attachment's
+    // declaration and where its file stands (the file itself is in the evidence bucket), 'NOTE#<noteId>' one note
+    // of the claim's thread. Each is also a record in the claim's audit chain.
+    id: 'evidence',
+    envVar: 'EVIDENCE_TABLE',
+    partitionKey: { name: 'claimId', type: 'S' },
     sortKey: { name: 'item', type: 'S' },
     indexes: [],
   },

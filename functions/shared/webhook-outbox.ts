@@ -28,7 +28,15 @@ export interface OutboxRecord {
 export function outboxEventsOf(r: OutboxRecord): OutboxEvent[] {
   if (r.events) return [...r.events];
   // Written by an earlier version: the record is the event, keyed by its settlement id.
-  return [{ settlementId: r.sk, insurerId: String(r.insurerId), type: 'settlement.created', data: r.data as OutboxEvent['data'], createdAt: String(r.createdAt) }];
+  return [
+    {
+      settlementId: r.sk,
+      insurerId: String(r.insurerId),
+      type: 'settlement.created',
+      data: r.data as OutboxEvent['data'],
+      createdAt: String(r.createdAt),
+    },
+  ];
 }
 
 /** The outbox record announcing a claim's new settlements (written in the payout step's transaction). */

@@ -9,7 +9,7 @@
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { assessClaim, checkEligibility, invoiceKey, isRejection, routeAssessment } from '#core/index.js';
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
-import { loadClaim, moveClaim } from '../shared/claims-repo.js';
+import { loadClaim, moveClaim, pinObjections } from '../shared/claims-repo.js';
 import { getHousehold } from '../shared/registry-repo.js';
 import { accumulatorKey, accumulatorPut, addCounters, invoiceHolder, invoiceItemKey, readAccumulator } from '../shared/accumulators.js';
 import { tableName } from '../shared/aws.js';
@@ -18,6 +18,7 @@ import { commitWithAudit, headOf, type AuditHead, type TxItem } from '../shared/
 import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { StoredAssessment, StoredStatus } from '../shared/claim-record.js';
 import { storedOutcome, type Outcome } from './outcome.js';
+import { HOLD_OUTCOME, ROUTE_OUTCOME, STATE, type HoldOutcome } from '../shared/workflow-contract.js';
 
 const Input = ClaimStepInput.extend({ action: z.enum(['assess', 'release', 'return']).default('assess') });
 const MAX_ATTEMPTS = 12;
@@ -48,11 +49,16 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     if (!eligibility.eligible || !household) {
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
       const record = await commitWithAudit(
-        moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode, reasonDetail: eligibility.eligible ? null : eligibility.detail, decidedAt: now }),
-        { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
+        await moveClaim(claim, ['RECEIVED'], {
+          status: 'REJECTED',
+          reasonCode,
+          reasonDetail: eligibility.eligible ? null : eligibility.detail,
+          decidedAt: now,
+        }),
+        { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: eligibility, decision: `REJECTED:${reasonCode}` },
         audit,
       );
-      if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
+      if (record) return { claimId, outcome: ROUTE_OUTCOME.rejected, audit: headOf(record) };
       continue; // the next round reads the stored outcome (a concurrent writer's)
     }
     const accKey = accumulatorKey(sub);
@@ -61,15 +67,27 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     if (isRejection(result) && !holderRead) continue; // as above: a rejection is decided with the holder read
     if (isRejection(result)) {
       const record = await commitWithAudit(
-        moveClaim(claim, ['RECEIVED'], { status: 'REJECTED', reasonCode: result.reasonCode, reasonDetail: result.detail, decidedAt: now, county: household.county }),
-        { claimId, step: 'Assessment', actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
+        await moveClaim(claim, ['RECEIVED'], {
+          status: 'REJECTED',
+          reasonCode: result.reasonCode,
+          reasonDetail: result.detail,
+          decidedAt: now,
+          county: household.county,
+        }),
+        { claimId, step: STATE.assessment, actor: 'workflow', input: { claimId }, output: result, decision: `REJECTED:${result.reasonCode}` },
         audit,
       );
-      if (record) return { claimId, outcome: 'REJECTED', audit: headOf(record) };
+      if (record) return { claimId, outcome: ROUTE_OUTCOME.rejected, audit: headOf(record) };
       continue;
     }
-    const route = routeAssessment(result, scheme, { registryVerified: eligibility.registryVerified, openWarning: (household.openWarnings?.length ?? 0) > 0 });
-    const status: StoredStatus = route.outcome === 'NO_PAYOUT' ? 'CLOSED_NO_PAYOUT' : route.outcome === 'REVIEW' ? 'PENDING_REVIEW' : 'APPROVED';
+    const objections = claim.objections?.length ?? 0;
+    const route = routeAssessment(result, scheme, {
+      registryVerified: eligibility.registryVerified,
+      openWarning: (household.openWarnings?.length ?? 0) > 0,
+      objection: objections > 0,
+    });
+    const status: StoredStatus =
+      route.outcome === ROUTE_OUTCOME.noPayout ? 'CLOSED_NO_PAYOUT' : route.outcome === ROUTE_OUTCOME.review ? 'PENDING_REVIEW' : 'APPROVED';
     const assessment: StoredAssessment = {
       payout: result.payout,
       bankShare: result.bankShare,
@@ -77,7 +95,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
       accumulatorKey: accKey,
       invoiceKey: invoice,
       route: route.outcome,
-      reviewReasons: route.outcome === 'REVIEW' ? route.reasons : [],
+      reviewReasons: route.outcome === ROUTE_OUTCOME.review ? route.reasons : [],
       explanation: { figures: { ...result.figures, ...result.extraFigures?.() }, steps: result.describe() },
     };
     const items: TxItem[] = [];
@@ -96,27 +114,42 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     // reviewer inbox filters on the county and sorts on reviewPayout (index reviewQueueByPayout). reviewPayout is
     // only ever written as a number: a NULL would not fit the index's N key.
     const queueFields = status === 'PENDING_REVIEW' ? { county: household.county, reviewPayout: result.payout } : { county: household.county };
-    items.push(...moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }));
-    const record = await commitWithAudit(items, {
+    // Pinned to the objections read: one recorded meanwhile (POST /claims/{id}/objections) fails this commit, and
+    // the next round decides again, now routing the claim to review with OBJECTION.
+    items.push(
+      ...pinObjections(
+        await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }),
+        objections,
+      ),
+    );
+    const record = await commitWithAudit(
+      items,
+      {
         claimId,
-        step: 'Assessment',
+        step: STATE.assessment,
         actor: 'workflow',
         input: { claimId, ytd: acc?.counters ?? {} },
         output: assessment,
         decision: status,
         figures: { payout: assessment.payout, bankShare: assessment.bankShare, route: assessment.route },
-      }, audit);
+      },
+      audit,
+    );
     if (!record) continue; // a concurrent claim moved the accumulator (or this claim moved): read again, decide again
     return { claimId, outcome: route.outcome, audit: headOf(record) };
   }
   throw new TransientError(`assessment of ${claimId} kept conflicting with concurrent claims`);
 }
 
-async function release(claimId: string, action: 'release' | 'return'): Promise<{ claimId: string; outcome: Outcome | 'RETURNED' }> {
-  const done = action === 'release' ? 'REJECTED' : 'RETURNED';
+async function release(claimId: string, action: 'release' | 'return'): Promise<{ claimId: string; outcome: HoldOutcome }> {
+  const done = action === 'release' ? HOLD_OUTCOME.rejected : HOLD_OUTCOME.returned;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const claim = await loadClaim(claimId);
     if (claim.status === done) return { claimId, outcome: done };
+    // A re-run replaying a return that was amended since (review-request.ts storedDecision): the holds were released
+    // by the return itself, before the amendment could be taken.
+    if (action === 'return' && claim.status === 'RECEIVED' && (claim.amendments ?? 0) > 0 && claim.reviews?.at(-1)?.decision === 'RETURN')
+      return { claimId, outcome: done };
     if (claim.status !== 'PENDING_REVIEW' || !claim.assessment) throw new WorkflowError(`cannot release ${claimId} in status ${claim.status}`);
     const a = claim.assessment;
     const items: TxItem[] = [];
@@ -136,11 +169,26 @@ async function release(claimId: string, action: 'release' | 'return'): Promise<{
     }
     const fields =
       action === 'release'
-        ? { status: 'REJECTED' as const, reasonCode: 'REVIEW_REJECTED' as const, reasonDetail: claim.review?.note ?? 'rejected in review', decidedAt: new Date().toISOString() }
+        ? {
+            status: 'REJECTED' as const,
+            reasonCode: 'REVIEW_REJECTED' as const,
+            reasonDetail: claim.review?.note ?? 'rejected in review',
+            decidedAt: new Date().toISOString(),
+          }
         : { status: 'RETURNED' as const, taskToken: null }; // the return itself (reason, note) is on the claim already
-    items.push(...moveClaim(claim, ['PENDING_REVIEW'], fields));
+    items.push(...(await moveClaim(claim, ['PENDING_REVIEW'], fields)));
     const decision = action === 'release' ? 'REJECTED:REVIEW_REJECTED' : 'RETURNED';
-    if (!(await commitWithAudit(items, { claimId, step: 'ReleaseHold', actor: 'workflow', input: action === 'release' ? { claimId } : { claimId, action }, output: { released: a.accrual }, decision }))) continue;
+    if (
+      !(await commitWithAudit(items, {
+        claimId,
+        step: STATE.releaseHold,
+        actor: 'workflow',
+        input: action === 'release' ? { claimId } : { claimId, action },
+        output: { released: a.accrual },
+        decision,
+      }))
+    )
+      continue;
     return { claimId, outcome: done };
   }
   throw new TransientError(`release of ${claimId} kept conflicting`);

@@ -18,9 +18,7 @@ import { appendAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
 import type { StoredHousehold } from '../shared/registry-repo.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
-
-const PAGE_SIZE = Number(process.env.FANGPIN_FANOUT_PAGE_SIZE ?? 100);
-const FILE_CONCURRENCY = Number(process.env.FANGPIN_FANOUT_CONCURRENCY ?? 8);
+import { settingValue } from '../shared/config.js';
 
 const Input = z.discriminatedUnion('action', [
   z.object({
@@ -32,7 +30,11 @@ const Input = z.discriminatedUnion('action', [
     filedSoFar: z.number().int().min(0).optional(),
   }),
   z.object({ action: z.literal('finish'), eventId: z.string().min(1) }),
-  z.object({ action: z.literal('fail'), eventId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional() }),
+  z.object({
+    action: z.literal('fail'),
+    eventId: z.string().min(1),
+    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional(),
+  }),
 ]);
 
 export const handler = stepHandler('index-fanout', Input, async (input) => {
@@ -63,7 +65,7 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
       IndexName: 'byFanoutShard',
       KeyConditionExpression: 'fanoutShard = :k',
       ExpressionAttributeValues: { ':k': fanoutShardKey(observation.schemeId, observation.county, shard) },
-      Limit: PAGE_SIZE,
+      Limit: settingValue('FANGPIN_FANOUT_PAGE_SIZE'),
       ExclusiveStartKey: cursor,
     }),
   );
@@ -73,7 +75,7 @@ async function fileShardPage(eventId: string, shard: number, cursor: Record<stri
   // A small pool: enough to keep the store busy, few enough that one page cannot flood the workflow engine.
   const queue = [...households];
   await Promise.all(
-    Array.from({ length: Math.min(FILE_CONCURRENCY, queue.length) }, async () => {
+    Array.from({ length: Math.min(settingValue('FANGPIN_FANOUT_CONCURRENCY'), queue.length) }, async () => {
       for (let h = queue.shift(); h; h = queue.shift()) {
         const submission = indexClaimFor(eventId, observation, h);
         const record: ClaimRecord = {
@@ -107,6 +109,13 @@ async function finish(eventId: string) {
   // Every slice has finished its pages: the sum of their positions is the number of claims filed.
   const claimsFiled = claimsFiledSoFar(event);
   await setIndexEventStatus(eventId, 'CREATED', { claimsFiled });
-  await appendAudit({ claimId: `INDEX#${eventId}`, step: 'FanoutFinished', actor: 'workflow', input: { eventId }, output: { claimsFiled }, decision: 'CREATED' });
+  await appendAudit({
+    claimId: `INDEX#${eventId}`,
+    step: 'FanoutFinished',
+    actor: 'workflow',
+    input: { eventId },
+    output: { claimsFiled },
+    decision: 'CREATED',
+  });
   return { eventId, status: 'CREATED', claimsFiled };
 }

@@ -8,6 +8,7 @@ import { loadClaim } from '../shared/claims-repo.js';
 import { schemeOf } from '../shared/scheme-of.js';
 import { appendAudit, headOf } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
+import { STATE } from '../shared/workflow-contract.js';
 
 export const handler = stepHandler('intake', ClaimStepInput, async ({ claimId, audit }) => {
   const claim = await loadClaim(claimId);
@@ -16,6 +17,6 @@ export const handler = stepHandler('intake', ClaimStepInput, async ({ claimId, a
   const scheme = schemeOf(parsed.data.schemeId);
   if (!scheme.products[parsed.data.product]) throw new WorkflowError(`${scheme.schemeId} does not offer ${parsed.data.product}`);
   const output = { claimId, product: parsed.data.product, schemeId: scheme.schemeId };
-  const record = await appendAudit({ claimId, step: 'Intake', actor: 'workflow', input: claim.submission, output, decision: 'ACCEPTED' }, audit);
+  const record = await appendAudit({ claimId, step: STATE.intake, actor: 'workflow', input: claim.submission, output, decision: 'ACCEPTED' }, audit);
   return { claimId, audit: headOf(record) };
 });

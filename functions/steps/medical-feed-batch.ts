@@ -31,7 +31,8 @@ const Input = z.object({
 export const handler = stepHandler('medical-feed-batch', Input, async ({ Items, BatchInput }) => {
   const feed = await getFeed(BatchInput.feedId);
   if (!feed) throw new WorkflowError(`medical feed ${BatchInput.feedId} does not exist`);
-  if (feed.schemeId !== BatchInput.schemeId) throw new WorkflowError(`medical feed ${feed.feedId} is for scheme ${feed.schemeId}, not ${BatchInput.schemeId}`);
+  if (feed.schemeId !== BatchInput.schemeId)
+    throw new WorkflowError(`medical feed ${feed.feedId} is for scheme ${feed.schemeId}, not ${BatchInput.schemeId}`);
   const items: FeedItem[] = Items.map(({ line, problem, ...cells }) => (problem ? { line, cells, problem } : { line, cells }));
   const outcomes = await fileFeedBatch(feed, items);
   const counts = Object.fromEntries(ROW_OUTCOMES.map((o) => [o, outcomes.filter((r) => r.outcome === o).length]));

@@ -6,12 +6,13 @@
  */
 import { ClaimStepInput, stepHandler } from '../shared/step.js';
 import { loadClaim, moveClaim } from '../shared/claims-repo.js';
-import { settlementId, type Payee, type Settlement } from '../shared/settlements-repo.js';
+import { settlementId, type Payee, type Settlement, insurerStatusKey } from '../shared/settlements-repo.js';
 import { settlementsCreatedOutboxItem } from '../shared/webhook-outbox.js';
 import { tableName } from '../shared/aws.js';
 import { commitWithAudit, headOf } from '../shared/audit.js';
 import { TransientError, WorkflowError } from '../shared/errors.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
+import { STATE } from '../shared/workflow-contract.js';
 
 export function payeeOf(claim: ClaimRecord): Payee {
   const sub = claim.submission;
@@ -45,6 +46,8 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
       schemeId: claim.schemeId,
       product: claim.product,
       status: 'PENDING',
+      // Key of index byInsurerStatus (an insurer's settlements waiting for confirmation); confirm moves it.
+      insurerStatus: insurerStatusKey(a.insurerId, 'PENDING'),
       createdAt,
     }));
   const ids = settlements.map((s) => s.settlementId);
@@ -52,11 +55,18 @@ export const handler = stepHandler('payout', ClaimStepInput, async ({ claimId, a
     [
       ...settlements.map((s) => ({ Put: { TableName: tableName('settlements'), Item: s } })),
       ...(settlements.length > 0 ? [{ Put: { TableName: tableName('webhooks'), Item: settlementsCreatedOutboxItem(claimId, settlements) } }] : []),
-      ...moveClaim(claim, ['APPROVED'], { status: 'SETTLING', settlementIds: ids, decidedAt: claim.decidedAt ?? createdAt }),
+      // approvedScheme + approvedAt: the claim enters index approvedByScheme (public notice, audit samples).
+      ...(await moveClaim(claim, ['APPROVED'], {
+        status: 'SETTLING',
+        settlementIds: ids,
+        decidedAt: claim.decidedAt ?? createdAt,
+        approvedScheme: claim.schemeId,
+        approvedAt: createdAt,
+      })),
     ],
     {
       claimId,
-      step: 'Payout',
+      step: STATE.payout,
       actor: 'workflow',
       input: { claimId, allocations: claim.allocations },
       output: settlements.map((s) => ({ id: s.settlementId, amount: s.amount, payee: s.payee })),

@@ -7,10 +7,14 @@ import { stepHandler } from '../shared/step.js';
 import { getClaim, transitionClaimCounted } from '../shared/claims-repo.js';
 import { FAILABLE_STATUSES } from '../shared/claim-record.js';
 import { appendAudit } from '../shared/audit.js';
+import { STATE } from '../shared/workflow-contract.js';
 
 const Input = z.object({
   claimId: z.string().min(1),
-  error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).partial().default({}),
+  error: z
+    .object({ Error: z.string().default('Unknown'), Cause: z.string().default('') })
+    .partial()
+    .default({}),
 });
 
 export const handler = stepHandler('record-failure', Input, async ({ claimId, error }) => {
@@ -23,6 +27,6 @@ export const handler = stepHandler('record-failure', Input, async ({ claimId, er
     if (!claim || !from || !FAILABLE_STATUSES.includes(from)) break; // gone, or already decided or failed: nothing to record
     moved = await transitionClaimCounted(claim, [from], { status: 'FAILED', failedFrom: from, error: recorded, taskToken: null });
   }
-  if (moved) await appendAudit({ claimId, step: 'RecordFailure', actor: 'workflow', input: { claimId }, output: recorded, decision: 'FAILED' });
+  if (moved) await appendAudit({ claimId, step: STATE.recordFailure, actor: 'workflow', input: { claimId }, output: recorded, decision: 'FAILED' });
   return { claimId, failed: moved };
 });

@@ -16,12 +16,17 @@ import { sfnClient } from '../shared/aws.js';
 import { appendAudit, commitWithAudit } from '../shared/audit.js';
 import { WorkflowError } from '../shared/errors.js';
 import type { ClaimRecord } from '../shared/claim-record.js';
+import { AMEND_OUTCOME, HOLD_OUTCOME, REVIEW_OUTCOME, STATE, WAIT_STAGE, type ReviewOutcome } from '../shared/workflow-contract.js';
 
-const Wait = z.object({ claimId: z.string().min(1), taskToken: z.string().min(1), stage: z.enum(['REVIEW', 'FINAL_REVIEW', 'AMEND']).default('REVIEW') });
+const Wait = z.object({
+  claimId: z.string().min(1),
+  taskToken: z.string().min(1),
+  stage: z.enum([WAIT_STAGE.review, WAIT_STAGE.finalReview, WAIT_STAGE.amend]).default(WAIT_STAGE.review),
+});
 const Expire = z.object({ claimId: z.string().min(1), action: z.literal('expireReturn') });
 const Input = z.union([Expire, Wait]);
 
-export type ReviewOutcome = 'APPROVED' | 'RECOMMENDED' | 'REVIEW_REJECTED' | 'RETURNED';
+export type { ReviewOutcome };
 
 /** What the state machine's ReviewDecision / FinalReviewDecision Choice reads. */
 export function reviewOutput(claimId: string, outcome: ReviewOutcome) {
@@ -29,10 +34,15 @@ export function reviewOutput(claimId: string, outcome: ReviewOutcome) {
 }
 
 /** The decision already stored for this wait, if any: what a re-run replays. */
-function storedDecision(claim: ClaimRecord, stage: 'REVIEW' | 'FINAL_REVIEW'): ReviewOutcome | null {
-  if (claim.returned) return 'RETURNED';
-  if (stage === 'REVIEW' && claim.recommendation) return 'RECOMMENDED';
-  if (claim.review) return claim.review.decision === 'APPROVE' ? 'APPROVED' : 'REVIEW_REJECTED';
+function storedDecision(claim: ClaimRecord, stage: typeof WAIT_STAGE.review | typeof WAIT_STAGE.finalReview): ReviewOutcome | null {
+  if (claim.returned) return REVIEW_OUTCOME.returned;
+  // A re-run after a restart, replaying a round that was returned and then amended before the re-run reached the
+  // amendment wait: the claim is RECEIVED again (no review is ever awaited in that status) and its last decision is
+  // the return. The replay takes the return path; the amendment wait then answers "amended", and the new round
+  // starts at eligibility as it would have.
+  if (claim.status === 'RECEIVED' && (claim.amendments ?? 0) > 0 && claim.reviews?.at(-1)?.decision === 'RETURN') return REVIEW_OUTCOME.returned;
+  if (stage === WAIT_STAGE.review && claim.recommendation) return REVIEW_OUTCOME.recommended;
+  if (claim.review) return claim.review.decision === 'APPROVE' ? REVIEW_OUTCOME.approved : REVIEW_OUTCOME.rejected;
   return null;
 }
 
@@ -41,14 +51,21 @@ export const handler = stepHandler('review-request', Input, async (input) => {
   const { claimId, taskToken, stage } = input;
   const claim = await loadClaim(claimId);
   const send = (output: unknown) => sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-  if (stage === 'AMEND') {
+  if (stage === WAIT_STAGE.amend) {
     // Amended already (its token was lost to a restart): carry on to eligibility.
     if (claim.status === 'RECEIVED') {
-      await send({ claimId, outcome: 'AMENDED' });
+      await send({ claimId, outcome: AMEND_OUTCOME.amended });
       return { claimId, replayed: true };
     }
     if (!(await transitionClaim(claimId, ['RETURNED'], { taskToken }))) throw new WorkflowError(`claim ${claimId} is not returned`);
-    await appendAudit({ claimId, step: 'AwaitAmendment', actor: 'workflow', input: { claimId }, output: { reasonCode: claim.returned?.reasonCode ?? null }, decision: 'AWAITING_AMENDMENT' });
+    await appendAudit({
+      claimId,
+      step: STATE.awaitAmendment,
+      actor: 'workflow',
+      input: { claimId },
+      output: { reasonCode: claim.returned?.reasonCode ?? null },
+      decision: 'AWAITING_AMENDMENT',
+    });
     return { claimId, replayed: false };
   }
   const decided = storedDecision(claim, stage);
@@ -59,10 +76,24 @@ export const handler = stepHandler('review-request', Input, async (input) => {
   if (!(await transitionClaim(claimId, ['PENDING_REVIEW'], { taskToken }))) {
     throw new WorkflowError(`claim ${claimId} is not pending review`);
   }
-  if (stage === 'REVIEW') {
-    await appendAudit({ claimId, step: 'Review', actor: 'workflow', input: { claimId }, output: { reviewReasons: claim.assessment?.reviewReasons ?? [] }, decision: 'AWAITING_REVIEW' });
+  if (stage === WAIT_STAGE.review) {
+    await appendAudit({
+      claimId,
+      step: STATE.review,
+      actor: 'workflow',
+      input: { claimId },
+      output: { reviewReasons: claim.assessment?.reviewReasons ?? [] },
+      decision: 'AWAITING_REVIEW',
+    });
   } else {
-    await appendAudit({ claimId, step: 'FinalReview', actor: 'workflow', input: { claimId }, output: { recommendedBy: claim.recommendation?.reviewer ?? null }, decision: 'AWAITING_FINAL_REVIEW' });
+    await appendAudit({
+      claimId,
+      step: STATE.finalReview,
+      actor: 'workflow',
+      input: { claimId },
+      output: { recommendedBy: claim.recommendation?.reviewer ?? null },
+      decision: 'AWAITING_FINAL_REVIEW',
+    });
   }
   return { claimId, replayed: false };
 });
@@ -70,12 +101,25 @@ export const handler = stepHandler('review-request', Input, async (input) => {
 /** The 30 days passed with no amendment: the claim is closed. Its holds were released when it was returned. */
 async function expireReturn(claimId: string) {
   const claim = await loadClaim(claimId);
-  if (claim.status === 'REJECTED') return { claimId, outcome: 'REJECTED' as const }; // a retried step
+  if (claim.status === 'REJECTED') return { claimId, outcome: HOLD_OUTCOME.rejected }; // a retried step
   const now = new Date().toISOString();
   const record = await commitWithAudit(
-    moveClaim(claim, ['RETURNED'], { status: 'REJECTED', reasonCode: 'RETURN_EXPIRED', reasonDetail: 'returned for information and not amended in time', decidedAt: now, taskToken: null }),
-    { claimId, step: 'ExpireReturn', actor: 'workflow', input: { claimId }, output: { returned: claim.returned?.at ?? null }, decision: 'REJECTED:RETURN_EXPIRED' },
+    await moveClaim(claim, ['RETURNED'], {
+      status: 'REJECTED',
+      reasonCode: 'RETURN_EXPIRED',
+      reasonDetail: 'returned for information and not amended in time',
+      decidedAt: now,
+      taskToken: null,
+    }),
+    {
+      claimId,
+      step: STATE.expireReturn,
+      actor: 'workflow',
+      input: { claimId },
+      output: { returned: claim.returned?.at ?? null },
+      decision: 'REJECTED:RETURN_EXPIRED',
+    },
   );
   if (!record && (await loadClaim(claimId)).status !== 'REJECTED') throw new WorkflowError(`claim ${claimId} is ${claim.status}, not returned`);
-  return { claimId, outcome: 'REJECTED' as const };
+  return { claimId, outcome: HOLD_OUTCOME.rejected };
 }

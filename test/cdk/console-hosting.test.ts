@@ -58,7 +58,8 @@ function synth(context: Record<string, string>, env: { region?: string; account?
 
 const ofType = (s: Synth, type: string) => Object.entries(s.json.Resources).filter(([, r]) => r.Type === type);
 const logicalId = (s: Synth, type: string, prefix: string) => ofType(s, type).find(([id]) => id.startsWith(prefix))?.[0] ?? `no ${type} ${prefix}`;
-const distributionConfig = (s: Synth) => (ofType(s, 'AWS::CloudFront::Distribution')[0]?.[1].Properties.DistributionConfig ?? {}) as Record<string, unknown>;
+const distributionConfig = (s: Synth) =>
+  (ofType(s, 'AWS::CloudFront::Distribution')[0]?.[1].Properties.DistributionConfig ?? {}) as Record<string, unknown>;
 
 /** config.json as the deployment writes it: the jsonData asset with its deploy-time markers put back. */
 function configJson(s: Synth): Record<string, unknown> {
@@ -69,11 +70,12 @@ function configJson(s: Synth): Record<string, unknown> {
   const dir = join(s.outdir, `asset.${hash}`);
   expect(readdirSync(dir)).toEqual(['config.json']);
   let text = readFileSync(join(dir, 'config.json'), 'utf8');
-  for (const [marker, value] of Object.entries(props.SourceMarkers[index] ?? {})) text = text.replace(marker, `TOKEN${JSON.stringify(value).replace(/"/g, "'")}`);
+  for (const [marker, value] of Object.entries(props.SourceMarkers[index] ?? {}))
+    text = text.replace(marker, `TOKEN${JSON.stringify(value).replace(/"/g, "'")}`);
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-describe('standard region, on the distribution\'s own domain', () => {
+describe("standard region, on the distribution's own domain", () => {
   let s: Synth;
   beforeAll(() => {
     s = synth({ 'fangpin:consoleClientId': 'fangpin-console' });
@@ -89,11 +91,16 @@ describe('standard region, on the distribution\'s own domain', () => {
     });
     s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: files },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     // Nothing but the distribution may read it: the only Allow in its policy is CloudFront's, for this distribution.
-    const [, policy] = ofType(s, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: files })) ?? [];
-    const allows = (policy?.Properties.PolicyDocument as { Statement: Array<{ Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }> }).Statement.filter((st) => st.Effect === 'Allow');
+    const [, policy] =
+      ofType(s, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: files })) ?? [];
+    const allows = (
+      policy!.Properties.PolicyDocument as { Statement: Array<{ Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }> }
+    ).Statement.filter((st) => st.Effect === 'Allow');
     expect(allows).toHaveLength(1);
     expect(allows[0]?.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
     expect(allows[0]?.Action).toBe('s3:GetObject');
@@ -111,7 +118,9 @@ describe('standard region, on the distribution\'s own domain', () => {
 
   it('reads the bucket through origin access control (OAC), not an identity', () => {
     const oac = logicalId(s, 'AWS::CloudFront::OriginAccessControl', 'Console');
-    s.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' } });
+    s.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
     const origins = distributionConfig(s).Origins as Array<Record<string, unknown>>;
     expect(origins).toHaveLength(1);
     expect(origins[0]?.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oac, 'Id'] });
@@ -128,7 +137,9 @@ describe('standard region, on the distribution\'s own domain', () => {
     s.template.hasResourceProperties('AWS::CloudFront::CachePolicy', { CachePolicyConfig: Match.objectLike({ MinTTL: 365 * 86400 }) });
     s.template.hasResourceProperties('AWS::CloudFront::CachePolicy', { CachePolicyConfig: Match.objectLike({ MinTTL: 0, DefaultTTL: 0 }) });
     s.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
-      ResponseHeadersPolicyConfig: Match.objectLike({ CustomHeadersConfig: { Items: [{ Header: 'Cache-Control', Value: 'public, max-age=31536000, immutable', Override: true }] } }),
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        CustomHeadersConfig: { Items: [{ Header: 'Cache-Control', Value: 'public, max-age=31536000, immutable', Override: true }] },
+      }),
     });
   });
 
@@ -136,24 +147,30 @@ describe('standard region, on the distribution\'s own domain', () => {
     const policies = ofType(s, 'AWS::CloudFront::ResponseHeadersPolicy');
     expect(policies).toHaveLength(2);
     const dc = distributionConfig(s);
-    const used = [dc.DefaultCacheBehavior, ...(dc.CacheBehaviors as unknown[])].map((b) => JSON.stringify((b as Record<string, unknown>).ResponseHeadersPolicyId));
+    const used = [dc.DefaultCacheBehavior, ...(dc.CacheBehaviors as unknown[])].map((b) =>
+      JSON.stringify((b as Record<string, unknown>).ResponseHeadersPolicyId),
+    );
     expect(used.sort()).toEqual(policies.map(([id]) => JSON.stringify({ Ref: id })).sort());
     for (const [, p] of policies) {
-      const sec = (p.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+      const sec = (p.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> })
+        .SecurityHeadersConfig;
       expect(sec.StrictTransportSecurity).toEqual({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true, Override: true });
       expect(sec.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
       expect(sec.ContentTypeOptions).toEqual({ Override: true });
       expect(sec.ReferrerPolicy).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
       const csp = JSON.stringify(sec.ContentSecurityPolicy?.ContentSecurityPolicy);
-      for (const d of ["script-src 'self';", "style-src 'self' 'unsafe-inline';", "frame-ancestors 'none'", "object-src 'none'"]) expect(csp).toContain(d);
+      for (const d of ["script-src 'self';", "style-src 'self' 'unsafe-inline';", "frame-ancestors 'none'", "object-src 'none'"])
+        expect(csp).toContain(d);
       // connect-src: the API (this region's execute-api hosts; see the custom-domain case for the exact origin) and the IdP.
       expect(csp).toContain("connect-src 'self' https://*.execute-api.");
       expect(csp).toContain('" https://idp.example.cn; object-src');
     }
   });
 
-  it('answers the console\'s own paths with index.html (SPA fallback) for S3\'s 403 and 404', () => {
-    expect(distributionConfig(s).CustomErrorResponses).toEqual([403, 404].map((ErrorCode) => ({ ErrorCode, ResponseCode: 200, ResponsePagePath: '/console/index.html', ErrorCachingMinTTL: 0 })));
+  it("answers the console's own paths with index.html (SPA fallback) for S3's 403 and 404", () => {
+    expect(distributionConfig(s).CustomErrorResponses).toEqual(
+      [403, 404].map((ErrorCode) => ({ ErrorCode, ResponseCode: 200, ResponsePagePath: '/console/index.html', ErrorCachingMinTTL: 0 })),
+    );
   });
 
   it('deploys the built files and a config.json naming the API URL, the issuer and the client id under console/', () => {
@@ -164,19 +181,25 @@ describe('standard region, on the distribution\'s own domain', () => {
       SystemMetadata: { 'cache-control': 'no-cache' },
     });
     const api = logicalId(s, 'AWS::ApiGatewayV2::Api', 'HttpApi');
-    expect(configJson(s)).toEqual({ apiBaseUrl: `TOKEN{'Fn::GetAtt':['${api}','ApiEndpoint']}`, oidcIssuer: ISSUER, oidcClientId: 'fangpin-console' });
+    expect(configJson(s)).toEqual({
+      apiBaseUrl: `TOKEN{'Fn::GetAtt':['${api}','ApiEndpoint']}`,
+      oidcIssuer: ISSUER,
+      oidcClientId: 'fangpin-console',
+    });
   });
 
   it('publishes the OpenAPI document and its reference page beside the console (console/openapi.json, console/docs/)', () => {
     const [, deploy] = ofType(s, 'Custom::CDKBucketDeployment')[0] ?? [];
-    const keys = (deploy?.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys;
+    const keys = (deploy!.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys;
     const dirs = keys.map((k) => join(s.outdir, `asset.${k.replace(/\.zip$/, '')}`)).filter((d) => existsSync(join(d, 'openapi.json')));
     expect(dirs).toHaveLength(1);
     const dir = dirs[0] ?? '';
     expect(readFileSync(join(dir, 'openapi.json'), 'utf8')).toBe(readFileSync(OPENAPI_FILE, 'utf8'));
     expect(readdirSync(join(dir, 'docs')).sort()).toEqual(Object.keys(API_DOCS_FILES).sort());
     expect(readFileSync(join(dir, 'docs', 'init.js'), 'utf8')).toContain("'../openapi.json'");
-    s.template.hasOutput('ApiReferenceUrl', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/console/docs/index.html'])]) }) });
+    s.template.hasOutput('ApiReferenceUrl', {
+      Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/console/docs/index.html'])]) }),
+    });
   });
 
   it("lets browsers call the API from the console's origin only", () => {
@@ -206,15 +229,22 @@ describe('standard region, without fangpin:consoleClientId', () => {
 describe('standard region with fangpin:consoleDomain and an ACM certificate', () => {
   let s: Synth;
   beforeAll(() => {
-    s = synth({ 'fangpin:consoleDomain': 'Console.Example.org', 'fangpin:consoleCertificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/0d0c' }, { region: 'us-east-1' });
+    s = synth(
+      { 'fangpin:consoleDomain': 'Console.Example.org', 'fangpin:consoleCertificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/0d0c' },
+      { region: 'us-east-1' },
+    );
   });
 
   it('serves the domain with the certificate and TLS 1.2 at least; CORS and connect-src name exact origins', () => {
     const dc = distributionConfig(s);
     expect(dc.Aliases).toEqual(['console.example.org']);
-    expect(dc.ViewerCertificate).toEqual({ AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0d0c', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect(dc.ViewerCertificate).toEqual({
+      AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0d0c',
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
     const [apiId, api] = ofType(s, 'AWS::ApiGatewayV2::Api')[0] ?? [];
-    expect((api?.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.org']);
+    expect((api!.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.org']);
     // No cycle with a fixed domain: the headers name this API's own endpoint.
     for (const [, p] of ofType(s, 'AWS::CloudFront::ResponseHeadersPolicy')) {
       const csp = JSON.stringify(p.Properties.ResponseHeadersPolicyConfig);
@@ -239,7 +269,10 @@ describe('AWS China without an ICP domain and IAM certificate', () => {
 
   it('creates no distribution and warns how to serve the console', () => {
     expect(ofType(s, 'AWS::CloudFront::Distribution')).toEqual([]);
-    s.annotations.hasWarning('/Fangpin/Console', Match.stringLikeRegexp('cloudfront\\.cn.*fangpin:consoleDomain.*fangpin:consoleCertificateId.*docs/deploy\\.md'));
+    s.annotations.hasWarning(
+      '/Fangpin/Console',
+      Match.stringLikeRegexp('cloudfront\\.cn.*fangpin:consoleDomain.*fangpin:consoleCertificateId.*docs/deploy\\.md'),
+    );
   });
 
   it('still deploys the files and config.json to the private bucket, and allows no browser origin on the API', () => {
@@ -251,26 +284,43 @@ describe('AWS China without an ICP domain and IAM certificate', () => {
   });
 
   it('refuses an ACM certificate (CloudFront in China takes IAM certificates only)', () => {
-    expect(() => synth({ 'fangpin:consoleDomain': 'console.example.cn', 'fangpin:consoleCertificateArn': 'arn:aws-cn:acm:cn-north-1:123456789012:certificate/1' }, CHINA)).toThrow(/IAM certificate store/);
+    expect(() =>
+      synth(
+        { 'fangpin:consoleDomain': 'console.example.cn', 'fangpin:consoleCertificateArn': 'arn:aws-cn:acm:cn-north-1:123456789012:certificate/1' },
+        CHINA,
+      ),
+    ).toThrow(/IAM certificate store/);
   });
 });
 
 describe('AWS China with an ICP domain and an IAM server certificate', () => {
   let s: Synth;
   beforeAll(() => {
-    s = synth({ 'fangpin:consoleDomain': 'console.example.cn', 'fangpin:consoleCertificateId': 'ASCAEXAMPLEIAMCERT01', 'fangpin:consoleClientId': 'fangpin-console' }, CHINA, true);
+    s = synth(
+      {
+        'fangpin:consoleDomain': 'console.example.cn',
+        'fangpin:consoleCertificateId': 'ASCAEXAMPLEIAMCERT01',
+        'fangpin:consoleClientId': 'fangpin-console',
+      },
+      CHINA,
+      true,
+    );
   });
 
   it('serves the alternate domain with the IAM certificate (SNI, TLS 1.2 at least), over an origin access identity', () => {
     const dc = distributionConfig(s);
     expect(dc.Aliases).toEqual(['console.example.cn']);
-    expect(dc.ViewerCertificate).toEqual({ IamCertificateId: 'ASCAEXAMPLEIAMCERT01', SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' });
+    expect(dc.ViewerCertificate).toEqual({
+      IamCertificateId: 'ASCAEXAMPLEIAMCERT01',
+      SslSupportMethod: 'sni-only',
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+    });
     // China's CloudFormation has no OriginAccessControl type: the identity is the private-bucket mechanism there.
     expect(ofType(s, 'AWS::CloudFront::OriginAccessControl')).toEqual([]);
     const oai = logicalId(s, 'AWS::CloudFront::CloudFrontOriginAccessIdentity', 'Console');
     expect(JSON.stringify((dc.Origins as unknown[])[0])).toContain(oai);
     const [, api] = ofType(s, 'AWS::ApiGatewayV2::Api')[0] ?? [];
-    expect((api?.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.cn']);
+    expect((api!.Properties.CorsConfiguration as { AllowOrigins: unknown }).AllowOrigins).toEqual(['https://console.example.cn']);
   });
 
   it('passes cdk-nag AwsSolutions (every acknowledgement with a reason) with no literal arn:aws:', () => {
@@ -288,7 +338,9 @@ describe('AWS China with an ICP domain and an IAM server certificate', () => {
     writeFileSync(file, JSON.stringify(s.json));
     let stdout = '';
     try {
-      ({ stdout } = await promisify(execFile)('cfn-lint', ['--format', 'json', '--regions', 'cn-northwest-1', '--', file], { maxBuffer: 64 * 1024 * 1024 }));
+      ({ stdout } = await promisify(execFile)('cfn-lint', ['--format', 'json', '--regions', 'cn-northwest-1', '--', file], {
+        maxBuffer: 64 * 1024 * 1024,
+      }));
     } catch (err) {
       // Exit code is a bit mask (2 errors, 4 warnings): the findings are in stdout.
       stdout = String((err as { stdout?: unknown }).stdout ?? '');

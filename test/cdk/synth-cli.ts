@@ -39,7 +39,13 @@ interface Target {
 }
 
 export const DEFAULT_TARGET: Target = { label: 'the CLI default region (us-east-1)', region: 'us-east-1', partition: 'aws' };
-export const CHINA_TARGET: Target = { label: 'AWS China, Ningxia (cn-northwest-1)', region: 'cn-northwest-1', account: '123456789012', partition: 'aws-cn', outdir: 'temporary' };
+export const CHINA_TARGET: Target = {
+  label: 'AWS China, Ningxia (cn-northwest-1)',
+  region: 'cn-northwest-1',
+  account: '123456789012',
+  partition: 'aws-cn',
+  outdir: 'temporary',
+};
 
 interface Synthesized {
   readonly exitError: unknown;
@@ -51,7 +57,6 @@ interface Synthesized {
   readonly environment: string | undefined;
   readonly bundles: ReadonlyArray<{ dir: string; hasSchemes: boolean }>;
 }
-
 
 /** Where cfn-lint is, or an error that says how to get it. */
 function cfnLint(): string {
@@ -90,7 +95,9 @@ async function synth(target: Target, scratch: string): Promise<Synthesized> {
   const templateText = readFileSync(join(outdir, `${STACK_NAME}.template.json`), 'utf8');
   const templateFile = join(scratch, `${target.region}.template.json`);
   writeFileSync(templateFile, templateText);
-  const assets = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+  const assets = JSON.parse(readFileSync(join(outdir, `${STACK_NAME}.assets.json`), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
   const bundles = Object.values(assets.files)
     .map((f) => join(outdir, f.source.path))
     .filter((dir) => existsSync(join(dir, 'index.mjs')))
@@ -166,19 +173,24 @@ export function describeSynth(target: Target): void {
         const result = validateAsl(structuredClone(wf.definition));
         expect(result.isValid ? '' : `${id}: ${result.errorsText('; ')}`).toBe('');
       }
-      expect(Object.keys(workflows).sort()).toEqual(['claims', 'index-fanout']);
+      expect(Object.keys(workflows).sort()).toEqual(['claims', 'index-fanout', 'medical-feed', 'monitoring']);
     });
 
-    it(target.partition === 'aws-cn' ? 'leaves Lambda X-Ray tracing off (not offered in the China regions)' : 'traces every Lambda with X-Ray', () => {
-      // The project's functions (handler metadata); the CDK's own bucket-deployment handler that copies the console
-      // into its bucket at deploy time is not configurable for tracing and is not part of a claim's path.
-      const fns = Object.values(out.template.Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[HANDLER_METADATA] !== undefined);
-      expect(fns.length).toBeGreaterThan(10);
-      for (const fn of fns) {
-        const mode = (fn.Properties?.TracingConfig as { Mode?: string } | undefined)?.Mode;
-        if (target.partition === 'aws-cn') expect(mode === undefined || mode === 'PassThrough').toBe(true);
-        else expect(mode).toBe('Active');
-      }
-    });
+    it(
+      target.partition === 'aws-cn' ? 'leaves Lambda X-Ray tracing off (not offered in the China regions)' : 'traces every Lambda with X-Ray',
+      () => {
+        // The project's functions (handler metadata); the CDK's own bucket-deployment handler that copies the console
+        // into its bucket at deploy time is not configurable for tracing and is not part of a claim's path.
+        const fns = Object.values(out.template.Resources as Record<string, Resource>).filter(
+          (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[HANDLER_METADATA] !== undefined,
+        );
+        expect(fns.length).toBeGreaterThan(10);
+        for (const fn of fns) {
+          const mode = (fn.Properties?.TracingConfig as { Mode?: string } | undefined)?.Mode;
+          if (target.partition === 'aws-cn') expect(mode === undefined || mode === 'PassThrough').toBe(true);
+          else expect(mode).toBe('Active');
+        }
+      },
+    );
   });
 }

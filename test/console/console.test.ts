@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../../embedded/console-build.js';
@@ -28,13 +28,32 @@ const contexts: BrowserContext[] = [];
 
 // Fresh verified households in county 420902 (no uplift): a MEDICAL bill of 35,000.00 yuan pays 23,000.00,
 // above the 20,000.00 review threshold, so each such claim waits in PENDING_REVIEW.
-const fresh = (n: number) => ({ ...DEMO_HOUSEHOLDS[1], householdId: `H-420902-${String(n).padStart(4, '0')}`, verifiedYear: 2024, members: [{ personId: `P-${n}` }] });
+const fresh = (n: number) => ({
+  ...DEMO_HOUSEHOLDS[1],
+  householdId: `H-420902-${String(n).padStart(4, '0')}`,
+  verifiedYear: 2024,
+  members: [{ personId: `P-${n}` }],
+});
 let invoice = 0;
 async function pendingClaim(n: number, schemeId = 'xiaogan-2024'): Promise<string> {
   const body =
     schemeId === 'lishui-2017'
-      ? { schemeId, householdId: 'H-331102-0003', personId: 'P-4', incidentDate: '2024-06-01', product: 'ACCIDENT', details: { kind: 'DISABILITY', grade: 5 } }
-      : { schemeId, householdId: `H-420902-${String(n).padStart(4, '0')}`, personId: `P-${n}`, incidentDate: '2024-05-03', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: `CON-${++invoice}`, totalCost: 3_500_000 } };
+      ? {
+          schemeId,
+          householdId: 'H-331102-0003',
+          personId: 'P-4',
+          incidentDate: '2024-06-01',
+          product: 'ACCIDENT',
+          details: { kind: 'DISABILITY', grade: 5 },
+        }
+      : {
+          schemeId,
+          householdId: `H-420902-${String(n).padStart(4, '0')}`,
+          personId: `P-${n}`,
+          incidentDate: '2024-05-03',
+          product: 'MEDICAL',
+          details: { hospitalCode: 'HOSP-02', invoiceNo: `CON-${++invoice}`, totalCost: 3_500_000 },
+        };
   const r = await api.call('POST', '/claims', { role: 'submitter', body });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   await api.waitForStatus(r.body.claimId, ['PENDING_REVIEW']);
@@ -67,11 +86,17 @@ async function shot(page: Page, name: string): Promise<void> {
 
 const row = (page: Page, claimId: string) => page.locator(`tr[data-row-key="${claimId}"]`);
 
+/** Chooses a reason code in the open review dialog (Ant Design's Select: the visible options are its list's items). */
+async function pickReasonCode(page: Page, code: string): Promise<void> {
+  await page.getByRole('dialog').getByLabel('原因代码').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: code }).click();
+}
+
 beforeAll(async () => {
   await ensureConsoleBuilt();
   system = await startTestSystem('console');
   api = client(system);
-  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16, 17].map(fresh)] });
+  const r = await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, ...[11, 12, 13, 14, 15, 16, 17, 18].map(fresh)] });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   lishuiPending = await pendingClaim(0, 'lishui-2017');
   browser = await launchChromium();
@@ -136,7 +161,10 @@ describe('the console served embedded', () => {
   it('GET /claims filters by schemeId and product (API extension used by the inbox)', async () => {
     const xg = await pendingClaim(11);
     const ls = lishuiPending;
-    const ids = async (q: string) => ((await api.call('GET', `/claims?status=PENDING_REVIEW&limit=100${q}`, { role: 'reviewer' })).body.items as { claimId: string }[]).map((c) => c.claimId);
+    const ids = async (q: string) =>
+      ((await api.call('GET', `/claims?status=PENDING_REVIEW&limit=100${q}`, { role: 'reviewer' })).body.items as { claimId: string }[]).map(
+        (c) => c.claimId,
+      );
     expect(await ids('&schemeId=lishui-2017')).toEqual([ls]);
     expect(await ids('&schemeId=xiaogan-2024')).toContain(xg);
     expect(await ids('&schemeId=xiaogan-2024')).not.toContain(ls);
@@ -200,11 +228,50 @@ describe('reviewer inbox', () => {
     await dialog.getByRole('button', { name: '确认驳回' }).click();
     await dialog.getByText('驳回必须填写理由').waitFor();
     await dialog.getByRole('textbox').fill('发票与医院记录不符');
+    // A note without a reason code is not sent either.
+    await dialog.getByRole('button', { name: '确认驳回' }).click();
+    await dialog.getByText('请选择原因代码').waitFor();
+    expect((await api.call('GET', `/claims/${id}`, { role: 'auditor' })).body).toMatchObject({ status: 'PENDING_REVIEW', review: null });
+    await pickReasonCode(page, 'COST_NOT_GENUINE');
     await dialog.getByRole('button', { name: '确认驳回' }).click();
     await row(page, id).waitFor({ state: 'detached' });
     const rejected = (await api.waitForStatus(id, ['REJECTED'])).body;
     expect(rejected.reasonCode).toBe('REVIEW_REJECTED');
     expect(rejected.review.note).toBe('发票与医院记录不符');
+    expect(rejected.review.reasonCode).toBe('COST_NOT_GENUINE');
+  });
+
+  it('returns a claim for information with a reason code: it is RETURNED, and its case file shows the decision', async () => {
+    const id = await pendingClaim(18);
+    const page = await open('reviewer', 'inbox');
+    await row(page, id).getByRole('button', { name: '退回', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').waitFor();
+    await dialog.getByRole('textbox').fill('请补充住院费用明细清单');
+    await dialog.getByRole('button', { name: '确认退回' }).click();
+    await dialog.getByText('请选择原因代码').waitFor();
+    await pickReasonCode(page, 'DOCUMENTS_INCOMPLETE');
+    await accessible(page, 'return dialog');
+    await dialog.getByRole('button', { name: '确认退回' }).click();
+    await row(page, id).waitFor({ state: 'detached' });
+    const returned = (await api.waitForStatus(id, ['RETURNED'])).body;
+    expect(returned.returned).toMatchObject({
+      decision: 'RETURN',
+      reasonCode: 'DOCUMENTS_INCOMPLETE',
+      note: '请补充住院费用明细清单',
+      reviewer: 'reviewer-local',
+    });
+
+    const file = await open('auditor', `claims/${id}`);
+    await file.getByTestId('claim-status').waitFor();
+    expect(await file.getByTestId('claim-status').textContent()).toBe('已退回补充材料');
+    const decisions = file.getByRole('table', { name: '审核记录' });
+    expect(await decisions.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/初审退回reviewer-local.*DOCUMENTS_INCOMPLETE.*请补充住院费用明细清单/),
+    ]);
+    await file.getByText('English', { exact: true }).click();
+    await expect.poll(() => file.getByTestId('claim-status').textContent()).toBe('Returned for information');
+    expect(await file.getByRole('table', { name: 'Review decisions' }).locator('tbody tr td').nth(1).textContent()).toBe('Return');
   });
 });
 
@@ -282,7 +349,11 @@ describe('claim case file', () => {
     expect(await page.getByTestId('audit-badge').count()).toBe(0); // auditors' and admins' only
     const status = await page.evaluate(async (claimId) => {
       const token = (globalThis as unknown as InPage).sessionStorage.getItem('fangpin.token');
-      const res = await fetch(`/claims/${claimId}/review`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'APPROVE', note: '' }) });
+      const res = await fetch(`/claims/${claimId}/review`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'APPROVE', note: '' }),
+      });
       return res.status;
     }, id);
     expect(status).toBe(403);

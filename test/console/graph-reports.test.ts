@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
@@ -32,17 +32,31 @@ let failed: string; // Intake retried once, Split failed and caught: FAILED
 let sabotage = false;
 const intakeFailed = new Set<string>();
 
-const fresh = (n: number) => ({ ...DEMO_HOUSEHOLDS[1], householdId: `H-420902-${String(n).padStart(4, '0')}`, verifiedYear: 2024, members: [{ personId: `P-${n}` }] });
+const fresh = (n: number) => ({
+  ...DEMO_HOUSEHOLDS[1],
+  householdId: `H-420902-${String(n).padStart(4, '0')}`,
+  verifiedYear: 2024,
+  members: [{ personId: `P-${n}` }],
+});
 let invoice = 0;
 async function medicalClaim(n: number, totalCost: number): Promise<string> {
-  const body = { schemeId: 'xiaogan-2024', householdId: `H-420902-${String(n).padStart(4, '0')}`, personId: `P-${n}`, incidentDate: '2024-05-03', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: `GR-${++invoice}`, totalCost } };
+  const body = {
+    schemeId: 'xiaogan-2024',
+    householdId: `H-420902-${String(n).padStart(4, '0')}`,
+    personId: `P-${n}`,
+    incidentDate: '2024-05-03',
+    product: 'MEDICAL',
+    details: { hospitalCode: 'HOSP-02', invoiceNo: `GR-${++invoice}`, totalCost },
+  };
   const r = await api.call('POST', '/claims', { role: 'submitter', body });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   return r.body.claimId as string;
 }
 
 async function open(role: Role, path: string, context?: BrowserContext): Promise<Page> {
-  const ctx = context ?? (await consoleContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true }));
+  const ctx =
+    context ??
+    (await consoleContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true }));
   contexts.push(ctx);
   const page = await ctx.newPage();
   const errors: string[] = [];
@@ -127,17 +141,51 @@ describe('GET /workflows/claims/definition', () => {
 
 describe('execution graph outcomes (pure)', () => {
   it('tells succeeded, retried, caught, failed, running and not reached apart', () => {
-    const g = { startAt: 'A', states: { A: { type: 'Task', next: 'B' }, B: { type: 'Task', next: 'C', catch: [{ errors: ['States.ALL'], next: 'F' }] }, C: { type: 'Task', end: true as const }, F: { type: 'Fail' } } };
+    const g = {
+      startAt: 'A',
+      states: {
+        A: { type: 'Task', next: 'B' },
+        B: { type: 'Task', next: 'C', catch: [{ errors: ['States.ALL'], next: 'F' }] },
+        C: { type: 'Task', end: true as const },
+        F: { type: 'Fail' },
+      },
+    };
     let id = 0;
-    const ev = (type: string, name?: string) => ({ id: ++id, type, timestamp: '2024-01-01T00:00:00Z', ...(name && type.endsWith('Entered') ? { stateEnteredEventDetails: { name } } : {}), ...(name && type.endsWith('Exited') ? { stateExitedEventDetails: { name } } : {}) });
-    const caught = [ev('ExecutionStarted'), ev('TaskStateEntered', 'A'), ev('LambdaFunctionFailed'), ev('LambdaFunctionSucceeded'), ev('TaskStateExited', 'A'), ev('TaskStateEntered', 'B'), ev('LambdaFunctionFailed'), ev('FailStateEntered', 'F'), ev('ExecutionFailed')];
+    const ev = (type: string, name?: string) => ({
+      id: ++id,
+      type,
+      timestamp: '2024-01-01T00:00:00Z',
+      ...(name && type.endsWith('Entered') ? { stateEnteredEventDetails: { name } } : {}),
+      ...(name && type.endsWith('Exited') ? { stateExitedEventDetails: { name } } : {}),
+    });
+    const caught = [
+      ev('ExecutionStarted'),
+      ev('TaskStateEntered', 'A'),
+      ev('LambdaFunctionFailed'),
+      ev('LambdaFunctionSucceeded'),
+      ev('TaskStateExited', 'A'),
+      ev('TaskStateEntered', 'B'),
+      ev('LambdaFunctionFailed'),
+      ev('FailStateEntered', 'F'),
+      ev('ExecutionFailed'),
+    ];
     const { runs, path } = stateRuns(g, caught, 'FAILED');
     expect(path).toEqual(['A', 'B', 'F']);
-    expect([runs.A?.outcome, runs.A?.retries, runs.B?.outcome, runs.C?.outcome, runs.F?.outcome]).toEqual(['succeeded', 1, 'caught', 'notReached', 'failed']);
+    expect([runs.A?.outcome, runs.A?.retries, runs.B?.outcome, runs.C?.outcome, runs.F?.outcome]).toEqual([
+      'succeeded',
+      1,
+      'caught',
+      'notReached',
+      'failed',
+    ]);
     expect(runs.B?.events.map((e) => e.type)).toEqual(['TaskStateEntered', 'LambdaFunctionFailed']);
     const waiting = stateRuns(g, [ev('ExecutionStarted'), ev('TaskStateEntered', 'A')], 'RUNNING').runs;
     expect(waiting.A?.outcome).toBe('running');
-    const died = stateRuns(g, [ev('ExecutionStarted'), ev('TaskStateEntered', 'A'), ev('LambdaFunctionFailed'), ev('ExecutionFailed')], 'FAILED').runs;
+    const died = stateRuns(
+      g,
+      [ev('ExecutionStarted'), ev('TaskStateEntered', 'A'), ev('LambdaFunctionFailed'), ev('ExecutionFailed')],
+      'FAILED',
+    ).runs;
     expect(died.A?.outcome).toBe('failed');
   });
 });
@@ -165,13 +213,31 @@ describe('the execution graph in the case file', () => {
     expect(consoleCaseFileMs).toBeLessThan(10_000);
 
     // Every state is drawn; the path taken is coloured, the rest not reached.
-    const drawn = await page.locator('[data-state]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-state'), e.getAttribute('data-outcome')]));
+    const drawn = await page
+      .locator('[data-state]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-state'), e.getAttribute('data-outcome')]));
     expect(Object.fromEntries(drawn)).toEqual({
-      Intake: 'succeeded', Eligibility: 'succeeded', 'Eligible?': 'succeeded', Assessment: 'succeeded', Route: 'succeeded', Review: 'succeeded',
-      ReviewDecision: 'succeeded', Split: 'succeeded', Payout: 'succeeded', Settling: 'succeeded',
-      ReleaseHold: 'notReached', Rejected: 'notReached', ClosedNoPayout: 'notReached', RecordFailure: 'notReached', Failed: 'notReached',
+      Intake: 'succeeded',
+      Eligibility: 'succeeded',
+      'Eligible?': 'succeeded',
+      Assessment: 'succeeded',
+      Route: 'succeeded',
+      Review: 'succeeded',
+      ReviewDecision: 'succeeded',
+      Split: 'succeeded',
+      Payout: 'succeeded',
+      Settling: 'succeeded',
+      ReleaseHold: 'notReached',
+      Rejected: 'notReached',
+      ClosedNoPayout: 'notReached',
+      RecordFailure: 'notReached',
+      Failed: 'notReached',
       // The final review (above the first reviewer's limit) and the return for information: not on this claim's path.
-      FinalReview: 'notReached', FinalReviewDecision: 'notReached', ReturnHold: 'notReached', AwaitAmendment: 'notReached', ExpireReturn: 'notReached',
+      FinalReview: 'notReached',
+      FinalReviewDecision: 'notReached',
+      ReturnHold: 'notReached',
+      AwaitAmendment: 'notReached',
+      ExpireReturn: 'notReached',
     });
     // The taken transitions are drawn bold: Intake → … → Settling is 9 of them.
     expect(await page.locator('.react-flow__edge.fp-taken').count()).toBe(9);
@@ -188,12 +254,16 @@ describe('the execution graph in the case file', () => {
     expect(types[0]).toBe('TaskStateEntered');
     expect(types).toContain('TaskSucceeded');
     expect(types.at(-1)).toBe('TaskStateExited');
+    // The audit chain arrives on its own (the page does not wait for it): its table appears once it is there.
+    await detail.getByRole('table', { name: '该状态的审计记录' }).waitFor();
     const audit = await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toContain('AWAITING_REVIEW');
     await page.locator('[data-state="ReviewDecision"]').click();
     await detail.getByRole('heading', { name: '状态 ReviewDecision' }).waitFor();
-    expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('APPROVE')]);
+    expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('APPROVE'),
+    ]);
     // A state not reached has no events.
     await page.locator('[data-state="Rejected"]').click();
     await detail.getByText('本次执行未到达该状态').waitFor();
@@ -220,9 +290,14 @@ describe('the execution graph in the case file', () => {
     await page.locator('[data-state="Split"]').click();
     const detail = page.getByTestId('state-detail');
     expect(await detail.getByTestId('state-outcome').textContent()).toBe('失败已捕获');
-    expect(await detail.getByRole('table', { name: '该状态的事件' }).locator('tbody tr td:nth-child(2)').allTextContents()).toContain('LambdaFunctionFailed');
+    expect(await detail.getByRole('table', { name: '该状态的事件' }).locator('tbody tr td:nth-child(2)').allTextContents()).toContain(
+      'LambdaFunctionFailed',
+    );
     await page.locator('[data-state="RecordFailure"]').click();
-    expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('FAILED')]);
+    await detail.getByRole('table', { name: '该状态的审计记录' }).waitFor();
+    expect(await detail.getByRole('table', { name: '该状态的审计记录' }).locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('FAILED'),
+    ]);
     await accessible(page, 'failed claim graph');
     await page.getByTestId('execution-graph').screenshot({ path: screenshotPath('graph-failed-zh'), animations: 'disabled' });
   });
@@ -242,9 +317,20 @@ describe('reports dashboard', () => {
     const labels = await page.locator('[data-testid="chart-status"] svg text').allTextContents();
     expect(labels).toContain(`结算中: ${summary.claims.byStatus.SETTLING}`);
     expect(labels).toContain(`处理失败: ${summary.claims.byStatus.FAILED}`);
-    const medical = await page.getByRole('table', { name: '按险种' }).locator('tbody tr').filter({ hasText: '医疗救助' }).locator('td').allTextContents();
-    expect(medical).toEqual(['医疗救助', String(summary.byProduct.MEDICAL.count), summary.byProduct.MEDICAL.payout === 0 ? '0.00' : expect.stringMatching(/^\d{1,3}(,\d{3})*\.\d{2}$/)]);
-    expect(await page.getByRole('table', { name: '按状态' }).locator('tbody tr').filter({ hasText: '处理失败' }).locator('td').nth(1).textContent()).toBe(String(summary.claims.byStatus.FAILED));
+    const medical = await page
+      .getByRole('table', { name: '按险种' })
+      .locator('tbody tr')
+      .filter({ hasText: '医疗救助' })
+      .locator('td')
+      .allTextContents();
+    expect(medical).toEqual([
+      '医疗救助',
+      String(summary.byProduct.MEDICAL.count),
+      summary.byProduct.MEDICAL.payout === 0 ? '0.00' : expect.stringMatching(/^\d{1,3}(,\d{3})*\.\d{2}$/),
+    ]);
+    expect(
+      await page.getByRole('table', { name: '按状态' }).locator('tbody tr').filter({ hasText: '处理失败' }).locator('td').nth(1).textContent(),
+    ).toBe(String(summary.claims.byStatus.FAILED));
     expect(await page.getByTestId('risk-reserve').textContent()).toMatch(/^\d{1,3}(,\d{3})*\.\d{2}$/);
     expect(await page.getByTestId('corridor').textContent()).toContain('该方案未设风险调节机制');
     await accessible(page, 'reports');
@@ -255,7 +341,7 @@ describe('reports dashboard', () => {
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual(BOM);
     const text = bytes.subarray(3).toString('utf8');
-    expect(text.split('\n')[0]).toBe('section,key,claims,amount_fen_or_value');
+    expect(text.split('\n')[0]).toBe('分类,项目,件数,金额（分）或数值'); // column names in the console's language
     expect(text).toContain(`product,MEDICAL,${summary.byProduct.MEDICAL.count},`);
     expect(errorsOf(page)).toEqual([]);
   });
@@ -307,8 +393,15 @@ describe('search CSV export', () => {
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual(BOM);
     const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('claimId,status,schemeId,product,householdId,personId,incidentDate,payout_fen,payout_yuan,reasonCode,createdAt,decidedAt,paidAt');
-    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(shown);
+    expect(lines[0]).toBe(
+      'claimId,status,schemeId,product,householdId,personId,incidentDate,payout_fen,payout_yuan,reasonCode,createdAt,decidedAt,paidAt',
+    );
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(shown);
     const row = lines.find((l) => l.startsWith(`${approved},`))!;
     expect(row).toContain(',SETTLING,xiaogan-2024,MEDICAL,H-420902-0021,P-21,2024-05-03,2300000,"23,000.00",');
     expect(bytes.includes(Buffer.from('42090219'))).toBe(false); // no identity number (the API gives none)

@@ -4,11 +4,11 @@
  * due column coloured by the server's level; axe clean; screenshot docs/console/inbox-filters-zh.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
 import { paymentDue } from '../../core/calendar.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { seedReviewQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
@@ -38,7 +38,9 @@ async function open(path: string): Promise<Page> {
 
 const rows = (page: Page) => page.locator('tbody tr[data-row-key]');
 async function column(page: Page, n: number): Promise<string[]> {
-  return rows(page).locator(`td:nth-child(${n + 1})`).allTextContents();
+  return rows(page)
+    .locator(`td:nth-child(${n + 1})`)
+    .allTextContents();
 }
 
 async function accessible(page: Page, what: string): Promise<void> {
@@ -51,7 +53,9 @@ beforeAll(async () => {
   api = client(system);
   const now = Date.now();
   // A claim 1..7 days old whose days left are 1 or 2 (orange) on today's calendar.
-  const nearAge = [1, 2, 3, 4, 5, 6, 7].find((d) => paymentDue(new Date(now - d * DAY).toISOString(), new Date(now).toISOString(), holidays).level === 'NEAR')!;
+  const nearAge = [1, 2, 3, 4, 5, 6, 7].find(
+    (d) => paymentDue(new Date(now - d * DAY).toISOString(), new Date(now).toISOString(), holidays).level === 'NEAR',
+  )!;
   const counties = ['420921', '420922', '420923'];
   queue = Array.from({ length: 30 }, (_, i) => ({
     claimId: `C-UI${String(i).padStart(3, '0')}`,
@@ -80,7 +84,10 @@ describe('reviewer inbox: filters, sort, due', () => {
     await page.getByRole('textbox', { name: '区县代码' }).fill('420922');
     await page.getByRole('textbox', { name: '赔付不低于（元）' }).fill('25,000');
     await page.getByRole('textbox', { name: '赔付不高于（元）' }).fill('40000.5');
-    await page.getByRole('button', { name: '筛 选' }).or(page.getByRole('button', { name: '筛选', exact: true })).click();
+    await page
+      .getByRole('button', { name: '筛 选' })
+      .or(page.getByRole('button', { name: '筛选', exact: true }))
+      .click();
     const wanted = queue.filter((c) => c.county === '420922' && c.payout >= 2_500_000 && c.payout <= 4_000_050);
     expect(wanted.length).toBeGreaterThan(2);
     expect(wanted.length).toBeLessThan(queue.filter((c) => c.county === '420922').length);
@@ -102,7 +109,10 @@ describe('reviewer inbox: filters, sort, due', () => {
 
     // A bad amount is refused in the page, before any request.
     await page.getByRole('textbox', { name: '赔付不低于（元）' }).fill('12.345');
-    await page.getByRole('button', { name: '筛 选' }).or(page.getByRole('button', { name: '筛选', exact: true })).click();
+    await page
+      .getByRole('button', { name: '筛 选' })
+      .or(page.getByRole('button', { name: '筛选', exact: true }))
+      .click();
     await page.getByText('金额须为元，最多两位小数').waitFor();
   });
 
@@ -119,9 +129,17 @@ describe('reviewer inbox: filters, sort, due', () => {
       const cell = page.locator(`tr[data-row-key="${c.claimId}"] [data-due-level]`);
       const due = paymentDue(c.createdAt, now, holidays);
       expect(await cell.getAttribute('data-due-level'), c.claimId).toBe(due.level);
-      expect(await cell.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color)).toBe(colours[due.level]);
+      expect(
+        await cell.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color),
+      ).toBe(colours[due.level]);
       const text = await cell.textContent();
-      expect(text).toBe(due.workingDaysLeft > 0 ? `剩 ${due.workingDaysLeft} 个工作日` : due.workingDaysLeft === 0 ? '今日到期' : `已超时 ${-due.workingDaysLeft} 个工作日`);
+      expect(text).toBe(
+        due.workingDaysLeft > 0
+          ? `剩 ${due.workingDaysLeft} 个工作日`
+          : due.workingDaysLeft === 0
+            ? '今日到期'
+            : `已超时 ${-due.workingDaysLeft} 个工作日`,
+      );
       seen.add(due.level);
     }
     expect([...seen].sort()).toEqual(['DUE', 'NEAR', 'OK']);

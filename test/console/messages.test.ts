@@ -59,7 +59,7 @@ describe('token', () => {
     const old = decodeToken(await issueToken('x'.repeat(64), 'reviewer', undefined, -10));
     expect(old?.role).toBe('reviewer');
     expect(isExpired(old!, Date.now())).toBe(true);
-    expect(decodeToken('Bearer ' + (await issueToken('k', 'auditor')))?.role).toBe('auditor');
+    expect(decodeToken(`Bearer ${await issueToken('k', 'auditor')}`)?.role).toBe('auditor');
     expect(decodeToken('not a token')).toBeNull();
     const fake = (payload: object) => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
     expect(decodeToken(fake({ 'fangpin:role': 'root' }))).toBeNull();

@@ -19,8 +19,15 @@ describe('config.json decides how the console signs in', () => {
   });
 
   it('what the stack writes (API URL, issuer, client id) offers the identity provider', () => {
-    const config = parseConsoleConfig({ apiBaseUrl: 'https://abc123.execute-api.cn-northwest-1.amazonaws.com.cn/', oidcIssuer: ISSUER, oidcClientId: 'fangpin-console' });
-    expect(config).toEqual({ apiBaseUrl: 'https://abc123.execute-api.cn-northwest-1.amazonaws.com.cn', oidc: { issuer: ISSUER, clientId: 'fangpin-console' } });
+    const config = parseConsoleConfig({
+      apiBaseUrl: 'https://abc123.execute-api.cn-northwest-1.amazonaws.com.cn/',
+      oidcIssuer: ISSUER,
+      oidcClientId: 'fangpin-console',
+    });
+    expect(config).toEqual({
+      apiBaseUrl: 'https://abc123.execute-api.cn-northwest-1.amazonaws.com.cn',
+      oidc: { issuer: ISSUER, clientId: 'fangpin-console' },
+    });
     expect(signInMethod(config)).toBe('identity-provider');
   });
 
@@ -58,7 +65,11 @@ describe('the identity-provider request', () => {
       ...settings,
       stateStore: store,
       // Discovery would fetch from the issuer; the endpoints are given instead.
-      metadata: { issuer: ISSUER, authorization_endpoint: `${ISSUER}/protocol/openid-connect/auth`, token_endpoint: `${ISSUER}/protocol/openid-connect/token` },
+      metadata: {
+        issuer: ISSUER,
+        authorization_endpoint: `${ISSUER}/protocol/openid-connect/auth`,
+        token_endpoint: `${ISSUER}/protocol/openid-connect/token`,
+      },
     });
     const request = await client.createSigninRequest({ url_state: '/console/inbox' });
     const url = new URL(request.url);

@@ -1,6 +1,13 @@
 /** The attention list (core/attention.ts): what needs a person, decided from facts and "now" alone. */
 import { describe, expect, it } from 'vitest';
-import { attentionList, DEFAULT_THRESHOLDS, needsExecutionCheck, pastTargetCreatedBefore, type ClaimFacts, type EndpointFacts } from '../../core/attention.js';
+import {
+  attentionList,
+  DEFAULT_THRESHOLDS,
+  needsExecutionCheck,
+  pastTargetCreatedBefore,
+  type ClaimFacts,
+  type EndpointFacts,
+} from '../../core/attention.js';
 import { workingDaysBetween } from '../../core/calendar.js';
 
 const T = DEFAULT_THRESHOLDS; // 3 review days, 15 stuck minutes
@@ -25,9 +32,23 @@ describe('attention list', () => {
   });
 
   it('lists a FAILED claim with where it stopped and its error, since its last change', () => {
-    const l = list([claim({ claimId: 'C-f', status: 'FAILED', failedFrom: 'PENDING_REVIEW', error: { error: 'States.Timeout' }, updatedAt: '2024-06-20T02:00:00.000Z' })]);
+    const l = list([
+      claim({
+        claimId: 'C-f',
+        status: 'FAILED',
+        failedFrom: 'PENDING_REVIEW',
+        error: { error: 'States.Timeout' },
+        updatedAt: '2024-06-20T02:00:00.000Z',
+      }),
+    ]);
     expect(l.items).toEqual([
-      { kind: 'CLAIM_FAILED', claimId: 'C-f', since: '2024-06-20T02:00:00.000Z', ageMinutes: 120, reason: expect.stringMatching(/failed in PENDING_REVIEW \(States\.Timeout\).*redrive/) },
+      {
+        kind: 'CLAIM_FAILED',
+        claimId: 'C-f',
+        since: '2024-06-20T02:00:00.000Z',
+        ageMinutes: 120,
+        reason: expect.stringMatching(/failed in PENDING_REVIEW \(States\.Timeout\).*redrive/),
+      },
     ]);
   });
 
@@ -50,7 +71,9 @@ describe('attention list', () => {
     expect(needsExecutionCheck({ status: 'SETTLING', updatedAt: old }, NOW, T)).toBe(false);
     // A claim returned for information waits in its execution too: with none running, nobody's amendment can reach it.
     expect(needsExecutionCheck({ status: 'RETURNED', updatedAt: old }, NOW, T)).toBe(true);
-    expect(kinds(list([claim({ claimId: 'C-returned', status: 'RETURNED', updatedAt: old, execution: 'ABORTED' })]))).toEqual(['CLAIM_STUCK:C-returned']);
+    expect(kinds(list([claim({ claimId: 'C-returned', status: 'RETURNED', updatedAt: old, execution: 'ABORTED' })]))).toEqual([
+      'CLAIM_STUCK:C-returned',
+    ]);
     expect(needsExecutionCheck({ status: 'FAILED', updatedAt: old }, NOW, T)).toBe(false);
   });
 
@@ -63,7 +86,11 @@ describe('attention list', () => {
       claim({ claimId: 'C-stuck', status: 'PENDING_REVIEW', createdAt: at(4 * day), updatedAt: at(4 * day), execution: 'TIMED_OUT' }),
     ]);
     expect(kinds(l)).toEqual(['CLAIM_STUCK:C-stuck', 'REVIEW_WAITING:C-3d']);
-    expect(l.items.find((i) => i.kind === 'REVIEW_WAITING')).toMatchObject({ since: at(3 * day), ageMinutes: 3 * 24 * 60, reason: expect.stringContaining('3 day') });
+    expect(l.items.find((i) => i.kind === 'REVIEW_WAITING')).toMatchObject({
+      since: at(3 * day),
+      ageMinutes: 3 * 24 * 60,
+      reason: expect.stringContaining('3 day'),
+    });
   });
 
   it('puts an unpaid claim past target only after more than 5 working days of the China calendar, with the scheme holidays', () => {
@@ -71,7 +98,10 @@ describe('attention list', () => {
     // Tue 11, Wed 12, Thu 13, Fri 14, Mon 17, Tue 18.
     const createdAt = '2024-06-07T02:00:00.000Z';
     const holidays = { 'xiaogan-2024': ['2024-06-10'] };
-    const settling = [claim({ claimId: 'C-x', status: 'SETTLING', createdAt, updatedAt: createdAt }), claim({ claimId: 'C-l', schemeId: 'lishui-2017', status: 'SETTLING', createdAt, updatedAt: createdAt })];
+    const settling = [
+      claim({ claimId: 'C-x', status: 'SETTLING', createdAt, updatedAt: createdAt }),
+      claim({ claimId: 'C-l', schemeId: 'lishui-2017', status: 'SETTLING', createdAt, updatedAt: createdAt }),
+    ];
     // Monday 17th, 09:00 China: Xiaogan 5 working days (11..14, 17), Lishui 6 (10..14, 17) → only Lishui is past.
     const mon = '2024-06-17T01:00:00.000Z';
     expect(workingDaysBetween(createdAt, mon, holidays['xiaogan-2024'])).toBe(5);
@@ -86,16 +116,27 @@ describe('attention list', () => {
   it('never puts a paid, rejected or closed claim past target; a failed or undecided one can be (several kinds at once)', () => {
     const createdAt = '2024-06-03T02:00:00.000Z'; // Monday two and a half weeks before NOW
     const l = list(
-      ['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT', 'FAILED', 'PENDING_REVIEW'].map((status) => claim({ claimId: `C-${status}`, status, createdAt, updatedAt: createdAt, execution: 'RUNNING' })),
+      ['PAID', 'REJECTED', 'CLOSED_NO_PAYOUT', 'FAILED', 'PENDING_REVIEW'].map((status) =>
+        claim({ claimId: `C-${status}`, status, createdAt, updatedAt: createdAt, execution: 'RUNNING' }),
+      ),
     );
     expect(kinds(l)).toEqual(['CLAIM_FAILED:C-FAILED', 'REVIEW_WAITING:C-PENDING_REVIEW', 'PAST_TARGET:C-FAILED', 'PAST_TARGET:C-PENDING_REVIEW']);
     expect(l.counts).toMatchObject({ CLAIM_FAILED: 1, REVIEW_WAITING: 1, PAST_TARGET: 2 });
   });
 
   it('lists disabled endpoints with the insurer, since they were disabled', () => {
-    const l = list([], [{ insurerId: 'XG-POOL-1', endpointId: 'ep_1', url: 'https://x.example/h', disabledAt: '2024-06-19T04:00:00.000Z', reason: 'HTTP 410 Gone' }]);
+    const l = list(
+      [],
+      [{ insurerId: 'XG-POOL-1', endpointId: 'ep_1', url: 'https://x.example/h', disabledAt: '2024-06-19T04:00:00.000Z', reason: 'HTTP 410 Gone' }],
+    );
     expect(l.items).toEqual([
-      { kind: 'ENDPOINT_DISABLED', endpoint: { insurerId: 'XG-POOL-1', endpointId: 'ep_1', url: 'https://x.example/h' }, since: '2024-06-19T04:00:00.000Z', ageMinutes: 24 * 60, reason: expect.stringMatching(/^HTTP 410 Gone; XG-POOL-1 gets no settlement webhooks/) },
+      {
+        kind: 'ENDPOINT_DISABLED',
+        endpoint: { insurerId: 'XG-POOL-1', endpointId: 'ep_1', url: 'https://x.example/h' },
+        since: '2024-06-19T04:00:00.000Z',
+        ageMinutes: 24 * 60,
+        reason: expect.stringMatching(/^HTTP 410 Gone; XG-POOL-1 gets no settlement webhooks/),
+      },
     ]);
     expect(l.counts.ENDPOINT_DISABLED).toBe(1);
   });

@@ -1,6 +1,13 @@
 /** The reconciliation rule (chain figures vs stored figures → differences), with no store: records and figures by hand. */
 import { describe, expect, it } from 'vitest';
-import { chainFigures, describeDifference, reconcileFigures, StoredFigures, type FigureRecord, type StoredFiguresInput } from '../../core/audit-figures.js';
+import {
+  chainFigures,
+  describeDifference,
+  reconcileFigures,
+  StoredFigures,
+  type FigureRecord,
+  type StoredFiguresInput,
+} from '../../core/audit-figures.js';
 
 const S1 = 'S-C-1-XG-POOL-1-HOSPITAL';
 const S2 = 'S-C-1-XG-POOL-2-HOSPITAL';
@@ -16,16 +23,36 @@ function paidChain(): FigureRecord[] {
       seq: 5,
       step: 'Split',
       decision: 'SPLIT',
-      figures: { allocations: [{ insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 }, { insurerId: 'XG-POOL-2', shareBp: 6000, amount: 576_000 }] },
+      figures: {
+        allocations: [
+          { insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 },
+          { insurerId: 'XG-POOL-2', shareBp: 6000, amount: 576_000 },
+        ],
+      },
     },
     {
       seq: 6,
       step: 'Payout',
       decision: 'SETTLING',
-      figures: { settlements: [{ settlementId: S1, insurerId: 'XG-POOL-1', amount: 384_000 }, { settlementId: S2, insurerId: 'XG-POOL-2', amount: 576_000 }] },
+      figures: {
+        settlements: [
+          { settlementId: S1, insurerId: 'XG-POOL-1', amount: 384_000 },
+          { settlementId: S2, insurerId: 'XG-POOL-2', amount: 576_000 },
+        ],
+      },
     },
-    { seq: 7, step: 'Confirm', decision: 'CONFIRMED', figures: { settlementId: S1, amount: 384_000, paidAt: '2024-05-04T00:00:00Z', reference: 'R-1' } },
-    { seq: 8, step: 'Confirm', decision: 'CONFIRMED', figures: { settlementId: S2, amount: 576_000, paidAt: '2024-05-05T00:00:00Z', reference: 'R-2' } },
+    {
+      seq: 7,
+      step: 'Confirm',
+      decision: 'CONFIRMED',
+      figures: { settlementId: S1, amount: 384_000, paidAt: '2024-05-04T00:00:00Z', reference: 'R-1' },
+    },
+    {
+      seq: 8,
+      step: 'Confirm',
+      decision: 'CONFIRMED',
+      figures: { settlementId: S2, amount: 576_000, paidAt: '2024-05-05T00:00:00Z', reference: 'R-2' },
+    },
     { seq: 9, step: 'Paid', decision: 'PAID', figures: { paidAt: '2024-05-05T00:00:00Z' } },
   ];
 }
@@ -69,16 +96,44 @@ describe('reconcileFigures', () => {
   it.each<[string, (s: StoredFiguresInput) => StoredFiguresInput, string[]]>([
     ['a bank share', (s) => ({ ...s, bankShare: 1 }), ['assessment.bankShare']],
     ['the review route', (s) => ({ ...s, route: 'NO_PAYOUT' }), ['assessment.route']],
-    ['an allocation amount', (s) => ({ ...s, allocations: [s.allocations[0]!, { ...s.allocations[1]!, amount: 576_001 }] }), ['allocations[XG-POOL-2].amount']],
-    ['an allocation share', (s) => ({ ...s, allocations: [{ ...s.allocations[0]!, shareBp: 5000 }, s.allocations[1]!] }), ['allocations[XG-POOL-1].shareBp']],
+    [
+      'an allocation amount',
+      (s) => ({ ...s, allocations: [s.allocations[0]!, { ...s.allocations[1]!, amount: 576_001 }] }),
+      ['allocations[XG-POOL-2].amount'],
+    ],
+    [
+      'an allocation share',
+      (s) => ({ ...s, allocations: [{ ...s.allocations[0]!, shareBp: 5000 }, s.allocations[1]!] }),
+      ['allocations[XG-POOL-1].shareBp'],
+    ],
     ['an allocation removed', (s) => ({ ...s, allocations: [s.allocations[0]!] }), ['allocations[XG-POOL-2]']],
-    ['an allocation added', (s) => ({ ...s, allocations: [...s.allocations, { insurerId: 'XG-POOL-9', shareBp: 1, amount: 5 }] }), ['allocations[XG-POOL-9]']],
+    [
+      'an allocation added',
+      (s) => ({ ...s, allocations: [...s.allocations, { insurerId: 'XG-POOL-9', shareBp: 1, amount: 5 }] }),
+      ['allocations[XG-POOL-9]'],
+    ],
     ['a settlement amount', (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, amount: 1 }, s.settlements[1]!] }), [`settlements[${S1}].amount`]],
-    ['a settlement insurer', (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, insurerId: 'XG-POOL-2' }, s.settlements[1]!] }), [`settlements[${S1}].insurerId`]],
+    [
+      'a settlement insurer',
+      (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, insurerId: 'XG-POOL-2' }, s.settlements[1]!] }),
+      [`settlements[${S1}].insurerId`],
+    ],
     ['a settlement removed', (s) => ({ ...s, settlements: [s.settlements[1]!] }), [`settlements[${S1}]`]],
-    ['a settlement confirmed on another day', (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, paidAt: '2024-06-01T00:00:00Z' }, s.settlements[1]!] }), [`settlements[${S1}].paidAt`]],
-    ['a confirmation reference', (s) => ({ ...s, settlements: [s.settlements[0]!, { ...s.settlements[1]!, reference: 'R-X' }] }), [`settlements[${S2}].reference`]],
-    ['a confirmation undone', (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, status: 'PENDING', paidAt: null, reference: null }, s.settlements[1]!] }), [`settlements[${S1}].status`, `settlements[${S1}].paidAt`, `settlements[${S1}].reference`]],
+    [
+      'a settlement confirmed on another day',
+      (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, paidAt: '2024-06-01T00:00:00Z' }, s.settlements[1]!] }),
+      [`settlements[${S1}].paidAt`],
+    ],
+    [
+      'a confirmation reference',
+      (s) => ({ ...s, settlements: [s.settlements[0]!, { ...s.settlements[1]!, reference: 'R-X' }] }),
+      [`settlements[${S2}].reference`],
+    ],
+    [
+      'a confirmation undone',
+      (s) => ({ ...s, settlements: [{ ...s.settlements[0]!, status: 'PENDING', paidAt: null, reference: null }, s.settlements[1]!] }),
+      [`settlements[${S1}].status`, `settlements[${S1}].paidAt`, `settlements[${S1}].reference`],
+    ],
     ['the claim paidAt', (s) => ({ ...s, paidAt: '2024-05-06T00:00:00Z' }), ['paidAt']],
   ])('names %s edited in the store', (_what, edit, expected) => {
     expect(fields(paidChain(), edit(paidStore()))).toEqual(expected);
@@ -86,17 +141,34 @@ describe('reconcileFigures', () => {
 
   it('a settlement added behind the chain, and a confirmation the chain never recorded', () => {
     const store = paidStore();
-    const extra = { settlementId: 'S-C-1-XG-POOL-3-HOSPITAL', insurerId: 'XG-POOL-3', amount: 10, status: 'CONFIRMED' as const, paidAt: 'x', reference: 'y' };
-    expect(fields(paidChain(), { ...store, settlements: [...store.settlements, extra] })).toEqual(['settlements[S-C-1-XG-POOL-3-HOSPITAL]', 'settlements[S-C-1-XG-POOL-3-HOSPITAL].status']);
+    const extra = {
+      settlementId: 'S-C-1-XG-POOL-3-HOSPITAL',
+      insurerId: 'XG-POOL-3',
+      amount: 10,
+      status: 'CONFIRMED' as const,
+      paidAt: 'x',
+      reference: 'y',
+    };
+    expect(fields(paidChain(), { ...store, settlements: [...store.settlements, extra] })).toEqual([
+      'settlements[S-C-1-XG-POOL-3-HOSPITAL]',
+      'settlements[S-C-1-XG-POOL-3-HOSPITAL].status',
+    ]);
   });
 
   it('a settling claim: pending settlements, no Confirm record, no paidAt', () => {
     const chain = paidChain().slice(0, 6);
-    const store: StoredFiguresInput = { ...paidStore(), status: 'SETTLING', paidAt: null, settlements: paidStore().settlements.map((s) => ({ ...s, status: 'PENDING', paidAt: null, reference: null })) };
+    const store: StoredFiguresInput = {
+      ...paidStore(),
+      status: 'SETTLING',
+      paidAt: null,
+      settlements: paidStore().settlements.map((s) => ({ ...s, status: 'PENDING', paidAt: null, reference: null })),
+    };
     expect(reconcile(chain, store)).toEqual([]);
     expect(fields(chain, { ...store, paidAt: '2024-05-05T00:00:00Z' })).toEqual(['paidAt']);
     // Confirmed in the store, but no Confirm record says so.
-    expect(fields(chain, { ...store, settlements: [{ ...store.settlements[0]!, status: 'CONFIRMED' }, store.settlements[1]!] })).toEqual([`settlements[${S1}].status`]);
+    expect(fields(chain, { ...store, settlements: [{ ...store.settlements[0]!, status: 'CONFIRMED' }, store.settlements[1]!] })).toEqual([
+      `settlements[${S1}].status`,
+    ]);
   });
 
   it('a claim rejected at eligibility reconciles with no payout, no allocations and no settlements', () => {
@@ -105,10 +177,22 @@ describe('reconcileFigures', () => {
       { seq: 2, step: 'Intake', decision: 'ACCEPTED' },
       { seq: 3, step: 'Eligibility', decision: 'REJECTED:NOT_ENROLLED' },
     ];
-    const store: StoredFiguresInput = { status: 'REJECTED', payout: null, bankShare: null, route: null, allocations: [], settlements: [], review: null, paidAt: null };
+    const store: StoredFiguresInput = {
+      status: 'REJECTED',
+      payout: null,
+      bankShare: null,
+      route: null,
+      allocations: [],
+      settlements: [],
+      review: null,
+      paidAt: null,
+    };
     expect(reconcile(chain, store)).toEqual([]);
     expect(reconcile(chain, { ...store, payout: 5 })).toEqual([{ field: 'assessment.payout', chain: 'none (rejected in record 3)', stored: '5' }]);
-    expect(fields(chain, { ...store, status: 'SETTLING', allocations: [{ insurerId: 'XG-POOL-1', shareBp: 10000, amount: 5 }] })).toEqual(['status', 'allocations[XG-POOL-1]']);
+    expect(fields(chain, { ...store, status: 'SETTLING', allocations: [{ insurerId: 'XG-POOL-1', shareBp: 10000, amount: 5 }] })).toEqual([
+      'status',
+      'allocations[XG-POOL-1]',
+    ]);
   });
 
   it('a claim rejected in review keeps its assessed payout but pays nothing', () => {
@@ -132,7 +216,10 @@ describe('reconcileFigures', () => {
     expect(reconcile(chain, store)).toEqual([]);
     expect(fields(chain, { ...store, review: { reviewer: 'rev-1', decision: 'APPROVE' } })).toEqual(['review.decision']);
     expect(fields(chain, { ...store, review: { reviewer: 'rev-2', decision: 'REJECT' } })).toEqual(['review.reviewer']);
-    const settled = { ...store, settlements: [{ settlementId: 'S-x', insurerId: 'XG-POOL-1', amount: 6_000_000, status: 'PENDING' as const, paidAt: null, reference: null }] };
+    const settled = {
+      ...store,
+      settlements: [{ settlementId: 'S-x', insurerId: 'XG-POOL-1', amount: 6_000_000, status: 'PENDING' as const, paidAt: null, reference: null }],
+    };
     expect(reconcile(chain, settled)).toEqual([{ field: 'settlements[S-x]', chain: 'none (rejected in record 7)', stored: '6000000' }]);
   });
 
@@ -144,7 +231,11 @@ describe('reconcileFigures', () => {
     const early = legacy.slice(0, 4);
     const before = { ...edited, status: 'APPROVED', settlements: [], paidAt: null };
     expect(reconcile(early, before)).toEqual([]);
-    expect(fields(early, { ...before, allocations: paidStore().allocations, paidAt: 'x' })).toEqual(['allocations[XG-POOL-1]', 'allocations[XG-POOL-2]', 'paidAt']);
+    expect(fields(early, { ...before, allocations: paidStore().allocations, paidAt: 'x' })).toEqual([
+      'allocations[XG-POOL-1]',
+      'allocations[XG-POOL-2]',
+      'paidAt',
+    ]);
   });
 
   it('a chain stating two different payouts contradicts itself (a second figure record must never differ)', () => {
@@ -160,20 +251,30 @@ describe('reconcileFigures', () => {
     const big = '9007199254740993'; // 2^53 + 1: as a number it would read as 2^53
     const chain = paidChain().map((r) => (r.step === 'Assessment' ? { ...r, figures: { payout: big, bankShare: null, route: 'PAYABLE' } } : r));
     expect(fields(chain, { ...paidStore(), payout: big })).toEqual([]);
-    expect(reconcile(chain, { ...paidStore(), payout: '9007199254740992' })).toEqual([{ field: 'assessment.payout', chain: big, stored: '9007199254740992' }]);
+    expect(reconcile(chain, { ...paidStore(), payout: '9007199254740992' })).toEqual([
+      { field: 'assessment.payout', chain: big, stored: '9007199254740992' },
+    ]);
   });
 
   it('figures that do not parse are reported, not skipped', () => {
     const chain = paidChain().map((r) => (r.step === 'Split' ? { ...r, figures: { allocations: [{ insurerId: 'XG-POOL-1', amount: 1.5 }] } } : r));
     const diffs = reconcile(chain, paidStore());
-    expect(diffs[0]).toMatchObject({ field: 'allocations', stored: null, chain: expect.stringContaining('record 5 (Split) carries figures that do not parse') as string });
+    expect(diffs[0]).toMatchObject({
+      field: 'allocations',
+      stored: null,
+      chain: expect.stringContaining('record 5 (Split) carries figures that do not parse') as string,
+    });
   });
 });
 
 describe('reconcileFigures edge', () => {
   it('a stored null is not the word "none"', () => {
-    const chain = paidChain().map((r) => (r.seq === 7 ? { ...r, figures: { settlementId: S1, amount: 384_000, paidAt: '2024-05-04T00:00:00Z', reference: 'none' } } : r));
+    const chain = paidChain().map((r) =>
+      r.seq === 7 ? { ...r, figures: { settlementId: S1, amount: 384_000, paidAt: '2024-05-04T00:00:00Z', reference: 'none' } } : r,
+    );
     const store = paidStore();
-    expect(fields(chain, { ...store, settlements: [{ ...store.settlements[0]!, reference: null }, store.settlements[1]!] })).toEqual([`settlements[${S1}].reference`]);
+    expect(fields(chain, { ...store, settlements: [{ ...store.settlements[0]!, reference: null }, store.settlements[1]!] })).toEqual([
+      `settlements[${S1}].reference`,
+    ]);
   });
 });

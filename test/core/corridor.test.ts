@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { corridorReading, equalShare, medicalCorridor, parseScheme, premiumSplit, productPremium, type CorridorBounds } from '../../core/index.js';
 import { LISHUI, XIAOGAN, household, scheme, schemeJson } from './fixtures.js';
+import { say } from '../../core/i18n/index.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const LS: CorridorBounds = { lowerLossRatioBp: 8500, upperLossRatioBp: 10500 };
@@ -65,7 +66,11 @@ describe('corridorReading by hand (Lishui 8500/10500 bp)', () => {
   });
 
   it('the widest corridor (0 to 100000 bp) and the narrowest at 0', () => {
-    expect(corridorReading(100, 999, { lowerLossRatioBp: 0, upperLossRatioBp: 100_000 })).toMatchObject({ lossRatioBp: 99_900, returnToFund: 0, topUp: 0 });
+    expect(corridorReading(100, 999, { lowerLossRatioBp: 0, upperLossRatioBp: 100_000 })).toMatchObject({
+      lossRatioBp: 99_900,
+      returnToFund: 0,
+      topUp: 0,
+    });
     expect(corridorReading(100, 1001, { lowerLossRatioBp: 0, upperLossRatioBp: 100_000 })).toMatchObject({ returnToFund: 0, topUp: 1 });
     expect(corridorReading(100, 0, { lowerLossRatioBp: 0, upperLossRatioBp: 0 })).toMatchObject({ lossRatioBp: 0, returnToFund: 0, topUp: 0 });
     expect(corridorReading(100, 1, { lowerLossRatioBp: 0, upperLossRatioBp: 0 })).toMatchObject({ returnToFund: 0, topUp: 1 });
@@ -74,7 +79,15 @@ describe('corridorReading by hand (Lishui 8500/10500 bp)', () => {
 
 describe('huge values (near 2^53): exact, never rounded', () => {
   it('premium and incurred at 2^53 − 1 (loss ratio 100%)', () => {
-    expect(corridorReading(MAX, MAX, LS)).toEqual({ premium: MAX, incurred: MAX, lossRatioBp: 10000, lowerLossRatioBp: 8500, upperLossRatioBp: 10500, returnToFund: 0, topUp: 0 });
+    expect(corridorReading(MAX, MAX, LS)).toEqual({
+      premium: MAX,
+      incurred: MAX,
+      lossRatioBp: 10000,
+      lowerLossRatioBp: 8500,
+      upperLossRatioBp: 10500,
+      returnToFund: 0,
+      topUp: 0,
+    });
   });
 
   it('premium 2^53 − 1, nothing incurred: returns floor((2^53 − 1) × 0.85) exactly', () => {
@@ -126,7 +139,9 @@ describe('bad input is refused', () => {
 
 describe('corridorReading properties (fast-check)', () => {
   const amount = fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.maxSafeNat());
-  const bounds = fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 })).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
+  const bounds = fc
+    .tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }))
+    .map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
 
   it('equals the BigInt reference; at most one side moves; after the move the result sits inside the corridor', () => {
     fc.assert(
@@ -157,14 +172,20 @@ describe('corridorReading properties (fast-check)', () => {
 
   it('returnToFund never grows and topUp never shrinks as incurred grows', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 1e12 }), bounds, (premium, a, b, [lower, upper]) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const t = { lowerLossRatioBp: lower, upperLossRatioBp: upper };
-        const x = corridorReading(premium, lo, t);
-        const y = corridorReading(premium, hi, t);
-        expect(y.returnToFund).toBeLessThanOrEqual(x.returnToFund);
-        expect(y.topUp).toBeGreaterThanOrEqual(x.topUp);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.integer({ min: 0, max: 1e12 }),
+        bounds,
+        (premium, a, b, [lower, upper]) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          const t = { lowerLossRatioBp: lower, upperLossRatioBp: upper };
+          const x = corridorReading(premium, lo, t);
+          const y = corridorReading(premium, hi, t);
+          expect(y.returnToFund).toBeLessThanOrEqual(x.returnToFund);
+          expect(y.topUp).toBeGreaterThanOrEqual(x.topUp);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -188,7 +209,15 @@ describe('the MEDICAL premium', () => {
   });
 
   it('a line whose only product is MEDICAL counts whole; a shared line is apportioned; other lines count nothing', () => {
-    expect(productPremium([{ products: ['MEDICAL'], premium: 10_000 }, { products: ['ACCIDENT'], premium: 2000 }], 'MEDICAL')).toBe(10_000);
+    expect(
+      productPremium(
+        [
+          { products: ['MEDICAL'], premium: 10_000 },
+          { products: ['ACCIDENT'], premium: 2000 },
+        ],
+        'MEDICAL',
+      ),
+    ).toBe(10_000);
     expect(productPremium([{ products: ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'], premium: 36_000 }], 'MEDICAL')).toBe(9000);
     expect(productPremium([{ products: ['EDUCATION', 'MEDICAL', 'DISASTER'], premium: 100 }], 'MEDICAL')).toBe(33);
     expect(productPremium([{ products: ['MEDICAL', 'EDUCATION', 'DISASTER'], premium: 100 }], 'MEDICAL')).toBe(34);
@@ -198,7 +227,10 @@ describe('the MEDICAL premium', () => {
 
   it('Lishui: the 100-yuan MEDICAL rule per person, from premiumSplit', () => {
     const s = scheme(LISHUI);
-    const p = premiumSplit(s, household({ schemeId: LISHUI, category: 'DIBAO', members: ['P1', 'P2'], products: ['ACCIDENT', 'MEDICAL', 'DISASTER'] }));
+    const p = premiumSplit(
+      s,
+      household({ schemeId: LISHUI, category: 'DIBAO', members: ['P1', 'P2'], products: ['ACCIDENT', 'MEDICAL', 'DISASTER'] }),
+    );
     expect(productPremium(p.lines, 'MEDICAL')).toBe(20_000);
     const q = premiumSplit(s, household({ schemeId: LISHUI, category: 'DIBAO', members: ['P1'], products: ['ACCIDENT'] }));
     expect(productPremium(q.lines, 'MEDICAL')).toBe(0);
@@ -212,7 +244,15 @@ describe('the MEDICAL premium', () => {
       premiumSplit(s, household({ schemeId: LISHUI, category: 'DIBAO', members: ['P4'], products: ['DISASTER'] })),
     ];
     // MEDICAL premium 3 × 10,000 = 30,000 fen; lower 25,500, upper 31,500
-    expect(medicalCorridor(s, splits, 0)).toEqual({ premium: 30_000, incurred: 0, lossRatioBp: 0, lowerLossRatioBp: 8500, upperLossRatioBp: 10500, returnToFund: 25_500, topUp: 0 });
+    expect(medicalCorridor(s, splits, 0)).toEqual({
+      premium: 30_000,
+      incurred: 0,
+      lossRatioBp: 0,
+      lowerLossRatioBp: 8500,
+      upperLossRatioBp: 10500,
+      returnToFund: 25_500,
+      topUp: 0,
+    });
     expect(medicalCorridor(s, splits, 30_000)).toMatchObject({ lossRatioBp: 10000, returnToFund: 0, topUp: 0 });
     expect(medicalCorridor(s, splits, 40_000)).toMatchObject({ lossRatioBp: 13333, returnToFund: 0, topUp: 8500 });
     expect(medicalCorridor(s, [], 100)).toMatchObject({ premium: 0, lossRatioBp: null, topUp: 100 });
@@ -225,8 +265,11 @@ describe('the scheme field', () => {
   it('Lishui configures 8500/10500 bp (illustrative, noted); Xiaogan none', () => {
     const l = scheme(LISHUI);
     expect(l.products.MEDICAL?.riskCorridor).toMatchObject({ lowerLossRatioBp: 8500, upperLossRatioBp: 10500 });
-    expect(l.products.MEDICAL?.riskCorridor?.note).toMatch(/illustrative/i);
-    expect(l.notes.join(' ')).toMatch(/risk corridor/);
+    const note = l.products.MEDICAL?.riskCorridor?.note;
+    expect(note && say(note, 'en')).toMatch(/illustrative/i);
+    expect(note && say(note, 'zh-CN')).toMatch(/^示例参数/);
+    expect(l.notes.map((n) => say(n, 'en')).join(' ')).toMatch(/risk corridor/);
+    expect(l.notes.map((n) => say(n, 'zh-CN')).join(' ')).toMatch(/风险调节平衡机制/);
     expect(scheme(XIAOGAN).products.MEDICAL?.riskCorridor).toBeUndefined();
   });
 

@@ -7,9 +7,19 @@ import { LISHUI, XIAOGAN, claim, household, scheme, selfPayClaim } from './fixtu
 // review threshold, so any flag is visible on its own.
 const PAYING_SELF_PAY = 2500000;
 
-function decideMed(h: Household | undefined, opts: { incidentDate?: string; personId?: string; invoiceConsumed?: boolean; openWarning?: boolean; selfPay?: number } = {}): Decision {
+function decideMed(
+  h: Household | undefined,
+  opts: { incidentDate?: string; personId?: string; invoiceConsumed?: boolean; openWarning?: boolean; selfPay?: number } = {},
+): Decision {
   const c = selfPayClaim(opts.selfPay ?? PAYING_SELF_PAY, { incidentDate: opts.incidentDate ?? '2024-06-15', personId: opts.personId ?? 'P1' });
-  return decideClaim({ claim: c, scheme: scheme(XIAOGAN), household: h, ytd: {}, invoiceConsumed: opts.invoiceConsumed ?? false, openWarning: opts.openWarning ?? false });
+  return decideClaim({
+    claim: c,
+    scheme: scheme(XIAOGAN),
+    household: h,
+    ytd: {},
+    invoiceConsumed: opts.invoiceConsumed ?? false,
+    openWarning: opts.openWarning ?? false,
+  });
 }
 
 function reason(d: Decision): string {
@@ -80,7 +90,11 @@ describe('the first failing check wins', () => {
       () => decideMed(household({ category: 'DIBAO', products: ['EDUCATION'], ...allBroken }), { invoiceConsumed: true }),
       'CATEGORY_NOT_ELIGIBLE',
     ],
-    ['not enrolled + outside + exited + duplicate', () => decideMed(household({ products: ['EDUCATION'], ...allBroken }), { invoiceConsumed: true }), 'NOT_ENROLLED'],
+    [
+      'not enrolled + outside + exited + duplicate',
+      () => decideMed(household({ products: ['EDUCATION'], ...allBroken }), { invoiceConsumed: true }),
+      'NOT_ENROLLED',
+    ],
     ['outside + exited + duplicate', () => decideMed(household(allBroken), { invoiceConsumed: true }), 'OUTSIDE_POLICY_PERIOD'],
     ['exited + duplicate', () => decideMed(household({ exitedOn: '2024-01-02' }), { invoiceConsumed: true }), 'HOUSEHOLD_EXITED'],
   ])('%s', (_n, run, expected) => {

@@ -1,7 +1,9 @@
 /** Builders for core tests: households (core `Household`) and claims (parsed with `ClaimSubmission.parse`). */
 import { readFileSync } from 'node:fs';
 import { ClaimSubmission, type Household, type Product, type Scheme } from '../../core/index.js';
-import { schemes as catalogue } from '../../core/catalogue.js';
+import { BUNDLED_SCHEMES_DIR, catalogueIn } from '../../core/catalogue.js';
+
+const catalogue = () => catalogueIn(BUNDLED_SCHEMES_DIR);
 
 export const XIAOGAN = 'xiaogan-2024';
 export const LISHUI = 'lishui-2017';
@@ -32,7 +34,8 @@ export interface HouseholdOptions {
 export function household(o: HouseholdOptions = {}): Household {
   const schemeId = o.schemeId ?? XIAOGAN;
   const isX = schemeId === XIAOGAN;
-  const products = o.products ?? (isX ? ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'] : ['MEDICAL', 'ACCIDENT', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE']);
+  const products =
+    o.products ?? (isX ? ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'] : ['MEDICAL', 'ACCIDENT', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE']);
   const insured: { area_mu?: number; quantity_kg?: number } = {};
   if (o.area_mu !== undefined) insured.area_mu = o.area_mu;
   if (o.quantity_kg !== undefined) insured.quantity_kg = o.quantity_kg;
@@ -86,6 +89,7 @@ export function claim(product: Product, details: Record<string, unknown>, b: Cla
 }
 
 /** The raw JSON of a scheme file, for modified copies. */
+// biome-ignore lint/suspicious/noExplicitAny: the callers modify it freely; parseScheme checks what they made
 export function schemeJson(file: 'xiaogan-2024.json' | 'lishui-2017.json'): any {
   return JSON.parse(readFileSync(new URL(`../../core/schemes/${file}`, import.meta.url), 'utf8'));
 }

@@ -17,7 +17,7 @@ const HEADER = FEED_COLUMNS.join(',');
 const ID = '420922199001011234';
 
 function file(...rows: string[]): Buffer {
-  return Buffer.from([HEADER, ...rows].join('\r\n') + '\r\n', 'utf8');
+  return Buffer.from(`${[HEADER, ...rows].join('\r\n')}\r\n`, 'utf8');
 }
 
 function refused(bytes: Uint8Array, encoding?: string): FeedFileError {
@@ -47,7 +47,23 @@ describe('the file', () => {
         `HOSP-01,INV-7,${ID},张三,2024-05-01`,
       ),
     );
-    expect(checks[0]).toMatchObject({ ok: true, row: { line: 2, idNumber: ID, details: { hospitalCode: 'HOSP-01', invoiceNo: 'INV-1', totalCost: 4_000_000, basicInsurancePaid: 2_000_000, criticalIllnessPaid: 500_000, medicalAssistancePaid: 0, payee: 'HOSPITAL', admissionDate: '2024-05-01' } } });
+    expect(checks[0]).toMatchObject({
+      ok: true,
+      row: {
+        line: 2,
+        idNumber: ID,
+        details: {
+          hospitalCode: 'HOSP-01',
+          invoiceNo: 'INV-1',
+          totalCost: 4_000_000,
+          basicInsurancePaid: 2_000_000,
+          criticalIllnessPaid: 500_000,
+          medicalAssistancePaid: 0,
+          payee: 'HOSPITAL',
+          admissionDate: '2024-05-01',
+        },
+      },
+    });
     expect(checks.slice(1).map((c) => (c.ok ? [] : c.errors))).toEqual([
       ['line 3: admissionDate: not a calendar date'],
       ['line 4: dischargeDate: before admissionDate', 'line 4: totalCost: must not be negative'],
@@ -82,11 +98,11 @@ describe('the file', () => {
   });
 
   it('a wrong header refuses the file, naming the column', () => {
-    const wrong = Buffer.from(HEADER.replace('idNumber', 'idNo') + '\r\nx\r\n');
+    const wrong = Buffer.from(`${HEADER.replace('idNumber', 'idNo')}\r\nx\r\n`);
     const err = refused(wrong);
     expect([err.status, err.field]).toEqual([422, 'header']);
     expect(err.message).toContain("header column 3 is 'idNo', expected 'idNumber'");
-    expect(refused(Buffer.from(FEED_COLUMNS.slice(0, 5).join(',') + '\n')).message).toContain('column 6 must be');
+    expect(refused(Buffer.from(`${FEED_COLUMNS.slice(0, 5).join(',')}\n`)).message).toContain('column 6 must be');
     expect(refused(Buffer.from('')).message).toContain('the file is empty');
   });
 
@@ -142,7 +158,17 @@ describe('identities', () => {
   const row = (line: number, invoiceNo: string, totalCost: number, idNumber = ID): FeedRow => ({
     line,
     idNumber,
-    details: { hospitalCode: 'H', invoiceNo, totalCost, basicInsurancePaid: 0, criticalIllnessPaid: 0, medicalAssistancePaid: 0, otherReimbursement: 0, nonCoveredCost: 0, payee: 'HOSPITAL' },
+    details: {
+      hospitalCode: 'H',
+      invoiceNo,
+      totalCost,
+      basicInsurancePaid: 0,
+      criticalIllnessPaid: 0,
+      medicalAssistancePaid: 0,
+      otherReimbursement: 0,
+      nonCoveredCost: 0,
+      payee: 'HOSPITAL',
+    },
   });
 
   it('groups rows by invoice, each group in line order (a repeat is filed after the line it repeats)', () => {

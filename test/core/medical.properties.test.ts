@@ -38,9 +38,33 @@ customJson.products.MEDICAL.upliftCounties = { [DAWU]: 20000 };
 customJson.products.MEDICAL.bands[0].bp = 9000;
 
 const CONFIGS: Config[] = [
-  { name: 'Xiaogan, Dawu (uplift 12000)', scheme: scheme(XIAOGAN), county: DAWU, deductible: 500000n, bands: XG_BANDS, cap: 8000000n, uplift: 12000n },
-  { name: 'Xiaogan, Xiaochang (uplift 12000)', scheme: scheme(XIAOGAN), county: XIAOCHANG, deductible: 500000n, bands: XG_BANDS, cap: 8000000n, uplift: 12000n },
-  { name: 'Xiaogan, Xiaonan (no uplift)', scheme: scheme(XIAOGAN), county: XIAONAN, deductible: 500000n, bands: XG_BANDS, cap: 8000000n, uplift: 10000n },
+  {
+    name: 'Xiaogan, Dawu (uplift 12000)',
+    scheme: scheme(XIAOGAN),
+    county: DAWU,
+    deductible: 500000n,
+    bands: XG_BANDS,
+    cap: 8000000n,
+    uplift: 12000n,
+  },
+  {
+    name: 'Xiaogan, Xiaochang (uplift 12000)',
+    scheme: scheme(XIAOGAN),
+    county: XIAOCHANG,
+    deductible: 500000n,
+    bands: XG_BANDS,
+    cap: 8000000n,
+    uplift: 12000n,
+  },
+  {
+    name: 'Xiaogan, Xiaonan (no uplift)',
+    scheme: scheme(XIAOGAN),
+    county: XIAONAN,
+    deductible: 500000n,
+    bands: XG_BANDS,
+    cap: 8000000n,
+    uplift: 10000n,
+  },
   { name: 'Lishui', scheme: scheme(LISHUI), county: LIANDU, deductible: 0n, bands: LS_BANDS, cap: 10000000n, uplift: 10000n },
   {
     name: 'custom Xiaogan (uplift 20000, first band 9000: min(S, …) binds)',
@@ -112,15 +136,12 @@ describe.each(CONFIGS)('MEDICAL year totals: $name', (c) => {
 
   it('bills up to 10^12 fen: totals stay safe integers equal to the BigInt reference', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }).map(Number), { minLength: 1, maxLength: 12 }),
-        (bills) => {
-          const total = yearTotal(c, bills);
-          expect(Number.isSafeInteger(total)).toBe(true);
-          expect(BigInt(total)).toBe(yearTotalRef(c, bills));
-          expect(yearTotal(c, [...bills].reverse())).toBe(total);
-        },
-      ),
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }).map(Number), { minLength: 1, maxLength: 12 }), (bills) => {
+        const total = yearTotal(c, bills);
+        expect(Number.isSafeInteger(total)).toBe(true);
+        expect(BigInt(total)).toBe(yearTotalRef(c, bills));
+        expect(yearTotal(c, [...bills].reverse())).toBe(total);
+      }),
       { numRuns: 100 },
     );
   });
@@ -129,9 +150,12 @@ describe.each(CONFIGS)('MEDICAL year totals: $name', (c) => {
 describe('MEDICAL single-bill benefit against the reference (no cap interplay)', () => {
   it.each(CONFIGS)('$name: payout of one bill from zero = min(benefit(S), cap_u)', (c) => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 0, max: 20000000 }), fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) }).map(Number)), (bill) => {
-        expect(BigInt(yearTotal(c, [bill]))).toBe(yearTotalRef(c, [bill]));
-      }),
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 20000000 }), fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) }).map(Number)),
+        (bill) => {
+          expect(BigInt(yearTotal(c, [bill]))).toBe(yearTotalRef(c, [bill]));
+        },
+      ),
       { numRuns: 300 },
     );
   });

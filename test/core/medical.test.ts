@@ -101,7 +101,14 @@ describe('MEDICAL Xiaogan (deductible 500000, bands 8000/7000/6000 from 0/200000
   it('self-pay subtracts every reimbursement and the non-covered cost', () => {
     // 1000000 − 100000 − 50000 − 30000 − 20000 − 0 nonCovered... = 1000000 − 100000 − 50000 − 30000 − 20000 − 100000 = 700000
     // x = 700000 − 500000 = 200000 → 160000.
-    const c = medicalClaim({ totalCost: 1000000, basicInsurancePaid: 100000, criticalIllnessPaid: 50000, medicalAssistancePaid: 30000, otherReimbursement: 20000, nonCoveredCost: 100000 });
+    const c = medicalClaim({
+      totalCost: 1000000,
+      basicInsurancePaid: 100000,
+      criticalIllnessPaid: 50000,
+      medicalAssistancePaid: 30000,
+      otherReimbursement: 20000,
+      nonCoveredCost: 100000,
+    });
     const d = decideClaim({ claim: c, scheme: scheme(XIAOGAN), household: household(), ytd: {} });
     expect(d.status).toBe('APPROVED');
     if (d.status === 'REJECTED') return;
@@ -233,7 +240,12 @@ describe('MEDICAL custom scheme: uplift 20000 and first band 9000, where min(S, 
   const custom = parseScheme(json, 'custom');
 
   function decide(sBefore: number, paidBefore: number, selfPay: number) {
-    return decideClaim({ claim: selfPayClaim(selfPay), scheme: custom, household: household({ county: DAWU }), ytd: { selfPay: sBefore, paid: paidBefore } });
+    return decideClaim({
+      claim: selfPayClaim(selfPay),
+      scheme: custom,
+      household: household({ county: DAWU }),
+      ytd: { selfPay: sBefore, paid: paidBefore },
+    });
   }
 
   it.each<[string, number, number, number, number]>([

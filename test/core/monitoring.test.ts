@@ -7,13 +7,28 @@ const AS_OF = '2030-12-31';
 let seq = 0;
 
 /** A stored-claim-like record around a submission. */
-function rec(submission: MonitoredClaim['submission'], status = 'CLOSED_NO_PAYOUT', reasonCode: string | null = null, createdAt?: string): MonitoredClaim {
+function rec(
+  submission: MonitoredClaim['submission'],
+  status = 'CLOSED_NO_PAYOUT',
+  reasonCode: string | null = null,
+  createdAt?: string,
+): MonitoredClaim {
   seq++;
-  return { claimId: `C-${String(seq).padStart(5, '0')}`, status, reasonCode, createdAt: createdAt ?? `2024-01-01T00:00:${String(seq % 60).padStart(2, '0')}.${String(seq).padStart(3, '0')}Z`, submission };
+  return {
+    claimId: `C-${String(seq).padStart(5, '0')}`,
+    status,
+    reasonCode,
+    createdAt: createdAt ?? `2024-01-01T00:00:${String(seq % 60).padStart(2, '0')}.${String(seq).padStart(3, '0')}Z`,
+    submission,
+  };
 }
 
 /** A medical claim whose covered self-pay is `selfPay`, admitted on `date`. */
-function med(selfPay: number, date: string, o: { status?: string; reasonCode?: string | null; hospitalCode?: string; invoiceNo?: string; householdId?: string; createdAt?: string } = {}): MonitoredClaim {
+function med(
+  selfPay: number,
+  date: string,
+  o: { status?: string; reasonCode?: string | null; hospitalCode?: string; invoiceNo?: string; householdId?: string; createdAt?: string } = {},
+): MonitoredClaim {
   const details: Record<string, unknown> = { totalCost: selfPay };
   if (o.hospitalCode) details.hospitalCode = o.hospitalCode;
   if (o.invoiceNo) details.invoiceNo = o.invoiceNo;
@@ -22,7 +37,11 @@ function med(selfPay: number, date: string, o: { status?: string; reasonCode?: s
 
 function hh(o: { monthlyIncome?: number; previousMonthlyIncome?: number; area_mu?: number } = {}): Household {
   const base = household({ area_mu: o.area_mu ?? 12 });
-  return { ...base, ...(o.monthlyIncome !== undefined ? { monthlyIncome: o.monthlyIncome } : {}), ...(o.previousMonthlyIncome !== undefined ? { previousMonthlyIncome: o.previousMonthlyIncome } : {}) };
+  return {
+    ...base,
+    ...(o.monthlyIncome !== undefined ? { monthlyIncome: o.monthlyIncome } : {}),
+    ...(o.previousMonthlyIncome !== undefined ? { previousMonthlyIncome: o.previousMonthlyIncome } : {}),
+  };
 }
 
 const health = (h: Household, claims: MonitoredClaim[], asOf = AS_OF) => computeWarnings(h, claims, asOf).filter((w) => w.type === 'HEALTH');
@@ -122,7 +141,9 @@ describe('HEALTH: medical costs above 50% of monthly income in two consecutive m
       expect(health(hh({ monthlyIncome: income }), [med(60_000, '2024-05-03', { status: 'REJECTED', reasonCode }), june]), reasonCode).toEqual([]);
     }
     for (const reasonCode of ['OUTSIDE_POLICY_PERIOD', 'NOT_ENROLLED', 'REVIEW_REJECTED']) {
-      expect(health(hh({ monthlyIncome: income }), [med(60_000, '2024-05-03', { status: 'REJECTED', reasonCode }), june]), reasonCode).toHaveLength(1);
+      expect(health(hh({ monthlyIncome: income }), [med(60_000, '2024-05-03', { status: 'REJECTED', reasonCode }), june]), reasonCode).toHaveLength(
+        1,
+      );
     }
     for (const status of ['RECEIVED', 'PENDING_REVIEW', 'APPROVED', 'SETTLING', 'PAID', 'CLOSED_NO_PAYOUT', 'FAILED']) {
       expect(health(hh({ monthlyIncome: income }), [med(60_000, '2024-05-03', { status }), june]), status).toHaveLength(1);
@@ -151,7 +172,12 @@ describe('HEALTH: medical costs above 50% of monthly income in two consecutive m
   it('ignores other households, other products and incidents after asOf', () => {
     const h = hh({ monthlyIncome: income });
     expect(health(h, [med(60_000, '2024-05-03'), med(60_000, '2024-06-03', { householdId: 'H2' })])).toEqual([]);
-    expect(health(h, [med(60_000, '2024-05-03'), rec(claim('EDUCATION', { stage: 'PRIMARY', expense: 900_000 }, { incidentDate: '2024-06-03' }), 'SETTLING')])).toEqual([]);
+    expect(
+      health(h, [
+        med(60_000, '2024-05-03'),
+        rec(claim('EDUCATION', { stage: 'PRIMARY', expense: 900_000 }, { incidentDate: '2024-06-03' }), 'SETTLING'),
+      ]),
+    ).toEqual([]);
     const pair = [med(60_000, '2024-05-03'), med(60_000, '2024-06-03')];
     expect(health(h, pair, '2024-06-02')).toEqual([]);
     expect(health(h, pair, '2024-06-03')).toHaveLength(1);
@@ -175,7 +201,11 @@ describe('INDUSTRY: affected crop area over 30 mu and income down by 40% or more
     rec(claim('INDUSTRY', { kind: 'INDEMNITY', assessedLoss: 100_000 }, { incidentDate: date, householdId }), status);
   const h = (area_mu: number | undefined, previousMonthlyIncome: number | undefined, monthlyIncome: number | undefined) => {
     const base = household(area_mu === undefined ? {} : { area_mu });
-    return { ...base, ...(monthlyIncome !== undefined ? { monthlyIncome } : {}), ...(previousMonthlyIncome !== undefined ? { previousMonthlyIncome } : {}) };
+    return {
+      ...base,
+      ...(monthlyIncome !== undefined ? { monthlyIncome } : {}),
+      ...(previousMonthlyIncome !== undefined ? { previousMonthlyIncome } : {}),
+    };
   };
 
   it('30.01 mu and a 40% drop: one MEDIUM warning for the year, with exact figures', () => {
@@ -219,8 +249,16 @@ describe('INDUSTRY: affected crop area over 30 mu and income down by 40% or more
   });
 
   it('HIGH (on-site visit) from a 60% drop', () => {
-    expect(industry(h(31, 100_000, 40_000), [ind()])[0]).toMatchObject({ level: 'HIGH', followUp: 'ON_SITE_VISIT', evidence: { incomeDropBp: 6000 } });
-    expect(industry(h(31, 100_000, 40_001), [ind()])[0]).toMatchObject({ level: 'MEDIUM', followUp: 'PHONE_CHECK', evidence: { incomeDropBp: 5999 } });
+    expect(industry(h(31, 100_000, 40_000), [ind()])[0]).toMatchObject({
+      level: 'HIGH',
+      followUp: 'ON_SITE_VISIT',
+      evidence: { incomeDropBp: 6000 },
+    });
+    expect(industry(h(31, 100_000, 40_001), [ind()])[0]).toMatchObject({
+      level: 'MEDIUM',
+      followUp: 'PHONE_CHECK',
+      evidence: { incomeDropBp: 5999 },
+    });
     expect(industry(h(31, 100_000, 0), [ind()])[0]).toMatchObject({ level: 'HIGH', evidence: { incomeDropBp: 10000 } });
   });
 
@@ -235,8 +273,10 @@ describe('INDUSTRY: affected crop area over 30 mu and income down by 40% or more
   it('no insured area, or no triggered INDUSTRY claim that year: no warning', () => {
     expect(industry(h(undefined, 100_000, 10_000), [ind()])).toEqual([]);
     expect(industry(h(31, 100_000, 10_000), [])).toEqual([]);
-    for (const status of ['RECEIVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'FAILED']) expect(industry(h(31, 100_000, 10_000), [ind(status)]), status).toEqual([]);
-    for (const status of ['PENDING_REVIEW', 'APPROVED', 'SETTLING', 'PAID']) expect(industry(h(31, 100_000, 10_000), [ind(status)]), status).toHaveLength(1);
+    for (const status of ['RECEIVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'FAILED'])
+      expect(industry(h(31, 100_000, 10_000), [ind(status)]), status).toEqual([]);
+    for (const status of ['PENDING_REVIEW', 'APPROVED', 'SETTLING', 'PAID'])
+      expect(industry(h(31, 100_000, 10_000), [ind(status)]), status).toHaveLength(1);
     // a disaster (house) claim is not crop damage; another household's claim is not this one's
     const disaster = rec(claim('DISASTER', { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 100_000 }, { incidentDate: '2024-07-01' }), 'SETTLING');
     expect(industry(h(31, 100_000, 10_000), [disaster, ind('SETTLING', '2024-07-01', 'H2')])).toEqual([]);
@@ -254,14 +294,26 @@ describe('INDUSTRY: affected crop area over 30 mu and income down by 40% or more
 describe('computeWarnings as a whole', () => {
   it('both kinds, sorted by warningId, the same answer every time', () => {
     const base = { ...household({ area_mu: 40 }), monthlyIncome: 50_000, previousMonthlyIncome: 100_000 };
-    const claims = [med(30_000, '2024-02-01'), med(30_000, '2024-03-01'), rec(claim('INDUSTRY', { kind: 'INDEMNITY', assessedLoss: 1 }, { incidentDate: '2024-05-01' }), 'SETTLING')];
+    const claims = [
+      med(30_000, '2024-02-01'),
+      med(30_000, '2024-03-01'),
+      rec(claim('INDUSTRY', { kind: 'INDEMNITY', assessedLoss: 1 }, { incidentDate: '2024-05-01' }), 'SETTLING'),
+    ];
     const ws = computeWarnings(base, claims, AS_OF);
     expect(ws.map((w) => w.warningId)).toEqual(['HEALTH-2024-02', 'INDUSTRY-2024']);
     expect(computeWarnings(base, [...claims].reverse(), AS_OF)).toEqual(ws);
   });
 
   it('previousMonthlyIncome is part of the registry input (integer fen, optional)', () => {
-    const row = { householdId: 'H', schemeId: 'xiaogan-2024', county: '420902', category: 'LIFTED_OUT', verifiedYear: 2024, members: [{ personId: 'P' }], enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' } };
+    const row = {
+      householdId: 'H',
+      schemeId: 'xiaogan-2024',
+      county: '420902',
+      category: 'LIFTED_OUT',
+      verifiedYear: 2024,
+      members: [{ personId: 'P' }],
+      enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
+    };
     expect(HouseholdInput.parse({ ...row, previousMonthlyIncome: 100_000 }).previousMonthlyIncome).toBe(100_000);
     expect(HouseholdInput.parse(row).previousMonthlyIncome).toBeUndefined();
     expect(HouseholdInput.safeParse({ ...row, previousMonthlyIncome: 1.5 }).success).toBe(false);

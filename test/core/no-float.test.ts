@@ -11,7 +11,6 @@ import { filesUnder } from '../support/source-files.js';
 
 const CORE = fileURLToPath(new URL('../../core/', import.meta.url));
 
-
 const REGEX_PREV = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
 const REGEX_KEYWORDS = /(?:^|[^\w$])(?:return|typeof|case|in|of|delete|void|throw|new|instanceof|yield|await)$/;
 
@@ -46,9 +45,10 @@ function stripLiterals(src: string): string {
           while (i < src.length) {
             const r = src[i];
             if (r === '\\') i += 2;
-            else if (r === '[') (inClass = true), i++;
-            else if (r === ']') (inClass = false), i++;
-            else if (r === '/' && !inClass) break;
+            else if (r === '[' || r === ']') {
+              inClass = r === '[';
+              i++;
+            } else if (r === '/' && !inClass) break;
             else if (r === '\n') break;
             else i++;
           }
@@ -94,10 +94,10 @@ function stripLiterals(src: string): string {
         i += 2;
       } else if (c === '`') {
         i++;
-        return out + ' ';
+        return `${out} `;
       } else if (c === '$' && src[i + 1] === '{') {
         i += 2;
-        out += '  ' + code(true);
+        out += `  ${code(true)}`;
         i++; // closing brace
         out += ' ';
       } else {
@@ -117,8 +117,11 @@ describe('the stripper', () => {
     ['block comment', '/* 0.8 */ const a = 1;', false],
     ['string', "const s = '1.5';", false],
     ['double-quoted string', 'const s = "2.25 // not a comment";', false],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text with a template literal, for the stripper
     ['template text', 'const s = `rate 0.8 and ${a} 1.2`;', false],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text with a template literal, for the stripper
     ['template expression', 'const s = `rate ${a * 0.8}`;', true],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text with a template literal, for the stripper
     ['nested template', 'const s = `a ${`b ${x + 1.5}`}`;', true],
     ['regex literal', "const r = /\\d+\\.\\d+/; const t = 'x';", false],
     ['regex with quote', "const r = /'/g; const y = 2.5;", true],

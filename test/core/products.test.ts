@@ -172,7 +172,13 @@ describe('INDUSTRY (Xiaogan: indemnity 8000 bp, price index 15% drop, weather in
     // cost 2^53 − 1 = 9007199254740991; × 8500 = 76561193665298423500; / 10000 → strike 7656119366529842.
     // × quantity 2000000 = 15312238733059684000000 (> 2^53) → capped at 3000000.
     const big = household({ quantity_kg: 2000000 });
-    const d = decide(XIAOGAN, 'INDUSTRY', { kind: 'PRICE_INDEX', costPrice: Number.MAX_SAFE_INTEGER, observedPrice: 0, insuredQuantity: 2000000 }, {}, big);
+    const d = decide(
+      XIAOGAN,
+      'INDUSTRY',
+      { kind: 'PRICE_INDEX', costPrice: Number.MAX_SAFE_INTEGER, observedPrice: 0, insuredQuantity: 2000000 },
+      {},
+      big,
+    );
     expectPaid(d, 3000000, 'PENDING_REVIEW', { paid: 3000000 });
     if (d.status === 'REJECTED') return;
     expect(d.assessment.figures.strike).toBe(7656119366529842);
@@ -214,7 +220,13 @@ describe('INDUSTRY (Xiaogan: indemnity 8000 bp, price index 15% drop, weather in
 });
 
 describe('LOAN_GUARANTEE (Lishui: insurer floor((loss × 7000 + 5000) / 10000), bank the rest, review above 2000000)', () => {
-  const loan = (outstandingPrincipal: number, unpaidInterest: number, recoveries: number) => ({ loanId: 'L-1', bankId: 'BANK-1', outstandingPrincipal, unpaidInterest, recoveries });
+  const loan = (outstandingPrincipal: number, unpaidInterest: number, recoveries: number) => ({
+    loanId: 'L-1',
+    bankId: 'BANK-1',
+    outstandingPrincipal,
+    unpaidInterest,
+    recoveries,
+  });
 
   it.each<[number, number, number]>([
     // loss 1: (7000 + 5000) / 10000 = 1.2 → 1; bank 0.

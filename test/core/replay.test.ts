@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimSubmission, parseScheme, prepareReplay, replay, type Household } from '../../core/index.js';
-import { schemes } from '../../core/catalogue.js';
+import { BUNDLED_SCHEMES_DIR, catalogueIn } from '../../core/catalogue.js';
+
+const schemes = () => catalogueIn(BUNDLED_SCHEMES_DIR);
 
 const xiaogan = schemes().get('xiaogan-2024')!;
 const household = (id: string, county: string): Household => ({
@@ -14,7 +16,14 @@ const household = (id: string, county: string): Household => ({
   enrollment: { products: ['MEDICAL', 'DISASTER'], start: '2024-01-01', end: '2024-12-31', insured: {} },
 });
 const medical = (h: Household, invoiceNo: string, totalCost: number, date = '2024-03-01') => ({
-  claim: ClaimSubmission.parse({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: h.householdId, personId: `${h.householdId}-P`, incidentDate: date, details: { hospitalCode: 'H', invoiceNo, totalCost } }),
+  claim: ClaimSubmission.parse({
+    schemeId: 'xiaogan-2024',
+    product: 'MEDICAL',
+    householdId: h.householdId,
+    personId: `${h.householdId}-P`,
+    incidentDate: date,
+    details: { hospitalCode: 'H', invoiceNo, totalCost },
+  }),
   household: h,
 });
 
@@ -36,7 +45,8 @@ describe('replay', () => {
   });
 
   it('shows what a lower deductible would have paid', () => {
-    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: a modified copy of the scheme's JSON, checked by parseScheme
+    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>;
     raw.products.MEDICAL.deductible = 300_000;
     const whatIf = parseScheme(raw);
     const a = household('A', '420902');
@@ -47,12 +57,18 @@ describe('replay', () => {
 
 describe('prepared replay', () => {
   it('a prepared year replays the same under each scheme, any number of times (no state carried between runs)', () => {
-    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: a modified copy of the scheme's JSON, checked by parseScheme
+    const raw = JSON.parse(JSON.stringify(xiaogan)) as Record<string, any>;
     raw.products.MEDICAL.deductible = 300_000;
     const whatIf = parseScheme(raw);
     const a = household('A', '420902');
     const b = household('B', '420922');
-    const items = [medical(a, 'I1', 1_500_000), medical(b, 'I1', 900_000), medical(a, 'I2', 2_500_000, '2024-05-01'), medical(a, 'I1', 1_500_000, '2024-06-01')];
+    const items = [
+      medical(a, 'I1', 1_500_000),
+      medical(b, 'I1', 900_000),
+      medical(a, 'I2', 2_500_000, '2024-05-01'),
+      medical(a, 'I1', 1_500_000, '2024-06-01'),
+    ];
     const prepared = prepareReplay(items);
     expect(prepared.accumulators).toBe(2);
     expect(prepared.invoices).toBe(2);

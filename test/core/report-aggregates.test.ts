@@ -4,12 +4,30 @@
  * counted claim by claim (the way the report route counted before it had totals).
  */
 import { describe, expect, it } from 'vitest';
-import { addInto, claimContribution, claimTallyDeltas, householdContribution, householdTallyDeltas, summaryFromCounters, type ClaimFacts, type Counters } from '../../core/report-aggregates.js';
+import {
+  addInto,
+  claimContribution,
+  claimTallyDeltas,
+  householdContribution,
+  householdTallyDeltas,
+  summaryFromCounters,
+  type ClaimFacts,
+  type Counters,
+} from '../../core/report-aggregates.js';
 import { PAYMENT_TARGET_WORKING_DAYS, mulDivFloor, premiumSplit, medicalCorridor, workingDaysBetween } from '../../core/index.js';
 import { DAWU, LIANDU, LISHUI, XIAOGAN, XIAONAN, household, scheme } from './fixtures.js';
 
 const noHolidays = () => [] as string[];
-const base: ClaimFacts = { schemeId: XIAOGAN, product: 'MEDICAL', incidentDate: '2024-05-03', county: DAWU, status: 'RECEIVED', payout: null, createdAt: '2024-05-06T08:00:00.000Z', paidAt: null };
+const base: ClaimFacts = {
+  schemeId: XIAOGAN,
+  product: 'MEDICAL',
+  incidentDate: '2024-05-03',
+  county: DAWU,
+  status: 'RECEIVED',
+  payout: null,
+  createdAt: '2024-05-06T08:00:00.000Z',
+  paidAt: null,
+};
 
 function applyAll(sum: Counters, deltas: ReturnType<typeof claimTallyDeltas>): Counters {
   for (const d of deltas) addInto(sum, d.counters);
@@ -35,7 +53,13 @@ describe('report aggregates', () => {
       before = after;
     }
     expect(nonZero(sum)).toEqual(claimContribution(path.at(-1) as ClaimFacts, []));
-    expect(claimContribution(path.at(-1) as ClaimFacts, [])).toEqual({ [`n|MEDICAL|${DAWU}|PAID`]: 1, [`a|MEDICAL|${DAWU}|PAID`]: 960_000, paid: 1, paidAmount: 960_000, paidWithinTarget: 1 });
+    expect(claimContribution(path.at(-1) as ClaimFacts, [])).toEqual({
+      [`n|MEDICAL|${DAWU}|PAID`]: 1,
+      [`a|MEDICAL|${DAWU}|PAID`]: 960_000,
+      paid: 1,
+      paidAmount: 960_000,
+      paidWithinTarget: 1,
+    });
   });
 
   it('a move that changes no figure adds nothing (a split of an APPROVED claim, a stored task token)', () => {
@@ -83,7 +107,10 @@ describe('report aggregates', () => {
           paidAt: status === 'PAID' ? `2024-03-${10 + (i % 9)}T08:00:00.000Z` : null,
         });
       }
-      const households = [household({ schemeId, county, members: ['P-1', 'P-2'] }), household({ schemeId, county, members: ['P-1'], start: '2023-06-01', end: '2024-05-31' })];
+      const households = [
+        household({ schemeId, county, members: ['P-1', 'P-2'] }),
+        household({ schemeId, county, members: ['P-1'], start: '2023-06-01', end: '2024-05-31' }),
+      ];
       const sum: Counters = {};
       for (const c of claims) addInto(sum, claimContribution(c, s.holidays));
       for (const h of households) for (const y of householdContribution(h, s)) if (y.year === '2024') addInto(sum, y.counters);
@@ -100,7 +127,10 @@ describe('report aggregates', () => {
       const total = bucket();
       const byProduct: Record<string, B> = {};
       const byCounty: Record<string, B> = {};
-      let paid = 0, within = 0, paidAmount = 0, outstanding = 0;
+      let paid = 0,
+        within = 0,
+        paidAmount = 0,
+        outstanding = 0;
       for (const c of claims) {
         add(total, c);
         add((byProduct[c.product] ??= bucket()), c);
@@ -121,8 +151,20 @@ describe('report aggregates', () => {
         byProduct,
         byCounty,
         payment: { targetWorkingDays: 5, paid, paidWithinTarget: within, complianceBp: paid ? mulDivFloor(within, 10_000, paid) : null },
-        premiums: { households: 2, premium, subsidy: premiums.reduce((a, p) => a + p.subsidy, 0), householdPays: premiums.reduce((a, p) => a + p.householdPays, 0), riskReserve: premiums.reduce((a, p) => a + p.reserve, 0), reserveRateBp: s.reserveRateBp },
-        losses: { paid: paidAmount, outstanding, incurred: paidAmount + outstanding, lossRatioBp: premium ? mulDivFloor(paidAmount + outstanding, 10_000, premium) : null },
+        premiums: {
+          households: 2,
+          premium,
+          subsidy: premiums.reduce((a, p) => a + p.subsidy, 0),
+          householdPays: premiums.reduce((a, p) => a + p.householdPays, 0),
+          riskReserve: premiums.reduce((a, p) => a + p.reserve, 0),
+          reserveRateBp: s.reserveRateBp,
+        },
+        losses: {
+          paid: paidAmount,
+          outstanding,
+          incurred: paidAmount + outstanding,
+          lossRatioBp: premium ? mulDivFloor(paidAmount + outstanding, 10_000, premium) : null,
+        },
         riskCorridor: medicalCorridor(s, premiums, byProduct.MEDICAL?.payout ?? 0),
       });
       expect(paid).toBeGreaterThan(0);

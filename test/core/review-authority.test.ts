@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decideReview, lowestLevelFor, parseScheme, reviewLimit, withinLimit, type ReviewLevel } from '../../core/index.js';
 import { XIAOGAN, scheme, schemeJson } from './fixtures.js';
+import { render } from '../../core/i18n/index.js';
 
 const limits = scheme(XIAOGAN);
 const first = (amount: number, submittedBy = 'agent-1') => ({ stage: 'FIRST' as const, amount, submittedBy });
@@ -29,14 +30,24 @@ describe('review authority', () => {
   it('at the final review an approval above the limit is refused, naming the level needed', () => {
     const v = decideReview(limits, reviewer(2), 'APPROVE', final(20_000_001, 'rev-1'));
     expect(v).toMatchObject({ effect: 'REFUSED', reason: 'ABOVE_AUTHORITY_LIMIT' });
-    expect(v.effect === 'REFUSED' && v.detail).toContain('level 3');
+    expect(v.effect === 'REFUSED' && render(v.detail, 'en')).toContain('a level 3 reviewer or higher must approve it');
+    expect(v.effect === 'REFUSED' && render(v.detail, 'zh-CN')).toContain('须由 3 级或更高级别的审核人批准');
     expect(decideReview(limits, reviewer(3), 'APPROVE', final(20_000_001, 'rev-1')).effect).toBe('APPROVED');
   });
 
   it('four eyes: the submitter may not approve, nor recommend; the recommender may not give the final approval', () => {
-    expect(decideReview(limits, reviewer(3, 'agent-1'), 'APPROVE', first(100))).toMatchObject({ effect: 'REFUSED', reason: 'SUBMITTER_MAY_NOT_APPROVE' });
-    expect(decideReview(limits, reviewer(1, 'agent-1'), 'APPROVE', first(9_000_000))).toMatchObject({ effect: 'REFUSED', reason: 'SUBMITTER_MAY_NOT_APPROVE' });
-    expect(decideReview(limits, reviewer(3, 'rev-1'), 'APPROVE', final(9_000_000, 'rev-1'))).toMatchObject({ effect: 'REFUSED', reason: 'RECOMMENDER_MAY_NOT_APPROVE' });
+    expect(decideReview(limits, reviewer(3, 'agent-1'), 'APPROVE', first(100))).toMatchObject({
+      effect: 'REFUSED',
+      reason: 'SUBMITTER_MAY_NOT_APPROVE',
+    });
+    expect(decideReview(limits, reviewer(1, 'agent-1'), 'APPROVE', first(9_000_000))).toMatchObject({
+      effect: 'REFUSED',
+      reason: 'SUBMITTER_MAY_NOT_APPROVE',
+    });
+    expect(decideReview(limits, reviewer(3, 'rev-1'), 'APPROVE', final(9_000_000, 'rev-1'))).toMatchObject({
+      effect: 'REFUSED',
+      reason: 'RECOMMENDER_MAY_NOT_APPROVE',
+    });
   });
 
   it('any level may reject or return, at either stage', () => {

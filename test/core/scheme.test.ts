@@ -28,6 +28,7 @@ describe('scheme files', () => {
 });
 
 describe('malformed schemes are rejected with the field path', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: each case breaks the scheme's JSON in its own way
   it.each<[string, (j: any) => void, string]>([
     ['pool shares summing to 9999', (j) => (j.products.MEDICAL.underwriters[2].shareBp = 2499), 'products.MEDICAL.underwriters'],
     ['a band gap', (j) => (j.products.MEDICAL.bands[1].from = 2000001), 'products.MEDICAL.bands.1.from'],
@@ -61,7 +62,12 @@ describe('premiumSplit (spec 4)', () => {
     // premium 12000 × 3 = 36000; subsidy 36000 × 8000 / 10000 = 28800; household 36000 − 28800 = 7200;
     // reserve 36000 × 500 / 10000 = 1800.
     const p = premiumSplit(scheme(XIAOGAN), household({ category: 'LIFTED_OUT', products: ['MEDICAL'] }));
-    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({ premium: 36000, subsidy: 28800, householdPays: 7200, reserve: 1800 });
+    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({
+      premium: 36000,
+      subsidy: 28800,
+      householdPays: 7200,
+      reserve: 1800,
+    });
     expect(p.lines).toHaveLength(1);
     expect(p.lines[0]).toMatchObject({ unit: 'PERSON', units: 3, premium: 36000, subsidyBp: 8000, subsidy: 28800, householdPays: 7200 });
   });
@@ -69,25 +75,44 @@ describe('premiumSplit (spec 4)', () => {
   it('Xiaogan GENERAL_FARMER gets 4000 bp', () => {
     // 36000 × 4000 / 10000 = 14400; pays 21600; reserve 1800.
     const p = premiumSplit(scheme(XIAOGAN), household({ category: 'GENERAL_FARMER', products: ['MEDICAL'] }));
-    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({ premium: 36000, subsidy: 14400, householdPays: 21600, reserve: 1800 });
+    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({
+      premium: 36000,
+      subsidy: 14400,
+      householdPays: 21600,
+      reserve: 1800,
+    });
   });
 
   it('Xiaogan EDGE_AT_RISK gets 6000 bp; one premium for several products under the same rule', () => {
     // 36000 × 6000 / 10000 = 21600; pays 14400. MEDICAL + EDUCATION + DISASTER share one 120-yuan rule: not tripled.
     const p = premiumSplit(scheme(XIAOGAN), household({ category: 'EDGE_AT_RISK', products: ['MEDICAL', 'EDUCATION', 'DISASTER'] }));
-    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays }).toEqual({ premium: 36000, subsidy: 21600, householdPays: 14400 });
+    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays }).toEqual({
+      premium: 36000,
+      subsidy: 21600,
+      householdPays: 14400,
+    });
   });
 
   it('Xiaogan odd member count: 1 member LIFTED_OUT', () => {
     // 12000 × 0.8 = 9600; pays 2400; reserve 600.
     const p = premiumSplit(scheme(XIAOGAN), household({ members: ['P1'], products: ['MEDICAL'] }));
-    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({ premium: 12000, subsidy: 9600, householdPays: 2400, reserve: 600 });
+    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({
+      premium: 12000,
+      subsidy: 9600,
+      householdPays: 2400,
+      reserve: 600,
+    });
   });
 
   it('Lishui INDUSTRY is subsidised 50%', () => {
     // household unit: 6000; subsidy 6000 × 5000 / 10000 = 3000; pays 3000; reserve 6000 × 500 / 10000 = 300.
     const p = premiumSplit(scheme(LISHUI), household({ schemeId: LISHUI, products: ['INDUSTRY'] }));
-    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({ premium: 6000, subsidy: 3000, householdPays: 3000, reserve: 300 });
+    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({
+      premium: 6000,
+      subsidy: 3000,
+      householdPays: 3000,
+      reserve: 300,
+    });
     expect(p.lines[0]).toMatchObject({ unit: 'HOUSEHOLD', units: 1, subsidyBp: 5000 });
   });
 
@@ -96,8 +121,16 @@ describe('premiumSplit (spec 4)', () => {
     // INDUSTRY 6000 (half: 3000); LOAN_GUARANTEE 5000 (full).
     // premium 4000 + 20000 + 3000 + 6000 + 5000 = 38000; subsidy 4000 + 20000 + 3000 + 3000 + 5000 = 35000;
     // household pays 3000; reserve 38000 × 500 / 10000 = 1900.
-    const p = premiumSplit(scheme(LISHUI), household({ schemeId: LISHUI, members: ['P1', 'P2'], products: ['ACCIDENT', 'MEDICAL', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE'] }));
-    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({ premium: 38000, subsidy: 35000, householdPays: 3000, reserve: 1900 });
+    const p = premiumSplit(
+      scheme(LISHUI),
+      household({ schemeId: LISHUI, members: ['P1', 'P2'], products: ['ACCIDENT', 'MEDICAL', 'DISASTER', 'INDUSTRY', 'LOAN_GUARANTEE'] }),
+    );
+    expect({ premium: p.premium, subsidy: p.subsidy, householdPays: p.householdPays, reserve: p.reserve }).toEqual({
+      premium: 38000,
+      subsidy: 35000,
+      householdPays: 3000,
+      reserve: 1900,
+    });
     expect(p.lines).toHaveLength(5);
   });
 });

@@ -97,12 +97,17 @@ describe('largest remainder properties', () => {
 
   it('liabilities above 2^53 / 10000 (the BigInt path) up to 2^53 − 1', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 900719925475n, max: BigInt(Number.MAX_SAFE_INTEGER) }).map(Number), shareVector, (L, shares) => checkProperties(L, shares)),
+      fc.property(fc.bigInt({ min: 900719925475n, max: BigInt(Number.MAX_SAFE_INTEGER) }).map(Number), shareVector, (L, shares) =>
+        checkProperties(L, shares),
+      ),
       { numRuns: 300 },
     );
   });
 
   it('small liabilities (0..20 fen) exercise the ties', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 20 }), shareVector, (L, shares) => checkProperties(L, shares)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 20 }), shareVector, (L, shares) => checkProperties(L, shares)),
+      { numRuns: 300 },
+    );
   });
 });

@@ -8,7 +8,8 @@ import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule, retryAfterMs, retryDecision
 
 const at = new Date('2024-07-04T01:00:00.000Z');
 const response = (status: number, retryAfter: string | null = null): AttemptOutcome => ({ kind: 'RESPONSE', status, retryAfter });
-const decide = (outcome: AttemptOutcome, attempt = 1, jitter = 0.5, schedule: readonly number[] = DEFAULT_RETRY_SCHEDULE) => retryDecision({ outcome, attempt, schedule, attemptedAt: at, jitter });
+const decide = (outcome: AttemptOutcome, attempt = 1, jitter = 0.5, schedule: readonly number[] = DEFAULT_RETRY_SCHEDULE) =>
+  retryDecision({ outcome, attempt, schedule, attemptedAt: at, jitter });
 const delayMs = (d: ReturnType<typeof retryDecision>) => (d.state === 'PENDING' ? d.nextAttemptAt.getTime() - at.getTime() : undefined);
 
 describe('webhook retry decision', () => {
@@ -30,7 +31,9 @@ describe('webhook retry decision', () => {
     ['no answer', { kind: 'NO_RESPONSE' } as AttemptOutcome],
   ])('%s is retried after the schedule’s delay for that attempt', (_what, outcome) => {
     // jitter 0.5 is the middle of ±20%: exactly the scheduled delay.
-    expect(DEFAULT_RETRY_SCHEDULE.map((_, k) => delayMs(decide(outcome, k + 1)))).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(DEFAULT_RETRY_SCHEDULE.map((_, k) => delayMs(decide(outcome, k + 1)))).toEqual([
+      5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
   });
 
   it('jitter spreads the delay over 80% to 120% of the scheduled one', () => {
@@ -60,35 +63,45 @@ describe('webhook retry decision', () => {
 
   it('property: the outcome alone decides delivered and failed-at-once; otherwise the delay is within ±20% of the schedule, or Retry-After if longer', () => {
     const outcome = fc.oneof(
-      fc.record({ kind: fc.constant('RESPONSE' as const), status: fc.integer({ min: 100, max: 599 }), retryAfter: fc.option(fc.oneof(fc.nat({ max: 200_000 }).map(String), fc.string()), { nil: null }) }),
+      fc.record({
+        kind: fc.constant('RESPONSE' as const),
+        status: fc.integer({ min: 100, max: 599 }),
+        retryAfter: fc.option(fc.oneof(fc.nat({ max: 200_000 }).map(String), fc.string()), { nil: null }),
+      }),
       fc.constant({ kind: 'NO_RESPONSE' as const }),
       fc.constant({ kind: 'ENDPOINT_GONE' as const }),
     );
     const schedule = fc.array(fc.nat({ max: 100_000 }), { maxLength: 10 });
     fc.assert(
-      fc.property(outcome, schedule, fc.integer({ min: 1, max: 12 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (o, sched, attempt, jitter) => {
-        const d = retryDecision({ outcome: o, attempt, schedule: sched, attemptedAt: at, jitter });
-        if (o.kind === 'RESPONSE' && o.status >= 200 && o.status < 300) {
-          expect(d).toEqual({ state: 'DELIVERED' });
-          return;
-        }
-        if (o.kind === 'RESPONSE' && o.status === 410) {
-          expect(d).toEqual({ state: 'FAILED', disableEndpoint: true });
-          return;
-        }
-        if (o.kind === 'ENDPOINT_GONE' || attempt > sched.length) {
-          expect(d).toEqual({ state: 'FAILED', disableEndpoint: false });
-          return;
-        }
-        expect(d.state).toBe('PENDING');
-        const base = (sched[attempt - 1] as number) * 1000;
-        // The formula as it stood before the rule moved to core/ (Date drops the fraction of a millisecond).
-        const before = Math.max(base * (0.8 + jitter * 0.4), o.kind === 'RESPONSE' ? retryAfterMs(o.retryAfter, at) : 0);
-        const delay = delayMs(d) as number;
-        expect(Math.abs(delay - Math.trunc(before))).toBeLessThanOrEqual(1);
-        expect(delay).toBeGreaterThanOrEqual(Math.floor(base * 0.8) - 1);
-        if (o.kind !== 'RESPONSE' || !o.retryAfter) expect(delay).toBeLessThanOrEqual(base * 1.2);
-      }),
+      fc.property(
+        outcome,
+        schedule,
+        fc.integer({ min: 1, max: 12 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (o, sched, attempt, jitter) => {
+          const d = retryDecision({ outcome: o, attempt, schedule: sched, attemptedAt: at, jitter });
+          if (o.kind === 'RESPONSE' && o.status >= 200 && o.status < 300) {
+            expect(d).toEqual({ state: 'DELIVERED' });
+            return;
+          }
+          if (o.kind === 'RESPONSE' && o.status === 410) {
+            expect(d).toEqual({ state: 'FAILED', disableEndpoint: true });
+            return;
+          }
+          if (o.kind === 'ENDPOINT_GONE' || attempt > sched.length) {
+            expect(d).toEqual({ state: 'FAILED', disableEndpoint: false });
+            return;
+          }
+          expect(d.state).toBe('PENDING');
+          const base = (sched[attempt - 1] as number) * 1000;
+          // The formula as it stood before the rule moved to core/ (Date drops the fraction of a millisecond).
+          const before = Math.max(base * (0.8 + jitter * 0.4), o.kind === 'RESPONSE' ? retryAfterMs(o.retryAfter, at) : 0);
+          const delay = delayMs(d) as number;
+          expect(Math.abs(delay - Math.trunc(before))).toBeLessThanOrEqual(1);
+          expect(delay).toBeGreaterThanOrEqual(Math.floor(base * 0.8) - 1);
+          if (o.kind !== 'RESPONSE' || !o.retryAfter) expect(delay).toBeLessThanOrEqual(base * 1.2);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -39,7 +39,14 @@ afterAll(async () => {
 
 describe('npm run audit', () => {
   it('exports every claim, verifies it, and names the first broken link after a stored record is edited', async () => {
-    const body = { schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-05-03', details: { hospitalCode: 'H1', invoiceNo: 'A-1', totalCost: 1_500_000 } };
+    const body = {
+      schemeId: 'xiaogan-2024',
+      product: 'MEDICAL',
+      householdId: 'H-420922-0001',
+      personId: 'P-1',
+      incidentDate: '2024-05-03',
+      details: { hospitalCode: 'H1', invoiceNo: 'A-1', totalCost: 1_500_000 },
+    };
     const r = await api.call('POST', '/claims', { role: 'submitter', body });
     const claimId = r.body.claimId as string;
     await api.waitForStatus(claimId, ['SETTLING']);
@@ -54,7 +61,12 @@ describe('npm run audit', () => {
 
     // Someone with write access to the table changes the assessment's decision (record 4).
     await documentClient().send(
-      new UpdateCommand({ TableName: tableName('audit'), Key: { claimId, seq: 4 }, UpdateExpression: 'SET decision = :d', ExpressionAttributeValues: { ':d': 'REJECTED' } }),
+      new UpdateCommand({
+        TableName: tableName('audit'),
+        Key: { claimId, seq: 4 },
+        UpdateExpression: 'SET decision = :d',
+        ExpressionAttributeValues: { ':d': 'REJECTED' },
+      }),
     );
     const audit = await api.call('GET', `/claims/${claimId}/audit`, { role: 'auditor' });
     expect(audit.body.verified).toBe(false);
@@ -69,24 +81,42 @@ describe('npm run audit', () => {
 
   it("exports households' chains too, and names an edited registry-change record", async () => {
     await documentClient().send(
-      new UpdateCommand({ TableName: tableName('audit'), Key: { claimId: 'HOUSEHOLD#H-420902-0002', seq: 1 }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'admin:someone-else' } }),
+      new UpdateCommand({
+        TableName: tableName('audit'),
+        Key: { claimId: 'HOUSEHOLD#H-420902-0002', seq: 1 },
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'admin:someone-else' },
+      }),
     );
     // An index event too: its own chain (posted, fan-out finished) is exported beside the claims it filed.
-    const posted = await api.call('POST', '/index-events', { role: 'admin', body: { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420922', period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 } });
+    const posted = await api.call('POST', '/index-events', {
+      role: 'admin',
+      body: { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420922', period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 },
+    });
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
     const file = join(dir, 'households.json');
     expect((await cli(['export', '--out', file])).code).toBe(0);
     const bad = await cli(['verify', file]);
     expect(bad.code).toBe(1);
     // The claim edited in the test before is reported first; both are in the export.
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { households: Array<{ claimId: string; records: unknown[] }>; indexEvents: Array<{ claimId: string; records: unknown[] }> };
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      households: Array<{ claimId: string; records: unknown[] }>;
+      indexEvents: Array<{ claimId: string; records: unknown[] }>;
+    };
     expect(doc.indexEvents.map((e) => e.claimId)).toEqual([`INDEX#${posted.body.eventId}`]);
     expect(doc.indexEvents[0]!.records).toHaveLength(2);
     expect(doc.households.map((h) => h.claimId).sort()).toEqual(DEMO_HOUSEHOLDS.map((h) => `HOUSEHOLD#${h.householdId}`).sort());
-    doc.households.forEach((h) => expect(h.records.length).toBeGreaterThan(0));
+    for (const h of doc.households) expect(h.records.length).toBeGreaterThan(0);
     const { verifyExport } = await import('../../embedded/audit-verify.js');
     const householdsOnly = verifyExport({ ...doc, claims: [] });
     expect(householdsOnly).toMatchObject({ ok: false, problem: expect.stringContaining('household chain HOUSEHOLD#H-420902-0002, record 1') });
-    expect(verifyExport({ ...doc, claims: [], households: [] })).toEqual({ ok: true, claims: 0, households: 0, indexEvents: 1, records: 2, reconciled: 0 });
+    expect(verifyExport({ ...doc, claims: [], households: [] })).toEqual({
+      ok: true,
+      claims: 0,
+      households: 0,
+      indexEvents: 1,
+      records: 2,
+      reconciled: 0,
+    });
   });
 });

@@ -79,7 +79,11 @@ beforeAll(async () => {
 
   const claim = (await api.waitForStatus(paid, ['SETTLING'])).body;
   for (const s of claim.settlements) {
-    const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt: '2024-05-06T09:00:00Z', reference: `BANK-${s.insurerId}` } });
+    const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, {
+      role: 'insurer',
+      insurerId: s.insurerId,
+      body: { paidAt: '2024-05-06T09:00:00Z', reference: `BANK-${s.insurerId}` },
+    });
     expect(c.status, JSON.stringify(c.body)).toBe(200);
   }
   await api.waitForStatus(paid, ['PAID']);
@@ -100,20 +104,45 @@ describe('figures in the audit trail', () => {
     const audit = (await api.call('GET', `/claims/${paid}/audit`, { role: 'auditor' })).body;
     expect(audit.verified).toBe(true);
     const records = audit.records as Rec[];
-    expect(records.map((r) => r.step)).toEqual(['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split', 'Payout', 'Confirm', 'Confirm', 'Confirm', 'Paid']);
+    expect(records.map((r) => r.step)).toEqual([
+      'Submit',
+      'Intake',
+      'Eligibility',
+      'Assessment',
+      'Split',
+      'Payout',
+      'Confirm',
+      'Confirm',
+      'Confirm',
+      'Paid',
+    ]);
     expect(figuresOf(records, 'Assessment')).toEqual([{ payout: claim.assessment.payout, bankShare: null, route: 'PAYABLE' }]);
     expect(claim.assessment.payout).toBeGreaterThan(0);
     expect(figuresOf(records, 'Split')).toEqual([{ allocations: claim.allocations }]);
     const settlements = claim.settlements as Array<{ settlementId: string; insurerId: string; amount: number; paidAt: string; reference: string }>;
-    expect(figuresOf(records, 'Payout')).toEqual([{ settlements: settlements.map((s) => ({ settlementId: s.settlementId, insurerId: s.insurerId, amount: s.amount })) }]);
+    expect(figuresOf(records, 'Payout')).toEqual([
+      { settlements: settlements.map((s) => ({ settlementId: s.settlementId, insurerId: s.insurerId, amount: s.amount })) },
+    ]);
     expect(figuresOf(records, 'Confirm')).toEqual(
-      expect.arrayContaining(settlements.map((s) => ({ settlementId: s.settlementId, amount: s.amount, paidAt: '2024-05-06T09:00:00Z', reference: `BANK-${s.insurerId}` }))),
+      expect.arrayContaining(
+        settlements.map((s) => ({
+          settlementId: s.settlementId,
+          amount: s.amount,
+          paidAt: '2024-05-06T09:00:00Z',
+          reference: `BANK-${s.insurerId}`,
+        })),
+      ),
     );
     expect(figuresOf(records, 'Paid')).toEqual([{ paidAt: '2024-05-06T09:00:00Z' }]);
     // Steps that decide no money carry no figures.
     expect(figuresOf(records, 'Intake')).toEqual([undefined]);
     // The audit answer carries the stored figures the export reconciles.
-    expect(audit.stored).toMatchObject({ status: 'PAID', payout: claim.assessment.payout, allocations: claim.allocations, paidAt: '2024-05-06T09:00:00Z' });
+    expect(audit.stored).toMatchObject({
+      status: 'PAID',
+      payout: claim.assessment.payout,
+      allocations: claim.allocations,
+      paidAt: '2024-05-06T09:00:00Z',
+    });
 
     const review = (await api.call('GET', `/claims/${reviewRejected}/audit`, { role: 'auditor' })).body;
     const reviewer = (await api.call('GET', `/claims/${reviewRejected}`, { role: 'auditor' })).body.review.reviewer as string;
@@ -141,7 +170,9 @@ describe('figures in the audit trail', () => {
     const ok = await cli(['verify', clean]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/verified 4 claims, .*every chain is intact; the stored figures of 4 claims agree with their chains/);
-    const doc = JSON.parse(readFileSync(clean, 'utf8')) as { claims: Array<{ claimId: string; stored: { payout: number | null; settlements: unknown[] } }> };
+    const doc = JSON.parse(readFileSync(clean, 'utf8')) as {
+      claims: Array<{ claimId: string; stored: { payout: number | null; settlements: unknown[] } }>;
+    };
     expect(doc.claims.find((c) => c.claimId === rejected)?.stored).toMatchObject({ payout: null, settlements: [] });
 
     const before = (await api.call('GET', `/claims/${settling}`, { role: 'auditor' })).body;

@@ -51,7 +51,8 @@ async function all(q: string, limit: number): Promise<Item[]> {
   return items;
 }
 
-const oldestFirst = (a: { createdAt: string; claimId: string }, b: { createdAt: string; claimId: string }) => a.createdAt.localeCompare(b.createdAt) || a.claimId.localeCompare(b.claimId);
+const oldestFirst = (a: { createdAt: string; claimId: string }, b: { createdAt: string; claimId: string }) =>
+  a.createdAt.localeCompare(b.createdAt) || a.claimId.localeCompare(b.claimId);
 const ids = (xs: Array<{ claimId: string }>) => xs.map((x) => x.claimId);
 
 beforeAll(async () => {
@@ -84,9 +85,15 @@ describe('claim search', () => {
   });
 
   it('newest first reverses the order, on one partition and merged over several', async () => {
-    const county = claims.filter((c) => c.county === '331102').sort(oldestFirst).reverse();
+    const county = claims
+      .filter((c) => c.county === '331102')
+      .sort(oldestFirst)
+      .reverse();
     expect(ids(await all('county=331102&sort=newest', 6))).toEqual(ids(county));
-    const paid = claims.filter((c) => c.status === 'PAID' && c.product === 'MEDICAL').sort(oldestFirst).reverse();
+    const paid = claims
+      .filter((c) => c.status === 'PAID' && c.product === 'MEDICAL')
+      .sort(oldestFirst)
+      .reverse();
     expect(ids(await all('product=MEDICAL&status=PAID&sort=newest', 9))).toEqual(ids(paid));
   });
 

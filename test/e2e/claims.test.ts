@@ -50,7 +50,10 @@ describe('rejections carry the reason code', () => {
     ['STAGE_NOT_ELIGIBLE', { ...base, personId: 'P-2', product: 'EDUCATION', details: { stage: 'HIGHER', expense: 1000 } }],
     ['EXCLUDED_CAUSE', { ...lishui, product: 'DISASTER', details: { cause: 'EARTHQUAKE', damage: 'COLLAPSE', assessedLoss: 1000 } }],
     ['DAMAGE_NOT_COVERED', { ...lishui, product: 'DISASTER', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 1000 } }],
-    ['INDEX_NOT_TRIGGERED', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 900, insuredQuantity: 10 } }],
+    [
+      'INDEX_NOT_TRIGGERED',
+      { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 900, insuredQuantity: 10 } },
+    ],
   ])('%s', async (code, body) => {
     const id = await submit(body);
     const claim = (await api.waitForStatus(id, ['REJECTED'])).body;
@@ -76,7 +79,7 @@ describe('history and audit', () => {
     const events = h.body.events as Array<{ id: number; previousEventId: number; type: string; stateEnteredEventDetails?: { name: string } }>;
     expect(events[0]?.type).toBe('ExecutionStarted');
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
-    events.forEach((e, i) => expect(e.id).toBe(i + 1));
+    for (const [i, e] of events.entries()) expect(e.id).toBe(i + 1);
     const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(['Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
     expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(5);
@@ -90,10 +93,18 @@ describe('bad input changes nothing', () => {
     ['an amount above 2^53', medical(2 ** 53), 'details.totalCost'],
     ['a missing field', { ...base, product: 'MEDICAL', details: { hospitalCode: 'H', invoiceNo: 'I' } }, 'details.totalCost'],
     ['an unknown scheme', { ...medical(1000), schemeId: 'nowhere' }, 'schemeId'],
-    ['a product the scheme does not offer', { ...base, product: 'LOAN_GUARANTEE', details: { loanId: 'L', bankId: 'B', outstandingPrincipal: 1, unpaidInterest: 0, recoveries: 0 } }, 'product'],
+    [
+      'a product the scheme does not offer',
+      { ...base, product: 'LOAN_GUARANTEE', details: { loanId: 'L', bankId: 'B', outstandingPrincipal: 1, unpaidInterest: 0, recoveries: 0 } },
+      'product',
+    ],
     ['negative self-pay', medical(1000, { basicInsurancePaid: 2000 }), 'details.totalCost'],
     ['a bad date', { ...medical(1000), incidentDate: '2024-02-30' }, 'incidentDate'],
-    ['more than the enrolled quantity', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 501 } }, 'details.insuredQuantity'],
+    [
+      'more than the enrolled quantity',
+      { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 501 } },
+      'details.insuredQuantity',
+    ],
   ])('%s → 422 naming %s', async (_name, body, path) => {
     const before = await api.call('GET', '/claims?limit=100', { role: 'auditor' });
     const r = await api.call('POST', '/claims', { role: 'submitter', body });
@@ -111,6 +122,18 @@ describe('bad input changes nothing', () => {
     const en = await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":', headers: { 'accept-language': 'en' } });
     expect(en.body).toMatchObject({ type: 'https://fangpin.dev/problems/malformed-json', title: 'Malformed JSON', status: 400 });
     expect(en.headers.get('content-language')).toBe('en');
+    // The detail and the field errors follow the language too; the paths do not.
+    expect(en.body).toMatchObject({ detail: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'not valid JSON' }] });
+    expect((await api.call('POST', '/claims', { role: 'submitter', raw: '{"a":' })).body).toMatchObject({
+      detail: '请求体不是有效的 JSON',
+      errors: [{ path: '(body)', message: '不是有效的 JSON' }],
+    });
+    const noClaim = await api.call('GET', '/claims/C-NOPE', { role: 'auditor' });
+    expect(noClaim.body).toMatchObject({ status: 404, detail: '没有理赔 C-NOPE' });
+    expect((await api.call('GET', '/claims/C-NOPE', { role: 'auditor', headers: { 'accept-language': 'en' } })).body.detail).toBe('no claim C-NOPE');
+    const badDate = await api.call('POST', '/claims', { role: 'submitter', body: { ...medical(1000), incidentDate: '2024-02-30' } });
+    expect(badDate.body.errors).toContainEqual({ path: 'incidentDate', message: '不是有效的日历日期' });
+    expect(badDate.body.detail).toBe('incidentDate：不是有效的日历日期');
     expect((await api.call('POST', '/claims', { role: 'submitter', raw: 'x=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
     expect((await api.call('POST', '/claims', { body: medical(1000) })).status).toBe(401);
     // The embedded server's own token check answers in the reader's language too, with the same type URI.
@@ -145,7 +168,11 @@ describe('idempotency and isolation', () => {
     expect(mine.body.items.length).toBeGreaterThan(0);
     expect(mine.body.items.every((s: { insurerId: string }) => s.insurerId === 'XG-POOL-2')).toBe(true);
     const other = claim.settlements.find((s: { insurerId: string }) => s.insurerId === 'XG-POOL-1');
-    const r = await api.call('POST', `/settlements/${other.settlementId}/confirm`, { role: 'insurer', insurerId: 'XG-POOL-2', body: { paidAt: '2024-05-20T08:00:00Z', reference: 'X' } });
+    const r = await api.call('POST', `/settlements/${other.settlementId}/confirm`, {
+      role: 'insurer',
+      insurerId: 'XG-POOL-2',
+      body: { paidAt: '2024-05-20T08:00:00Z', reference: 'X' },
+    });
     expect(r.status).toBe(404);
   });
 
@@ -180,7 +207,14 @@ describe('reports', () => {
     expect(r.body.payment).toEqual({ targetWorkingDays: 5, paid: 1, paidWithinTarget: 1, complianceBp: 10000 });
     // Premiums: 2 members × 120 yuan (LIFTED_OUT, 80% subsidy) + three 1-member EDGE_AT_RISK households (60%):
     // 24,000 + 3 × 12,000 = 60,000 fen; subsidy 19,200 + 3 × 7,200 = 40,800; reserve 5% = 3,000.
-    expect(r.body.premiums).toEqual({ households: 4, premium: 60_000, subsidy: 40_800, householdPays: 19_200, riskReserve: 3_000, reserveRateBp: 500 });
+    expect(r.body.premiums).toEqual({
+      households: 4,
+      premium: 60_000,
+      subsidy: 40_800,
+      householdPays: 19_200,
+      riskReserve: 3_000,
+      reserveRateBp: 500,
+    });
     const incurred = r.body.losses.paid + r.body.losses.outstanding;
     expect(r.body.losses.incurred).toBe(incurred);
     expect(r.body.losses.lossRatioBp).toBe(Math.floor((incurred * 10_000) / 60_000));
@@ -188,6 +222,25 @@ describe('reports', () => {
     const csv = await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv', { role: 'auditor' });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body).toContain('premiums,premium,,60000');
+    // For a Chinese Excel: a BOM, column names in the reader's language (the rows keep the JSON's names), or GB18030.
+    const raw = await fetch(`${system.url}/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv`, {
+      headers: { authorization: `Bearer ${await system.token('auditor')}` },
+    });
+    const bytes = Buffer.from(await raw.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8').split('\n')[0]).toBe('分类,项目,件数,金额（分）或数值');
+    const enCsv = await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv', {
+      role: 'auditor',
+      headers: { 'accept-language': 'en' },
+    });
+    expect((enCsv.body as string).replace(/^\uFEFF/, '').split('\n')[0]).toBe('section,key,claims,amount_fen_or_value');
+    const gb = await fetch(`${system.url}/reports/summary?schemeId=xiaogan-2024&year=2024&format=csv&encoding=gb18030`, {
+      headers: { authorization: `Bearer ${await system.token('auditor')}` },
+    });
+    expect(gb.headers.get('content-type')).toBe('text/csv; charset=gb18030');
+    const gbText = new TextDecoder('gb18030').decode(await gb.arrayBuffer());
+    expect(gbText).toBe(bytes.subarray(3).toString('utf8'));
+    expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&encoding=gb18030', { role: 'auditor' })).status).toBe(400);
     expect(csv.body).toContain(`product,MEDICAL,${r.body.byProduct.MEDICAL.count},${r.body.byProduct.MEDICAL.payout}`);
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024&format=xml', { role: 'auditor' })).status).toBe(400);
     expect((await api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'submitter' })).status).toBe(403);
@@ -198,7 +251,9 @@ describe('lists', () => {
   it('a listed SETTLING or PAID claim shows the settlements GET /claims/{id} shows, not an empty list', async () => {
     const listed = await api.call('GET', '/claims?householdId=H-420922-0001&limit=100', { role: 'auditor' });
     expect(listed.status).toBe(200);
-    const settled = (listed.body.items as Array<{ claimId: string; status: string; settlements: unknown[] }>).filter((c) => c.status === 'SETTLING' || c.status === 'PAID');
+    const settled = (listed.body.items as Array<{ claimId: string; status: string; settlements: unknown[] }>).filter(
+      (c) => c.status === 'SETTLING' || c.status === 'PAID',
+    );
     expect(settled.length).toBeGreaterThan(0);
     for (const c of settled) {
       const one = await api.call('GET', `/claims/${c.claimId}`, { role: 'auditor' });
@@ -216,7 +271,8 @@ describe('privacy', () => {
     const claims = await api.call('GET', '/claims?limit=100', { role: 'auditor' });
     bodies.push(JSON.stringify(claims.body));
     for (const c of claims.body.items.slice(0, 20)) {
-      for (const path of [`/claims/${c.claimId}`, `/claims/${c.claimId}/history`, `/claims/${c.claimId}/audit`]) bodies.push(JSON.stringify((await api.call('GET', path, { role: 'auditor' })).body));
+      for (const path of [`/claims/${c.claimId}`, `/claims/${c.claimId}/history`, `/claims/${c.claimId}/audit`])
+        bodies.push(JSON.stringify((await api.call('GET', path, { role: 'auditor' })).body));
     }
     for (const h of DEMO_HOUSEHOLDS) bodies.push(JSON.stringify((await api.call('GET', `/households/${h.householdId}`, { role: 'admin' })).body));
     bodies.push(JSON.stringify((await api.call('GET', '/settlements', { role: 'auditor' })).body));

@@ -33,7 +33,17 @@ coreScenarios({
 });
 
 it('every handler the scenarios reached came from its bundle', () => {
-  const steps = ['intake', 'eligibility', 'assessment', 'review-request', 'split', 'payout', 'record-failure', 'index-fanout', 'webhook-dispatch'].map((s) => `functions/steps/${s}.ts`);
+  const steps = [
+    'intake',
+    'eligibility',
+    'assessment',
+    'review-request',
+    'split',
+    'payout',
+    'record-failure',
+    'index-fanout',
+    'webhook-dispatch',
+  ].map((s) => `functions/steps/${s}.ts`);
   const apis = ['claims', 'households', 'settlements', 'webhooks'].map((m) => `functions/api/${m}.ts`);
   expect([...loaded]).toEqual(expect.arrayContaining([...steps, ...apis]));
 });

@@ -15,20 +15,63 @@ const enrollment = (products: string[]) => ({ products, start: '2024-01-01', end
 // MEDICAL premium (Lishui: 100 yuan per person, a rule covering MEDICAL only): 3 persons = 30,000 fen.
 // Corridor amounts: floor(30,000 × 8500 / 10000) = 25,500; floor(30,000 × 10500 / 10000) = 31,500.
 const HOUSEHOLDS = [
-  { householdId: 'H-331102-9001', schemeId: 'lishui-2017', county: '331102', category: 'DIBAO', verifiedYear: 2024, exitedOn: null,
-    members: [{ personId: 'P-9001' }, { personId: 'P-9002' }], enrollment: enrollment(['MEDICAL', 'ACCIDENT']) },
-  { householdId: 'H-331102-9002', schemeId: 'lishui-2017', county: '331102', category: 'LOW_INCOME_4600', verifiedYear: 2024, exitedOn: null,
-    members: [{ personId: 'P-9003' }], enrollment: enrollment(['MEDICAL']) },
+  {
+    householdId: 'H-331102-9001',
+    schemeId: 'lishui-2017',
+    county: '331102',
+    category: 'DIBAO',
+    verifiedYear: 2024,
+    exitedOn: null,
+    members: [{ personId: 'P-9001' }, { personId: 'P-9002' }],
+    enrollment: enrollment(['MEDICAL', 'ACCIDENT']),
+  },
+  {
+    householdId: 'H-331102-9002',
+    schemeId: 'lishui-2017',
+    county: '331102',
+    category: 'LOW_INCOME_4600',
+    verifiedYear: 2024,
+    exitedOn: null,
+    members: [{ personId: 'P-9003' }],
+    enrollment: enrollment(['MEDICAL']),
+  },
   // No MEDICAL: its ACCIDENT premium and claims stay out of the corridor.
-  { householdId: 'H-331102-9003', schemeId: 'lishui-2017', county: '331102', category: 'DIBAO', verifiedYear: 2024, exitedOn: null,
-    members: [{ personId: 'P-9004' }], enrollment: enrollment(['ACCIDENT']) },
-  { householdId: 'H-420902-9004', schemeId: 'xiaogan-2024', county: '420902', category: 'LIFTED_OUT', verifiedYear: 2024, exitedOn: null,
-    members: [{ personId: 'P-9005' }], enrollment: enrollment(['MEDICAL']) },
+  {
+    householdId: 'H-331102-9003',
+    schemeId: 'lishui-2017',
+    county: '331102',
+    category: 'DIBAO',
+    verifiedYear: 2024,
+    exitedOn: null,
+    members: [{ personId: 'P-9004' }],
+    enrollment: enrollment(['ACCIDENT']),
+  },
+  {
+    householdId: 'H-420902-9004',
+    schemeId: 'xiaogan-2024',
+    county: '420902',
+    category: 'LIFTED_OUT',
+    verifiedYear: 2024,
+    exitedOn: null,
+    members: [{ personId: 'P-9005' }],
+    enrollment: enrollment(['MEDICAL']),
+  },
 ];
 
 const medical = (householdId: string, personId: string, selfPay: number) => ({
-  schemeId: 'lishui-2017', product: 'MEDICAL', householdId, personId, incidentDate: '2024-06-01',
-  details: { hospitalCode: 'HOSP-LS', invoiceNo: `INV-C-${++invoice}`, totalCost: selfPay, basicInsurancePaid: 0, criticalIllnessPaid: 0, payee: 'HOSPITAL' },
+  schemeId: 'lishui-2017',
+  product: 'MEDICAL',
+  householdId,
+  personId,
+  incidentDate: '2024-06-01',
+  details: {
+    hospitalCode: 'HOSP-LS',
+    invoiceNo: `INV-C-${++invoice}`,
+    totalCost: selfPay,
+    basicInsurancePaid: 0,
+    criticalIllnessPaid: 0,
+    payee: 'HOSPITAL',
+  },
 });
 
 async function settle(body: unknown, payout: number): Promise<{ claimId: string; settlements: Array<{ settlementId: string; insurerId: string }> }> {
@@ -46,7 +89,13 @@ async function report(schemeId: string, year = 2024) {
 }
 
 const corridor = (premium: number, incurred: number, lossRatioBp: number | null, returnToFund: number, topUp: number) => ({
-  premium, incurred, lossRatioBp, lowerLossRatioBp: 8500, upperLossRatioBp: 10500, returnToFund, topUp,
+  premium,
+  incurred,
+  lossRatioBp,
+  lowerLossRatioBp: 8500,
+  upperLossRatioBp: 10500,
+  returnToFund,
+  topUp,
 });
 
 beforeAll(async () => {
@@ -72,7 +121,17 @@ describe('GET /reports/summary riskCorridor (Lishui MEDICAL, illustrative 8500/1
     // self-pay 20,000 fen in the first band (90%): 18,000
     await settle(medical('H-331102-9001', 'P-9001', 20_000), 18_000);
     // outpatient (30,000 − 10,000) × 80% = 16,000, on the ACCIDENT books
-    await settle({ schemeId: 'lishui-2017', product: 'ACCIDENT', householdId: 'H-331102-9003', personId: 'P-9004', incidentDate: '2024-06-01', details: { kind: 'OUTPATIENT', expense: 30_000 } }, 16_000);
+    await settle(
+      {
+        schemeId: 'lishui-2017',
+        product: 'ACCIDENT',
+        householdId: 'H-331102-9003',
+        personId: 'P-9004',
+        incidentDate: '2024-06-01',
+        details: { kind: 'OUTPATIENT', expense: 30_000 },
+      },
+      16_000,
+    );
     const r = await report('lishui-2017');
     expect(r.byProduct.MEDICAL.payout).toBe(18_000);
     expect(r.losses.incurred).toBe(34_000);
@@ -92,7 +151,11 @@ describe('GET /reports/summary riskCorridor (Lishui MEDICAL, illustrative 8500/1
     // self-pay 10 fen × 90% = 9 fen: incurred 31,509, ratio 10503 bp, top-up 9
     const claim = await settle(medical('H-331102-9002', 'P-9003', 10), 9);
     for (const s of claim.settlements) {
-      const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt: new Date().toISOString(), reference: 'BANK-LS-1' } });
+      const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, {
+        role: 'insurer',
+        insurerId: s.insurerId,
+        body: { paidAt: new Date().toISOString(), reference: 'BANK-LS-1' },
+      });
       expect(c.status, JSON.stringify(c.body)).toBe(200);
     }
     await api.waitForStatus(claim.claimId, ['PAID']);
@@ -133,5 +196,13 @@ describe('GET /reports/summary riskCorridor (Lishui MEDICAL, illustrative 8500/1
     const s = await api.call('GET', '/schemes/lishui-2017', { role: 'insurer', insurerId: 'LS-MED-INSURER' });
     expect(s.status).toBe(200);
     expect(s.body.products.MEDICAL.riskCorridor).toMatchObject({ lowerLossRatioBp: 8500, upperLossRatioBp: 10500 });
+    // Its notes for people in the reader's language (Chinese by default); the figures are the same.
+    expect(s.body.products.MEDICAL.riskCorridor.note).toMatch(/^示例参数：.*风险调节平衡机制/);
+    expect(s.body.notes.every((n: unknown) => typeof n === 'string' && /[\u4e00-\u9fff]/.test(n))).toBe(true);
+    expect(s.headers.get('content-language')).toBe('zh-CN');
+    const en = await api.call('GET', '/schemes/lishui-2017', { role: 'insurer', insurerId: 'LS-MED-INSURER', headers: { 'accept-language': 'en' } });
+    expect(en.body.products.MEDICAL.riskCorridor.note).toMatch(/^Illustrative: the seed/);
+    expect(en.body.notes[0]).toMatch(/^Seed figures:/);
+    expect({ ...en.body, notes: null, products: null }).toEqual({ ...s.body, notes: null, products: null });
   });
 });

@@ -47,7 +47,10 @@ beforeAll(async () => {
     members: [{ personId: `PF-${i}` }],
     enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
   }));
-  await persist(() => api.call('POST', '/households', { role: 'admin', body: households }), (r) => r.status === 200);
+  await persist(
+    () => api.call('POST', '/households', { role: 'admin', body: households }),
+    (r) => r.status === 200,
+  );
 });
 
 afterAll(async () => {
@@ -70,7 +73,10 @@ describe('with 20% of store requests failing', () => {
           details: { hospitalCode: 'HF', invoiceNo: `F-${i}`, totalCost: 700_000 + i * 10_000 },
         };
         // A client retries a failed submission with the same Idempotency-Key, as the contract asks.
-        const r = await persist(() => api.call('POST', '/claims', { role: 'submitter', body, headers: { 'idempotency-key': `fault-${i}` } }), (x: Reply) => x.status === 202);
+        const r = await persist(
+          () => api.call('POST', '/claims', { role: 'submitter', body, headers: { 'idempotency-key': `fault-${i}` } }),
+          (x: Reply) => x.status === 202,
+        );
         return r.body.claimId as string;
       }),
     );
@@ -84,25 +90,46 @@ describe('with 20% of store requests failing', () => {
     const DECIDED = ['SETTLING', 'CLOSED_NO_PAYOUT', 'REJECTED'];
     for (let round = 0; round < 8 && claims.some((c) => !DECIDED.includes(c.status)); round++) {
       for (const c of claims.filter((x) => !DECIDED.includes(x.status))) {
-        await persist(() => api.call('POST', `/claims/${c.claimId}/redrive`, { role: 'admin', body: { note: 'fault drill' } }), (r: Reply) => r.status === 202 || r.status === 409);
+        await persist(
+          () => api.call('POST', `/claims/${c.claimId}/redrive`, { role: 'admin', body: { note: 'fault drill' } }),
+          (r: Reply) => r.status === 202 || r.status === 409,
+        );
       }
-      claims = await Promise.all(claims.map((c) => (DECIDED.includes(c.status) ? c : api.waitForStatus(c.claimId, TERMINAL, 30_000).then((r) => r.body, () => c))));
+      claims = await Promise.all(
+        claims.map((c) =>
+          DECIDED.includes(c.status)
+            ? c
+            : api.waitForStatus(c.claimId, TERMINAL, 30_000).then(
+                (r) => r.body,
+                () => c,
+              ),
+        ),
+      );
     }
     expect(claims.filter((c) => !DECIDED.includes(c.status)).map((c) => `${c.claimId} ${c.status}`)).toEqual([]);
     for (const c of claims.filter((x) => x.status === 'SETTLING')) {
-      const s = await persist(() => api.call('GET', `/settlements?claimId=${c.claimId}`, { role: 'auditor' }), (r) => r.status === 200);
+      const s = await persist(
+        () => api.call('GET', `/settlements?claimId=${c.claimId}`, { role: 'auditor' }),
+        (r) => r.status === 200,
+      );
       expect(s.body.items).toHaveLength(3);
       expect(s.body.items.reduce((sum: number, x: { amount: number }) => sum + x.amount, 0)).toBe(c.assessment.payout);
     }
     for (const id of ids) {
-      const audit = await persist(() => api.call('GET', `/claims/${id}/audit`, { role: 'auditor' }), (r) => r.status === 200);
+      const audit = await persist(
+        () => api.call('GET', `/claims/${id}/audit`, { role: 'auditor' }),
+        (r) => r.status === 200,
+      );
       expect(audit.body.verified, id).toBe(true);
       // Retried and redriven steps left one statement of each figure, and it is what the store holds.
       expect(reconcileFigures(chainFigures(audit.body.records), StoredFigures.parse(audit.body.stored)), id).toEqual([]);
     }
     for (let p = 0; p < PEOPLE; p++) {
       const acc = await persist(
-        () => documentClient().send(new GetCommand({ TableName: tableName('accumulators'), Key: { pk: `ACC#P#xiaogan-2024#PF-${p}#MEDICAL#2024` }, ConsistentRead: true })),
+        () =>
+          documentClient().send(
+            new GetCommand({ TableName: tableName('accumulators'), Key: { pk: `ACC#P#xiaogan-2024#PF-${p}#MEDICAL#2024` }, ConsistentRead: true }),
+          ),
         () => true,
       );
       const mine = claims.filter((c) => c.personId === `PF-${p}` && c.assessment && c.status !== 'REJECTED');
@@ -111,21 +138,49 @@ describe('with 20% of store requests failing', () => {
     }
   });
 
-  it('the report totals kept with each move equal a rebuild from the claims; check finds a tampered figure and rebuild mends it', { timeout: 120_000 }, async () => {
+  it('the report totals kept with each move equal a rebuild from the claims; check finds a tampered figure and rebuild mends it', {
+    timeout: 120_000,
+  }, async () => {
     // Runs after the drill above: its retried steps, redrives and failures all moved the totals incrementally.
-    const recompute = (write: boolean) => persist(() => recomputeReportTotals({ write }), () => true);
-    const incremental = await persist(() => api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' }), (r) => r.status === 200);
+    const recompute = (write: boolean) =>
+      persist(
+        () => recomputeReportTotals({ write }),
+        () => true,
+      );
+    const incremental = await persist(
+      () => api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' }),
+      (r) => r.status === 200,
+    );
     expect(incremental.body.claims.count).toBe(CLAIMS);
     expect((await recompute(false)).differences).toEqual([]);
     // A figure made wrong behind the store's back: check names it, rebuild brings it back, the report is as before.
     await persist(
-      () => documentClient().send(new UpdateCommand({ TableName: tableName('reports'), Key: { pk: reportItemKey('xiaogan-2024', '2024', 7) }, UpdateExpression: 'ADD #n :five', ExpressionAttributeNames: { '#n': 'n|MEDICAL|420902|SETTLING' }, ExpressionAttributeValues: { ':five': 5 } })),
+      () =>
+        documentClient().send(
+          new UpdateCommand({
+            TableName: tableName('reports'),
+            Key: { pk: reportItemKey('xiaogan-2024', '2024', 7) },
+            UpdateExpression: 'ADD #n :five',
+            ExpressionAttributeNames: { '#n': 'n|MEDICAL|420902|SETTLING' },
+            ExpressionAttributeValues: { ':five': 5 },
+          }),
+        ),
       () => true,
     );
-    expect((await recompute(false)).differences).toEqual([{ key: reportItemKey('xiaogan-2024', '2024', 7), counter: 'n|MEDICAL|420902|SETTLING', stored: expect.any(Number), recomputed: expect.any(Number) }]);
+    expect((await recompute(false)).differences).toEqual([
+      {
+        key: reportItemKey('xiaogan-2024', '2024', 7),
+        counter: 'n|MEDICAL|420902|SETTLING',
+        stored: expect.any(Number),
+        recomputed: expect.any(Number),
+      },
+    ]);
     expect((await recompute(true)).written).toBe(1);
     expect((await recompute(false)).differences).toEqual([]);
-    const after = await persist(() => api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' }), (r) => r.status === 200);
+    const after = await persist(
+      () => api.call('GET', '/reports/summary?schemeId=xiaogan-2024&year=2024', { role: 'auditor' }),
+      (r) => r.status === 200,
+    );
     expect(after.body).toEqual(incremental.body);
   });
 });

@@ -12,7 +12,7 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
 import { paymentDue } from '../../core/calendar.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { seedReviewQueue, syntheticQueue, type QueueClaim } from '../../embedded/seed/review-queue.js';
 import { client, startTestSystem } from '../support/server.js';
 
@@ -67,11 +67,27 @@ beforeAll(async () => {
   api = client(system);
   queue = syntheticQueue(240);
   // A claim stored before county and reviewPayout existed (needs the backfill the README describes).
-  queue.push({ claimId: 'C-Q-OLD0', schemeId: 'xiaogan-2024', product: 'MEDICAL', county: '420902', payout: 2_500_000, createdAt: new Date(Date.now() - 3 * DAY).toISOString(), reasons: ['ABOVE_THRESHOLD'], queueFields: false });
+  queue.push({
+    claimId: 'C-Q-OLD0',
+    schemeId: 'xiaogan-2024',
+    product: 'MEDICAL',
+    county: '420902',
+    payout: 2_500_000,
+    createdAt: new Date(Date.now() - 3 * DAY).toISOString(),
+    reasons: ['ABOVE_THRESHOLD'],
+    queueFields: false,
+  });
   await seedReviewQueue(system.dynamoEndpoint, `${PREFIX}-`, queue);
   const fresh = { ...DEMO_HOUSEHOLDS[1], householdId: 'H-420902-0901', verifiedYear: 2024, members: [{ personId: 'P-901' }] };
   expect((await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, fresh] })).status).toBe(200);
-  const body = { schemeId: 'xiaogan-2024', householdId: 'H-420902-0901', personId: 'P-901', incidentDate: '2024-05-03', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: 'INBOX-1', totalCost: 3_500_000 } };
+  const body = {
+    schemeId: 'xiaogan-2024',
+    householdId: 'H-420902-0901',
+    personId: 'P-901',
+    incidentDate: '2024-05-03',
+    product: 'MEDICAL',
+    details: { hospitalCode: 'HOSP-02', invoiceNo: 'INBOX-1', totalCost: 3_500_000 },
+  };
   const r = await api.call('POST', '/claims', { role: 'submitter', body });
   expect(r.status).toBe(202);
   workflowClaim = r.body.claimId;
@@ -93,18 +109,41 @@ describe('the assessment stores what the queue filters and sorts on', () => {
     const mine = items.find((i) => i.claimId === workflowClaim);
     expect(mine).toMatchObject({ county: '420902', due: { workingDaysLeft: expect.any(Number), level: expect.stringMatching(/^(OK|NEAR|DUE)$/) } });
     expect(mine!.due).toEqual(paymentDue(mine!.createdAt, new Date().toISOString(), schemes().get('xiaogan-2024')!.holidays));
-    expect((await all('status=PENDING_REVIEW&sort=amount-desc&minPayout=2300000&maxPayout=2300000', 25)).items.map((i) => i.claimId)).toContain(workflowClaim);
+    expect((await all('status=PENDING_REVIEW&sort=amount-desc&minPayout=2300000&maxPayout=2300000', 25)).items.map((i) => i.claimId)).toContain(
+      workflowClaim,
+    );
   });
 });
 
 describe('filters, combined, on every page', () => {
   it.each([
     ['scheme + county', 'schemeId=xiaogan-2024&county=420921', (c: QueueClaim) => c.schemeId === 'xiaogan-2024' && c.county === '420921'],
-    ['product + payout range', 'product=ACCIDENT&minPayout=1000000&maxPayout=5000000', (c: QueueClaim) => c.product === 'ACCIDENT' && c.payout >= 1_000_000 && c.payout <= 5_000_000],
-    ['reason + age', 'reviewReason=MONITORING_WARNING&minAgeDays=5&maxAgeDays=20', (c: QueueClaim) => c.reasons.includes('MONITORING_WARNING') && age(c) >= 5 && age(c) <= 20],
-    ['all six', 'schemeId=xiaogan-2024&county=420902&product=MEDICAL&reviewReason=ABOVE_THRESHOLD&minPayout=500000&minAgeDays=1', (c: QueueClaim) => c.schemeId === 'xiaogan-2024' && c.county === '420902' && c.product === 'MEDICAL' && c.reasons.includes('ABOVE_THRESHOLD') && c.payout >= 500_000 && age(c) >= 1],
+    [
+      'product + payout range',
+      'product=ACCIDENT&minPayout=1000000&maxPayout=5000000',
+      (c: QueueClaim) => c.product === 'ACCIDENT' && c.payout >= 1_000_000 && c.payout <= 5_000_000,
+    ],
+    [
+      'reason + age',
+      'reviewReason=MONITORING_WARNING&minAgeDays=5&maxAgeDays=20',
+      (c: QueueClaim) => c.reasons.includes('MONITORING_WARNING') && age(c) >= 5 && age(c) <= 20,
+    ],
+    [
+      'all six',
+      'schemeId=xiaogan-2024&county=420902&product=MEDICAL&reviewReason=ABOVE_THRESHOLD&minPayout=500000&minAgeDays=1',
+      (c: QueueClaim) =>
+        c.schemeId === 'xiaogan-2024' &&
+        c.county === '420902' &&
+        c.product === 'MEDICAL' &&
+        c.reasons.includes('ABOVE_THRESHOLD') &&
+        c.payout >= 500_000 &&
+        age(c) >= 1,
+    ],
   ])('%s, oldest first, 7 a page', async (_name, q, match) => {
-    const expected = queue.filter((c) => c.queueFields !== false && match(c)).sort(byAge).map((c) => c.claimId);
+    const expected = queue
+      .filter((c) => c.queueFields !== false && match(c))
+      .sort(byAge)
+      .map((c) => c.claimId);
     expect(expected.length).toBeGreaterThan(3);
     const { items, pages } = await all(`status=PENDING_REVIEW&${q}`, 7);
     expect(seeded(items).map((i) => i.claimId)).toEqual(expected);
@@ -121,7 +160,11 @@ describe('filters, combined, on every page', () => {
   });
 
   it('newest first reverses the age order', async () => {
-    const expected = queue.filter((c) => c.queueFields !== false && c.county === '331121').sort(byAge).reverse().map((c) => c.claimId);
+    const expected = queue
+      .filter((c) => c.queueFields !== false && c.county === '331121')
+      .sort(byAge)
+      .reverse()
+      .map((c) => c.claimId);
     expect(seeded((await all('status=PENDING_REVIEW&county=331121&sort=newest', 9)).items).map((i) => i.claimId)).toEqual(expected);
   });
 
@@ -182,7 +225,11 @@ describe('compatibility and bad input', () => {
     expect(items.map((i) => i.createdAt)).toEqual([...items.map((i) => i.createdAt)].sort());
     expect(items.map((i) => i.claimId)).toContain('C-Q-OLD0');
     // Filters on the assessment (payout, reason) and the scheme find it; county and the amount sort need the backfill.
-    expect((await all('status=PENDING_REVIEW&reviewReason=ABOVE_THRESHOLD&minPayout=2500000&maxPayout=2500000&schemeId=xiaogan-2024', 50)).items.map((i) => i.claimId)).toContain('C-Q-OLD0');
+    expect(
+      (await all('status=PENDING_REVIEW&reviewReason=ABOVE_THRESHOLD&minPayout=2500000&maxPayout=2500000&schemeId=xiaogan-2024', 50)).items.map(
+        (i) => i.claimId,
+      ),
+    ).toContain('C-Q-OLD0');
     expect((await all('status=PENDING_REVIEW&county=420902', 100)).items.map((i) => i.claimId)).not.toContain('C-Q-OLD0');
     expect((await all('status=PENDING_REVIEW&sort=amount-desc', 100)).items.map((i) => i.claimId)).not.toContain('C-Q-OLD0');
     const one = (await api.call('GET', `/claims/${workflowClaim}`, { role: 'reviewer' })).body;
@@ -201,15 +248,20 @@ describe('compatibility and bad input', () => {
     ['status=PENDING_REVIEW&reviewReason=BORED', 'reviewReason'],
     ['status=PENDING_REVIEW&minAgeDays=-1', 'days'],
   ])('%s → 400', async (q, says) => {
-    const r = await api.call('GET', `/claims?${q}`, { role: 'reviewer' });
+    // The words checked are the English ones (details follow Accept-Language; Chinese by default).
+    const r = await api.call('GET', `/claims?${q}`, { role: 'reviewer', headers: { 'accept-language': 'en' } });
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body)).toContain(says);
+    const zh = await api.call('GET', `/claims?${q}`, { role: 'reviewer' });
+    expect(zh.body.errors.map((e: { path: string }) => e.path)).toEqual(r.body.errors.map((e: { path: string }) => e.path));
   });
 
   it('a cursor from one sort is refused by another (400), not a 500', async () => {
     const p = await page('status=PENDING_REVIEW&limit=3');
     expect(p.nextCursor).toEqual(expect.any(String));
-    expect((await api.call('GET', `/claims?status=PENDING_REVIEW&sort=amount-desc&limit=3&cursor=${p.nextCursor}`, { role: 'reviewer' })).status).toBe(400);
+    expect(
+      (await api.call('GET', `/claims?status=PENDING_REVIEW&sort=amount-desc&limit=3&cursor=${p.nextCursor}`, { role: 'reviewer' })).status,
+    ).toBe(400);
     expect((await api.call('GET', `/claims?limit=3&cursor=${p.nextCursor}`, { role: 'reviewer' })).status).toBe(400);
   });
 });

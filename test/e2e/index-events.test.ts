@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedded } from '../../embedded/runtime.js';
-import { client, startTestSystem } from '../support/server.js';
+import { client, startTestSystem, type Reply } from '../support/server.js';
 import { household } from '../core/fixtures.js';
 
 let system: Embedded;
@@ -31,13 +31,20 @@ const households = [
   household({ householdId: 'H-WH-002', county: WUHAN, area_mu: 12, products: ['INDUSTRY'] }),
 ];
 // Concerned by an Anlu weather event: INDUSTRY, enrolled on the day, with area: 32 (incl. the exited one).
-const CONCERNED = households.filter((h) => h.county === ANLU && h.enrollment.products.includes('INDUSTRY') && h.enrollment.start <= '2024-07-03' && h.enrollment.end >= '2024-07-03' && (h.enrollment.insured.area_mu ?? 0) > 0);
+const CONCERNED = households.filter(
+  (h) =>
+    h.county === ANLU &&
+    h.enrollment.products.includes('INDUSTRY') &&
+    h.enrollment.start <= '2024-07-03' &&
+    h.enrollment.end >= '2024-07-03' &&
+    (h.enrollment.insured.area_mu ?? 0) > 0,
+);
 
 const weather = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: ANLU, period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 };
 
 async function waitDone(eventId: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  let last;
+  let last: Reply | undefined;
   while (Date.now() < deadline) {
     last = await api.call('GET', `/index-events/${eventId}?limit=1000`, { role: 'auditor' });
     if (last.body.done) return last.body;
@@ -95,7 +102,10 @@ describe('weather index event', () => {
   });
 
   it('re-posting the same observation files nothing new (also in another spelling)', async () => {
-    const again = await api.call('POST', '/index-events', { role: 'admin', body: { ...weather, kind: undefined, type: 'weather', period: '2024-07-01/2024-07-03' } });
+    const again = await api.call('POST', '/index-events', {
+      role: 'admin',
+      body: { ...weather, kind: undefined, type: 'weather', period: '2024-07-01/2024-07-03' },
+    });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.eventId).toBe(eventId);
     expect(again.body.repeated).toBe(true);
@@ -137,7 +147,10 @@ describe('weather index event', () => {
     const trail = await api.call('GET', `/index-events/${eventId}/audit`, { role: 'auditor' });
     expect(trail.status, JSON.stringify(trail.body)).toBe(200);
     expect(trail.body.verified).toBe(true);
-    expect(trail.body.records.map((r: { step: string; decision: string }) => `${r.step}:${r.decision}`)).toEqual(['IndexEventPosted:FANNING_OUT', 'FanoutFinished:CREATED']);
+    expect(trail.body.records.map((r: { step: string; decision: string }) => `${r.step}:${r.decision}`)).toEqual([
+      'IndexEventPosted:FANNING_OUT',
+      'FanoutFinished:CREATED',
+    ]);
     expect(trail.body.records[0].actor).toMatch(/^admin:/);
     expect((await api.call('GET', `/index-events/${eventId}/audit`, { role: 'reviewer' })).status).toBe(403);
     expect((await api.call('GET', '/index-events/IX-nope/audit', { role: 'auditor' })).status).toBe(404);
@@ -164,7 +177,15 @@ describe('price index event', () => {
     // cost 10,000 fen/kg → strike 8,500; observed 8,000 → 500 fen/kg. H-WH-001 has no quantity: not concerned.
     const r = await api.call('POST', '/index-events', {
       role: 'admin',
-      body: { kind: 'PRICE', schemeId: 'xiaogan-2024', county: ANLU, period: { start: '2024-05-01', end: '2024-05-31' }, commodity: 'TEA', costPrice: 10_000, observedPrice: 8_000 },
+      body: {
+        kind: 'PRICE',
+        schemeId: 'xiaogan-2024',
+        county: ANLU,
+        period: { start: '2024-05-01', end: '2024-05-31' },
+        commodity: 'TEA',
+        costPrice: 10_000,
+        observedPrice: 8_000,
+      },
     });
     expect([201, 202]).toContain(r.status);
     const done = await waitDone(r.body.eventId);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Embedded } from '../../embedded/runtime.js';
-import { client, startTestSystem } from '../support/server.js';
+import { client, startTestSystem, type Reply } from '../support/server.js';
 import { household } from '../core/fixtures.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 import { fanoutShardOf } from '../../core/index.js';
@@ -15,13 +15,15 @@ let system: Embedded;
 let api: ReturnType<typeof client>;
 
 const ANLU = '420982';
-const good = Array.from({ length: 12 }, (_, i) => household({ householdId: `H-RD-${String(i + 1).padStart(2, '0')}`, county: ANLU, area_mu: i + 1, products: ['INDUSTRY'] }));
+const good = Array.from({ length: 12 }, (_, i) =>
+  household({ householdId: `H-RD-${String(i + 1).padStart(2, '0')}`, county: ANLU, area_mu: i + 1, products: ['INDUSTRY'] }),
+);
 const broken = household({ householdId: 'H-RD-BAD', county: ANLU, area_mu: 3, products: ['INDUSTRY'] });
 const weather = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: ANLU, period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 };
 
 async function waitFor(eventId: string, ok: (body: { status: string; done?: boolean }) => boolean, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  let last;
+  let last: Reply | undefined;
   while (Date.now() < deadline) {
     last = await api.call('GET', `/index-events/${eventId}?limit=1000`, { role: 'auditor' });
     if (last.status === 200 && ok(last.body)) return last.body;
@@ -37,7 +39,10 @@ beforeAll(async () => {
   // A registry entry written around the API, missing its insured figures: the fan-out's page cannot read it.
   const { insured: _insured, ...enrollment } = broken.enrollment;
   await documentClient().send(
-    new PutCommand({ TableName: tableName('registry'), Item: { ...broken, enrollment, members: broken.members, fanoutShard: fanoutShardOf(broken), updatedAt: new Date().toISOString() } }),
+    new PutCommand({
+      TableName: tableName('registry'),
+      Item: { ...broken, enrollment, members: broken.members, fanoutShard: fanoutShardOf(broken), updatedAt: new Date().toISOString() },
+    }),
   );
 });
 

@@ -35,8 +35,14 @@ const reviewHousehold = {
   enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
 };
 // 2,300,000 fen payout: over the 2,000,000 review threshold (as in test/e2e/redrive.test.ts).
-const bigClaim = (invoiceNo: string) => ({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'HO-1', personId: 'PO-1', incidentDate: '2024-05-03', details: { hospitalCode: 'HO', invoiceNo, totalCost: 3_500_000 } });
-
+const bigClaim = (invoiceNo: string) => ({
+  schemeId: 'xiaogan-2024',
+  product: 'MEDICAL',
+  householdId: 'HO-1',
+  personId: 'PO-1',
+  incidentDate: '2024-05-03',
+  details: { hospitalCode: 'HO', invoiceNo, totalCost: 3_500_000 },
+});
 
 async function tokenOf(claimId: string): Promise<string> {
   return until(`review token of ${claimId}`, async () => {
@@ -64,7 +70,9 @@ const claimIds = (r: Reply, kind: string) => entries(r, kind).map((i) => i.claim
 
 beforeAll(async () => {
   gone = createServer((_req, res) => res.writeHead(410).end());
-  const url = await new Promise<string>((resolve) => gone.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(gone.address() as AddressInfo).port}/hook`)));
+  const url = await new Promise<string>((resolve) =>
+    gone.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(gone.address() as AddressInfo).port}/hook`)),
+  );
   system = await startTestSystem('ops');
   api = client(system);
   expect((await api.call('POST', '/households', { role: 'admin', body: [...DEMO_HOUSEHOLDS, reviewHousehold] })).status).toBe(200);
@@ -73,7 +81,14 @@ beforeAll(async () => {
   endpointId = ep.body.endpointId;
 
   // Settles, paying XG-POOL-1, whose endpoint answers 410 Gone: the endpoint is disabled.
-  ids.settling = await submit({ schemeId: 'xiaogan-2024', product: 'DISASTER', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-07-01', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 100_001 } });
+  ids.settling = await submit({
+    schemeId: 'xiaogan-2024',
+    product: 'DISASTER',
+    householdId: 'H-420922-0001',
+    personId: 'P-1',
+    incidentDate: '2024-07-01',
+    details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 100_001 },
+  });
   await api.waitForStatus(ids.settling, ['SETTLING']);
   // Waits for a reviewer.
   ids.review = await submit(bigClaim('O-1'));
@@ -88,7 +103,17 @@ beforeAll(async () => {
   await documentClient().send(
     new PutCommand({
       TableName: tableName('claims'),
-      Item: { claimId: ids.stuck, status: 'RECEIVED', schemeId: 'xiaogan-2024', householdId: 'HO-1', product: 'MEDICAL', submission: bigClaim('O-3'), submittedBy: 't', createdAt: at, updatedAt: at },
+      Item: {
+        claimId: ids.stuck,
+        status: 'RECEIVED',
+        schemeId: 'xiaogan-2024',
+        householdId: 'HO-1',
+        product: 'MEDICAL',
+        submission: bigClaim('O-3'),
+        submittedBy: 't',
+        createdAt: at,
+        updatedAt: at,
+      },
     }),
   );
   await until('the endpoint disabled', async () => {
@@ -176,9 +201,15 @@ describe('the scheduled attention metrics', () => {
       spy.mockRestore();
     }
     const listed = await api.call('GET', '/ops/attention', { role: 'admin' });
-    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const emf = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(emf).toHaveLength(1);
-    const blob = emf[0] as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> }; service: string } & Record<string, unknown>;
+    const blob = emf[0] as {
+      _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+      service: string;
+    } & Record<string, unknown>;
     const [directive] = blob._aws.CloudWatchMetrics;
     expect(directive?.Namespace).toBe(OPS_METRICS_NAMESPACE);
     expect(directive?.Dimensions).toEqual([['service']]);

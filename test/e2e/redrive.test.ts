@@ -34,11 +34,21 @@ describe('redriving a FAILED claim', () => {
     };
     // Stuck: the review task fails, then the claim is put back to PENDING_REVIEW by hand, as if RecordFailure had
     // run out of retries: undecided, with no execution running.
-    const stuck = (await api.call('POST', '/claims', { role: 'submitter', body: { ...bigClaim, details: { ...bigClaim.details, invoiceNo: 'R-2' } } })).body.claimId as string;
+    const stuck = (
+      await api.call('POST', '/claims', { role: 'submitter', body: { ...bigClaim, details: { ...bigClaim.details, invoiceNo: 'R-2' } } })
+    ).body.claimId as string;
     await api.waitForStatus(stuck, ['PENDING_REVIEW']);
     await system.sfn.sendTaskFailure(await tokenOf(stuck), 'ReviewerUnavailable', 'nobody reviewed it');
     await api.waitForStatus(stuck, ['FAILED']);
-    await documentClient().send(new UpdateCommand({ TableName: tableName('claims'), Key: { claimId: stuck }, UpdateExpression: 'SET #s = :p REMOVE failedFrom', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PENDING_REVIEW' } }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('claims'),
+        Key: { claimId: stuck },
+        UpdateExpression: 'SET #s = :p REMOVE failedFrom',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':p': 'PENDING_REVIEW' },
+      }),
+    );
     const r1 = await api.call('POST', `/claims/${stuck}/redrive`, { role: 'admin' });
     expect(r1.status, JSON.stringify(r1.body)).toBe(202);
     expect(r1.body).toMatchObject({ status: 'PENDING_REVIEW', redrive: 1 });
@@ -46,13 +56,19 @@ describe('redriving a FAILED claim', () => {
     expect((await api.waitForStatus(stuck, ['SETTLING'])).body.redrives).toBe(1);
 
     // Start lost: a claim stored as RECEIVED whose execution never started (here: a copy under a new id).
-    const stored = (await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId: stuck }, ConsistentRead: true }))).Item ?? {};
+    const stored =
+      (await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId: stuck }, ConsistentRead: true }))).Item ?? {};
     const { assessment: _a, allocations: _b, settlementIds: _c, review: _d, taskToken: _e, redrives: _f, decidedAt: _g, ...asSubmitted } = stored;
     const lost = 'C-lost-start-1';
     await documentClient().send(
       new PutCommand({
         TableName: tableName('claims'),
-        Item: { ...asSubmitted, claimId: lost, status: 'RECEIVED', submission: { ...stored.submission, details: { ...stored.submission.details, invoiceNo: 'R-3' } } },
+        Item: {
+          ...asSubmitted,
+          claimId: lost,
+          status: 'RECEIVED',
+          submission: { ...stored.submission, details: { ...stored.submission.details, invoiceNo: 'R-3' } },
+        },
       }),
     );
     const r2 = await api.call('POST', `/claims/${lost}/redrive`, { role: 'admin' });

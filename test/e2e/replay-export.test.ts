@@ -11,7 +11,7 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { exportClaims } from '../../embedded/claims-export.js';
 import { loadReplayFile } from '../../embedded/replay-file.js';
 import { parseScheme, prepareReplay, replay } from '../../core/index.js';
-import { schemes } from '../../core/catalogue.js';
+import { schemes } from '../../functions/shared/catalogue.js';
 import { client, startTestSystem } from '../support/server.js';
 
 let system: Embedded;
@@ -33,7 +33,11 @@ const households = [
 }));
 
 const medical = (householdId: string, personId: string, day: string, invoiceNo: string, totalCost: number) => ({
-  schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId, personId, incidentDate: `2024-${day}`,
+  schemeId: 'xiaogan-2024',
+  product: 'MEDICAL',
+  householdId,
+  personId,
+  incidentDate: `2024-${day}`,
   details: { hospitalCode: 'HOSP-RX', invoiceNo, totalCost, basicInsurancePaid: 0, criticalIllnessPaid: 0, payee: 'HOSPITAL' },
 });
 
@@ -52,7 +56,14 @@ beforeAll(async () => {
     medical('H-RX-1', 'P-RX-2', '03-02', 'RX-3', 300_000), // under the deductible: no payout
     medical('H-RX-2', 'P-RX-3', '04-01', 'RX-1', 1_500_000), // the invoice RX-1 again: rejected
     medical('H-RX-2', 'P-RX-3', '05-01', 'RX-4', 900_000),
-    { schemeId: 'xiaogan-2024', product: 'DISASTER', householdId: 'H-RX-2', personId: 'P-RX-3', incidentDate: '2024-07-01', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 800_000 } },
+    {
+      schemeId: 'xiaogan-2024',
+      product: 'DISASTER',
+      householdId: 'H-RX-2',
+      personId: 'P-RX-3',
+      incidentDate: '2024-07-01',
+      details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 800_000 },
+    },
     medical('H-RX-9', 'P-RX-9', '08-01', 'RX-5', 900_000), // no such household: rejected
   ];
   for (const body of claims) {
@@ -75,12 +86,24 @@ describe('npm run replay -- export, then the replay', () => {
     expect(await exportClaims(file, { schemeId: 'xiaogan-2024', year: 2024 })).toBe(7);
 
     const text = readFileSync(file, 'utf8');
-    const rows = text.trim().split('\n').map((l) => JSON.parse(l) as { claim?: { householdId: string }; household?: { householdId: string } });
-    expect(rows.filter((r) => r.household).map((r) => r.household!.householdId).sort()).toEqual(['H-RX-1', 'H-RX-2']);
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { claim?: { householdId: string }; household?: { householdId: string } });
+    expect(
+      rows
+        .filter((r) => r.household)
+        .map((r) => r.household!.householdId)
+        .sort(),
+    ).toEqual(['H-RX-1', 'H-RX-2']);
     expect(rows.filter((r) => r.claim)).toHaveLength(7);
     expect(text).not.toContain(ID_NUMBER);
 
-    const live = (await api.call('GET', '/claims?limit=100', { role: 'auditor' })).body.items as Array<{ status: string; assessment: { payout: number } | null; householdId: string }>;
+    const live = (await api.call('GET', '/claims?limit=100', { role: 'auditor' })).body.items as Array<{
+      status: string;
+      assessment: { payout: number } | null;
+      householdId: string;
+    }>;
     const paidLive = live.filter((c) => c.status !== 'REJECTED').reduce((sum, c) => sum + (c.assessment?.payout ?? 0), 0);
     const rejectedLive = live.filter((c) => c.status === 'REJECTED').length;
     expect(rejectedLive).toBe(2);
@@ -103,7 +126,10 @@ describe('npm run replay -- export, then the replay', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, `${JSON.stringify({ household: { ...households[0], county: '42' } })}\n`);
     expect(() => loadReplayFile(file)).toThrow(/bad\.jsonl:1: household\.county: expected a 6-digit county code/);
-    writeFileSync(file, `${JSON.stringify({ household: households[0] })}\n${JSON.stringify({ household: { ...households[0], category: 'OTHER' } })}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ household: households[0] })}\n${JSON.stringify({ household: { ...households[0], category: 'OTHER' } })}\n`,
+    );
     expect(() => loadReplayFile(file)).toThrow(/bad\.jsonl:2: household H-RX-1 differs from its entry on line 1/);
   });
 });

@@ -33,7 +33,14 @@ describe('restart in the middle of a load', () => {
     expect((await api.call('POST', '/households', { role: 'admin', body: households })).status).toBe(200);
     const ids = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
-        const body = { schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: `HR-${i % 2}`, personId: `PR-${i % 2}`, incidentDate: '2024-05-03', details: { hospitalCode: 'HR', invoiceNo: `R-${i}`, totalCost: 800_000 } };
+        const body = {
+          schemeId: 'xiaogan-2024',
+          product: 'MEDICAL',
+          householdId: `HR-${i % 2}`,
+          personId: `PR-${i % 2}`,
+          incidentDate: '2024-05-03',
+          details: { hospitalCode: 'HR', invoiceNo: `R-${i}`, totalCost: 800_000 },
+        };
         const r = await api.call('POST', '/claims', { role: 'submitter', body });
         expect(r.status).toBe(202);
         return r.body.claimId as string;
@@ -42,7 +49,9 @@ describe('restart in the middle of a load', () => {
     await system.stop(); // executions in flight stay RUNNING on disk
     system = await start();
     api = client(system);
-    const claims = await Promise.all(ids.map((id) => api.waitForStatus(id, ['SETTLING', 'CLOSED_NO_PAYOUT', 'REJECTED', 'FAILED'], 60_000).then((r) => r.body)));
+    const claims = await Promise.all(
+      ids.map((id) => api.waitForStatus(id, ['SETTLING', 'CLOSED_NO_PAYOUT', 'REJECTED', 'FAILED'], 60_000).then((r) => r.body)),
+    );
     // Once a person's cap is used up, later bills close with no payout; nothing fails or is rejected.
     expect(claims.filter((c) => !['SETTLING', 'CLOSED_NO_PAYOUT'].includes(c.status)).map((c) => c.status)).toEqual([]);
     for (const c of claims.filter((x) => x.status === 'CLOSED_NO_PAYOUT')) expect(c.assessment.payout).toBe(0);
@@ -76,7 +85,13 @@ describe('restart in the middle of a load', () => {
       enrollment: { products: ['INDUSTRY'], start: '2024-01-01', end: '2024-12-31', insured: { area_mu: 1 + (i % 20) } },
     }));
     expect((await api.call('POST', '/households', { role: 'admin', body: households })).status).toBe(200);
-    const weather = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420982', period: { start: '2024-08-01', end: '2024-08-03' }, rainfallMm: 260 };
+    const weather = {
+      kind: 'WEATHER',
+      schemeId: 'xiaogan-2024',
+      county: '420982',
+      period: { start: '2024-08-01', end: '2024-08-03' },
+      rainfallMm: 260,
+    };
     // The answer waits for the fan-out; it is not awaited: the system is stopped while the fan-out runs.
     void api.call('POST', '/index-events', { role: 'admin', body: weather }).catch(() => undefined);
     let eventId = '';
@@ -109,7 +124,11 @@ describe('restart in the middle of a load', () => {
     let cursor: string | null = null;
     const households_: string[] = [];
     do {
-      const page: { body: { claims: Array<{ householdId: string }>; nextCursor?: string | null } } = await api.call('GET', `/index-events/${eventId}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { role: 'auditor' });
+      const page: { body: { claims: Array<{ householdId: string }>; nextCursor?: string | null } } = await api.call(
+        'GET',
+        `/index-events/${eventId}?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        { role: 'auditor' },
+      );
       households_.push(...page.body.claims.map((c) => c.householdId));
       cursor = page.body.nextCursor ?? null;
     } while (cursor);

@@ -13,7 +13,14 @@ import { client, type Reply } from '../support/server.js';
 const RETURN_SECONDS = 20;
 const dataDir = mkdtempSync(join(tmpdir(), 'fangpin-review-restart-'));
 const start = () =>
-  startEmbedded({ dataDir, port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: 'review-restart-', retryIntervalScale: 0.001, context: { 'fangpin:returnTimeoutSeconds': String(RETURN_SECONDS) } });
+  startEmbedded({
+    dataDir,
+    port: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: 'review-restart-',
+    retryIntervalScale: 0.001,
+    context: { 'fangpin:returnTimeoutSeconds': String(RETURN_SECONDS) },
+  });
 let system: Embedded | undefined;
 
 afterAll(async () => {
@@ -30,7 +37,14 @@ const household = (n: number) => ({
   enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
 });
 // 3,000,000 above the deductible: 2,000,000 × 80% + 1,000,000 × 70% = 2,300,000 fen, above the review threshold.
-const claim = (n: number, totalCost = 3_500_000) => ({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: `HRR-${n}`, personId: `PRR-${n}`, incidentDate: '2024-05-03', details: { hospitalCode: 'H', invoiceNo: `RR-${n}`, totalCost } });
+const claim = (n: number, totalCost = 3_500_000) => ({
+  schemeId: 'xiaogan-2024',
+  product: 'MEDICAL',
+  householdId: `HRR-${n}`,
+  personId: `PRR-${n}`,
+  incidentDate: '2024-05-03',
+  details: { hospitalCode: 'H', invoiceNo: `RR-${n}`, totalCost },
+});
 
 describe('a returned claim across a restart', () => {
   it('waits for its amendment again, takes it, and keeps the first amendment deadline', { timeout: 180_000 }, async () => {
@@ -58,7 +72,10 @@ describe('a returned claim across a restart', () => {
     // The amendment still reaches the (re-run) execution: a new wait, a new token.
     let ok: Reply;
     for (let i = 0; ; i++) {
-      ok = await api.call('POST', `/claims/${amended}/amend`, { role: 'submitter', body: { details: { hospitalCode: 'H', invoiceNo: 'RR-1', totalCost: 3_000_000 } } });
+      ok = await api.call('POST', `/claims/${amended}/amend`, {
+        role: 'submitter',
+        body: { details: { hospitalCode: 'H', invoiceNo: 'RR-1', totalCost: 3_000_000 } },
+      });
       if (ok.status !== 409 || i > 400) break;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -27,7 +27,13 @@ const HOUSEHOLDS = [
   household('HV-4', 'PV-4'),
   household('HV-5', 'PV-5'),
   household('HV-6', 'PV-6'),
-  { ...household('HV-L', 'PV-L'), schemeId: 'lishui-2017', county: '331102', category: 'DIBAO', enrollment: { products: ['LOAN_GUARANTEE'], start: '2024-01-01', end: '2024-12-31' } },
+  {
+    ...household('HV-L', 'PV-L'),
+    schemeId: 'lishui-2017',
+    county: '331102',
+    category: 'DIBAO',
+    enrollment: { products: ['LOAN_GUARANTEE'], start: '2024-01-01', end: '2024-12-31' },
+  },
 ];
 
 let invoices = 0;
@@ -46,7 +52,9 @@ const ABOVE_LEVEL_1 = 8_500_000;
 const ABOVE_LEVEL_1_PAYOUT = 5_500_000;
 
 async function accumulator(personId: string): Promise<{ selfPay?: number; paid?: number }> {
-  const acc = await documentClient().send(new GetCommand({ TableName: tableName('accumulators'), Key: { pk: `ACC#P#xiaogan-2024#${personId}#MEDICAL#2024` }, ConsistentRead: true }));
+  const acc = await documentClient().send(
+    new GetCommand({ TableName: tableName('accumulators'), Key: { pk: `ACC#P#xiaogan-2024#${personId}#MEDICAL#2024` }, ConsistentRead: true }),
+  );
   return (acc.Item?.counters ?? {}) as { selfPay?: number; paid?: number };
 }
 
@@ -74,14 +82,19 @@ function setup(context?: Record<string, string>) {
 async function entered(api: ReturnType<typeof client>, claimId: string): Promise<string[]> {
   const h = await api.call('GET', `/claims/${claimId}/history`, { role: 'auditor' });
   expect(h.status).toBe(200);
-  return (h.body.events as Array<{ type: string; stateEnteredEventDetails?: { name: string } }>).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name ?? '');
+  return (h.body.events as Array<{ type: string; stateEnteredEventDetails?: { name: string } }>)
+    .filter((e) => e.type === 'TaskStateEntered')
+    .map((e) => e.stateEnteredEventDetails?.name ?? '');
 }
 
 async function auditOf(api: ReturnType<typeof client>, claimId: string) {
   const a = await api.call('GET', `/claims/${claimId}/audit`, { role: 'auditor' });
   expect(a.status).toBe(200);
   expect(a.body.verified).toBe(true);
-  return a.body as { records: Array<{ step: string; actor: string; decision: string | null; figures?: Record<string, unknown>; inputDigest: string }>; stored: unknown };
+  return a.body as {
+    records: Array<{ step: string; actor: string; decision: string | null; figures?: Record<string, unknown>; inputDigest: string }>;
+    stored: unknown;
+  };
 }
 
 // The problem is named by its type URI (the title is in the reader's language: Chinese by default).
@@ -111,19 +124,24 @@ describe('authority limits and four eyes', () => {
     refused(await api().review(id, 'APPROVE', '', { sub: 'rev-b', level: 1 }), 'Above authority limit', 'ABOVE_AUTHORITY_LIMIT');
     const self = await api().review(id, 'APPROVE', '', { sub: 'rev-a', level: 3 });
     refused(self, 'Four eyes', 'RECOMMENDER_MAY_NOT_APPROVE');
-    expect(self.body.detail).toContain('recommended');
+    expect(self.body.detail).toBe('四眼原则：rev-a 已建议批准该理赔，须由另一位审核人终审批准'); // Chinese by default
 
     const final = await api().review(id, 'APPROVE', 'second pair of eyes', { sub: 'rev-c', level: 2 });
     expect(final.status, JSON.stringify(final.body)).toBe(200);
     expect(final.body.outcome).toBe('APPROVED');
     const done = (await api().waitForStatus(id, ['SETTLING'])).body;
     expect(done.review).toMatchObject({ decision: 'APPROVE', reviewer: 'rev-c', level: 2 });
-    expect(done.reviews.map((r: { decision: string; reviewer: string; stage: string }) => `${r.stage} ${r.decision} ${r.reviewer}`)).toEqual(['FIRST RECOMMEND rev-a', 'FINAL APPROVE rev-c']);
+    expect(done.reviews.map((r: { decision: string; reviewer: string; stage: string }) => `${r.stage} ${r.decision} ${r.reviewer}`)).toEqual([
+      'FIRST RECOMMEND rev-a',
+      'FINAL APPROVE rev-c',
+    ]);
 
     const states = await entered(api(), id);
     expect(states.filter((s) => s === 'Review' || s === 'FinalReview')).toEqual(['Review', 'FinalReview']);
     const audit = await auditOf(api(), id);
-    const decisions = audit.records.filter((r) => r.step.startsWith('Review') && r.figures).map((r) => ({ step: r.step, actor: r.actor, figures: r.figures }));
+    const decisions = audit.records
+      .filter((r) => r.step.startsWith('Review') && r.figures)
+      .map((r) => ({ step: r.step, actor: r.actor, figures: r.figures }));
     expect(decisions).toEqual([
       { step: 'ReviewRecommendation', actor: 'reviewer:rev-a', figures: { reviewer: 'rev-a', level: 1, decision: 'RECOMMEND' } },
       { step: 'ReviewDecision', actor: 'reviewer:rev-c', figures: { reviewer: 'rev-c', decision: 'APPROVE', level: 2, reasonCode: null } },
@@ -131,10 +149,14 @@ describe('authority limits and four eyes', () => {
     expect(reconcileFigures(chainFigures(audit.records as never), StoredFigures.parse(audit.stored))).toEqual([]);
   });
 
-  it('a level within its limit decides alone; a LOAN_GUARANTEE claim is measured by the insurer\'s share', async () => {
+  it("a level within its limit decides alone; a LOAN_GUARANTEE claim is measured by the insurer's share", async () => {
     // loss 7,000,000: insurer 70% = 4,900,000 (within level 1's 5,000,000) though the loss is above it.
     const loan = (loanId: string, outstandingPrincipal: number) => ({
-      schemeId: 'lishui-2017', product: 'LOAN_GUARANTEE', householdId: 'HV-L', personId: 'PV-L', incidentDate: '2024-06-01',
+      schemeId: 'lishui-2017',
+      product: 'LOAN_GUARANTEE',
+      householdId: 'HV-L',
+      personId: 'PV-L',
+      incidentDate: '2024-06-01',
       details: { loanId, bankId: 'BANK-LS', outstandingPrincipal, unpaidInterest: 0, recoveries: 0 },
     });
     const within = await submit(loan('LV-1', 7_000_000));
@@ -152,7 +174,7 @@ describe('authority limits and four eyes', () => {
     await api().waitForStatus(id, ['PENDING_REVIEW']);
     const own = await api().review(id, 'APPROVE', '', { sub: 'agent-7', level: 3 });
     refused(own, 'Four eyes', 'SUBMITTER_MAY_NOT_APPROVE');
-    expect(own.body.detail).toContain('agent-7 submitted this claim');
+    expect(own.body.detail).toBe('四眼原则：agent-7 提交了该理赔，不得批准');
     // The default reviewer token (no level: level 3, sub reviewer-local) approves it.
     const ok = await api().review(id, 'APPROVE', '');
     expect(ok.body).toMatchObject({ outcome: 'APPROVED', level: 3, reviewer: 'reviewer-local' });
@@ -183,11 +205,19 @@ describe('authority limits and four eyes', () => {
     const r = await api().review(id, 'REJECT', '发票与医院记录不符', { sub: 'rev-b', level: 1, reasonCode: 'COST_NOT_GENUINE' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const rejected = (await api().waitForStatus(id, ['REJECTED'])).body;
-    expect(rejected).toMatchObject({ reasonCode: 'REVIEW_REJECTED', review: { decision: 'REJECT', reviewer: 'rev-b', level: 1, reasonCode: 'COST_NOT_GENUINE', note: '发票与医院记录不符' } });
+    expect(rejected).toMatchObject({
+      reasonCode: 'REVIEW_REJECTED',
+      review: { decision: 'REJECT', reviewer: 'rev-b', level: 1, reasonCode: 'COST_NOT_GENUINE', note: '发票与医院记录不符' },
+    });
     expect(rejected.allocations).toEqual([]);
     expect(await accumulator('PV-4')).toMatchObject({ paid: 0, selfPay: 0 });
     const audit = await auditOf(api(), id);
-    expect(audit.records.find((x) => x.step === 'ReviewDecision')?.figures).toEqual({ reviewer: 'rev-b', decision: 'REJECT', level: 1, reasonCode: 'COST_NOT_GENUINE' });
+    expect(audit.records.find((x) => x.step === 'ReviewDecision')?.figures).toEqual({
+      reviewer: 'rev-b',
+      decision: 'REJECT',
+      level: 1,
+      reasonCode: 'COST_NOT_GENUINE',
+    });
     expect(reconcileFigures(chainFigures(audit.records as never), StoredFigures.parse(audit.stored))).toEqual([]);
     // A rejection in the first contract's shape (no reasonCode) is recorded as OTHER.
     const old = await submit(medical('4', 3_500_000, 'RJ-2'));
@@ -207,7 +237,13 @@ describe('return for information', () => {
     const r = await api().review(id, 'RETURN', '请补充出院小结', { sub: 'rev-a', level: 1, reasonCode: 'DOCUMENTS_INCOMPLETE' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const returned = (await api().waitForStatus(id, ['RETURNED'])).body;
-    expect(returned.returned).toMatchObject({ decision: 'RETURN', reasonCode: 'DOCUMENTS_INCOMPLETE', note: '请补充出院小结', reviewer: 'rev-a', level: 1 });
+    expect(returned.returned).toMatchObject({
+      decision: 'RETURN',
+      reasonCode: 'DOCUMENTS_INCOMPLETE',
+      note: '请补充出院小结',
+      reviewer: 'rev-a',
+      level: 1,
+    });
     // The hold is released first: nothing of the claim counts against the caps while it is returned.
     expect(await accumulator('PV-5')).toEqual({ selfPay: 0, paid: 0 });
 
@@ -247,13 +283,30 @@ describe('return for information', () => {
     expect(await accumulator('PV-5')).toEqual({ selfPay: 9_500_000, paid: 6_100_000 });
 
     const states = await entered(api(), id);
-    expect(states).toEqual(['Intake', 'Eligibility', 'Assessment', 'Review', 'ReturnHold', 'AwaitAmendment', 'Eligibility', 'Assessment', 'Review', 'Split', 'Payout']);
+    expect(states).toEqual([
+      'Intake',
+      'Eligibility',
+      'Assessment',
+      'Review',
+      'ReturnHold',
+      'AwaitAmendment',
+      'Eligibility',
+      'Assessment',
+      'Review',
+      'Split',
+      'Payout',
+    ]);
     const audit = await auditOf(api(), id);
     const amendRecord = audit.records.find((x) => x.step === 'Amend');
     expect(amendRecord).toMatchObject({ actor: 'submitter:agent-5', decision: 'AMENDED', figures: { amendment: 1 } });
     expect(amendRecord?.figures?.before).toMatch(/^[0-9a-f]{64}$/);
     expect(amendRecord?.figures?.before).not.toBe(amendRecord?.figures?.after);
-    expect(audit.records.find((x) => x.step === 'ReviewReturn')?.figures).toEqual({ reviewer: 'rev-a', level: 1, decision: 'RETURN', reasonCode: 'DOCUMENTS_INCOMPLETE' });
+    expect(audit.records.find((x) => x.step === 'ReviewReturn')?.figures).toEqual({
+      reviewer: 'rev-a',
+      level: 1,
+      decision: 'RETURN',
+      reasonCode: 'DOCUMENTS_INCOMPLETE',
+    });
     // Two assessments in the chain, the later one stands: the chain and the store agree.
     expect(audit.records.filter((x) => x.step === 'Assessment')).toHaveLength(2);
     expect(reconcileFigures(chainFigures(audit.records as never), StoredFigures.parse(audit.stored))).toEqual([]);
@@ -270,7 +323,7 @@ describe('a return not amended in time', () => {
   // The same state machine, its amendment wait shortened by CDK context (default 30 days).
   const { api, submit } = setup({ 'fangpin:returnTimeoutSeconds': '2' });
 
-  it('is closed as REJECTED / RETURN_EXPIRED by the wait\'s timeout, its hold already released', async () => {
+  it("is closed as REJECTED / RETURN_EXPIRED by the wait's timeout, its hold already released", async () => {
     const id = await submit(medical('6', ABOVE_LEVEL_1, 'EX-1'));
     await api().waitForStatus(id, ['PENDING_REVIEW']);
     expect((await api().review(id, 'RETURN', 'need the invoice original', { reasonCode: 'DOCUMENTS_INCOMPLETE' })).status).toBe(200);

@@ -33,7 +33,10 @@ afterAll(async () => {
 
 describe('settlement.created webhooks', () => {
   // Also run with coalescing off and from the deployed bundles (scenarios/core.ts).
-  webhookDeliveryScenario(() => ({ system, api }), () => ({ hook, secret }));
+  webhookDeliveryScenario(
+    () => ({ system, api }),
+    () => ({ hook, secret }),
+  );
 
   it('a receiver that is down gets the same message, same webhook-id, once it is up; every attempt is recorded', async () => {
     hook.answer([503, 500]);
@@ -46,7 +49,9 @@ describe('settlement.created webhooks', () => {
     expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
     const d = await until('delivered', async () => {
       const list = await api.call('GET', '/webhook-deliveries?insurerId=XG-POOL-1', { role: 'auditor' });
-      return list.body.items.find((x: { payload: { data: { claimId: string } }; state: string }) => x.payload.data.claimId === claimId && x.state === 'DELIVERED');
+      return list.body.items.find(
+        (x: { payload: { data: { claimId: string } }; state: string }) => x.payload.data.claimId === claimId && x.state === 'DELIVERED',
+      );
     });
     expect(d.attempts.map((a: { status: number }) => a.status)).toEqual([503, 500, 200]);
   });
@@ -56,7 +61,9 @@ describe('settlement.created webhooks', () => {
     const claimId = await settledClaim();
     const failed = await until('failed', async () => {
       const list = await api.call('GET', '/webhook-deliveries?insurerId=XG-POOL-1', { role: 'admin' });
-      return list.body.items.find((x: { payload: { data: { claimId: string } }; state: string }) => x.payload.data.claimId === claimId && x.state === 'FAILED');
+      return list.body.items.find(
+        (x: { payload: { data: { claimId: string } }; state: string }) => x.payload.data.claimId === claimId && x.state === 'FAILED',
+      );
     });
     expect(failed.attempts).toHaveLength(4);
     expect((await api.call('POST', `/webhook-deliveries/${encodeURIComponent(failed.deliveryId)}/replay`, { role: 'submitter' })).status).toBe(403);
@@ -89,7 +96,9 @@ describe('settlement.created webhooks', () => {
     const claimId = await settledClaim();
     const d = await until('failed on 410', async () => {
       const list = await api.call('GET', '/webhook-deliveries?insurerId=XG-POOL-1', { role: 'admin' });
-      return list.body.items.find((x: { payload: { data: { claimId: string } }; state: string }) => x.payload.data.claimId === claimId && x.state === 'FAILED');
+      return list.body.items.find(
+        (x: { payload: { data: { claimId: string } }; state: string }) => x.payload.data.claimId === claimId && x.state === 'FAILED',
+      );
     });
     expect(d.attempts.map((a: { status: number }) => a.status)).toEqual([410]);
     const before = hook.received.length;

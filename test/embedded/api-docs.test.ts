@@ -37,8 +37,10 @@ describe('the OpenAPI document and the reference page', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
     expect(await page.text()).toContain('<script src="./init.js"></script>');
-    for (const file of ['init.js', 'swagger-ui-bundle.js', 'swagger-ui.css']) expect((await fetch(`${server.url}/docs/${file}`)).status, file).toBe(200);
-    for (const file of ['README.md', 'package.json', 'swagger-initializer.js', '%2e%2e/package.json']) expect((await fetch(`${server.url}/docs/${file}`)).status, file).toBe(404);
+    for (const file of ['init.js', 'swagger-ui-bundle.js', 'swagger-ui.css'])
+      expect((await fetch(`${server.url}/docs/${file}`)).status, file).toBe(200);
+    for (const file of ['README.md', 'package.json', 'swagger-initializer.js', '%2e%2e/package.json'])
+      expect((await fetch(`${server.url}/docs/${file}`)).status, file).toBe(404);
     expect((await fetch(`${server.url}/openapi.json`, { method: 'POST' })).status).toBe(405);
   });
 

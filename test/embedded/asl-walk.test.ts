@@ -23,7 +23,11 @@ const definition = {
     },
     Fan: {
       Type: 'Map',
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Slice', States: { Slice: task('More'), More: { Type: 'Succeed' } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Slice',
+        States: { Slice: task('More'), More: { Type: 'Succeed' } },
+      },
       End: true,
     },
   },
@@ -87,7 +91,9 @@ describe('assertLocallyRunnable over the walk', () => {
     expect(() => assertLocallyRunnable(jsonataBranch)).toThrow('state Both: QueryLanguage JSONata is not run faithfully by the local engine');
     const express = structuredClone(definition);
     express.States.Fan.ItemProcessor.ProcessorConfig.ExecutionType = 'EXPRESS';
-    expect(() => assertLocallyRunnable(express)).toThrow('state Fan: a Distributed Map with EXPRESS child executions is not run locally (STANDARD only)');
+    expect(() => assertLocallyRunnable(express)).toThrow(
+      'state Fan: a Distributed Map with EXPRESS child executions is not run locally (STANDARD only)',
+    );
     const notObject = structuredClone(definition) as unknown as { States: { Fan: { ItemProcessor: unknown } } };
     notObject.States.Fan.ItemProcessor = 'x';
     expect(() => assertLocallyRunnable(notObject)).toThrow('state machine definition at state Fan is not an object');

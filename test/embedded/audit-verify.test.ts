@@ -8,7 +8,17 @@ function chain(claimId: string, steps: string[]): AuditRecord[] {
   const out: AuditRecord[] = [];
   let prev = GENESIS;
   steps.forEach((step, i) => {
-    const body = { claimId, seq: i + 1, step, actor: 'workflow', at: '2024-05-03T00:00:00.000Z', inputDigest: digest({ i }), outputDigest: digest({ payout: 960000 + i }), decision: step === 'Assessment' ? 'APPROVED' : null, prevHash: prev };
+    const body = {
+      claimId,
+      seq: i + 1,
+      step,
+      actor: 'workflow',
+      at: '2024-05-03T00:00:00.000Z',
+      inputDigest: digest({ i }),
+      outputDigest: digest({ payout: 960000 + i }),
+      decision: step === 'Assessment' ? 'APPROVED' : null,
+      prevHash: prev,
+    };
     const r = { ...body, hash: hashRecord(body) };
     out.push(r);
     prev = r.hash;
@@ -32,7 +42,18 @@ function withFigures(): AuditRecord[] {
   let prev = GENESIS;
   ['Submit', 'Intake', 'Eligibility', 'Assessment', 'Split'].forEach((step, i) => {
     const f = figures[step];
-    const body = { claimId: 'C-1', seq: i + 1, step, actor: 'workflow', at: '2024-05-03T00:00:00.000Z', inputDigest: digest({ i }), outputDigest: digest({ i }), decision: null, ...(f ? { figures: f } : {}), prevHash: prev };
+    const body = {
+      claimId: 'C-1',
+      seq: i + 1,
+      step,
+      actor: 'workflow',
+      at: '2024-05-03T00:00:00.000Z',
+      inputDigest: digest({ i }),
+      outputDigest: digest({ i }),
+      decision: null,
+      ...(f ? { figures: f } : {}),
+      prevHash: prev,
+    };
     const r = { ...body, hash: hashRecord(body) };
     out.push(r);
     prev = r.hash;
@@ -77,15 +98,40 @@ describe('verifyExport', () => {
 
   it('reconciles stored figures with the chain: agreeing passes, a differing payout names the claim and the field', () => {
     const records = withFigures();
-    const stored = { status: 'SETTLING', payout: 960_000, bankShare: null, route: 'PAYABLE', allocations: [{ insurerId: 'XG-POOL-1', shareBp: 10000, amount: 960_000 }], settlements: [], review: null, paidAt: null };
-    expect(verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored }] })).toEqual({ ok: true, claims: 1, households: 0, indexEvents: 0, records: 5, reconciled: 1 });
-    const bad = verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored: { ...stored, payout: 9_600_000, allocations: [] } }] });
+    const stored = {
+      status: 'SETTLING',
+      payout: 960_000,
+      bankShare: null,
+      route: 'PAYABLE',
+      allocations: [{ insurerId: 'XG-POOL-1', shareBp: 10000, amount: 960_000 }],
+      settlements: [],
+      review: null,
+      paidAt: null,
+    };
+    expect(verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored }] })).toEqual({
+      ok: true,
+      claims: 1,
+      households: 0,
+      indexEvents: 0,
+      records: 5,
+      reconciled: 1,
+    });
+    const bad = verifyExport({
+      ...doc(records),
+      claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored: { ...stored, payout: 9_600_000, allocations: [] } }],
+    });
     expect(bad).toEqual({
       ok: false,
       problem: 'claim C-1: assessment.payout is 9600000 in the store, the chain says 960000',
-      problems: ['claim C-1: assessment.payout is 9600000 in the store, the chain says 960000', 'claim C-1: allocations[XG-POOL-1] is none in the store, the chain says 960000'],
+      problems: [
+        'claim C-1: assessment.payout is 9600000 in the store, the chain says 960000',
+        'claim C-1: allocations[XG-POOL-1] is none in the store, the chain says 960000',
+      ],
     });
-    const unreadable = verifyExport({ ...doc(records), claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored: { ...stored, payout: 1.5 } }] });
+    const unreadable = verifyExport({
+      ...doc(records),
+      claims: [{ claimId: 'C-1', head: records.at(-1)!.hash, records, stored: { ...stored, payout: 1.5 } }],
+    });
     expect(!unreadable.ok && unreadable.problem).toMatch(/^claim C-1: stored figures do not parse: payout/);
   });
 

@@ -50,6 +50,7 @@ describe('DynamoDB Local in memory', () => {
     const claims = (await client.send(new DescribeTableCommand({ TableName: `${PREFIX}claims` }))).Table;
     expect(claims?.KeySchema).toEqual([{ AttributeName: 'claimId', KeyType: 'HASH' }]);
     expect(claims?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
+      ['approvedByScheme', 'ALL'],
       ['byHousehold', 'ALL'],
       ['byIndexEvent', 'INCLUDE'],
       ['byProduct', 'ALL'],
@@ -95,7 +96,13 @@ describe('DynamoDB Local in memory', () => {
                 ExpressionAttributeValues: { ':amount': { N: '2000' }, ':room': { N: '8000' } },
               },
             },
-            { Put: { TableName: claims, Item: { claimId: { S: 'c-1' }, status: { S: 'PAID' } }, ConditionExpression: 'attribute_not_exists(claimId)' } },
+            {
+              Put: {
+                TableName: claims,
+                Item: { claimId: { S: 'c-1' }, status: { S: 'PAID' } },
+                ConditionExpression: 'attribute_not_exists(claimId)',
+              },
+            },
           ],
         }),
       )
@@ -108,7 +115,9 @@ describe('DynamoDB Local in memory', () => {
     const reasons = (err as TransactionCanceledException).CancellationReasons?.map((r) => r.Code);
     expect(reasons).toEqual(['ConditionalCheckFailed', 'None']);
 
-    const acc = await client.send(new GetItemCommand({ TableName: accumulators, Key: { pk: { S: 'ACC#P#s1#p1#MEDICAL#2024' } }, ConsistentRead: true }));
+    const acc = await client.send(
+      new GetItemCommand({ TableName: accumulators, Key: { pk: { S: 'ACC#P#s1#p1#MEDICAL#2024' } }, ConsistentRead: true }),
+    );
     expect(acc.Item?.paid).toEqual({ N: '9000' });
     const claim = await client.send(new GetItemCommand({ TableName: claims, Key: { claimId: { S: 'c-1' } }, ConsistentRead: true }));
     expect(claim.Item).toBeUndefined();

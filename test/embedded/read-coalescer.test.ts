@@ -17,10 +17,13 @@ beforeAll(async () => {
   const make = () => DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(inject('dynamoEndpoint'))));
   plain = make();
   coalesced = make();
-  coalesced.middlewareStack.add((next, ctx) => async (args) => {
-    if (ctx.commandName === 'BatchGetItemCommand') batches++;
-    return next(args);
-  }, { step: 'initialize', name: 'countBatches' });
+  coalesced.middlewareStack.add(
+    (next, ctx) => async (args) => {
+      if (ctx.commandName === 'BatchGetItemCommand') batches++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countBatches' },
+  );
   coalesceReads(coalesced, { GetCommand, BatchGetCommand });
   for (let i = 0; i < 150; i += 2) await plain.send(new PutCommand({ TableName: tableName('registry'), Item: { householdId: `H-${i}`, n: i } }));
   await plain.send(new PutCommand({ TableName: tableName('audit'), Item: { claimId: 'C-1', seq: 3, step: 'Intake' } }));
@@ -30,8 +33,12 @@ describe('read coalescing', () => {
   it('concurrent reads of one turn go as batches and answer like GetItem, missing items included', async () => {
     const keys = [...Array.from({ length: 150 }, (_, i) => `H-${i}`), 'H-2', 'H-2', 'H-nope'];
     const before = batches;
-    const got = await Promise.all(keys.map((householdId) => coalesced.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId } }))));
-    const want = await Promise.all(keys.map((householdId) => plain.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId }, ConsistentRead: true }))));
+    const got = await Promise.all(
+      keys.map((householdId) => coalesced.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId } }))),
+    );
+    const want = await Promise.all(
+      keys.map((householdId) => plain.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId }, ConsistentRead: true }))),
+    );
     expect(got.map((o) => o.Item ?? null)).toEqual(want.map((o) => o.Item ?? null));
     expect(got.filter((o) => o.Item).length).toBe(77);
     expect(batches - before).toBe(2); // 153 reads of one turn: 100 + 53 keys
@@ -51,7 +58,9 @@ describe('read coalescing', () => {
   it('a lone read, and reads with a projection, go as plain GetItem', async () => {
     const before = batches;
     expect((await coalesced.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId: 'H-6' } }))).Item).toMatchObject({ n: 6 });
-    const projected = await coalesced.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId: 'H-8' }, ProjectionExpression: 'n' }));
+    const projected = await coalesced.send(
+      new GetCommand({ TableName: tableName('registry'), Key: { householdId: 'H-8' }, ProjectionExpression: 'n' }),
+    );
     expect(projected.Item).toEqual({ n: 8 });
     expect(batches).toBe(before);
   });

@@ -3,7 +3,14 @@
  * Distributed Maps. The user's definition is never changed.
  */
 import { describe, expect, it } from 'vitest';
-import { AWS_DEFAULT_TASK_TIMEOUT_SECONDS, MAP_RUN_CHILD_RESOURCE, childTaskName, engineCopy, splitDistributedMaps, taskTimeoutSeconds } from '../../embedded/sfn/asl-rewrite.js';
+import {
+  AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
+  MAP_RUN_CHILD_RESOURCE,
+  childTaskName,
+  engineCopy,
+  splitDistributedMaps,
+  taskTimeoutSeconds,
+} from '../../embedded/sfn/asl-rewrite.js';
 
 const task = (extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, ...extra });
 
@@ -11,7 +18,12 @@ describe('engineCopy', () => {
   const definition = {
     StartAt: 'A',
     States: {
-      A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['X'], IntervalSeconds: 2, MaxDelaySeconds: 10 }, { ErrorEquals: ['Y'] }], Next: 'B' },
+      A: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Retry: [{ ErrorEquals: ['X'], IntervalSeconds: 2, MaxDelaySeconds: 10 }, { ErrorEquals: ['Y'] }],
+        Next: 'B',
+      },
       B: { Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: task({ TimeoutSeconds: 30 }) } }], Next: 'C' },
       C: task({ TimeoutSecondsPath: '$.timeout' }),
     },
@@ -21,7 +33,10 @@ describe('engineCopy', () => {
     const before = structuredClone(definition);
     const copy = engineCopy(definition, 0.01) as unknown as typeof definition;
     expect(definition).toEqual(before); // a copy, not the user's definition
-    expect(copy.States.A).toMatchObject({ TimeoutSeconds: AWS_DEFAULT_TASK_TIMEOUT_SECONDS, Retry: [{ IntervalSeconds: 0.02, MaxDelaySeconds: 0.1 }, { IntervalSeconds: 0.01 }] });
+    expect(copy.States.A).toMatchObject({
+      TimeoutSeconds: AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
+      Retry: [{ IntervalSeconds: 0.02, MaxDelaySeconds: 0.1 }, { IntervalSeconds: 0.01 }],
+    });
     expect(copy.States.B.Branches[0]?.States.Inner).toMatchObject({ TimeoutSeconds: 30 });
     expect(copy.States.C).not.toHaveProperty('TimeoutSeconds'); // from a path: the engine reads it at run time
   });
@@ -66,31 +81,45 @@ describe('splitDistributedMaps', () => {
       MaxConcurrency: 4,
       End: true,
       ItemSelector: { item: { 'n.$': '$$.Map.Item.Value' }, 'index.$': '$$.Map.Item.Index' },
-      ItemProcessor: { StartAt: childTaskName('Fan'), States: { [childTaskName('Fan')]: { Type: 'Task', Resource: MAP_RUN_CHILD_RESOURCE, End: true } } },
+      ItemProcessor: {
+        StartAt: childTaskName('Fan'),
+        States: { [childTaskName('Fan')]: { Type: 'Task', Resource: MAP_RUN_CHILD_RESOURCE, End: true } },
+      },
     });
     expect((copy as typeof definition).States.Inline).toEqual(definition.States.Inline); // inline Maps run as they are
   });
 
   it('without a selector the item is the item value; Parameters (the older name) is taken as the selector; label defaults to the state', () => {
     const { definition: plain, children } = splitDistributedMaps({ StartAt: 'M', States: { M: distributed({ S: task() }) } });
-    expect((plain as { States: { M: { ItemSelector: unknown } } }).States.M.ItemSelector).toEqual({ 'item.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' });
+    expect((plain as { States: { M: { ItemSelector: unknown } } }).States.M.ItemSelector).toEqual({
+      'item.$': '$$.Map.Item.Value',
+      'index.$': '$$.Map.Item.Index',
+    });
     expect(children[0]?.label).toBe('M');
     const { definition: old } = splitDistributedMaps({ StartAt: 'M', States: { M: distributed({ S: task() }, { Parameters: { 'x.$': '$' } }) } });
-    expect((old as { States: { M: Record<string, unknown> } }).States.M).toMatchObject({ ItemSelector: { item: { 'x.$': '$' }, 'index.$': '$$.Map.Item.Index' } });
+    expect((old as { States: { M: Record<string, unknown> } }).States.M).toMatchObject({
+      ItemSelector: { item: { 'x.$': '$' }, 'index.$': '$$.Map.Item.Index' },
+    });
     expect((old as { States: { M: Record<string, unknown> } }).States.M).not.toHaveProperty('Parameters');
   });
 
   it('finds Distributed Maps inside Parallel branches; one nested in another stays in its child (split again from there)', () => {
     const inner = distributed({ Leaf: task() });
-    const definition = { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'Outer', States: { Outer: distributed({ Inner: inner }) } }], End: true } } };
+    const definition = {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'Outer', States: { Outer: distributed({ Inner: inner }) } }], End: true } },
+    };
     const { children } = splitDistributedMaps(definition);
     expect(children.map((c) => c.mapState)).toEqual(['Outer']);
     expect(splitDistributedMaps(children[0]?.definition).children.map((c) => c.mapState)).toEqual(['Inner']);
   });
 
   it('refuses a definition that already uses the stand-in name', () => {
-    expect(() => splitDistributedMaps({ StartAt: 'M', States: { M: { ...distributed({ S: task() }), End: undefined, Next: childTaskName('M') }, [childTaskName('M')]: task() } })).toThrow(
-      `state ${childTaskName('M')}: the name is taken by the local engine's Distributed Map stand-in`,
-    );
+    expect(() =>
+      splitDistributedMaps({
+        StartAt: 'M',
+        States: { M: { ...distributed({ S: task() }), End: undefined, Next: childTaskName('M') }, [childTaskName('M')]: task() },
+      }),
+    ).toThrow(`state ${childTaskName('M')}: the name is taken by the local engine's Distributed Map stand-in`);
   });
 });

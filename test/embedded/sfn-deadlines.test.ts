@@ -11,7 +11,10 @@ function history(...entries: Array<[string, Record<string, unknown>?]>): History
   return entries.map(([type, details], i) => ({ id: i + 1, previousEventId: i, timestamp: new Date(T0 + i * 1000), type, ...details }));
 }
 const entered = (name: string): [string, Record<string, unknown>] => ['TaskStateEntered', { stateEnteredEventDetails: { name } }];
-const scheduled = (timeoutInSeconds?: number): [string, Record<string, unknown>] => ['TaskScheduled', { taskScheduledEventDetails: { resource: 'invoke.waitForTaskToken', ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) } }];
+const scheduled = (timeoutInSeconds?: number): [string, Record<string, unknown>] => [
+  'TaskScheduled',
+  { taskScheduledEventDetails: { resource: 'invoke.waitForTaskToken', ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) } },
+];
 const isReview = (state: string) => state === 'Review';
 
 describe('pendingTokenWaits', () => {
@@ -21,7 +24,8 @@ describe('pendingTokenWaits', () => {
   });
 
   it('a wait that ended (succeeded, failed, timed out) is not pending; nor is a Task that waits for no token', () => {
-    for (const end of ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']) expect(pendingTokenWaits(history(['ExecutionStarted'], entered('Review'), scheduled(60), [end]), isReview).size).toBe(0);
+    for (const end of ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut'])
+      expect(pendingTokenWaits(history(['ExecutionStarted'], entered('Review'), scheduled(60), [end]), isReview).size).toBe(0);
     expect(pendingTokenWaits(history(['ExecutionStarted'], entered('Intake'), scheduled(60)), isReview).size).toBe(0);
     expect(pendingTokenWaits(history(['ExecutionStarted'], entered('Review'), scheduled()), isReview).size).toBe(0); // no timeout known
   });

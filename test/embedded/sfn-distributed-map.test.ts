@@ -61,7 +61,12 @@ async function engine(work: TaskHandler, dataDir?: string) {
   const onEvent = (arn: string, e: HistoryEvent) => {
     if (e.type === 'ExecutionStarted' && arn.includes(`:execution:${NAME}/`)) started.push(arn);
   };
-  const sfn = await createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition, taskHandlers: { Work: work } }], retryIntervalScale: 0.01, dataDir, onEvent });
+  const sfn = await createLocalSfn({
+    stateMachines: [{ name: NAME, arn: ARN, definition, taskHandlers: { Work: work } }],
+    retryIntervalScale: 0.01,
+    dataDir,
+    onEvent,
+  });
   open.push(sfn);
   return { sfn, started };
 }
@@ -79,15 +84,28 @@ describe('sfn engine: Distributed Map', () => {
       running--;
       return { slice: asItem(p).slice, filed: asItem(p).slice * 10 };
     });
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'event-1', input: JSON.stringify({ batch: 'b1', slices: [0, 1, 2, 3, 4] }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'event-1',
+      input: JSON.stringify({ batch: 'b1', slices: [0, 1, 2, 3, 4] }),
+    });
     const done = await sfn.waitForExecution(executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? '{}').results).toEqual([0, 1, 2, 3, 4].map((slice) => ({ slice, filed: slice * 10 })));
     expect(most).toBe(2);
 
     const parent = history(sfn, executionArn);
-    expect(types(parent)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapRunStarted', 'MapRunSucceeded', 'MapStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
-    const mapRunArn = (parent[2]?.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
+    expect(types(parent)).toEqual([
+      'ExecutionStarted',
+      'MapStateEntered',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+    const mapRunArn = (parent[2]!.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
     expect(mapRunArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:000000000000:mapRun:${NAME}/Slice:[0-9a-f-]{36}$`));
 
     expect(started).toHaveLength(5);
@@ -96,14 +114,27 @@ describe('sfn engine: Distributed Map', () => {
       const d = sfn.describeExecution(child);
       expect(d).toMatchObject({ status: 'SUCCEEDED', mapRunArn, stateMachineArn: `${ARN}/Slice` });
       expect(JSON.parse(d.input)).toMatchObject({ batch: 'b1' });
-      expect(types(history(sfn, child))).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+      expect(types(history(sfn, child))).toEqual([
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskSucceeded',
+        'TaskStateExited',
+        'ExecutionSucceeded',
+      ]);
     }
     // ListMapRuns / ListExecutions(mapRunArn), as an auditor walks from the parent to its children.
     const runs = sfn.listMapRuns({ executionArn }).mapRuns;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ executionArn, mapRunArn, stateMachineArn: `${ARN}/Slice` });
     expect(runs[0]?.stopDate).toBeInstanceOf(Date);
-    expect(sfn.listExecutions({ mapRunArn }).executions.map((e) => e.executionArn).sort()).toEqual([...started].sort());
+    expect(
+      sfn
+        .listExecutions({ mapRunArn })
+        .executions.map((e) => e.executionArn)
+        .sort(),
+    ).toEqual([...started].sort());
     expect(() => sfn.listExecutions({})).toThrow(/exactly one/);
     expect(() => sfn.listExecutions({ stateMachineArn: ARN, mapRunArn })).toThrow(/exactly one/);
     // Children are not state machines of their own to the API.
@@ -116,7 +147,11 @@ describe('sfn engine: Distributed Map', () => {
       if (asItem(p).slice === 3) throw Object.assign(new Error('slice 3 cannot be read'), { name: 'BoomError' });
       return { ok: true };
     });
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'event-2', input: JSON.stringify({ batch: 'b2', slices: [1, 2, 3] }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'event-2',
+      input: JSON.stringify({ batch: 'b2', slices: [1, 2, 3] }),
+    });
     const done = await sfn.waitForExecution(executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'FanoutFailed' });
     expect(done.cause).toMatch(/tolerated failure threshold/);
@@ -145,7 +180,11 @@ describe('sfn engine: Distributed Map', () => {
       }
       return { slice };
     }, dataDir);
-    const { executionArn } = await one.sfn.startExecution({ stateMachineArn: ARN, name: 'event-3', input: JSON.stringify({ batch: 'b3', slices: [0, 1, 2] }) });
+    const { executionArn } = await one.sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'event-3',
+      input: JSON.stringify({ batch: 'b3', slices: [0, 1, 2] }),
+    });
     await blockedReached;
     await new Promise((r) => setTimeout(r, 20));
     await one.sfn.close();

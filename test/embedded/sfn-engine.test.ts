@@ -21,14 +21,26 @@ const invoke = (name: string, next: string) => ({
 });
 const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }];
 
-export const definition = {
+const definition = {
   StartAt: 'Intake',
   States: {
-    Intake: { ...invoke('Intake', 'Legacy'), Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }], Catch: catchAll },
+    Intake: {
+      ...invoke('Intake', 'Legacy'),
+      Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }],
+      Catch: catchAll,
+    },
     Legacy: { Type: 'Task', Resource: fn('Legacy'), Next: 'Route' },
     Route: {
       Type: 'Choice',
-      Choices: [{ And: [{ Variable: '$.route', IsPresent: true }, { Variable: '$.route', StringEquals: 'review' }], Next: 'Review' }],
+      Choices: [
+        {
+          And: [
+            { Variable: '$.route', IsPresent: true },
+            { Variable: '$.route', StringEquals: 'review' },
+          ],
+          Next: 'Review',
+        },
+      ],
       Default: 'Done',
     },
     Review: {
@@ -58,7 +70,8 @@ interface Payload {
   taskToken?: string;
 }
 const asPayload = (p: unknown): Payload => {
-  if (typeof p !== 'object' || p === null || !('claimId' in p) || typeof p.claimId !== 'string') throw new Error(`unexpected payload ${JSON.stringify(p)}`);
+  if (typeof p !== 'object' || p === null || !('claimId' in p) || typeof p.claimId !== 'string')
+    throw new Error(`unexpected payload ${JSON.stringify(p)}`);
   return { ...p, claimId: p.claimId };
 };
 
@@ -118,14 +131,22 @@ const errorName = (f: () => unknown) => {
   }
   return 'no error';
 };
-const rejection = (p: Promise<unknown>) => p.then(() => 'no error', (err: unknown) => (err instanceof Error ? err.name : 'not an Error'));
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (err: unknown) => (err instanceof Error ? err.name : 'not an Error'),
+  );
 
 describe('sfn engine: run and history', () => {
   it('runs Lambda tasks (retrying TransientError), the Choice and Succeed; history ids and types as AWS writes them', async () => {
     const seen: HistoryEvent[] = [];
     const h = handlers();
     const sfn = await engine(h.taskHandlers, { onEvent: (_arn, e) => seen.push(e) });
-    const { executionArn, startDate } = await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-1', input: JSON.stringify({ claimId: 'claim-1' }) });
+    const { executionArn, startDate } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'claim-1',
+      input: JSON.stringify({ claimId: 'claim-1' }),
+    });
     expect(executionArn).toBe(`arn:aws:states:us-east-1:000000000000:execution:${NAME}:claim-1`);
     expect(startDate).toBeInstanceOf(Date);
 
@@ -139,10 +160,23 @@ describe('sfn engine: run and history', () => {
     const events = history(sfn, executionArn);
     expect(types(events)).toEqual([
       'ExecutionStarted',
-      'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited',
-      'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited',
-      'ChoiceStateEntered', 'ChoiceStateExited',
-      'SucceedStateEntered', 'SucceedStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
       'ExecutionSucceeded',
     ]); // prettier-ignore
     events.forEach((e, i) => {
@@ -156,8 +190,15 @@ describe('sfn engine: run and history', () => {
     expect(events[2]).toMatchObject({ taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1' } });
     const failed = events[4]?.taskFailedEventDetails;
     expect(failed).toMatchObject({ error: 'TransientError' });
-    expect(JSON.parse(String((failed as { cause?: unknown } | undefined)?.cause))).toMatchObject({ errorType: 'TransientError', errorMessage: 'store busy' });
-    expect(JSON.parse(String((events[7]?.taskSucceededEventDetails as { output?: unknown } | undefined)?.output))).toEqual({ ExecutedVersion: '$LATEST', Payload: { claimId: 'claim-1', intake: 'ok' }, StatusCode: 200 });
+    expect(JSON.parse(String((failed as { cause?: unknown } | undefined)?.cause))).toMatchObject({
+      errorType: 'TransientError',
+      errorMessage: 'store busy',
+    });
+    expect(JSON.parse(String((events[7]?.taskSucceededEventDetails as { output?: unknown } | undefined)?.output))).toEqual({
+      ExecutedVersion: '$LATEST',
+      Payload: { claimId: 'claim-1', intake: 'ok' },
+      StatusCode: 200,
+    });
     expect(events[10]).toMatchObject({ lambdaFunctionScheduledEventDetails: { resource: fn('Legacy') } });
     expect(events.at(-1)).toMatchObject({ executionSucceededEventDetails: { output: done.output } });
     expect(seen).toEqual(events);
@@ -172,14 +213,28 @@ describe('sfn engine: run and history', () => {
   it('a handler error that is not retried is caught into RecordFailure and the Fail state (Cause is the Lambda error JSON)', async () => {
     const h = handlers();
     const sfn = await engine(h.taskHandlers);
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-2', input: JSON.stringify({ claimId: 'claim-2', explode: true }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'claim-2',
+      input: JSON.stringify({ claimId: 'claim-2', explode: true }),
+    });
     const done = await sfn.waitForExecution(executionArn);
     expect(done.status).toBe('FAILED');
     expect(done.error).toBe('ClaimFailed');
     expect(JSON.parse(done.cause ?? '')).toMatchObject({ errorType: 'BoomError', errorMessage: 'cannot read claim' });
     expect(h.calls.at(-1)).toEqual(['RecordFailure', { claimId: 'claim-2', error: { Error: 'BoomError', Cause: done.cause } }]);
     const t = types(history(sfn, executionArn));
-    expect(t.slice(-9)).toEqual(['TaskFailed', 'TaskStateExited', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'FailStateEntered', 'ExecutionFailed']);
+    expect(t.slice(-9)).toEqual([
+      'TaskFailed',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'FailStateEntered',
+      'ExecutionFailed',
+    ]);
     expect(history(sfn, executionArn).at(-1)).toMatchObject({ executionFailedEventDetails: { error: 'ClaimFailed', cause: done.cause } });
   });
 });
@@ -188,21 +243,41 @@ describe('sfn engine: waitForTaskToken', () => {
   it('hands the handler a token, waits (idle), and SendTaskSuccess resumes with its output', async () => {
     const h = handlers();
     const sfn = await engine(h.taskHandlers);
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-3', input: JSON.stringify({ claimId: 'claim-3', route: 'review' }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'claim-3',
+      input: JSON.stringify({ claimId: 'claim-3', route: 'review' }),
+    });
     await sfn.idle();
     expect(sfn.describeExecution(executionArn).status).toBe('RUNNING');
     const token = h.tokens.get('claim-3');
     expect(token).toBeTypeOf('string');
-    expect(types(history(sfn, executionArn)).slice(-5)).toEqual(['ChoiceStateExited', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted']);
+    expect(types(history(sfn, executionArn)).slice(-5)).toEqual([
+      'ChoiceStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+    ]);
     const scheduled = history(sfn, executionArn).at(-3)?.taskScheduledEventDetails;
     expect(scheduled).toMatchObject({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken' });
-    expect(JSON.parse(String((scheduled as { parameters?: unknown } | undefined)?.parameters))).toEqual({ FunctionName: fn('Review'), Payload: { claimId: 'claim-3', taskToken: token } });
+    expect(JSON.parse(String((scheduled as { parameters?: unknown } | undefined)?.parameters))).toEqual({
+      FunctionName: fn('Review'),
+      Payload: { claimId: 'claim-3', taskToken: token },
+    });
 
     await sfn.sendTaskSuccess(token ?? '', JSON.stringify({ claimId: 'claim-3', decision: 'APPROVE' }));
     const done = await sfn.waitForExecution(executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? '')).toEqual({ claimId: 'claim-3', decision: 'APPROVE' });
-    expect(types(history(sfn, executionArn)).slice(-6)).toEqual(['TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+    expect(types(history(sfn, executionArn)).slice(-6)).toEqual([
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
 
     expect(await rejection(sfn.sendTaskSuccess(token ?? '', '{}'))).toBe('TaskTimedOut');
     expect(await rejection(sfn.sendTaskSuccess('not-a-token', '{}'))).toBe('InvalidToken');
@@ -211,13 +286,19 @@ describe('sfn engine: waitForTaskToken', () => {
   it('SendTaskFailure fails the task into its Catch', async () => {
     const h = handlers();
     const sfn = await engine(h.taskHandlers);
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-4', input: JSON.stringify({ claimId: 'claim-4', route: 'review' }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'claim-4',
+      input: JSON.stringify({ claimId: 'claim-4', route: 'review' }),
+    });
     await sfn.idle();
     await sfn.sendTaskFailure(h.tokens.get('claim-4') ?? '', 'ReviewRejected', 'forged invoice');
     const done = await sfn.waitForExecution(executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'ClaimFailed', cause: 'forged invoice' });
     const events = history(sfn, executionArn);
-    expect(events.filter((e) => e.type === 'TaskFailed').at(-1)).toMatchObject({ taskFailedEventDetails: { error: 'ReviewRejected', cause: 'forged invoice' } });
+    expect(events.filter((e) => e.type === 'TaskFailed').at(-1)).toMatchObject({
+      taskFailedEventDetails: { error: 'ReviewRejected', cause: 'forged invoice' },
+    });
     expect(h.calls.at(-1)?.[0]).toBe('RecordFailure');
   });
 
@@ -230,7 +311,11 @@ describe('sfn engine: waitForTaskToken', () => {
       },
     });
     sfn = await engine(h.taskHandlers);
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-5', input: JSON.stringify({ claimId: 'claim-5', route: 'review' }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'claim-5',
+      input: JSON.stringify({ claimId: 'claim-5', route: 'review' }),
+    });
     expect(await sfn.waitForExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"replayed":true}' });
     expect(types(history(sfn, executionArn))).toContain('TaskSubmitted');
   });
@@ -239,9 +324,16 @@ describe('sfn engine: waitForTaskToken', () => {
     const timed = structuredClone(definition);
     Object.assign(timed.States.Review, { TimeoutSeconds: 1 });
     const h = handlers();
-    const sfn = await createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition: timed, taskHandlers: h.taskHandlers }], retryIntervalScale: 0.01 });
+    const sfn = await createLocalSfn({
+      stateMachines: [{ name: NAME, arn: ARN, definition: timed, taskHandlers: h.taskHandlers }],
+      retryIntervalScale: 0.01,
+    });
     open.push(sfn);
-    const { executionArn } = await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-6', input: JSON.stringify({ claimId: 'claim-6', route: 'review' }) });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'claim-6',
+      input: JSON.stringify({ claimId: 'claim-6', route: 'review' }),
+    });
     const done = await sfn.waitForExecution(executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'ClaimFailed' });
     expect(types(history(sfn, executionArn))).toContain('TaskTimedOut');
@@ -254,12 +346,17 @@ describe('sfn engine: StartExecution and errors', () => {
     const h = handlers();
     const sfn = await engine(h.taskHandlers);
     const input = JSON.stringify({ claimId: 'claim-7' });
-    const [a, b] = await Promise.all([sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input }), sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input })]);
+    const [a, b] = await Promise.all([
+      sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input }),
+      sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input }),
+    ]);
     expect(b).toEqual(a);
     await sfn.waitForExecution(a.executionArn);
     expect(await sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input })).toEqual(a);
     expect(h.calls.filter(([s]) => s === 'Legacy')).toHaveLength(1);
-    expect(await rejection(sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input: '{"claimId":"other"}' }))).toBe('ExecutionAlreadyExists');
+    expect(await rejection(sfn.startExecution({ stateMachineArn: ARN, name: 'claim-7', input: '{"claimId":"other"}' }))).toBe(
+      'ExecutionAlreadyExists',
+    );
 
     expect(await rejection(sfn.startExecution({ stateMachineArn: `${ARN}-nope`, input }))).toBe('StateMachineDoesNotExist');
     expect(await rejection(sfn.startExecution({ stateMachineArn: ARN, name: 'has space', input }))).toBe('InvalidName');
@@ -282,16 +379,24 @@ describe('sfn engine: StartExecution and errors', () => {
     expect(() => assertLocallyRunnable(withState({ Assign: { x: 1 } }))).toThrow(/state S: Assign/);
     expect(() => assertLocallyRunnable(withState({ Type: 'Task', Resource: fn('x'), HeartbeatSeconds: 60 }))).toThrow(/state S: HeartbeatSeconds/);
     const distributed = (config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      withState({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ...config }, StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, ...extra });
+      withState({
+        Type: 'Map',
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ...config }, StartAt: 'I', States: { I: { Type: 'Pass', End: true } } },
+        ...extra,
+      });
     expect(() => assertLocallyRunnable(distributed({ ExecutionType: 'STANDARD' }))).not.toThrow();
     expect(() => assertLocallyRunnable(distributed({ ExecutionType: 'EXPRESS' }))).toThrow(/state S: a Distributed Map with EXPRESS/);
     expect(() => assertLocallyRunnable(distributed({}, { ToleratedFailurePercentage: 5 }))).toThrow(/state S: ToleratedFailurePercentage/);
     expect(() => assertLocallyRunnable(withState({ Type: 'Map', ItemReader: {} }))).toThrow(/state S: ItemReader/);
 
-    await expect(createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition: withState({ Assign: { x: 1 } }), taskHandlers: {} }] })).rejects.toThrow(/Assign/);
+    await expect(
+      createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition: withState({ Assign: { x: 1 } }), taskHandlers: {} }] }),
+    ).rejects.toThrow(/Assign/);
     // A Task without a local handler would call real AWS: refused too.
     const { Review: _review, ...partial } = handlers().taskHandlers;
-    await expect(createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition, taskHandlers: partial }] })).rejects.toThrow(/Review has no local handler/);
+    await expect(createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition, taskHandlers: partial }] })).rejects.toThrow(
+      /Review has no local handler/,
+    );
   });
 });
 
@@ -338,7 +443,7 @@ describe('sfn engine: durability', () => {
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after[before.length]?.type).toBe('ExecutionStarted');
     expect(types(after).filter((t) => t === 'ExecutionStarted')).toHaveLength(2);
-    after.forEach((e, i) => expect(e.id).toBe(i + 1));
+    for (const [i, e] of after.entries()) expect(e.id).toBe(i + 1);
     expect(second.calls.map(([s]) => s)).toEqual(['Intake', 'Intake', 'Legacy']);
     // Idempotent start still answers for the restarted execution.
     expect(await sfn2.startExecution({ stateMachineArn: ARN, name: 'slow', input: '{"claimId":"slow"}' })).toEqual(slow);
@@ -369,15 +474,22 @@ describe('sfn engine: durability', () => {
     expect(await sfn2.waitForExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"decision":"APPROVE"}' });
   });
 
-  it('a stopped execution\'s history leaves memory once journaled and reads back the same, also after a restart', async () => {
+  it("a stopped execution's history leaves memory once journaled and reads back the same, also after a restart", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sfn-'));
     dirs.push(dataDir);
     const sfn1 = await engine(handlers().taskHandlers, { dataDir });
     // Non-ASCII input: the journal finds lines by byte offsets.
     const done = await Promise.all(
-      ['paid-1', 'paid-2'].map(async (name) => (await sfn1.startExecution({ stateMachineArn: ARN, name, input: JSON.stringify({ claimId: name, note: '防贫保险 理赔' }) })).executionArn),
+      ['paid-1', 'paid-2'].map(
+        async (name) =>
+          (await sfn1.startExecution({ stateMachineArn: ARN, name, input: JSON.stringify({ claimId: name, note: '防贫保险 理赔' }) })).executionArn,
+      ),
     );
-    const { executionArn: waiting } = await sfn1.startExecution({ stateMachineArn: ARN, name: 'in-review', input: '{"claimId":"in-review","route":"review"}' });
+    const { executionArn: waiting } = await sfn1.startExecution({
+      stateMachineArn: ARN,
+      name: 'in-review',
+      input: '{"claimId":"in-review","route":"review"}',
+    });
     for (const arn of done) expect(await sfn1.waitForExecution(arn)).toMatchObject({ status: 'SUCCEEDED' });
     await sfn1.idle();
     const before = new Map(done.map((arn) => [arn, history(sfn1, arn)]));
@@ -407,7 +519,11 @@ describe('sfn engine: durability', () => {
     const sfn1 = await engine(handlers().taskHandlers, { dataDir });
     const { executionArn: a } = await sfn1.startExecution({ stateMachineArn: ARN, name: 'snap-a', input: '{"claimId":"snap-a"}' });
     await sfn1.waitForExecution(a);
-    const { executionArn: waiting } = await sfn1.startExecution({ stateMachineArn: ARN, name: 'snap-b', input: '{"claimId":"snap-b","route":"review"}' });
+    const { executionArn: waiting } = await sfn1.startExecution({
+      stateMachineArn: ARN,
+      name: 'snap-b',
+      input: '{"claimId":"snap-b","route":"review"}',
+    });
     await sfn1.idle();
     await sfn1.close();
     // The day closes (as for a server running past midnight): the next start compacts and indexes that day's file.
@@ -453,7 +569,10 @@ describe('sfn engine: durability', () => {
     // An index that claims more journal than there is: ignored, the day's lines are read, A's damaged line is
     // skipped as before (so A is gone), everything else is there.
     const index = (await readFile(join(crashed, '2024-05-03.index.jsonl'), 'utf8')).split('\n');
-    await writeFile(join(crashed, '2024-05-03.index.jsonl'), [JSON.stringify({ version: 1, file: journal, size: 10 ** 9 }), ...index.slice(1)].join('\n'));
+    await writeFile(
+      join(crashed, '2024-05-03.index.jsonl'),
+      [JSON.stringify({ version: 1, file: journal, size: 10 ** 9 }), ...index.slice(1)].join('\n'),
+    );
     const sfn4 = await engine(handlers().taskHandlers, { dataDir: crashed });
     await sfn4.idle();
     expect(history(sfn4, c)).toEqual(historyC);
@@ -467,15 +586,26 @@ describe('sfn engine: durability', () => {
     dirs.push(dataDir);
     const start = async () => {
       const h = handlers();
-      const sfn = await createLocalSfn({ stateMachines: [{ name: NAME, arn: ARN, definition: timed, taskHandlers: h.taskHandlers }], retryIntervalScale: 0.01, dataDir });
+      const sfn = await createLocalSfn({
+        stateMachines: [{ name: NAME, arn: ARN, definition: timed, taskHandlers: h.taskHandlers }],
+        retryIntervalScale: 0.01,
+        dataDir,
+      });
       open.push(sfn);
       return { sfn, h };
     };
     const first = await start();
-    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: ARN, name: 'slow-review', input: '{"claimId":"slow-review","route":"review"}' });
+    const { executionArn } = await first.sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'slow-review',
+      input: '{"claimId":"slow-review","route":"review"}',
+    });
     await first.sfn.idle();
     const reviewScheduled = (e: HistoryEvent) =>
-      e.type === 'TaskScheduled' && String((JSON.parse((e.taskScheduledEventDetails as { parameters: string }).parameters) as { FunctionName?: string }).FunctionName).endsWith(':Review');
+      e.type === 'TaskScheduled' &&
+      String((JSON.parse((e.taskScheduledEventDetails as { parameters: string }).parameters) as { FunctionName?: string }).FunctionName).endsWith(
+        ':Review',
+      );
     const scheduled = history(first.sfn, executionArn).find(reviewScheduled);
     expect(scheduled?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 6 });
     // Two restarts, 1.5 s apart: with a fresh 6 s each time the review would time out 9 s or more after it began;
@@ -502,7 +632,7 @@ describe('sfn engine: durability', () => {
     expect(later.map((e) => (e.taskScheduledEventDetails as { timeoutInSeconds: number }).timeoutInSeconds).every((t) => t <= 5)).toBe(true);
   });
 
-  it('timers past Node\'s 24.8 days neither fire at once nor keep the process alive once unref\'d', async () => {
+  it("timers past Node's 24.8 days neither fire at once nor keep the process alive once unref'd", async () => {
     let fired = false;
     const t = setTimeout(() => (fired = true), 30 * 24 * 3600 * 1000);
     expect(t.hasRef()).toBe(true);

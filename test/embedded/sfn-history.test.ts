@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../embedded/sfn/api.js';
-import { appendEvent, executionStarted, executionStopped, historySteps, withoutData, type EngineLogEvent, type LogContext } from '../../embedded/sfn/history.js';
+import {
+  appendEvent,
+  executionStarted,
+  executionStopped,
+  historySteps,
+  withoutData,
+  type EngineLogEvent,
+  type LogContext,
+} from '../../embedded/sfn/history.js';
 
 const log = (ev: Record<string, unknown>) => ({ timestamp: 0, ...ev }) as unknown as EngineLogEvent;
 const plain: LogContext = { isStandIn: () => false, isDistributedMap: () => false };
@@ -13,13 +21,25 @@ const fan: LogContext = { isStandIn: (s) => s === 'FanOut (child execution)', is
 describe('historySteps', () => {
   it('state entered / exited: `<Type>StateEntered/Exited` with the name and the JSON text of input / output', () => {
     expect(historySteps(log({ type: 'StateEntered', state: { name: 'Intake', type: 'Task', input: { claimId: 'C-1' } } }), plain)).toEqual([
-      { kind: 'event', type: 'TaskStateEntered', details: { stateEnteredEventDetails: { name: 'Intake', input: '{"claimId":"C-1"}', inputDetails: { truncated: false } } } },
+      {
+        kind: 'event',
+        type: 'TaskStateEntered',
+        details: { stateEnteredEventDetails: { name: 'Intake', input: '{"claimId":"C-1"}', inputDetails: { truncated: false } } },
+      },
     ]);
-    expect(historySteps(log({ type: 'StateExited', state: { name: 'Route', type: 'Choice', input: {}, output: { outcome: 'PAYABLE' } } }), plain)).toEqual([
-      { kind: 'event', type: 'ChoiceStateExited', details: { stateExitedEventDetails: { name: 'Route', output: '{"outcome":"PAYABLE"}', outputDetails: { truncated: false } } } },
+    expect(
+      historySteps(log({ type: 'StateExited', state: { name: 'Route', type: 'Choice', input: {}, output: { outcome: 'PAYABLE' } } }), plain),
+    ).toEqual([
+      {
+        kind: 'event',
+        type: 'ChoiceStateExited',
+        details: { stateExitedEventDetails: { name: 'Route', output: '{"outcome":"PAYABLE"}', outputDetails: { truncated: false } } },
+      },
     ]);
     // No output at all is recorded as JSON null; a Fail state has no Exited event (AWS writes ExecutionFailed).
-    expect(historySteps(log({ type: 'StateExited', state: { name: 'Done', type: 'Succeed', input: {} } }), plain)).toMatchObject([{ details: { stateExitedEventDetails: { output: 'null' } } }]);
+    expect(historySteps(log({ type: 'StateExited', state: { name: 'Done', type: 'Succeed', input: {} } }), plain)).toMatchObject([
+      { details: { stateExitedEventDetails: { output: 'null' } } },
+    ]);
     expect(historySteps(log({ type: 'StateExited', state: { name: 'Failed', type: 'Fail', input: {} } }), plain)).toEqual([]);
   });
 
@@ -43,15 +63,26 @@ describe('historySteps', () => {
   });
 
   it('a Task the engine timed out asks for TaskTimedOut; other failures, retries, catches and branches add nothing', () => {
-    expect(historySteps(log({ type: 'StateFailed', state: { name: 'Review', type: 'Task', input: {} }, Error: 'States.Timeout', Cause: '' }), plain)).toEqual([{ kind: 'taskTimedOut', state: 'Review' }]);
-    expect(historySteps(log({ type: 'StateFailed', state: { name: 'Review', type: 'Task', input: {} }, Error: 'BoomError', Cause: '' }), plain)).toEqual([]);
-    for (const type of ['StateRetried', 'StateCaught', 'ParallelBranchStarted', 'ExecutionStarted']) expect(historySteps(log({ type, state: { name: 'X', type: 'Task', input: {} } }), plain)).toEqual([]);
+    expect(
+      historySteps(log({ type: 'StateFailed', state: { name: 'Review', type: 'Task', input: {} }, Error: 'States.Timeout', Cause: '' }), plain),
+    ).toEqual([{ kind: 'taskTimedOut', state: 'Review' }]);
+    expect(
+      historySteps(log({ type: 'StateFailed', state: { name: 'Review', type: 'Task', input: {} }, Error: 'BoomError', Cause: '' }), plain),
+    ).toEqual([]);
+    for (const type of ['StateRetried', 'StateCaught', 'ParallelBranchStarted', 'ExecutionStarted'])
+      expect(historySteps(log({ type, state: { name: 'X', type: 'Task', input: {} } }), plain)).toEqual([]);
   });
 
   it('the execution ends: SUCCEEDED with output, FAILED with error and cause (a non-string cause as JSON), TIMED_OUT, ABORTED', () => {
-    expect(historySteps(log({ type: 'ExecutionSucceeded', output: { ok: 1 } }), plain)).toEqual([{ kind: 'stop', status: 'SUCCEEDED', outcome: { output: '{"ok":1}' } }]);
-    expect(historySteps(log({ type: 'ExecutionFailed', Error: 'ClaimFailed', Cause: { why: 1 } }), plain)).toEqual([{ kind: 'stop', status: 'FAILED', outcome: { error: 'ClaimFailed', cause: '{"why":1}' } }]);
-    expect(historySteps(log({ type: 'ExecutionTimeout' }), plain)).toEqual([{ kind: 'stop', status: 'TIMED_OUT', outcome: { error: 'States.Timeout' } }]);
+    expect(historySteps(log({ type: 'ExecutionSucceeded', output: { ok: 1 } }), plain)).toEqual([
+      { kind: 'stop', status: 'SUCCEEDED', outcome: { output: '{"ok":1}' } },
+    ]);
+    expect(historySteps(log({ type: 'ExecutionFailed', Error: 'ClaimFailed', Cause: { why: 1 } }), plain)).toEqual([
+      { kind: 'stop', status: 'FAILED', outcome: { error: 'ClaimFailed', cause: '{"why":1}' } },
+    ]);
+    expect(historySteps(log({ type: 'ExecutionTimeout' }), plain)).toEqual([
+      { kind: 'stop', status: 'TIMED_OUT', outcome: { error: 'States.Timeout' } },
+    ]);
     expect(historySteps(log({ type: 'ExecutionAborted' }), plain)).toEqual([{ kind: 'stop', status: 'ABORTED', outcome: {} }]);
   });
 });
@@ -64,16 +95,34 @@ describe('history events', () => {
     appendEvent(events, 'PassStateEntered');
     const stopped = executionStopped('SUCCEEDED', { output: '{}' });
     const last = appendEvent(events, stopped.type, stopped.details);
-    expect(events.map((e) => [e.id, e.previousEventId, e.type])).toEqual([[1, 0, 'ExecutionStarted'], [2, 1, 'PassStateEntered'], [3, 2, 'ExecutionSucceeded']]);
+    expect(events.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [1, 0, 'ExecutionStarted'],
+      [2, 1, 'PassStateEntered'],
+      [3, 2, 'ExecutionSucceeded'],
+    ]);
     expect(last.timestamp).toBeInstanceOf(Date);
-    expect(events[0]).toMatchObject({ executionStartedEventDetails: { input: '{"a":1}', inputDetails: { truncated: false }, roleArn: 'arn:aws:iam::000000000000:role/m-local' } });
+    expect(events[0]).toMatchObject({
+      executionStartedEventDetails: { input: '{"a":1}', inputDetails: { truncated: false }, roleArn: 'arn:aws:iam::000000000000:role/m-local' },
+    });
   });
 
   it('the stop events as AWS names them, with their details key', () => {
-    expect(executionStopped('SUCCEEDED', { output: '1' })).toEqual({ type: 'ExecutionSucceeded', details: { executionSucceededEventDetails: { output: '1', outputDetails: { truncated: false } } } });
-    expect(executionStopped('FAILED', { error: 'E', cause: 'C' })).toEqual({ type: 'ExecutionFailed', details: { executionFailedEventDetails: { error: 'E', cause: 'C' } } });
-    expect(executionStopped('TIMED_OUT', { error: 'States.Timeout' })).toEqual({ type: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: { error: 'States.Timeout', cause: undefined } } });
-    expect(executionStopped('ABORTED', {})).toEqual({ type: 'ExecutionAborted', details: { executionAbortedEventDetails: { error: undefined, cause: undefined } } });
+    expect(executionStopped('SUCCEEDED', { output: '1' })).toEqual({
+      type: 'ExecutionSucceeded',
+      details: { executionSucceededEventDetails: { output: '1', outputDetails: { truncated: false } } },
+    });
+    expect(executionStopped('FAILED', { error: 'E', cause: 'C' })).toEqual({
+      type: 'ExecutionFailed',
+      details: { executionFailedEventDetails: { error: 'E', cause: 'C' } },
+    });
+    expect(executionStopped('TIMED_OUT', { error: 'States.Timeout' })).toEqual({
+      type: 'ExecutionTimedOut',
+      details: { executionTimedOutEventDetails: { error: 'States.Timeout', cause: undefined } },
+    });
+    expect(executionStopped('ABORTED', {})).toEqual({
+      type: 'ExecutionAborted',
+      details: { executionAbortedEventDetails: { error: undefined, cause: undefined } },
+    });
   });
 
   it('withoutData drops input, output and parameters from every details object, and nothing else', () => {
@@ -82,11 +131,26 @@ describe('history events', () => {
       previousEventId: 4,
       timestamp: new Date(0),
       type: 'TaskScheduled',
-      taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"secret":1}', timeoutInSeconds: 60 },
+      taskScheduledEventDetails: {
+        resourceType: 'lambda',
+        resource: 'invoke',
+        region: 'us-east-1',
+        parameters: '{"secret":1}',
+        timeoutInSeconds: 60,
+      },
     };
-    expect(withoutData(e)).toEqual({ ...e, taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', timeoutInSeconds: 60 } });
+    expect(withoutData(e)).toEqual({
+      ...e,
+      taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', timeoutInSeconds: 60 },
+    });
     expect(e.taskScheduledEventDetails).toHaveProperty('parameters'); // the stored event is left as it was
-    const exited: HistoryEvent = { id: 1, previousEventId: 0, timestamp: new Date(0), type: 'PassStateExited', stateExitedEventDetails: { name: 'P', output: '{}', outputDetails: { truncated: false } } };
+    const exited: HistoryEvent = {
+      id: 1,
+      previousEventId: 0,
+      timestamp: new Date(0),
+      type: 'PassStateExited',
+      stateExitedEventDetails: { name: 'P', output: '{}', outputDetails: { truncated: false } },
+    };
     expect(withoutData(exited).stateExitedEventDetails).toEqual({ name: 'P', outputDetails: { truncated: false } });
   });
 });

@@ -27,11 +27,25 @@ const FILE = '2024-05-03.jsonl';
 const INDEX = '2024-05-03.index.jsonl';
 
 /** Events as they are stored: timestamps in epoch ms. */
-const stored = (from: number, types: string[]) => types.map((type, i) => ({ id: from + i, previousEventId: from + i - 1, timestamp: T0 + from + i, type }));
+const stored = (from: number, types: string[]) =>
+  types.map((type, i) => ({ id: from + i, previousEventId: from + i - 1, timestamp: T0 + from + i, type }));
 
 /** A journal line exactly as the engine has always written it (the format existing data directories hold). */
-function line(name: string, fields: { input?: string; status: string; stopDate?: number; output?: string; events: ReturnType<typeof stored> }): string {
-  return JSON.stringify({ executionArn: arn(name), stateMachineArn: MACHINE, name, input: fields.input, status: fields.status, startDate: T0, stopDate: fields.stopDate, output: fields.output, events: fields.events });
+function line(
+  name: string,
+  fields: { input?: string; status: string; stopDate?: number; output?: string; events: ReturnType<typeof stored> },
+): string {
+  return JSON.stringify({
+    executionArn: arn(name),
+    stateMachineArn: MACHINE,
+    name,
+    input: fields.input,
+    status: fields.status,
+    startDate: T0,
+    stopDate: fields.stopDate,
+    output: fields.output,
+    events: fields.events,
+  });
 }
 
 const types = (events: readonly HistoryEvent[]) => events.map((e) => e.type);
@@ -49,13 +63,24 @@ describe('Journal', () => {
     const loaded = new Map((await journal.load()).map((r) => [r.name, r]));
 
     const done = loaded.get('done') as Execution;
-    expect(done).toMatchObject({ executionArn: arn('done'), stateMachineArn: MACHINE, input: '{"claimId":"C-1"}', status: 'SUCCEEDED', output: '{"ok":true}' });
+    expect(done).toMatchObject({
+      executionArn: arn('done'),
+      stateMachineArn: MACHINE,
+      input: '{"claimId":"C-1"}',
+      status: 'SUCCEEDED',
+      output: '{"ok":true}',
+    });
     expect(done.startDate).toEqual(new Date(T0));
     expect(done.stopDate).toEqual(new Date(T0 + 9));
     expect(done.events).toBeUndefined(); // stopped: its history stays on disk
     const history = journal.history(arn('done'));
     expect(types(history)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskStateExited', 'ExecutionSucceeded']);
-    expect(history.map((e) => [e.id, e.previousEventId])).toEqual([[1, 0], [2, 1], [3, 2], [4, 3]]);
+    expect(history.map((e) => [e.id, e.previousEventId])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
     expect(history[0]?.timestamp).toEqual(new Date(T0 + 1));
 
     const running = loaded.get('running') as Execution;
@@ -98,9 +123,14 @@ describe('Journal', () => {
     expect(types(again.history(arn('a')))).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
   });
 
-  it("index + journal: a start takes the summaries of a closed day from its index, replays only the lines not indexed, in order", async () => {
+  it('index + journal: a start takes the summaries of a closed day from its index, replays only the lines not indexed, in order', async () => {
     const dir = await dataDir();
-    const oldLine = line('old', { input: '{}', status: 'SUCCEEDED', stopDate: T0 + 2, events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']) });
+    const oldLine = line('old', {
+      input: '{}',
+      status: 'SUCCEEDED',
+      stopDate: T0 + 2,
+      events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']),
+    });
     const longLine = line('long', { input: '{"n":1}', status: 'RUNNING', events: stored(1, ['ExecutionStarted', 'PassStateEntered']) });
     await writeFile(join(dir, FILE), `${oldLine}\n${longLine}\n`);
     const first = new Journal(dir);
@@ -133,8 +163,12 @@ describe('Journal', () => {
   it('an index that does not add up (its file is another size, or it is damaged) is ignored: the file is read', async () => {
     const dir = await dataDir();
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    await writeFile(join(dir, FILE), `${line('x', { input: '{}', status: 'SUCCEEDED', stopDate: T0 + 2, events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']) })}\n`);
-    const wrong = (status: string) => JSON.stringify({ executionArn: arn('x'), stateMachineArn: MACHINE, name: 'x', input: '{}', startDate: T0, status, lines: [[0, 10]] });
+    await writeFile(
+      join(dir, FILE),
+      `${line('x', { input: '{}', status: 'SUCCEEDED', stopDate: T0 + 2, events: stored(1, ['ExecutionStarted', 'ExecutionSucceeded']) })}\n`,
+    );
+    const wrong = (status: string) =>
+      JSON.stringify({ executionArn: arn('x'), stateMachineArn: MACHINE, name: 'x', input: '{}', startDate: T0, status, lines: [[0, 10]] });
     const size = (await stat(join(dir, FILE))).size;
     for (const index of [
       `${JSON.stringify({ version: 1, file: FILE, size: size + 1 })}\n${wrong('FAILED')}\n`,
@@ -156,7 +190,15 @@ describe('Journal', () => {
     const journal = new Journal(dir);
     await journal.load();
     const event = (id: number, type: string): HistoryEvent => ({ id, previousEventId: id - 1, timestamp: new Date(T0 + id), type });
-    const rec: Execution = { executionArn: arn('w'), stateMachineArn: MACHINE, name: 'w', input: '{"a":1}', status: 'RUNNING', startDate: new Date(T0), events: [event(1, 'ExecutionStarted')] };
+    const rec: Execution = {
+      executionArn: arn('w'),
+      stateMachineArn: MACHINE,
+      name: 'w',
+      input: '{"a":1}',
+      status: 'RUNNING',
+      startDate: new Date(T0),
+      events: [event(1, 'ExecutionStarted')],
+    };
     journal.mark(rec); // the flush starts at once with what there is
     rec.events?.push(event(2, 'PassStateEntered'));
     journal.mark(rec); // changes while it writes: one more line for all of them
@@ -165,11 +207,22 @@ describe('Journal', () => {
     await journal.drain();
 
     const files = (await readdir(dir)).filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f));
-    const lines = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8'))))
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ executionArn: arn('w'), name: 'w', input: '{"a":1}', status: 'RUNNING', startDate: T0, events: [{ id: 1, previousEventId: 0, timestamp: T0 + 1, type: 'ExecutionStarted' }] });
+    expect(lines[0]).toMatchObject({
+      executionArn: arn('w'),
+      name: 'w',
+      input: '{"a":1}',
+      status: 'RUNNING',
+      startDate: T0,
+      events: [{ id: 1, previousEventId: 0, timestamp: T0 + 1, type: 'ExecutionStarted' }],
+    });
     expect(lines[1]).not.toHaveProperty('input');
-    expect((lines[1]?.events as Array<{ id: number }>).map((e) => e.id)).toEqual([2, 3]);
+    expect((lines[1]!.events as Array<{ id: number }>).map((e) => e.id)).toEqual([2, 3]);
   });
 
   describe('compaction of closed days', () => {
@@ -194,7 +247,19 @@ describe('Journal', () => {
     const view = async (journal: Journal) =>
       Object.fromEntries(
         (await journal.load())
-          .map((r) => [r.name, { status: r.status, input: r.input, output: r.output, stopDate: r.stopDate?.getTime(), history: (r.events ?? journal.history(r.executionArn)).map((e) => [e.id, e.type, e.timestamp.getTime()]) }] as const)
+          .map(
+            (r) =>
+              [
+                r.name,
+                {
+                  status: r.status,
+                  input: r.input,
+                  output: r.output,
+                  stopDate: r.stopDate?.getTime(),
+                  history: (r.events ?? journal.history(r.executionArn)).map((e) => [e.id, e.type, e.timestamp.getTime()]),
+                },
+              ] as const,
+          )
           .sort(([x], [y]) => x.localeCompare(y)),
       );
 
@@ -208,8 +273,14 @@ describe('Journal', () => {
       expect(first.b?.history.map(([, t]) => t)).toEqual(['ExecutionStarted', 'ExecutionFailed']);
       expect(first.c?.status).toBe('RUNNING');
 
-      const compacted = (await readFile(join(dir, FILE), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; input?: string; events: unknown[] });
-      expect(compacted.map((l) => [l.name, l.input, l.events.length])).toEqual([['a', '{"claimId":"C-a"}', 5], ['b', '{"claimId":"C-b"}', 2]]);
+      const compacted = (await readFile(join(dir, FILE), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { name: string; input?: string; events: unknown[] });
+      expect(compacted.map((l) => [l.name, l.input, l.events.length])).toEqual([
+        ['a', '{"claimId":"C-a"}', 5],
+        ['b', '{"claimId":"C-b"}', 2],
+      ]);
       // Day 2 had one line per execution already: indexed, its bytes untouched (a's later line keeps no input).
       expect(await readFile(join(dir, DAY2), 'utf8')).toBe(`${day2.join('\n')}\n`);
       expect((await stat(join(dir, FILE))).size + (await stat(join(dir, DAY2))).size).toBeLessThan(before);
@@ -225,11 +296,15 @@ describe('Journal', () => {
     it('a crash at any point of a compaction leaves a directory that loads the same', async () => {
       const dir = await dataDir();
       await twoDays(dir);
-      const expected = await view(new Journal(await (async () => {
-        const copy = await dataDir();
-        await twoDays(copy);
-        return copy;
-      })()));
+      const expected = await view(
+        new Journal(
+          await (async () => {
+            const copy = await dataDir();
+            await twoDays(copy);
+            return copy;
+          })(),
+        ),
+      );
       // Crashed while writing the compacted file: a torn temporary file beside the original.
       const uncompacted = await readFile(join(dir, FILE), 'utf8');
       await writeFile(join(dir, `${FILE}.tmp-123-00000000-0000-0000-0000-000000000000`), uncompacted.slice(0, 100));
@@ -251,7 +326,16 @@ describe('Journal', () => {
       const { day1 } = await twoDays(dir);
       const size = (await stat(join(dir, FILE))).size;
       // As the previous version wrote it: summaries and line offsets into the uncompacted day.
-      const entry = { executionArn: arn('b'), stateMachineArn: MACHINE, name: 'b', input: '{"claimId":"C-b"}', startDate: T0, status: 'FAILED', stopDate: T0 + 5, lines: [[FILE, Buffer.byteLength(day1[0] ?? '') + 1, Buffer.byteLength(day1[1] ?? '')]] };
+      const entry = {
+        executionArn: arn('b'),
+        stateMachineArn: MACHINE,
+        name: 'b',
+        input: '{"claimId":"C-b"}',
+        startDate: T0,
+        status: 'FAILED',
+        stopDate: T0 + 5,
+        lines: [[FILE, Buffer.byteLength(day1[0] ?? '') + 1, Buffer.byteLength(day1[1] ?? '')]],
+      };
       await writeFile(join(dir, 'snapshot.jsonl'), `${JSON.stringify({ version: 1, sizes: { [FILE]: size } })}\n${JSON.stringify(entry)}\n`);
       const loaded = await view(new Journal(dir));
       expect(Object.keys(loaded)).toEqual(['a', 'b', 'c']);
@@ -263,7 +347,15 @@ describe('Journal', () => {
       const dir = await dataDir();
       const journal = new Journal(dir);
       await journal.load();
-      const rec: Execution = { executionArn: arn('t'), stateMachineArn: MACHINE, name: 't', input: '{}', status: 'RUNNING', startDate: new Date(T0), events: [{ id: 1, previousEventId: 0, timestamp: new Date(T0 + 1), type: 'ExecutionStarted' }] };
+      const rec: Execution = {
+        executionArn: arn('t'),
+        stateMachineArn: MACHINE,
+        name: 't',
+        input: '{}',
+        status: 'RUNNING',
+        startDate: new Date(T0),
+        events: [{ id: 1, previousEventId: 0, timestamp: new Date(T0 + 1), type: 'ExecutionStarted' }],
+      };
       journal.mark(rec);
       await journal.drain();
       rec.events?.push({ id: 2, previousEventId: 1, timestamp: new Date(T0 + 2), type: 'ExecutionSucceeded' });

@@ -17,8 +17,21 @@ function setup(outcome: (name: string) => Partial<ExecutionDescription>) {
   const started: Array<{ child: Child; name: string; input: string; mapRunArn: string }> = [];
   const statuses = new Map<string, ExecutionStatus>();
   const aborted: string[] = [];
-  const machine = { region: 'us-east-1', account: '000000000000', name: 'fan', distributedMaps: new Map([['FanOut', { child: { name: 'fan/Slice' }, label: 'Slice' }]]) };
-  const run: TestRun = { rec: { executionArn: PARENT }, machine, stopped: false, mapEntries: new Map(), mapRuns: new Map<string, MapRun>(), events: [] };
+  const machine = {
+    region: 'us-east-1',
+    account: '000000000000',
+    name: 'fan',
+    distributedMaps: new Map([['FanOut', { child: { name: 'fan/Slice' }, label: 'Slice' }]]),
+  };
+  const run: TestRun = {
+    rec: { executionArn: PARENT },
+    machine,
+    stopped: false,
+    mapEntries: new Map(),
+    mapRuns: new Map<string, MapRun>(),
+    mapRunEntries: {},
+    events: [],
+  };
   const maps = new DistributedMapRuns<Child, TestRun>({
     record: (r, type, details) => void r.events.push([type, details]),
     startChild: (child, name, input, arn) => {
@@ -27,7 +40,15 @@ function setup(outcome: (name: string) => Partial<ExecutionDescription>) {
       statuses.set(executionArn, 'RUNNING');
       return { executionArn };
     },
-    waitForExecution: async (executionArn) => ({ executionArn, stateMachineArn: '', name: '', startDate: new Date(0), input: '', status: 'SUCCEEDED', ...outcome(executionArn) }),
+    waitForExecution: async (executionArn) => ({
+      executionArn,
+      stateMachineArn: '',
+      name: '',
+      startDate: new Date(0),
+      input: '',
+      status: 'SUCCEEDED',
+      ...outcome(executionArn),
+    }),
     statusOf: (arn) => statuses.get(arn),
     abortExecution: (arn) => void aborted.push(arn),
   });
@@ -44,7 +65,9 @@ describe('names derived for restarts', () => {
 
   it('a map run ARN names machine and label and is the same for the same execution, state and entry', () => {
     const m = { region: 'us-east-1', account: '000000000000', name: 'fan' };
-    expect(mapRunArn(m, 'Slice', PARENT, 'FanOut', 1)).toBe(`arn:aws:states:us-east-1:000000000000:mapRun:fan/Slice:${uuidFrom(`${PARENT}\nFanOut\n1`)}`);
+    expect(mapRunArn(m, 'Slice', PARENT, 'FanOut', 1)).toBe(
+      `arn:aws:states:us-east-1:000000000000:mapRun:fan/Slice:${uuidFrom(`${PARENT}\nFanOut\n1`)}`,
+    );
     expect(mapRunArn(m, 'Slice', PARENT, 'FanOut', 1)).not.toBe(mapRunArn(m, 'Slice', PARENT, 'FanOut', 2));
   });
 });
@@ -66,7 +89,10 @@ describe('DistributedMapRuns', () => {
   it('a child that did not succeed fails the item with States.ExceedToleratedFailureThreshold', async () => {
     const { run, maps } = setup(() => ({ status: 'FAILED', error: 'BoomError' }));
     maps.onMapState(run, mapState('StateEntered'));
-    await expect(maps.runChild(run, 'FanOut', { item: null, index: 0 })).rejects.toMatchObject({ name: 'States.ExceedToleratedFailureThreshold', message: expect.stringContaining('ended FAILED (BoomError)') });
+    await expect(maps.runChild(run, 'FanOut', { item: null, index: 0 })).rejects.toMatchObject({
+      name: 'States.ExceedToleratedFailureThreshold',
+      message: expect.stringContaining('ended FAILED (BoomError)'),
+    });
   });
 
   it('a failed map run stops its children still running and records MapRunFailed with error and cause', async () => {
@@ -75,7 +101,10 @@ describe('DistributedMapRuns', () => {
     await maps.runChild(run, 'FanOut', { item: 1, index: 0 });
     maps.onMapState(run, mapState('StateFailed', { Error: 'States.ExceedToleratedFailureThreshold', Cause: { why: 1 } }));
     expect(aborted).toEqual([`arn:aws:states:us-east-1:000000000000:execution:fan/Slice:${started[0]?.name}`]);
-    expect(run.events.at(-1)).toEqual(['MapRunFailed', { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold', cause: '{"why":1}' } }]);
+    expect(run.events.at(-1)).toEqual([
+      'MapRunFailed',
+      { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold', cause: '{"why":1}' } },
+    ]);
   });
 
   it('each entry into the map is a new map run; a state that is no Distributed Map is ignored', () => {

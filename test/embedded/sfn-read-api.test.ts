@@ -20,7 +20,13 @@ const exec = (i: number, extra: Partial<Execution> = {}): Execution => ({
   events: undefined,
   ...extra,
 });
-const event = (id: number, type: string, details: Record<string, unknown> = {}): HistoryEvent => ({ id, previousEventId: id - 1, timestamp: new Date(T0 + id), type, ...details });
+const event = (id: number, type: string, details: Record<string, unknown> = {}): HistoryEvent => ({
+  id,
+  previousEventId: id - 1,
+  timestamp: new Date(T0 + id),
+  type,
+  ...details,
+});
 const noMachineCheck = () => undefined;
 
 describe('page', () => {
@@ -48,7 +54,15 @@ describe('listExecutions', () => {
 
   it('lists the summary members only, filtered by status, machine or map run', () => {
     const [running] = listExecutions(records, { stateMachineArn: MACHINE, statusFilter: 'RUNNING' }, noMachineCheck).executions;
-    expect(running).toEqual({ executionArn: records[2]?.executionArn, stateMachineArn: MACHINE, name: 'e2', status: 'RUNNING', startDate: new Date(T0 + 2), stopDate: undefined, mapRunArn: undefined });
+    expect(running).toEqual({
+      executionArn: records[2]?.executionArn,
+      stateMachineArn: MACHINE,
+      name: 'e2',
+      status: 'RUNNING',
+      startDate: new Date(T0 + 2),
+      stopDate: undefined,
+      mapRunArn: undefined,
+    });
     const children = [exec(7, { mapRunArn: MAP_RUN, stateMachineArn: `${MACHINE}/Slice` }), exec(8)];
     expect(listExecutions(children, { mapRunArn: MAP_RUN }, noMachineCheck).executions.map((e) => e.name)).toEqual(['e7']);
     expect(listExecutions(children, { stateMachineArn: `${MACHINE}/Slice` }, noMachineCheck).executions.map((e) => e.name)).toEqual(['e7']);
@@ -56,7 +70,9 @@ describe('listExecutions', () => {
 
   it('exactly one of machine and map run; the machine is checked by the caller; a malformed map run ARN is InvalidArn', () => {
     expect(() => listExecutions(records, {}, noMachineCheck)).toThrow(expect.objectContaining({ name: 'ValidationException' }));
-    expect(() => listExecutions(records, { stateMachineArn: MACHINE, mapRunArn: MAP_RUN }, noMachineCheck)).toThrow(expect.objectContaining({ name: 'ValidationException' }));
+    expect(() => listExecutions(records, { stateMachineArn: MACHINE, mapRunArn: MAP_RUN }, noMachineCheck)).toThrow(
+      expect.objectContaining({ name: 'ValidationException' }),
+    );
     expect(() => listExecutions(records, { mapRunArn: 'arn:nope' }, noMachineCheck)).toThrow(expect.objectContaining({ name: 'InvalidArn' }));
     const checked: string[] = [];
     listExecutions(records, { stateMachineArn: MACHINE }, (arn) => void checked.push(arn));
@@ -77,7 +93,13 @@ describe('listMapRuns', () => {
     ];
     const { mapRuns, nextToken } = listMapRuns(exec(1), history, {});
     expect(mapRuns).toEqual([
-      { executionArn: exec(1).executionArn, mapRunArn: MAP_RUN, stateMachineArn: `${MACHINE}/Slice`, startDate: new Date(T0 + 2), stopDate: new Date(T0 + 5) },
+      {
+        executionArn: exec(1).executionArn,
+        mapRunArn: MAP_RUN,
+        stateMachineArn: `${MACHINE}/Slice`,
+        startDate: new Date(T0 + 2),
+        stopDate: new Date(T0 + 5),
+      },
       { executionArn: exec(1).executionArn, mapRunArn: other, stateMachineArn: `${MACHINE}/Slice`, startDate: new Date(T0 + 6), stopDate: undefined },
     ]);
     expect(nextToken).toBeUndefined();
@@ -86,14 +108,22 @@ describe('listMapRuns', () => {
 });
 
 describe('getExecutionHistory', () => {
-  const history = Array.from({ length: 5 }, (_, i) => event(i + 1, 'PassStateExited', { stateExitedEventDetails: { name: 'P', output: '{"big":1}', outputDetails: { truncated: false } } }));
+  const history = Array.from({ length: 5 }, (_, i) =>
+    event(i + 1, 'PassStateExited', { stateExitedEventDetails: { name: 'P', output: '{"big":1}', outputDetails: { truncated: false } } }),
+  );
 
   it('pages in order or reversed, and leaves out the data on request', () => {
     const first = getExecutionHistory(history, { maxResults: 3 });
     expect(first.events.map((e) => e.id)).toEqual([1, 2, 3]);
-    expect(getExecutionHistory(history, { maxResults: 3, nextToken: first.nextToken })).toMatchObject({ events: [{ id: 4 }, { id: 5 }], nextToken: undefined });
+    expect(getExecutionHistory(history, { maxResults: 3, nextToken: first.nextToken })).toMatchObject({
+      events: [{ id: 4 }, { id: 5 }],
+      nextToken: undefined,
+    });
     expect(getExecutionHistory(history, { reverseOrder: true, maxResults: 2 }).events.map((e) => e.id)).toEqual([5, 4]);
-    expect(getExecutionHistory(history, { includeExecutionData: false }).events[0]?.stateExitedEventDetails).toEqual({ name: 'P', outputDetails: { truncated: false } });
+    expect(getExecutionHistory(history, { includeExecutionData: false }).events[0]?.stateExitedEventDetails).toEqual({
+      name: 'P',
+      outputDetails: { truncated: false },
+    });
     expect(history.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]); // reversing did not reorder the stored history
   });
 });

@@ -25,7 +25,13 @@ const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${n
 const definition = {
   StartAt: 'Intake',
   States: {
-    Intake: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: fn('Intake'), 'Payload.$': '$' }, OutputPath: '$.Payload', Next: 'Review' },
+    Intake: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fn('Intake'), 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      Next: 'Review',
+    },
     Review: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
@@ -85,7 +91,18 @@ describe('sfn JSON API through @aws-sdk/client-sfn', () => {
 
     const h = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     const events = h.events ?? [];
-    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted']);
+    expect(events.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+    ]);
     events.forEach((e, i) => {
       expect(e.id).toBe(i + 1);
       expect(e.previousEventId).toBe(i);
@@ -106,7 +123,9 @@ describe('sfn JSON API through @aws-sdk/client-sfn', () => {
     expect(listed.executions?.[0]?.startDate).toBeInstanceOf(Date);
 
     // A used token: the SDK maps the error code to its exception class.
-    await expect(client.send(new SendTaskSuccessCommand({ taskToken: tokens.get('c-1'), output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken: tokens.get('c-1'), output: '{}' }))).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
   });
 
   it('maps error codes to the SDK exceptions', async () => {
@@ -117,7 +136,9 @@ describe('sfn JSON API through @aws-sdk/client-sfn', () => {
     await client.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'c-2', input: '{"claimId":"c-2"}' }));
     const again = await client.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'c-2', input: '{"claimId":"c-2"}' }));
     expect(again.executionArn).toMatch(/:c-2$/);
-    await expect(client.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'c-2', input: '{"claimId":"other"}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(client.send(new StartExecutionCommand({ stateMachineArn: ARN, name: 'c-2', input: '{"claimId":"other"}' }))).rejects.toBeInstanceOf(
+      ExecutionAlreadyExists,
+    );
     const forged = Buffer.from(JSON.stringify([`arn:aws:states:us-east-1:000000000000:execution:${NAME}:c-2`, 'x'])).toString('base64url');
     await expect(client.send(new SendTaskSuccessCommand({ taskToken: forged, output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
@@ -130,7 +151,8 @@ describe('sfn JSON API through @aws-sdk/client-sfn', () => {
   });
 
   it('answers unknown operations and bad bodies as the service does', async () => {
-    const post = (target: string, body: string) => fetch(`${server.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.0' }, body });
+    const post = (target: string, body: string) =>
+      fetch(`${server.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.0' }, body });
     const unknown = await post('AWSStepFunctions.DeleteStateMachine', '{}');
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
@@ -140,7 +162,10 @@ describe('sfn JSON API through @aws-sdk/client-sfn', () => {
     expect(await invalid.json()).toMatchObject({ __type: 'ValidationException' });
     const garbled = await post('AWSStepFunctions.DescribeExecution', '{"executionArn":');
     expect(await garbled.json()).toMatchObject({ __type: 'SerializationException' });
-    const history = await post('AWSStepFunctions.GetExecutionHistory', JSON.stringify({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:${NAME}:c-1` }));
+    const history = await post(
+      'AWSStepFunctions.GetExecutionHistory',
+      JSON.stringify({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:${NAME}:c-1` }),
+    );
     const body: unknown = await history.json();
     const first = typeof body === 'object' && body !== null && 'events' in body && Array.isArray(body.events) ? body.events[0] : undefined;
     expect(first).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted' });

@@ -19,7 +19,14 @@ function setup(resource: string, handler: TaskHandler, opts: { timeoutSeconds?: 
   const statuses = new Map<string, ExecutionStatus>([[EXECUTION, 'RUNNING']]);
   let idleChecks = 0;
   const tasks = new Map<string, TaskSpec>([['Step', { kind: taskKind('Step', resource), handler, timeoutSeconds: opts.timeoutSeconds ?? 60 }]]);
-  const run: TestRun = { rec: { executionArn: EXECUTION }, machine: { region: 'us-east-1', tasks }, stopped: false, invocations: new Set<Invocation>(), pendingTokenWaits: opts.pending ?? new Map(), events: [] };
+  const run: TestRun = {
+    rec: { executionArn: EXECUTION },
+    machine: { region: 'us-east-1', tasks },
+    stopped: false,
+    invocations: new Set<Invocation>(),
+    pendingTokenWaits: opts.pending ?? new Map(),
+    events: [],
+  };
   const calls = new TaskCalls<TestRun>({
     record: (r, type, details) => void (r.stopped || r.events.push([type, details])),
     checkIdle: () => void idleChecks++,
@@ -33,9 +40,24 @@ const nextTick = () => new Promise((r) => setImmediate(r));
 describe('taskKind', () => {
   it('tells the three resource kinds apart', () => {
     expect(taskKind('S', FN)).toEqual({ legacyLambda: true, resourceType: 'lambda', resource: FN, lambdaInvoke: false, waitForToken: false });
-    expect(taskKind('S', 'arn:aws:states:::lambda:invoke')).toEqual({ legacyLambda: false, resourceType: 'lambda', resource: 'invoke', lambdaInvoke: true, waitForToken: false });
-    expect(taskKind('S', 'arn:aws:states:::lambda:invoke.waitForTaskToken')).toMatchObject({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken', lambdaInvoke: true, waitForToken: true });
-    expect(taskKind('S', 'arn:aws:states:::sqs:sendMessage.waitForTaskToken')).toMatchObject({ resourceType: 'sqs', lambdaInvoke: false, waitForToken: true });
+    expect(taskKind('S', 'arn:aws:states:::lambda:invoke')).toEqual({
+      legacyLambda: false,
+      resourceType: 'lambda',
+      resource: 'invoke',
+      lambdaInvoke: true,
+      waitForToken: false,
+    });
+    expect(taskKind('S', 'arn:aws:states:::lambda:invoke.waitForTaskToken')).toMatchObject({
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      lambdaInvoke: true,
+      waitForToken: true,
+    });
+    expect(taskKind('S', 'arn:aws:states:::sqs:sendMessage.waitForTaskToken')).toMatchObject({
+      resourceType: 'sqs',
+      lambdaInvoke: false,
+      waitForToken: true,
+    });
     expect(() => taskKind('S', undefined)).toThrow('state S: Task without a Resource');
   });
 });
@@ -46,7 +68,9 @@ describe('TaskCalls.invoke', () => {
     const out = await calls.invoke(run, 'Step', { claimId: 'C-1' });
     expect(out).toEqual({ got: { claimId: 'C-1' }, at: '1970-01-01T00:00:00.000Z' }); // as JSON on the wire
     expect(types(run)).toEqual(['LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded']);
-    expect(run.events[0]?.[1]).toEqual({ lambdaFunctionScheduledEventDetails: { resource: FN, input: '{"claimId":"C-1"}', inputDetails: { truncated: false } } });
+    expect(run.events[0]?.[1]).toEqual({
+      lambdaFunctionScheduledEventDetails: { resource: FN, input: '{"claimId":"C-1"}', inputDetails: { truncated: false } },
+    });
     expect(run.invocations.size).toBe(0);
   });
 
@@ -55,9 +79,25 @@ describe('TaskCalls.invoke', () => {
     const out = await calls.invoke(run, 'Step', { FunctionName: FN, Payload: { claimId: 'C-2' } });
     expect(out).toEqual({ ExecutedVersion: '$LATEST', Payload: { echoed: { claimId: 'C-2' } }, StatusCode: 200 });
     expect(run.events).toEqual([
-      ['TaskScheduled', { taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: JSON.stringify({ FunctionName: FN, Payload: { claimId: 'C-2' } }), timeoutInSeconds: 60 } }],
+      [
+        'TaskScheduled',
+        {
+          taskScheduledEventDetails: {
+            resourceType: 'lambda',
+            resource: 'invoke',
+            region: 'us-east-1',
+            parameters: JSON.stringify({ FunctionName: FN, Payload: { claimId: 'C-2' } }),
+            timeoutInSeconds: 60,
+          },
+        },
+      ],
       ['TaskStarted', { taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } }],
-      ['TaskSucceeded', { taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(out), outputDetails: { truncated: false } } }],
+      [
+        'TaskSucceeded',
+        {
+          taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(out), outputDetails: { truncated: false } },
+        },
+      ],
     ]);
   });
 
@@ -68,7 +108,10 @@ describe('TaskCalls.invoke', () => {
     const err = await calls.invoke(run, 'Step', { Payload: {} }).catch((e: unknown) => e as Error);
     expect(err).toMatchObject({ name: 'BoomError' });
     expect(JSON.parse(err instanceof Error ? err.message : '')).toMatchObject({ errorType: 'BoomError', errorMessage: 'cannot read claim' });
-    expect(run.events[2]).toEqual(['TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'BoomError', cause: err instanceof Error ? err.message : '' } }]);
+    expect(run.events[2]).toEqual([
+      'TaskFailed',
+      { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'BoomError', cause: err instanceof Error ? err.message : '' } },
+    ]);
   });
 
   it('.waitForTaskToken: the token replaces the placeholder, TaskSubmitted, then SendTaskSuccess resumes with its output', async () => {
@@ -80,7 +123,9 @@ describe('TaskCalls.invoke', () => {
     const result = calls.invoke(run, 'Step', { Payload: { taskToken: calls.tokenPlaceholder, note: `token=${calls.tokenPlaceholder}` } });
     while (!types(run).includes('TaskSubmitted')) await nextTick();
     expect(token).not.toContain('__local_sfn_task_token_');
-    expect(JSON.parse((run.events[0]?.[1] as { taskScheduledEventDetails: { parameters: string } }).taskScheduledEventDetails.parameters)).toEqual({ Payload: { taskToken: token, note: `token=${token}` } });
+    expect(JSON.parse((run.events[0]![1] as { taskScheduledEventDetails: { parameters: string } }).taskScheduledEventDetails.parameters)).toEqual({
+      Payload: { taskToken: token, note: `token=${token}` },
+    });
     expect(idleChecks()).toBeGreaterThan(0); // the engine may now be idle
     await expect(calls.sendTaskSuccess(token, 'not json')).rejects.toMatchObject({ name: 'InvalidOutput' });
     await calls.sendTaskSuccess(token, '{"outcome":"APPROVED"}');
@@ -99,7 +144,10 @@ describe('TaskCalls.invoke', () => {
     while (!token) await nextTick();
     await calls.sendTaskFailure(token, 'Rejected', 'by the reviewer');
     expect(await result).toMatchObject({ name: 'Rejected', message: 'by the reviewer' });
-    expect(run.events.at(-1)).toEqual(['TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: 'Rejected', cause: 'by the reviewer' } }]);
+    expect(run.events.at(-1)).toEqual([
+      'TaskFailed',
+      { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: 'Rejected', cause: 'by the reviewer' } },
+    ]);
     await expect(calls.sendTaskSuccess('not-a-token', '{}')).rejects.toMatchObject({ name: 'InvalidToken' });
     statuses.set(EXECUTION, 'SUCCEEDED');
     await expect(calls.sendTaskFailure(token)).rejects.toMatchObject({ name: 'TaskTimedOut' });
@@ -115,7 +163,10 @@ describe('TaskCalls.invoke', () => {
     while (!types(run).includes('TaskSubmitted')) await nextTick();
     calls.timedOut(run, 'Step');
     expect(await result).toMatchObject({ name: 'States.Timeout' });
-    expect(run.events.at(-1)).toEqual(['TaskTimedOut', { taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: 'States.Timeout' } }]);
+    expect(run.events.at(-1)).toEqual([
+      'TaskTimedOut',
+      { taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error: 'States.Timeout' } },
+    ]);
     expect(types(run).filter((t) => t === 'TaskTimedOut')).toHaveLength(1); // not also TaskFailed
     await expect(calls.sendTaskSuccess(token, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
 
@@ -132,7 +183,7 @@ describe('TaskCalls.invoke', () => {
     const { run, calls } = setup('arn:aws:states:::lambda:invoke.waitForTaskToken', async () => ({}), { timeoutSeconds: 2_592_000, pending });
     const result = calls.invoke(run, 'Step', { Payload: { taskToken: calls.tokenPlaceholder } }).catch((e: unknown) => e);
     while (!types(run).includes('TaskSubmitted')) await nextTick();
-    expect((run.events[0]?.[1] as { taskScheduledEventDetails: { timeoutInSeconds: number } }).taskScheduledEventDetails.timeoutInSeconds).toBe(2);
+    expect((run.events[0]![1] as { taskScheduledEventDetails: { timeoutInSeconds: number } }).taskScheduledEventDetails.timeoutInSeconds).toBe(2);
     expect(pending.size).toBe(0); // used once
     expect(await result).toMatchObject({ name: 'States.Timeout' }); // about 1.5 s later, by our timer
     expect(types(run).at(-1)).toBe('TaskTimedOut');

@@ -16,19 +16,28 @@ let plain: DynamoDBDocumentClient;
 let coalesced: DynamoDBDocumentClient;
 const sent: Record<string, number> = {};
 
-const put = (householdId: string, n: number) => new PutCommand({ TableName: tableName('registry'), Item: { householdId, n }, ConditionExpression: 'attribute_not_exists(householdId)' });
-const read = async (householdId: string) => (await plain.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId }, ConsistentRead: true }))).Item;
-const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
+const put = (householdId: string, n: number) =>
+  new PutCommand({ TableName: tableName('registry'), Item: { householdId, n }, ConditionExpression: 'attribute_not_exists(householdId)' });
+const read = async (householdId: string) =>
+  (await plain.send(new GetCommand({ TableName: tableName('registry'), Key: { householdId }, ConsistentRead: true }))).Item;
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: Error) => e.name,
+  );
 
 beforeAll(async () => {
   await useStore('wcoalesce');
   const make = () => DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(inject('dynamoEndpoint'))));
   plain = make();
   coalesced = make();
-  coalesced.middlewareStack.add((next, ctx) => async (args) => {
-    sent[ctx.commandName ?? '?'] = (sent[ctx.commandName ?? '?'] ?? 0) + 1;
-    return next(args);
-  }, { step: 'initialize', name: 'countRequests' });
+  coalesced.middlewareStack.add(
+    (next, ctx) => async (args) => {
+      sent[ctx.commandName ?? '?'] = (sent[ctx.commandName ?? '?'] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
   coalesceWrites(coalesced, { PutCommand, TransactWriteCommand });
 });
 
@@ -36,7 +45,10 @@ describe('packing', () => {
   const op = (n: number, ...keys: string[]) => ({ items: Array.from({ length: n }), keys, n });
   it('fills batches up to 100 items and never puts one item twice in a batch', () => {
     const batches = packBatches([op(60, 'a'), op(30, 'b'), op(20, 'c'), op(5, 'a'), op(10, 'd')]);
-    expect(batches.map((b) => b.map((o) => o.keys[0]))).toEqual([['a', 'b', 'd'], ['c', 'a']]);
+    expect(batches.map((b) => b.map((o) => o.keys[0]))).toEqual([
+      ['a', 'b', 'd'],
+      ['c', 'a'],
+    ]);
     expect(batches.every((b) => b.reduce((s, o) => s + o.items.length, 0) <= 100)).toBe(true);
   });
   it('keeps the order of the writes to one item across batches', () => {
@@ -50,7 +62,16 @@ describe('write coalescing against the store', () => {
     const before = { ...sent };
     const results = await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => outcome(coalesced.send(put(`WC-A-${i}`, i)))),
-      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: tableName('registry'), Item: { householdId: 'WC-T-1', n: 1 } } }, { Put: { TableName: tableName('registry'), Item: { householdId: 'WC-T-2', n: 2 } } }] }))),
+      outcome(
+        coalesced.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName('registry'), Item: { householdId: 'WC-T-1', n: 1 } } },
+              { Put: { TableName: tableName('registry'), Item: { householdId: 'WC-T-2', n: 2 } } },
+            ],
+          }),
+        ),
+      ),
     ]);
     expect(results.every((r) => r === 'ok')).toBe(true);
     expect((sent.TransactWriteItemsCommand ?? 0) - (before.TransactWriteItemsCommand ?? 0)).toBe(1);
@@ -63,7 +84,23 @@ describe('write coalescing against the store', () => {
     await plain.send(put('WC-B-3', 99));
     const results = await Promise.all([
       ...Array.from({ length: 6 }, (_, i) => outcome(coalesced.send(put(`WC-B-${i}`, i)))),
-      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [{ ConditionCheck: { TableName: tableName('registry'), Key: { householdId: 'WC-B-3' }, ConditionExpression: 'n = :n', ExpressionAttributeValues: { ':n': 1 } } }, { Put: { TableName: tableName('registry'), Item: { householdId: 'WC-B-T', n: 0 } } }] }))),
+      outcome(
+        coalesced.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: tableName('registry'),
+                  Key: { householdId: 'WC-B-3' },
+                  ConditionExpression: 'n = :n',
+                  ExpressionAttributeValues: { ':n': 1 },
+                },
+              },
+              { Put: { TableName: tableName('registry'), Item: { householdId: 'WC-B-T', n: 0 } } },
+            ],
+          }),
+        ),
+      ),
     ]);
     expect(results).toEqual(['ok', 'ok', 'ok', ConditionalCheckFailedException.name, 'ok', 'ok', TransactionCanceledException.name]);
     expect(await read('WC-B-3')).toEqual({ householdId: 'WC-B-3', n: 99 }); // untouched
@@ -72,7 +109,11 @@ describe('write coalescing against the store', () => {
   });
 
   it('two conditional creates of one item in one turn: exactly one wins', async () => {
-    const results = await Promise.all([outcome(coalesced.send(put('WC-C', 1))), outcome(coalesced.send(put('WC-C', 2))), outcome(coalesced.send(put('WC-D', 1)))]);
+    const results = await Promise.all([
+      outcome(coalesced.send(put('WC-C', 1))),
+      outcome(coalesced.send(put('WC-C', 2))),
+      outcome(coalesced.send(put('WC-D', 1))),
+    ]);
     expect(results.filter((r) => r === 'ok')).toHaveLength(2);
     expect(results[0] === 'ok' ? results[1] : results[0]).toBe(ConditionalCheckFailedException.name);
     expect(results[2]).toBe('ok');
@@ -97,7 +138,9 @@ describe('write coalescing against the store', () => {
 
   it('puts that ask for old values go alone, as asked', async () => {
     await plain.send(put('WC-F', 1));
-    const out = await coalesced.send(new PutCommand({ TableName: tableName('registry'), Item: { householdId: 'WC-F', n: 2 }, ReturnValues: 'ALL_OLD' }));
+    const out = await coalesced.send(
+      new PutCommand({ TableName: tableName('registry'), Item: { householdId: 'WC-F', n: 2 }, ReturnValues: 'ALL_OLD' }),
+    );
     expect(out.Attributes).toEqual({ householdId: 'WC-F', n: 1 });
   });
 });

@@ -41,13 +41,35 @@ afterAll(() => fakeSfn?.close());
 beforeAll(async () => {
   fakeSfn = createServer((req, res) => {
     const describe = req.headers['x-amz-target'] === 'AWSStepFunctions.DescribeStateMachine';
-    res.writeHead(describe ? 200 : 400, { 'content-type': 'application/x-amz-json-1.0' });
-    res.end(JSON.stringify(describe ? { stateMachineArn: 'x', name: 'none', status: 'ACTIVE', type: 'STANDARD', roleArn: 'x', creationDate: 0, definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}' } : { __type: 'InvalidArn', message: 'not here' }));
+    // A monitoring run starts its job's execution (POST /monitoring/run), which then never runs here: answered 202.
+    const start = req.headers['x-amz-target'] === 'AWSStepFunctions.StartExecution';
+    res.writeHead(describe || start ? 200 : 400, { 'content-type': 'application/x-amz-json-1.0' });
+    if (start) {
+      res.end(JSON.stringify({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:monitoring:x', startDate: 0 }));
+      return;
+    }
+    res.end(
+      JSON.stringify(
+        describe
+          ? {
+              stateMachineArn: 'x',
+              name: 'none',
+              status: 'ACTIVE',
+              type: 'STANDARD',
+              roleArn: 'x',
+              creationDate: 0,
+              definition: '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+            }
+          : { __type: 'InvalidArn', message: 'not here' },
+      ),
+    );
   });
   await new Promise<void>((ok) => fakeSfn!.listen(0, '127.0.0.1', ok));
   process.env.AWS_ENDPOINT_URL_SFN = `http://127.0.0.1:${(fakeSfn.address() as AddressInfo).port}`;
   await useStore('access');
   process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:none';
+  process.env.MONITORING_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:monitoring';
+  process.env.FANGPIN_MONITORING_SYNC_WAIT_MS = '0';
   handlers.set('claims', (await import('../../functions/api/claims.js')).handler as Handler);
   handlers.set('households', (await import('../../functions/api/households.js')).handler as Handler);
   handlers.set('settlements', (await import('../../functions/api/settlements.js')).handler as Handler);
@@ -58,6 +80,9 @@ beforeAll(async () => {
   handlers.set('monitoring', (await import('../../functions/api/monitoring.js')).handler as Handler);
   handlers.set('ops', (await import('../../functions/api/ops.js')).handler as Handler);
   handlers.set('workflows', (await import('../../functions/api/workflows.js')).handler as Handler);
+  handlers.set('audit-samples', (await import('../../functions/api/audit-samples.js')).handler as Handler);
+  handlers.set('evidence', (await import('../../functions/api/evidence.js')).handler as Handler);
+  handlers.set('medical-feeds', (await import('../../functions/api/medical-feeds.js')).handler as Handler);
 });
 
 describe('route × role', () => {

@@ -21,7 +21,6 @@ function violations(text: string): string[] {
   return FORBIDDEN.filter(([, re]) => re.test(text)).map(([what]) => what);
 }
 
-
 describe('functions/ is only what runs on AWS', () => {
   it('the check recognises each thing it forbids', () => {
     expect(violations("import { coalesceReads } from './read-coalescer.js';")).toContain('a coalescer');
@@ -50,4 +49,3 @@ describe('tests stand on the product, not on the benchmark', () => {
     expect(files.filter((f) => fromBench.test(readFileSync(f, 'utf8'))).map((f) => relative(PROJECT_ROOT, f))).toEqual([]);
   });
 });
-

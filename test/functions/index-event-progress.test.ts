@@ -11,11 +11,20 @@ type Repo = typeof import('../../functions/shared/index-events-repo.js');
 let repo: Repo;
 let aws: typeof import('../../functions/shared/aws.js');
 
-const observation = { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420982', period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 } as const;
+const observation = {
+  kind: 'WEATHER',
+  schemeId: 'xiaogan-2024',
+  county: '420982',
+  period: { start: '2024-07-01', end: '2024-07-03' },
+  rainfallMm: 260,
+} as const;
 
 async function putClaim(claimId: string, indexEventId: string, status: string) {
   await aws.documentClient().send(
-    new PutCommand({ TableName: aws.tableName('claims'), Item: { claimId, indexEventId, householdId: `H-${claimId}`, status, createdAt: '2024-07-04T00:00:00.000Z' } }),
+    new PutCommand({
+      TableName: aws.tableName('claims'),
+      Item: { claimId, indexEventId, householdId: `H-${claimId}`, status, createdAt: '2024-07-04T00:00:00.000Z' },
+    }),
   );
 }
 
@@ -23,7 +32,8 @@ beforeAll(async () => {
   await useStore('ixprogress');
   repo = await import('../../functions/shared/index-events-repo.js');
   aws = await import('../../functions/shared/aws.js');
-  for (const eventId of ['IX-A', 'IX-B']) await repo.recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: 'admin:t', createdAt: '2024-07-04T00:00:00.000Z' });
+  for (const eventId of ['IX-A', 'IX-B'])
+    await repo.recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: 'admin:t', createdAt: '2024-07-04T00:00:00.000Z' });
 });
 
 describe('index-event progress', () => {

@@ -19,8 +19,8 @@ let identities: typeof import('../../functions/shared/identities-repo.js');
 let claims: typeof import('../../functions/shared/claims-repo.js');
 let audit: typeof import('../../functions/shared/audit.js');
 let aws: typeof import('../../functions/shared/aws.js');
-let batch: (typeof import('../../functions/steps/medical-feed-batch.js'))['handler'];
-let runDirect: (typeof import('../../embedded/direct.js'))['runDirect'];
+let batch: typeof import('../../functions/steps/medical-feed-batch.js')['handler'];
+let runDirect: typeof import('../../embedded/direct.js')['runDirect'];
 
 const started: string[] = [];
 let fakeSfn: Server | undefined;
@@ -47,11 +47,20 @@ async function household(householdId: string, county: string, members: { personI
 
 /** A feed as the phase-2 route will make it: read, digested, recorded; answers the feed and its rows as map items. */
 async function receive(csvRows: string[], sentBy = 'admin:bureau') {
-  const bytes = Buffer.from([HEADER, ...csvRows].join('\r\n') + '\r\n');
+  const bytes = Buffer.from(`${[HEADER, ...csvRows].join('\r\n')}\r\n`);
   const read = readFeed(bytes);
   const sha256 = feedSha256(bytes);
   const feedId = medicalFeedId('xiaogan-2024', sha256);
-  const { record } = await repo.recordFeed({ feedId, schemeId: 'xiaogan-2024', sha256, bytes: bytes.byteLength, encoding: read.encoding, rows: read.items.length, sentBy, createdAt: new Date().toISOString() });
+  const { record } = await repo.recordFeed({
+    feedId,
+    schemeId: 'xiaogan-2024',
+    sha256,
+    bytes: bytes.byteLength,
+    encoding: read.encoding,
+    rows: read.items.length,
+    sentBy,
+    createdAt: new Date().toISOString(),
+  });
   const items = read.items.map((i) => ({ line: String(i.line), ...i.cells, ...(i.problem ? { problem: i.problem } : {}) }));
   return { feed: record, items };
 }
@@ -95,22 +104,37 @@ beforeAll(async () => {
 
 describe('the identity index', () => {
   it('finds a member of the scheme by number, any member of a household, never another scheme', async () => {
-    expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_A)).toEqual([{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' }]);
-    expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_C)).toEqual([{ householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x' }]);
+    expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_A)).toEqual([
+      { householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' },
+    ]);
+    expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_C)).toEqual([
+      { householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x' },
+    ]);
     expect(await identities.findInsuredByIdentity('lishui-2017', ID_A)).toEqual([]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_UNKNOWN)).toEqual([]);
-    const items = await aws.documentClient().send(new QueryCommand({ TableName: aws.tableName('identities'), KeyConditionExpression: 'householdId = :h', ExpressionAttributeValues: { ':h': 'H-MF-B' } }));
+    const items = await aws.documentClient().send(
+      new QueryCommand({
+        TableName: aws.tableName('identities'),
+        KeyConditionExpression: 'householdId = :h',
+        ExpressionAttributeValues: { ':h': 'H-MF-B' },
+      }),
+    );
     expect(items.Items?.map((i) => i.personId).sort()).toEqual(['P-B', 'P-C']);
     expect(JSON.stringify(items.Items)).not.toContain(ID_B);
   });
 
   it('follows re-imports: a dropped member or a corrected number is no longer found', async () => {
-    await household('H-MF-X', '420922', [{ personId: 'P-X1', idNumber: '420922198001010015' }, { personId: 'P-X2', idNumber: '420922198001010023' }]);
+    await household('H-MF-X', '420922', [
+      { personId: 'P-X1', idNumber: '420922198001010015' },
+      { personId: 'P-X2', idNumber: '420922198001010023' },
+    ]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010023')).toHaveLength(1);
     await household('H-MF-X', '420922', [{ personId: 'P-X1', idNumber: '420922198001010031' }]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010015')).toEqual([]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010023')).toEqual([]);
-    expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010031')).toEqual([{ householdId: 'H-MF-X', personId: 'P-X1', idMasked: '4209**********0031' }]);
+    expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010031')).toEqual([
+      { householdId: 'H-MF-X', personId: 'P-X1', idMasked: '4209**********0031' },
+    ]);
   });
 });
 
@@ -152,14 +176,33 @@ describe('a batch of the feed', () => {
     expect(started.filter((n) => n === claimA || n === claimC).sort()).toEqual([claimA, claimC].sort());
 
     const a = await claims.getClaim(claimA);
-    expect(a).toMatchObject({ status: 'RECEIVED', householdId: 'H-MF-A', product: 'MEDICAL', medicalFeedId: feedId, feedLine: 2, submittedBy: `medical-feed:${feedId}` });
+    expect(a).toMatchObject({
+      status: 'RECEIVED',
+      householdId: 'H-MF-A',
+      product: 'MEDICAL',
+      medicalFeedId: feedId,
+      feedLine: 2,
+      submittedBy: `medical-feed:${feedId}`,
+    });
     expect(a?.submission).toEqual({
       schemeId: 'xiaogan-2024',
       product: 'MEDICAL',
       householdId: 'H-MF-A',
       personId: 'P-A',
       incidentDate: '2024-05-01',
-      details: { hospitalCode: 'HOSP-01', invoiceNo: 'INV-1', admissionDate: '2024-05-01', dischargeDate: '2024-05-09', totalCost: 4_000_000, basicInsurancePaid: 2_000_000, criticalIllnessPaid: 500_000, medicalAssistancePaid: 0, otherReimbursement: 0, nonCoveredCost: 0, payee: 'HOSPITAL' },
+      details: {
+        hospitalCode: 'HOSP-01',
+        invoiceNo: 'INV-1',
+        admissionDate: '2024-05-01',
+        dischargeDate: '2024-05-09',
+        totalCost: 4_000_000,
+        basicInsurancePaid: 2_000_000,
+        criticalIllnessPaid: 500_000,
+        medicalAssistancePaid: 0,
+        otherReimbursement: 0,
+        nonCoveredCost: 0,
+        payee: 'HOSPITAL',
+      },
     });
     expect((await audit.readAudit(claimA)).map((r) => [r.step, r.actor])).toEqual([['Submit', `medical-feed:${feedId}`]]);
 
@@ -192,7 +235,9 @@ describe('a batch of the feed', () => {
       { line: 9, outcome: 'DUPLICATE', claimId: claimA },
       { line: 10, outcome: 'CONFLICT', claimId: claimA },
     ]);
-    expect((await repo.rowOutcomes(feedId)).find((o) => o.line === 10)?.problems).toEqual(['invoice already filed by line 2 of this file with other figures; not filed']);
+    expect((await repo.rowOutcomes(feedId)).find((o) => o.line === 10)?.problems).toEqual([
+      'invoice already filed by line 2 of this file with other figures; not filed',
+    ]);
     // Another file overlapping the first: its known invoices file nothing, its new one files.
     const other = await receive([
       row('HOSP-02', 'INV-7', ID_C, '2024-06-01', '2024-06-03', 700_000),
@@ -243,26 +288,49 @@ describe('a batch of the feed', () => {
     ]);
     const feed = await repo.getFeed(feedId);
     expect(chain.records[0]?.figures).toEqual({ schemeId: 'xiaogan-2024', sha256: feed?.sha256, bytes: feed?.bytes, encoding: 'utf-8', rows: 9 });
-    expect(chain.records[1]?.figures).toEqual({ rows: 9, counts: { FILED: 2, NOT_IN_REGISTRY: 1, DUPLICATE: 2, CONFLICT: 2, BAD_ROW: 2 }, totalCost: 4_700_000, totalPayout: 1_152_000, undecided: 0 });
+    expect(chain.records[1]?.figures).toEqual({
+      rows: 9,
+      counts: { FILED: 2, NOT_IN_REGISTRY: 1, DUPLICATE: 2, CONFLICT: 2, BAD_ROW: 2 },
+      totalCost: 4_700_000,
+      totalPayout: 1_152_000,
+      undecided: 0,
+    });
     expect(feed?.status).toBe('DONE');
   });
 
   it('a resent file is the feed it already is: same id, no second record', async () => {
     const feed = (await repo.getFeed(feedId))!;
-    const again = await repo.recordFeed({ feedId, schemeId: feed.schemeId, sha256: feed.sha256, bytes: feed.bytes, encoding: feed.encoding, rows: feed.rows, sentBy: 'admin:someone-else', createdAt: new Date().toISOString() });
+    const again = await repo.recordFeed({
+      feedId,
+      schemeId: feed.schemeId,
+      sha256: feed.sha256,
+      bytes: feed.bytes,
+      encoding: feed.encoding,
+      rows: feed.rows,
+      sentBy: 'admin:someone-else',
+      createdAt: new Date().toISOString(),
+    });
     expect(again).toEqual({ created: false, record: feed });
     expect((await audit.readAudit(repo.feedChainId(feedId))).length).toBe(2);
   });
 
   it('refuses a batch for a feed that does not exist or another scheme', async () => {
-    await expect(batch({ Items: items, BatchInput: { feedId: `MF-${'0'.repeat(32)}`, schemeId: 'xiaogan-2024' } } as never, lambdaContext('t'))).rejects.toThrow(/does not exist/);
-    await expect(batch({ Items: items, BatchInput: { feedId, schemeId: 'lishui-2017' } } as never, lambdaContext('t'))).rejects.toThrow(/is for scheme xiaogan-2024/);
-    await expect(batch({ Items: [], BatchInput: { feedId, schemeId: 'xiaogan-2024' } } as never, lambdaContext('t'))).rejects.toThrow(/bad step input/);
+    await expect(
+      batch({ Items: items, BatchInput: { feedId: `MF-${'0'.repeat(32)}`, schemeId: 'xiaogan-2024' } } as never, lambdaContext('t')),
+    ).rejects.toThrow(/does not exist/);
+    await expect(batch({ Items: items, BatchInput: { feedId, schemeId: 'lishui-2017' } } as never, lambdaContext('t'))).rejects.toThrow(
+      /is for scheme xiaogan-2024/,
+    );
+    await expect(batch({ Items: [], BatchInput: { feedId, schemeId: 'xiaogan-2024' } } as never, lambdaContext('t'))).rejects.toThrow(
+      /bad step input/,
+    );
   });
 });
 
 async function countFeedClaims(): Promise<number> {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const out = await aws.documentClient().send(new ScanCommand({ TableName: aws.tableName('claims'), FilterExpression: 'attribute_exists(medicalFeedId)', Select: 'COUNT' }));
+  const out = await aws
+    .documentClient()
+    .send(new ScanCommand({ TableName: aws.tableName('claims'), FilterExpression: 'attribute_exists(medicalFeedId)', Select: 'COUNT' }));
   return out.Count ?? 0;
 }

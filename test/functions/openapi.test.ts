@@ -10,7 +10,8 @@ import { buildOpenApiDocument, documentationGaps, openApiText } from '../../func
 import { ROUTES, routeKey, type RouteSpec } from '../../functions/api/routes.js';
 import { checkAnswer } from '../support/openapi-check.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
+// biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+type Json = Record<string, any>;
 const doc = buildOpenApiDocument() as Json;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
@@ -25,16 +26,30 @@ describe('docs/openapi.json', () => {
 describe('the document and the route table', () => {
   it('documents every route of the table, and no path or method the table does not have', () => {
     const inTable = new Set(ROUTES.map(routeKey));
-    const inDoc = new Set(Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.keys(item as Json).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`)));
-    expect([...inTable].filter((k) => !inDoc.has(k)), 'routes of functions/api/routes.ts missing from the document').toEqual([]);
-    expect([...inDoc].filter((k) => !inTable.has(k)), 'paths in the document that the route table does not have').toEqual([]);
+    const inDoc = new Set(
+      Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+        Object.keys(item as Json)
+          .filter((m) => METHODS.includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    expect(
+      [...inTable].filter((k) => !inDoc.has(k)),
+      'routes of functions/api/routes.ts missing from the document',
+    ).toEqual([]);
+    expect(
+      [...inDoc].filter((k) => !inTable.has(k)),
+      'paths in the document that the route table does not have',
+    ).toEqual([]);
     expect(documentationGaps()).toEqual({ undocumented: [], unknown: [] });
   });
 
   it('refuses to build with a route nobody documented, naming it', () => {
     const added: RouteSpec = { method: 'GET', path: '/reports/aggregates', module: 'reports', roles: ['admin'] };
     expect(() => buildOpenApiDocument([...ROUTES, added])).toThrow(/routes without OpenAPI documentation.*GET \/reports\/aggregates/);
-    expect(() => buildOpenApiDocument(ROUTES.filter((r) => routeKey(r) !== 'GET /ops/attention'))).toThrow(/routes the route table does not have.*GET \/ops\/attention/);
+    expect(() => buildOpenApiDocument(ROUTES.filter((r) => routeKey(r) !== 'GET /ops/attention'))).toThrow(
+      /routes the route table does not have.*GET \/ops\/attention/,
+    );
   });
 
   it('says who may call each route, with a bearer JWT, and what each route answers when refused', () => {
@@ -46,7 +61,10 @@ describe('the document and the route table', () => {
       expect(op['x-roles'], routeKey(r)).toEqual([...r.roles]);
       expect(op.description, routeKey(r)).toMatch(/Roles: /);
       expect(Object.keys(op.responses), routeKey(r)).toEqual(expect.arrayContaining(['401', '500']));
-      expect(Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)), `${routeKey(r)} has a success answer`).toBe(true);
+      expect(
+        Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)),
+        `${routeKey(r)} has a success answer`,
+      ).toBe(true);
       if (op.requestBody) expect(Object.keys(op.responses), routeKey(r)).toEqual(expect.arrayContaining(['400', '413', '415', '422']));
     }
   });
@@ -59,7 +77,9 @@ describe('the document and the route table', () => {
     expect(read.parameters).toContainEqual(expect.objectContaining({ name: 'Accept-Language', in: 'header' }));
     expect(read.responses['200'].headers).toHaveProperty('Content-Language');
     expect(doc.paths['/claims/{claimId}/review'].post.responses['409'].headers).toHaveProperty('Retry-After');
-    expect(doc.paths['/claims'].get.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['status', 'householdId', 'sort', 'limit', 'cursor']));
+    expect(doc.paths['/claims'].get.parameters.map((p: Json) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'householdId', 'sort', 'limit', 'cursor']),
+    );
   });
 
   it('describes the settlement.created webhook with its Standard Webhooks headers', () => {
@@ -71,9 +91,14 @@ describe('the document and the route table', () => {
   it('has valid JSON Schema 2020-12 components and no dangling $ref', () => {
     const ajv = new Ajv2020({ strict: false });
     ajv.addSchema({ $id: 'https://x/doc.json', components: doc.components });
-    for (const id of Object.keys(doc.components.schemas)) expect(() => ajv.compile({ $ref: `https://x/doc.json#/components/schemas/${id}` }), id).not.toThrow();
+    for (const id of Object.keys(doc.components.schemas))
+      expect(() => ajv.compile({ $ref: `https://x/doc.json#/components/schemas/${id}` }), id).not.toThrow();
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1] ?? '');
-    for (const ref of new Set(refs)) expect(ref.split('/').reduce<Json | undefined>((n, k) => n?.[k], doc), ref).toBeDefined();
+    for (const ref of new Set(refs))
+      expect(
+        ref.split('/').reduce<Json | undefined>((n, k) => n?.[k], doc),
+        ref,
+      ).toBeDefined();
   });
 });
 
@@ -81,7 +106,9 @@ describe('the answer check the e2e tests run', () => {
   const problem = { type: 'https://fangpin.dev/problems/not-found', title: 'Not found', status: 404, detail: 'no claim C-1', errors: [] };
   it('passes what the document says', () => {
     expect(() => checkAnswer('GET', '/claims/C-1', 404, 'application/problem+json', problem)).not.toThrow();
-    expect(() => checkAnswer('GET', '/reports/summary?schemeId=x&year=2024&format=csv', 200, 'text/csv; charset=utf-8', 'section,key\n')).not.toThrow();
+    expect(() =>
+      checkAnswer('GET', '/reports/summary?schemeId=x&year=2024&format=csv', 200, 'text/csv; charset=utf-8', 'section,key\n'),
+    ).not.toThrow();
     expect(() => checkAnswer('GET', '/console/inbox', 200, 'text/html', '<html>')).not.toThrow(); // not an API route
   });
   it('names the route, the status and the JSON path when an answer drifts', () => {
@@ -90,8 +117,12 @@ describe('the answer check the e2e tests run', () => {
     );
   });
   it('refuses a status or a content type the document does not list for the route', () => {
-    expect(() => checkAnswer('GET', '/schemes', 418, 'application/json', {})).toThrow(/GET \/schemes .*answered 418, a status the document does not list/);
+    expect(() => checkAnswer('GET', '/schemes', 418, 'application/json', {})).toThrow(
+      /GET \/schemes .*answered 418, a status the document does not list/,
+    );
     expect(() => checkAnswer('GET', '/reports/summary', 200, 'text/html', '<p>')).toThrow(/as text\/html, which the document does not list/);
-    expect(() => checkAnswer('POST', '/claims', 202, 'application/json', { claimId: 'C-1', status: 'RECEIVED', extra: true })).toThrow(/POST \/claims .*answered 202.*\$ must NOT have additional properties \(extra\)/);
+    expect(() => checkAnswer('POST', '/claims', 202, 'application/json', { claimId: 'C-1', status: 'RECEIVED', extra: true })).toThrow(
+      /POST \/claims .*answered 202.*\$ must NOT have additional properties \(extra\)/,
+    );
   });
 });

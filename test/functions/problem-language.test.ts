@@ -10,7 +10,6 @@ import { problem, problemType } from '../../functions/api/http.js';
 import { PROJECT_ROOT } from '../../lib/lambda.js';
 import { filesUnder } from '../support/source-files.js';
 
-
 describe('problem+json titles', () => {
   it('has a Chinese and an English title for every title the API writes', () => {
     const titles = new Set<string>();

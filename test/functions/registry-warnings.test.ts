@@ -28,7 +28,14 @@ const warning = (warningId: string): OpenWarning => ({
   level: 'MEDIUM',
   followUp: 'PHONE_CHECK',
   openedAt: '2024-07-01T00:00:00.000Z',
-  evidence: { monthlyIncome: 100_000, thresholdBp: 5000, months: [{ month: '2024-05', medicalCost: 60_000, claimIds: ['C-1'] }, { month: '2024-06', medicalCost: 60_000, claimIds: ['C-2'] }] },
+  evidence: {
+    monthlyIncome: 100_000,
+    thresholdBp: 5000,
+    months: [
+      { month: '2024-05', medicalCost: 60_000, claimIds: ['C-1'] },
+      { month: '2024-06', medicalCost: 60_000, claimIds: ['C-2'] },
+    ],
+  },
 });
 
 beforeAll(async () => {
@@ -41,7 +48,11 @@ describe('registry warnings', () => {
     expect(await repo.putHousehold(await repo.toStoredHousehold(input('H-RW-1', { previousMonthlyIncome: 150_000 })))).toBe('created');
     expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-05'), 'admin:test')).toBe(true);
     expect(await repo.openHouseholdWarning('H-RW-1', warning('HEALTH-2024-06'), 'admin:test')).toBe(true);
-    const closed = await repo.closeHouseholdWarning('H-RW-1', 'HEALTH-2024-05', { closedAt: '2024-07-02T00:00:00.000Z', closedBy: 'reviewer:r1', note: 'ok' });
+    const closed = await repo.closeHouseholdWarning('H-RW-1', 'HEALTH-2024-05', {
+      closedAt: '2024-07-02T00:00:00.000Z',
+      closedBy: 'reviewer:r1',
+      note: 'ok',
+    });
     expect(closed).toEqual({ closed: { ...warning('HEALTH-2024-05'), closedAt: '2024-07-02T00:00:00.000Z', closedBy: 'reviewer:r1', note: 'ok' } });
 
     const stored = await repo.toStoredHousehold(input('H-RW-1', { county: '420922', monthlyIncome: undefined }));
@@ -83,7 +94,8 @@ describe('registry warnings', () => {
     await repo.putHousehold(await repo.toStoredHousehold(input('H-RW-3')));
     const opened = await Promise.all(Array.from({ length: 8 }, () => repo.openHouseholdWarning('H-RW-3', warning('HEALTH-2024-01'), 'admin:test')));
     expect(opened.filter(Boolean)).toHaveLength(1);
-    for (const id of ['HEALTH-2024-02', 'HEALTH-2024-03', 'HEALTH-2024-04']) expect(await repo.openHouseholdWarning('H-RW-3', warning(id), 'admin:test')).toBe(true);
+    for (const id of ['HEALTH-2024-02', 'HEALTH-2024-03', 'HEALTH-2024-04'])
+      expect(await repo.openHouseholdWarning('H-RW-3', warning(id), 'admin:test')).toBe(true);
     const closure = { closedAt: 't', closedBy: 'reviewer:r', note: 'n' };
     const results = await Promise.all([
       repo.closeHouseholdWarning('H-RW-3', 'HEALTH-2024-01', closure),

@@ -29,13 +29,34 @@ function medical(householdId: string, selfPay: number, invoiceNo: string): Claim
     householdId,
     personId: 'P-1',
     incidentDate: '2031-05-03', // a year of its own: the totals read here hold only this file's claims
-    details: { hospitalCode: 'HOSP-01', invoiceNo, totalCost: selfPay, basicInsurancePaid: 0, criticalIllnessPaid: 0, medicalAssistancePaid: 0, otherReimbursement: 0, nonCoveredCost: 0, payee: 'HOSPITAL' },
+    details: {
+      hospitalCode: 'HOSP-01',
+      invoiceNo,
+      totalCost: selfPay,
+      basicInsurancePaid: 0,
+      criticalIllnessPaid: 0,
+      medicalAssistancePaid: 0,
+      otherReimbursement: 0,
+      nonCoveredCost: 0,
+      payee: 'HOSPITAL',
+    },
   } as ClaimSubmission;
 }
 
 async function file(claimId: string, sub: ClaimSubmission) {
   const now = new Date().toISOString();
-  return createClaim({ claimId, submission: sub, householdId: sub.householdId, schemeId: sub.schemeId, product: sub.product, county: '420922', status: 'RECEIVED', submittedBy: 'test', createdAt: now, updatedAt: now });
+  return createClaim({
+    claimId,
+    submission: sub,
+    householdId: sub.householdId,
+    schemeId: sub.schemeId,
+    product: sub.product,
+    county: '420922',
+    status: 'RECEIVED',
+    submittedBy: 'test',
+    createdAt: now,
+    updatedAt: now,
+  });
 }
 
 beforeAll(async () => {
@@ -71,8 +92,10 @@ describe('report totals', () => {
     // (APPROVED) fails, and the whole transaction, report delta included, is cancelled.
     const settling = await getClaim('C-RA-1');
     if (!settling) throw new Error('claim gone');
-    const replay = moveClaim({ ...settling, status: 'APPROVED' }, ['APPROVED'], { status: 'SETTLING' });
-    await expect(documentClient().send(new TransactWriteCommand({ TransactItems: replay }))).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    const replay = await moveClaim({ ...settling, status: 'APPROVED' }, ['APPROVED'], { status: 'SETTLING' });
+    await expect(documentClient().send(new TransactWriteCommand({ TransactItems: replay }))).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+    });
     expect(await readReportTotals(SCHEME, '2031')).toEqual(once);
   });
 

@@ -24,7 +24,12 @@ async function household(id: string, overrides: Partial<HouseholdInput> = {}) {
     category: 'LIFTED_OUT',
     verifiedYear: 2024,
     members: [{ personId: 'P-1', idNumber: '420922199001011234' }],
-    enrollment: { products: ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'], start: '2024-01-01', end: '2024-12-31', insured: { area_mu: 12, quantity_kg: 500 } },
+    enrollment: {
+      products: ['MEDICAL', 'EDUCATION', 'DISASTER', 'INDUSTRY'],
+      start: '2024-01-01',
+      end: '2024-12-31',
+      insured: { area_mu: 12, quantity_kg: 500 },
+    },
     ...overrides,
   });
   await putHousehold(await toStoredHousehold(h));
@@ -33,7 +38,17 @@ async function household(id: string, overrides: Partial<HouseholdInput> = {}) {
 async function submit(sub: ClaimSubmission): Promise<string> {
   const claimId = `C-test-${++seq}-${Date.now()}`;
   const now = new Date().toISOString();
-  await createClaim({ claimId, submission: sub, householdId: sub.householdId, schemeId: sub.schemeId, product: sub.product, status: 'RECEIVED', submittedBy: 'test', createdAt: now, updatedAt: now });
+  await createClaim({
+    claimId,
+    submission: sub,
+    householdId: sub.householdId,
+    schemeId: sub.schemeId,
+    product: sub.product,
+    status: 'RECEIVED',
+    submittedBy: 'test',
+    createdAt: now,
+    updatedAt: now,
+  });
   return claimId;
 }
 
@@ -44,7 +59,17 @@ function medical(householdId: string, selfPay: number, invoiceNo = `INV-${++seq}
     householdId,
     personId: 'P-1',
     incidentDate: '2024-05-03',
-    details: { hospitalCode: 'HOSP-01', invoiceNo, totalCost: selfPay, basicInsurancePaid: 0, criticalIllnessPaid: 0, medicalAssistancePaid: 0, otherReimbursement: 0, nonCoveredCost: 0, payee: 'HOSPITAL' },
+    details: {
+      hospitalCode: 'HOSP-01',
+      invoiceNo,
+      totalCost: selfPay,
+      basicInsurancePaid: 0,
+      criticalIllnessPaid: 0,
+      medicalAssistancePaid: 0,
+      otherReimbursement: 0,
+      nonCoveredCost: 0,
+      payee: 'HOSPITAL',
+    },
   };
 }
 
@@ -127,9 +152,7 @@ describe('caps under concurrency', () => {
   it('20 concurrent claims for one person pay exactly what sequential processing pays, within the cap', async () => {
     // A person in a non-uplift county: cap 8,000,000. 20 bills of 1,000,000 self-pay = 20,000,000 cumulative.
     await household('H-CONC', { county: '420902', members: [{ personId: 'P-CONC' }] });
-    const ids = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => submit({ ...medical('H-CONC', 1_000_000, `CONC-${i}`), personId: 'P-CONC' })),
-    );
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => submit({ ...medical('H-CONC', 1_000_000, `CONC-${i}`), personId: 'P-CONC' })));
     await Promise.all(ids.map((id) => runDirect(id)));
     const claims = await Promise.all(ids.map((id) => getClaim(id)));
     const paid = claims.reduce((s, c) => s + (c?.assessment?.payout ?? 0), 0);

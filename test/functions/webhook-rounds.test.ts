@@ -29,7 +29,7 @@ const settlement = (claimId: string, insurerId = 'PICC'): Settlement => ({
 function receiver() {
   const posted: string[] = [];
   const fetchOk = (async (_url: string | URL | Request, init?: RequestInit) => {
-    posted.push(String((init?.headers as Record<string, string>)['webhook-id']));
+    posted.push(String((init!.headers as Record<string, string>)['webhook-id']));
     return new Response('', { status: 200 });
   }) as typeof fetch;
   return { posted, fetchOk };
@@ -51,7 +51,11 @@ describe('webhook dispatcher rounds', () => {
       await Promise.all(
         Array.from({ length: Math.min(25, N - i) }, (_, k) => {
           const claimId = `C-${String(i + k).padStart(4, '0')}`;
-          return aws.documentClient().send(new PutCommand({ TableName: aws.tableName('webhooks'), Item: outbox.settlementsCreatedOutboxItem(claimId, [settlement(claimId)]) }));
+          return aws
+            .documentClient()
+            .send(
+              new PutCommand({ TableName: aws.tableName('webhooks'), Item: outbox.settlementsCreatedOutboxItem(claimId, [settlement(claimId)]) }),
+            );
         }),
       );
     }
@@ -73,7 +77,12 @@ describe('webhook dispatcher rounds', () => {
     await Promise.all(
       Array.from({ length: N }, (_, k) => {
         const claimId = `D-${String(k).padStart(4, '0')}`;
-        return aws.documentClient().send(new PutCommand({ TableName: aws.tableName('webhooks'), Item: outbox.settlementsCreatedOutboxItem(claimId, [settlement(claimId, 'CPIC')]) }));
+        return aws.documentClient().send(
+          new PutCommand({
+            TableName: aws.tableName('webhooks'),
+            Item: outbox.settlementsCreatedOutboxItem(claimId, [settlement(claimId, 'CPIC')]),
+          }),
+        );
       }),
     );
     const { posted, fetchOk } = receiver();

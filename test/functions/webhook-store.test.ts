@@ -32,7 +32,11 @@ describe('webhooks store', () => {
     const data = { settlementId: 'S-O-1', claimId: 'C-O-1', insurerId: 'ORDER', amount: 600, payee: { type: 'HOUSEHOLD', id: 'H-1' } };
     const event = { settlementId: 'S-O-1', insurerId: 'ORDER', type: 'settlement.created', data, createdAt: '2024-07-04T00:00:00.000Z' };
     await put({ pk: 'OUTBOX', sk: 'C-O-1', events: [event], createdAt: event.createdAt });
-    const raw = (await aws.documentClient().send(new GetCommand({ TableName: aws.tableName('webhooks'), Key: { pk: 'OUTBOX', sk: 'C-O-1' }, ConsistentRead: true }))).Item as { events: Array<{ data: unknown }> };
+    const raw = (
+      await aws
+        .documentClient()
+        .send(new GetCommand({ TableName: aws.tableName('webhooks'), Key: { pk: 'OUTBOX', sk: 'C-O-1' }, ConsistentRead: true }))
+    ).Item as { events: Array<{ data: unknown }> };
     const bodies: string[] = [];
     const fetchOk = (async (_u: string | URL | Request, init?: RequestInit) => {
       bodies.push(String(init?.body));

@@ -10,7 +10,8 @@ import formats, { type FormatsPlugin } from 'ajv-formats';
 import { buildOpenApiDocument } from '../../functions/api/openapi/document.js';
 import { ROUTES, routeKey } from '../../functions/api/routes.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
+// biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
+type Json = Record<string, any>;
 
 const DOC_ID = 'https://fangpin.dev/openapi.json';
 let state: { doc: Json; ajv: Ajv2020; validators: Map<string, ValidateFunction> } | undefined;
@@ -44,7 +45,12 @@ function describe(errors: readonly ErrorObject[]): string {
   return errors
     .slice(0, 8)
     .map((e) => {
-      const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : e.keyword === 'enum' || e.keyword === 'const' ? ` ${JSON.stringify(e.params)}` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
+          : e.keyword === 'enum' || e.keyword === 'const'
+            ? ` ${JSON.stringify(e.params)}`
+            : '';
       return `${jsonPath(e.instancePath)} ${e.message ?? e.keyword}${extra} [schema ${e.schemaPath}]`;
     })
     .join('; ');
@@ -78,16 +84,21 @@ export function checkAnswer(method: string, url: string, status: number, content
   const where = `${key} (${method.toUpperCase()} ${path}) answered ${status}`;
   const operation = doc.paths?.[match.route.path]?.[match.route.method.toLowerCase()];
   const response = operation?.responses?.[String(status)];
-  if (!response) throw new Error(`OpenAPI drift: ${where}, a status the document does not list for it (it lists ${Object.keys(operation?.responses ?? {}).join(', ')})`);
+  if (!response)
+    throw new Error(
+      `OpenAPI drift: ${where}, a status the document does not list for it (it lists ${Object.keys(operation?.responses ?? {}).join(', ')})`,
+    );
   const content: Json = resolve(doc, response).content ?? {};
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const types = Object.keys(content);
   if (types.length === 0) return;
   const media = content[type];
-  if (!media) throw new Error(`OpenAPI drift: ${where} as ${type || 'no content type'}, which the document does not list (it lists ${types.join(', ')})`);
+  if (!media)
+    throw new Error(`OpenAPI drift: ${where} as ${type || 'no content type'}, which the document does not list (it lists ${types.join(', ')})`);
   const ref: string | undefined = media.schema?.$ref;
   if (!ref?.startsWith('#/components/schemas/')) return; // CSV and other text: the content type is the check
   const validate = validators.get(ref) ?? ajv.compile({ $ref: `${DOC_ID}${ref}` });
   validators.set(ref, validate);
-  if (!validate(body)) throw new Error(`OpenAPI drift: ${where} (${type}, schema ${ref.slice('#/components/schemas/'.length)}): ${describe(validate.errors ?? [])}`);
+  if (!validate(body))
+    throw new Error(`OpenAPI drift: ${where} (${type}, schema ${ref.slice('#/components/schemas/'.length)}): ${describe(validate.errors ?? [])}`);
 }

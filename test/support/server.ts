@@ -6,13 +6,21 @@ import { checkAnswer } from './openapi-check.js';
 
 /** `options`: what a suite runs differently (coalescing off, the deployed bundles as handlers). */
 export async function startTestSystem(prefix: string, options: Partial<EmbeddedOptions> = {}): Promise<Embedded> {
-  return startEmbedded({ dataDir: null, port: 0, dynamoEndpoint: inject('dynamoEndpoint'), tablePrefix: `${prefix}-`, retryIntervalScale: 0.001, ...options });
+  return startEmbedded({
+    dataDir: null,
+    port: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: `${prefix}-`,
+    retryIntervalScale: 0.001,
+    ...options,
+  });
 }
 
 export interface Reply {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience over JSON answers
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience over JSON answers
+  body: any;
 }
 
 export function client(system: Embedded) {
@@ -32,7 +40,11 @@ export function client(system: Embedded) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.role) headers.authorization = `Bearer ${await token(opts.role, opts.insurerId, { sub: opts.sub, level: opts.level })}`;
     if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${system.url}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+    const res = await fetch(`${system.url}${path}`, {
+      method,
+      headers,
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {

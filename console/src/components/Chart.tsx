@@ -13,7 +13,9 @@ import type { GridComponentOption, LegendComponentOption, MarkLineComponentOptio
 
 echarts.use([BarChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
-export type ChartOption = ComposeOption<BarSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  BarSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption | TooltipComponentOption
+>;
 
 export function Chart({ option, label, testId, height = 280 }: { option: ChartOption; label: string; testId: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);

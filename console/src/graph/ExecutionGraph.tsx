@@ -4,12 +4,13 @@
  * its history events and its audit records. Loaded lazily by the case file: its own chunk.
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Card, Descriptions, Empty, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Segmented, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { AuditAnswer, HistoryAnswer, HistoryEvent } from '../api';
 import { formatTime } from '../format';
+import { ReadTable } from '../components/ReadTable';
 import { stateRuns, takenEdges, type Outcome, type StateRun, type WorkflowGraphView } from './outcomes';
 import { NODE_H, NODE_W, type Placement } from './geometry';
 
@@ -122,14 +123,23 @@ function drawing(
       selectable: false,
       ...(b.parentId ? { parentId: b.parentId, extent: 'parent' as const } : {}),
     };
-    if (b.kind === 'group') return { ...common, type: 'group', data: { label: labels.nested(b.name) }, style: { width: b.width, height: b.height } } satisfies GroupNodeT;
+    if (b.kind === 'group')
+      return { ...common, type: 'group', data: { label: labels.nested(b.name) }, style: { width: b.width, height: b.height } } satisfies GroupNodeT;
     const run = runs[b.name];
     const outcome = run?.outcome ?? 'notReached';
     const retries = run?.retries ?? 0;
     return {
       ...common,
       type: 'state',
-      data: { name: b.name, type: b.type, outcome, outcomeLabel: labels.outcome(outcome), retriesLabel: retries > 0 ? labels.retries(retries) : null, selected: selected === b.name, onSelect },
+      data: {
+        name: b.name,
+        type: b.type,
+        outcome,
+        outcomeLabel: labels.outcome(outcome),
+        retriesLabel: retries > 0 ? labels.retries(retries) : null,
+        selected: selected === b.name,
+        onSelect,
+      },
     } satisfies StateNodeT;
   });
   const edges: Edge[] = placed.transitions.map((tr) => {
@@ -154,7 +164,8 @@ function drawing(
 
 function flatStates(g: WorkflowGraphView): WorkflowGraphView['states'] {
   const out: WorkflowGraphView['states'] = { ...g.states };
-  for (const s of Object.values(g.states)) for (const sub of [...(s.branches ?? []), ...(s.itemProcessor ? [s.itemProcessor] : [])]) Object.assign(out, flatStates(sub));
+  for (const s of Object.values(g.states))
+    for (const sub of [...(s.branches ?? []), ...(s.itemProcessor ? [s.itemProcessor] : [])]) Object.assign(out, flatStates(sub));
   return out;
 }
 
@@ -169,7 +180,10 @@ export interface ExecutionGraphProps {
 export default function ExecutionGraph({ definition, placement: placed, history, audit }: ExecutionGraphProps) {
   const { t } = useTranslation();
   const executions = useMemo(
-    () => [{ key: 0, label: t('graph.first'), status: history.status, events: history.events }, ...history.redrives.map((r) => ({ key: r.redrive, label: t('graph.redrive', { n: r.redrive }), status: r.status, events: r.events }))],
+    () => [
+      { key: 0, label: t('graph.first'), status: history.status, events: history.events },
+      ...history.redrives.map((r) => ({ key: r.redrive, label: t('graph.redrive', { n: r.redrive }), status: r.status, events: r.events })),
+    ],
     [history, t],
   );
   const [which, setWhich] = useState(executions.at(-1)?.key ?? 0);
@@ -191,7 +205,7 @@ export default function ExecutionGraph({ definition, placement: placed, history,
   const height = Math.min(1100, Math.max(360, placed.height + 40));
   // The figure's width, read once before the first paint: React Flow then fits the graph to it in its first
   // render (its own fitView waits for the nodes to be measured, a frame or two later).
-  const figure = useRef<HTMLDivElement>(null);
+  const figure = useRef<HTMLElement>(null);
   const [width, setWidth] = useState<number | null>(null);
   useLayoutEffect(() => setWidth(figure.current?.clientWidth ?? null), []);
 
@@ -202,40 +216,69 @@ export default function ExecutionGraph({ definition, placement: placed, history,
       </Typography.Paragraph>
       <Space wrap>
         {executions.length > 1 && (
-          <Segmented<number> aria-label={t('graph.execution')} value={which} options={executions.map((e) => ({ value: e.key, label: e.label }))} onChange={(v) => setWhich(v)} />
+          <Segmented<number>
+            aria-label={t('graph.execution')}
+            value={which}
+            options={executions.map((e) => ({ value: e.key, label: e.label }))}
+            onChange={(v) => setWhich(v)}
+          />
         )}
+        {/* biome-ignore lint/a11y/useSemanticElements: a legend of tags, not a set of form controls (which <fieldset> is for) */}
         <span aria-label={t('graph.legend')} role="group">
           {OUTCOMES.map((o) => (
-            <Tag key={o} style={{ borderColor: COLOURS[o].border, background: COLOURS[o].background, color: COLOURS[o].text, borderStyle: o === 'notReached' ? 'dashed' : 'solid' }}>
+            <Tag
+              key={o}
+              style={{
+                borderColor: COLOURS[o].border,
+                background: COLOURS[o].background,
+                color: COLOURS[o].text,
+                borderStyle: o === 'notReached' ? 'dashed' : 'solid',
+              }}
+            >
               {t(`graph.outcome.${o}`)}
             </Tag>
           ))}
         </span>
       </Space>
-      <div ref={figure} role="figure" aria-label={t('graph.label')} data-drawn={width !== null && drawn.nodes.length > 0} style={{ height, border: '1px solid #f0f0f0', borderRadius: 8 }}>
-        {width !== null && <ReactFlow
-          nodes={drawn.nodes}
-          edges={drawn.edges}
-          nodeTypes={NODE_TYPES}
-          width={width}
-          height={height - 2}
-          fitView
-          fitViewOptions={{ padding: FIT_PADDING }}
-          minZoom={0.2}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          elementsSelectable={false}
-          zoomOnScroll={false}
-          preventScrolling={false}
-          proOptions={{ hideAttribution: true }}
-        />}
-      </div>
+      <figure
+        ref={figure}
+        aria-label={t('graph.label')}
+        data-drawn={width !== null && drawn.nodes.length > 0}
+        style={{ height, margin: 0, border: '1px solid #f0f0f0', borderRadius: 8 }}
+      >
+        {width !== null && (
+          <ReactFlow
+            nodes={drawn.nodes}
+            edges={drawn.edges}
+            nodeTypes={NODE_TYPES}
+            width={width}
+            height={height - 2}
+            fitView
+            fitViewOptions={{ padding: FIT_PADDING }}
+            minZoom={0.2}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            nodesFocusable={false}
+            edgesFocusable={false}
+            elementsSelectable={false}
+            zoomOnScroll={false}
+            preventScrolling={false}
+            proOptions={{ hideAttribution: true }}
+          />
+        )}
+      </figure>
       {!selected || !run ? (
         <Typography.Text type="secondary">{t('graph.pick')}</Typography.Text>
       ) : (
-        <Card size="small" data-testid="state-detail" title={<Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>{t('graph.state', { name: selected })}</Typography.Title>}>
+        <Card
+          size="small"
+          data-testid="state-detail"
+          title={
+            <Typography.Title level={3} style={{ fontSize: 16, margin: 0 }}>
+              {t('graph.state', { name: selected })}
+            </Typography.Title>
+          }
+        >
           <Descriptions
             size="small"
             items={[
@@ -250,16 +293,14 @@ export default function ExecutionGraph({ definition, placement: placed, history,
           {run.events.length === 0 ? (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('graph.noEvents')} />
           ) : (
-            <Table<HistoryEvent>
-              aria-label={t('graph.events')}
-              size="small"
-              rowKey="id"
-              pagination={false}
-              dataSource={run.events}
+            <ReadTable<HistoryEvent>
+              label={t('graph.events')}
+              rowKey={(e) => e.id}
+              rows={run.events}
               columns={[
-                { title: t('case.eventId'), dataIndex: 'id', width: 70 },
-                { title: t('case.eventType'), dataIndex: 'type' },
-                { title: t('case.timestamp'), dataIndex: 'timestamp', render: (v: string | number) => formatTime(v) },
+                { key: 'id', title: t('case.eventId'), width: 70, render: (e) => e.id },
+                { key: 'type', title: t('case.eventType'), render: (e) => e.type },
+                { key: 'at', title: t('case.timestamp'), render: (e) => formatTime(e.timestamp) },
               ]}
             />
           )}
@@ -271,19 +312,17 @@ export default function ExecutionGraph({ definition, placement: placed, history,
               {records.length === 0 ? (
                 <Typography.Text type="secondary">{t('graph.noAudit')}</Typography.Text>
               ) : (
-                <Table
-                  aria-label={t('graph.auditRecords')}
-                  size="small"
-                  rowKey="seq"
-                  pagination={false}
-                  dataSource={records}
+                <ReadTable
+                  label={t('graph.auditRecords')}
+                  rowKey={(r) => r.seq}
+                  rows={records}
                   columns={[
-                    { title: t('case.seq'), dataIndex: 'seq', width: 70 },
-                    { title: t('case.step'), dataIndex: 'step' },
-                    { title: t('case.actor'), dataIndex: 'actor' },
-                    { title: t('case.decision'), dataIndex: 'decision', render: (v: string | null) => v ?? '' },
-                    { title: t('case.at'), dataIndex: 'at', render: (v: string) => formatTime(v) },
-                    { title: t('case.hash'), dataIndex: 'hash', render: (v: string) => <code title={v}>{v.slice(0, 12)}…</code> },
+                    { key: 'seq', title: t('case.seq'), width: 70, render: (r) => r.seq },
+                    { key: 'step', title: t('case.step'), render: (r) => r.step },
+                    { key: 'actor', title: t('case.actor'), render: (r) => r.actor },
+                    { key: 'decision', title: t('case.decision'), render: (r) => r.decision ?? '' },
+                    { key: 'at', title: t('case.at'), render: (r) => formatTime(r.at) },
+                    { key: 'hash', title: t('case.hash'), render: (r) => <code title={r.hash}>{r.hash.slice(0, 12)}…</code> },
                   ]}
                 />
               )}

@@ -44,4 +44,3 @@ export interface Placement {
   width: number;
   height: number;
 }
-

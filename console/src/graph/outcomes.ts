@@ -77,7 +77,11 @@ function enteredName(e: HistoryEvent): string | undefined {
  * Each state's events and outcome. Events belong to the state entered last (the claim workflow runs one state at
  * a time); execution-level events (ExecutionStarted, ExecutionSucceeded, …) belong to none.
  */
-export function stateRuns<E extends HistoryEvent>(g: WorkflowGraphView, events: readonly E[], executionStatus: string | undefined): { runs: Record<string, StateRun<E>>; path: string[] } {
+export function stateRuns<E extends HistoryEvent>(
+  g: WorkflowGraphView,
+  events: readonly E[],
+  executionStatus: string | undefined,
+): { runs: Record<string, StateRun<E>>; path: string[] } {
   const runs: Record<string, StateRun<E>> = {};
   for (const name of Object.keys(g.states)) runs[name] = { outcome: 'notReached', events: [], retries: 0 };
   const path: string[] = [];

@@ -37,7 +37,12 @@ function place(g: WorkflowGraphView, prefix: string): Placement {
       trs.push(...p.transitions);
       x += p.width + PAD;
     }
-    inner.set(name, { boxes, transitions: trs, width: Math.max(x, NODE_W + 2 * PAD), height: Math.max(...parts.map((p) => p.height)) + 2 * PAD + 16 });
+    inner.set(name, {
+      boxes,
+      transitions: trs,
+      width: Math.max(x, NODE_W + 2 * PAD),
+      height: Math.max(...parts.map((p) => p.height)) + 2 * PAD + 16,
+    });
   }
 
   const d = new dagre.graphlib.Graph();

@@ -35,6 +35,6 @@ export const en: Record<keyof typeof zh, string> = {
   'att.kindENDPOINT_DISABLED': 'Endpoint disabled',
   'att.kindPAST_TARGET': 'Past target',
   'att.empty': 'Nothing needs attention now',
-  'att.unchecked': '{{n}} undecided claims\' executions could not be read this time; the stuck list may be incomplete',
+  'att.unchecked': "{{n}} undecided claims' executions could not be read this time; the stuck list may be incomplete",
   'att.endpoint': '{{insurer}} endpoint {{url}}',
 };

@@ -12,7 +12,8 @@ export const en: Record<keyof typeof zh, string> = {
   'auth.idp': 'Sign in with your identity provider',
   'auth.idpHelp': "You will be taken to your organisation's sign-in page and brought back here afterwards.",
   'auth.redirecting': 'Taking you to the sign-in page…',
-  'auth.noRole': 'Signed in, but the access token carries no fangpin:role, so the console cannot tell your role. Ask an administrator to assign one at the identity provider.',
+  'auth.noRole':
+    'Signed in, but the access token carries no fangpin:role, so the console cannot tell your role. Ask an administrator to assign one at the identity provider.',
   'auth.expired': 'The identity provider returned an expired token; please sign in again.',
   'auth.failed': 'Sign-in did not complete: {{message}}',
 };

@@ -24,7 +24,8 @@ export const zh = {
   'desk.confirmed': '结算 {{id}} 已确认',
   'desk.empty': '没有结算',
   'desk.webhooks': '结算通知推送（Webhook）',
-  'desk.webhooksInsurer': '推送记录与推送地址状态只向管理员和审计员开放（GET /webhook-deliveries）；接口不允许承保公司读取。如推送未到达，请联系方案管理员重新推送。',
+  'desk.webhooksInsurer':
+    '推送记录与推送地址状态只向管理员和审计员开放（GET /webhook-deliveries）；接口不允许承保公司读取。如推送未到达，请联系方案管理员重新推送。',
   'desk.delivery': '推送编号',
   'desk.deliveryState': '推送状态',
   'desk.attempts': '尝试次数',
@@ -39,8 +40,9 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   'nav.desk': 'Settlements',
   'desk.title': 'Settlements desk',
-  'desk.introInsurer': 'Settlements of your company ({{insurerId}}). Once paid, confirm each with the payment time and reference; when all of a claim\'s settlements are confirmed the claim is PAID.',
-  'desk.introOther': 'Every insurer\'s settlements (read only); only the insurer itself confirms.',
+  'desk.introInsurer':
+    "Settlements of your company ({{insurerId}}). Once paid, confirm each with the payment time and reference; when all of a claim's settlements are confirmed the claim is PAID.",
+  'desk.introOther': "Every insurer's settlements (read only); only the insurer itself confirms.",
   'desk.status': 'Settlement status',
   'desk.statusPENDING': 'To confirm',
   'desk.statusCONFIRMED': 'Confirmed',
@@ -61,7 +63,8 @@ export const en: Record<keyof typeof zh, string> = {
   'desk.confirmed': 'Settlement {{id}} confirmed',
   'desk.empty': 'No settlements',
   'desk.webhooks': 'Settlement webhooks',
-  'desk.webhooksInsurer': 'Delivery attempts and the endpoint\'s state are open to administrators and auditors only (GET /webhook-deliveries); the API does not let insurers read them. If a webhook did not arrive, ask the scheme administrator to replay it.',
+  'desk.webhooksInsurer':
+    "Delivery attempts and the endpoint's state are open to administrators and auditors only (GET /webhook-deliveries); the API does not let insurers read them. If a webhook did not arrive, ask the scheme administrator to replay it.",
   'desk.delivery': 'Delivery',
   'desk.deliveryState': 'Delivery state',
   'desk.attempts': 'Attempts',

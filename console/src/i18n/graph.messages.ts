@@ -28,7 +28,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   'graph.title': 'Execution graph',
-  'graph.intro': 'Every state of the state machine; the path this execution took is drawn bold and each state is coloured by its outcome. Click a state to see its events and audit records.',
+  'graph.intro':
+    'Every state of the state machine; the path this execution took is drawn bold and each state is coloured by its outcome. Click a state to see its events and audit records.',
   'graph.label': 'Claim state machine execution graph',
   'graph.execution': 'Execution',
   'graph.first': 'First execution',

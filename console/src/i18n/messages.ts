@@ -13,6 +13,7 @@ import * as graph from './graph.messages.js';
 import * as reports from './reports.messages.js';
 import * as search from './search.messages.js';
 import * as inbox from './inbox.messages.js';
+import * as review from './review.messages.js';
 import { en as authEn, zh as authZh } from './auth.messages.js';
 export const zh = {
   ...authZh,
@@ -20,6 +21,7 @@ export const zh = {
   ...reports.zh,
   ...search.zh,
   ...inbox.zh,
+  ...review.zh,
   'app.title': '防贫保险 理赔控制台',
   'app.short': '防贫保',
   'nav.inbox': '待审核',
@@ -173,6 +175,7 @@ export const en: Record<MessageKey, string> = {
   ...reports.en,
   ...search.en,
   ...inbox.en,
+  ...review.en,
   'app.title': 'Poverty-prevention insurance claims console',
   'app.short': 'fangpin',
   'nav.inbox': 'Review inbox',

@@ -37,7 +37,8 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   'nav.monitoring': 'Monitoring',
   'mon.title': 'Monitoring warnings',
-  'mon.intro': 'Households whose medical self-pay exceeded half their monthly income two months running (health), or with a large holding and a sharp income drop (industry). While a warning is open, the household\'s paying claims go to review.',
+  'mon.intro':
+    "Households whose medical self-pay exceeded half their monthly income two months running (health), or with a large holding and a sharp income drop (industry). While a warning is open, the household's paying claims go to review.",
   'mon.scheme': 'Scheme',
   'mon.type': 'Type',
   'mon.level': 'Level',
@@ -59,7 +60,7 @@ export const en: Record<keyof typeof zh, string> = {
   'mon.close': 'Close warning',
   'mon.closeTitle': 'Close warning {{id}} ({{household}})',
   'mon.note': 'Follow-up note',
-  'mon.notePlaceholder': 'What the follow-up found (written to the household\'s audit chain)',
+  'mon.notePlaceholder': "What the follow-up found (written to the household's audit chain)",
   'mon.noteRequired': 'Closing a warning needs a note',
   'mon.closeOk': 'Close it',
   'mon.closed': 'Warning {{id}} closed',

@@ -4,7 +4,8 @@ export const zh = {
   'reg.title': '建档立卡登记',
   'reg.intro': '参保农户登记信息。身份证号码只以脱敏形式显示。',
   'reg.import': '导入登记文件',
-  'reg.importHelp': '选择 JSON 文件（户信息数组，格式同 POST /households）或 CSV 文件（UTF-8，首行为列名，每行一名成员；同一户编号的连续各行为一户，户信息取该户第一行）。CSV 列：{{columns}}。险种用 | 分隔。',
+  'reg.importHelp':
+    '选择 JSON 文件（户信息数组，格式同 POST /households）或 CSV 文件（UTF-8，首行为列名，每行一名成员；同一户编号的连续各行为一户，户信息取该户第一行）。CSV 列：{{columns}}。险种用 | 分隔。',
   'reg.file': '登记文件',
   'reg.importing': '正在导入 {{name}} …',
   'reg.result': '导入 {{name}}：新增 {{created}} 户，更新 {{updated}} 户，{{bad}} 户有错误未导入',
@@ -45,7 +46,8 @@ export const en: Record<keyof typeof zh, string> = {
   'reg.title': 'Household registry',
   'reg.intro': 'The enrolled households. Identity numbers are shown masked only.',
   'reg.import': 'Import a registry file',
-  'reg.importHelp': 'Choose a JSON file (an array of households, as POST /households takes) or a CSV file (UTF-8, a header line, one line per member; consecutive lines with the same household ID are one household, whose fields come from its first line). CSV columns: {{columns}}. Products separated by |.',
+  'reg.importHelp':
+    'Choose a JSON file (an array of households, as POST /households takes) or a CSV file (UTF-8, a header line, one line per member; consecutive lines with the same household ID are one household, whose fields come from its first line). CSV columns: {{columns}}. Products separated by |.',
   'reg.file': 'Registry file',
   'reg.importing': 'Importing {{name}} …',
   'reg.result': 'Imported {{name}}: {{created}} households created, {{updated}} updated, {{bad}} with errors not imported',
@@ -77,6 +79,6 @@ export const en: Record<keyof typeof zh, string> = {
   'hh.closedAt': 'Closed at',
   'hh.closedBy': 'Closed by',
   'hh.note': 'Follow-up note',
-  'hh.audit': 'The household\'s audit chain',
+  'hh.audit': "The household's audit chain",
   'hh.period': 'Cover period',
 };

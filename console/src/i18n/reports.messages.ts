@@ -2,7 +2,8 @@
 export const zh = {
   'nav.reports': '统计报表',
   'reports.title': '统计报表',
-  'reports.intro': '按方案和保单年度汇总：理赔件数与金额（按险种、县区、状态），5 个工作日支付达标率，保费、财政补贴与风险准备金，赔付率和风险调节（丽水）。',
+  'reports.intro':
+    '按方案和保单年度汇总：理赔件数与金额（按险种、县区、状态），5 个工作日支付达标率，保费、财政补贴与风险准备金，赔付率和风险调节（丽水）。',
   'reports.scheme': '方案',
   'reports.year': '年度',
   'reports.go': '查询',
@@ -44,7 +45,8 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   'nav.reports': 'Reports',
   'reports.title': 'Reports',
-  'reports.intro': 'A scheme and policy year in summary: claims and amounts by product, county and status, payment within 5 working days, premiums with the subsidy and risk reserve, the loss ratio and the risk corridor (Lishui).',
+  'reports.intro':
+    'A scheme and policy year in summary: claims and amounts by product, county and status, payment within 5 working days, premiums with the subsidy and risk reserve, the loss ratio and the risk corridor (Lishui).',
   'reports.scheme': 'Scheme',
   'reports.year': 'Year',
   'reports.go': 'Show',

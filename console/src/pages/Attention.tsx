@@ -52,8 +52,7 @@ export default function Attention({ session }: { session: Session }) {
     } finally {
       setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token]);
+  }, [session.token, errorText]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -92,7 +91,9 @@ export default function Attention({ session }: { session: Session }) {
         </Button>
       </Space>
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
-      {answer && answer.executionChecks.unchecked > 0 && <Alert type="warning" showIcon title={t('att.unchecked', { n: answer.executionChecks.unchecked })} style={{ marginBottom: 16 }} />}
+      {answer && answer.executionChecks.unchecked > 0 && (
+        <Alert type="warning" showIcon title={t('att.unchecked', { n: answer.executionChecks.unchecked })} style={{ marginBottom: 16 }} />
+      )}
       <Table<Item>
         aria-label={t('att.title')}
         rowKey={(i) => `${i.kind}:${i.claimId ?? i.endpoint?.endpointId ?? ''}`}
@@ -101,11 +102,25 @@ export default function Attention({ session }: { session: Session }) {
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         locale={{ emptyText: emptyText(t('att.empty')) }}
         columns={[
-          { title: t('att.kind'), dataIndex: 'kind', render: (k: string) => <ToneTag tone={k === 'CLAIM_FAILED' || k === 'ENDPOINT_DISABLED' ? 'red' : 'orange'}>{t(`att.kind${k}`, { defaultValue: k })}</ToneTag> },
+          {
+            title: t('att.kind'),
+            dataIndex: 'kind',
+            render: (k: string) => (
+              <ToneTag tone={k === 'CLAIM_FAILED' || k === 'ENDPOINT_DISABLED' ? 'red' : 'orange'}>{t(`att.kind${k}`, { defaultValue: k })}</ToneTag>
+            ),
+          },
           {
             title: t('att.what'),
             render: (_, i) =>
-              i.claimId ? <Link to={{ name: 'claim', claimId: i.claimId }} mono>{i.claimId}</Link> : i.endpoint ? t('att.endpoint', { insurer: i.endpoint.insurerId, url: i.endpoint.url }) : '—',
+              i.claimId ? (
+                <Link to={{ name: 'claim', claimId: i.claimId }} mono>
+                  {i.claimId}
+                </Link>
+              ) : i.endpoint ? (
+                t('att.endpoint', { insurer: i.endpoint.insurerId, url: i.endpoint.url })
+              ) : (
+                '—'
+              ),
           },
           { title: t('att.since'), dataIndex: 'since', render: (v: string) => formatTime(v) },
           { title: t('att.age'), dataIndex: 'ageMinutes', render: (m: number) => age(m, t) },

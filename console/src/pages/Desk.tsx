@@ -38,7 +38,17 @@ interface Delivery {
 /** What the API accepts as paidAt (zod's datetime with an offset): seconds required here, fractions allowed. */
 export const PAID_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-function ConfirmDialog({ session, settlement, onClose, onConfirmed }: { session: Session; settlement: Settlement; onClose: () => void; onConfirmed: (s: Settlement) => void }) {
+function ConfirmDialog({
+  session,
+  settlement,
+  onClose,
+  onConfirmed,
+}: {
+  session: Session;
+  settlement: Settlement;
+  onClose: () => void;
+  onConfirmed: (s: Settlement) => void;
+}) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const errorText = useErrorText();
@@ -47,7 +57,10 @@ function ConfirmDialog({ session, settlement, onClose, onConfirmed }: { session:
   const submit = async ({ paidAt, reference }: { paidAt: string; reference: string }) => {
     setBusy(true);
     try {
-      const s = await api<Settlement>(session.token, 'POST', `/settlements/${encodeURIComponent(settlement.settlementId)}/confirm`, { paidAt: paidAt.trim(), reference: reference.trim() });
+      const s = await api<Settlement>(session.token, 'POST', `/settlements/${encodeURIComponent(settlement.settlementId)}/confirm`, {
+        paidAt: paidAt.trim(),
+        reference: reference.trim(),
+      });
       void message.success(t('desk.confirmed', { id: settlement.settlementId }));
       onConfirmed(s);
     } catch (err) {
@@ -57,20 +70,45 @@ function ConfirmDialog({ session, settlement, onClose, onConfirmed }: { session:
     }
   };
   return (
-    <Modal open title={t('desk.confirmTitle', { id: settlement.settlementId })} okText={t('desk.confirmOk')} cancelText={t('common.cancel')} okButtonProps={{ loading: busy }} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+    <Modal
+      open
+      title={t('desk.confirmTitle', { id: settlement.settlementId })}
+      okText={t('desk.confirmOk')}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ loading: busy }}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
       <Typography.Paragraph>
         {t('desk.amount')}: <strong>{formatFen(settlement.amount)}</strong>
       </Typography.Paragraph>
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ paidAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), reference: '' }} onFinish={(v) => void submit(v)}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{ paidAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), reference: '' }}
+        onFinish={(v) => void submit(v)}
+      >
         <Form.Item
           label={t('desk.paidAt')}
           name="paidAt"
           extra={t('desk.paidAtHelp')}
-          rules={[{ validator: async (_, v: string) => { if (!PAID_AT.test((v ?? '').trim()) || Number.isNaN(Date.parse(v.trim()))) throw new Error(t('desk.paidAtBad')); } }]}
+          rules={[
+            {
+              validator: async (_, v: string) => {
+                if (!PAID_AT.test((v ?? '').trim()) || Number.isNaN(Date.parse(v.trim()))) throw new Error(t('desk.paidAtBad'));
+              },
+            },
+          ]}
         >
           <Input spellCheck={false} />
         </Form.Item>
-        <Form.Item label={t('desk.reference')} name="reference" rules={[{ required: true, whitespace: true, max: 128, message: t('desk.referenceRequired') }]}>
+        <Form.Item
+          label={t('desk.reference')}
+          name="reference"
+          rules={[{ required: true, whitespace: true, max: 128, message: t('desk.referenceRequired') }]}
+        >
           <Input spellCheck={false} />
         </Form.Item>
       </Form>
@@ -88,8 +126,7 @@ function Deliveries({ session }: { session: Session }) {
     api<{ items: Delivery[] }>(session.token, 'GET', '/webhook-deliveries')
       .then((r) => setItems(r.items))
       .catch((err: unknown) => setError(errorText(err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token]);
+  }, [session.token, errorText]);
   useEffect(load, [load]);
   const replay = async (id: string) => {
     try {
@@ -114,12 +151,32 @@ function Deliveries({ session }: { session: Session }) {
           { title: t('desk.delivery'), dataIndex: 'deliveryId', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
           { title: t('desk.insurer'), dataIndex: 'insurerId' },
           { title: t('desk.url'), dataIndex: 'url' },
-          { title: t('desk.deliveryState'), dataIndex: 'state', render: (s: string) => <ToneTag tone={s === 'FAILED' ? 'red' : s === 'DELIVERED' ? 'green' : undefined}>{s}</ToneTag> },
+          {
+            title: t('desk.deliveryState'),
+            dataIndex: 'state',
+            render: (s: string) => <ToneTag tone={s === 'FAILED' ? 'red' : s === 'DELIVERED' ? 'green' : undefined}>{s}</ToneTag>,
+          },
           { title: t('desk.attempts'), render: (_, d) => d.attempts.length },
-          { title: t('desk.lastAttempt'), render: (_, d) => { const a = d.attempts.at(-1); return a ? `${a.status ?? a.error ?? ''} · ${formatTime(a.at)}` : '—'; } },
+          {
+            title: t('desk.lastAttempt'),
+            render: (_, d) => {
+              const a = d.attempts.at(-1);
+              return a ? `${a.status ?? a.error ?? ''} · ${formatTime(a.at)}` : '—';
+            },
+          },
           { title: t('desk.nextAttempt'), render: (_, d) => (d.state === 'PENDING' ? formatTime(d.nextAttemptAt) : '—') },
           ...(CAN.replayDelivery(session.role)
-            ? [{ title: t('col.actions'), render: (_: unknown, d: Delivery) => (d.state === 'FAILED' ? <Button size="small" onClick={() => void replay(d.deliveryId)}>{t('desk.replay')}</Button> : null) }]
+            ? [
+                {
+                  title: t('col.actions'),
+                  render: (_: unknown, d: Delivery) =>
+                    d.state === 'FAILED' ? (
+                      <Button size="small" onClick={() => void replay(d.deliveryId)}>
+                        {t('desk.replay')}
+                      </Button>
+                    ) : null,
+                },
+              ]
             : []),
         ]}
       />
@@ -140,7 +197,9 @@ export default function Desk({ session }: { session: Session }) {
       <Typography.Title level={1} id="desk-title" style={{ fontSize: 22 }}>
         {t('desk.title')}
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{insurer ? t('desk.introInsurer', { insurerId: session.insurerId ?? '' }) : t('desk.introOther')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {insurer ? t('desk.introInsurer', { insurerId: session.insurerId ?? '' }) : t('desk.introOther')}
+      </Typography.Paragraph>
       <Space wrap style={{ marginBottom: 16 }}>
         <label>
           {t('desk.status')}{' '}
@@ -149,7 +208,11 @@ export default function Desk({ session }: { session: Session }) {
             style={{ minWidth: 160 }}
             value={status}
             onChange={setStatus}
-            options={[{ value: '', label: t('inbox.all') }, { value: 'PENDING', label: t('desk.statusPENDING') }, { value: 'CONFIRMED', label: t('desk.statusCONFIRMED') }]}
+            options={[
+              { value: '', label: t('inbox.all') },
+              { value: 'PENDING', label: t('desk.statusPENDING') },
+              { value: 'CONFIRMED', label: t('desk.statusCONFIRMED') },
+            ]}
           />
         </label>
         <Button onClick={() => void load(null)}>{t('inbox.reload')}</Button>
@@ -168,18 +231,39 @@ export default function Desk({ session }: { session: Session }) {
             title: t('desk.claim'),
             dataIndex: 'claimId',
             // An insurer may not read claims: the id is shown, not linked.
-            render: (id: string) => (CAN.readClaims(session.role) ? <Link to={{ name: 'claim', claimId: id }} mono>{id}</Link> : <span style={{ fontFamily: 'monospace' }}>{id}</span>),
+            render: (id: string) =>
+              CAN.readClaims(session.role) ? (
+                <Link to={{ name: 'claim', claimId: id }} mono>
+                  {id}
+                </Link>
+              ) : (
+                <span style={{ fontFamily: 'monospace' }}>{id}</span>
+              ),
           },
           ...(insurer ? [] : [{ title: t('desk.insurer'), dataIndex: 'insurerId' }]),
           { title: t('col.product'), dataIndex: 'product', render: (p: string) => t(`product.${p}`, { defaultValue: p }) },
           { title: t('desk.amount'), align: 'right', render: (_, s) => formatFen(s.amount) },
           { title: t('desk.payee'), render: (_, s) => s.payee.type },
-          { title: t('desk.status'), dataIndex: 'status', render: (s: string) => <ToneTag tone={s === 'CONFIRMED' ? 'green' : 'gold'}>{t(`desk.status${s}`, { defaultValue: s })}</ToneTag> },
+          {
+            title: t('desk.status'),
+            dataIndex: 'status',
+            render: (s: string) => <ToneTag tone={s === 'CONFIRMED' ? 'green' : 'gold'}>{t(`desk.status${s}`, { defaultValue: s })}</ToneTag>,
+          },
           { title: t('desk.created'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
           { title: t('desk.paidAt'), dataIndex: 'paidAt', render: (v: string | null | undefined) => formatTime(v) },
           { title: t('desk.reference'), dataIndex: 'reference', render: (v: string | null | undefined) => v ?? '—' },
           ...(insurer
-            ? [{ title: t('col.actions'), render: (_: unknown, s: Settlement) => (s.status === 'PENDING' ? <Button type="primary" size="small" onClick={() => setConfirming(s)}>{t('desk.confirm')}</Button> : null) }]
+            ? [
+                {
+                  title: t('col.actions'),
+                  render: (_: unknown, s: Settlement) =>
+                    s.status === 'PENDING' ? (
+                      <Button type="primary" size="small" onClick={() => setConfirming(s)}>
+                        {t('desk.confirm')}
+                      </Button>
+                    ) : null,
+                },
+              ]
             : []),
         ]}
       />

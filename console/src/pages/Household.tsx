@@ -28,8 +28,7 @@ export default function Household({ session, householdId }: { session: Session; 
         setAudit(b);
       })
       .catch((err: unknown) => setError(errorText(err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, householdId]);
+  }, [session.token, householdId, errorText]);
 
   if (error) return <Alert type="error" title={error} showIcon />;
   if (!h || !audit) return <Spin aria-label={t('common.loading')} />;
@@ -52,7 +51,11 @@ export default function Household({ session, householdId }: { session: Session; 
         <Descriptions.Item label={t('mon.county')}>{h.county}</Descriptions.Item>
         <Descriptions.Item label={t('reg.category')}>{h.category}</Descriptions.Item>
         <Descriptions.Item label={t('reg.verifiedYear')}>{h.verifiedYear}</Descriptions.Item>
-        <Descriptions.Item label={t('reg.products')}>{h.enrollment.products.map((p) => <Tag key={p}>{t(`product.${p}`, { defaultValue: p })}</Tag>)}</Descriptions.Item>
+        <Descriptions.Item label={t('reg.products')}>
+          {h.enrollment.products.map((p) => (
+            <Tag key={p}>{t(`product.${p}`, { defaultValue: p })}</Tag>
+          ))}
+        </Descriptions.Item>
         <Descriptions.Item label={t('hh.period')}>{`${h.enrollment.start} – ${h.enrollment.end}`}</Descriptions.Item>
         <Descriptions.Item label={t('reg.insured')}>{insuredText(h as HouseholdView, t)}</Descriptions.Item>
         <Descriptions.Item label={t('reg.exitedOn')}>{h.exitedOn ?? '—'}</Descriptions.Item>
@@ -69,7 +72,15 @@ export default function Household({ session, householdId }: { session: Session; 
       <Typography.Title level={2} style={{ fontSize: 18 }}>
         {t('hh.openWarnings')}
       </Typography.Title>
-      <Table<Warning> aria-label={t('hh.openWarnings')} size="small" rowKey="warningId" dataSource={h.openWarnings} pagination={false} columns={warningColumns} style={{ marginBottom: 24 }} />
+      <Table<Warning>
+        aria-label={t('hh.openWarnings')}
+        size="small"
+        rowKey="warningId"
+        dataSource={h.openWarnings}
+        pagination={false}
+        columns={warningColumns}
+        style={{ marginBottom: 24 }}
+      />
       <Typography.Title level={2} style={{ fontSize: 18 }}>
         {t('hh.closedWarnings')}
       </Typography.Title>
@@ -93,7 +104,9 @@ export default function Household({ session, householdId }: { session: Session; 
           {audit.verified ? t('case.verified') : t('case.notVerified')}
         </ToneTag>
       </Typography.Title>
-      {!audit.verified && audit.brokenAt !== null && <Alert type="error" showIcon title={t('case.brokenAt', { n: audit.brokenAt, problem: audit.problem ?? '' })} style={{ marginBottom: 12 }} />}
+      {!audit.verified && audit.brokenAt !== null && (
+        <Alert type="error" showIcon title={t('case.brokenAt', { n: audit.brokenAt, problem: audit.problem ?? '' })} style={{ marginBottom: 12 }} />
+      )}
       <Table
         aria-label={t('hh.audit')}
         size="small"

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, query, type ClaimView, type Page } from '../api';
 import { ReviewActions } from '../components/ReviewActions';
 import { useErrorText } from '../components/errors';
+import { ToneTag } from '../components/tone';
 import { ageParts } from '../format';
 import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
@@ -103,8 +104,7 @@ export default function Inbox({ session }: { session: Session }) {
         setLoading(false);
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-    [session.token, schemeId, product, reason, minAge, sort, applied],
+    [session.token, schemeId, product, reason, minAge, sort, applied, errorText],
   );
 
   const apply = () => {
@@ -262,7 +262,19 @@ export default function Inbox({ session }: { session: Session }) {
           {
             title: t('col.reasons'),
             key: 'reasons',
-            render: (_, c) => (c.assessment?.reviewReasons ?? []).map((r) => t(`reason.${r}`)).join('、') || '—',
+            render: (_, c) => (
+              <>
+                {(c.assessment?.reviewReasons ?? []).map((r) => t(`reason.${r}`)).join('、') || '—'}
+                {/* Recommended by a reviewer whose limit it exceeds: this one is waiting for the final review. */}
+                {c.recommendation && (
+                  <div>
+                    <ToneTag tone="blue" testId="recommended">
+                      {t('status.RECOMMENDED')}
+                    </ToneTag>
+                  </div>
+                )}
+              </>
+            ),
           },
           { title: t('col.payout'), align: 'right', render: (_, c) => formatFen(c.assessment?.payout) },
           {
@@ -281,7 +293,11 @@ export default function Inbox({ session }: { session: Session }) {
               const { workingDaysLeft: n, level, dueDate } = c.due;
               const text = n > 0 ? t('due.left', { n }) : n === 0 ? t('due.today') : t('due.overdue', { n: -n });
               return (
-                <span data-due-level={level} title={t('due.title', { date: dueDate })} style={{ ...DUE_STYLE[level], border: '1px solid', borderRadius: 4, padding: '1px 8px', whiteSpace: 'nowrap' }}>
+                <span
+                  data-due-level={level}
+                  title={t('due.title', { date: dueDate })}
+                  style={{ ...DUE_STYLE[level], border: '1px solid', borderRadius: 4, padding: '1px 8px', whiteSpace: 'nowrap' }}
+                >
                   {text}
                 </span>
               );
@@ -293,7 +309,11 @@ export default function Inbox({ session }: { session: Session }) {
                   title: t('col.actions'),
                   key: 'actions',
                   render: (_: unknown, c: InboxItem) => (
-                    <ReviewActions session={session} claimId={c.claimId} onDecided={() => setItems((prev) => prev.filter((x) => x.claimId !== c.claimId))} />
+                    <ReviewActions
+                      session={session}
+                      claimId={c.claimId}
+                      onDecided={() => setItems((prev) => prev.filter((x) => x.claimId !== c.claimId))}
+                    />
                   ),
                 },
               ]

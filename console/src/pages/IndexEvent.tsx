@@ -73,8 +73,7 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
       stopped.current = true;
       if (timer) clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, eventId]);
+  }, [session.token, eventId, errorText]);
 
   const loadMore = async () => {
     if (!cursor) return;
@@ -107,7 +106,12 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
         </div>
         <Statistic title={t('ix.created')} value={view.created} valueRender={() => <span data-testid="ix-created">{view.created}</span>} />
         <Statistic title={t('ix.decided')} value={view.decided} valueRender={() => <span data-testid="ix-decided">{view.decided}</span>} />
-        <Progress type="circle" size={64} percent={view.created === 0 ? (view.done ? 100 : 0) : Math.floor((view.decided * 100) / view.created)} aria-label={t('ix.decided')} />
+        <Progress
+          type="circle"
+          size={64}
+          percent={view.created === 0 ? (view.done ? 100 : 0) : Math.floor((view.decided * 100) / view.created)}
+          aria-label={t('ix.decided')}
+        />
       </Space>
       {live && <Typography.Paragraph type="secondary">{t('ix.live', { s: POLL_MS / 1000 })}</Typography.Paragraph>}
       <Descriptions bordered size="small" column={1} style={{ marginBottom: 24 }}>
@@ -139,7 +143,15 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
         dataSource={claims}
         pagination={false}
         columns={[
-          { title: t('col.claimId'), dataIndex: 'claimId', render: (id: string) => <Link to={{ name: 'claim', claimId: id }} mono>{id}</Link> },
+          {
+            title: t('col.claimId'),
+            dataIndex: 'claimId',
+            render: (id: string) => (
+              <Link to={{ name: 'claim', claimId: id }} mono>
+                {id}
+              </Link>
+            ),
+          },
           { title: t('col.household'), dataIndex: 'householdId' },
           { title: t('col.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`status.${s}`, { defaultValue: s })}</Tag> },
         ]}
@@ -162,7 +174,11 @@ export default function IndexEvent({ session, eventId }: { session: Session; eve
             pagination={false}
             columns={[
               { title: t('ix.shard'), dataIndex: 'shard', render: (n: number | null) => n ?? '—' },
-              { title: t('ix.sliceStatus'), dataIndex: 'status', render: (s: string | undefined) => <ToneTag tone={s === 'SUCCEEDED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}>{s ?? '—'}</ToneTag> },
+              {
+                title: t('ix.sliceStatus'),
+                dataIndex: 'status',
+                render: (s: string | undefined) => <ToneTag tone={s === 'SUCCEEDED' ? 'green' : s === 'FAILED' ? 'red' : 'blue'}>{s ?? '—'}</ToneTag>,
+              },
               { title: t('ix.householdsFiled'), dataIndex: 'householdsFiled', align: 'right', render: (n: number | null) => n ?? '—' },
             ]}
           />

@@ -14,7 +14,15 @@ import { CAN, type Session } from '../token';
 
 export type Observation =
   | { kind: 'WEATHER'; schemeId: string; county: string; period: { start: string; end: string }; rainfallMm: number }
-  | { kind: 'PRICE'; schemeId: string; county: string; period: { start: string; end: string }; commodity: string; costPrice: number; observedPrice: number };
+  | {
+      kind: 'PRICE';
+      schemeId: string;
+      county: string;
+      period: { start: string; end: string };
+      commodity: string;
+      costPrice: number;
+      observedPrice: number;
+    };
 
 export interface IndexEventSummary {
   eventId: string;
@@ -28,13 +36,20 @@ export interface IndexEventSummary {
 
 export function observationText(o: Observation, t: TFunction): string {
   const period = o.period.start === o.period.end ? o.period.start : `${o.period.start} – ${o.period.end}`;
-  const what = o.kind === 'WEATHER' ? t('ix.rainfallShort', { mm: o.rainfallMm }) : t('ix.priceShort', { commodity: o.commodity, cost: formatFen(o.costPrice), observed: formatFen(o.observedPrice) });
+  const what =
+    o.kind === 'WEATHER'
+      ? t('ix.rainfallShort', { mm: o.rainfallMm })
+      : t('ix.priceShort', { commodity: o.commodity, cost: formatFen(o.costPrice), observed: formatFen(o.observedPrice) });
   return `${o.schemeId} · ${o.county} · ${period} · ${what}`;
 }
 
 export function StatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <ToneTag tone={status === 'CREATED' ? 'green' : status === 'FAILED' ? 'red' : 'blue'}>{t(`ix.status${status}`, { defaultValue: status })}</ToneTag>;
+  return (
+    <ToneTag tone={status === 'CREATED' ? 'green' : status === 'FAILED' ? 'red' : 'blue'}>
+      {t(`ix.status${status}`, { defaultValue: status })}
+    </ToneTag>
+  );
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,7 +85,18 @@ interface FormValues {
 }
 
 /** The API's field paths (period.start ...) to the form's fields. */
-const FIELD_OF: Record<string, keyof FormValues> = { kind: 'kind', schemeId: 'schemeId', county: 'county', 'period.start': 'start', 'period.end': 'end', period: 'start', rainfallMm: 'rainfallMm', commodity: 'commodity', costPrice: 'costPrice', observedPrice: 'observedPrice' };
+const FIELD_OF: Record<string, keyof FormValues> = {
+  kind: 'kind',
+  schemeId: 'schemeId',
+  county: 'county',
+  'period.start': 'start',
+  'period.end': 'end',
+  period: 'start',
+  rainfallMm: 'rainfallMm',
+  commodity: 'commodity',
+  costPrice: 'costPrice',
+  observedPrice: 'observedPrice',
+};
 
 /** A scheme's index covers (the API refuses an observation its scheme does not insure: 422 on kind). */
 export interface SchemeCover {
@@ -95,7 +121,13 @@ function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover
     const body =
       v.kind === 'WEATHER'
         ? { kind: 'WEATHER', ...common, rainfallMm: Number(v.rainfallMm) }
-        : { kind: 'PRICE', ...common, commodity: (v.commodity ?? '').trim() || 'TEA', costPrice: Number(v.costPrice), observedPrice: Number(v.observedPrice) };
+        : {
+            kind: 'PRICE',
+            ...common,
+            commodity: (v.commodity ?? '').trim() || 'TEA',
+            costPrice: Number(v.costPrice),
+            observedPrice: Number(v.observedPrice),
+          };
     setBusy(true);
     setError(null);
     try {
@@ -118,9 +150,22 @@ function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover
   };
 
   return (
-    <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('ix.post')}</Typography.Title>} style={{ marginBottom: 24 }}>
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+          {t('ix.post')}
+        </Typography.Title>
+      }
+      style={{ marginBottom: 24 }}
+    >
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
-      <Form<FormValues> form={form} layout="vertical" initialValues={{ kind: 'WEATHER', schemeId: (schemes.find((s) => s.WEATHER) ?? schemes[0])?.schemeId, commodity: 'TEA' }} onFinish={(v) => void submit(v)} style={{ maxWidth: 720 }}>
+      <Form<FormValues>
+        form={form}
+        layout="vertical"
+        initialValues={{ kind: 'WEATHER', schemeId: (schemes.find((s) => s.WEATHER) ?? schemes[0])?.schemeId, commodity: 'TEA' }}
+        onFinish={(v) => void submit(v)}
+        style={{ maxWidth: 720 }}
+      >
         <Form.Item label={t('ix.kind')} name="kind">
           <Radio.Group
             options={[
@@ -145,10 +190,30 @@ function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover
           >
             <Select aria-label={t('ix.scheme')} style={{ width: 200 }} options={schemes.map((s) => ({ value: s.schemeId, label: s.schemeId }))} />
           </Form.Item>
-          <Form.Item label={t('ix.county')} name="county" rules={[{ validator: async (_, v: string) => { if (!COUNTY.test((v ?? '').trim())) throw new Error(t('ix.countyBad')); } }]}>
+          <Form.Item
+            label={t('ix.county')}
+            name="county"
+            rules={[
+              {
+                validator: async (_, v: string) => {
+                  if (!COUNTY.test((v ?? '').trim())) throw new Error(t('ix.countyBad'));
+                },
+              },
+            ]}
+          >
             <Input style={{ width: 140 }} inputMode="numeric" />
           </Form.Item>
-          <Form.Item label={t('ix.start')} name="start" rules={[{ validator: async (_, v: string) => { if (!isDate((v ?? '').trim())) throw new Error(t('ix.dateBad')); } }]}>
+          <Form.Item
+            label={t('ix.start')}
+            name="start"
+            rules={[
+              {
+                validator: async (_, v: string) => {
+                  if (!isDate((v ?? '').trim())) throw new Error(t('ix.dateBad'));
+                },
+              },
+            ]}
+          >
             <Input style={{ width: 150 }} placeholder="2024-07-01" />
           </Form.Item>
           <Form.Item
@@ -170,7 +235,17 @@ function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover
           </Form.Item>
         </Space>
         {kind === 'WEATHER' ? (
-          <Form.Item label={t('ix.rainfall')} name="rainfallMm" rules={[{ validator: async (_, v: unknown) => { if (wholeNumber(v, 0, 100_000) === null) throw new Error(t('ix.rainfallBad')); } }]}>
+          <Form.Item
+            label={t('ix.rainfall')}
+            name="rainfallMm"
+            rules={[
+              {
+                validator: async (_, v: unknown) => {
+                  if (wholeNumber(v, 0, 100_000) === null) throw new Error(t('ix.rainfallBad'));
+                },
+              },
+            ]}
+          >
             <Input style={{ width: 200 }} inputMode="numeric" />
           </Form.Item>
         ) : (
@@ -178,10 +253,32 @@ function PostForm({ session, schemes }: { session: Session; schemes: SchemeCover
             <Form.Item label={t('ix.commodity')} name="commodity" rules={[{ max: 128 }]}>
               <Input style={{ width: 140 }} />
             </Form.Item>
-            <Form.Item label={t('ix.costPrice')} name="costPrice" extra={yuan(cost)} rules={[{ validator: async (_, v: unknown) => { if (wholeNumber(v, 0, MAX_FEN) === null) throw new Error(t('ix.fenBad')); } }]}>
+            <Form.Item
+              label={t('ix.costPrice')}
+              name="costPrice"
+              extra={yuan(cost)}
+              rules={[
+                {
+                  validator: async (_, v: unknown) => {
+                    if (wholeNumber(v, 0, MAX_FEN) === null) throw new Error(t('ix.fenBad'));
+                  },
+                },
+              ]}
+            >
               <Input style={{ width: 180 }} inputMode="numeric" />
             </Form.Item>
-            <Form.Item label={t('ix.observedPrice')} name="observedPrice" extra={yuan(observed)} rules={[{ validator: async (_, v: unknown) => { if (wholeNumber(v, 0, MAX_FEN) === null) throw new Error(t('ix.fenBad')); } }]}>
+            <Form.Item
+              label={t('ix.observedPrice')}
+              name="observedPrice"
+              extra={yuan(observed)}
+              rules={[
+                {
+                  validator: async (_, v: unknown) => {
+                    if (wholeNumber(v, 0, MAX_FEN) === null) throw new Error(t('ix.fenBad'));
+                  },
+                },
+              ]}
+            >
               <Input style={{ width: 180 }} inputMode="numeric" />
             </Form.Item>
           </Space>
@@ -200,8 +297,20 @@ export default function IndexEvents({ session }: { session: Session }) {
   const { items, cursor, loading, error, load } = useCursorPages<IndexEventSummary>(session.token, '/index-events', {});
 
   useEffect(() => {
-    api<{ items: { schemeId: string; products?: { INDUSTRY?: { weatherIndex?: unknown; priceIndex?: unknown } } }[] }>(session.token, 'GET', '/schemes')
-      .then((r) => setSchemes(r.items.map((s) => ({ schemeId: s.schemeId, WEATHER: Boolean(s.products?.INDUSTRY?.weatherIndex), PRICE: Boolean(s.products?.INDUSTRY?.priceIndex) }))))
+    api<{ items: { schemeId: string; products?: { INDUSTRY?: { weatherIndex?: unknown; priceIndex?: unknown } } }[] }>(
+      session.token,
+      'GET',
+      '/schemes',
+    )
+      .then((r) =>
+        setSchemes(
+          r.items.map((s) => ({
+            schemeId: s.schemeId,
+            WEATHER: Boolean(s.products?.INDUSTRY?.weatherIndex),
+            PRICE: Boolean(s.products?.INDUSTRY?.priceIndex),
+          })),
+        ),
+      )
       .catch(() => setSchemes([]));
   }, [session.token]);
 
@@ -224,7 +333,15 @@ export default function IndexEvents({ session }: { session: Session }) {
         loading={loading}
         locale={{ emptyText: emptyText(t('ix.empty')) }}
         columns={[
-          { title: t('ix.eventId'), dataIndex: 'eventId', render: (id: string) => <Link to={{ name: 'indexEvent', eventId: id }} mono>{id}</Link> },
+          {
+            title: t('ix.eventId'),
+            dataIndex: 'eventId',
+            render: (id: string) => (
+              <Link to={{ name: 'indexEvent', eventId: id }} mono>
+                {id}
+              </Link>
+            ),
+          },
           { title: t('ix.kind'), dataIndex: 'kind', render: (k: string) => t(`ix.kind${k}`, { defaultValue: k }) },
           { title: t('ix.observation'), render: (_, e) => observationText(e.observation, t) },
           { title: t('ix.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },

@@ -32,7 +32,10 @@ export function evidenceText(w: Pick<Warning, 'type' | 'evidence'>, t: TFunction
   const e = w.evidence;
   if (w.type === 'HEALTH') {
     const months = Array.isArray(e.months) ? (e.months as { month: string; medicalCost: Fen }[]) : [];
-    return t('mon.healthEvidence', { income: formatFen(e.monthlyIncome as Fen), months: months.map((m) => t('mon.healthMonth', { month: m.month, cost: formatFen(m.medicalCost) })).join('；') });
+    return t('mon.healthEvidence', {
+      income: formatFen(e.monthlyIncome as Fen),
+      months: months.map((m) => t('mon.healthMonth', { month: m.month, cost: formatFen(m.medicalCost) })).join('；'),
+    });
   }
   return t('mon.industryEvidence', {
     year: String(e.year ?? ''),
@@ -52,7 +55,12 @@ function CloseDialog({ session, warning, onClose, onClosed }: { session: Session
   const submit = async (note: string) => {
     setBusy(true);
     try {
-      await api(session.token, 'POST', `/households/${encodeURIComponent(warning.householdId)}/warnings/${encodeURIComponent(warning.warningId)}/close`, { note });
+      await api(
+        session.token,
+        'POST',
+        `/households/${encodeURIComponent(warning.householdId)}/warnings/${encodeURIComponent(warning.warningId)}/close`,
+        { note },
+      );
       void message.success(t('mon.closed', { id: warning.warningId }));
       onClosed();
     } catch (err) {
@@ -62,7 +70,16 @@ function CloseDialog({ session, warning, onClose, onClosed }: { session: Session
     }
   };
   return (
-    <Modal open title={t('mon.closeTitle', { id: warning.warningId, household: warning.householdId })} okText={t('mon.closeOk')} cancelText={t('common.cancel')} okButtonProps={{ loading: busy }} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+    <Modal
+      open
+      title={t('mon.closeTitle', { id: warning.warningId, household: warning.householdId })}
+      okText={t('mon.closeOk')}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ loading: busy }}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
       <Typography.Paragraph>{evidenceText(warning, t)}</Typography.Paragraph>
       <Form form={form} layout="vertical" preserve={false} onFinish={({ note }) => void submit(note.trim())}>
         <Form.Item label={t('mon.note')} name="note" rules={[{ required: true, whitespace: true, message: t('mon.noteRequired') }, { max: 2000 }]}>
@@ -106,8 +123,7 @@ export default function Monitoring({ session }: { session: Session }) {
     } finally {
       setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- errorText follows the language only
-  }, [session.token, schemeId, type]);
+  }, [session.token, schemeId, type, errorText]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -137,17 +153,44 @@ export default function Monitoring({ session }: { session: Session }) {
       <Typography.Paragraph type="secondary">{t('mon.intro')}</Typography.Paragraph>
       <Space wrap style={{ marginBottom: 16 }}>
         <label>
-          {t('mon.scheme')} <Select aria-label={t('mon.scheme')} style={{ minWidth: 160 }} value={schemeId} onChange={setSchemeId} options={[all, ...schemes.map((s) => ({ value: s, label: s }))]} />
+          {t('mon.scheme')}{' '}
+          <Select
+            aria-label={t('mon.scheme')}
+            style={{ minWidth: 160 }}
+            value={schemeId}
+            onChange={setSchemeId}
+            options={[all, ...schemes.map((s) => ({ value: s, label: s }))]}
+          />
         </label>
         <label>
           {t('mon.type')}{' '}
-          <Select aria-label={t('mon.type')} style={{ minWidth: 150 }} value={type} onChange={setType} options={[all, ...['HEALTH', 'INDUSTRY'].map((v) => ({ value: v, label: t(`mon.type${v}`) }))]} />
+          <Select
+            aria-label={t('mon.type')}
+            style={{ minWidth: 150 }}
+            value={type}
+            onChange={setType}
+            options={[all, ...['HEALTH', 'INDUSTRY'].map((v) => ({ value: v, label: t(`mon.type${v}`) }))]}
+          />
         </label>
         <label>
-          {t('mon.level')} <Select aria-label={t('mon.level')} style={{ minWidth: 100 }} value={level} onChange={setLevel} options={[all, ...['HIGH', 'MEDIUM'].map((v) => ({ value: v, label: t(`mon.level${v}`) }))]} />
+          {t('mon.level')}{' '}
+          <Select
+            aria-label={t('mon.level')}
+            style={{ minWidth: 100 }}
+            value={level}
+            onChange={setLevel}
+            options={[all, ...['HIGH', 'MEDIUM'].map((v) => ({ value: v, label: t(`mon.level${v}`) }))]}
+          />
         </label>
         <label>
-          {t('mon.county')} <Select aria-label={t('mon.county')} style={{ minWidth: 120 }} value={county} onChange={setCounty} options={[all, ...counties.map((c) => ({ value: c, label: c }))]} />
+          {t('mon.county')}{' '}
+          <Select
+            aria-label={t('mon.county')}
+            style={{ minWidth: 120 }}
+            value={county}
+            onChange={setCounty}
+            options={[all, ...counties.map((c) => ({ value: c, label: c }))]}
+          />
         </label>
         <Button onClick={() => void load()}>{t('inbox.reload')}</Button>
         {CAN.runMonitoring(session.role) && (
@@ -173,7 +216,11 @@ export default function Monitoring({ session }: { session: Session }) {
           },
           { title: t('mon.warningId'), dataIndex: 'warningId' },
           { title: t('mon.type'), dataIndex: 'type', render: (v: string) => t(`mon.type${v}`, { defaultValue: v }) },
-          { title: t('mon.level'), dataIndex: 'level', render: (v: string) => <ToneTag tone={v === 'HIGH' ? 'red' : 'orange'}>{t(`mon.level${v}`, { defaultValue: v })}</ToneTag> },
+          {
+            title: t('mon.level'),
+            dataIndex: 'level',
+            render: (v: string) => <ToneTag tone={v === 'HIGH' ? 'red' : 'orange'}>{t(`mon.level${v}`, { defaultValue: v })}</ToneTag>,
+          },
           { title: t('mon.county'), dataIndex: 'county' },
           { title: t('mon.followUp'), dataIndex: 'followUp', render: (v: string) => t(`mon.followUp${v}`, { defaultValue: v }) },
           { title: t('mon.evidence'), render: (_, w) => evidenceText(w, t) },

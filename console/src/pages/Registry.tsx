@@ -67,7 +67,12 @@ function Import({ session, onImported }: { session: Session; onImported: () => v
       for (let offset = 0; offset < Math.max(1, parsed.households.length); offset += BATCH) {
         const batch = parsed.households.slice(offset, offset + BATCH);
         try {
-          const r = await api<{ created: number; updated: number; errors: { index: number; errors: { path: string; message: string }[] }[] }>(session.token, 'POST', '/households', batch);
+          const r = await api<{ created: number; updated: number; errors: { index: number; errors: { path: string; message: string }[] }[] }>(
+            session.token,
+            'POST',
+            '/households',
+            batch,
+          );
           out.created += r.created;
           out.updated += r.updated;
           for (const e of r.errors) for (const f of e.errors) out.errors.push(locateError(parsed, f.path, f.message, offset));
@@ -89,7 +94,14 @@ function Import({ session, onImported }: { session: Session; onImported: () => v
 
   const bad = report ? new Set(report.errors.map((e) => e.index)).size : 0;
   return (
-    <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{t('reg.import')}</Typography.Title>} style={{ marginBottom: 24 }}>
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+          {t('reg.import')}
+        </Typography.Title>
+      }
+      style={{ marginBottom: 24 }}
+    >
       <Typography.Paragraph type="secondary">{t('reg.importHelp', { columns: CSV_COLUMNS.join(', ') })}</Typography.Paragraph>
       <Space>
         <label htmlFor="registry-file">{t('reg.file')}</label>
@@ -112,7 +124,11 @@ function Import({ session, onImported }: { session: Session; onImported: () => v
           <Alert
             type={report.errors.length === 0 ? 'success' : report.created + report.updated > 0 ? 'warning' : 'error'}
             showIcon
-            title={report.created + report.updated > 0 ? t('reg.result', { name: report.name, created: report.created, updated: report.updated, bad }) : t('reg.nothing', { name: report.name })}
+            title={
+              report.created + report.updated > 0
+                ? t('reg.result', { name: report.name, created: report.created, updated: report.updated, bad })
+                : t('reg.nothing', { name: report.name })
+            }
             style={{ marginBottom: 12 }}
           />
           {report.errors.length > 0 && (
@@ -123,7 +139,10 @@ function Import({ session, onImported }: { session: Session; onImported: () => v
               dataSource={report.errors}
               pagination={{ pageSize: 50, hideOnSinglePage: true }}
               columns={[
-                { title: t('reg.row'), render: (_, e) => (e.at === null ? '—' : t(/\.json$/i.test(report.name) ? 'reg.rowEntry' : 'reg.rowLine', { n: e.at })) },
+                {
+                  title: t('reg.row'),
+                  render: (_, e) => (e.at === null ? '—' : t(/\.json$/i.test(report.name) ? 'reg.rowEntry' : 'reg.rowLine', { n: e.at })),
+                },
                 { title: t('col.household'), dataIndex: 'householdId', render: (v: string | null) => v ?? '—' },
                 { title: t('reg.field'), dataIndex: 'field', render: (v: string) => <code>{v}</code> },
                 { title: t('reg.message'), dataIndex: 'message' },
@@ -157,7 +176,11 @@ export default function Registry({ session }: { session: Session }) {
         loading={loading}
         locale={{ emptyText: emptyText(t('reg.empty')) }}
         columns={[
-          { title: t('col.household'), dataIndex: 'householdId', render: (id: string) => <Link to={{ name: 'household', householdId: id }}>{id}</Link> },
+          {
+            title: t('col.household'),
+            dataIndex: 'householdId',
+            render: (id: string) => <Link to={{ name: 'household', householdId: id }}>{id}</Link>,
+          },
           { title: t('col.scheme'), dataIndex: 'schemeId' },
           { title: t('mon.county'), dataIndex: 'county' },
           { title: t('reg.category'), dataIndex: 'category' },
@@ -174,7 +197,10 @@ export default function Registry({ session }: { session: Session }) {
               </Space>
             ),
           },
-          { title: t('reg.products'), render: (_, h) => h.enrollment.products.map((p) => <Tag key={p}>{t(`product.${p}`, { defaultValue: p })}</Tag>) },
+          {
+            title: t('reg.products'),
+            render: (_, h) => h.enrollment.products.map((p) => <Tag key={p}>{t(`product.${p}`, { defaultValue: p })}</Tag>),
+          },
           { title: t('reg.insured'), render: (_, h) => insuredText(h, t) },
           { title: t('reg.exitedOn'), dataIndex: 'exitedOn', render: (v: string | null) => v ?? '—' },
           { title: t('reg.warnings'), align: 'right', render: (_, h) => h.openWarnings.length },

@@ -3,7 +3,7 @@
  * Amounts arrive as integer fen: text goes through money.ts (BigInt); chart values are yuan numbers.
  * `?schemeId=&year=` in the address opens a given report.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Form, InputNumber, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
@@ -113,6 +113,7 @@ export default function Reports({ session }: { session: Session }) {
   };
 
   const allowed = session.role === 'auditor' || session.role === 'admin';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on open (and for another token); later choices are shown by their handlers
   useEffect(() => {
     if (!allowed) return;
     void api<{ items: SchemeItem[] }>(session.token, 'GET', '/schemes')
@@ -126,14 +127,17 @@ export default function Reports({ session }: { session: Session }) {
         void show(s.schemeId, y);
       })
       .catch((err: unknown) => setError(errorText(err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on open
   }, [session.token]);
 
   const csv = async () => {
     if (!report) return;
     setDownloading(true);
     try {
-      const text = await api<string>(session.token, 'GET', `/reports/summary${query({ schemeId: report.schemeId, year: report.year, format: 'csv' })}`);
+      const text = await api<string>(
+        session.token,
+        'GET',
+        `/reports/summary${query({ schemeId: report.schemeId, year: report.year, format: 'csv' })}`,
+      );
       downloadCsv(`${report.schemeId}-${report.year}-summary.csv`, String(text));
     } catch (err) {
       setError(errorText(err));
@@ -142,8 +146,8 @@ export default function Reports({ session }: { session: Session }) {
     }
   };
 
-  const productLabel = (k: string) => t(`product.${k}`, { defaultValue: k });
-  const statusLabel = (k: string) => t(`status.${k}`, { defaultValue: k });
+  const productLabel = useCallback((k: string) => t(`product.${k}`, { defaultValue: k }), [t]);
+  const statusLabel = useCallback((k: string) => t(`status.${k}`, { defaultValue: k }), [t]);
   const products = useMemo(() => Object.entries(report?.byProduct ?? {}).sort(([a], [b]) => a.localeCompare(b)), [report]);
   const counties = useMemo(() => Object.entries(report?.byCounty ?? {}).sort(([a], [b]) => a.localeCompare(b)), [report]);
   const statuses = useMemo(() => Object.entries(report?.claims.byStatus ?? {}).sort(([a], [b]) => a.localeCompare(b)), [report]);
@@ -157,7 +161,15 @@ export default function Reports({ session }: { session: Session }) {
       status: {
         tooltip: { trigger: 'item' },
         legend: { bottom: 0 },
-        series: [{ type: 'pie', radius: ['35%', '65%'], top: -20, data: statuses.map(([k, n]) => ({ name: statusLabel(k), value: n })), label: { formatter: '{b}: {c}' } }],
+        series: [
+          {
+            type: 'pie',
+            radius: ['35%', '65%'],
+            top: -20,
+            data: statuses.map(([k, n]) => ({ name: statusLabel(k), value: n })),
+            label: { formatter: '{b}: {c}' },
+          },
+        ],
       } as ChartOption,
       corridor: c
         ? ({
@@ -180,11 +192,14 @@ export default function Reports({ session }: { session: Session }) {
           } as ChartOption)
         : null,
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the labels follow t
-  }, [report, products, counties, statuses, t]);
+  }, [report, products, counties, statuses, t, productLabel, statusLabel]);
 
   if (!allowed) return <Typography.Paragraph>{t('reports.notAllowed')}</Typography.Paragraph>;
-  const h2 = (text: string) => <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{text}</Typography.Title>;
+  const h2 = (text: string) => (
+    <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+      {text}
+    </Typography.Title>
+  );
 
   return (
     <section aria-labelledby="reports-title">
@@ -194,7 +209,14 @@ export default function Reports({ session }: { session: Session }) {
       <Typography.Paragraph type="secondary">{t('reports.intro')}</Typography.Paragraph>
       <Form layout="inline" style={{ marginBottom: 16, rowGap: 8 }} onFinish={() => void show(schemeId, year)}>
         <Form.Item label={t('reports.scheme')} htmlFor="reports-scheme">
-          <Select id="reports-scheme" aria-label={t('reports.scheme')} style={{ width: 240 }} value={schemeId} onChange={setSchemeId} options={schemes.map((s) => ({ value: s.schemeId, label: `${s.schemeId} ${s.name}` }))} />
+          <Select
+            id="reports-scheme"
+            aria-label={t('reports.scheme')}
+            style={{ width: 240 }}
+            value={schemeId}
+            onChange={setSchemeId}
+            options={schemes.map((s) => ({ value: s.schemeId, label: `${s.schemeId} ${s.name}` }))}
+          />
         </Form.Item>
         <Form.Item label={t('reports.year')} htmlFor="reports-year">
           <InputNumber id="reports-year" min={2000} max={2200} value={year} onChange={(v) => setYear(v)} />
@@ -213,19 +235,27 @@ export default function Reports({ session }: { session: Session }) {
         <Space orientation="vertical" size="large" style={{ width: '100%' }} data-testid="report">
           <Row gutter={[16, 16]}>
             <Col xs={12} md={6}>
-              <Card><Statistic title={t('reports.claims')} value={report.claims.count} /></Card>
+              <Card>
+                <Statistic title={t('reports.claims')} value={report.claims.count} />
+              </Card>
             </Col>
             <Col xs={12} md={6}>
-              <Card><Statistic title={t('reports.payout')} value={formatFen(report.claims.payout)} /></Card>
+              <Card>
+                <Statistic title={t('reports.payout')} value={formatFen(report.claims.payout)} />
+              </Card>
             </Col>
             <Col xs={12} md={6}>
               <Card>
                 <Statistic title={t('reports.compliance')} value={bp(report.payment.complianceBp)} />
-                <Typography.Text type="secondary">{t('reports.complianceDetail', { within: report.payment.paidWithinTarget, paid: report.payment.paid })}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('reports.complianceDetail', { within: report.payment.paidWithinTarget, paid: report.payment.paid })}
+                </Typography.Text>
               </Card>
             </Col>
             <Col xs={12} md={6}>
-              <Card><Statistic title={t('reports.lossRatio')} value={bp(report.losses.lossRatioBp)} /></Card>
+              <Card>
+                <Statistic title={t('reports.lossRatio')} value={bp(report.losses.lossRatioBp)} />
+              </Card>
             </Col>
           </Row>
           <Row gutter={[16, 16]}>
@@ -269,7 +299,11 @@ export default function Reports({ session }: { session: Session }) {
                     { key: 'p', label: t('reports.premium'), children: formatFen(report.premiums.premium) },
                     { key: 's', label: t('reports.subsidy'), children: formatFen(report.premiums.subsidy) },
                     { key: 'hp', label: t('reports.householdPays'), children: formatFen(report.premiums.householdPays) },
-                    { key: 'r', label: t('reports.riskReserve'), children: <span data-testid="risk-reserve">{formatFen(report.premiums.riskReserve)}</span> },
+                    {
+                      key: 'r',
+                      label: t('reports.riskReserve'),
+                      children: <span data-testid="risk-reserve">{formatFen(report.premiums.riskReserve)}</span>,
+                    },
                     { key: 'rr', label: t('reports.reserveRate'), children: formatBp(report.premiums.reserveRateBp) },
                   ]}
                 />
@@ -303,7 +337,11 @@ export default function Reports({ session }: { session: Session }) {
                     { key: 'p', label: t('reports.corridorPremium'), children: formatFen(report.riskCorridor.premium) },
                     { key: 'i', label: t('reports.corridorIncurred'), children: formatFen(report.riskCorridor.incurred) },
                     { key: 'lr', label: t('reports.lossRatio'), children: bp(report.riskCorridor.lossRatioBp) },
-                    { key: 'b', label: t('reports.corridorBounds'), children: `${formatBp(report.riskCorridor.lowerLossRatioBp)} – ${formatBp(report.riskCorridor.upperLossRatioBp)}` },
+                    {
+                      key: 'b',
+                      label: t('reports.corridorBounds'),
+                      children: `${formatBp(report.riskCorridor.lowerLossRatioBp)} – ${formatBp(report.riskCorridor.upperLossRatioBp)}`,
+                    },
                     { key: 'rf', label: t('reports.returnToFund'), children: formatFen(report.riskCorridor.returnToFund) },
                     { key: 'tu', label: t('reports.topUp'), children: formatFen(report.riskCorridor.topUp) },
                   ]}

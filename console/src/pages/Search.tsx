@@ -10,7 +10,7 @@ import { formatFen } from '../money';
 import { hrefOf, navigate } from '../router';
 import type { Session } from '../token';
 
-const STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'APPROVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'];
+const STATUSES = ['RECEIVED', 'PENDING_REVIEW', 'RETURNED', 'APPROVED', 'REJECTED', 'CLOSED_NO_PAYOUT', 'SETTLING', 'PAID', 'FAILED'];
 
 /** The CSV export fetches every page of the search, 100 at a time, up to this many rows. */
 export const CSV_MAX_ROWS = 10_000;
@@ -40,13 +40,45 @@ export default function Search({ session }: { session: Session }) {
     let from: string | null = null;
     try {
       do {
-        const page: Page<ClaimView> = await api<Page<ClaimView>>(session.token, 'GET', `/claims${query({ householdId: c.householdId?.trim(), status: c.status, limit: CSV_PAGE, cursor: from })}`);
+        const page: Page<ClaimView> = await api<Page<ClaimView>>(
+          session.token,
+          'GET',
+          `/claims${query({ householdId: c.householdId?.trim(), status: c.status, limit: CSV_PAGE, cursor: from })}`,
+        );
         rows.push(...page.items.slice(0, CSV_MAX_ROWS - rows.length));
         from = page.nextCursor;
         setExporting({ n: rows.length, done: false, capped: false });
       } while (from && rows.length < CSV_MAX_ROWS);
-      const header = ['claimId', 'status', 'schemeId', 'product', 'householdId', 'personId', 'incidentDate', 'payout_fen', 'payout_yuan', 'reasonCode', 'createdAt', 'decidedAt', 'paidAt'];
-      const body = rows.map((r) => [r.claimId, r.status, r.schemeId, r.product, r.householdId, r.personId, r.incidentDate, r.assessment?.payout ?? null, r.assessment ? formatFen(r.assessment.payout) : null, r.reasonCode, r.createdAt, r.decidedAt, r.paidAt]);
+      const header = [
+        'claimId',
+        'status',
+        'schemeId',
+        'product',
+        'householdId',
+        'personId',
+        'incidentDate',
+        'payout_fen',
+        'payout_yuan',
+        'reasonCode',
+        'createdAt',
+        'decidedAt',
+        'paidAt',
+      ];
+      const body = rows.map((r) => [
+        r.claimId,
+        r.status,
+        r.schemeId,
+        r.product,
+        r.householdId,
+        r.personId,
+        r.incidentDate,
+        r.assessment?.payout ?? null,
+        r.assessment ? formatFen(r.assessment.payout) : null,
+        r.reasonCode,
+        r.createdAt,
+        r.decidedAt,
+        r.paidAt,
+      ]);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
       downloadCsv(`claims-${stamp}.csv`, csvText([header, ...body]));
       setExporting({ n: rows.length, done: true, capped: Boolean(from) });
@@ -62,7 +94,11 @@ export default function Search({ session }: { session: Session }) {
     setLoading(true);
     setError(null);
     try {
-      const page = await api<Page<ClaimView>>(session.token, 'GET', `/claims${query({ householdId: c.householdId?.trim(), status: c.status, limit: 25, cursor: from })}`);
+      const page = await api<Page<ClaimView>>(
+        session.token,
+        'GET',
+        `/claims${query({ householdId: c.householdId?.trim(), status: c.status, limit: 25, cursor: from })}`,
+      );
       setItems((prev) => [...(from ? prev : []), ...page.items]);
       setCursor(page.nextCursor);
       setCriteria(c);
@@ -87,24 +123,39 @@ export default function Search({ session }: { session: Session }) {
           <Input allowClear style={{ width: 200 }} />
         </Form.Item>
         <Form.Item label={t('search.status')} name="status">
-          <Select allowClear aria-label={t('search.status')} style={{ width: 180 }} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} />
+          <Select
+            allowClear
+            aria-label={t('search.status')}
+            style={{ width: 180 }}
+            options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          />
         </Form.Item>
         <Space>
           <Button type="primary" htmlType="submit" loading={loading}>
             {t('search.go')}
           </Button>
-          <Button icon={<DownloadOutlined />} disabled={!criteria || items.length === 0} loading={exporting !== null && !exporting.done} onClick={() => criteria && void exportCsv(criteria)} title={t('search.csvHint', { max: CSV_MAX_ROWS })}>
+          <Button
+            icon={<DownloadOutlined />}
+            disabled={!criteria || items.length === 0}
+            loading={exporting !== null && !exporting.done}
+            onClick={() => criteria && void exportCsv(criteria)}
+            title={t('search.csvHint', { max: CSV_MAX_ROWS })}
+          >
             {t('search.csv')}
           </Button>
         </Space>
       </Form>
       <div role="status" aria-live="polite" data-testid="csv-progress" style={{ marginBottom: exporting ? 16 : 0 }}>
         {exporting &&
-          (exporting.done
-            ? exporting.capped
-              ? <Alert type="warning" showIcon title={t('search.csvCapped', { n: exporting.n })} />
-              : <Typography.Text type="success">{t('search.csvDone', { n: exporting.n })}</Typography.Text>
-            : <Typography.Text>{t('search.csvProgress', { n: exporting.n })}</Typography.Text>)}
+          (exporting.done ? (
+            exporting.capped ? (
+              <Alert type="warning" showIcon title={t('search.csvCapped', { n: exporting.n })} />
+            ) : (
+              <Typography.Text type="success">{t('search.csvDone', { n: exporting.n })}</Typography.Text>
+            )
+          ) : (
+            <Typography.Text>{t('search.csvProgress', { n: exporting.n })}</Typography.Text>
+          ))}
       </div>
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
       <Table<ClaimView>

@@ -49,13 +49,13 @@ const HEADERS: Record<string, Json> = {
 const PROBLEM_TEXT: Record<number, string> = {
   400: 'bad request: malformed JSON, a bad query parameter, limit or cursor, a path parameter that is not valid percent-encoding',
   401: 'no valid bearer token with a known role',
-  403: 'the token\'s role may not call this route',
+  403: "the token's role may not call this route",
   404: 'not found',
   409: 'conflict with the current state',
   413: 'the body is larger than the route takes',
   415: 'the body is not application/json',
   422: 'validation failed: `errors` names each field; nothing was created or changed',
-  429: 'API Gateway\'s throttling (on AWS only; the embedded server does not throttle)',
+  429: "API Gateway's throttling (on AWS only; the embedded server does not throttle)",
   500: 'internal error; safe to retry',
 };
 
@@ -63,7 +63,8 @@ const PROBLEM_TEXT: Record<number, string> = {
 function problemStatuses(route: RouteSpec, op: OperationDoc): number[] {
   const set = new Set<number>([401, 429, 500, ...op.problems]);
   if (route.roles.length < ROLES.length) set.add(403);
-  if (op.body) [400, 413, 415, 422].forEach((s) => set.add(s));
+  if (op.body) for (const s of [400, 413, 415, 422]) set.add(s);
+  if (op.fileBody) for (const s of [413, 415, 422]) set.add(s);
   if (op.query || op.queryParams || route.path.includes('{')) set.add(400);
   return [...set].sort((a, b) => a - b);
 }
@@ -78,7 +79,11 @@ function problemResponses(): Record<string, Json> {
       const n = Number(status);
       const body =
         n === 401
-          ? { description: `${text} (API Gateway's JWT authorizer answers \`{"message":"Unauthorized"}\` as application/json)`, headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' } }, content: { ...problem, ...gateway } }
+          ? {
+              description: `${text} (API Gateway's JWT authorizer answers \`{"message":"Unauthorized"}\` as application/json)`,
+              headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' } },
+              content: { ...problem, ...gateway },
+            }
           : { description: text, content: n === 429 ? gateway : problem };
       return [`Problem${status}`, body];
     }),
@@ -99,7 +104,10 @@ function problemResponse(route: RouteSpec, status: number): Json {
 
 function componentId(schema: z.ZodType, named: Readonly<Record<string, z.ZodType>>, where: string): string {
   const id = Object.entries(named).find(([, s]) => s === schema)?.[0];
-  if (!id) throw new Error(`${where}: its schema is not a named component (add it to REQUEST_COMPONENTS or RESPONSE_COMPONENTS in functions/api/openapi/operations.ts)`);
+  if (!id)
+    throw new Error(
+      `${where}: its schema is not a named component (add it to REQUEST_COMPONENTS or RESPONSE_COMPONENTS in functions/api/openapi/operations.ts)`,
+    );
   return id;
 }
 
@@ -122,7 +130,13 @@ function queryFromZod(schema: z.ZodObject): Json[] {
   return Object.entries(schema.shape).map(([name, s]) => {
     const field = s as z.ZodType;
     const json = inline(field);
-    return { name, in: 'query', required: !field.safeParse(undefined).success, ...(field.description ? { description: field.description } : {}), schema: json };
+    return {
+      name,
+      in: 'query',
+      required: !field.safeParse(undefined).success,
+      ...(field.description ? { description: field.description } : {}),
+      schema: json,
+    };
   });
 }
 
@@ -140,7 +154,13 @@ function operation(route: RouteSpec, op: OperationDoc): Json {
   const key = routeKey(route);
   const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
   const parameters = [
-    ...pathParams.map((name) => ({ name, in: 'path', required: true, description: PATH_PARAMS[name] ?? name, schema: { type: 'string', minLength: 1 } })),
+    ...pathParams.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      description: PATH_PARAMS[name] ?? name,
+      schema: { type: 'string', minLength: 1 },
+    })),
     ...(op.query ? queryFromZod(op.query) : []),
     ...(op.queryParams ?? []).map((p) => param('query', p)),
     ...(op.headers ?? []).map((p) => param('header', p)),
@@ -162,6 +182,15 @@ function operation(route: RouteSpec, op: OperationDoc): Json {
             required: op.body.required,
             description: `${op.body.description ? `${op.body.description}; ` : ''}at most ${op.body.maxBytes} bytes`,
             content: { 'application/json': { schema: { $ref: REF(componentId(op.body.schema, REQUEST_COMPONENTS, `${key} request body`)) } } },
+          },
+        }
+      : {}),
+    ...(op.fileBody
+      ? {
+          requestBody: {
+            required: true,
+            description: `${op.fileBody.description}; at most ${op.fileBody.maxBytes} bytes`,
+            content: Object.fromEntries(op.fileBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
           },
         }
       : {}),
@@ -191,7 +220,13 @@ const SETTLEMENT_CREATED_WEBHOOK: Json = {
       'fangpin POSTs this to the endpoint registered with POST /webhook-endpoints, signed per Standard Webhooks: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body">`, keyed with the secret) with the spec\'s own libraries. Delivery is at least once with the same `webhook-id` on every attempt (deduplicate on it); only a 2xx counts; 410 disables the endpoint; Retry-After is honoured; otherwise retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.',
     parameters: [
       { name: 'webhook-id', in: 'header', required: true, description: 'the message id, the same on every attempt', schema: { type: 'string' } },
-      { name: 'webhook-timestamp', in: 'header', required: true, description: 'seconds since the epoch when this attempt was signed', schema: { type: 'string', pattern: '^\\d+$' } },
+      {
+        name: 'webhook-timestamp',
+        in: 'header',
+        required: true,
+        description: 'seconds since the epoch when this attempt was signed',
+        schema: { type: 'string', pattern: '^\\d+$' },
+      },
       { name: 'webhook-signature', in: 'header', required: true, description: '`v1,<base64 signature>`', schema: { type: 'string' } },
     ],
     requestBody: { required: true, content: { 'application/json': { schema: { $ref: REF('SettlementCreatedEvent') } } } },
@@ -206,14 +241,20 @@ const SETTLEMENT_CREATED_WEBHOOK: Json = {
 
 const TAGS = [
   { name: 'claims', description: 'Submit claims, read them with their explanation, review, redrive, history and audit.' },
+  {
+    name: 'evidence',
+    description:
+      "A claim's attachments (presigned upload and download, SHA-256 checked on arrival) and its notes thread; every upload verdict, download and note is in the claim's audit chain.",
+  },
   { name: 'registry', description: 'The household registry (建档立卡); identity numbers are never answered raw.' },
   { name: 'settlements', description: 'What each insurer owes on each claim, and their confirmations.' },
-  { name: 'schemes', description: 'Each city\'s programme as data.' },
-  { name: 'reports', description: 'The scheme operator\'s summaries.' },
-  { name: 'webhooks', description: 'Insurers\' endpoints and deliveries (Standard Webhooks).' },
+  { name: 'schemes', description: "Each city's programme as data." },
+  { name: 'reports', description: "The scheme operator's summaries and the public notice (公示)." },
+  { name: 'audit', description: 'After-payment audit samples (事后抽查) and their findings.' },
+  { name: 'webhooks', description: "Insurers' endpoints and deliveries (Standard Webhooks)." },
   { name: 'index events', description: 'Price and weather observations that file claims for every household they concern.' },
-  { name: 'monitoring', description: 'Spec 7\'s warnings.' },
-  { name: 'operations', description: 'What needs a person; the workflow\'s shape.' },
+  { name: 'monitoring', description: "Spec 7's warnings." },
+  { name: 'operations', description: "What needs a person; the workflow's shape." },
 ];
 
 function packageVersion(): string {
@@ -223,8 +264,12 @@ function packageVersion(): string {
 /** `routes`: the route table (another one only in tests, to show what an undocumented route does). */
 export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Json {
   const { undocumented, unknown } = documentationGaps(routes);
-  if (undocumented.length) throw new Error(`routes without OpenAPI documentation (add them to OPERATIONS in functions/api/openapi/operations.ts): ${undocumented.join(', ')}`);
-  if (unknown.length) throw new Error(`OpenAPI documentation of routes the route table does not have (functions/api/openapi/operations.ts): ${unknown.join(', ')}`);
+  if (undocumented.length)
+    throw new Error(
+      `routes without OpenAPI documentation (add them to OPERATIONS in functions/api/openapi/operations.ts): ${undocumented.join(', ')}`,
+    );
+  if (unknown.length)
+    throw new Error(`OpenAPI documentation of routes the route table does not have (functions/api/openapi/operations.ts): ${unknown.join(', ')}`);
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const op = OPERATIONS[routeKey(route)] as OperationDoc;
@@ -236,7 +281,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Jso
       title: 'fangpin 防贫保 API',
       version: packageVersion(),
       description:
-        'Claims processing for poverty-prevention insurance (防贫保险). Money is integer fen, ratios integer basis points. Every error is RFC 9457 problem details (application/problem+json) naming each bad field. Each operation says which roles may call it (`x-roles`; the role is the token\'s `fangpin:role` or `role` claim; an insurer\'s token also carries `fangpin:insurerId`).\n\nThis document is served at `/openapi.json` and rendered at `/docs/` (both public, no token) by the embedded server; on AWS beside the web console. It is generated from the code (`npm run openapi`); docs/openapi.json in the repository is the same.',
+        "Claims processing for poverty-prevention insurance (防贫保险). Money is integer fen, ratios integer basis points. Every error is RFC 9457 problem details (application/problem+json) naming each bad field. Each operation says which roles may call it (`x-roles`; the role is the token's `fangpin:role` or `role` claim; an insurer's token also carries `fangpin:insurerId`).\n\nThis document is served at `/openapi.json` and rendered at `/docs/` (both public, no token) by the embedded server; on AWS beside the web console. It is generated from the code (`npm run openapi`); docs/openapi.json in the repository is the same.",
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/', description: 'the embedded server (npm start), or your API Gateway stage URL' }],
@@ -246,7 +291,12 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Jso
     webhooks: { 'settlement.created': SETTLEMENT_CREATED_WEBHOOK },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Embedded: `npm run token -- <role> [insurerId]`. On AWS: a token of the identity provider the API\'s JWT authorizer trusts.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "Embedded: `npm run token -- <role> [insurerId]`. On AWS: a token of the identity provider the API's JWT authorizer trusts.",
+        },
       },
       headers: HEADERS,
       responses: problemResponses(),

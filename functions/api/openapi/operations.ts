@@ -14,6 +14,10 @@ import { AttentionQuery } from '../ops.js';
 import { SummaryQuery } from '../reports.js';
 import { CloseWarningBody, MonitoringRunBody, WarningListQuery } from '../monitoring.js';
 import { RedriveBody } from '../redrive.js';
+import { ObjectionBody } from '../objections.js';
+import { PublicNoticeQuery } from '../public-notice.js';
+import { FindingBody, SampleBody } from '../audit-samples.js';
+import { AttachmentBody, NoteBody } from '../evidence.js';
 import * as R from '../schemas/responses.js';
 
 /** A query or header parameter the handler reads without a zod schema (paging, flags). */
@@ -42,6 +46,8 @@ export interface OperationDoc {
   readonly queryParams?: readonly ParamDoc[];
   readonly headers?: readonly ParamDoc[];
   readonly body?: { readonly schema: z.ZodType; readonly required: boolean; readonly maxBytes: number; readonly description?: string };
+  /** A body that is a file, not JSON (the medical feed's CSV): its media types, taken as bytes. */
+  readonly fileBody?: { readonly mediaTypes: readonly string[]; readonly maxBytes: number; readonly description: string };
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   /** Problem statuses beyond what the document adds to every route (see document.ts). */
   readonly problems: readonly number[];
@@ -62,10 +68,17 @@ export const REQUEST_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   IndexObservation,
   MonitoringRunBody,
   CloseWarningBody,
+  ObjectionBody,
+  SampleBody,
+  FindingBody,
+  AttachmentBody,
+  NoteBody,
 };
 
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Problem: R.Problem,
+  MedicalFeedAccepted: R.MedicalFeedAccepted,
+  MedicalFeedView: R.MedicalFeedView,
   GatewayMessage: R.GatewayMessage,
   ClaimView: R.ClaimView,
   ClaimPage: R.ClaimPage,
@@ -96,12 +109,24 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   IndexEventHistory: R.IndexEventHistory,
   IndexEventRedriven: R.IndexEventRedriven,
   MonitoringRun: R.MonitoringRun,
+  MonitoringJob: R.MonitoringJob,
   WarningList: R.WarningList,
   WarningClosed: R.WarningClosed,
   OpenWarning: R.OpenWarning,
   ClosedWarning: R.ClosedWarning,
   Attention: R.Attention,
   WorkflowDefinition: R.WorkflowDefinition,
+  ObjectionRecorded: R.ObjectionRecorded,
+  PublicNotice: R.PublicNotice,
+  AuditSampleDrawn: R.AuditSampleDrawn,
+  AuditSampleView: R.AuditSampleView,
+  AuditFindingRecorded: R.AuditFindingRecorded,
+  AttachmentView: R.AttachmentView,
+  AttachmentDeclared: R.AttachmentDeclared,
+  AttachmentList: R.AttachmentList,
+  AttachmentDownload: R.AttachmentDownload,
+  NoteView: R.NoteView,
+  NoteList: R.NoteList,
 };
 
 const page = (max: number, dflt: number): ParamDoc[] => [
@@ -110,34 +135,64 @@ const page = (max: number, dflt: number): ParamDoc[] => [
 ];
 const acceptLanguage: ParamDoc = {
   name: 'Accept-Language',
-  description: 'the language of sentences (reasonDetail, the explanation\'s steps): zh-CN (default) or en. Codes and figures never change with it.',
+  description: "the language of sentences (reasonDetail, the explanation's steps): zh-CN (default) or en. Codes and figures never change with it.",
   schema: { type: 'string', examples: ['zh-CN', 'en'] },
 };
 const idempotencyKey: ParamDoc = {
   name: 'Idempotency-Key',
-  description: '1..128 characters. The same key and body from the same caller give the same claim (and the same answer); the same key with another body is 409. Kept 7 days.',
+  description:
+    '1..128 characters. The same key and body from the same caller give the same claim (and the same answer); the same key with another body is 409. Kept 7 days.',
   schema: { type: 'string', minLength: 1, maxLength: 128 },
 };
 const redriveBody = { schema: RedriveBody, required: false, maxBytes: 16 * 1024, description: 'optional: `{"note"}` for the audit record' };
 const KB16 = 16 * 1024;
 
 export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
-  'GET /schemes': { tag: 'schemes', summary: 'List the schemes (each city\'s rules as data)', responses: { 200: { description: 'every scheme', body: R.SchemeList } }, problems: [] },
-  'GET /schemes/{schemeId}': { tag: 'schemes', summary: 'Read one scheme', responses: { 200: { description: 'the scheme', body: R.Scheme } }, problems: [404] },
+  'GET /schemes': {
+    tag: 'schemes',
+    summary: "List the schemes (each city's rules as data)",
+    responses: { 200: { description: 'every scheme', body: R.SchemeList } },
+    problems: [],
+  },
+  'GET /schemes/{schemeId}': {
+    tag: 'schemes',
+    summary: 'Read one scheme',
+    responses: { 200: { description: 'the scheme', body: R.Scheme } },
+    problems: [404],
+  },
 
   'POST /households': {
     tag: 'registry',
     summary: 'Upsert households (建档立卡) in a batch',
-    description: 'Each row is validated on its own; identity numbers are hashed and masked before anything is stored. 200 when every row was taken, 207 when some were refused (`errors` names them by index); a batch with no valid row is 422 and changes nothing.',
+    description:
+      'Each row is validated on its own; identity numbers are hashed and masked before anything is stored. 200 when every row was taken, 207 when some were refused (`errors` names them by index); a batch with no valid row is 422 and changes nothing.',
     body: { schema: HouseholdBatch, required: true, maxBytes: 5 * 1024 * 1024 },
-    responses: { 200: { description: 'every row taken', body: R.HouseholdsUpserted }, 207: { description: 'some rows taken, the others named in `errors`', body: R.HouseholdsUpserted } },
+    responses: {
+      200: { description: 'every row taken', body: R.HouseholdsUpserted },
+      207: { description: 'some rows taken, the others named in `errors`', body: R.HouseholdsUpserted },
+    },
     problems: [422],
   },
-  'GET /households': { tag: 'registry', summary: 'Page through the registry (masked)', queryParams: page(100, 25), responses: { 200: { description: 'a page', body: R.HouseholdPage } }, problems: [400] },
-  'GET /households/{householdId}': { tag: 'registry', summary: 'Read one household (masked)', responses: { 200: { description: 'the household', body: R.HouseholdView } }, problems: [404] },
+  'GET /households': {
+    tag: 'registry',
+    summary: 'Page through the registry (masked)',
+    description: 'Scheme by scheme, 16 slices each, households in id order within a slice; every page is full but the last.',
+    queryParams: [
+      ...page(100, 25),
+      { name: 'schemeId', description: "only this scheme's households", schema: { type: 'string', minLength: 1, maxLength: 128 } },
+    ],
+    responses: { 200: { description: 'a page', body: R.HouseholdPage } },
+    problems: [400, 404],
+  },
+  'GET /households/{householdId}': {
+    tag: 'registry',
+    summary: 'Read one household (masked)',
+    responses: { 200: { description: 'the household', body: R.HouseholdView } },
+    problems: [404],
+  },
   'GET /households/{householdId}/audit': {
     tag: 'registry',
-    summary: 'The household\'s audit chain',
+    summary: "The household's audit chain",
     description: 'Registry changes and monitoring warnings opened and closed, hash-chained; `verified` says whether the chain holds.',
     responses: { 200: { description: 'the chain', body: R.HouseholdAudit } },
     problems: [404],
@@ -156,24 +211,30 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'GET /claims': {
     tag: 'claims',
     summary: 'List claims (by household, by status, or all)',
-    description: 'Filters the key cannot express are applied while reading; a page is filled up to `limit` unless the read budget stops it (`budgetExhausted`). `sort=amount-desc|amount-asc` needs `status=PENDING_REVIEW`.',
+    description:
+      'Filters the key cannot express are applied while reading; a page is filled up to `limit` unless the read budget stops it (`budgetExhausted`). `sort=amount-desc|amount-asc` needs `status=PENDING_REVIEW`.',
     query: ClaimListQuery,
     queryParams: page(100, 25),
     headers: [acceptLanguage],
-    responses: { 200: { description: 'a page, sentences in the language of Content-Language', body: R.ClaimPage, headers: ['Content-Language', 'Vary'] } },
+    responses: {
+      200: { description: 'a page, sentences in the language of Content-Language', body: R.ClaimPage, headers: ['Content-Language', 'Vary'] },
+    },
     problems: [],
   },
   'GET /claims/{claimId}': {
     tag: 'claims',
     summary: 'Read a claim: status, reason, assessment with its explanation, allocations, settlements',
     headers: [acceptLanguage],
-    responses: { 200: { description: 'the claim, sentences in the language of Content-Language', body: R.ClaimView, headers: ['Content-Language', 'Vary'] } },
+    responses: {
+      200: { description: 'the claim, sentences in the language of Content-Language', body: R.ClaimView, headers: ['Content-Language', 'Vary'] },
+    },
     problems: [404],
   },
   'POST /claims/{claimId}/review': {
     tag: 'claims',
     summary: 'Decide a claim waiting in PENDING_REVIEW',
-    description: 'A rejection releases the amounts the claim held against the caps and its invoice. 409 `Not ready` (with Retry-After) while the workflow has not reached the review step.',
+    description:
+      'A rejection releases the amounts the claim held against the caps and its invoice. 409 `Not ready` (with Retry-After) while the workflow has not reached the review step.',
     body: { schema: ReviewBody, required: true, maxBytes: KB16 },
     responses: { 200: { description: 'the decision, stored and handed to the workflow', body: R.ReviewRecorded } },
     problems: [403, 404, 409, 422],
@@ -181,36 +242,106 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'POST /claims/{claimId}/amend': {
     tag: 'claims',
     summary: 'Amend a RETURNED claim (its submitter)',
-    description: 'Only `details` and `incidentDate` may change, validated as at submission. The amounts the claim held are released, and the same execution decides it again (eligibility, assessment, possibly review). 403 for anyone but the claim\'s submitter; 409 when the claim is not RETURNED.',
+    description:
+      "Only `details` and `incidentDate` may change, validated as at submission. The amounts the claim held are released, and the same execution decides it again (eligibility, assessment, possibly review). 403 for anyone but the claim's submitter; 409 when the claim is not RETURNED.",
     body: { schema: AmendBody, required: true, maxBytes: 64 * 1024 },
     responses: { 202: { description: 'amended; the workflow decides it again', body: R.ClaimAmended, headers: ['Location'] } },
     problems: [403, 404, 409, 422],
   },
   'POST /claims/{claimId}/redrive': {
     tag: 'claims',
-    summary: 'Re-run a failed or stuck claim\'s workflow',
-    description: 'A new execution `<claimId>-r<n>` carries on from where the claim stopped; nothing done before is done again. A running or decided claim is 409.',
+    summary: "Re-run a failed or stuck claim's workflow",
+    description:
+      'A new execution `<claimId>-r<n>` carries on from where the claim stopped; nothing done before is done again. A running or decided claim is 409.',
     body: redriveBody,
     responses: { 202: { description: 'redriven (or its lost start started)', body: R.ClaimRedriven } },
     problems: [404, 409, 422],
   },
+  'POST /claims/{claimId}/objections': {
+    tag: 'claims',
+    summary: 'Record an objection from the public (公示异议) to a claim',
+    description:
+      "Admin, on behalf of the public. Not decided yet (RECEIVED, RETURNED) or waiting for a reviewer: the claim is reviewed with reason OBJECTION. Approved for payment (APPROVED, SETTLING, PAID): it goes into the scheme's next audit sample. REJECTED or CLOSED_NO_PAYOUT: recorded only. An audit record (`Objection`) either way. With an Idempotency-Key, a repeat answers 200 with the same objection.",
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: 'same key and text: the same objection (200)',
+        schema: { type: 'string', minLength: 1, maxLength: 128 },
+      },
+    ],
+    body: { schema: ObjectionBody, required: true, maxBytes: KB16 },
+    responses: {
+      201: { description: 'recorded', body: R.ObjectionRecorded, headers: ['Location'] },
+      200: { description: 'the same objection again (Idempotency-Key)', body: R.ObjectionRecorded, headers: ['Location'] },
+    },
+    problems: [404, 409, 422],
+  },
   'GET /claims/{claimId}/history': {
     tag: 'claims',
-    summary: 'The claim\'s Step Functions execution history (and each redrive\'s)',
+    summary: "The claim's Step Functions execution history (and each redrive's)",
     responses: { 200: { description: 'the history', body: R.ClaimHistory } },
     problems: [404],
   },
   'GET /claims/{claimId}/audit': {
     tag: 'claims',
-    summary: 'The claim\'s hash-chained audit trail and the figures stored now',
+    summary: "The claim's hash-chained audit trail and the figures stored now",
     responses: { 200: { description: 'the chain', body: R.ClaimAudit } },
+    problems: [404],
+  },
+
+  'POST /claims/{claimId}/attachments': {
+    tag: 'evidence',
+    summary: 'Attach a file to a claim (its submitter): declare it, get a presigned upload URL',
+    description:
+      "PDF, JPEG or PNG, at most 10 MB. The answer's `upload` is a presigned PUT (15 minutes) that binds the content type, the length and the SHA-256 (`x-amz-checksum-sha256`): another file is refused by the bucket (400 BadDigest). On arrival the file's size, SHA-256 and format are checked again and the attachment becomes VERIFIED, or REJECTED and deleted; both are records in the claim's audit chain. The same file declared again (same SHA-256, name and type) is the same attachment: 200 with a fresh URL while it waits for its upload, 409 once it arrived. 403 for anyone but the claim's submitter.",
+    body: { schema: AttachmentBody, required: true, maxBytes: 4 * 1024 },
+    responses: {
+      201: { description: 'declared; upload the file with `upload`', body: R.AttachmentDeclared, headers: ['Location'] },
+      200: { description: 'declared before and still waiting for its file: a fresh upload URL', body: R.AttachmentDeclared, headers: ['Location'] },
+    },
+    problems: [403, 404, 409, 422],
+  },
+  'GET /claims/{claimId}/attachments': {
+    tag: 'evidence',
+    summary: "A claim's attachments",
+    description:
+      "For the claim's submitter, reviewers, auditors and an insurer that pays part of the claim (an allocation of the claim names it); 403 for anyone else.",
+    responses: { 200: { description: 'the attachments, oldest first', body: R.AttachmentList } },
+    problems: [403, 404],
+  },
+  'GET /claims/{claimId}/attachments/{attachmentId}': {
+    tag: 'evidence',
+    summary: 'Download an attachment: a presigned URL, valid 5 minutes',
+    description:
+      "Access as for the list. The download is recorded in the claim's audit chain (`AttachmentDownloaded`, who and in what role) before the URL is made. Only a VERIFIED file is handed out (409 otherwise).",
+    responses: { 200: { description: 'where to fetch the file', body: R.AttachmentDownload, headers: ['Cache-Control'] } },
+    problems: [403, 404, 409],
+  },
+  'POST /claims/{claimId}/notes': {
+    tag: 'evidence',
+    summary: "Add a note to the claim's thread (reviewers, auditors, admins)",
+    description:
+      "Each note is a record in the claim's audit chain (`Note`, its text as a digest). With an Idempotency-Key a repeated request is the same note (200); the same key with other text is 409.",
+    headers: [{ ...idempotencyKey, description: '1..128 characters. The same key from the same caller on the same claim is the same note.' }],
+    body: { schema: NoteBody, required: true, maxBytes: KB16 },
+    responses: {
+      201: { description: 'the note', body: R.NoteView, headers: ['Location'] },
+      200: { description: 'the same note, sent again with its Idempotency-Key', body: R.NoteView },
+    },
+    problems: [404, 409, 422],
+  },
+  'GET /claims/{claimId}/notes': {
+    tag: 'evidence',
+    summary: "The claim's notes thread (reviewers, auditors, admins)",
+    responses: { 200: { description: 'the notes, oldest first', body: R.NoteList } },
     problems: [404],
   },
 
   'GET /settlements': {
     tag: 'settlements',
     summary: 'List settlements',
-    description: 'An insurer sees its own settlements only, whatever it asks for.',
+    description:
+      "An insurer sees its own settlements only, whatever it asks for. Oldest first: an insurer's own, or by status, or (no status) scheme by scheme; every page is full but the last.",
     query: SettlementListQuery,
     queryParams: page(100, 25),
     responses: { 200: { description: 'a page', body: R.SettlementPage } },
@@ -219,7 +350,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'POST /settlements/{settlementId}/confirm': {
     tag: 'settlements',
     summary: 'Confirm a settlement was paid',
-    description: 'When every settlement of a claim is confirmed the claim becomes PAID. Another insurer\'s settlement is 404. Repeating with the same reference is answered like the first; another reference is 409.',
+    description:
+      "When every settlement of a claim is confirmed the claim becomes PAID. Another insurer's settlement is 404. Repeating with the same reference is answered like the first; another reference is 409.",
     body: { schema: ConfirmBody, required: true, maxBytes: KB16 },
     responses: { 200: { description: 'the settlement, confirmed', body: R.SettlementView } },
     problems: [404, 409, 422],
@@ -227,16 +359,80 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
 
   'GET /reports/summary': {
     tag: 'reports',
-    summary: 'A scheme\'s summary for a policy year (claims, payment target, premiums, loss ratio)',
+    summary: "A scheme's summary for a policy year (claims, payment target, premiums, loss ratio)",
     query: SummaryQuery,
-    queryParams: [{ name: 'format', description: 'json (default) or csv', schema: { type: 'string', enum: ['json', 'csv'] } }],
-    responses: { 200: { description: 'the summary (as CSV with format=csv)', body: R.SummaryReport, alsoAs: { 'text/csv': 'with format=csv: one table (section, key, claims, amount_fen_or_value), UTF-8' } } },
+    queryParams: [
+      { name: 'format', description: 'json (default) or csv', schema: { type: 'string', enum: ['json', 'csv'] } },
+      {
+        name: 'encoding',
+        description: 'with format=csv: utf-8 (default, with a BOM) or gb18030, for a Chinese Excel',
+        schema: { type: 'string', enum: ['utf-8', 'gb18030'] },
+      },
+    ],
+    responses: {
+      200: {
+        description: 'the summary (as CSV with format=csv)',
+        body: R.SummaryReport,
+        alsoAs: {
+          'text/csv':
+            "with format=csv: one table (section, key, claims, amount_fen_or_value) whose column names are in the reader's language; `charset=utf-8` with a BOM, or `charset=gb18030` with encoding=gb18030",
+        },
+      },
+    },
     problems: [404],
   },
 
+  'GET /reports/public-notice': {
+    tag: 'reports',
+    summary: 'Claims approved for payment in a period, for public notice (公示): masked names only',
+    description:
+      "Each row: claim id, the name masked to its first character and *, county, product, payout, approval date (China time). Never an identity number or a full name. `format=csv` for Excel: headers in the reader's language (Chinese by default), UTF-8 with a BOM, or `encoding=gb18030`.",
+    query: PublicNoticeQuery,
+    headers: [acceptLanguage],
+    responses: {
+      200: {
+        description: 'the notice (as CSV with format=csv)',
+        body: R.PublicNotice,
+        headers: ['Content-Language'],
+        alsoAs: {
+          'text/csv':
+            "with format=csv: one row a claim under headers in the reader's language, CRLF lines; `charset=utf-8` with a BOM, or `charset=gb18030` with encoding=gb18030",
+        },
+      },
+    },
+    problems: [422],
+  },
+  'POST /audit-samples': {
+    tag: 'audit',
+    summary: 'Draw an after-payment audit sample',
+    description:
+      "Every PAID claim approved in the period (China dates) paying at least minPayout, a randomBp share of the rest picked by SHA-256(seed:claimId) (first 8 bytes mod 10000 < randomBp), and the scheme's claims objected to after payment was decided. The id is a digest of the parameters: the same request answers the same sample (200).",
+    body: { schema: SampleBody, required: true, maxBytes: KB16 },
+    responses: {
+      201: { description: 'drawn', body: R.AuditSampleDrawn, headers: ['Location'] },
+      200: { description: 'drawn before with these parameters', body: R.AuditSampleDrawn, headers: ['Location'] },
+    },
+    problems: [422],
+  },
+  'GET /audit-samples/{sampleId}': {
+    tag: 'audit',
+    summary: 'An audit sample with its findings, progress and audit chain',
+    responses: { 200: { description: 'the sample', body: R.AuditSampleView } },
+    problems: [404],
+  },
+  'POST /audit-samples/{sampleId}/findings': {
+    tag: 'audit',
+    summary: 'Record the finding for one sampled claim (OK, or ISSUE with a note)',
+    body: { schema: FindingBody, required: true, maxBytes: KB16 },
+    responses: {
+      201: { description: 'recorded', body: R.AuditFindingRecorded },
+      200: { description: 'the same finding again', body: R.AuditFindingRecorded },
+    },
+    problems: [404, 409, 422],
+  },
   'POST /webhook-endpoints': {
     tag: 'webhooks',
-    summary: 'Register an insurer\'s webhook endpoint',
+    summary: "Register an insurer's webhook endpoint",
     description: 'The answer carries the signing secret, once. Messages are signed per Standard Webhooks (see `webhooks` in this document).',
     body: { schema: RegisterEndpointBody, required: true, maxBytes: KB16 },
     responses: { 201: { description: 'registered', body: R.EndpointRegistered } },
@@ -245,7 +441,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'GET /webhook-deliveries': {
     tag: 'webhooks',
     summary: 'List webhook deliveries and their attempts',
-    queryParams: [{ name: 'insurerId', description: 'one insurer\'s deliveries', schema: { type: 'string' } }],
+    queryParams: [{ name: 'insurerId', description: "one insurer's deliveries", schema: { type: 'string' } }],
     responses: { 200: { description: 'the deliveries', body: R.DeliveryPage } },
     problems: [],
   },
@@ -269,18 +465,36 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     },
     problems: [409, 422],
   },
-  'GET /index-events': { tag: 'index events', summary: 'List index events', queryParams: page(100, 25), responses: { 200: { description: 'a page', body: R.IndexEventPage } }, problems: [400] },
+  'GET /index-events': {
+    tag: 'index events',
+    summary: 'List index events',
+    queryParams: page(100, 25),
+    responses: { 200: { description: 'a page', body: R.IndexEventPage } },
+    problems: [400],
+  },
   'GET /index-events/{eventId}': {
     tag: 'index events',
-    summary: 'An index event\'s progress and its claims',
-    queryParams: [...page(1000, 100), { name: 'byStatus', description: 'true: count its claims by status (reads every claim of the event)', schema: { type: 'string', enum: ['true', 'false'] } }],
+    summary: "An index event's progress and its claims",
+    queryParams: [
+      ...page(1000, 100),
+      {
+        name: 'byStatus',
+        description: 'true: count its claims by status (reads every claim of the event)',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
     responses: { 200: { description: 'the event', body: R.IndexEventView } },
     problems: [404],
   },
-  'GET /index-events/{eventId}/audit': { tag: 'index events', summary: 'The event\'s audit chain', responses: { 200: { description: 'the chain', body: R.IndexEventAudit } }, problems: [404] },
+  'GET /index-events/{eventId}/audit': {
+    tag: 'index events',
+    summary: "The event's audit chain",
+    responses: { 200: { description: 'the chain', body: R.IndexEventAudit } },
+    problems: [404],
+  },
   'GET /index-events/{eventId}/history': {
     tag: 'index events',
-    summary: 'The fan-out execution\'s history and each registry slice\'s child execution',
+    summary: "The fan-out execution's history and each registry slice's child execution",
     responses: { 200: { description: 'the history', body: R.IndexEventHistory } },
     problems: [404],
   },
@@ -292,14 +506,73 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     problems: [404, 409, 422],
   },
 
+  'POST /medical-feeds': {
+    tag: 'medical feeds',
+    summary: "Send the medical insurance bureau's settlement file (CSV); its matched rows are filed as MEDICAL claims paid to the hospital",
+    description:
+      "The whole file is checked first (encoding UTF-8 or GB18030, detected or given by `encoding`; the documented header; at most 32 MiB and 250,000 rows): a file that cannot be read as the feed is refused (413, 415, 422 naming `file`, `encoding` or `header`) and nothing is filed. The feed id comes from the file's SHA-256 and the scheme: the same file again answers the same feed (`repeated: true`) and files nothing. Rows are filed by the feed workflow; poll `Location`. On AWS the API takes files up to API Gateway's and Lambda's payload limits (about 4 MB as bytes); larger files go straight into the feed bucket under `incoming/<schemeId>/` (docs/medical-feed.md).",
+    queryParams: [
+      {
+        name: 'schemeId',
+        description: 'the scheme whose registry the rows are matched against',
+        schema: { type: 'string', minLength: 1, maxLength: 128 },
+        required: true,
+      },
+      { name: 'encoding', description: 'utf-8 or gb18030; detected when absent', schema: { type: 'string', enum: ['utf-8', 'utf8', 'gb18030'] } },
+    ],
+    fileBody: {
+      mediaTypes: ['text/csv', 'application/octet-stream'],
+      maxBytes: 32 * 1024 * 1024,
+      description: 'the CSV file as the bureau exported it (bytes: send GB18030 files as application/octet-stream)',
+    },
+    responses: {
+      202: {
+        description: 'recorded (or sent before: `repeated`); filing runs in the feed workflow',
+        body: R.MedicalFeedAccepted,
+        headers: ['Location'],
+      },
+    },
+    problems: [],
+  },
+  'GET /medical-feeds/{feedId}': {
+    tag: 'medical feeds',
+    summary: "A medical feed's status, progress, counts by outcome, claims by status and control totals; or its per-row report",
+    queryParams: [
+      {
+        name: 'format',
+        description: 'json (default) or csv (one line per row, identity numbers masked)',
+        schema: { type: 'string', enum: ['json', 'csv'] },
+      },
+    ],
+    responses: {
+      200: {
+        description: 'the feed (as CSV with format=csv)',
+        body: R.MedicalFeedView,
+        alsoAs: { 'text/csv': 'with format=csv: line, outcome, hospitalCode, invoiceNo, idMasked, claimId, totalCost, problems; UTF-8 with a BOM' },
+      },
+    },
+    problems: [404, 422],
+  },
+
   'POST /monitoring/run': {
     tag: 'monitoring',
-    summary: 'Run the monitoring signals (spec 7) and open new warnings',
-    description: 'The body is optional; `schemeId` may also be given in the query.',
-    queryParams: [{ name: 'schemeId', description: 'only this scheme\'s households', schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+    summary: 'Run the monitoring signals (spec 7) over the registry as a job, and open new warnings',
+    description:
+      "A claim's decision already opens what it makes true; a run covers incomes and areas imported since, and `asOf`. The run is a job (a Step Functions execution over the registry's slices). The body is optional; `schemeId` may also be given in the query. The answer is 200 with what was opened when the job finishes within about 20 s, otherwise (or at once with `Prefer: respond-async`) 202 with the job's progress, to be followed at `Location` (GET /monitoring/jobs/{jobId}).",
+    queryParams: [{ name: 'schemeId', description: "only this scheme's households", schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+    headers: [{ name: 'Prefer', description: '`respond-async`: answer 202 with the job at once', schema: { type: 'string' } }],
     body: { schema: MonitoringRunBody, required: false, maxBytes: KB16 },
-    responses: { 200: { description: 'what was opened', body: R.MonitoringRun } },
-    problems: [404, 422],
+    responses: {
+      200: { description: 'the job finished: what was opened', body: R.MonitoringRun },
+      202: { description: 'the job runs on; its progress is at Location', body: R.MonitoringJob, headers: ['Location'] },
+    },
+    problems: [404, 422, 500],
+  },
+  'GET /monitoring/jobs/{jobId}': {
+    tag: 'monitoring',
+    summary: "A monitoring run's progress: slices done, households examined, warnings opened",
+    responses: { 200: { description: 'the job', body: R.MonitoringJob } },
+    problems: [404],
   },
   'GET /monitoring/warnings': {
     tag: 'monitoring',
@@ -325,7 +598,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   },
   'GET /workflows/claims/definition': {
     tag: 'operations',
-    summary: 'The claim workflow\'s state machine as a graph (no resources, no parameters)',
+    summary: "The claim workflow's state machine as a graph (no resources, no parameters)",
     responses: { 200: { description: 'the graph', body: R.WorkflowDefinition, headers: ['Cache-Control'] } },
     problems: [404],
   },

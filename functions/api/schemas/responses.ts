@@ -24,7 +24,9 @@ import {
 } from '#core/index.js';
 import { ATTENTION_KINDS } from '#core/attention.js';
 import { REVIEW_REASON_CODES } from '#core/review-authority.js';
+import { ATTACHMENT_REJECTIONS, ATTACHMENT_STATUSES, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '#core/evidence.js';
 import { Delivery } from '../../shared/webhooks/types.js';
+import { REVIEW_OUTCOME } from '../../shared/workflow-contract.js';
 
 const fen = z.number().int().min(0).describe('an amount in fen (1/100 yuan)');
 const instant = z.string().describe('an ISO-8601 instant');
@@ -38,7 +40,12 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    errors: z.array(z.object({ path: z.string().describe('the field: `details.totalCost`, `[3].county`, `(header) idempotency-key`, `(body)`'), message: z.string() })),
+    errors: z.array(
+      z.object({
+        path: z.string().describe('the field: `details.totalCost`, `[3].county`, `(header) idempotency-key`, `(body)`'),
+        message: z.string(),
+      }),
+    ),
   })
   .describe('RFC 9457 problem details; `errors` names each bad field');
 
@@ -76,18 +83,32 @@ const ReviewEntry = z.object({
   at: instant,
 });
 
+const OBJECTION_OUTCOMES = ['REVIEW', 'AUDIT_SAMPLE', 'RECORDED'] as const;
+const ObjectionEntry = z.object({
+  objectionId: z.string(),
+  text: z.string().describe('as recorded, identity-number look-alikes masked'),
+  by: z.string().describe('the admin who recorded it'),
+  at: instant,
+  status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe("the claim's status when it came in"),
+  outcome: z
+    .enum(OBJECTION_OUTCOMES)
+    .describe('REVIEW: reviewed with reason OBJECTION; AUDIT_SAMPLE: payment decided, in the next audit sample; RECORDED: nothing is paid'),
+});
+
 export const ClaimView = z
   .object({
     claimId: z.string(),
-    status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe('APPROVED: assessed, not yet settled (a running state beyond the contract\'s list)'),
+    status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe("APPROVED: assessed, not yet settled (a running state beyond the contract's list)"),
     reasonCode: z.enum(REASON_CODES).nullable(),
-    reasonDetail: z.string().nullable().describe('in the reader\'s language (Content-Language)'),
+    reasonDetail: z.string().nullable().describe("in the reader's language (Content-Language)"),
     schemeId: z.string(),
     product: z.enum(PRODUCTS),
     householdId: z.string(),
     personId: z.string(),
     incidentDate: z.string(),
-    details: z.union([MedicalDetails, AccidentDetails, EducationDetails, DisasterDetails, IndustryDetails, LoanGuaranteeDetails]).describe('the submission\'s details as accepted, defaults filled in'),
+    details: z
+      .union([MedicalDetails, AccidentDetails, EducationDetails, DisasterDetails, IndustryDetails, LoanGuaranteeDetails])
+      .describe("the submission's details as accepted, defaults filled in"),
     assessment: z
       .object({
         payout: fen,
@@ -95,19 +116,27 @@ export const ClaimView = z
         reviewReasons: z.array(z.enum(REVIEW_REASONS)),
         explanation: z.object({
           figures: z.record(z.string(), z.unknown()).describe('the figures the sentences are rendered from (fen, bp)'),
-          steps: z.array(z.string()).describe('sentences in the reader\'s language'),
+          steps: z.array(z.string()).describe("sentences in the reader's language"),
         }),
       })
       .nullable(),
     allocations: z.array(z.object({ insurerId: z.string(), shareBp: z.number().int(), amount: fen })),
     settlements: z.array(SettlementView),
     review: z
-      .object({ decision: z.enum(['APPROVE', 'REJECT']), note: z.string(), reviewer: z.string(), at: instant, level: ReviewLevelSchema.optional(), reasonCode: ReviewReasonCodeSchema.nullable().optional() })
+      .object({
+        decision: z.enum(['APPROVE', 'REJECT']),
+        note: z.string(),
+        reviewer: z.string(),
+        at: instant,
+        level: ReviewLevelSchema.optional(),
+        reasonCode: ReviewReasonCodeSchema.nullable().optional(),
+      })
       .nullable()
       .describe('the decision that ended the review'),
-    recommendation: ReviewEntry.nullable().describe('an approval above the first reviewer\'s authority limit, waiting for a final review'),
+    recommendation: ReviewEntry.nullable().describe("an approval above the first reviewer's authority limit, waiting for a final review"),
     returned: ReviewEntry.nullable().describe('the return for information the submitter is to answer with POST /claims/{claimId}/amend'),
     reviews: z.array(ReviewEntry).describe('every review decision, across amendments, oldest first'),
+    objections: z.array(ObjectionEntry).describe('objections from the public (公示异议), oldest first'),
     amendments: z.number().int().min(0),
     error: z.object({ error: z.string(), cause: z.string() }).nullable().describe('why the workflow failed (status FAILED)'),
     redrives: z.number().int().min(0),
@@ -139,7 +168,9 @@ export const ClaimAccepted = z.object({ claimId: z.string(), status: z.literal('
 export const ReviewRecorded = z.object({
   claimId: z.string(),
   decision: z.enum(['APPROVE', 'REJECT', 'RETURN']),
-  outcome: z.enum(['APPROVED', 'RECOMMENDED', 'REVIEW_REJECTED', 'RETURNED']).describe('RECOMMENDED: above the reviewer\'s limit, waiting for a final review'),
+  outcome: z
+    .enum([REVIEW_OUTCOME.approved, REVIEW_OUTCOME.recommended, REVIEW_OUTCOME.rejected, REVIEW_OUTCOME.returned])
+    .describe("RECOMMENDED: above the reviewer's limit, waiting for a final review"),
   reviewer: z.string(),
   level: ReviewLevelSchema,
   reasonCode: ReviewReasonCodeSchema.nullable(),
@@ -183,16 +214,29 @@ const Chain = {
 export const ClaimAudit = z.object({
   claimId: z.string(),
   ...Chain,
-  stored: z.looseObject({ status: z.string() }).describe('the figures the store holds now, which `npm run audit -- verify` reconciles with the chain'),
+  stored: z
+    .looseObject({ status: z.string() })
+    .describe('the figures the store holds now, which `npm run audit -- verify` reconciles with the chain'),
 });
 
-const Member = z.object({ personId: z.string(), name: z.string().optional(), birthDate: z.string().optional(), idMasked: z.string().optional().describe('e.g. 4209**********1234: never the raw number') });
+const Member = z.object({
+  personId: z.string(),
+  name: z.string().optional(),
+  birthDate: z.string().optional(),
+  idMasked: z.string().optional().describe('e.g. 4209**********1234: never the raw number'),
+});
 const OpenWarningShape = {
   warningId: z.string(),
   type: z.enum(WARNING_TYPES),
   level: z.enum(['HIGH', 'MEDIUM']),
   followUp: z.enum(['ON_SITE_VISIT', 'PHONE_CHECK']),
   openedAt: instant,
+  openedBy: z
+    .string()
+    .optional()
+    .describe(
+      '`claim:<claimId>`: the decision that made it true; `job:<jobId>`: a monitoring run (absent on warnings opened before this was recorded)',
+    ),
   evidence: z.record(z.string(), z.unknown()).describe('the figures that opened it'),
 };
 export const OpenWarning = z.object(OpenWarningShape);
@@ -231,8 +275,20 @@ export const SummaryReport = z.object({
   claims: Bucket,
   byProduct: z.record(z.string(), Bucket),
   byCounty: z.record(z.string(), Bucket),
-  payment: z.object({ targetWorkingDays: z.number().int(), paid: z.number().int(), paidWithinTarget: z.number().int(), complianceBp: z.number().int().nullable() }),
-  premiums: z.object({ households: z.number().int(), premium: fen, subsidy: fen, householdPays: fen, riskReserve: fen, reserveRateBp: z.number().int() }),
+  payment: z.object({
+    targetWorkingDays: z.number().int(),
+    paid: z.number().int(),
+    paidWithinTarget: z.number().int(),
+    complianceBp: z.number().int().nullable(),
+  }),
+  premiums: z.object({
+    households: z.number().int(),
+    premium: fen,
+    subsidy: fen,
+    householdPays: fen,
+    riskReserve: fen,
+    reserveRateBp: z.number().int(),
+  }),
   losses: z.object({ paid: fen, outstanding: fen, incurred: fen, lossRatioBp: z.number().int().nullable() }),
   riskCorridor: z.record(z.string(), z.unknown()).nullable().describe('the MEDICAL risk adjustment balance; null when the scheme configures none'),
 });
@@ -279,7 +335,9 @@ export const IndexEventView = z.object({
   nextCursor: cursor,
   progress: z.string().describe('the path to poll'),
 });
-export const IndexEventPosted = IndexEventView.extend({ repeated: z.boolean().describe('true: the same observation was posted before; nothing new was filed') });
+export const IndexEventPosted = IndexEventView.extend({
+  repeated: z.boolean().describe('true: the same observation was posted before; nothing new was filed'),
+});
 export const IndexEventPage = z.object({ items: z.array(z.object(IndexEventSummary)), nextCursor: cursor });
 export const IndexEventAudit = z.object({ eventId: z.string(), ...Chain });
 const Slice = z.object({
@@ -300,12 +358,28 @@ export const IndexEventHistory = z.object({
 export const IndexEventRedriven = z.object({ eventId: z.string(), status: FanoutStatus, redrive: z.number().int().min(0) });
 
 export const MonitoringRun = z.object({
+  jobId: z.string().optional().describe("the run's job (GET /monitoring/jobs/{jobId})"),
   schemeId: z.string().nullable(),
   asOf: z.string(),
   households: z.number().int().min(0),
   opened: z.number().int().min(0),
   open: z.number().int().min(0),
   warnings: z.array(z.object({ householdId: z.string(), ...OpenWarningShape })),
+});
+export const MonitoringJob = z.object({
+  jobId: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  schemeId: z.string().nullable(),
+  asOf: z.string(),
+  startedAt: instant,
+  finishedAt: instant.nullable(),
+  slices: z.number().int().min(0).describe('registry slices the run examines'),
+  slicesDone: z.number().int().min(0),
+  households: z.number().int().min(0).describe('households examined so far'),
+  opened: z.number().int().min(0).describe('warnings opened so far'),
+  open: z.number().int().min(0).describe('open warnings among the households examined'),
+  error: z.string().nullable(),
+  location: z.string(),
 });
 export const WarningList = z.object({
   schemeId: z.string().nullable(),
@@ -334,5 +408,164 @@ export const Attention = z.object({
 
 export const WorkflowDefinition = z.object({
   stateMachineName: z.string(),
-  definition: z.object({ startAt: z.string(), states: z.record(z.string(), z.looseObject({ type: z.string() })) }).describe('the state machine\'s shape: no resources, no parameters'),
+  definition: z
+    .object({ startAt: z.string(), states: z.record(z.string(), z.looseObject({ type: z.string() })) })
+    .describe("the state machine's shape: no resources, no parameters"),
 });
+
+export const ObjectionRecorded = z.object({
+  claimId: z.string(),
+  objectionId: z.string(),
+  status: z.enum([...CLAIM_STATUSES, 'APPROVED']).describe("the claim's status when the objection came in"),
+  outcome: z.enum(OBJECTION_OUTCOMES),
+  at: instant,
+});
+
+export const PublicNotice = z.object({
+  schemeId: z.string(),
+  county: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  count: z.number().int().min(0),
+  total: fen.describe('the payouts summed'),
+  items: z.array(
+    z.object({
+      claimId: z.string().describe('what an objection names'),
+      name: z.string().describe("the person's name masked to its first character and *: 张*"),
+      county: z.string().nullable(),
+      product: z.enum(PRODUCTS),
+      payout: fen,
+      approvedOn: z.string().describe('the China date it was approved for payment'),
+    }),
+  ),
+});
+
+const SampledClaim = z.object({
+  claimId: z.string(),
+  reasons: z
+    .array(z.enum(['AMOUNT', 'RANDOM', 'OBJECTION']))
+    .describe('AMOUNT: at or above minPayout; RANDOM: its draw fell in randomBp; OBJECTION: objected to after payment was decided'),
+});
+const SampleShape = {
+  sampleId: z.string(),
+  schemeId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  params: z.object({ randomBp: z.number().int(), minPayout: fen, seed: z.string() }),
+  population: z.object({
+    count: z.number().int().min(0),
+    digest: z.string().describe('SHA-256 of the sorted `claimId:payout` lines of the paid claims approved in the period'),
+  }),
+  drawnBy: z.string(),
+  drawnAt: instant,
+};
+export const AuditSampleDrawn = z.object({
+  ...SampleShape,
+  claims: z.array(SampledClaim),
+  repeated: z.boolean().describe('true: the same parameters drew this sample before'),
+});
+const Finding = z.object({ claimId: z.string(), finding: z.enum(['OK', 'ISSUE']), note: z.string(), auditor: z.string(), at: instant });
+export const AuditSampleView = z.object({
+  ...SampleShape,
+  claims: z.array(SampledClaim.extend({ finding: Finding.nullable() })),
+  progress: z.object({ sampled: z.number().int(), reviewed: z.number().int(), ok: z.number().int(), issues: z.number().int(), done: z.boolean() }),
+  audit: z.object({ verified: z.boolean(), head: z.string(), records: z.array(AuditRecord) }),
+});
+export const AuditFindingRecorded = Finding.extend({ sampleId: z.string() });
+/** A claim's attachment as the evidence API answers it (functions/api/evidence.ts). */
+export const AttachmentView = z.object({
+  attachmentId: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(ATTACHMENT_TYPES),
+  size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
+  sha256: z.string().describe('the declared SHA-256, lowercase hex; the file is checked against it on arrival'),
+  status: z
+    .enum(ATTACHMENT_STATUSES)
+    .describe('PENDING_UPLOAD until the file arrives; VERIFIED: size, SHA-256 and format match; REJECTED: refused and deleted'),
+  uploadedBy: z.string(),
+  createdAt: instant,
+  verifiedAt: instant.nullable(),
+  rejection: z.enum(ATTACHMENT_REJECTIONS).nullable(),
+});
+export const AttachmentDeclared = AttachmentView.extend({
+  upload: z.object({
+    method: z.literal('PUT'),
+    url: z.string().describe("a presigned URL (S3 on AWS; the embedded server's /evidence-bucket/ locally)"),
+    headers: z
+      .record(z.string(), z.string())
+      .describe('send exactly these with the PUT (content-type, content-length, x-amz-checksum-sha256): they are signed'),
+    expiresAt: instant,
+  }),
+});
+export const AttachmentList = z.object({ claimId: z.string(), items: z.array(AttachmentView) });
+export const AttachmentDownload = AttachmentView.extend({
+  download: z.object({ method: z.literal('GET'), url: z.string().describe('a presigned URL, valid 5 minutes'), expiresAt: instant }),
+});
+export const NoteView = z.object({ noteId: z.string(), text: z.string(), author: z.string(), role: z.string(), at: instant });
+export const NoteList = z.object({ claimId: z.string(), items: z.array(NoteView) });
+// The medical bureau's feed (functions/api/medical-feeds.ts, docs/medical-feed.md).
+const FEED_OUTCOMES = ['FILED', 'NOT_IN_REGISTRY', 'DUPLICATE', 'CONFLICT', 'BAD_ROW'] as const;
+/** A sum of fen: a number while it is a safe integer (always, for real files), else its exact decimal string. */
+const fenTotal = z.union([fen, z.string().regex(/^\d+$/)]).describe('a sum in fen: a number, or its decimal string past 2^53');
+const feedId = z.string().regex(/^MF-[0-9a-f]{32}$/);
+const feedStatus = z
+  .enum(['FILING', 'DONE'])
+  .describe('FILING while rows are filed or filed claims are still being decided by the workflow; DONE after');
+
+export const MedicalFeedAccepted = z
+  .object({
+    feedId,
+    status: feedStatus,
+    rows: z.number().int().min(0).describe('data rows in the file'),
+    encoding: z.enum(['utf-8', 'gb18030']),
+    repeated: z.boolean().describe('true: this file was sent before for this scheme; nothing new is filed'),
+  })
+  .strict();
+
+const FeedRowOutcome = z
+  .object({
+    line: z.number().int().min(2),
+    outcome: z.enum(FEED_OUTCOMES),
+    hospitalCode: z.string().nullable().optional(),
+    invoiceNo: z.string().nullable().optional(),
+    idMasked: z.string().nullable().optional().describe('the identity number masked; never in clear'),
+    claimId: z.string().nullable().optional(),
+    totalCost: fen.nullable().optional(),
+    problems: z.array(z.string()).optional().describe('BAD_ROW: `line N: field: message` per bad field; otherwise why'),
+  })
+  .strict();
+
+export const MedicalFeedView = z
+  .object({
+    feedId,
+    schemeId: z.string(),
+    status: feedStatus,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    bytes: z.number().int().min(0),
+    encoding: z.enum(['utf-8', 'gb18030']),
+    sentBy: z.string(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    rows: z.number().int().min(0),
+    rowsDone: z.number().int().min(0).describe('rows whose outcome is recorded'),
+    progress: z
+      .object({ rows: z.number().int(), rowsDone: z.number().int(), claimsFiled: z.number().int(), claimsUndecided: z.number().int() })
+      .strict(),
+    counts: z
+      .object(Object.fromEntries(FEED_OUTCOMES.map((o) => [o, z.number().int().min(0)])) as Record<(typeof FEED_OUTCOMES)[number], z.ZodNumber>)
+      .strict(),
+    claimsByStatus: z.record(z.string(), z.number().int().min(0)),
+    undecided: z.number().int().min(0),
+    controlTotals: z
+      .object({
+        rows: z.number().int().min(0),
+        filedRows: z.number().int().min(0),
+        totalCost: fenTotal,
+        totalPayout: fenTotal,
+        byHospital: z.array(z.object({ hospitalCode: z.string(), rows: z.number().int().min(0), totalCost: fenTotal, payout: fenTotal }).strict()),
+      })
+      .strict(),
+    exceptions: z.array(FeedRowOutcome).describe('the rows that filed nothing, in line order (at most 1,000; all in format=csv)'),
+    exceptionsTruncated: z.boolean(),
+  })
+  .strict();

@@ -2,7 +2,8 @@
  * One attempt at one delivery: sign, POST (no redirects followed, a 10 s limit), record the attempt and what the
  * retry rule (core/webhook-retry.ts) makes of it, and disable the endpoint on a 410.
  */
-import { parseRetrySchedule, retryDecision, type AttemptOutcome } from '#core/webhook-retry.js';
+import { retryDecision, type AttemptOutcome } from '#core/webhook-retry.js';
+import { settingValue } from '../config.js';
 import { signedHeaders } from './signing.js';
 import { disableEndpoint, endpoint, recordAttempt } from './store.js';
 import type { Delivery, DeliveryAttempt } from './types.js';
@@ -12,7 +13,7 @@ const ENDPOINT_GONE = 'endpoint disabled or removed';
 
 /** The retry delays in force (`FANGPIN_WEBHOOK_RETRY_SCHEDULE`, read on each attempt so a test can change it). */
 export function retrySchedule(): readonly number[] {
-  return parseRetrySchedule(process.env.FANGPIN_WEBHOOK_RETRY_SCHEDULE);
+  return settingValue('FANGPIN_WEBHOOK_RETRY_SCHEDULE');
 }
 
 export async function attemptDelivery(d: Delivery, fetchImpl: typeof fetch): Promise<void> {
@@ -21,7 +22,7 @@ export async function attemptDelivery(d: Delivery, fetchImpl: typeof fetch): Pro
   const ep = await endpoint(d.insurerId, d.endpointId);
   let outcome: AttemptOutcome;
   let error: string | null = null;
-  if (!ep || ep.status !== 'ACTIVE') {
+  if (ep?.status !== 'ACTIVE') {
     outcome = { kind: 'ENDPOINT_GONE' };
     error = ENDPOINT_GONE;
   } else {

@@ -15,5 +15,10 @@ export function sign(secret: string, webhookId: string, timestamp: number, body:
 
 /** The headers of one signed message, `timestamp` in Unix seconds. */
 export function signedHeaders(secret: string, webhookId: string, timestamp: number, body: string): Record<string, string> {
-  return { 'content-type': 'application/json', 'webhook-id': webhookId, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(secret, webhookId, timestamp, body) };
+  return {
+    'content-type': 'application/json',
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': sign(secret, webhookId, timestamp, body),
+  };
 }

@@ -56,7 +56,16 @@ function dueMarker(deliveryId: string, nextAttemptAt: string): DueMarker {
 
 export async function registerEndpoint(insurerId: string, url: string): Promise<WebhookEndpoint> {
   const endpointId = `ep_${randomBytes(8).toString('hex')}`;
-  const ep: WebhookEndpoint = { pk: `ENDPOINT#${insurerId}`, sk: endpointId, endpointId, insurerId, url, secret: newSecret(), status: 'ACTIVE', createdAt: new Date().toISOString() };
+  const ep: WebhookEndpoint = {
+    pk: `ENDPOINT#${insurerId}`,
+    sk: endpointId,
+    endpointId,
+    insurerId,
+    url,
+    secret: newSecret(),
+    status: 'ACTIVE',
+    createdAt: new Date().toISOString(),
+  };
   await documentClient().send(new PutCommand({ TableName: table(), Item: ep }));
   return ep;
 }
@@ -72,7 +81,15 @@ export function endpoint(insurerId: string, endpointId: string): Promise<Webhook
 
 /** Disables the endpoint and leaves its DISABLED marker, together; the first disabling time and reason stand. */
 export async function disableEndpoint(ep: WebhookEndpoint, at: string, reason: string): Promise<void> {
-  const marker: DisabledMarker = { pk: 'DISABLED', sk: `${ep.insurerId}#${ep.endpointId}`, insurerId: ep.insurerId, endpointId: ep.endpointId, url: ep.url, disabledAt: at, reason };
+  const marker: DisabledMarker = {
+    pk: 'DISABLED',
+    sk: `${ep.insurerId}#${ep.endpointId}`,
+    insurerId: ep.insurerId,
+    endpointId: ep.endpointId,
+    url: ep.url,
+    disabledAt: at,
+    reason,
+  };
   await documentClient()
     .send(
       new TransactWriteCommand({
@@ -184,7 +201,10 @@ export async function restartDelivery(d: Delivery, now: string): Promise<boolean
 // The outbox
 
 /** One page of the outbox, at most `limit` records, from `start` (the previous page's `next`). */
-export async function outboxPage(limit: number, start?: Record<string, unknown>): Promise<{ records: OutboxRecord[]; next?: Record<string, unknown> }> {
+export async function outboxPage(
+  limit: number,
+  start?: Record<string, unknown>,
+): Promise<{ records: OutboxRecord[]; next?: Record<string, unknown> }> {
   const page = await documentClient().send(
     new QueryCommand({
       TableName: table(),
@@ -201,7 +221,9 @@ export async function outboxPage(limit: number, start?: Record<string, unknown>)
 /** Removes fanned-out records, 25 a request; anything left is fanned out again next round, harmlessly. */
 export async function deleteOutboxRecords(sks: readonly string[]): Promise<void> {
   for (let i = 0; i < sks.length; i += 25) {
-    const out = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: sks.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: 'OUTBOX', sk } } })) } }));
+    const out = await documentClient().send(
+      new BatchWriteCommand({ RequestItems: { [table()]: sks.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: 'OUTBOX', sk } } })) } }),
+    );
     const left = Object.values(out.UnprocessedItems ?? {}).flat();
     if (left.length > 0) await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: left } }));
   }

@@ -86,7 +86,9 @@ const EventData = z.object({
 export const OutboxRecordSchema: z.ZodType<OutboxRecord> = z.object({
   sk: z.string(),
   events: z
-    .array(z.object({ settlementId: z.string(), insurerId: z.string(), type: z.literal('settlement.created'), data: EventData, createdAt: z.string() }))
+    .array(
+      z.object({ settlementId: z.string(), insurerId: z.string(), type: z.literal('settlement.created'), data: EventData, createdAt: z.string() }),
+    )
     .optional(),
   insurerId: z.string().optional(),
   type: z.string().optional(),

@@ -30,9 +30,22 @@ let invoice = 0;
 export const medical = (totalCost: number, extra: Record<string, unknown> = {}) => ({
   ...base,
   product: 'MEDICAL',
-  details: { hospitalCode: 'HOSP-01', invoiceNo: `INV-${++invoice}`, totalCost, basicInsurancePaid: 0, criticalIllnessPaid: 0, payee: 'HOSPITAL', ...extra },
+  details: {
+    hospitalCode: 'HOSP-01',
+    invoiceNo: `INV-${++invoice}`,
+    totalCost,
+    basicInsurancePaid: 0,
+    criticalIllnessPaid: 0,
+    payee: 'HOSPITAL',
+    ...extra,
+  },
 });
-const fresh = (n: number) => ({ ...DEMO_HOUSEHOLDS[1], householdId: `H-420902-${String(n).padStart(4, '0')}`, verifiedYear: 2024, members: [{ personId: `P-${n}` }] });
+const fresh = (n: number) => ({
+  ...DEMO_HOUSEHOLDS[1],
+  householdId: `H-420902-${String(n).padStart(4, '0')}`,
+  verifiedYear: 2024,
+  members: [{ personId: `P-${n}` }],
+});
 /** The registry the product and review scenarios claim against. */
 export const CLAIM_HOUSEHOLDS = [...DEMO_HOUSEHOLDS, fresh(9), fresh(10)];
 
@@ -62,9 +75,14 @@ export function productScenarios(sys: SystemOf): void {
       expect(en.body.assessment.explanation.steps.at(-1)).toBe('payout = min(9,600.00, 96,000.00) = 9,600.00 yuan');
       expect(en.body.assessment.explanation.figures).toEqual(claim.assessment.explanation.figures);
       // A list says the same sentences in the language asked for.
-      const listed = await api.call('GET', `/claims?householdId=${claim.householdId}&limit=100`, { role: 'auditor', headers: { 'accept-language': 'en' } });
+      const listed = await api.call('GET', `/claims?householdId=${claim.householdId}&limit=100`, {
+        role: 'auditor',
+        headers: { 'accept-language': 'en' },
+      });
       expect(listed.headers.get('content-language')).toBe('en');
-      expect(listed.body.items.find((c: { claimId: string }) => c.claimId === id)?.assessment.explanation.steps).toEqual(en.body.assessment.explanation.steps);
+      expect(listed.body.items.find((c: { claimId: string }) => c.claimId === id)?.assessment.explanation.steps).toEqual(
+        en.body.assessment.explanation.steps,
+      );
       expect(claim.allocations).toEqual([
         { insurerId: 'XG-POOL-1', shareBp: 4000, amount: 384_000 },
         { insurerId: 'XG-POOL-2', shareBp: 3500, amount: 336_000 },
@@ -73,7 +91,11 @@ export function productScenarios(sys: SystemOf): void {
       expect(claim.settlements).toHaveLength(3);
       const paidAt = new Date().toISOString();
       for (const s of claim.settlements) {
-        const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, { role: 'insurer', insurerId: s.insurerId, body: { paidAt, reference: `BANK-${s.insurerId}` } });
+        const c = await api.call('POST', `/settlements/${s.settlementId}/confirm`, {
+          role: 'insurer',
+          insurerId: s.insurerId,
+          body: { paidAt, reference: `BANK-${s.insurerId}` },
+        });
         expect(c.status, JSON.stringify(c.body)).toBe(200);
       }
       expect((await api.waitForStatus(id, ['PAID'])).body.paidAt).toBe(paidAt);
@@ -83,7 +105,12 @@ export function productScenarios(sys: SystemOf): void {
       ['EDUCATION', { ...base, personId: 'P-2', product: 'EDUCATION', details: { stage: 'PRIMARY', expense: 300_000 } }, 'SETTLING', 300_000],
       ['DISASTER', { ...base, product: 'DISASTER', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 1_000_000 } }, 'SETTLING', 1_000_000],
       // strike = floor(1000 × 8500 / 10000) = 850 fen/kg; (850 − 700) × 500 kg = 75,000 fen
-      ['INDUSTRY price index', { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 500 } }, 'SETTLING', 75_000],
+      [
+        'INDUSTRY price index',
+        { ...base, product: 'INDUSTRY', details: { kind: 'PRICE_INDEX', costPrice: 1000, observedPrice: 700, insuredQuantity: 500 } },
+        'SETTLING',
+        75_000,
+      ],
       // grade 5: 5,000,000 × (11 − 5) × 10% = 3,000,000 fen > the 2,000,000 review threshold
       ['ACCIDENT disability', { ...lishui, product: 'ACCIDENT', details: { kind: 'DISABILITY', grade: 5 } }, 'PENDING_REVIEW', 3_000_000],
       // outpatient: (30,000 − 10,000) × 80% = 16,000 fen
@@ -98,7 +125,11 @@ export function productScenarios(sys: SystemOf): void {
     it('LOAN_GUARANTEE: insurer 70% rounded half up, bank keeps the rest, the bank is the payee', async () => {
       const { api } = sys();
       // loss = 1,000,000 + 50,001 − 0 = 1,050,001; insurer = floor((1,050,001 × 7000 + 5000) / 10000) = 735,001; bank 315,000
-      const id = await submit(api, { ...lishui, product: 'LOAN_GUARANTEE', details: { loanId: 'L-1', bankId: 'BANK-LS', outstandingPrincipal: 1_000_000, unpaidInterest: 50_001, recoveries: 0 } });
+      const id = await submit(api, {
+        ...lishui,
+        product: 'LOAN_GUARANTEE',
+        details: { loanId: 'L-1', bankId: 'BANK-LS', outstandingPrincipal: 1_000_000, unpaidInterest: 50_001, recoveries: 0 },
+      });
       const claim = (await api.waitForStatus(id, ['SETTLING'])).body;
       expect(claim.assessment.payout).toBe(735_001);
       expect(claim.assessment.bankShare).toBe(315_000);
@@ -130,7 +161,13 @@ export function reviewScenarios(sys: SystemOf): void {
   describe('manual review', () => {
     it('a registry not verified this year goes to review; approval settles it', async () => {
       const { api } = sys();
-      const id = await submit(api, { ...base, householdId: 'H-420902-0002', personId: 'P-3', product: 'DISASTER', details: { cause: 'FIRE', damage: 'COLLAPSE', assessedLoss: 500_000 } });
+      const id = await submit(api, {
+        ...base,
+        householdId: 'H-420902-0002',
+        personId: 'P-3',
+        product: 'DISASTER',
+        details: { cause: 'FIRE', damage: 'COLLAPSE', assessedLoss: 500_000 },
+      });
       const pending = (await api.waitForStatus(id, ['PENDING_REVIEW'])).body;
       expect(pending.assessment.reviewReasons).toEqual(['REGISTRY_NOT_VERIFIED']);
       const r = await api.review(id, 'APPROVE', 'checked on site');
@@ -143,7 +180,13 @@ export function reviewScenarios(sys: SystemOf): void {
     it('a claim above the threshold rejected in review is REJECTED with REVIEW_REJECTED and releases its hold', async () => {
       const { api } = sys();
       // 3,000,000 above the deductible: 2,000,000 × 80% + 1,000,000 × 70% = 2,300,000 > 2,000,000 threshold (county 420902, no uplift)
-      const body = { ...base, householdId: 'H-420902-0009', personId: 'P-9', product: 'MEDICAL', details: { hospitalCode: 'HOSP-02', invoiceNo: 'BIG-1', totalCost: 3_500_000 } };
+      const body = {
+        ...base,
+        householdId: 'H-420902-0009',
+        personId: 'P-9',
+        product: 'MEDICAL',
+        details: { hospitalCode: 'HOSP-02', invoiceNo: 'BIG-1', totalCost: 3_500_000 },
+      };
       const id = await submit(api, body);
       expect((await api.waitForStatus(id, ['PENDING_REVIEW'])).body.assessment.payout).toBe(2_300_000);
       expect((await api.review(id, 'REJECT', 'invoice forged')).status).toBe(200);
@@ -157,7 +200,13 @@ export function reviewScenarios(sys: SystemOf): void {
 
 // ---- concurrency ----
 
-const capHousehold = { schemeId: 'xiaogan-2024', county: '420902', category: 'LIFTED_OUT', verifiedYear: 2024, enrollment: { products: ['MEDICAL', 'DISASTER'], start: '2024-01-01', end: '2024-12-31' } };
+const capHousehold = {
+  schemeId: 'xiaogan-2024',
+  county: '420902',
+  category: 'LIFTED_OUT',
+  verifiedYear: 2024,
+  enrollment: { products: ['MEDICAL', 'DISASTER'], start: '2024-01-01', end: '2024-12-31' },
+};
 /** One person's medical cap (HC-1) and one household's disaster cap (HC-2, two members). */
 export const CAP_HOUSEHOLDS = [
   { ...capHousehold, householdId: 'HC-1', members: [{ personId: 'PC-1' }] },
@@ -172,23 +221,42 @@ async function submitAll(api: Api, bodies: unknown[]) {
 /** 50 concurrent claims against one cap pay exactly what sequential processing pays. `personCap`: also the medical one. */
 export function capScenarios(sys: SystemOf, { personCap }: { personCap: boolean }): void {
   describe('50 concurrent claims', () => {
-    if (personCap) it('for one person pay the sequential MEDICAL total', { timeout: 90_000 }, async () => {
-      const claims = await submitAll(
-        sys().api,
-        Array.from({ length: 50 }, (_, i) => ({ schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'HC-1', personId: 'PC-1', incidentDate: '2024-03-01', details: { hospitalCode: 'HC', invoiceNo: `C-${i}`, totalCost: 100_000 } })),
-      );
-      expect(claims.filter((c) => c.status !== 'SETTLING' && c.status !== 'CLOSED_NO_PAYOUT').map((c) => `${c.status} ${JSON.stringify(c.error)}`)).toEqual([]);
-      // S = 50 × 100,000 = 5,000,000; above the 500,000 deductible 4,500,000:
-      // 2,000,000 × 80% + 2,500,000 × 70% = 1,600,000 + 1,750,000 = 3,350,000 fen, under the 8,000,000 cap.
-      expect(claims.reduce((s, c) => s + c.assessment.payout, 0)).toBe(3_350_000);
-    });
+    if (personCap)
+      it('for one person pay the sequential MEDICAL total', { timeout: 90_000 }, async () => {
+        const claims = await submitAll(
+          sys().api,
+          Array.from({ length: 50 }, (_, i) => ({
+            schemeId: 'xiaogan-2024',
+            product: 'MEDICAL',
+            householdId: 'HC-1',
+            personId: 'PC-1',
+            incidentDate: '2024-03-01',
+            details: { hospitalCode: 'HC', invoiceNo: `C-${i}`, totalCost: 100_000 },
+          })),
+        );
+        expect(
+          claims.filter((c) => c.status !== 'SETTLING' && c.status !== 'CLOSED_NO_PAYOUT').map((c) => `${c.status} ${JSON.stringify(c.error)}`),
+        ).toEqual([]);
+        // S = 50 × 100,000 = 5,000,000; above the 500,000 deductible 4,500,000:
+        // 2,000,000 × 80% + 2,500,000 × 70% = 1,600,000 + 1,750,000 = 3,350,000 fen, under the 8,000,000 cap.
+        expect(claims.reduce((s, c) => s + c.assessment.payout, 0)).toBe(3_350_000);
+      });
 
     it('for one household never exceed the household DISASTER cap, whoever reports', { timeout: 90_000 }, async () => {
       const claims = await submitAll(
         sys().api,
-        Array.from({ length: 50 }, (_, i) => ({ schemeId: 'xiaogan-2024', product: 'DISASTER', householdId: 'HC-2', personId: i % 2 ? 'PC-2' : 'PC-3', incidentDate: '2024-07-01', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 200_000 } })),
+        Array.from({ length: 50 }, (_, i) => ({
+          schemeId: 'xiaogan-2024',
+          product: 'DISASTER',
+          householdId: 'HC-2',
+          personId: i % 2 ? 'PC-2' : 'PC-3',
+          incidentDate: '2024-07-01',
+          details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 200_000 },
+        })),
       );
-      expect(claims.filter((c) => c.status !== 'SETTLING' && c.status !== 'CLOSED_NO_PAYOUT').map((c) => `${c.status} ${JSON.stringify(c.error)}`)).toEqual([]);
+      expect(
+        claims.filter((c) => c.status !== 'SETTLING' && c.status !== 'CLOSED_NO_PAYOUT').map((c) => `${c.status} ${JSON.stringify(c.error)}`),
+      ).toEqual([]);
       // 50 × 200,000 = 10,000,000 of losses against a 5,000,000 household cap: exactly 25 claims pay in full.
       expect(claims.reduce((s, c) => s + c.assessment.payout, 0)).toBe(5_000_000);
       expect(claims.filter((c) => c.status === 'SETTLING')).toHaveLength(25);
@@ -221,7 +289,10 @@ export function receiver() {
     answer: (statuses: number[]) => {
       script = [...statuses];
     },
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -240,7 +311,14 @@ export async function until<T>(what: string, f: () => Promise<T | undefined>, ti
 let loss = 0;
 /** A DISASTER claim of H-420922-0001 (Xiaogan pool: XG-POOL-1 gets a settlement), once it is SETTLING. */
 export async function settledClaim(api: Api): Promise<string> {
-  const body = { schemeId: 'xiaogan-2024', product: 'DISASTER', householdId: 'H-420922-0001', personId: 'P-1', incidentDate: '2024-07-01', details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 100_000 + ++loss } };
+  const body = {
+    schemeId: 'xiaogan-2024',
+    product: 'DISASTER',
+    householdId: 'H-420922-0001',
+    personId: 'P-1',
+    incidentDate: '2024-07-01',
+    details: { cause: 'FLOOD', damage: 'PARTIAL', assessedLoss: 100_000 + ++loss },
+  };
   const r = await api.call('POST', '/claims', { role: 'submitter', body });
   expect(r.status).toBe(202);
   await api.waitForStatus(r.body.claimId, ['SETTLING']);
@@ -284,10 +362,21 @@ export const REDRIVE_HOUSEHOLD = {
   enrollment: { products: ['MEDICAL'], start: '2024-01-01', end: '2024-12-31' },
 };
 // 3,000,000 above the deductible: 2,000,000 × 80% + 1,000,000 × 70% = 2,300,000 fen, over the 2,000,000 review threshold.
-export const bigClaim = { schemeId: 'xiaogan-2024', product: 'MEDICAL', householdId: 'HR-1', personId: 'PR-1', incidentDate: '2024-05-03', details: { hospitalCode: 'HR', invoiceNo: 'R-1', totalCost: 3_500_000 } };
+export const bigClaim = {
+  schemeId: 'xiaogan-2024',
+  product: 'MEDICAL',
+  householdId: 'HR-1',
+  personId: 'PR-1',
+  incidentDate: '2024-05-03',
+  details: { hospitalCode: 'HR', invoiceNo: 'R-1', totalCost: 3_500_000 },
+};
 
 export async function storedClaim(claimId: string) {
-  return (await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId }, ConsistentRead: true }))).Item as { taskToken?: string | null; failedFrom?: string | null; redrives?: number };
+  return (await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId }, ConsistentRead: true }))).Item as {
+    taskToken?: string | null;
+    failedFrom?: string | null;
+    redrives?: number;
+  };
 }
 
 export async function tokenOf(claimId: string): Promise<string> {
@@ -300,7 +389,9 @@ export async function tokenOf(claimId: string): Promise<string> {
 }
 
 async function paidSoFar(): Promise<number | undefined> {
-  const acc = await documentClient().send(new GetCommand({ TableName: tableName('accumulators'), Key: { pk: 'ACC#P#xiaogan-2024#PR-1#MEDICAL#2024' }, ConsistentRead: true }));
+  const acc = await documentClient().send(
+    new GetCommand({ TableName: tableName('accumulators'), Key: { pk: 'ACC#P#xiaogan-2024#PR-1#MEDICAL#2024' }, ConsistentRead: true }),
+  );
   return (acc.Item?.counters as { paid?: number } | undefined)?.paid;
 }
 

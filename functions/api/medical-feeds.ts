@@ -1,0 +1,150 @@
+/**
+ * The medical bureau's daily feed over HTTP (issue 18). `POST /medical-feeds?schemeId=&encoding=` takes the CSV as
+ * the body: the whole file is read and checked here first (encoding, header, limits: core/medical-feed.ts), so a
+ * file that cannot be taken is refused with a 4xx naming the problem and nothing is filed; a good one is recorded
+ * (its id from the file's sha256 and the scheme: a resent file is the same feed), stored in the feed bucket as
+ * sent, and the feed workflow is started, named after the feed (so a resend starts nothing new). Answers 202.
+ * `GET /medical-feeds/{feedId}` is the operator's view: status, progress, counts by outcome, claims by status,
+ * control totals (per hospital too), the rows that did not file; `format=csv` the per-row report with identity
+ * numbers masked.
+ */
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { FeedFileError, feedSha256, medicalFeedId, readFeed } from '#core/index.js';
+import { schemes } from '../shared/catalogue.js';
+import { apiHandler, HttpError, json, validationError, type RouteContext } from './http.js';
+import { feedReport, getFeed, recordFeed, type FeedRowOutcome, type MedicalFeedRecord } from '../shared/medical-feeds-repo.js';
+import { feedBucket, uploadKey, writeFeedFile } from '../shared/feed-files.js';
+import { sfnClient } from '../shared/aws.js';
+import { wiring } from '../shared/config.js';
+import { text } from '#core/i18n/index.js';
+
+/** The body's media types taken: a CSV file, as text or as bytes (GB18030 files are best sent as bytes). */
+const CSV_TYPES = /^(text\/csv|application\/octet-stream|application\/csv|text\/plain)\b/i;
+/** At most this many of the rows that did not file are listed in the JSON answer (all are in the CSV report). */
+const EXCEPTIONS_IN_ANSWER = 1000;
+
+function feedMachineArn(): string {
+  return wiring('MEDICAL_FEED_STATE_MACHINE_ARN', 'the medical feed state machine');
+}
+
+/** The workflow of a feed, named after it: a second start with the same input is the same execution. */
+export async function startFeedExecution(feed: MedicalFeedRecord): Promise<void> {
+  const input = {
+    source: { bucket: feedBucket(), key: uploadKey(feed.schemeId, feed.feedId) },
+    schemeId: feed.schemeId,
+    encoding: feed.encoding,
+    sentBy: feed.sentBy,
+  };
+  try {
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: feedMachineArn(), name: feed.feedId, input: JSON.stringify(input) }));
+  } catch (err) {
+    // Ran already (AWS answers this for a closed execution of that name): nothing to start.
+    if (!(err instanceof ExecutionAlreadyExists)) throw err;
+  }
+}
+
+function bodyBytes(ctx: RouteContext): Uint8Array {
+  const type = ctx.event.headers?.['content-type'] ?? '';
+  if (!CSV_TYPES.test(type))
+    throw new HttpError(415, 'Unsupported media type', 'send the feed file as text/csv or application/octet-stream', [
+      { path: '(header) content-type', message: 'must be text/csv or application/octet-stream' },
+    ]);
+  const raw = ctx.event.body ?? '';
+  return ctx.event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+}
+
+const TITLES: Record<FeedFileError['status'], string> = { 413: 'Payload too large', 415: 'Unsupported media type', 422: 'Validation failed' };
+
+async function send(ctx: RouteContext) {
+  const schemeId = ctx.query.schemeId;
+  if (!schemeId) throw validationError([{ path: 'schemeId', message: 'required (query parameter)' }]);
+  if (!schemes().has(schemeId))
+    throw validationError([{ path: 'schemeId', message: text('unknown scheme; known: {{schemes}}', { schemes: [...schemes().keys()].join(', ') }) }]);
+  const bytes = bodyBytes(ctx);
+  let read: ReturnType<typeof readFeed>;
+  try {
+    read = readFeed(bytes, ctx.query.encoding);
+  } catch (err) {
+    if (err instanceof FeedFileError) throw new HttpError(err.status, TITLES[err.status], err.detail, [{ path: err.field, message: err.detail }]);
+    throw err;
+  }
+  const sha256 = feedSha256(bytes);
+  const feedId = medicalFeedId(schemeId, sha256);
+  const { created, record } = await recordFeed({
+    feedId,
+    schemeId,
+    sha256,
+    bytes: bytes.byteLength,
+    encoding: read.encoding,
+    rows: read.items.length,
+    sentBy: ctx.principal.sub,
+    createdAt: new Date().toISOString(),
+  });
+  if (record.status === 'FILING') {
+    // Also on a resend of a feed still filing: an earlier attempt may have stopped before either (both idempotent).
+    await writeFeedFile(feedBucket(), uploadKey(schemeId, feedId), bytes, 'text/csv');
+    await startFeedExecution(record);
+  }
+  return json(
+    202,
+    { feedId, status: record.status, rows: record.rows, encoding: record.encoding, repeated: !created },
+    { location: `/medical-feeds/${feedId}` },
+  );
+}
+
+const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** One line per row, in line order; a BOM so Excel opens it as UTF-8. No identity number but the masked one. */
+function reportCsv(outcomes: readonly FeedRowOutcome[]): string {
+  const header = ['line', 'outcome', 'hospitalCode', 'invoiceNo', 'idMasked', 'claimId', 'totalCost', 'problems'];
+  const lines = outcomes.map((o) =>
+    [
+      String(o.line),
+      o.outcome,
+      o.hospitalCode ?? '',
+      o.invoiceNo ?? '',
+      o.idMasked ?? '',
+      o.claimId ?? '',
+      o.totalCost === null || o.totalCost === undefined ? '' : String(o.totalCost),
+      (o.problems ?? []).join('; '),
+    ]
+      .map(quote)
+      .join(','),
+  );
+  return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
+}
+
+async function get(ctx: RouteContext) {
+  const feedId = ctx.params.feedId ?? '';
+  const format = ctx.query.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw validationError([{ path: 'format', message: 'json or csv' }]);
+  const feed = /^MF-[0-9a-f]{32}$/.test(feedId) ? await getFeed(feedId) : undefined;
+  if (!feed) throw new HttpError(404, 'Not found', text('no medical feed {{feedId}}', { feedId: feedId.slice(0, 80) }));
+  const report = await feedReport(feed);
+  if (format === 'csv') {
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${feedId}.csv"` },
+      body: reportCsv(report.outcomes),
+    };
+  }
+  const { outcomes, ...rest } = report;
+  const exceptions = outcomes.filter((o) => o.outcome !== 'FILED');
+  return json(200, {
+    ...rest,
+    sha256: feed.sha256,
+    bytes: feed.bytes,
+    encoding: feed.encoding,
+    sentBy: feed.sentBy,
+    createdAt: feed.createdAt,
+    completedAt: feed.completedAt ?? null,
+    progress: { rows: report.rows, rowsDone: report.rowsDone, claimsFiled: report.counts.FILED, claimsUndecided: report.undecided },
+    exceptions: exceptions.slice(0, EXCEPTIONS_IN_ANSWER),
+    exceptionsTruncated: exceptions.length > EXCEPTIONS_IN_ANSWER,
+  });
+}
+
+export const handler = apiHandler('medical-feeds', {
+  'POST /medical-feeds': send,
+  'GET /medical-feeds/{feedId}': get,
+});
