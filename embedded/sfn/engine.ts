@@ -41,6 +41,7 @@ import { appendEvent, executionStarted, executionStopped, historySteps, type Sto
 import { COMPACT_EVERY_MS, Journal } from './journal.js';
 import * as read from './read-api.js';
 import { TaskCalls, taskKind, type Invocation, type TaskSpec } from './tasks.js';
+import { validationOf } from './validation-cache.js';
 
 export type {
   ExecutionDescription,
@@ -111,7 +112,9 @@ class Engine implements LocalSfn {
   private compactTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LocalSfnOptions) {
-    this.store = opts.dataDir ? new Journal(opts.dataDir) : undefined;
+    this.store = opts.journal ?? (opts.dataDir ? new Journal(opts.dataDir, opts.log) : undefined);
+    // Read by a worker thread while this one checks the definitions below.
+    this.store?.load().catch(() => undefined); // awaited in open()
     for (const sm of opts.stateMachines) {
       assertLocallyRunnable(sm.definition);
       const arn = MACHINE_ARN.exec(sm.arn);
@@ -149,8 +152,12 @@ class Engine implements LocalSfn {
       const child = this.addMachine({ ...spec, name: `${name}/${c.label}`, definition: c.definition, isChild: true }, used);
       distributedMaps.set(c.mapState, { child, label: c.label, source: c.source });
     }
-    // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
-    const engine = new StateMachine(engineCopy(split.definition, this.opts.retryIntervalScale ?? 1));
+    // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs; once per definition
+    // (validation-cache.ts: it compiles its schemas at every call, seconds of every start).
+    const copy = engineCopy(split.definition, this.opts.retryIntervalScale ?? 1);
+    const validation = validationOf(copy);
+    const engine = new StateMachine(copy, validation.known ? { validationOptions: { noValidate: true } } : undefined);
+    if (!validation.known) validation.passed(); // the constructor threw otherwise
     const m: Machine = {
       name,
       arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`,
@@ -180,7 +187,12 @@ class Engine implements LocalSfn {
     this.compactTimer = setInterval(() => void store.compact(), COMPACT_EVERY_MS);
     this.compactTimer.unref();
     for (const r of loaded) this.executions.set(r.executionArn, r);
-    for (const r of loaded) if (r.status === 'RUNNING') this.launch(r); // (of a machine no longer configured: left as is)
+    const resume = () => {
+      if (this.closed) return;
+      for (const r of loaded) if (r.status === 'RUNNING' && !this.runs.has(r.executionArn)) this.launch(r); // (of a machine no longer configured: left as is)
+    };
+    if (this.opts.resumeAfter) void this.opts.resumeAfter.then(resume, () => undefined);
+    else resume();
   }
 
   private machine(arn: string): Machine {

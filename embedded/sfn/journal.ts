@@ -7,20 +7,25 @@
  * since its last line. Many changes of one execution between flushes become one line, and a flush is one append,
  * so the cost under load is a few writes per second, not several per execution. Loading replays lines in order.
  *
- * Compaction (at each start, and hourly while running): a day file that is no longer written to (an earlier UTC
- * day) is rewritten with ONE line per execution holding all of that day's events of it, in the same line format
- * (what a load of the file gives is unchanged: the same executions, statuses and events), and an index
- * `<day>.index.jsonl` is written beside it: each execution's summary and where its line is. The index is written
- * once per day and never rewritten, so a start reads the indexes of closed days (summaries only) and parses only
- * the lines of days not yet indexed. Histories stay complete: only the repeated per-line fields are reclaimed.
- * Crash safety: the compacted file and its index are written to temporary files and renamed into place; a start
- * removes leftover temporary files, and a file without a matching index (size differs, damaged, absent) is parsed
- * as before and indexed again. A file holding a damaged line is indexed but not rewritten (its bytes are kept).
+ * Reading and rewriting day files is done by a worker thread (journal-worker.mjs), never on the server's thread:
+ * a day holds hundreds of MB after a long stop, and parsing it there stalled every request meanwhile.
+ * - A start asks the worker for every day's summaries: from the day's index `<day>.index.jsonl` when it matches
+ *   the file (same size), else by reading the day's lines (progress in the log); a closed day (an earlier UTC day,
+ *   which no flush writes to again) read that way is indexed as it is, so the next start reads its index only.
+ *   Histories stay on disk: a stopped execution's is read back from its lines when asked for (`history`).
+ * - Compaction (in the background after a start, and hourly): a closed day is rewritten with ONE line per
+ *   execution holding all its events of that day, in the same line format (a load of the file gives the same
+ *   executions, statuses and events), and indexed again. The server keeps serving meanwhile; the compacted file
+ *   and its index are written to temporary files, flushed, and renamed into place by this thread in the same
+ *   turn as it points history reads at the new lines.
+ * Crash safety: a start removes leftover temporary files (the file they were to replace is whole); a file without
+ * a matching index (size differs, damaged, absent) is read again and indexed. A file holding a damaged line is
+ * indexed but never rewritten (its bytes are kept).
  */
-import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readSync, renameSync } from 'node:fs';
-import { appendFile, mkdir, open as openFile, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { SfnError, type Execution, type HistoryEvent } from './api.js';
 
@@ -41,10 +46,26 @@ const JournalLine = z.object({
 });
 const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
 
-/** A closed day's index: header `{version, file, size}`, then one entry per execution with lines in that file. */
+/** A day's summaries (an index entry, or what the worker read from the lines): one per execution with lines there. */
+const DayEntry = JournalLine.omit({ events: true }).extend({ lines: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).min(1) });
+const DayAnswer = z.object({
+  entries: z.array(z.unknown()),
+  size: z.number().int().min(0),
+  damaged: z.number().int().min(0),
+  fromIndex: z.boolean().optional(),
+  unusableIndex: z.string().optional(),
+});
+const CompactAnswer = z.union([
+  z.object({ rewritten: z.literal(false) }),
+  z.object({
+    rewritten: z.literal(true),
+    tmp: z.string(),
+    indexTmp: z.string(),
+    size: z.number().int().min(0),
+    refs: z.array(z.tuple([z.string(), z.number().int().min(0), z.number().int().min(0)])),
+  }),
+]);
 const INDEX_SUFFIX = '.index.jsonl';
-const IndexHeader = z.object({ version: z.literal(1), file: z.string().regex(JOURNAL_FILE), size: z.number().int().min(0) });
-const IndexEntry = JournalLine.omit({ events: true }).extend({ lines: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).min(1) });
 /** The snapshot of earlier versions (rewritten whole at every start and stop); superseded by the day indexes. */
 const LEGACY_SNAPSHOT = 'snapshot.jsonl';
 const TMP = /\.tmp-\d+-[0-9a-f-]+$/;
@@ -52,6 +73,7 @@ const TMP = /\.tmp-\d+-[0-9a-f-]+$/;
 export const COMPACT_EVERY_MS = 60 * 60 * 1000;
 
 const today = () => `${new Date().toISOString().slice(0, 10)}.jsonl`;
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 /** Where one journal line is: the history of a stopped execution is read back from its lines. */
 interface LineRef {
@@ -65,42 +87,54 @@ function addEvents(events: HistoryEvent[], line: z.infer<typeof JournalLine>): v
   for (const e of line.events) if (e.id === events.length + 1) events.push({ ...e, timestamp: new Date(e.timestamp) });
 }
 
-/** Each line of a journal file with where it is; `line` undefined for a damaged one. Empty lines are skipped. */
-function parseLines(bytes: Buffer, file: string): Array<{ line: z.infer<typeof JournalLine> | undefined; ref: LineRef }> {
-  const out: Array<{ line: z.infer<typeof JournalLine> | undefined; ref: LineRef }> = [];
-  for (let at = 0; at < bytes.length; ) {
-    const end = bytes.indexOf(0x0a, at);
-    const length = (end === -1 ? bytes.length : end) - at;
-    const raw = bytes.toString('utf8', at, at + length);
-    const ref = { file, offset: at, length };
-    at += length + 1;
-    if (!raw) continue;
-    let line: z.infer<typeof JournalLine> | undefined;
-    try {
-      line = JournalLine.parse(JSON.parse(raw));
-    } catch {
-      line = undefined;
-    }
-    out.push({ line, ref });
-  }
-  return out;
-}
+type Progress = { done: number; total?: number | undefined };
 
 /**
- * Writes a file so that a crash leaves either the old one or the new one whole: a temporary file, flushed to disk,
- * renamed over the old one (synchronously: the caller updates what points into the file in the same turn).
+ * The worker thread (journal-worker.mjs), started at the first request and ended by `close`. It keeps the process
+ * alive only while it has work: a stopped server is not held open by an idle worker.
  */
-async function writeDurably(path: string, text: string, renamed: () => void = () => undefined): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomUUID()}`;
-  const handle = await openFile(tmp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
+class FileWorker {
+  private worker: Worker | undefined;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress: (p: Progress) => void }>();
+
+  call(message: Record<string, unknown>, progress: (p: Progress) => void = () => undefined): Promise<unknown> {
+    const worker = (this.worker ??= this.start());
+    const id = this.next++;
+    if (this.pending.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, progress });
+      worker.postMessage({ ...message, id });
+    });
   }
-  renameSync(tmp, path);
-  renamed();
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./journal-worker.mjs', import.meta.url));
+    worker.unref();
+    worker.on('message', (m: { id: number; progress?: Progress; result?: unknown; error?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.progress) return p.progress(m.progress);
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the journal's worker thread stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
 }
 
 export class Journal {
@@ -113,36 +147,76 @@ export class Journal {
   private readonly sizes = new Map<string, number>();
   private flushing: Promise<void> | undefined;
   private compacting: Promise<void> | undefined;
-  constructor(private readonly dir: string) {}
+  private loading: Promise<Execution[]> | undefined;
+  private readonly files = new FileWorker();
+  private closing = false;
+  constructor(
+    private readonly dir: string,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
 
-  async load(): Promise<Execution[]> {
+  /**
+   * Every execution in the journal (stopped ones without their history, which stays on disk). The same promise
+   * when asked again: the runtime starts the load early, beside DynamoDB Local's start, and the engine awaits it.
+   * Starts the compaction of closed days in the background.
+   */
+  load(): Promise<Execution[]> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<Execution[]> {
+    const t0 = Date.now();
     await mkdir(this.dir, { recursive: true });
     const names = await readdir(this.dir);
     // A crash mid-compaction leaves a temporary file: the file it was to replace is still whole.
     for (const f of names.filter((n) => TMP.test(n))) await rm(join(this.dir, f), { force: true });
     const files = names.filter((f) => JOURNAL_FILE.test(f)).sort();
+    // Every day asked for at once (the worker answers in order), applied in order as the answers come.
+    const answers = files.map((file) =>
+      this.files
+        .call({ op: 'day', dir: this.dir, file, closed: file < today() }, (p) =>
+          this.log(`execution journal: reading ${file} (not indexed yet): ${mb(p.done)}${p.total ? ` of ${mb(p.total)}` : ''}`),
+        )
+        .then((a) => DayAnswer.parse(a)),
+    );
+    for (const a of answers) a.catch(() => undefined); // awaited in order below
     const byArn = new Map<string, Execution>();
-    for (const file of files) {
-      if (await this.loadIndex(file, byArn)) continue;
-      await this.parseFile(file, byArn);
+    let indexed = 0;
+    let readBytes = 0;
+    for (const [i, file] of files.entries()) {
+      const day = await (answers[i] as Promise<z.infer<typeof DayAnswer>>);
+      if (day.unusableIndex) console.error(`sfn: not using the index of ${file} (${day.unusableIndex}); reading its lines`);
+      if (day.damaged > 0)
+        console.error(`sfn: skipping a damaged line in ${join(this.dir, file)}${day.damaged > 1 ? ` (${day.damaged} in all)` : ''}`);
+      if (day.fromIndex) indexed++;
+      else readBytes += day.size;
+      this.sizes.set(file, day.size);
+      for (const raw of day.entries) {
+        const { lines, ...e } = DayEntry.parse(raw);
+        this.apply(
+          byArn,
+          e,
+          lines.map(([offset, length]) => ({ file, offset, length })),
+        );
+      }
     }
     for (const rec of byArn.values()) {
-      if (rec.status === 'RUNNING') rec.events ??= this.history(rec.executionArn); // it runs again: its history grows
+      if (rec.status === 'RUNNING') rec.events = this.history(rec.executionArn); // it runs again: its history grows
       this.written.set(rec, rec.events?.length ?? 0);
-      if (rec.status !== 'RUNNING') rec.events = undefined; // stopped: its history stays on disk until asked for
     }
-    await this.compact();
     // Earlier versions' whole snapshot: stale from now on (the indexes replace it), so it goes.
     await rm(join(this.dir, LEGACY_SNAPSHOT), { force: true });
+    if (files.length > 0)
+      this.log(
+        `execution journal: ${byArn.size.toLocaleString('en-US')} executions from ${indexed} indexed day(s) and ${files.length - indexed} read (${mb(readBytes)}) in ${Date.now() - t0} ms`,
+      );
+    void this.compact();
     return [...byArn.values()];
   }
 
-  /** Applies one journal line (or an index entry: a line without its events) to the executions loaded so far. */
-  private apply(
-    byArn: Map<string, Execution>,
-    line: Omit<z.infer<typeof JournalLine>, 'events'> & { events?: z.infer<typeof JournalLine>['events'] },
-    refs: LineRef[],
-  ): void {
+  /** Applies one day's summary of an execution (its last line without events, its first line's input) to the executions loaded so far. */
+  private apply(byArn: Map<string, Execution>, line: Omit<z.infer<typeof JournalLine>, 'events'>, refs: LineRef[]): void {
     let rec = byArn.get(line.executionArn);
     if (!rec) {
       if (line.input === undefined) return; // its first line was lost; nothing to restart it from
@@ -154,12 +228,10 @@ export class Journal {
         status: 'RUNNING',
         startDate: new Date(line.startDate),
         mapRunArn: line.mapRunArn,
-        events: line.events ? [] : undefined,
+        events: undefined, // stopped: its history stays on disk until asked for (a running one reads it after the load)
       };
       byArn.set(rec.executionArn, rec);
     }
-    // Events come with parsed lines only; an execution known so far from indexes reads its earlier ones first.
-    if (line.events) rec.events ??= this.history(rec.executionArn);
     Object.assign(rec, {
       status: line.status,
       stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate),
@@ -167,70 +239,37 @@ export class Journal {
       error: line.error,
       cause: line.cause,
     });
-    if (line.events && rec.events) addEvents(rec.events, line as z.infer<typeof JournalLine>);
     this.refs(rec.executionArn).push(...refs);
   }
 
-  /** A closed day's index, if it matches its file (same size): its summaries instead of parsing the file. */
-  private async loadIndex(file: string, byArn: Map<string, Execution>): Promise<boolean> {
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`), 'utf8');
-    } catch {
-      return false; // not indexed yet
-    }
-    let entries: Array<z.infer<typeof IndexEntry>>;
-    try {
-      const [head = '', ...rest] = text.split('\n');
-      const header = IndexHeader.parse(JSON.parse(head));
-      const { size } = await stat(join(this.dir, file));
-      if (header.file !== file || header.size !== size) throw new Error(`${file} is ${size} bytes, its index says ${header.size}`);
-      entries = rest.filter(Boolean).map((raw) => IndexEntry.parse(JSON.parse(raw)));
-      this.sizes.set(file, size);
-    } catch (err) {
-      console.error(`sfn: not using the index of ${file} (${String(err)}); reading its lines`);
-      return false;
-    }
-    for (const { lines, ...e } of entries)
-      this.apply(
-        byArn,
-        e,
-        lines.map(([offset, length]) => ({ file, offset, length })),
-      );
-    return true;
-  }
-
-  private async parseFile(file: string, byArn: Map<string, Execution>): Promise<void> {
-    const path = join(this.dir, file);
-    const bytes = await readFile(path);
-    // A crash mid-append leaves a torn last line: skipped below, and closed so the next append starts clean.
-    const torn = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
-    if (torn) await appendFile(path, '\n');
-    this.sizes.set(file, bytes.length + (torn ? 1 : 0));
-    for (const { line, ref } of parseLines(bytes, file)) {
-      if (line) this.apply(byArn, line, [ref]);
-      else console.error(`sfn: skipping a damaged line in ${path}`);
-    }
-  }
-
   /**
-   * Compacts every closed day (an earlier UTC day than today: no flush writes to it again) that has no index
-   * yet. Run at load and hourly by the engine; waits for a flush in progress. Never throws: a day it could not
-   * compact is parsed at the next start as before.
+   * Compacts every closed day (an earlier UTC day than today: no flush writes to it again) not compacted yet, one
+   * at a time, in the worker. Run after a load and hourly by the engine; waits for a flush in progress. Never
+   * throws: a day it could not compact is tried again next time, and loads as it is meanwhile.
    */
   async compact(): Promise<void> {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
       try {
         await this.drain();
-        const names = await readdir(this.dir);
-        const indexed = new Set(names.filter((n) => n.endsWith(INDEX_SUFFIX)).map((n) => `${n.slice(0, -INDEX_SUFFIX.length)}.jsonl`));
-        for (const file of names.filter((f) => JOURNAL_FILE.test(f) && f < today()).sort()) {
-          if (indexed.has(file) && (await this.indexMatches(file))) continue;
+        const closed = (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f) && f < today()).sort();
+        for (const [i, file] of closed.entries()) {
+          if (this.closing) return;
           try {
-            await this.compactFile(file);
+            const before = this.sizes.get(file);
+            const done = CompactAnswer.parse(await this.files.call({ op: 'compact', dir: this.dir, file }));
+            if (!done.rewritten || this.closing) continue;
+            const placed = new Map(done.refs.map(([arn, offset, length]) => [arn, [{ file, offset, length }]]));
+            // One synchronous turn: a history read never sees new bytes with old offsets. The index after the file:
+            // a crash between the two leaves an index that does not match (the file is read again at the next start).
+            renameSync(done.tmp, join(this.dir, file));
+            this.swapRefs(file, placed, done.size);
+            renameSync(done.indexTmp, join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`));
+            this.log(
+              `execution journal: compacted ${file}${before === undefined ? '' : ` ${mb(before)} →`} ${mb(done.size)} (${i + 1} of ${closed.length} closed days looked at)`,
+            );
           } catch (err) {
-            console.error(`sfn: could not compact ${file}: ${String(err)}`);
+            if (!this.closing) console.error(`sfn: could not compact ${file}: ${String(err)}`);
           }
         }
       } finally {
@@ -238,62 +277,6 @@ export class Journal {
       }
     })();
     return this.compacting;
-  }
-
-  private async indexMatches(file: string): Promise<boolean> {
-    try {
-      const text = await readFile(join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`), 'utf8');
-      const header = IndexHeader.parse(JSON.parse(text.slice(0, text.indexOf('\n'))));
-      return header.file === file && header.size === (await stat(join(this.dir, file))).size;
-    } catch {
-      return false;
-    }
-  }
-
-  /** One day file → one line per execution (unless a line is damaged), then its index. */
-  private async compactFile(file: string): Promise<void> {
-    const path = join(this.dir, file);
-    const bytes = await readFile(path);
-    const parsed = parseLines(bytes, file);
-    const damaged = parsed.some((p) => !p.line);
-    const byExecution = new Map<string, Array<{ line: z.infer<typeof JournalLine>; ref: LineRef }>>();
-    for (const { line, ref } of parsed)
-      if (line) (byExecution.get(line.executionArn) ?? byExecution.set(line.executionArn, []).get(line.executionArn))?.push({ line, ref });
-    let size = bytes.length;
-    let placed = new Map<string, LineRef[]>();
-    for (const [arn, group] of byExecution)
-      placed.set(
-        arn,
-        group.map((g) => g.ref),
-      );
-    if (!damaged && [...byExecution.values()].some((g) => g.length > 1)) {
-      const out: string[] = [];
-      const next = new Map<string, LineRef[]>();
-      let offset = 0;
-      for (const [arn, group] of byExecution) {
-        const last = (group.at(-1) as { line: z.infer<typeof JournalLine> }).line;
-        const merged = { ...last, input: group[0]?.line.input, events: group.flatMap((g) => g.line.events) };
-        const text = JSON.stringify(merged);
-        const length = Buffer.byteLength(text);
-        out.push(text);
-        next.set(arn, [{ file, offset, length }]);
-        offset += length + 1;
-      }
-      const body = `${out.join('\n')}\n`;
-      // Swapped in the same synchronous turn as the rename: a history read never sees new bytes with old offsets.
-      await writeDurably(path, body, () => this.swapRefs(file, next, Buffer.byteLength(body)));
-      size = Buffer.byteLength(body);
-      placed = next;
-    } else this.swapRefs(file, placed, size);
-    const entries = [...byExecution].map(([arn, group]) => {
-      const first = group[0]?.line;
-      const { events: _events, ...last } = (group.at(-1) as { line: z.infer<typeof JournalLine> }).line;
-      return JSON.stringify({ ...last, input: first?.input, lines: (placed.get(arn) ?? []).map((r) => [r.offset, r.length]) });
-    });
-    await writeDurably(
-      join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`),
-      `${[JSON.stringify({ version: 1, file, size }), ...entries].join('\n')}\n`,
-    );
   }
 
   /** Replaces, for each execution, its refs into `file` by `placed` (in place: refs into other days keep their order). */
@@ -309,9 +292,14 @@ export class Journal {
     this.sizes.set(file, size);
   }
 
-  /** At a stop: the journal flushed and a compaction in progress finished (the day indexes need nothing more). */
+  /**
+   * At a stop: the journal flushed; a compaction in progress is abandoned (its temporary files are removed at the
+   * next start, the day stays as it was and is compacted later), so a stop never waits for a large day.
+   */
   async close(): Promise<void> {
     await this.drain();
+    this.closing = true;
+    await this.files.close();
     await this.compacting;
   }
 

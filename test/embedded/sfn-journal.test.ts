@@ -10,10 +10,19 @@ import type { Execution, HistoryEvent } from '../../embedded/sfn/api.js';
 import { Journal } from '../../embedded/sfn/journal.js';
 
 const dirs: string[] = [];
+const journals: Journal[] = [];
 afterEach(async () => {
+  // Compactions run in the background: stopped before their directories go.
+  await Promise.all(journals.splice(0).map((j) => j.close()));
   vi.restoreAllMocks();
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
+/** A journal closed after the test (its worker thread ended). */
+function journalOf(dir: string): Journal {
+  const j = new Journal(dir);
+  journals.push(j);
+  return j;
+}
 async function dataDir(): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'sfn-journal-'));
   dirs.push(d);
@@ -59,7 +68,7 @@ describe('Journal', () => {
       line('done', { status: 'SUCCEEDED', stopDate: T0 + 9, output: '{"ok":true}', events: stored(3, ['TaskStateExited', 'ExecutionSucceeded']) }),
     ];
     await writeFile(join(dir, FILE), `${lines.join('\n')}\n`);
-    const journal = new Journal(dir);
+    const journal = journalOf(dir);
     const loaded = new Map((await journal.load()).map((r) => [r.name, r]));
 
     const done = loaded.get('done') as Execution;
@@ -87,7 +96,8 @@ describe('Journal', () => {
     expect(running.status).toBe('RUNNING');
     expect(types(running.events ?? [])).toEqual(['ExecutionStarted']); // it runs again: kept in memory to grow
 
-    // The day is closed: compacted to one line per execution, and indexed for the next start.
+    // The day is closed: compacted to one line per execution in the background, and indexed for the next start.
+    await journal.compact();
     const compacted = (await readFile(join(dir, FILE), 'utf8')).split('\n').filter(Boolean);
     expect(compacted.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['done', 'running']);
     const [head = ''] = (await readFile(join(dir, INDEX), 'utf8')).split('\n');
@@ -101,7 +111,7 @@ describe('Journal', () => {
     const torn = line('a', { status: 'SUCCEEDED', stopDate: T0 + 5, events: stored(2, ['ExecutionSucceeded']) }).slice(0, 40);
     await writeFile(join(dir, FILE), `${whole}\n${torn}`);
 
-    const journal = new Journal(dir);
+    const journal = journalOf(dir);
     const [rec] = await journal.load();
     expect(rec).toMatchObject({ name: 'a', status: 'RUNNING' }); // the torn line never happened
     expect(error).toHaveBeenCalledWith(expect.stringContaining('skipping a damaged line'));
@@ -117,7 +127,7 @@ describe('Journal', () => {
     journal.mark(rec);
     await journal.drain();
     await rm(join(dir, INDEX));
-    const again = new Journal(dir);
+    const again = journalOf(dir);
     const [reloaded] = await again.load();
     expect(reloaded).toMatchObject({ status: 'SUCCEEDED', output: '{}' });
     expect(types(again.history(arn('a')))).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
@@ -133,7 +143,7 @@ describe('Journal', () => {
     });
     const longLine = line('long', { input: '{"n":1}', status: 'RUNNING', events: stored(1, ['ExecutionStarted', 'PassStateEntered']) });
     await writeFile(join(dir, FILE), `${oldLine}\n${longLine}\n`);
-    const first = new Journal(dir);
+    const first = journalOf(dir);
     const rec = (await first.load()).find((r) => r.name === 'long'); // indexes the fixture's (closed) day
     if (!rec?.events) throw new Error('a running execution keeps its events');
 
@@ -149,7 +159,7 @@ describe('Journal', () => {
 
     // Damage old's line in place (same length): the index covers it, so a start must not parse it again.
     await writeFile(join(dir, FILE), `${'#'.repeat(oldLine.length)}\n${longLine}\n`);
-    const second = new Journal(dir);
+    const second = journalOf(dir);
     const loaded = new Map((await second.load()).map((r) => [r.name, r]));
     expect(loaded.get('old')).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(T0 + 2) }); // from the index
     expect(loaded.get('long')).toMatchObject({ input: '{"n":1}', status: 'SUCCEEDED', output: '{"n":2}' });
@@ -177,7 +187,7 @@ describe('Journal', () => {
       `${JSON.stringify({ version: 1, file: FILE, size })}\n${wrong('FAILED').slice(0, 30)}\n`,
     ]) {
       await writeFile(join(dir, INDEX), index);
-      const journal = new Journal(dir);
+      const journal = journalOf(dir);
       const loaded = await journal.load();
       expect(loaded.map((r) => [r.name, r.status])).toEqual([['x', 'SUCCEEDED']]);
       expect(types(journal.history(arn('x')))).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
@@ -187,7 +197,7 @@ describe('Journal', () => {
 
   it('changes made while a flush writes become one line; input on the first line only, each event once', async () => {
     const dir = await dataDir();
-    const journal = new Journal(dir);
+    const journal = journalOf(dir);
     await journal.load();
     const event = (id: number, type: string): HistoryEvent => ({ id, previousEventId: id - 1, timestamp: new Date(T0 + id), type });
     const rec: Execution = {
@@ -244,9 +254,15 @@ describe('Journal', () => {
       await writeFile(join(dir, DAY2), `${day2.join('\n')}\n`);
       return { day1, day2 };
     }
-    const view = async (journal: Journal) =>
+    /** What a start loads, once the compaction it starts in the background is done. */
+    const view = async (journal: Journal) => {
+      const loaded = await journal.load();
+      await journal.compact();
+      return see(journal, loaded);
+    };
+    const see = (journal: Journal, loaded: Execution[]) =>
       Object.fromEntries(
-        (await journal.load())
+        loaded
           .map(
             (r) =>
               [
@@ -267,7 +283,7 @@ describe('Journal', () => {
       const dir = await dataDir();
       const { day1, day2 } = await twoDays(dir);
       const before = (await stat(join(dir, FILE))).size + (await stat(join(dir, DAY2))).size;
-      const first = await view(new Journal(dir)); // loads the lines as written, then compacts both days
+      const first = await view(journalOf(dir)); // loads the lines as written, then compacts both days
       expect(first.a).toMatchObject({ status: 'SUCCEEDED', input: '{"claimId":"C-a"}', output: '{"done":true}' });
       expect(first.a?.history.map(([id]) => id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(first.b?.history.map(([, t]) => t)).toEqual(['ExecutionStarted', 'ExecutionFailed']);
@@ -287,17 +303,17 @@ describe('Journal', () => {
       expect(day1.length).toBe(5);
 
       // From the indexes alone (the lines are read only for histories), and again with the indexes gone.
-      expect(await view(new Journal(dir))).toEqual(first);
+      expect(await view(journalOf(dir))).toEqual(first);
       await rm(join(dir, INDEX));
       await rm(join(dir, '2024-05-04.index.jsonl'));
-      expect(await view(new Journal(dir))).toEqual(first);
+      expect(await view(journalOf(dir))).toEqual(first);
     });
 
     it('a crash at any point of a compaction leaves a directory that loads the same', async () => {
       const dir = await dataDir();
       await twoDays(dir);
       const expected = await view(
-        new Journal(
+        journalOf(
           await (async () => {
             const copy = await dataDir();
             await twoDays(copy);
@@ -308,16 +324,16 @@ describe('Journal', () => {
       // Crashed while writing the compacted file: a torn temporary file beside the original.
       const uncompacted = await readFile(join(dir, FILE), 'utf8');
       await writeFile(join(dir, `${FILE}.tmp-123-00000000-0000-0000-0000-000000000000`), uncompacted.slice(0, 100));
-      expect(await view(new Journal(dir))).toEqual(expected);
+      expect(await view(journalOf(dir))).toEqual(expected);
       expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
       // Crashed after the compacted file was renamed into place, before its index: the compacted lines are read.
       await rm(join(dir, INDEX));
-      expect(await view(new Journal(dir))).toEqual(expected);
+      expect(await view(journalOf(dir))).toEqual(expected);
       // Crashed while writing the index: a torn index is not used.
       const index = await readFile(join(dir, INDEX), 'utf8');
       await writeFile(join(dir, INDEX), index.slice(0, index.length - 20));
       const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-      expect(await view(new Journal(dir))).toEqual(expected);
+      expect(await view(journalOf(dir))).toEqual(expected);
       expect(error).toHaveBeenCalledWith(expect.stringContaining('not using the index'));
     });
 
@@ -337,15 +353,37 @@ describe('Journal', () => {
         lines: [[FILE, Buffer.byteLength(day1[0] ?? '') + 1, Buffer.byteLength(day1[1] ?? '')]],
       };
       await writeFile(join(dir, 'snapshot.jsonl'), `${JSON.stringify({ version: 1, sizes: { [FILE]: size } })}\n${JSON.stringify(entry)}\n`);
-      const loaded = await view(new Journal(dir));
+      const loaded = await view(journalOf(dir));
       expect(Object.keys(loaded)).toEqual(['a', 'b', 'c']);
       expect(loaded.b?.history.map(([, t]) => t)).toEqual(['ExecutionStarted', 'ExecutionFailed']);
       expect((await readdir(dir)).sort()).toEqual(['2024-05-03.index.jsonl', FILE, '2024-05-04.index.jsonl', DAY2].sort());
     });
 
+    it('a start does not wait for compaction: loaded at once, histories read the same before, during and after it', async () => {
+      const dir = await dataDir();
+      await twoDays(dir);
+      const journal = journalOf(dir);
+      const loaded = await journal.load(); // the compaction of both days starts now, in the worker thread
+      const before = see(journal, loaded);
+      const compacting = journal.compact(); // the same compaction, not a second one
+      expect(see(journal, loaded)).toEqual(before); // read while the worker rewrites day 1
+      await compacting;
+      expect(see(journal, loaded)).toEqual(before);
+      expect((await readFile(join(dir, FILE), 'utf8')).split('\n').filter(Boolean)).toHaveLength(2);
+      // A stop does not wait for a compaction either: abandoned, its temporary files removed by the next start.
+      await writeFile(join(dir, FILE), `${(await twoDays(await dataDir())).day1.join('\n')}\n`);
+      await rm(join(dir, INDEX));
+      const second = journalOf(dir);
+      const again = see(second, await second.load());
+      await second.close();
+      expect(again).toEqual(before);
+      expect(await view(journalOf(dir))).toEqual(before);
+      expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    });
+
     it('today is never compacted: a running server appends to it', async () => {
       const dir = await dataDir();
-      const journal = new Journal(dir);
+      const journal = journalOf(dir);
       await journal.load();
       const rec: Execution = {
         executionArn: arn('t'),
@@ -372,6 +410,6 @@ describe('Journal', () => {
   it('an execution whose first line was lost is not loaded (nothing to restart it from)', async () => {
     const dir = await dataDir();
     await writeFile(join(dir, FILE), `${line('orphan', { status: 'RUNNING', events: stored(5, ['PassStateEntered']) })}\n`);
-    expect(await new Journal(dir).load()).toEqual([]);
+    expect(await journalOf(dir).load()).toEqual([]);
   });
 });
