@@ -108,10 +108,13 @@ async function fanoutPart(step: string) {
 if (only === 'restart') {
   const r = await benchRestart({ log: (l) => console.log(l) });
   console.log(
-    `  restartSeconds           ${r.restartSeconds} s (first start, compacting: ${r.firstStartSeconds} s; journal ${r.journalBytesPerClaimBefore} → ${r.journalBytesPerClaimAfter} bytes per claim; target ≤ 10 s)`,
+    `  restartSeconds           ${r.restartSeconds} s (first start on days not indexed: ${r.firstStartSeconds} s; compaction in the background ${r.compactSeconds} s, event loop delayed at most ${r.compactMaxEventLoopDelayMs} ms; journal ${r.journalBytesPerClaimBefore} → ${r.journalBytesPerClaimAfter} bytes per claim; target ≤ 10 s)`,
   );
   if (jsonFile)
-    writeFileSync(jsonFile, `${JSON.stringify({ restartSeconds: r.restartSeconds, journalBytesPerClaim: r.journalBytesPerClaimAfter }, null, 2)}\n`);
+    writeFileSync(
+      jsonFile,
+      `${JSON.stringify({ restartSeconds: r.restartSeconds, restartFirstStartSeconds: r.firstStartSeconds, journalBytesPerClaim: r.journalBytesPerClaimAfter, journalCompactSeconds: r.compactSeconds }, null, 2)}\n`,
+    );
   process.exit(0);
 }
 
@@ -206,7 +209,7 @@ console.log(
 );
 const restart = await benchRestart({ log: (l) => console.log(l) });
 console.log(
-  `  restartSeconds           ${restart.restartSeconds} s until ready again (first start after the days closed, compacting them: ${restart.firstStartSeconds} s; journal ${(restart.journalBytesPerClaimBefore / 1024).toFixed(1)} → ${(restart.journalBytesPerClaimAfter / 1024).toFixed(1)} KB per claim; target ≤ 10 s)`,
+  `  restartSeconds           ${restart.restartSeconds} s until ready again (first start on days not indexed: ${restart.firstStartSeconds} s; compaction in the background ${restart.compactSeconds} s; journal ${(restart.journalBytesPerClaimBefore / 1024).toFixed(1)} → ${(restart.journalBytesPerClaimAfter / 1024).toFixed(1)} KB per claim; target ≤ 10 s)`,
 );
 
 const consoleFigures = await consolePart('8/9');
@@ -236,6 +239,7 @@ const figures = {
   replay1MSeconds: Math.max(rp.replaySeconds, rp.whatIfSeconds),
   replayCommandSeconds: rp.totalSeconds,
   restartSeconds: restart.restartSeconds,
+  restartFirstStartSeconds: restart.firstStartSeconds,
   journalBytesPerClaim: restart.journalBytesPerClaimAfter,
   consoleInboxMs: consoleFigures.consoleInboxMs,
   consoleFirstLoadKB: consoleFigures.consoleFirstLoadKB,

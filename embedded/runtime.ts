@@ -66,11 +66,19 @@ export interface EmbeddedOptions {
    * bundles the CDK app deploys (embedded/bundles.ts).
    */
   readonly loadHandler?: HandlerLoader;
+  /**
+   * Return as soon as the HTTP server listens, while a worker thread still reads the execution journal (a first
+   * start on days not indexed yet: a minute or more for a GB); Step Functions requests wait for it meanwhile, and
+   * `loaded` says when it is done. `npm start` does this; by default the start returns once everything is loaded.
+   */
+  readonly serveWhileLoading?: boolean;
   /** CDK context for the synthesized app the workflows are taken from, as `-c key=value` gives it (e.g. `fangpin:returnTimeoutSeconds`). */
   readonly context?: Readonly<Record<string, string>>;
 }
 
 export interface Embedded {
+  /** Resolves once every execution of the journal is loaded (already, unless `serveWhileLoading`); rejects if it cannot be. */
+  readonly loaded: Promise<void>;
   readonly url: string;
   readonly dynamoEndpoint: string;
   readonly sfnEndpoint: string;
@@ -235,9 +243,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       retryIntervalScale: opts.retryIntervalScale,
       resumeAfter: storeReady,
       log,
+      // Requests that need no execution are served while the journal is read (the API server waits for it).
+      openInBackground: true,
     });
     stops.push(() => sfn.close());
-    phase('handlers loaded and execution journal read', since);
+    phase('handlers loaded', since);
     since = Date.now();
     const store = await storeReady;
     phase('then waited for the store', since);
@@ -247,8 +257,12 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
     await indexRegistryIfNeeded(log);
-    const redriven = await startMissingExecutions();
-    if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
+    // Once the journal is read: a claim whose execution was never started gets it (starting is idempotent by name).
+    const loaded = sfn.loaded().then(async () => {
+      const redriven = await startMissingExecutions();
+      if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
+    });
+    loaded.catch(() => undefined); // awaited below, or by the caller (serveWhileLoading)
 
     // The evidence bucket: files under the data directory (a temporary folder without one); each stored PUT is
     // checked by the same arrival handler S3's notification invokes on AWS.
@@ -304,7 +318,15 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     // The handlers' S3 client reaches the stand-in on this server (the URLs it presigns point here).
     process.env.FANGPIN_EVIDENCE_S3_ENDPOINT = `${http.url}${EVIDENCE_BUCKET_PATH}`;
     resetClients();
-    phase('ready', started);
+    phase('serving', started);
+    if (!opts.serveWhileLoading) {
+      await loaded;
+      phase('ready (execution journal loaded)', started);
+    } else
+      void loaded.then(
+        () => phase('execution journal loaded, ready', started),
+        () => undefined,
+      );
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
     const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');
@@ -325,6 +347,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       await round;
     });
     return {
+      loaded,
       url: http.url,
       dynamoEndpoint: store.endpoint,
       sfnEndpoint: sfnApi.endpoint,

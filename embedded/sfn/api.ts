@@ -33,6 +33,11 @@ export interface LocalSfnOptions {
    * may still be starting while the journal loads); at once without it.
    */
   resumeAfter?: Promise<unknown> | undefined;
+  /**
+   * Return before the journal is loaded (it is read by a worker thread meanwhile): the caller serves what needs no
+   * execution and awaits `loaded()` for the rest (the API server does, before each request).
+   */
+  openInBackground?: boolean | undefined;
   /** Progress of the journal's load and compaction, for the server's log. */
   log?: ((line: string) => void) | undefined;
 }
@@ -98,6 +103,8 @@ export interface LocalSfn {
   waitForExecution(executionArn: string): Promise<ExecutionDescription>;
   /** Resolves when every running execution is waiting for a task token (or none runs). */
   idle(): Promise<void>;
+  /** Resolves once the executions of the journal are loaded (at once without one); rejects if it cannot be read. */
+  loaded(): Promise<void>;
   /** History events held in memory: a stopped execution's history leaves memory once journaled (with a data directory). */
   eventsInMemory(): number;
   listStateMachines(): Array<{ stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }>;

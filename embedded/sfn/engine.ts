@@ -109,6 +109,8 @@ class Engine implements LocalSfn {
     bucketDir: () => this.opts.bucketDir,
   });
   private closed = false;
+  private opening: Promise<void> | undefined;
+  private isLoaded = false;
   private compactTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LocalSfnOptions) {
@@ -179,9 +181,22 @@ class Engine implements LocalSfn {
    * happened, and a fresh ExecutionStarted is appended, so the history reads "started, …, started again, …".
    * Task tokens of the earlier run are gone; the re-run reaches the waiting task again and hands out a new one.
    */
-  async open(): Promise<void> {
+  /** Opens once: the same promise for the engine's start and every caller waiting for the journal. */
+  open(): Promise<void> {
+    this.opening ??= this.load().then(() => {
+      this.isLoaded = true;
+    });
+    return this.opening;
+  }
+
+  loaded(): Promise<void> {
+    return this.open();
+  }
+
+  private async load(): Promise<void> {
     if (!this.store) return;
-    const loaded = await this.store.load(); // compacts the days closed since the last start
+    const loaded = await this.store.load(); // starts the compaction of closed days in the background
+    if (this.closed) return;
     const store = this.store;
     // A server that runs for days compacts each day once it has closed, not only at its next start.
     this.compactTimer = setInterval(() => void store.compact(), COMPACT_EVERY_MS);
@@ -202,7 +217,13 @@ class Engine implements LocalSfn {
     return m;
   }
 
+  /** Before the journal is loaded, no answer about executions would be whole: the API server waits for `loaded()`. */
+  private assertLoaded(): void {
+    if (!this.isLoaded) throw new SfnError('ServiceUnavailable', 'the execution journal is still being read; try again shortly');
+  }
+
   private execution(arn: string): Execution {
+    this.assertLoaded();
     if (!EXECUTION_ARN.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
     const r = this.executions.get(arn);
     if (!r) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
@@ -210,6 +231,7 @@ class Engine implements LocalSfn {
   }
 
   async startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }) {
+    await this.opening; // a name may be in the journal still being read: starting is idempotent by name
     if (this.closed) throw new SfnError('ServiceUnavailable', 'the local Step Functions engine is shutting down');
     const m = this.machine(input.stateMachineArn);
     const name = input.name ?? randomUUID();
@@ -360,6 +382,7 @@ class Engine implements LocalSfn {
   }
 
   listExecutions(input: read.ListExecutionsInput) {
+    this.assertLoaded();
     return read.listExecutions(this.executions.values(), input, (arn) => this.machine(arn));
   }
 
@@ -445,6 +468,9 @@ class Engine implements LocalSfn {
 
 export async function createLocalSfn(opts: LocalSfnOptions): Promise<LocalSfn> {
   const engine = new Engine(opts);
-  await engine.open();
+  const opening = engine.open();
+  if (opts.openInBackground)
+    opening.catch(() => undefined); // the caller awaits loaded()
+  else await opening;
   return engine;
 }
