@@ -180,8 +180,8 @@ class Engine implements LocalSfn {
    * ARN and input (every project step is idempotent): their earlier events are kept as a record of what already
    * happened, and a fresh ExecutionStarted is appended, so the history reads "started, …, started again, …".
    * Task tokens of the earlier run are gone; the re-run reaches the waiting task again and hands out a new one.
+   * Opens once: the same promise for the engine's start and every caller waiting for the journal.
    */
-  /** Opens once: the same promise for the engine's start and every caller waiting for the journal. */
   open(): Promise<void> {
     this.opening ??= this.load().then(() => {
       this.isLoaded = true;
