@@ -248,6 +248,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     });
     stops.push(() => sfn.close());
     phase('handlers loaded', since);
+    // Imported while the store may still be starting (a module import is a second or more on a loaded machine).
+    const dispatchLoading = loadHandler('functions/steps/webhook-dispatch.ts');
+    dispatchLoading.catch(() => undefined); // awaited below
     since = Date.now();
     const store = await storeReady;
     phase('then waited for the store', since);
@@ -329,7 +332,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       );
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
-    const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');
+    const dispatch = await dispatchLoading;
     let round: Promise<void> | undefined;
     const timer = setInterval(() => {
       if (round) return;
