@@ -32,9 +32,14 @@ await ensureConsoleBuilt((l) => console.log(`fangpin: ${l}`)).catch((err: unknow
   console.error(`fangpin: the web console could not be built; the API runs without it. ${err instanceof Error ? err.message : String(err)}`);
 });
 console.log(`fangpin: starting the embedded system (data in ${dataDir})`);
-const system = await startEmbedded({ dataDir, port, log: (l) => console.log(`fangpin: ${l}`) }).catch((err: unknown) => {
+// Listening at once; executions (claims' workflows and histories) wait while a journal not yet indexed is read.
+const system = await startEmbedded({ dataDir, port, serveWhileLoading: true, log: (l) => console.log(`fangpin: ${l}`) }).catch((err: unknown) => {
   console.error(`fangpin: could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
+});
+system.loaded.catch((err: unknown) => {
+  console.error(`fangpin: the execution journal could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  void system.stop().then(() => process.exit(1));
 });
 if (demo) {
   const n = await loadDemo(system);

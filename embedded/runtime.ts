@@ -12,6 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, localDynamoClientConfig } from './dynamodb-local.js';
 import { ensureTables, tableNamesEnv } from './create-tables.js';
 import { createLocalSfn, type LocalSfn } from './sfn/engine.js';
+import { Journal } from './sfn/journal.js';
 import { startSfnApiServer } from './sfn/server.js';
 import { startHttpServer } from './http-server.js';
 import { startLocalS3 } from './s3-local.js';
@@ -65,11 +66,19 @@ export interface EmbeddedOptions {
    * bundles the CDK app deploys (embedded/bundles.ts).
    */
   readonly loadHandler?: HandlerLoader;
+  /**
+   * Return as soon as the HTTP server listens, while a worker thread still reads the execution journal (a first
+   * start on days not indexed yet: a minute or more for a GB); Step Functions requests wait for it meanwhile, and
+   * `loaded` says when it is done. `npm start` does this; by default the start returns once everything is loaded.
+   */
+  readonly serveWhileLoading?: boolean;
   /** CDK context for the synthesized app the workflows are taken from, as `-c key=value` gives it (e.g. `fangpin:returnTimeoutSeconds`). */
   readonly context?: Readonly<Record<string, string>>;
 }
 
 export interface Embedded {
+  /** Resolves once every execution of the journal is loaded (already, unless `serveWhileLoading`); rejects if it cannot be. */
+  readonly loaded: Promise<void>;
   readonly url: string;
   readonly dynamoEndpoint: string;
   readonly sfnEndpoint: string;
@@ -136,13 +145,18 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   // Pinned SDK versions run on Node 20; its notice about future releases is noise here. Set before the first
   // client (the store's readiness probe) is built: the SDK checks it then.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // DynamoDB Local is a JVM: seconds to start, many more on a loaded machine. It boots on the other core while this
+  // thread synthesizes the definitions, loads the handlers and reads the execution journal (whose files a worker
+  // thread parses); nothing below talks to the store before `await storeStarting`.
+  const started = Date.now();
+  const phase = (what: string, since: number) => log(`${what} in ${Date.now() - since} ms`);
+  const storeStarting = opts.dynamoEndpoint
+    ? Promise.resolve({ endpoint: opts.dynamoEndpoint, stop: async () => undefined })
+    : startDynamoDbLocal({ dataDir: dataDir ? resolve(dataDir, 'dynamodb') : undefined, log });
+  storeStarting.catch(() => undefined); // awaited below; a failure then stops the start
+  // Stopped last (the first pushed): the engine's running executions and the dispatcher use it until they stop.
+  stops.push(async () => (await storeStarting.catch(() => undefined))?.stop());
   try {
-    const store = opts.dynamoEndpoint
-      ? { endpoint: opts.dynamoEndpoint }
-      : await startDynamoDbLocal({ dataDir: dataDir ? resolve(dataDir, 'dynamodb') : undefined, log }).then((s) => {
-          stops.push(() => s.stop());
-          return s;
-        });
     const tablePrefix = opts.tablePrefix ?? TABLE_PREFIX;
 
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
@@ -156,7 +170,6 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: secretAccessKey,
       EVIDENCE_BUCKET: EVIDENCE_BUCKET_NAME,
-      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       FANGPIN_ID_HASH_KEY: dataDirSecret(dataDir, 'id-hash-key'),
       STATE_MACHINE_ARN,
       INDEX_FANOUT_STATE_MACHINE_ARN: FANOUT_MACHINE_ARN,
@@ -174,12 +187,28 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     stops.push(async () => uninstallSdk());
     resetClients();
     const loadHandler = opts.loadHandler ?? loadSourceHandler;
-    const ddb = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
-    await ensureTables(ddb, tablePrefix);
-    ddb.destroy();
 
+    // The execution journal's days are read by a worker thread from now on, while this thread synthesizes.
+    let since = Date.now();
+    const journal = dataDir ? new Journal(resolve(dataDir, 'executions'), log) : undefined;
+    journal?.load().catch(() => undefined); // awaited by the engine
     // The definitions come from the synthesized template, never from a second copy.
+
     const workflows = synthesizeWorkflows(opts.context);
+    phase('definitions synthesized', since);
+    // The store's tables exist before any execution runs again (the engine waits for this) or any request comes.
+    const storeReady = storeStarting.then(async (store) => {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
+      resetClients();
+      const ddb = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
+      try {
+        await ensureTables(ddb, tablePrefix);
+      } finally {
+        ddb.destroy();
+      }
+      return store;
+    });
+    storeReady.catch(() => undefined); // awaited below
     // The local stand-in for S3 (the medical feed's bucket): files under the data directory, read by the engine's
     // ItemReader and, through the SDK, by the handlers. Without a data directory, a temporary one.
     const bucketDir = dataDir ? resolve(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'fangpin-s3-'));
@@ -200,6 +229,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       }
       return { name, arn, definition: workflow.definition, taskHandlers };
     };
+    since = Date.now();
     const sfn = await createLocalSfn({
       stateMachines: [
         await machine(STATE_MACHINE_NAME, STATE_MACHINE_ARN, workflows.claims),
@@ -208,18 +238,34 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         await machine(FEED_MACHINE_NAME, FEED_MACHINE_ARN, workflows['medical-feed']),
       ],
       dataDir: dataDir ? resolve(dataDir, 'executions') : undefined,
+      journal,
       bucketDir,
       retryIntervalScale: opts.retryIntervalScale,
+      resumeAfter: storeReady,
+      log,
+      // Requests that need no execution are served while the journal is read (the API server waits for it).
+      openInBackground: true,
     });
     stops.push(() => sfn.close());
+    phase('handlers loaded', since);
+    // Imported while the store may still be starting (a module import is a second or more on a loaded machine).
+    const dispatchLoading = loadHandler('functions/steps/webhook-dispatch.ts');
+    dispatchLoading.catch(() => undefined); // awaited below
+    since = Date.now();
+    const store = await storeReady;
+    phase('then waited for the store', since);
     const sfnApi = await startSfnApiServer(sfn, { port: 0, host });
     stops.push(() => sfnApi.close());
     process.env.AWS_ENDPOINT_URL_SFN = sfnApi.endpoint;
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
     await indexRegistryIfNeeded(log);
-    const redriven = await startMissingExecutions();
-    if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
+    // Once the journal is read: a claim whose execution was never started gets it (starting is idempotent by name).
+    const loaded = sfn.loaded().then(async () => {
+      const redriven = await startMissingExecutions();
+      if (redriven) log(`started ${redriven} execution(s) for claims accepted before a stop`);
+    });
+    loaded.catch(() => undefined); // awaited below, or by the caller (serveWhileLoading)
 
     // The evidence bucket: files under the data directory (a temporary folder without one); each stored PUT is
     // checked by the same arrival handler S3's notification invokes on AWS.
@@ -275,9 +321,18 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     // The handlers' S3 client reaches the stand-in on this server (the URLs it presigns point here).
     process.env.FANGPIN_EVIDENCE_S3_ENDPOINT = `${http.url}${EVIDENCE_BUCKET_PATH}`;
     resetClients();
+    phase('serving', started);
+    if (!opts.serveWhileLoading) {
+      await loaded;
+      phase('ready (execution journal loaded)', started);
+    } else
+      void loaded.then(
+        () => phase('execution journal loaded, ready', started),
+        () => undefined,
+      );
 
     // The webhook dispatcher: the same round the scheduled Lambda runs on AWS, on a short interval here.
-    const dispatch = await loadHandler('functions/steps/webhook-dispatch.ts');
+    const dispatch = await dispatchLoading;
     let round: Promise<void> | undefined;
     const timer = setInterval(() => {
       if (round) return;
@@ -295,6 +350,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       await round;
     });
     return {
+      loaded,
       url: http.url,
       dynamoEndpoint: store.endpoint,
       sfnEndpoint: sfnApi.endpoint,

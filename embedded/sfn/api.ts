@@ -3,6 +3,7 @@
  * operations, their shapes, the errors by AWS error code, the ARN and name rules; and the record the engine keeps
  * of each execution, which the journal, the read API and the engine share.
  */
+import type { Journal } from './journal.js';
 
 export type TaskHandler = (payload: unknown) => Promise<unknown>;
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -20,11 +21,25 @@ export interface LocalSfnOptions {
   stateMachines: Array<{ name: string; arn: string; definition: unknown; taskHandlers: Record<string, TaskHandler> }>;
   /** undefined: memory only. Otherwise executions are journaled in `<dataDir>/<yyyy-mm-dd>.jsonl`. */
   dataDir?: string | undefined;
+  /** The journal of `dataDir` when the caller opened it already (to start reading it early); else one is opened. */
+  journal?: Journal | undefined;
   /** Multiplies Retry IntervalSeconds / MaxDelaySeconds (tests pass e.g. 0.01); backoff and jitter kept. */
   retryIntervalScale?: number | undefined;
   /** The local stand-in for S3 (`<bucketDir>/<bucket>/<key>`, local-bucket.ts) a Distributed Map's ItemReader reads and ResultWriter writes. */
   bucketDir?: string | undefined;
   onEvent?: ((executionArn: string, event: HistoryEvent) => void) | undefined;
+  /**
+   * Executions found RUNNING in the journal are run again once this resolves (their handlers need the store, which
+   * may still be starting while the journal loads); at once without it.
+   */
+  resumeAfter?: Promise<unknown> | undefined;
+  /**
+   * Return before the journal is loaded (it is read by a worker thread meanwhile): the caller serves what needs no
+   * execution and awaits `loaded()` for the rest (the API server does, before each request).
+   */
+  openInBackground?: boolean | undefined;
+  /** Progress of the journal's load and compaction, for the server's log. */
+  log?: ((line: string) => void) | undefined;
 }
 
 export interface ExecutionDescription {
@@ -88,6 +103,8 @@ export interface LocalSfn {
   waitForExecution(executionArn: string): Promise<ExecutionDescription>;
   /** Resolves when every running execution is waiting for a task token (or none runs). */
   idle(): Promise<void>;
+  /** Resolves once the executions of the journal are loaded (at once without one); rejects if it cannot be read. */
+  loaded(): Promise<void>;
   /** History events held in memory: a stopped execution's history leaves memory once journaled (with a data directory). */
   eventsInMemory(): number;
   listStateMachines(): Array<{ stateMachineArn: string; name: string; type: 'STANDARD'; creationDate: Date }>;

@@ -11,7 +11,7 @@
  * - deadlines.ts: a token wait cut off by a restart keeps its original deadline;
  * - history.ts: the engine's event log turned into a GetExecutionHistory-shaped history;
  * - distributed-map.ts: each Distributed Map item run as a child execution, MapRun* events in the parent;
- * - journal.ts: durable executions (journal, snapshot, torn-line recovery);
+ * - journal.ts: durable executions (journal, closed days compacted and indexed, torn-line recovery);
  * - read-api.ts: ListExecutions, ListMapRuns, GetExecutionHistory with paging.
  * Timers past Node's 24.8 days work (polyfill.ts).
  */
@@ -38,9 +38,10 @@ import { assertLocallyRunnable } from './definition-guard.js';
 import { DistributedMapRuns, type MapRun, type MapRunEntry } from './distributed-map.js';
 import type { MapRunSource } from './item-reader.js';
 import { appendEvent, executionStarted, executionStopped, historySteps, type StopOutcome } from './history.js';
-import { Journal } from './journal.js';
+import { COMPACT_EVERY_MS, Journal } from './journal.js';
 import * as read from './read-api.js';
 import { TaskCalls, taskKind, type Invocation, type TaskSpec } from './tasks.js';
+import { validationOf } from './validation-cache.js';
 
 export type {
   ExecutionDescription,
@@ -108,9 +109,14 @@ class Engine implements LocalSfn {
     bucketDir: () => this.opts.bucketDir,
   });
   private closed = false;
+  private opening: Promise<void> | undefined;
+  private isLoaded = false;
+  private compactTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LocalSfnOptions) {
-    this.store = opts.dataDir ? new Journal(opts.dataDir) : undefined;
+    this.store = opts.journal ?? (opts.dataDir ? new Journal(opts.dataDir, opts.log) : undefined);
+    // Read by a worker thread while this one checks the definitions below.
+    this.store?.load().catch(() => undefined); // awaited in open()
     for (const sm of opts.stateMachines) {
       assertLocallyRunnable(sm.definition);
       const arn = MACHINE_ARN.exec(sm.arn);
@@ -148,8 +154,12 @@ class Engine implements LocalSfn {
       const child = this.addMachine({ ...spec, name: `${name}/${c.label}`, definition: c.definition, isChild: true }, used);
       distributedMaps.set(c.mapState, { child, label: c.label, source: c.source });
     }
-    // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs.
-    const engine = new StateMachine(engineCopy(split.definition, this.opts.retryIntervalScale ?? 1));
+    // The engine's own validator (asl-validator) checks the copy's shape, paths and ARNs; once per definition
+    // (validation-cache.ts: it compiles its schemas at every call, seconds of every start).
+    const copy = engineCopy(split.definition, this.opts.retryIntervalScale ?? 1);
+    const validation = validationOf(copy);
+    const engine = new StateMachine(copy, validation.known ? { validationOptions: { noValidate: true } } : undefined);
+    if (!validation.known) validation.passed(); // the constructor threw otherwise
     const m: Machine = {
       name,
       arn: `arn:aws:states:${region}:${account}:stateMachine:${name}`,
@@ -170,12 +180,34 @@ class Engine implements LocalSfn {
    * ARN and input (every project step is idempotent): their earlier events are kept as a record of what already
    * happened, and a fresh ExecutionStarted is appended, so the history reads "started, …, started again, …".
    * Task tokens of the earlier run are gone; the re-run reaches the waiting task again and hands out a new one.
+   * Opens once: the same promise for the engine's start and every caller waiting for the journal.
    */
-  async open(): Promise<void> {
+  open(): Promise<void> {
+    this.opening ??= this.load().then(() => {
+      this.isLoaded = true;
+    });
+    return this.opening;
+  }
+
+  loaded(): Promise<void> {
+    return this.open();
+  }
+
+  private async load(): Promise<void> {
     if (!this.store) return;
-    const loaded = await this.store.load();
+    const loaded = await this.store.load(); // starts the compaction of closed days in the background
+    if (this.closed) return;
+    const store = this.store;
+    // A server that runs for days compacts each day once it has closed, not only at its next start.
+    this.compactTimer = setInterval(() => void store.compact(), COMPACT_EVERY_MS);
+    this.compactTimer.unref();
     for (const r of loaded) this.executions.set(r.executionArn, r);
-    for (const r of loaded) if (r.status === 'RUNNING') this.launch(r); // (of a machine no longer configured: left as is)
+    const resume = () => {
+      if (this.closed) return;
+      for (const r of loaded) if (r.status === 'RUNNING' && !this.runs.has(r.executionArn)) this.launch(r); // (of a machine no longer configured: left as is)
+    };
+    if (this.opts.resumeAfter) void this.opts.resumeAfter.then(resume, () => undefined);
+    else resume();
   }
 
   private machine(arn: string): Machine {
@@ -185,7 +217,13 @@ class Engine implements LocalSfn {
     return m;
   }
 
+  /** Before the journal is loaded, no answer about executions would be whole: the API server waits for `loaded()`. */
+  private assertLoaded(): void {
+    if (!this.isLoaded) throw new SfnError('ServiceUnavailable', 'the execution journal is still being read; try again shortly');
+  }
+
   private execution(arn: string): Execution {
+    this.assertLoaded();
     if (!EXECUTION_ARN.test(arn)) throw new SfnError('InvalidArn', `Invalid Arn: '${arn}'`);
     const r = this.executions.get(arn);
     if (!r) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
@@ -193,6 +231,7 @@ class Engine implements LocalSfn {
   }
 
   async startExecution(input: { stateMachineArn: string; name?: string | undefined; input?: string | undefined }) {
+    await this.opening; // a name may be in the journal still being read: starting is idempotent by name
     if (this.closed) throw new SfnError('ServiceUnavailable', 'the local Step Functions engine is shutting down');
     const m = this.machine(input.stateMachineArn);
     const name = input.name ?? randomUUID();
@@ -343,6 +382,7 @@ class Engine implements LocalSfn {
   }
 
   listExecutions(input: read.ListExecutionsInput) {
+    this.assertLoaded();
     return read.listExecutions(this.executions.values(), input, (arn) => this.machine(arn));
   }
 
@@ -421,12 +461,16 @@ class Engine implements LocalSfn {
       run.abort();
     }
     await Promise.all(runs.map((r) => r.done));
-    await this.store?.snapshot(this.executions.values());
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    await this.store?.close();
   }
 }
 
 export async function createLocalSfn(opts: LocalSfnOptions): Promise<LocalSfn> {
   const engine = new Engine(opts);
-  await engine.open();
+  const opening = engine.open();
+  if (opts.openInBackground)
+    opening.catch(() => undefined); // the caller awaits loaded()
+  else await opening;
   return engine;
 }

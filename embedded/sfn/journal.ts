@@ -1,16 +1,31 @@
 /**
- * Durable executions: an append-only journal of JSON lines, one file per UTC day (`<dataDir>/<yyyy-mm-dd>.jsonl`),
- * and a snapshot that lets a start skip the lines it has already seen. The on-disk format is a contract with
- * every existing data directory: lines are only ever added to, never rewritten.
+ * Durable executions: a journal of JSON lines, one file per UTC day (`<dataDir>/<yyyy-mm-dd>.jsonl`), and for each
+ * closed day an index that lets a start skip that day's lines. The line format is a contract with every existing
+ * data directory: files written by any earlier version load as they are.
  *
- * Each flush appends one line per changed execution: its current status and the events added since its last
- * line. Many changes of one execution between flushes become one line, and a flush is one append, so the cost
- * under load is a few writes per second, not several per execution. Loading replays every line in order.
+ * Each flush appends one line per changed execution to today's file: its current status and the events added
+ * since its last line. Many changes of one execution between flushes become one line, and a flush is one append,
+ * so the cost under load is a few writes per second, not several per execution. Loading replays lines in order.
+ *
+ * Reading and rewriting day files is done by a worker thread (journal-worker.mjs), never on the server's thread:
+ * a day holds hundreds of MB after a long stop, and parsing it there stalled every request meanwhile.
+ * - A start asks the worker for every day's summaries: from the day's index `<day>.index.jsonl` when it matches
+ *   the file (same size), else by reading the day's lines (progress in the log); a closed day (an earlier UTC day,
+ *   which no flush writes to again) read that way is indexed as it is, so the next start reads its index only.
+ *   Histories stay on disk: a stopped execution's is read back from its lines when asked for (`history`).
+ * - Compaction (in the background after a start, and hourly): a closed day is rewritten with ONE line per
+ *   execution holding all its events of that day, in the same line format (a load of the file gives the same
+ *   executions, statuses and events), and indexed again. The server keeps serving meanwhile; the compacted file
+ *   and its index are written to temporary files, flushed, and renamed into place by this thread in the same
+ *   turn as it points history reads at the new lines.
+ * Crash safety: a start removes leftover temporary files (the file they were to replace is whole); a file without
+ * a matching index (size differs, damaged, absent) is read again and indexed. A file holding a damaged line is
+ * indexed but never rewritten (its bytes are kept).
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { appendFile, mkdir, open as openFile, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync, renameSync } from 'node:fs';
+import { appendFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { SfnError, type Execution, type HistoryEvent } from './api.js';
 
@@ -31,18 +46,34 @@ const JournalLine = z.object({
 });
 const JOURNAL_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
 
-/**
- * The snapshot: each execution's summary and where its journal lines are, as of a clean state (written after a
- * load and at close). A start then reads it and parses only what the journal gained since (`sizes`), instead of
- * every line ever written. Anything that does not add up (a journal file shorter than the snapshot says, a
- * damaged snapshot) and the whole journal is read, as before.
- */
-const SNAPSHOT_FILE = 'snapshot.jsonl';
-const SnapshotHeader = z.object({ version: z.literal(1), sizes: z.record(z.string(), z.number().int().min(0)) });
-const SnapshotEntry = JournalLine.omit({ events: true }).extend({
-  input: z.string(),
-  lines: z.array(z.tuple([z.string(), z.number().int().min(0), z.number().int().min(0)])),
+/** A day's summaries (an index entry, or what the worker read from the lines): one per execution with lines there. */
+const DayEntry = JournalLine.omit({ events: true }).extend({ lines: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).min(1) });
+const DayAnswer = z.object({
+  entries: z.array(z.unknown()),
+  size: z.number().int().min(0),
+  damaged: z.number().int().min(0),
+  fromIndex: z.boolean().optional(),
+  unusableIndex: z.string().optional(),
 });
+const CompactAnswer = z.union([
+  z.object({ rewritten: z.literal(false) }),
+  z.object({
+    rewritten: z.literal(true),
+    tmp: z.string(),
+    indexTmp: z.string(),
+    size: z.number().int().min(0),
+    refs: z.array(z.tuple([z.string(), z.number().int().min(0), z.number().int().min(0)])),
+  }),
+]);
+const INDEX_SUFFIX = '.index.jsonl';
+/** The snapshot of earlier versions (rewritten whole at every start and stop); superseded by the day indexes. */
+const LEGACY_SNAPSHOT = 'snapshot.jsonl';
+const TMP = /\.tmp-\d+-[0-9a-f-]+$/;
+/** Compaction of closed days while the server runs. */
+export const COMPACT_EVERY_MS = 60 * 60 * 1000;
+
+const today = () => `${new Date().toISOString().slice(0, 10)}.jsonl`;
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 /** Where one journal line is: the history of a stopped execution is read back from its lines. */
 interface LineRef {
@@ -56,6 +87,56 @@ function addEvents(events: HistoryEvent[], line: z.infer<typeof JournalLine>): v
   for (const e of line.events) if (e.id === events.length + 1) events.push({ ...e, timestamp: new Date(e.timestamp) });
 }
 
+type Progress = { done: number; total?: number | undefined };
+
+/**
+ * The worker thread (journal-worker.mjs), started at the first request and ended by `close`. It keeps the process
+ * alive only while it has work: a stopped server is not held open by an idle worker.
+ */
+class FileWorker {
+  private worker: Worker | undefined;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress: (p: Progress) => void }>();
+
+  call(message: Record<string, unknown>, progress: (p: Progress) => void = () => undefined): Promise<unknown> {
+    const worker = (this.worker ??= this.start());
+    const id = this.next++;
+    if (this.pending.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, progress });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./journal-worker.mjs', import.meta.url));
+    worker.unref();
+    worker.on('message', (m: { id: number; progress?: Progress; result?: unknown; error?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.progress) return p.progress(m.progress);
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the journal's worker thread stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}
+
 export class Journal {
   private readonly dirty = new Map<string, Execution>();
   /** How many of an execution's events are in the journal already. */
@@ -65,146 +146,161 @@ export class Journal {
   /** Bytes in each journal file, so a flush knows where its lines start. */
   private readonly sizes = new Map<string, number>();
   private flushing: Promise<void> | undefined;
-  constructor(private readonly dir: string) {}
+  private compacting: Promise<void> | undefined;
+  private loading: Promise<Execution[]> | undefined;
+  private readonly files = new FileWorker();
+  private closing = false;
+  constructor(
+    private readonly dir: string,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
 
-  async load(): Promise<Execution[]> {
+  /**
+   * Every execution in the journal (stopped ones without their history, which stays on disk). The same promise
+   * when asked again: the runtime starts the load early, beside DynamoDB Local's start, and the engine awaits it.
+   * Starts the compaction of closed days in the background.
+   */
+  load(): Promise<Execution[]> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<Execution[]> {
+    const t0 = Date.now();
     await mkdir(this.dir, { recursive: true });
-    const files = (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f)).sort();
+    const names = await readdir(this.dir);
+    // A crash mid-compaction leaves a temporary file: the file it was to replace is still whole.
+    for (const f of names.filter((n) => TMP.test(n))) await rm(join(this.dir, f), { force: true });
+    const files = names.filter((f) => JOURNAL_FILE.test(f)).sort();
+    // Every day asked for at once (the worker answers in order), applied in order as the answers come.
+    const answers = files.map((file) =>
+      this.files
+        .call({ op: 'day', dir: this.dir, file, closed: file < today() }, (p) =>
+          this.log(`execution journal: reading ${file} (not indexed yet): ${mb(p.done)}${p.total ? ` of ${mb(p.total)}` : ''}`),
+        )
+        .then((a) => DayAnswer.parse(a)),
+    );
+    for (const a of answers) a.catch(() => undefined); // awaited in order below
     const byArn = new Map<string, Execution>();
-    const covered = await this.readSnapshot(files, byArn);
-    for (const file of files) {
-      const path = join(this.dir, file);
-      const start = covered.get(file) ?? 0;
-      const handle = await openFile(path, 'r');
-      let bytes: Buffer;
-      try {
-        const { size } = await handle.stat();
-        bytes = Buffer.alloc(size - start);
-        await handle.read(bytes, 0, bytes.length, start);
-      } finally {
-        await handle.close();
-      }
-      // A crash mid-append leaves a torn last line: skipped below, and closed so the next append starts clean.
-      const torn = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
-      if (torn) await appendFile(path, '\n');
-      this.sizes.set(file, start + bytes.length + (torn ? 1 : 0));
-      for (let at = 0; at < bytes.length; ) {
-        const end = bytes.indexOf(0x0a, at);
-        const length = (end === -1 ? bytes.length : end) - at;
-        const raw = bytes.toString('utf8', at, at + length);
-        const ref = { file, offset: start + at, length };
-        at += length + 1;
-        if (!raw) continue;
-        let line: z.infer<typeof JournalLine>;
-        try {
-          line = JournalLine.parse(JSON.parse(raw));
-        } catch {
-          console.error(`sfn: skipping a damaged line in ${path}`);
-          continue;
-        }
-        let rec = byArn.get(line.executionArn);
-        if (!rec) {
-          if (line.input === undefined) continue; // its first line was lost; nothing to restart it from
-          rec = {
-            executionArn: line.executionArn,
-            stateMachineArn: line.stateMachineArn,
-            name: line.name,
-            input: line.input,
-            status: 'RUNNING',
-            startDate: new Date(line.startDate),
-            mapRunArn: line.mapRunArn,
-            events: [],
-          };
-          byArn.set(rec.executionArn, rec);
-        }
-        rec.events ??= this.history(rec.executionArn); // known from the snapshot: its earlier events first
-        Object.assign(rec, {
-          status: line.status,
-          stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate),
-          output: line.output,
-          error: line.error,
-          cause: line.cause,
-        });
-        addEvents(rec.events, line);
-        this.refs(rec.executionArn).push(ref);
+    let indexed = 0;
+    let readBytes = 0;
+    for (const [i, file] of files.entries()) {
+      const day = await (answers[i] as Promise<z.infer<typeof DayAnswer>>);
+      if (day.unusableIndex) console.error(`sfn: not using the index of ${file} (${day.unusableIndex}); reading its lines`);
+      if (day.damaged > 0)
+        console.error(`sfn: skipping a damaged line in ${join(this.dir, file)}${day.damaged > 1 ? ` (${day.damaged} in all)` : ''}`);
+      if (day.fromIndex) indexed++;
+      else readBytes += day.size;
+      this.sizes.set(file, day.size);
+      for (const raw of day.entries) {
+        const { lines, ...e } = DayEntry.parse(raw);
+        this.apply(
+          byArn,
+          e,
+          lines.map(([offset, length]) => ({ file, offset, length })),
+        );
       }
     }
     for (const rec of byArn.values()) {
-      if (rec.status === 'RUNNING') rec.events ??= this.history(rec.executionArn); // it runs again: its history grows
+      if (rec.status === 'RUNNING') rec.events = this.history(rec.executionArn); // it runs again: its history grows
       this.written.set(rec, rec.events?.length ?? 0);
-      if (rec.status !== 'RUNNING') rec.events = undefined; // stopped: its history stays on disk until asked for
     }
-    await this.snapshot(byArn.values());
+    // Earlier versions' whole snapshot: stale from now on (the indexes replace it), so it goes.
+    await rm(join(this.dir, LEGACY_SNAPSHOT), { force: true });
+    if (files.length > 0)
+      this.log(
+        `execution journal: ${byArn.size.toLocaleString('en-US')} executions from ${indexed} indexed day(s) and ${files.length - indexed} read (${mb(readBytes)}) in ${Date.now() - t0} ms`,
+      );
+    void this.compact();
     return [...byArn.values()];
   }
 
-  /** Fills `byArn` and the line index from the snapshot; answers how much of each journal file it covers. */
-  private async readSnapshot(files: readonly string[], byArn: Map<string, Execution>): Promise<Map<string, number>> {
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, SNAPSHOT_FILE), 'utf8');
-    } catch {
-      return new Map(); // none yet
+  /** Applies one day's summary of an execution (its last line without events, its first line's input) to the executions loaded so far. */
+  private apply(byArn: Map<string, Execution>, line: Omit<z.infer<typeof JournalLine>, 'events'>, refs: LineRef[]): void {
+    let rec = byArn.get(line.executionArn);
+    if (!rec) {
+      if (line.input === undefined) return; // its first line was lost; nothing to restart it from
+      rec = {
+        executionArn: line.executionArn,
+        stateMachineArn: line.stateMachineArn,
+        name: line.name,
+        input: line.input,
+        status: 'RUNNING',
+        startDate: new Date(line.startDate),
+        mapRunArn: line.mapRunArn,
+        events: undefined, // stopped: its history stays on disk until asked for (a running one reads it after the load)
+      };
+      byArn.set(rec.executionArn, rec);
     }
-    try {
-      const [head = '', ...entries] = text.split('\n');
-      const { sizes } = SnapshotHeader.parse(JSON.parse(head));
-      for (const [file, size] of Object.entries(sizes)) {
-        if (!files.includes(file) || (await stat(join(this.dir, file))).size < size)
-          throw new Error(`journal file ${file} is not what the snapshot saw`);
-      }
-      for (const raw of entries) {
-        if (!raw) continue;
-        const { lines, ...e } = SnapshotEntry.parse(JSON.parse(raw));
-        byArn.set(e.executionArn, {
-          ...e,
-          startDate: new Date(e.startDate),
-          stopDate: e.stopDate === undefined ? undefined : new Date(e.stopDate),
-          events: undefined,
-        });
-        this.lines.set(
-          e.executionArn,
-          lines.map(([file, offset, length]) => ({ file, offset, length })),
-        );
-      }
-      return new Map(Object.entries(sizes));
-    } catch (err) {
-      console.error(`sfn: not using the journal snapshot (${String(err)}); reading the whole journal`);
-      byArn.clear();
-      this.lines.clear();
-      return new Map();
-    }
+    Object.assign(rec, {
+      status: line.status,
+      stopDate: line.stopDate === undefined ? undefined : new Date(line.stopDate),
+      output: line.output,
+      error: line.error,
+      cause: line.cause,
+    });
+    this.refs(rec.executionArn).push(...refs);
   }
 
   /**
-   * Writes the snapshot (to a temporary file, then renamed into place, so a crash leaves the old one whole). Only
-   * when the journal holds everything: a summary must never be ahead of the lines it points to.
+   * Compacts every closed day (an earlier UTC day than today: no flush writes to it again) not compacted yet, one
+   * at a time, in the worker. Run after a load and hourly by the engine; waits for a flush in progress. Never
+   * throws: a day it could not compact is tried again next time, and loads as it is meanwhile.
    */
-  async snapshot(records: Iterable<Execution>): Promise<void> {
+  async compact(): Promise<void> {
+    if (this.compacting) return this.compacting;
+    this.compacting = (async () => {
+      try {
+        await this.drain();
+        const closed = (await readdir(this.dir)).filter((f) => JOURNAL_FILE.test(f) && f < today()).sort();
+        for (const [i, file] of closed.entries()) {
+          if (this.closing) return;
+          try {
+            const before = this.sizes.get(file);
+            const done = CompactAnswer.parse(await this.files.call({ op: 'compact', dir: this.dir, file }));
+            if (!done.rewritten || this.closing) continue;
+            const placed = new Map(done.refs.map(([arn, offset, length]) => [arn, [{ file, offset, length }]]));
+            // One synchronous turn: a history read never sees new bytes with old offsets. The index after the file:
+            // a crash between the two leaves an index that does not match (the file is read again at the next start).
+            renameSync(done.tmp, join(this.dir, file));
+            this.swapRefs(file, placed, done.size);
+            renameSync(done.indexTmp, join(this.dir, `${file.slice(0, -'.jsonl'.length)}${INDEX_SUFFIX}`));
+            this.log(
+              `execution journal: compacted ${file}${before === undefined ? '' : ` ${mb(before)} →`} ${mb(done.size)} (${i + 1} of ${closed.length} closed days looked at)`,
+            );
+          } catch (err) {
+            if (!this.closing) console.error(`sfn: could not compact ${file}: ${String(err)}`);
+          }
+        }
+      } finally {
+        this.compacting = undefined;
+      }
+    })();
+    return this.compacting;
+  }
+
+  /** Replaces, for each execution, its refs into `file` by `placed` (in place: refs into other days keep their order). */
+  private swapRefs(file: string, placed: Map<string, LineRef[]>, size: number): void {
+    for (const [arn, refs] of placed) {
+      const all = this.lines.get(arn);
+      if (!all) continue; // not loaded (its first line was lost): nothing points at it
+      const at = all.findIndex((r) => r.file === file);
+      const kept = all.filter((r) => r.file !== file);
+      kept.splice(at === -1 ? kept.length : at, 0, ...refs);
+      this.lines.set(arn, kept);
+    }
+    this.sizes.set(file, size);
+  }
+
+  /**
+   * At a stop: the journal flushed; a compaction in progress is abandoned (its temporary files are removed at the
+   * next start, the day stays as it was and is compacted later), so a stop never waits for a large day.
+   */
+  async close(): Promise<void> {
     await this.drain();
-    if (this.dirty.size > 0) return;
-    const out = [JSON.stringify({ version: 1, sizes: Object.fromEntries(this.sizes) })];
-    for (const r of records) {
-      const refs = this.lines.get(r.executionArn);
-      if (!refs?.length || (r.events && this.written.get(r) !== r.events.length)) return; // not all written yet
-      const { events: _events, ...summary } = r;
-      out.push(
-        JSON.stringify({
-          ...summary,
-          startDate: r.startDate.getTime(),
-          stopDate: r.stopDate?.getTime(),
-          lines: refs.map((x) => [x.file, x.offset, x.length]),
-        }),
-      );
-    }
-    const path = join(this.dir, SNAPSHOT_FILE);
-    const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-    try {
-      await writeFile(tmp, `${out.join('\n')}\n`);
-      await rename(tmp, path);
-    } catch (err) {
-      console.error(`sfn: could not write the journal snapshot: ${String(err)}`); // the next start reads the whole journal
-    }
+    this.closing = true;
+    await this.files.close();
+    await this.compacting;
   }
 
   private refs(executionArn: string): LineRef[] {

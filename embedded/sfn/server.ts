@@ -93,6 +93,7 @@ async function handle(sfn: LocalSfn, req: IncomingMessage, res: ServerResponse):
     const name = typeof target === 'string' && target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
     if (req.method !== 'POST' || !isOperation(name)) throw new SfnError('UnknownOperationException', `unknown operation: ${String(target)}`);
     const body: unknown = text ? JSON.parse(text) : {};
+    await sfn.loaded(); // started with a journal still being read: wait for it rather than answer without it
     const result = await operations[name](sfn, body);
     res.writeHead(200, headers).end(JSON.stringify(wire(result)));
   } catch (err) {

@@ -35,10 +35,17 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const scheme = schemeOf(sub.schemeId);
     const household = await getHousehold(sub.householdId);
     const invoice = invoiceKey(sub);
-    const holder = invoice ? await invoiceHolder(invoice) : undefined;
+    // The invoice's holder is not read on the first attempt: eligibility has just checked it, and a decision that
+    // pays (or closes) the claim consumes the invoice with a Put conditional on nobody else holding it, so a claim
+    // that took the invoice meanwhile cancels the transaction and the next attempt reads the holder. A rejection
+    // writes no invoice item, so it is only ever decided with the holder read (its reason must be the first
+    // failing check, which may be the duplicate invoice). One read less per claim, the same guarantee.
+    const holderRead = attempt > 0 || !invoice;
+    const holder = invoice && holderRead ? await invoiceHolder(invoice) : undefined;
     // Re-check eligibility against what we read now: the registry or the invoice may have changed since.
     const eligibility = checkEligibility(sub, scheme, { household, invoiceConsumed: holder !== undefined && holder !== claimId });
     const now = new Date().toISOString();
+    if (!holderRead && (!eligibility.eligible || !household)) continue; // decide the rejection with the holder read
     if (!eligibility.eligible || !household) {
       const reasonCode = eligibility.eligible ? 'HOUSEHOLD_NOT_FOUND' : eligibility.reasonCode;
       const record = await commitWithAudit(
@@ -57,6 +64,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     const accKey = accumulatorKey(sub);
     const acc = accKey ? await readAccumulator(accKey) : null;
     const result = assessClaim(sub, scheme, household, acc?.counters ?? {});
+    if (isRejection(result) && !holderRead) continue; // as above: a rejection is decided with the holder read
     if (isRejection(result)) {
       const record = await commitWithAudit(
         await moveClaim(claim, ['RECEIVED'], {

@@ -3,7 +3,7 @@
  * plain ARN), Retry on a custom error, Catch into a Fail state, a Choice, a `.waitForTaskToken` review and
  * Succeed; the history as GetExecutionHistory returns it; idempotent starts; durability across a restart.
  */
-import { appendFile, cp, mkdtemp, open as openFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -513,7 +513,7 @@ describe('sfn engine: durability', () => {
     expect(history(sfn2, waiting).length).toBeGreaterThan(waitingEvents);
   });
 
-  it('a start reads the snapshot and parses only what the journal gained since; a snapshot that does not add up is ignored', async () => {
+  it('a start reads the index of a closed day instead of its lines; an index that does not add up is ignored', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sfn-'));
     dirs.push(dataDir);
     const sfn1 = await engine(handlers().taskHandlers, { dataDir });
@@ -526,12 +526,17 @@ describe('sfn engine: durability', () => {
     });
     await sfn1.idle();
     await sfn1.close();
-    // The snapshot covers every journal byte written so far.
-    const [journal = ''] = (await readdir(dataDir)).filter((f) => f.endsWith('.jsonl') && f !== 'snapshot.jsonl');
-    const header = JSON.parse((await readFile(join(dataDir, 'snapshot.jsonl'), 'utf8')).split('\n')[0] ?? '') as { sizes: Record<string, number> };
-    expect(header.sizes[journal]).toBe((await stat(join(dataDir, journal))).size);
+    // The day closes (as for a server running past midnight): the next start compacts and indexes that day's file.
+    const journal = '2024-05-03.jsonl';
+    const [today = ''] = (await readdir(dataDir)).filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f));
+    await rename(join(dataDir, today), join(dataDir, journal));
+    const sfn1b = await engine(handlers().taskHandlers, { dataDir });
+    await sfn1b.idle();
+    await sfn1b.close();
+    const header = JSON.parse((await readFile(join(dataDir, '2024-05-03.index.jsonl'), 'utf8')).split('\n')[0] ?? '') as { size: number };
+    expect(header.size).toBe((await stat(join(dataDir, journal))).size);
 
-    // Damage the first line of A in the journal, in place: a start that parses only the tail never reads it.
+    // Damage A's line in the closed day, in place: a start that takes the day from its index never reads it.
     const text = await readFile(join(dataDir, journal), 'utf8');
     const firstLine = text.split('\n')[0] ?? '';
     expect(firstLine).toContain('snap-a');
@@ -542,7 +547,7 @@ describe('sfn engine: durability', () => {
     const h2 = handlers();
     const sfn2 = await engine(h2.taskHandlers, { dataDir });
     await sfn2.idle();
-    expect(sfn2.describeExecution(a)).toMatchObject({ status: 'SUCCEEDED' }); // known from the snapshot
+    expect(sfn2.describeExecution(a)).toMatchObject({ status: 'SUCCEEDED' }); // known from the index
     expect(sfn2.describeExecution(waiting)).toMatchObject({ status: 'RUNNING' }); // run again, a new token
     expect(h2.tokens.get('snap-b')).toBeDefined();
     const { executionArn: c } = await sfn2.startExecution({ stateMachineArn: ARN, name: 'snap-c', input: '{"claimId":"snap-c"}' });
@@ -561,9 +566,13 @@ describe('sfn engine: durability', () => {
     expect(sfn3.describeExecution(waiting)).toMatchObject({ status: 'RUNNING' });
     await sfn3.close();
 
-    // A snapshot that claims more journal than there is: ignored, the whole journal is read, A's damaged first
-    // line is skipped as before (so A is gone), everything else is there.
-    await writeFile(join(crashed, 'snapshot.jsonl'), `${JSON.stringify({ version: 1, sizes: { [journal]: 10 ** 9 } })}\n`);
+    // An index that claims more journal than there is: ignored, the day's lines are read, A's damaged line is
+    // skipped as before (so A is gone), everything else is there.
+    const index = (await readFile(join(crashed, '2024-05-03.index.jsonl'), 'utf8')).split('\n');
+    await writeFile(
+      join(crashed, '2024-05-03.index.jsonl'),
+      [JSON.stringify({ version: 1, file: journal, size: 10 ** 9 }), ...index.slice(1)].join('\n'),
+    );
     const sfn4 = await engine(handlers().taskHandlers, { dataDir: crashed });
     await sfn4.idle();
     expect(history(sfn4, c)).toEqual(historyC);

@@ -10,6 +10,7 @@ import { readAudit, verifyChain } from '../../functions/shared/audit.js';
 import { settlementsOfClaim } from '../../functions/shared/settlements-repo.js';
 import { handler as assessment } from '../../functions/steps/assessment.js';
 import { handler as payout } from '../../functions/steps/payout.js';
+import { handler as eligibility } from '../../functions/steps/eligibility.js';
 import { lambdaContext } from '../../embedded/lambda-context.js';
 
 const ctx = lambdaContext('test');
@@ -122,6 +123,22 @@ describe('a MEDICAL claim through the steps', () => {
     await runDirect(first);
     expect(await runDirect(second)).toBe('REJECTED');
     expect((await getClaim(second))?.reasonCode).toBe('DUPLICATE_INVOICE');
+  });
+
+  it('rejects with DUPLICATE_INVOICE a claim whose invoice another claim took between its eligibility and its assessment', async () => {
+    // The assessment does not read the invoice's holder on its first attempt: the invoice Put's condition must catch it.
+    await household('H-MED-4');
+    const late = await submit(medical('H-MED-4', 600_000, 'DUP-RACE'));
+    const early = await submit(medical('H-MED-4', 600_000, 'DUP-RACE'));
+    expect(await eligibility({ claimId: late }, ctx)).toMatchObject({ outcome: 'ELIGIBLE' });
+    expect(await runDirect(early)).toBe('SETTLING');
+    const held = await readAccumulator('ACC#P#xiaogan-2024#P-1#MEDICAL#2024');
+    expect(await assessment({ claimId: late }, ctx)).toMatchObject({ outcome: 'REJECTED' });
+    const claim = await getClaim(late);
+    expect(claim?.reasonCode).toBe('DUPLICATE_INVOICE');
+    expect(claim?.assessment).toBeUndefined();
+    // Nothing of the rejected claim was held against the person's cap.
+    expect(await readAccumulator('ACC#P#xiaogan-2024#P-1#MEDICAL#2024')).toEqual(held);
   });
 
   it('rejects an unknown household with HOUSEHOLD_NOT_FOUND', async () => {
