@@ -11,6 +11,7 @@ import { benchReplay } from './replay.js';
 import { benchConsole, type ConsoleFigures } from './console.js';
 import { benchReports, type ReportFigures } from './reports.js';
 import { benchRestart } from './restart.js';
+import { benchMedicalFeedInChild, type MedicalFeedFigures } from './medical-feed.js';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -19,7 +20,7 @@ const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-const ONLY = ['console', 'fanout', 'reports', 'restart'] as const;
+const ONLY = ['console', 'e2e', 'fanout', 'reports', 'restart', 'medical-feed'] as const;
 if ((jsonAt >= 0 && !jsonFile) || (onlyAt >= 0 && !ONLY.includes(only as (typeof ONLY)[number]))) {
   console.error(`usage: npm run bench -- [--json FILE] [--only ${ONLY.join('|')}]`);
   process.exit(2);
@@ -85,6 +86,34 @@ if (only === 'reports') {
   process.exit(0);
 }
 
+async function medicalFeedPart(step: string): Promise<MedicalFeedFigures> {
+  console.log(
+    `${step} the medical bureau's feed: a 10,000-row file, 9,000 rows of insured people, DATA DIRECTORY (as npm start), cold (a process of its own) ...`,
+  );
+  const f = await benchMedicalFeedInChild({ log: (l) => console.log(l) });
+  console.log(
+    `  medicalFeed10kSeconds    ${f.medicalFeed10kSeconds} s from POST /medical-feeds until the feed was DONE and all ${fmt(f.matched)} claims decided (data directory, cold; target ≤ 90 s)`,
+  );
+  console.log(`  counts / claims          ${JSON.stringify(f.counts)} / ${JSON.stringify(f.claimsByStatus)}`);
+  console.log(
+    `  medicalFeedResendSeconds ${f.medicalFeedResendSeconds} s for the same file sent again: the same feed (repeated), ${f.executionsStartedByResends} claims started (target ≤ 15 s)`,
+  );
+  console.log(
+    `  re-exported rows         ${f.reExportSeconds} s for the same rows with other bytes (a new feed) until DONE: ${JSON.stringify(f.reExportCounts)} (not a target)`,
+  );
+  return f;
+}
+
+if (only === 'medical-feed') {
+  const f = await medicalFeedPart('1/1');
+  if (jsonFile)
+    writeFileSync(
+      jsonFile,
+      `${JSON.stringify({ medicalFeed10kSeconds: f.medicalFeed10kSeconds, medicalFeedResendSeconds: f.medicalFeedResendSeconds }, null, 2)}\n`,
+    );
+  process.exit(0);
+}
+
 /** The fan-out as `npm start` runs (a fresh data directory, no warm-up event), then in memory after a warm-up, labelled. */
 async function fanoutPart(step: string) {
   console.log(
@@ -139,11 +168,11 @@ const LAMBDA_GB = 0.5;
 
 console.log('fangpin bench (one process; medians of several runs; this machine is noisy)');
 
-console.log('1/9 pure core: deciding MEDICAL claims on one core ...');
+console.log('1/10 pure core: deciding MEDICAL claims on one core ...');
 const core = benchCore();
 console.log(`  coreDecisionsPerSec      ${fmt(core.decisionsPerSec)} decisions/s (runs: ${core.runs.map(fmt).join(', ')})`);
 
-console.log('2/9 state transitions on the happy path, from the synthesized definition ...');
+console.log('2/10 state transitions on the happy path, from the synthesized definition ...');
 const { definition } = synthesizeClaimWorkflow();
 const states = definition.States as Record<string, { Type: string; Next?: string; Default?: string }>;
 const path: string[] = [];
@@ -163,7 +192,7 @@ const printE2e = (e: E2eFigures, label: string, suffix = '') => {
   console.log(`  p50Ms / p99Ms${suffix.padEnd(12)} ${e.p50Ms} / ${e.p99Ms} ms from POST /claims to the end of the execution`);
 };
 console.log(
-  '3/9 claims through the embedded system vs the same handlers called directly, concurrency 16: DATA DIRECTORY (as npm start), cold (no warm-up rounds) ...',
+  '3/10 claims through the embedded system vs the same handlers called directly, concurrency 16: DATA DIRECTORY (as npm start), cold (no warm-up rounds) ...',
 );
 const e2e = await benchE2e({ dataDir: true, warmupRounds: 0, log: (l) => console.log(l) });
 printE2e(e2e, 'data directory, cold');
@@ -173,9 +202,18 @@ console.log(
 console.log(
   `  storeItemsPerClaim       ${e2e.storeItemsPerClaim.total} items per paid claim (${e2e.storeItemsPerClaim.written} written, ${e2e.storeItemsPerClaim.read} read): ${JSON.stringify(e2e.storeItemsPerClaim.byTable)}`,
 );
-console.log('3/9 the same IN MEMORY (DynamoDB Local -inMemory, no journal), after 2,400 claims of warm-up ...');
+console.log('3/10 the same IN MEMORY (DynamoDB Local -inMemory, no journal), after 2,400 claims of warm-up ...');
 const e2eMemory = await benchE2e({ dataDir: false, log: (l) => console.log(l) });
 printE2e(e2eMemory, 'in memory, warm', 'InMemory');
+
+if (only === 'e2e') {
+  if (jsonFile)
+    writeFileSync(
+      jsonFile,
+      `${JSON.stringify({ e2eClaimsPerSec: e2e.e2eClaimsPerSec, directClaimsPerSec: e2e.directClaimsPerSec, orchestrationRatio: e2e.orchestrationRatio, orchestrationRatioRounds: e2e.ratioRounds, storeItemsPerClaim: e2e.storeItemsPerClaim.total, e2eClaimsPerSecInMemory: e2eMemory.e2eClaimsPerSec, orchestrationRatioInMemory: e2eMemory.orchestrationRatio }, null, 2)}\n`,
+    );
+  process.exit(0);
+}
 
 const invocations = 6; // POST /claims + five steps
 const gbSeconds = invocations * LAMBDA_GB * (e2e.p50Ms / 1000 / invocations);
@@ -188,16 +226,16 @@ console.log(
   `  costPerClaimUsd          ${cost.toFixed(6)} (= ${path.length} transitions × $${PRICE.standardTransition} + ${gbSeconds.toFixed(4)} GB-s × $${PRICE.lambdaGbSecondArm} + ${invocations} requests × $${PRICE.lambdaRequest} + ${e2e.writeUnitsPerClaim} WRU × $${PRICE.dynamoWriteUnit}; reads and logs not included; Lambda time taken as the p50 latency)`,
 );
 
-console.log('4/9 bundled size of each Lambda ...');
+console.log('4/10 bundled size of each Lambda ...');
 const sizes = await bundleSizes();
 for (const [entry, bytes] of Object.entries(sizes)) console.log(`  ${entry.padEnd(36)} ${(bytes / 1024).toFixed(0)} KB`);
 const maxBundleKB = Math.round(Math.max(...Object.values(sizes)) / 1024);
 console.log(`  maxBundleKB              ${maxBundleKB}`);
 
-const fanoutFigures = await fanoutPart('5/9');
+const fanoutFigures = await fanoutPart('5/10');
 const fanout = fanoutFigures.disk;
 
-console.log('6/9 what-if replay of a synthetic year of 1,000,000 claims (npm run replay, one process) ...');
+console.log('6/10 what-if replay of a synthetic year of 1,000,000 claims (npm run replay, one process) ...');
 const rp = await benchReplay();
 console.log(
   `  replay1MSeconds          ${Math.max(rp.replaySeconds, rp.whatIfSeconds)} s for one replay of ${fmt(rp.claims)} claims (baseline ${rp.replaySeconds} s, what-if ${rp.whatIfSeconds} s; target < 10 s)`,
@@ -205,15 +243,16 @@ console.log(
 console.log(`  replay command           ${rp.totalSeconds} s in all, of which ${rp.loadSeconds} s reading and validating the file`);
 
 console.log(
-  '7/9 restart after a stop with 100,000 claims journaled (journal generated in the real format from real executions, ten closed days; data directory) ...',
+  '7/10 restart after a stop with 100,000 claims journaled (journal generated in the real format from real executions, ten closed days; data directory) ...',
 );
 const restart = await benchRestart({ log: (l) => console.log(l) });
 console.log(
   `  restartSeconds           ${restart.restartSeconds} s until ready again (first start on days not indexed: ${restart.firstStartSeconds} s; compaction in the background ${restart.compactSeconds} s; journal ${(restart.journalBytesPerClaimBefore / 1024).toFixed(1)} → ${(restart.journalBytesPerClaimAfter / 1024).toFixed(1)} KB per claim; target ≤ 10 s)`,
 );
 
-const consoleFigures = await consolePart('8/9');
-const reportFigures = await reportsPart('9/9');
+const consoleFigures = await consolePart('8/10');
+const reportFigures = await reportsPart('9/10');
+const feedFigures = await medicalFeedPart('10/10');
 
 const figures = {
   coreDecisionsPerSec: core.decisionsPerSec,
@@ -248,6 +287,8 @@ const figures = {
   reportSummaryMs: reportFigures.reportSummaryMs,
   claimSearchMs: reportFigures.claimSearchMs,
   monitoringSeconds: reportFigures.monitoringSeconds,
+  medicalFeed10kSeconds: feedFigures.medicalFeed10kSeconds,
+  medicalFeedResendSeconds: feedFigures.medicalFeedResendSeconds,
 };
 if (jsonFile) {
   writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);

@@ -9,11 +9,11 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { MedicalDetails, type ClaimOf } from './claim.js';
-import { IdNumber, identifier, isCalendarDate, isoDate } from './household.js';
+import { IdNumber, isCalendarDate, isoDate } from './household.js';
 import { MAX_FEN } from './money.js';
 import { say } from './i18n/render.js';
 // `sentence`, not `text`: this module's own `text` is the file's decoded text.
-import { text as sentence, type Message } from './i18n/message.js';
+import { text as sentence, type Lang, type Message } from './i18n/message.js';
 
 /** The documented header, exact names in this order (docs/medical-feed.md). */
 export const FEED_COLUMNS = [
@@ -62,9 +62,35 @@ export function formatLine(line: number): string {
   return line.toLocaleString('en-US');
 }
 
-/** `line 1,284: admissionDate: not a date` */
-export function rowProblem(line: number, field: string, message: string): string {
-  return `line ${formatLine(line)}: ${field}: ${message}`;
+/**
+ * One problem of a row, kept as data rather than as a sentence, so each reader sees it in their own language
+ * (issue 21): the line, the column it concerns (absent when it concerns the record as a whole), and the
+ * sentence as its English key (core/i18n/texts.ts holds the Chinese) with its figures. The column names are
+ * codes and read the same in every language.
+ */
+export interface RowProblem {
+  readonly line: number;
+  readonly field?: string;
+  readonly key: string;
+  readonly values?: Readonly<Record<string, string | number>>;
+}
+
+export function rowProblem(line: number, field: string | undefined, what: Message | string): RowProblem {
+  const m = typeof what === 'string' ? { key: what } : { key: what.key.replace(/^text\./, ''), ...(what.values ? { values: what.values } : {}) };
+  return field === undefined ? { line, ...m } : { line, field, ...m };
+}
+
+/**
+ * `line 1,284: admissionDate: not a calendar date` / `第 1,284 行：admissionDate：不是有效的日历日期`. Rows
+ * recorded before problems were kept as data hold the English sentence itself: that is shown as it is.
+ */
+export function sayRowProblem(p: RowProblem | string, lang: Lang): string {
+  if (typeof p === 'string') return p;
+  const problem = say(sentence(p.key, p.values), lang);
+  const line = formatLine(p.line);
+  return p.field === undefined
+    ? say(sentence('line {{line}}: {{problem}}', { line, problem }), lang)
+    : say(sentence('line {{line}}: {{field}}: {{problem}}', { line, field: p.field, problem }), lang);
 }
 
 /**
@@ -136,7 +162,7 @@ export interface CsvRecord {
   readonly line: number;
   readonly fields: readonly string[];
   /** A quote inside an unquoted field (RFC 4180 allows quotes only around a whole field). */
-  readonly problem?: string;
+  readonly problem?: Message;
 }
 
 /**
@@ -152,7 +178,7 @@ export function parseCsvRecords(text: string): CsvRecord[] {
   while (i < n) {
     const start = line;
     const fields: string[] = [];
-    let problem: string | undefined;
+    let problem: Message | undefined;
     let field = '';
     let endOfRecord = false;
     while (!endOfRecord) {
@@ -178,13 +204,13 @@ export function parseCsvRecords(text: string): CsvRecord[] {
         }
         // After the closing quote only a separator may follow.
         while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          problem ??= `field ${fields.length + 1}: text after a closing quote`;
+          problem ??= sentence('field {{field}}: text after a closing quote', { field: fields.length + 1 });
           field += text[i];
           i++;
         }
       } else {
         while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          if (text[i] === '"') problem ??= `field ${fields.length + 1}: a quote inside an unquoted field`;
+          if (text[i] === '"') problem ??= sentence('field {{field}}: a quote inside an unquoted field', { field: fields.length + 1 });
           field += text[i];
           i++;
         }
@@ -210,7 +236,7 @@ export interface FeedItem {
   readonly line: number;
   readonly cells: Readonly<Record<FeedColumn, string>>;
   /** Why the record is not a row of this table at all (wrong number of fields, stray quote). */
-  readonly problem?: string;
+  readonly problem?: Message;
 }
 
 /** The file as read: encoding, and every data row in file order (validation is per row: validateFeedRow). */
@@ -237,7 +263,10 @@ export function readFeed(bytes: Uint8Array, declaredEncoding?: string): ReadFeed
   const items = rows.map((r): FeedItem => {
     const cells = Object.fromEntries(FEED_COLUMNS.map((c, k) => [c, r.fields[k] ?? ''])) as Record<FeedColumn, string>;
     const problem =
-      r.problem ?? (r.fields.length !== FEED_COLUMNS.length ? `expected ${FEED_COLUMNS.length} fields, found ${r.fields.length}` : undefined);
+      r.problem ??
+      (r.fields.length !== FEED_COLUMNS.length
+        ? sentence('expected {{expected}} fields, found {{found}}', { expected: FEED_COLUMNS.length, found: r.fields.length })
+        : undefined);
     return problem ? { line: r.line, cells, problem } : { line: r.line, cells };
   });
   return { encoding, items };
@@ -250,7 +279,10 @@ function checkHeader(header: CsvRecord): void {
     throw new FeedFileError(
       422,
       'header',
-      sentence('line 1 is not a CSV header ({{problem}}); expected: {{expected}}', { problem: header.problem, expected }),
+      sentence('line 1 is not a CSV header: field {{field}} has a stray quote; expected: {{expected}}', {
+        field: header.problem.values?.field ?? '?',
+        expected,
+      }),
     );
   for (const [k, name] of FEED_COLUMNS.entries()) {
     const seen = got[k];
@@ -292,13 +324,16 @@ const fenCell = z
   .transform((s) => (s === '' ? undefined : Number(s)))
   .refine((v) => v === undefined || v <= MAX_FEN, 'above 2^53 − 1 fen');
 
+/** As `identifier` (core/household.ts), with sentences of its own: zod's built-in ones have no key to store. */
+const codeCell = z.string().min(1, 'required').max(128, 'at most 128 characters');
+
 /** A row's cells, validated (all text as read; blanks trimmed away). The reimbursement columns may be empty (0). */
 const RowCells = z
   .object({
-    hospitalCode: identifier,
-    invoiceNo: identifier,
+    hospitalCode: codeCell,
+    invoiceNo: codeCell,
     idNumber: IdNumber,
-    name: z.string().max(128),
+    name: z.string().max(128, 'at most 128 characters'),
     admissionDate: isoDate,
     dischargeDate: isoDate,
     totalCost: fenCell.refine((v) => v !== undefined, 'required'),
@@ -324,17 +359,17 @@ export interface FeedRow {
 
 export type RowCheck =
   | { readonly ok: true; readonly row: FeedRow }
-  | { readonly ok: false; readonly line: number; readonly errors: readonly string[] };
+  | { readonly ok: false; readonly line: number; readonly problems: readonly RowProblem[] };
 
 /**
  * One row → the figures of a MEDICAL claim paid to the hospital, or its problems as `line N: field: message`
  * (every field's first problem, in column order). Messages never repeat the identity number.
  */
 export function validateFeedRow(item: FeedItem): RowCheck {
-  if (item.problem) return { ok: false, line: item.line, errors: [`line ${formatLine(item.line)}: ${item.problem}`] };
+  if (item.problem) return { ok: false, line: item.line, problems: [rowProblem(item.line, undefined, item.problem)] };
   const trimmed = Object.fromEntries(FEED_COLUMNS.map((c) => [c, (item.cells[c] ?? '').trim()]));
   const cells = RowCells.safeParse(trimmed);
-  if (!cells.success) return { ok: false, line: item.line, errors: problemsOf(item.line, cells.error.issues) };
+  if (!cells.success) return { ok: false, line: item.line, problems: problemsOf(item.line, cells.error.issues) };
   const c = cells.data;
   const details = MedicalDetails.safeParse({
     hospitalCode: c.hospitalCode,
@@ -349,11 +384,12 @@ export function validateFeedRow(item: FeedItem): RowCheck {
     nonCoveredCost: c.nonCoveredCost ?? 0,
     payee: 'HOSPITAL',
   });
-  if (!details.success) return { ok: false, line: item.line, errors: problemsOf(item.line, details.error.issues) };
+  if (!details.success) return { ok: false, line: item.line, problems: problemsOf(item.line, details.error.issues) };
   return { ok: true, row: { line: item.line, idNumber: c.idNumber.toUpperCase(), details: details.data } };
 }
 
-function problemsOf(line: number, issues: readonly z.core.$ZodIssue[]): string[] {
+/** Every field's first problem, in column order. The cell schemas give every check a sentence of their own (texts.ts). */
+function problemsOf(line: number, issues: readonly z.core.$ZodIssue[]): RowProblem[] {
   const first = new Map<string, string>();
   for (const issue of issues) {
     const field = String(issue.path[0] ?? 'row');

@@ -45,6 +45,9 @@ const RETRY_ERRORS = [
   TRANSIENT_ERROR,
 ];
 
+/** The errors a Lambda timeout surfaces as: AWS's, and the embedded runtime's (middy's timeoutEarlyResponse). */
+export const MEDICAL_FEED_BATCH_TIMEOUT_ERRORS = ['Sandbox.Timedout', 'TimeoutError'];
+
 export class MedicalFeed extends Construct {
   readonly bucket: Bucket;
   readonly key: Key;
@@ -100,6 +103,11 @@ export class MedicalFeed extends Construct {
 
     // Each batch: `{Items: [row, …], BatchInput: {feedId, schemeId}}` → the batch Lambda, which files its rows.
     const fileBatch = call(S.fileBatch, props.fileBatch);
+    // A batch that outlives its Lambda's timeout (a slow store: 100 rows, each a claim filed and started) is run
+    // again rather than failing the map run and leaving the feed FILING for good: every row is idempotent, and the
+    // next attempt reads what the last one filed first, so each attempt gets further. `Sandbox.Timedout` is what
+    // AWS reports for a Lambda timeout; `TimeoutError` what the embedded runtime's middy reports.
+    fileBatch.addRetry({ errors: MEDICAL_FEED_BATCH_TIMEOUT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
     const fileRows = new sfn.DistributedMap(this, S.fileRows, {
       stateName: S.fileRows,
       label: MEDICAL_FEED_MAP_RUN_LABEL,

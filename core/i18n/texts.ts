@@ -149,6 +149,22 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'an integer amount in fen (no decimals, no separators)': '以分为单位的整数金额（无小数、无分隔符）',
   'above 2^53 − 1 fen': '超过 2^53 − 1 分',
   required: '必填',
+  'at most 128 characters': '最多 128 个字符',
+  // a row's problems, kept as data and rendered for each reader (core/medical-feed.ts sayRowProblem)
+  'line {{line}}: {{field}}: {{problem}}': '第 {{line}} 行：{{field}}：{{problem}}',
+  'line {{line}}: {{problem}}': '第 {{line}} 行：{{problem}}',
+  'expected {{expected}} fields, found {{found}}': '应为 {{expected}} 个字段，实有 {{found}} 个',
+  'field {{field}}: text after a closing quote': '第 {{field}} 个字段：闭合引号之后还有文字',
+  'field {{field}}: a quote inside an unquoted field': '第 {{field}} 个字段：未加引号的字段中含有引号',
+  'invoice already filed by line {{line}} of this file': '该发票已由本文件第 {{line}} 行申报',
+  'invoice already filed by line {{line}} of this file with other figures; not filed': '该发票已由本文件第 {{line}} 行以不同数据申报；本行不予申报',
+  'invoice already filed by line {{line}} of feed {{feedId}}': '该发票已由医保数据文件 {{feedId}} 第 {{line}} 行申报',
+  'invoice already filed by line {{line}} of feed {{feedId}} with other figures; not filed':
+    '该发票已由医保数据文件 {{feedId}} 第 {{line}} 行以不同数据申报；本行不予申报',
+  'invoice already filed by claim {{claimId}}': '该发票已由理赔 {{claimId}} 申报',
+  'invoice already filed by claim {{claimId}} with other figures; not filed': '该发票已由理赔 {{claimId}} 以不同数据申报；本行不予申报',
+  'the identity number is in {{count}} households of the registry; correct the registry and send the row again':
+    '该身份证号在登记名册中属于 {{count}} 个家庭；请更正名册后重新发送此行',
 
   // ---- public notice (公示), objections and after-payment audit samples ----
   'a date YYYY-MM-DD': 'YYYY-MM-DD 格式的日期',
@@ -205,7 +221,8 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'line {{line}}: a quoted field is never closed': '第 {{line}} 行：引号字段没有闭合',
   'the file is empty; the first line must be the header: {{header}}': '文件为空；第一行须为表头：{{header}}',
   'the file has {{rows}} rows; the limit is {{max}}': '文件有 {{rows}} 行，上限为 {{max}} 行',
-  'line 1 is not a CSV header ({{problem}}); expected: {{expected}}': '第 1 行不是 CSV 表头（{{problem}}）；应为：{{expected}}',
+  'line 1 is not a CSV header: field {{field}} has a stray quote; expected: {{expected}}':
+    '第 1 行不是 CSV 表头：第 {{field}} 个字段有多余的引号；应为：{{expected}}',
   "the header ends after {{count}} columns: column {{column}} must be '{{name}}'; expected: {{expected}}":
     "表头只有 {{count}} 列：第 {{column}} 列须为 '{{name}}'；应为：{{expected}}",
   "header column {{column}} is '{{seen}}', expected '{{name}}'; expected: {{expected}}":

@@ -6,17 +6,19 @@
  * sent, and the feed workflow is started, named after the feed (so a resend starts nothing new). Answers 202.
  * `GET /medical-feeds/{feedId}` is the operator's view: status, progress, counts by outcome, claims by status,
  * control totals (per hospital too), the rows that did not file; `format=csv` the per-row report with identity
- * numbers masked.
+ * numbers masked. Row problems are stored as data and written here in the reader's language (Accept-Language),
+ * as are the CSV's column names; outcomes, field names and codes never change with it.
  */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { FeedFileError, feedSha256, medicalFeedId, readFeed } from '#core/index.js';
+import { FeedFileError, feedSha256, medicalFeedId, readFeed, sayRowProblem } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
-import { apiHandler, HttpError, json, validationError, type RouteContext } from './http.js';
+import { apiHandler, HttpError, json, languageHeaders, validationError, type RouteContext } from './http.js';
+import { csvAnswer, CsvEncoding } from './csv.js';
 import { feedReport, getFeed, recordFeed, type FeedRowOutcome, type MedicalFeedRecord } from '../shared/medical-feeds-repo.js';
 import { feedBucket, uploadKey, writeFeedFile } from '../shared/feed-files.js';
 import { sfnClient } from '../shared/aws.js';
 import { wiring } from '../shared/config.js';
-import { text } from '#core/i18n/index.js';
+import { render, text, type Lang } from '#core/i18n/index.js';
 
 /** The body's media types taken: a CSV file, as text or as bytes (GB18030 files are best sent as bytes). */
 const CSV_TYPES = /^(text\/csv|application\/octet-stream|application\/csv|text\/plain)\b/i;
@@ -94,9 +96,15 @@ async function send(ctx: RouteContext) {
 
 const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** One line per row, in line order; a BOM so Excel opens it as UTF-8. No identity number but the masked one. */
-function reportCsv(outcomes: readonly FeedRowOutcome[]): string {
-  const header = ['line', 'outcome', 'hospitalCode', 'invoiceNo', 'idMasked', 'claimId', 'totalCost', 'problems'];
+/** The per-row report's columns, named in the reader's language (core/i18n/catalogue.ts `csv.feed.*`). */
+const REPORT_COLUMNS = ['line', 'outcome', 'hospitalCode', 'invoiceNo', 'idMasked', 'claimId', 'totalCost', 'problems'] as const;
+
+/** A row's problems in the reader's language; codes (outcome, field names) stay as they are. */
+const problemsIn = (o: FeedRowOutcome, lang: Lang) => (o.problems ?? []).map((p) => sayRowProblem(p, lang));
+
+/** One line per row, in line order. No identity number but the masked one. */
+function reportCsv(outcomes: readonly FeedRowOutcome[], lang: Lang): string {
+  const header = REPORT_COLUMNS.map((c) => render({ key: `csv.feed.${c}` }, lang));
   const lines = outcomes.map((o) =>
     [
       String(o.line),
@@ -106,42 +114,48 @@ function reportCsv(outcomes: readonly FeedRowOutcome[]): string {
       o.idMasked ?? '',
       o.claimId ?? '',
       o.totalCost === null || o.totalCost === undefined ? '' : String(o.totalCost),
-      (o.problems ?? []).join('; '),
+      problemsIn(o, lang).join(lang === 'en' ? '; ' : '；'),
     ]
       .map(quote)
       .join(','),
   );
-  return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
+  return `${[header.map(quote).join(','), ...lines].join('\r\n')}\r\n`;
 }
 
 async function get(ctx: RouteContext) {
   const feedId = ctx.params.feedId ?? '';
   const format = ctx.query.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw validationError([{ path: 'format', message: 'json or csv' }]);
+  const encoding = CsvEncoding.safeParse(ctx.query.encoding);
+  if (!encoding.success) throw validationError([{ path: 'encoding', message: 'utf-8 or gb18030' }]);
+  if (ctx.query.encoding !== undefined && format !== 'csv')
+    throw validationError([{ path: 'encoding', message: 'an encoding applies to format=csv only' }]);
   const feed = /^MF-[0-9a-f]{32}$/.test(feedId) ? await getFeed(feedId) : undefined;
   if (!feed) throw new HttpError(404, 'Not found', text('no medical feed {{feedId}}', { feedId: feedId.slice(0, 80) }));
   const report = await feedReport(feed);
-  if (format === 'csv') {
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${feedId}.csv"` },
-      body: reportCsv(report.outcomes),
-    };
-  }
+  if (format === 'csv')
+    return csvAnswer(reportCsv(report.outcomes, ctx.lang), { filename: `${feedId}.csv`, lang: ctx.lang, encoding: encoding.data });
   const { outcomes, ...rest } = report;
-  const exceptions = outcomes.filter((o) => o.outcome !== 'FILED');
-  return json(200, {
-    ...rest,
-    sha256: feed.sha256,
-    bytes: feed.bytes,
-    encoding: feed.encoding,
-    sentBy: feed.sentBy,
-    createdAt: feed.createdAt,
-    completedAt: feed.completedAt ?? null,
-    progress: { rows: report.rows, rowsDone: report.rowsDone, claimsFiled: report.counts.FILED, claimsUndecided: report.undecided },
-    exceptions: exceptions.slice(0, EXCEPTIONS_IN_ANSWER),
-    exceptionsTruncated: exceptions.length > EXCEPTIONS_IN_ANSWER,
-  });
+  const exceptions = outcomes
+    .filter((o) => o.outcome !== 'FILED')
+    .slice(0, EXCEPTIONS_IN_ANSWER + 1)
+    .map((o) => (o.problems ? { ...o, problems: problemsIn(o, ctx.lang) } : o));
+  return json(
+    200,
+    {
+      ...rest,
+      sha256: feed.sha256,
+      bytes: feed.bytes,
+      encoding: feed.encoding,
+      sentBy: feed.sentBy,
+      createdAt: feed.createdAt,
+      completedAt: feed.completedAt ?? null,
+      progress: { rows: report.rows, rowsDone: report.rowsDone, claimsFiled: report.counts.FILED, claimsUndecided: report.undecided },
+      exceptions: exceptions.slice(0, EXCEPTIONS_IN_ANSWER),
+      exceptionsTruncated: exceptions.length > EXCEPTIONS_IN_ANSWER,
+    },
+    languageHeaders(ctx.lang),
+  );
 }
 
 export const handler = apiHandler('medical-feeds', {

@@ -4,14 +4,15 @@
  * - `uploads/<schemeId>/<feedId>.csv`: a file sent through `POST /medical-feeds`, as sent;
  * - `normalized/<feedId>.csv`: the file as the workflow's Distributed Map reads it: UTF-8 (Step Functions' CSV
  *   reader reads nothing else), the documented columns plus `line` (the row's line in the file as sent, so a
- *   report names the bureau's own line numbers) and `problem` (a record that is not a row of the table).
+ *   report names the bureau's own line numbers) and `problem` (a record that is not a row of the table: a
+ *   sentence and its figures, as JSON).
  * The results of each map run go under `results/` (the ResultWriter's).
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { FEED_COLUMNS, FeedFileError, MAX_FEED_BYTES, type FeedItem } from '#core/index.js';
 import { s3Client } from './aws.js';
 import { wiring } from './config.js';
-import { text } from '#core/i18n/index.js';
+import { isMessage, message, text, type Message } from '#core/i18n/index.js';
 
 export function feedBucket(): string {
   return wiring('MEDICAL_FEED_BUCKET', "the medical bureau's feed bucket");
@@ -56,6 +57,24 @@ export const NORMALIZED_COLUMNS = ['line', 'problem', ...FEED_COLUMNS] as const;
 /** The rows as the map reads them: one record per row, header first, CRLF, UTF-8 (no BOM). */
 export function normalizedCsv(items: readonly FeedItem[]): string {
   const lines = [NORMALIZED_COLUMNS.join(',')];
-  for (const item of items) lines.push([String(item.line), item.problem ?? '', ...FEED_COLUMNS.map((c) => item.cells[c] ?? '')].map(quote).join(','));
+  for (const item of items)
+    lines.push(
+      [String(item.line), item.problem ? JSON.stringify(item.problem) : '', ...FEED_COLUMNS.map((c) => item.cells[c] ?? '')].map(quote).join(','),
+    );
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The `problem` column back into a sentence with its figures (the column holds it as JSON, so the batch can
+ * report it in any reader's language). Plain text, as a file normalized before problems were data holds, is
+ * taken as an English sentence.
+ */
+export function problemOfColumn(column: string): Message {
+  try {
+    const parsed: unknown = JSON.parse(column);
+    if (isMessage(parsed)) return parsed.values ? message(parsed.key, parsed.values) : message(parsed.key);
+  } catch {
+    // not JSON: the sentence itself
+  }
+  return text(column);
 }

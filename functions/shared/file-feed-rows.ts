@@ -18,9 +18,12 @@ import {
   sameDetails,
   validateFeedRow,
   formatLine,
+  rowProblem,
   type FeedItem,
   type FeedRow,
+  type RowProblem,
 } from '#core/index.js';
+import { text } from '#core/i18n/index.js';
 import { getClaim } from './claims-repo.js';
 import { fileClaim } from './file-claim.js';
 import { findInsuredByIdentity, type InsuredPerson } from './identities-repo.js';
@@ -43,12 +46,26 @@ function rowFacts(row: FeedRow, idMasked: string | null) {
   return { line: row.line, hospitalCode: row.details.hospitalCode, invoiceNo: row.details.invoiceNo, idMasked, totalCost: row.details.totalCost };
 }
 
+/** Why a row repeats a stored claim, as data (core/medical-feed.ts RowProblem): which line, feed or claim filed it. */
+function repeatProblem(feedId: string, row: FeedRow, existing: ClaimRecord, conflict: boolean): RowProblem {
+  const line = formatLine(existing.feedLine ?? 0);
+  const what = !existing.medicalFeedId
+    ? conflict
+      ? text('invoice already filed by claim {{claimId}} with other figures; not filed', { claimId: existing.claimId })
+      : text('invoice already filed by claim {{claimId}}', { claimId: existing.claimId })
+    : existing.medicalFeedId === feedId
+      ? conflict
+        ? text('invoice already filed by line {{line}} of this file with other figures; not filed', { line })
+        : text('invoice already filed by line {{line}} of this file', { line })
+      : conflict
+        ? text('invoice already filed by line {{line}} of feed {{feedId}} with other figures; not filed', { line, feedId: existing.medicalFeedId })
+        : text('invoice already filed by line {{line}} of feed {{feedId}}', { line, feedId: existing.medicalFeedId });
+  return rowProblem(row.line, 'invoiceNo', what);
+}
+
 /** A claim found stored under the row's claim id: this row's own (a retry), a repeat, or a conflict. */
 function judgeExisting(feedId: string, row: FeedRow, mine: ClaimRecord, existing: ClaimRecord): Pick<FeedRowOutcome, 'outcome' | 'problems'> {
   if (existing.medicalFeedId === feedId && existing.feedLine === row.line) return { outcome: 'FILED' };
-  const by = existing.medicalFeedId
-    ? `line ${formatLine(existing.feedLine ?? 0)} of ${existing.medicalFeedId === feedId ? 'this file' : `feed ${existing.medicalFeedId}`}`
-    : `claim ${existing.claimId}`;
   const s = existing.submission;
   const same =
     s.product === 'MEDICAL' &&
@@ -58,8 +75,8 @@ function judgeExisting(feedId: string, row: FeedRow, mine: ClaimRecord, existing
     mine.submission.product === 'MEDICAL' &&
     sameDetails(s.details, mine.submission.details);
   return same
-    ? { outcome: 'DUPLICATE', problems: [`invoice already filed by ${by}`] }
-    : { outcome: 'CONFLICT', problems: [`invoice already filed by ${by} with other figures; not filed`] };
+    ? { outcome: 'DUPLICATE', problems: [repeatProblem(feedId, row, existing, false)] }
+    : { outcome: 'CONFLICT', problems: [repeatProblem(feedId, row, existing, true)] };
 }
 
 async function fileRow(feed: MedicalFeedRecord, row: FeedRow, person: InsuredPerson): Promise<FeedRowOutcome> {
@@ -103,7 +120,7 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
   const valid: FeedRow[] = [];
   for (const c of checked) {
     if (c.ok) valid.push(c.row);
-    else outcomes.set(c.line, { line: c.line, outcome: 'BAD_ROW', problems: c.errors });
+    else outcomes.set(c.line, { line: c.line, outcome: 'BAD_ROW', problems: c.problems });
   }
   const matches = await pool(valid, settingValue('FANGPIN_FEED_CONCURRENCY'), async (row) => ({
     row,
@@ -119,7 +136,15 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
       outcomes.set(row.line, {
         ...rowFacts(row, idMasked),
         outcome: 'NOT_IN_REGISTRY',
-        problems: [`the identity number is in ${found.length} households of the registry; correct the registry and send the row again`],
+        problems: [
+          rowProblem(
+            row.line,
+            'idNumber',
+            text('the identity number is in {{count}} households of the registry; correct the registry and send the row again', {
+              count: found.length,
+            }),
+          ),
+        ],
       });
     } else matched.push({ row, person });
   }

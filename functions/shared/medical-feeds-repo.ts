@@ -8,7 +8,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ROW_OUTCOMES, type FeedEncoding, type RowOutcome } from '#core/index.js';
+import { ROW_OUTCOMES, type FeedEncoding, type RowOutcome, type RowProblem } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { commitWithAudit } from './audit.js';
 import { queryAll } from './query-all.js';
@@ -42,8 +42,11 @@ export interface FeedRowOutcome {
   /** The claim the row filed (FILED), or the claim it repeats (DUPLICATE, CONFLICT). */
   readonly claimId?: string | null;
   readonly totalCost?: number | null;
-  /** BAD_ROW: `line N: field: message` for each bad field; otherwise why (which line or claim it repeats). */
-  readonly problems?: readonly string[];
+  /**
+   * BAD_ROW: each bad field's problem; otherwise why (which line or claim it repeats, a registry error). Kept as
+   * data, rendered for each reader (core/medical-feed.ts sayRowProblem); rows recorded before that hold English text.
+   */
+  readonly problems?: readonly (RowProblem | string)[];
 }
 
 const FEED = 'FEED';

@@ -11,6 +11,7 @@ import { stepHandler } from '../shared/step.js';
 import { WorkflowError } from '../shared/errors.js';
 import { getFeed } from '../shared/medical-feeds-repo.js';
 import { fileFeedBatch } from '../shared/file-feed-rows.js';
+import { problemOfColumn } from '../shared/feed-files.js';
 
 /** A cell as read; an ItemReader omits nothing, but a column missing from an item reads as empty (a bad row). */
 const cell = z.string().max(4096).default('');
@@ -20,7 +21,7 @@ const Item = Cells.extend({
   // A CSV ItemReader gives every value as text.
   line: z.union([z.number().int().min(2), z.string().regex(/^\d+$/).transform(Number)]),
   /** Why the record is not a row of the table (wrong number of fields), found when the file was read. */
-  problem: z.string().max(500).optional(),
+  problem: z.string().max(1000).optional(),
 });
 
 const Input = z.object({
@@ -33,7 +34,9 @@ export const handler = stepHandler('medical-feed-batch', Input, async ({ Items, 
   if (!feed) throw new WorkflowError(`medical feed ${BatchInput.feedId} does not exist`);
   if (feed.schemeId !== BatchInput.schemeId)
     throw new WorkflowError(`medical feed ${feed.feedId} is for scheme ${feed.schemeId}, not ${BatchInput.schemeId}`);
-  const items: FeedItem[] = Items.map(({ line, problem, ...cells }) => (problem ? { line, cells, problem } : { line, cells }));
+  const items: FeedItem[] = Items.map(({ line, problem, ...cells }) =>
+    problem ? { line, cells, problem: problemOfColumn(problem) } : { line, cells },
+  );
   const outcomes = await fileFeedBatch(feed, items);
   const counts = Object.fromEntries(ROW_OUTCOMES.map((o) => [o, outcomes.filter((r) => r.outcome === o).length]));
   return {

@@ -450,6 +450,11 @@ describe('medical feed (issue 18)', () => {
       ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: bucketId(), Prefix: 'results' } },
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: MEDICAL_FEED_STATE.fileBatch },
     });
+    // A batch cut off by its Lambda's timeout runs again (rows are idempotent) instead of failing the feed.
+    const batchState = (
+      states[MEDICAL_FEED_STATE.fileRows] as { ItemProcessor: { States: Record<string, { Retry?: Array<{ ErrorEquals: string[] }> }> } }
+    ).ItemProcessor.States[MEDICAL_FEED_STATE.fileBatch];
+    expect(batchState?.Retry?.map((r) => r.ErrorEquals)).toContainEqual(['Sandbox.Timedout', 'TimeoutError']);
     expect(feed.taskModules).toMatchObject({
       [MEDICAL_FEED_STATE.prepare]: 'functions/steps/medical-feed-prepare.ts',
       [MEDICAL_FEED_STATE.fileBatch]: 'functions/steps/medical-feed-batch.ts',

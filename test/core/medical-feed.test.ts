@@ -10,8 +10,10 @@ import {
   readFeed,
   groupByInvoice,
   validateFeedRow,
+  sayRowProblem,
   type FeedRow,
 } from '../../core/index.js';
+import { say } from '../../core/i18n/index.js';
 
 const HEADER = FEED_COLUMNS.join(',');
 const ID = '420922199001011234';
@@ -33,6 +35,9 @@ function refused(bytes: Uint8Array, encoding?: string): FeedFileError {
 function rowsOf(bytes: Uint8Array) {
   return readFeed(bytes).items.map(validateFeedRow);
 }
+
+/** A failed check's problems as an English reader reads them. */
+const english = (c: ReturnType<typeof validateFeedRow>) => (c.ok ? [] : c.problems.map((p) => sayRowProblem(p, 'en')));
 
 describe('the file', () => {
   it('a mixed file: each row has its own outcome, and bad rows name line and field', () => {
@@ -64,7 +69,7 @@ describe('the file', () => {
         },
       },
     });
-    expect(checks.slice(1).map((c) => (c.ok ? [] : c.errors))).toEqual([
+    expect(checks.slice(1).map(english)).toEqual([
       ['line 3: admissionDate: not a calendar date'],
       ['line 4: dischargeDate: before admissionDate', 'line 4: totalCost: must not be negative'],
       ['line 5: totalCost: an integer amount in fen (no decimals, no separators)'],
@@ -74,12 +79,30 @@ describe('the file', () => {
     ]);
     // A problem never repeats the identity number.
     expect(JSON.stringify(checks.slice(1))).not.toContain('4209221990');
+    // Stored as data (line, field, the sentence's key and figures); the same problems in Chinese.
+    expect(checks.slice(1).map((c) => (c.ok ? [] : c.problems.map((p) => sayRowProblem(p, 'zh-CN'))))).toEqual([
+      ['第 3 行：admissionDate：不是有效的日历日期'],
+      ['第 4 行：dischargeDate：早于入院日期', '第 4 行：totalCost：不得为负数'],
+      ['第 5 行：totalCost：以分为单位的整数金额（无小数、无分隔符）'],
+      ['第 6 行：totalCost：totalCost 小于各项报销与目录外费用之和：自付金额将为负数'],
+      ['第 7 行：idNumber：应为 18 位身份证号码', '第 7 行：admissionDate：应为 YYYY-MM-DD 格式的日期'],
+      ['第 8 行：应为 12 个字段，实有 5 个'],
+    ]);
+    expect(checks[6]).toMatchObject({
+      problems: [{ line: 8, key: 'expected {{expected}} fields, found {{found}}', values: { expected: 12, found: 5 } }],
+    });
+    // Rows recorded before problems were data hold English text: shown as it is, in either language.
+    expect(sayRowProblem('line 9: totalCost: required', 'zh-CN')).toBe('line 9: totalCost: required');
   });
 
   it('writes line numbers past a thousand as the issue does: line 1,284', () => {
     const rows = Array.from({ length: 1283 }, (_, k) => `H,I-${k},${ID},x,${k === 1282 ? 'soon' : '2024-05-01'},2024-05-03,100,0,0,0,0,0`);
     const bad = rowsOf(file(...rows)).filter((c) => !c.ok);
-    expect(bad).toEqual([{ ok: false, line: 1284, errors: ['line 1,284: admissionDate: expected a date YYYY-MM-DD'] }]);
+    expect(bad).toEqual([{ ok: false, line: 1284, problems: [{ line: 1284, field: 'admissionDate', key: 'expected a date YYYY-MM-DD' }] }]);
+    expect(bad.map(english)).toEqual([['line 1,284: admissionDate: expected a date YYYY-MM-DD']]);
+    expect(bad.map((c) => (c.ok ? [] : c.problems.map((p) => sayRowProblem(p, 'zh-CN'))))).toEqual([
+      ['第 1,284 行：admissionDate：应为 YYYY-MM-DD 格式的日期'],
+    ]);
   });
 
   it('RFC 4180: quoted commas, doubled quotes and line breaks; a record keeps the line it starts on', () => {
@@ -89,7 +112,8 @@ describe('the file', () => {
       { line: 2, fields: ['x, "y"', 'two\nlines'] },
       { line: 5, fields: ['last', 'q'] },
     ]);
-    expect(parseCsvRecords('a,b"c\n')[0]?.problem).toBe('field 2: a quote inside an unquoted field');
+    const stray = parseCsvRecords('a,b"c\n')[0]?.problem;
+    expect(stray && say(stray, 'en')).toBe('field 2: a quote inside an unquoted field');
   });
 
   it('an unclosed quote refuses the whole file', () => {

@@ -100,15 +100,29 @@ describe('medical feed', () => {
     expect(byLine.get(4)?.outcome).toBe('NOT_IN_REGISTRY');
     expect(byLine.get(5)?.outcome).toBe('DUPLICATE');
     expect(byLine.get(6)?.outcome).toBe('CONFLICT');
-    expect(byLine.get(7)?.problems?.[0]).toMatch(/^line 7: admissionDate: /);
-    expect(byLine.get(8)?.problems).toEqual(['line 8: totalCost: must not be negative']);
+    // Problems in the reader's language: Chinese by default, English when asked; fields and outcomes are codes.
+    expect(byLine.get(7)?.problems).toEqual(['第 7 行：admissionDate：不是有效的日历日期', '第 7 行：dischargeDate：不是有效的日历日期']);
+    expect(byLine.get(8)?.problems).toEqual(['第 8 行：totalCost：不得为负数']);
+    expect(byLine.get(5)?.problems).toEqual(['第 5 行：invoiceNo：该发票已由本文件第 2 行申报']);
     expect(byLine.get(4)?.idMasked).toMatch(/^1101\*+0011$/);
+    const en = await api.call('GET', `/medical-feeds/${mixedId}`, { role: 'auditor', headers: { 'accept-language': 'en' } });
+    expect(en.headers.get('content-language')).toBe('en');
+    const enByLine = new Map((en.body.exceptions as Array<{ line: number; problems?: string[] }>).map((o) => [o.line, o.problems]));
+    expect(enByLine.get(7)).toEqual(['line 7: admissionDate: not a calendar date', 'line 7: dischargeDate: not a calendar date']);
+    expect(enByLine.get(8)).toEqual(['line 8: totalCost: must not be negative']);
+    expect(enByLine.get(6)).toEqual(['line 6: invoiceNo: invoice already filed by line 3 of this file with other figures; not filed']);
+    const enCsv = await api.call('GET', `/medical-feeds/${mixedId}?format=csv`, { role: 'auditor', headers: { 'accept-language': 'en' } });
+    expect(String(enCsv.body).split('\r\n')[0]).toBe('line,outcome,hospitalCode,invoiceNo,idMasked,claimId,totalCost (fen),problems');
+    expect(String(enCsv.body)).toContain('\r\n8,BAD_ROW,,,,,,');
+    expect(String(enCsv.body)).toContain(',line 8: totalCost: must not be negative\r\n');
 
     // Control totals equal the sum of the filed claims' payouts, per hospital too.
     const csv = await api.call('GET', `/medical-feeds/${mixedId}?format=csv`, { role: 'admin' });
     expect(csv.status).toBe(200);
     const text = String(csv.body);
     for (const id of [ID_A, ID_B, ID_C, ID_UNKNOWN]) expect(text).not.toContain(id);
+    expect(text.split('\r\n')[0]).toBe('行号,处理结果,医院编码,发票号,身份证号（脱敏）,赔案号,医疗总费用（分）,问题');
+    expect(text).toContain(',第 8 行：totalCost：不得为负数\r\n');
     const filed = text
       .split('\r\n')
       .slice(1)
@@ -147,7 +161,9 @@ describe('medical feed', () => {
     expect(r.body.feedId).not.toBe(mixedId);
     const done = await waitDone(String(r.body.feedId));
     expect(done.counts).toMatchObject({ FILED: 1, DUPLICATE: 1 });
-    expect((done.exceptions as Array<{ problems?: string[] }>)[0]?.problems?.[0]).toContain(`feed ${mixedId}`);
+    expect((done.exceptions as Array<{ problems?: string[] }>)[0]?.problems).toEqual([
+      `第 2 行：invoiceNo：该发票已由医保数据文件 ${mixedId} 第 9 行申报`,
+    ]);
   });
 
   it('reads a GB18030 file (detected) and files its rows', { timeout: 120_000 }, async () => {

@@ -70,7 +70,7 @@ async function pay(claimId: string) {
 function assertNothingIdentifying(text: string) {
   for (const id of Object.values(ID)) {
     expect(text).not.toContain(id);
-    expect(text).not.toContain(id.slice(-4) === 'X' ? id : id.slice(0, 4) + '**********' + id.slice(-4));
+    expect(text).not.toContain(id.slice(-4) === 'X' ? id : `${id.slice(0, 4)}**********${id.slice(-4)}`);
   }
   for (const name of NAMES) expect(text).not.toContain(name);
   expect(text).not.toMatch(/\d{17}[\dXx]/);

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { FEED_COLUMNS, feedSha256, HouseholdInput, medicalFeedClaimId, medicalFeedId, readFeed } from '../../core/index.js';
+import { FEED_COLUMNS, feedSha256, HouseholdInput, medicalFeedClaimId, medicalFeedId, readFeed, sayRowProblem } from '../../core/index.js';
 import { useStore } from '../support/store.js';
 import { lambdaContext } from '../../embedded/lambda-context.js';
 
@@ -61,11 +61,16 @@ async function receive(csvRows: string[], sentBy = 'admin:bureau') {
     sentBy,
     createdAt: new Date().toISOString(),
   });
-  const items = read.items.map((i) => ({ line: String(i.line), ...i.cells, ...(i.problem ? { problem: i.problem } : {}) }));
+  const items = read.items.map((i) => ({ line: String(i.line), ...i.cells, ...(i.problem ? { problem: JSON.stringify(i.problem) } : {}) }));
   return { feed: record, items };
 }
 
 type BatchOut = { feedId: string; counts: Record<string, number>; rows: { line: number; outcome: string; claimId: string | null }[] };
+/** The problems of the row on `line` as an English reader reads them. */
+function english(outcomes: Awaited<ReturnType<Repo['rowOutcomes']>>, line: number): string[] | undefined {
+  return outcomes.find((o) => o.line === line)?.problems?.map((p) => sayRowProblem(p, 'en'));
+}
+
 async function runBatch(feedId: string, items: readonly object[]): Promise<BatchOut> {
   return (await batch({ Items: items, BatchInput: { feedId, schemeId: 'xiaogan-2024' } } as never, lambdaContext('t'))) as BatchOut;
 }
@@ -209,10 +214,14 @@ describe('a batch of the feed', () => {
     const stored = await repo.rowOutcomes(feedId);
     expect(stored.map((o) => [o.line, o.outcome])).toEqual(first.rows.map((r) => [r.line, r.outcome]));
     expect(stored.find((o) => o.line === 4)).toMatchObject({ idMasked: '1101**********0011', hospitalCode: 'HOSP-01', invoiceNo: 'INV-2' });
-    expect(stored.find((o) => o.line === 5)?.problems).toEqual(['invoice already filed by line 2 of this file']);
-    expect(stored.find((o) => o.line === 6)?.problems).toEqual(['invoice already filed by line 2 of this file with other figures; not filed']);
-    expect(stored.find((o) => o.line === 7)?.problems).toEqual(['line 7: admissionDate: not a calendar date']);
-    expect(stored.find((o) => o.line === 8)?.problems).toEqual(['line 8: totalCost: must not be negative']);
+    expect(english(stored, 5)).toEqual(['line 5: invoiceNo: invoice already filed by line 2 of this file']);
+    expect(english(stored, 6)).toEqual(['line 6: invoiceNo: invoice already filed by line 2 of this file with other figures; not filed']);
+    expect(english(stored, 7)).toEqual(['line 7: admissionDate: not a calendar date']);
+    expect(english(stored, 8)).toEqual(['line 8: totalCost: must not be negative']);
+    // Stored as data, not as a sentence: line, field, the sentence's key and its figures.
+    expect(stored.find((o) => o.line === 5)?.problems).toEqual([
+      { line: 5, field: 'invoiceNo', key: 'invoice already filed by line {{line}} of this file', values: { line: '2' } },
+    ]);
     // Identity numbers only masked, names not at all: in the outcomes, the step's answer and the claims.
     const everything = JSON.stringify([stored, first, a, await claims.getClaim(claimC)]);
     for (const secret of [ID_A, ID_C, ID_C.toLowerCase(), ID_UNKNOWN, '张三']) expect(everything).not.toContain(secret);
@@ -235,8 +244,8 @@ describe('a batch of the feed', () => {
       { line: 9, outcome: 'DUPLICATE', claimId: claimA },
       { line: 10, outcome: 'CONFLICT', claimId: claimA },
     ]);
-    expect((await repo.rowOutcomes(feedId)).find((o) => o.line === 10)?.problems).toEqual([
-      'invoice already filed by line 2 of this file with other figures; not filed',
+    expect(english(await repo.rowOutcomes(feedId), 10)).toEqual([
+      'line 10: invoiceNo: invoice already filed by line 2 of this file with other figures; not filed',
     ]);
     // Another file overlapping the first: its known invoices file nothing, its new one files.
     const other = await receive([
@@ -246,7 +255,7 @@ describe('a batch of the feed', () => {
     ]);
     const out = await runBatch(other.feed.feedId, other.items);
     expect(out.rows.map((r) => r.outcome)).toEqual(['DUPLICATE', 'CONFLICT', 'FILED']);
-    expect((await repo.rowOutcomes(other.feed.feedId))[0]?.problems).toEqual([`invoice already filed by line 3 of feed ${feedId}`]);
+    expect(english(await repo.rowOutcomes(other.feed.feedId), 2)).toEqual([`line 2: invoiceNo: invoice already filed by line 3 of feed ${feedId}`]);
     expect(await countFeedClaims()).toBe(claimsBefore + 1);
   });
 

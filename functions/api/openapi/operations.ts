@@ -544,12 +544,21 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
         description: 'json (default) or csv (one line per row, identity numbers masked)',
         schema: { type: 'string', enum: ['json', 'csv'] },
       },
+      {
+        name: 'encoding',
+        description: 'format=csv only: utf-8 (default, with a BOM) or gb18030 (for a Chinese Excel)',
+        schema: { type: 'string', enum: ['utf-8', 'gb18030'] },
+      },
     ],
     responses: {
       200: {
-        description: 'the feed (as CSV with format=csv)',
+        description: "the feed (as CSV with format=csv). Row problems, and the CSV's column names, are in the reader's language (Accept-Language)",
         body: R.MedicalFeedView,
-        alsoAs: { 'text/csv': 'with format=csv: line, outcome, hospitalCode, invoiceNo, idMasked, claimId, totalCost, problems; UTF-8 with a BOM' },
+        headers: ['Content-Language', 'Vary'],
+        alsoAs: {
+          'text/csv':
+            "with format=csv: line, outcome, hospitalCode, invoiceNo, idMasked, claimId, totalCost, problems (column names in the reader's language); UTF-8 with a BOM, or GB18030 with encoding=gb18030",
+        },
       },
     },
     problems: [404, 422],

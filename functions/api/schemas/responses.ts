@@ -547,7 +547,12 @@ const FeedRowOutcome = z
     idMasked: z.string().nullable().optional().describe('the identity number masked; never in clear'),
     claimId: z.string().nullable().optional(),
     totalCost: fen.nullable().optional(),
-    problems: z.array(z.string()).optional().describe('BAD_ROW: `line N: field: message` per bad field; otherwise why'),
+    problems: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "in the reader's language (Accept-Language): BAD_ROW, `line N: field: message` per bad field (`第 N 行：field：…` in Chinese); otherwise why (the line or feed that filed the invoice)",
+      ),
   })
   .strict();
 
