@@ -36,6 +36,8 @@ export const EMBEDDED_SETTINGS = {
     '',
     '(none)',
   ),
+  // The data directory's SQLite file in WAL mode (embedded/sqlite-wal.ts): one sync per commit instead of three or four.
+  FANGPIN_DYNAMODB_WAL: setting(onOff, '1'),
   FANGPIN_WEBHOOK_POLL_MS: setting(wholeNumber(1, 3_600_000), '500'),
   FANGPIN_URL: setting(z.url(), 'http://127.0.0.1:3000', '`http://127.0.0.1:3000`'),
   FANGPIN_TOKEN: optionalSetting(z.string().min(1), '(none)'),

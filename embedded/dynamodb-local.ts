@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LAUNCHER_CLASS, dynamoDbLocalDir, dynamoDbLocalInstalled, dynamoDbLocalPaths } from '../scripts/install-dynamodb-local.mjs';
 import { embeddedSetting } from './config.js';
+import { prepareWalDatabase, type WalOutcome } from './sqlite-wal.js';
 
 export interface DynamoDbLocalOptions {
   /** Directory for the database file (created if missing); undefined → in memory. */
@@ -161,6 +162,13 @@ function launch(home: string, port: number, dataDir: string | undefined, loopbac
   return { child, exited, output: () => output.trim(), hasExited: () => gone };
 }
 
+const WAL_LOG: Record<Exclude<WalOutcome, 'already'>, string> = {
+  created: 'from the start (a new database)',
+  switched: 'switched on (it used a rollback journal)',
+  'hot-journal': 'not switched this time: a rollback journal from an interrupted commit is applied first',
+  'not-sqlite': 'not set: the file is not a SQLite database this version knows',
+};
+
 /** What DynamoDB Local prints when it will not serve, although its JVM may stay up (the plain jar does). */
 const FATAL = /Failed to bind|BindException|Address already in use|A fatal error occured|Error processing the supplied command line/i;
 
@@ -196,7 +204,13 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   const home = await ensureInstalled();
   const loopback = existsSync(join(dynamoDbLocalPaths(home).launcherDir, `${LAUNCHER_CLASS}.class`));
   const dataDir = opts.dataDir === undefined ? undefined : resolve(opts.dataDir);
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    if (embeddedSetting('FANGPIN_DYNAMODB_WAL')) {
+      const wal = prepareWalDatabase(dataDir);
+      if (wal !== 'already') opts.log?.(`DynamoDB Local's database file in ${dataDir}: WAL mode ${WAL_LOG[wal]}`);
+    }
+  }
   const started = Date.now();
   // A port picked by us could be taken by someone else before java binds it: then pick another.
   for (let attempt = 1; ; attempt++) {

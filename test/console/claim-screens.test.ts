@@ -121,7 +121,8 @@ describe('medical feeds', () => {
     await counts.locator('[data-outcome="BAD_ROW"]').getByText('错误行: 1').waitFor();
     expect(await page.getByTestId('feed-rows').textContent()).toBe('已处理 3 / 3 行');
     expect(await row(page, 3).locator('td').allTextContents()).toContain('1101**********0011');
-    expect((await row(page, 4).textContent()) ?? '').toContain('line 4: admissionDate');
+    // The row's problems follow the reader's language (the feed stores them as data, the API renders them).
+    expect((await row(page, 4).textContent()) ?? '').toContain('第 4 行：admissionDate：不是有效的日历日期');
     const html = await page.content();
     expect(html).not.toContain(ID_UNKNOWN);
     expect(html).not.toContain(ID_ZHANG);

@@ -1,6 +1,6 @@
 /** DynamoDB Local as the embedded store: lifecycle, table creation from the shared specs, transactions, durability. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +161,8 @@ describe('DynamoDB Local on disk', () => {
         await first.stop();
       }
       expect(existsSync(join(dataDir, 'shared-local-instance.db'))).toBe(true);
+      // Created in WAL mode (embedded/sqlite-wal.ts): header bytes 18 and 19 are 2.
+      expect([...readFileSync(join(dataDir, 'shared-local-instance.db')).subarray(18, 20)]).toEqual([2, 2]);
 
       // The first instance is gone once stop() resolved: its endpoint refuses connections.
       const dead = new DynamoDBClient({ ...localDynamoClientConfig(first.endpoint), maxAttempts: 1 });
