@@ -3,6 +3,7 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { FangpinStack } from './fangpin-stack.js';
 
 export const STACK_NAME = 'Fangpin';
+const RESULT_WRITER_V2 = '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2';
 
 /** A context value as text; unset or empty (`-c key=`) is undefined. */
 function optionalContext(app: App, key: string): string | undefined {
@@ -11,7 +12,8 @@ function optionalContext(app: App, key: string): string | undefined {
 }
 
 export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack } {
-  const app = new App(props);
+  // The Distributed Map's ResultWriterV2 (lib/medical-feed.ts) renders only with this flag; -c can still turn it off.
+  const app = new App({ ...props, context: { [RESULT_WRITER_V2]: true, ...props.context } });
   const issuer = String(app.node.tryGetContext('fangpin:jwtIssuer') ?? 'https://issuer.example.invalid/');
   const audience = String(app.node.tryGetContext('fangpin:jwtAudience') ?? 'fangpin');
   const alarmEmail = optionalContext(app, 'fangpin:alarmEmail');

@@ -119,8 +119,8 @@ export class MedicalFeed extends Construct {
         maxItemsPerBatch: MEDICAL_FEED_BATCH_ROWS,
         batchInput: { 'feedId.$': '$.feedId', 'schemeId.$': '$.schemeId' },
       }),
-      // ResultWriter (not V2: V2 renders only behind a feature flag this app does not set; the ASL is the same here).
-      resultWriter: new sfn.ResultWriter({ bucket: this.bucket, prefix: 'results' }),
+      // ResultWriterV2 renders only with the feature flag lib/app.ts sets (the V1 class is deprecated); same ASL.
+      resultWriterV2: new sfn.ResultWriterV2({ bucket: this.bucket, prefix: 'results' }),
       resultPath: '$.results',
     });
     fileRows.itemProcessor(fileBatch);
