@@ -3,10 +3,11 @@ import { Alert, App as AntApp, Button, Card, Descriptions, Form, Input, Progress
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api';
 import { useErrorText } from '../components/errors';
+import { OpenRecent } from '../components/OpenRecent';
 import { emptyText, ToneTag } from '../components/tone';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
-import { recentIds, rememberId } from '../recent';
+import { rememberId } from '../recent';
 import { hrefOf, navigate } from '../router';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
@@ -185,66 +186,6 @@ function DrawForm({ session }: { session: Session }) {
           {t('as.submit')}
         </Button>
       </Form>
-    </Card>
-  );
-}
-
-function OpenSample() {
-  const { t } = useTranslation();
-  const [id, setId] = useState('');
-  const [bad, setBad] = useState(false);
-  const recent = recentIds('samples');
-  const open = () => {
-    const v = id.trim();
-    if (!v) return setBad(true);
-    navigate(hrefOf({ name: 'auditSample', sampleId: v }));
-  };
-  return (
-    <Card
-      title={
-        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-          {t('as.open')}
-        </Typography.Title>
-      }
-    >
-      <Space.Compact style={{ maxWidth: 480, width: '100%' }}>
-        <Input
-          aria-label={t('as.sampleId')}
-          placeholder="AS-…"
-          value={id}
-          aria-invalid={bad}
-          status={bad ? 'error' : undefined}
-          onChange={(e) => {
-            setId(e.target.value);
-            setBad(false);
-          }}
-          onPressEnter={open}
-        />
-        <Button type="primary" onClick={open}>
-          {t('common.open')}
-        </Button>
-      </Space.Compact>
-      {bad && (
-        <Typography.Paragraph role="alert" style={{ marginTop: 8, color: '#a8071a' }}>
-          {t('as.sampleIdBad')}
-        </Typography.Paragraph>
-      )}
-      <Typography.Title level={3} style={{ fontSize: 16, marginTop: 16 }}>
-        {t('as.recent')}
-      </Typography.Title>
-      {recent.length === 0 ? (
-        <Typography.Text type="secondary">{t('as.noRecent')}</Typography.Text>
-      ) : (
-        <ul>
-          {recent.map((s) => (
-            <li key={s}>
-              <Link to={{ name: 'auditSample', sampleId: s }} mono>
-                {s}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      )}
     </Card>
   );
 }
@@ -433,7 +374,20 @@ export default function AuditSamples({ session, sampleId }: { session: Session; 
       ) : (
         <>
           {CAN.drawSample(session.role) && <DrawForm session={session} />}
-          <OpenSample />
+          <OpenRecent
+            kind="samples"
+            placeholder="AS-…"
+            isId={(v) => v !== ''}
+            routeOf={(sampleId) => ({ name: 'auditSample', sampleId })}
+            texts={{
+              title: t('as.open'),
+              idLabel: t('as.sampleId'),
+              idBad: t('as.sampleIdBad'),
+              recent: t('as.recent'),
+              noRecent: t('as.noRecent'),
+              open: t('common.open'),
+            }}
+          />
         </>
       )}
     </section>

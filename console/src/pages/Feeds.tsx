@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Descriptions, Input, Progress, Radio, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Descriptions, Progress, Radio, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { downloadAnswer, postFile } from '../api-files';
 import { useErrorText } from '../components/errors';
+import { OpenRecent } from '../components/OpenRecent';
 import { emptyText, ToneTag } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
-import { recentIds, rememberId } from '../recent';
+import { rememberId } from '../recent';
 import { hrefOf, navigate } from '../router';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
@@ -175,67 +176,6 @@ function Upload({ session }: { session: Session }) {
             ) : undefined
           }
         />
-      )}
-    </Card>
-  );
-}
-
-function OpenById() {
-  const { t } = useTranslation();
-  const [id, setId] = useState('');
-  const [bad, setBad] = useState(false);
-  const recent = recentIds('feeds');
-  const open = () => {
-    const v = id.trim();
-    if (!FEED_ID.test(v)) return setBad(true);
-    navigate(hrefOf({ name: 'feed', feedId: v }));
-  };
-  return (
-    <Card
-      title={
-        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-          {t('feed.open')}
-        </Typography.Title>
-      }
-      style={{ marginBottom: 24 }}
-    >
-      <Space.Compact style={{ maxWidth: 560, width: '100%' }}>
-        <Input
-          aria-label={t('feed.feedId')}
-          placeholder="MF-…"
-          value={id}
-          status={bad ? 'error' : undefined}
-          aria-invalid={bad}
-          onChange={(e) => {
-            setId(e.target.value);
-            setBad(false);
-          }}
-          onPressEnter={open}
-        />
-        <Button type="primary" onClick={open}>
-          {t('common.open')}
-        </Button>
-      </Space.Compact>
-      {bad && (
-        <Typography.Paragraph type="danger" role="alert" style={{ marginTop: 8, color: '#a8071a' }}>
-          {t('feed.feedIdBad')}
-        </Typography.Paragraph>
-      )}
-      <Typography.Title level={3} style={{ fontSize: 16, marginTop: 16 }}>
-        {t('feed.recent')}
-      </Typography.Title>
-      {recent.length === 0 ? (
-        <Typography.Text type="secondary">{t('feed.noRecent')}</Typography.Text>
-      ) : (
-        <ul>
-          {recent.map((f) => (
-            <li key={f}>
-              <Link to={{ name: 'feed', feedId: f }} mono>
-                {f}
-              </Link>
-            </li>
-          ))}
-        </ul>
       )}
     </Card>
   );
@@ -444,7 +384,20 @@ export default function Feeds({ session, feedId }: { session: Session; feedId: s
       ) : (
         <>
           {CAN.sendFeed(session.role) && <Upload session={session} />}
-          <OpenById />
+          <OpenRecent
+            kind="feeds"
+            placeholder="MF-…"
+            isId={(v) => FEED_ID.test(v)}
+            routeOf={(feedId) => ({ name: 'feed', feedId })}
+            texts={{
+              title: t('feed.open'),
+              idLabel: t('feed.feedId'),
+              idBad: t('feed.feedIdBad'),
+              recent: t('feed.recent'),
+              noRecent: t('feed.noRecent'),
+              open: t('common.open'),
+            }}
+          />
         </>
       )}
     </section>
