@@ -33,3 +33,29 @@ export function fenToYuanInput(fen: number | string): string {
   const v = BigInt(fen);
   return `${v / 100n}.${(v % 100n).toString().padStart(2, '0')}`;
 }
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+type FormRule = { validator: (rule: unknown, value: string | undefined) => Promise<void> };
+
+/**
+ * Ant Design form rules for a period's `from` and `to` dates (the public notice, audit samples): each a calendar
+ * date, `to` not before `from`, and, when `maxDays` is given, shorter than that many days (as the API refuses).
+ * `to` must list `dependencies={['from']}` so it is checked again when `from` changes.
+ */
+export function periodRules(t: Translate, maxDays?: number) {
+  const date: FormRule = {
+    validator: async (_, v) => {
+      if (!isDate(String(v ?? '').trim())) throw new Error(t('pn.dateBad'));
+    },
+  };
+  const after = ({ getFieldValue }: { getFieldValue: (name: string) => unknown }): FormRule => ({
+    validator: async (_, v) => {
+      const to = String(v ?? '').trim();
+      const from = String(getFieldValue('from') ?? '').trim();
+      if (!isDate(to) || !isDate(from)) return;
+      if (to < from) throw new Error(t('pn.toBeforeFrom'));
+      if (maxDays !== undefined && (Date.parse(to) - Date.parse(from)) / 86_400_000 >= maxDays) throw new Error(t('pn.tooLong', { days: maxDays }));
+    },
+  });
+  return { from: [date], to: [date, after] };
+}

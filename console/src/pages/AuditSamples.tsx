@@ -11,7 +11,7 @@ import { rememberId } from '../recent';
 import { hrefOf, navigate } from '../router';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
-import { isDate, MAX_FEN, yuanToFen } from '../validate';
+import { MAX_FEN, periodRules, yuanToFen } from '../validate';
 
 type Finding = 'OK' | 'ISSUE';
 interface SampledClaim {
@@ -94,11 +94,7 @@ function DrawForm({ session }: { session: Session }) {
     }
   };
 
-  const dateRule = {
-    validator: async (_: unknown, v: string | undefined) => {
-      if (!isDate(String(v ?? '').trim())) throw new Error(t('pn.dateBad'));
-    },
-  };
+  const period = periodRules(t);
   if (!schemes) return error ? <Alert type="error" title={error} showIcon /> : null;
   return (
     <Card
@@ -120,24 +116,10 @@ function DrawForm({ session }: { session: Session }) {
           <Form.Item label={t('as.scheme')} name="schemeId">
             <Select aria-label={t('as.scheme')} style={{ width: 180 }} options={schemes.map((s) => ({ value: s, label: s }))} />
           </Form.Item>
-          <Form.Item label={t('as.from')} name="from" rules={[dateRule]}>
+          <Form.Item label={t('as.from')} name="from" rules={period.from}>
             <Input style={{ width: 140 }} placeholder="2024-01-01" />
           </Form.Item>
-          <Form.Item
-            label={t('as.to')}
-            name="to"
-            dependencies={['from']}
-            rules={[
-              dateRule,
-              ({ getFieldValue }) => ({
-                validator: async (_, v: string | undefined) => {
-                  const to = String(v ?? '').trim();
-                  const from = String(getFieldValue('from') ?? '').trim();
-                  if (isDate(to) && isDate(from) && to < from) throw new Error(t('pn.toBeforeFrom'));
-                },
-              }),
-            ]}
-          >
+          <Form.Item label={t('as.to')} name="to" dependencies={['from']} rules={period.to}>
             <Input style={{ width: 140 }} placeholder="2024-12-31" />
           </Form.Item>
           <Form.Item

@@ -9,7 +9,7 @@ import { emptyText } from '../components/tone';
 import { formatFen } from '../money';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
-import { COUNTY, isDate } from '../validate';
+import { COUNTY, periodRules } from '../validate';
 
 interface NoticeItem {
   claimId: string;
@@ -101,11 +101,7 @@ export default function PublicNotice({ session }: { session: Session }) {
     }
   };
 
-  const dateRule = {
-    validator: async (_: unknown, v: string | undefined) => {
-      if (!isDate(String(v ?? '').trim())) throw new Error(t('pn.dateBad'));
-    },
-  };
+  const period = periodRules(t, MAX_DAYS);
 
   return (
     <section aria-labelledby="pn-title">
@@ -138,26 +134,10 @@ export default function PublicNotice({ session }: { session: Session }) {
           >
             <Input style={{ width: 110 }} inputMode="numeric" />
           </Form.Item>
-          <Form.Item label={t('pn.from')} name="from" rules={[dateRule]}>
+          <Form.Item label={t('pn.from')} name="from" rules={period.from}>
             <Input style={{ width: 130 }} placeholder="2024-01-01" />
           </Form.Item>
-          <Form.Item
-            label={t('pn.to')}
-            name="to"
-            dependencies={['from']}
-            rules={[
-              dateRule,
-              ({ getFieldValue }) => ({
-                validator: async (_, v: string | undefined) => {
-                  const to = String(v ?? '').trim();
-                  const from = String(getFieldValue('from') ?? '').trim();
-                  if (!isDate(to) || !isDate(from)) return;
-                  if (to < from) throw new Error(t('pn.toBeforeFrom'));
-                  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS) throw new Error(t('pn.tooLong', { days: MAX_DAYS }));
-                },
-              }),
-            ]}
-          >
+          <Form.Item label={t('pn.to')} name="to" dependencies={['from']} rules={period.to}>
             <Input style={{ width: 130 }} placeholder="2024-12-31" />
           </Form.Item>
           <Form.Item>
