@@ -31,21 +31,14 @@ export type WalOutcome = 'created' | 'switched' | 'already' | 'hot-journal' | 'n
 /** Marks (or creates) the data directory's database for WAL mode; what it did, for the start log. */
 export function prepareWalDatabase(dataDir: string): WalOutcome {
   const file = join(dataDir, SHARED_DB_FILE);
-  if (!existsSync(file)) {
-    const fd = openSync(file, 'wx');
-    try {
-      writeSync(fd, emptyWalDatabase(), 0, PAGE_SIZE, 0);
-    } finally {
-      closeSync(fd);
-    }
-    return 'created';
-  }
+  const missing = !existsSync(file);
   // A rollback journal left by a crash holds the undo of an unfinished commit: SQLite applies it at the next open.
   // Changing the mode before that would lose it, so the file stays as it is this time.
-  if (existsSync(`${file}-journal`)) return 'hot-journal';
-  const fd = openSync(file, 'r+');
+  if (!missing && existsSync(`${file}-journal`)) return 'hot-journal';
+  const fd = openSync(file, missing ? 'wx' : 'r+');
   try {
-    if (fstatSync(fd).size === 0) {
+    // A missing file, or an empty one (SQLite takes a zero-length file for an empty database): the empty WAL one.
+    if (missing || fstatSync(fd).size === 0) {
       writeSync(fd, emptyWalDatabase(), 0, PAGE_SIZE, 0);
       return 'created';
     }

@@ -43,6 +43,15 @@ describe('prepareWalDatabase', () => {
   );
 
   it(
+    'fills an empty file (SQLite reads a zero-length file as an empty database) as one page marked WAL',
+    withDir((dir) => {
+      writeFileSync(join(dir, SHARED_DB_FILE), '');
+      expect(prepareWalDatabase(dir)).toBe('created');
+      expect(readFileSync(join(dir, SHARED_DB_FILE)).equals(emptyWalDatabase())).toBe(true);
+    }),
+  );
+
+  it(
     'switches a closed rollback-journal database by its two header bytes and nothing else',
     withDir((dir) => {
       const before = legacyDatabase();
