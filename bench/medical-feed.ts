@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbedded, type Embedded } from '../embedded/runtime.js';
 import { FEED_COLUMNS } from '../core/medical-feed.js';
+import { countStoreItems, perClaim } from './store-items.js';
 
 /** Households per POST /households while setting up (not timed), as the fan-out bench imports. */
 const IMPORT_BATCH = 200;
@@ -69,6 +70,8 @@ export interface MedicalFeedFigures {
   readonly reExportCounts: Record<string, number>;
   /** Claim workflow executions started by the resend and by the re-export (both must be 0). */
   readonly executionsStartedByResends: number;
+  /** DynamoDB items written and read per filed claim from the POST until DONE, progress reads included (bench/store-items.ts). */
+  readonly storeItemsPerFiledClaim: ReturnType<typeof perClaim>;
 }
 
 async function claimExecutions(system: Embedded): Promise<number> {
@@ -151,10 +154,12 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
     };
 
     const file = feedFile(rows, '\r\n');
+    const items = countStoreItems();
     const start = performance.now();
     const sent = await call('POST', `/medical-feeds?schemeId=${SCHEME}`, file, 'text/csv');
     const done = await waitDone(String(sent.feedId), start);
     const seconds = (performance.now() - start) / 1000;
+    const storeItems = items.snapshot();
     const counts = done.counts as Record<string, number>;
     if (counts.FILED !== matched) throw new Error(`expected ${matched} rows filed, the feed says ${JSON.stringify(counts)}`);
 
@@ -182,6 +187,7 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
       reExportSeconds: Number(reExportSeconds.toFixed(1)),
       reExportCounts: reCounts,
       executionsStartedByResends: started,
+      storeItemsPerFiledClaim: perClaim(storeItems, matched),
     };
   } finally {
     await system.stop();

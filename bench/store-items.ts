@@ -17,6 +17,8 @@ export interface StoreItems {
   readonly read: number;
   /** `<write|read> <table>` → items, table names without the `fangpin-` prefix. */
   readonly byTable: Record<string, number>;
+  /** Requests the store received (a transaction or a batch is one): its fixed cost per request is the other half of its time. */
+  readonly requests: number;
 }
 
 export interface StoreItemCounter {
@@ -40,6 +42,7 @@ export function countStoreItems(): StoreItemCounter {
   let byTable: Record<string, number> = {};
   let written = 0;
   let read = 0;
+  let requests = 0;
   const add = (kind: 'write' | 'read', table: string | undefined, k: number) => {
     const key = `${kind} ${(table ?? '?').replace(/^fangpin-/, '')}`;
     byTable[key] = (byTable[key] ?? 0) + k;
@@ -50,6 +53,7 @@ export function countStoreItems(): StoreItemCounter {
     (next, context) => async (args) => {
       const name = (context.commandName ?? '').replace(/Command$/, '');
       const input = args.input as Input;
+      requests++;
       if (input.TransactItems) {
         for (const t of input.TransactItems) for (const [op, v] of Object.entries(t)) add(WRITE_OPS.has(op) ? 'write' : 'read', v?.TableName, 1);
       } else if (input.RequestItems) {
@@ -71,9 +75,10 @@ export function countStoreItems(): StoreItemCounter {
       byTable = {};
       written = 0;
       read = 0;
+      requests = 0;
     },
     snapshot() {
-      return { written, read, byTable: { ...byTable } };
+      return { written, read, requests, byTable: { ...byTable } };
     },
   };
 }
@@ -81,11 +86,15 @@ export function countStoreItems(): StoreItemCounter {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Items per claim: written, read, their sum, and each table's share, largest first. */
-export function perClaim(items: StoreItems, claims: number): { total: number; written: number; read: number; byTable: Record<string, number> } {
+export function perClaim(
+  items: StoreItems,
+  claims: number,
+): { total: number; written: number; read: number; requests: number; byTable: Record<string, number> } {
   return {
     total: round1((items.written + items.read) / claims),
     written: round1(items.written / claims),
     read: round1(items.read / claims),
+    requests: round1(items.requests / claims),
     byTable: Object.fromEntries(
       Object.entries(items.byTable)
         .sort((a, b) => b[1] - a[1])
