@@ -205,7 +205,7 @@ export async function benchE2e(
     const direct: number[] = [];
     const latencies: number[] = [];
     let counted = { writes: 0, units: 0, claims: 0 };
-    const itemsCounted = { written: 0, read: 0, byTable: {} as Record<string, number> };
+    const itemsCounted = { written: 0, read: 0, requests: 0, byTable: {} as Record<string, number> };
     for (let r = 0; r < rounds; r++) {
       // Alternate which goes first, so a drift of the machine during a round pair does not favour one side.
       if (r % 2 === 1) direct.push(await directRun(claims, concurrency));
@@ -217,6 +217,7 @@ export async function benchE2e(
       const round = items.snapshot();
       itemsCounted.written += round.written;
       itemsCounted.read += round.read;
+      itemsCounted.requests += round.requests;
       for (const [k, v] of Object.entries(round.byTable)) itemsCounted.byTable[k] = (itemsCounted.byTable[k] ?? 0) + v;
       e2e.push(a.perSec);
       latencies.push(...a.latencies);
