@@ -12,6 +12,7 @@ import { requestCaseFile, takePrefetchedCaseFile } from './case-file-data';
 import { preloadable } from '../lazy';
 import type { ReviewActions as ReviewActionsType } from '../components/ReviewActions';
 import { ReadTable } from '../components/ReadTable';
+import { SettlementTag } from '../components/tone';
 
 // The execution graph (React Flow, dagre) is its own chunk, fetched alongside the claim for those who read history
 // (main.tsx asks for it earlier still when the console opens on a case file).
@@ -295,7 +296,7 @@ export default function CaseFile({ session, claimId }: { session: Session; claim
               { key: 'id', title: t('case.settlementId'), render: (r) => r.settlementId },
               { key: 'insurer', title: t('case.insurer'), render: (r) => r.insurerId },
               { key: 'amount', title: t('case.amount'), align: 'right', render: (r) => formatFen(r.amount) },
-              { key: 'status', title: t('col.status'), render: (r) => r.status },
+              { key: 'status', title: t('col.status'), render: (r) => (r.status ? <SettlementTag status={r.status} /> : '—') },
               { key: 'paidAt', title: t('case.paidAt'), render: (r) => formatTime(r.paidAt) },
             ]}
           />

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { useErrorText } from '../components/errors';
 import { useCursorPages } from '../paging';
-import { ToneTag, emptyText } from '../components/tone';
+import { SETTLEMENT_STATUSES, SettlementTag, ToneTag, emptyText, type SettlementStatus } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
 import { Link } from '../screens';
@@ -18,7 +18,7 @@ export interface Settlement {
   payee: { type: string; [k: string]: unknown };
   schemeId: string;
   product: string;
-  status: 'PENDING' | 'CONFIRMED';
+  status: SettlementStatus;
   createdAt: string;
   paidAt?: string | null;
   reference?: string | null;
@@ -187,7 +187,7 @@ function Deliveries({ session }: { session: Session }) {
 /** Settlements: an insurer's own (the API limits it), confirmed one by one; admins and auditors read every one. */
 export default function Desk({ session }: { session: Session }) {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<'' | 'PENDING' | 'CONFIRMED'>('');
+  const [status, setStatus] = useState<'' | SettlementStatus>('');
   const { items, setItems, cursor, loading, error, load } = useCursorPages<Settlement>(session.token, '/settlements', { status });
   const [confirming, setConfirming] = useState<Settlement | null>(null);
   const insurer = CAN.confirmSettlement(session.role);
@@ -208,11 +208,7 @@ export default function Desk({ session }: { session: Session }) {
             style={{ minWidth: 160 }}
             value={status}
             onChange={setStatus}
-            options={[
-              { value: '', label: t('inbox.all') },
-              { value: 'PENDING', label: t('desk.statusPENDING') },
-              { value: 'CONFIRMED', label: t('desk.statusCONFIRMED') },
-            ]}
+            options={[{ value: '', label: t('inbox.all') }, ...SETTLEMENT_STATUSES.map((s) => ({ value: s, label: t(`settlement.${s}`) }))]}
           />
         </label>
         <Button onClick={() => void load(null)}>{t('inbox.reload')}</Button>
@@ -247,7 +243,7 @@ export default function Desk({ session }: { session: Session }) {
           {
             title: t('desk.status'),
             dataIndex: 'status',
-            render: (s: string) => <ToneTag tone={s === 'CONFIRMED' ? 'green' : 'gold'}>{t(`desk.status${s}`, { defaultValue: s })}</ToneTag>,
+            render: (s: SettlementStatus) => <SettlementTag status={s} />,
           },
           { title: t('desk.created'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
           { title: t('desk.paidAt'), dataIndex: 'paidAt', render: (v: string | null | undefined) => formatTime(v) },
