@@ -224,6 +224,7 @@ function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
     rememberId('feeds', v.feedId);
   }, [session.token, path]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` starts the polling again (after a redrive)
   useEffect(() => {
     stopped.current = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
