@@ -346,6 +346,21 @@ describe('a batch of the feed', () => {
     expect((await audit.readAudit(repo.feedChainId(feedId))).length).toBe(2);
   });
 
+  it('a redrive raises the count once from the one read, with FeedRedriven in the same transaction; never on a DONE feed', async () => {
+    expect(await repo.recordFeedRedrive(feedId, 0, 'admin:a1', 'late')).toBe(false); // DONE
+    const other = await receive([row('HOSP-09', 'INV-R', ID_A, '2024-09-01', '2024-09-02', 100_000)]);
+    expect(await repo.recordFeedRedrive(other.feed.feedId, 0, 'admin:a1', 'fixed')).toBe(true);
+    expect(await repo.recordFeedRedrive(other.feed.feedId, 0, 'admin:a1', 'fixed')).toBe(false); // the same request again
+    expect(await repo.getFeed(other.feed.feedId)).toMatchObject({ status: 'FILING', redrives: 1 });
+    const chain = await audit.readAudit(repo.feedChainId(other.feed.feedId));
+    expect(chain.map((r) => [r.step, r.actor])).toEqual([
+      ['FeedReceived', 'admin:bureau'],
+      ['FeedRedriven', 'admin:a1'],
+    ]);
+    expect(chain[1]?.decision).toBe('FILING');
+    expect(repo.feedExecutionName(other.feed.feedId, 0)).toBe(other.feed.feedId);
+  });
+
   it('refuses a batch for a feed that does not exist or another scheme', async () => {
     await expect(
       batch({ Items: items, BatchInput: { feedId: `MF-${'0'.repeat(32)}`, schemeId: 'xiaogan-2024' } } as never, lambdaContext('t')),
