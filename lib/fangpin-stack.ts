@@ -324,6 +324,21 @@ export class FangpinStack extends Stack {
       .bind('audit', tables.audit, 'append');
     apis['medical-feeds'].fn.addEnvironment('MEDICAL_FEED_STATE_MACHINE_ARN', medicalFeed.stateMachine.stateMachineArn);
     medicalFeed.stateMachine.grantStartExecution(apis['medical-feeds'].fn);
+    // The progress view shows the feed's latest execution, and a redrive checks it ended without succeeding:
+    // DescribeExecution on this machine's executions (named after the feed, `<feedId>-r<n>` when redriven).
+    apis['medical-feeds'].fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [
+          this.formatArn({ service: 'states', resource: 'execution', resourceName: `${feedName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        ],
+      }),
+    );
+    acknowledgeNag(
+      apis['medical-feeds'].fn.role ?? apis['medical-feeds'].fn,
+      `IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${feedName}:*]`,
+      "The feed's progress and redrive read its latest execution's status; the wildcard is the execution name (the feed id) within this one feed state machine.",
+    );
 
     // The console draws executions on the claim state machine's graph (functions/api/workflows.ts): its definition only.
     apis.workflows.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);

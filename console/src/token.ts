@@ -72,6 +72,7 @@ export const CAN = {
   importRegistry: (r: Role) => r === 'admin',
   readAttention: (r: Role) => r === 'auditor' || r === 'admin',
   sendFeed: (r: Role) => r === 'admin',
+  redriveFeed: (r: Role) => r === 'admin',
   readFeeds: (r: Role) => r === 'auditor' || r === 'admin',
   /** Only the claim's own submitter (the API compares `sub` with the claim's `submittedBy`); admins file claims too. */
   attach: (s: Pick<Session, 'role' | 'sub'>, claim: { submittedBy: string }) =>

@@ -210,6 +210,12 @@ export const TEXTS_ZH: Readonly<Record<string, string>> = {
   'must be text/csv or application/octet-stream': '须为 text/csv 或 application/octet-stream',
   'required (query parameter)': '必填（查询参数）',
   'no medical feed {{feedId}}': '没有医保数据文件 {{feedId}}',
+  'report or progress': 'report 或 progress',
+  'the progress view is JSON only': '进度视图仅提供 JSON',
+  'the feed is DONE; only a feed whose workflow failed can be redriven': '该医保数据文件已处理完毕（DONE）；只有工作流失败的文件可以重跑',
+  'execution {{name}} is still running; only a feed whose workflow failed can be redriven': '执行 {{name}} 仍在运行；只有工作流失败的文件可以重跑',
+  'execution {{name}} succeeded; only a feed whose workflow failed can be redriven': '执行 {{name}} 已成功；只有工作流失败的文件可以重跑',
+  'the feed changed meanwhile; read it and retry': '该医保数据文件已被修改；请重新读取后重试',
 
   // ---- the medical insurance bureau's feed: a file refused whole (core/medical-feed.ts) ----
   'the file is {{size}} bytes; the limit is {{max}} bytes ({{mib}} MiB)': '文件大小为 {{size}} 字节，上限为 {{max}} 字节（{{mib}} MiB）',

@@ -7,14 +7,30 @@
  * `GET /medical-feeds/{feedId}` is the operator's view: status, progress, counts by outcome, claims by status,
  * control totals (per hospital too), the rows that did not file; `format=csv` the per-row report with identity
  * numbers masked. Row problems are stored as data and written here in the reader's language (Accept-Language),
- * as are the CSV's column names; outcomes, field names and codes never change with it.
+ * as are the CSV's column names; outcomes, field names and codes never change with it. That report is O(rows) per
+ * read; `view=progress` is the cheap one to poll (medical-feed-progress.ts: O(batches + undecided claims)), with
+ * the latest execution's status. `POST /medical-feeds/{feedId}/redrive` (admin) starts a new execution
+ * `<feedId>-r<n>` of a feed still FILING whose latest execution ended without succeeding: every row is
+ * idempotent, so the new run files only what the failed one had not.
  */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { redriveDecision } from '#core/redrive.js';
 import { FeedFileError, feedSha256, medicalFeedId, readFeed, sayRowProblem } from '#core/index.js';
 import { schemes } from '../shared/catalogue.js';
 import { apiHandler, HttpError, json, languageHeaders, validationError, type RouteContext } from './http.js';
 import { csvAnswer, CsvEncoding } from './csv.js';
-import { feedReport, getFeed, recordFeed, type FeedRowOutcome, type MedicalFeedRecord } from '../shared/medical-feeds-repo.js';
+import {
+  feedExecutionName,
+  feedReport,
+  getFeed,
+  recordFeed,
+  recordFeedRedrive,
+  type FeedRowOutcome,
+  type MedicalFeedRecord,
+} from '../shared/medical-feeds-repo.js';
+import { feedProgress } from '../shared/medical-feed-progress.js';
+import { executionStatus } from '../shared/execution.js';
+import { redriveNote } from './redrive.js';
 import { feedBucket, uploadKey, writeFeedFile } from '../shared/feed-files.js';
 import { sfnClient } from '../shared/aws.js';
 import { wiring } from '../shared/config.js';
@@ -29,8 +45,21 @@ function feedMachineArn(): string {
   return wiring('MEDICAL_FEED_STATE_MACHINE_ARN', 'the medical feed state machine');
 }
 
-/** The workflow of a feed, named after it: a second start with the same input is the same execution. */
-export async function startFeedExecution(feed: MedicalFeedRecord): Promise<void> {
+function feedExecutionArn(name: string): string {
+  return `${feedMachineArn().replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** The feed's latest execution (its own, or its latest redrive's) and that execution's status (null: not started). */
+async function latestExecution(feed: MedicalFeedRecord): Promise<{ name: string; status: string | null }> {
+  const name = feedExecutionName(feed.feedId, feed.redrives ?? 0);
+  return { name, status: (await executionStatus(feedExecutionArn(name))) ?? null };
+}
+
+/**
+ * The workflow of a feed, named after it (or, redriven, `<feedId>-r<n>`): a second start of a name is the same
+ * execution. By default the feed's latest execution, so a resend of a feed still filing starts the latest one.
+ */
+export async function startFeedExecution(feed: MedicalFeedRecord, name = feedExecutionName(feed.feedId, feed.redrives ?? 0)): Promise<void> {
   const input = {
     source: { bucket: feedBucket(), key: uploadKey(feed.schemeId, feed.feedId) },
     schemeId: feed.schemeId,
@@ -38,7 +67,7 @@ export async function startFeedExecution(feed: MedicalFeedRecord): Promise<void>
     sentBy: feed.sentBy,
   };
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: feedMachineArn(), name: feed.feedId, input: JSON.stringify(input) }));
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn: feedMachineArn(), name, input: JSON.stringify(input) }));
   } catch (err) {
     // Ran already (AWS answers this for a closed execution of that name): nothing to start.
     if (!(err instanceof ExecutionAlreadyExists)) throw err;
@@ -122,16 +151,42 @@ function reportCsv(outcomes: readonly FeedRowOutcome[], lang: Lang): string {
   return `${[header.map(quote).join(','), ...lines].join('\r\n')}\r\n`;
 }
 
+async function feedOr404(feedId: string): Promise<MedicalFeedRecord> {
+  const feed = /^MF-[0-9a-f]{32}$/.test(feedId) ? await getFeed(feedId) : undefined;
+  if (!feed) throw new HttpError(404, 'Not found', text('no medical feed {{feedId}}', { feedId: feedId.slice(0, 80) }));
+  return feed;
+}
+
+/** `view=progress`: what a screen polls while the feed files. Its cost does not grow with the file's rows. */
+async function progressView(feed: MedicalFeedRecord) {
+  const [progress, execution] = await Promise.all([feedProgress(feed), latestExecution(feed)]);
+  const { claimsReceived: _received, ...shown } = progress;
+  return {
+    view: 'progress',
+    feedId: feed.feedId,
+    schemeId: feed.schemeId,
+    status: feed.status,
+    createdAt: feed.createdAt,
+    completedAt: feed.completedAt ?? null,
+    ...shown,
+    execution,
+    redrives: feed.redrives ?? 0,
+  };
+}
+
 async function get(ctx: RouteContext) {
   const feedId = ctx.params.feedId ?? '';
   const format = ctx.query.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw validationError([{ path: 'format', message: 'json or csv' }]);
+  const view = ctx.query.view ?? 'report';
+  if (view !== 'report' && view !== 'progress') throw validationError([{ path: 'view', message: 'report or progress' }]);
+  if (view === 'progress' && format !== 'json') throw validationError([{ path: 'view', message: 'the progress view is JSON only' }]);
   const encoding = CsvEncoding.safeParse(ctx.query.encoding);
   if (!encoding.success) throw validationError([{ path: 'encoding', message: 'utf-8 or gb18030' }]);
   if (ctx.query.encoding !== undefined && format !== 'csv')
     throw validationError([{ path: 'encoding', message: 'an encoding applies to format=csv only' }]);
-  const feed = /^MF-[0-9a-f]{32}$/.test(feedId) ? await getFeed(feedId) : undefined;
-  if (!feed) throw new HttpError(404, 'Not found', text('no medical feed {{feedId}}', { feedId: feedId.slice(0, 80) }));
+  const feed = await feedOr404(feedId);
+  if (view === 'progress') return json(200, await progressView(feed));
   const report = await feedReport(feed);
   if (format === 'csv')
     return csvAnswer(reportCsv(report.outcomes, ctx.lang), { filename: `${feedId}.csv`, lang: ctx.lang, encoding: encoding.data });
@@ -158,7 +213,48 @@ async function get(ctx: RouteContext) {
   );
 }
 
+/**
+ * An admin re-runs a feed whose workflow stopped without finishing (a batch's retries exhausted, say): allowed while
+ * the feed is FILING and its latest execution is closed and not SUCCEEDED. The redrive count is raised from what
+ * was read (with FeedRedriven on the feed's chain, one transaction), then `<feedId>-r<n>` is started with the
+ * feed's input. A request racing another (or re-sent) meets the condition, finds the count raised and starts the
+ * same execution, which exists already: the same answer. Never started (a start lost after the count was raised):
+ * started now. Running, succeeded, or the feed DONE: 409 naming why.
+ */
+async function redrive({ event, principal, params }: RouteContext) {
+  const note = redriveNote(event);
+  const feed = await feedOr404(params.feedId ?? '');
+  const n = feed.redrives ?? 0;
+  const latest = feed.status === 'FILING' ? await latestExecution(feed) : undefined;
+  const decision = redriveDecision({ failed: false, inFlight: feed.status === 'FILING', latestRun: latest?.status ?? undefined });
+  if (decision === 'START_LATEST') {
+    await startFeedExecution(feed);
+    return json(202, { feedId: feed.feedId, status: feed.status, execution: feedExecutionName(feed.feedId, n), redrives: n });
+  }
+  if (decision === 'REFUSE') {
+    const why =
+      feed.status === 'DONE'
+        ? text('the feed is DONE; only a feed whose workflow failed can be redriven')
+        : latest?.status === 'RUNNING'
+          ? text('execution {{name}} is still running; only a feed whose workflow failed can be redriven', { name: latest.name })
+          : text('execution {{name}} succeeded; only a feed whose workflow failed can be redriven', { name: latest?.name ?? feed.feedId });
+    throw new HttpError(409, 'Feed cannot be redriven', why, [
+      { path: 'feedId', message: text('status is {{status}}', { status: latest ? `${feed.status}, ${latest.name} ${latest.status}` : feed.status }) },
+    ]);
+  }
+  if (!(await recordFeedRedrive(feed.feedId, n, `admin:${principal.sub}`, note))) {
+    // Moved already: by another redrive, or by this one (a request re-sent after its answer was lost).
+    const now = await getFeed(feed.feedId);
+    if (now?.status !== 'FILING' || (now.redrives ?? 0) !== n + 1)
+      throw new HttpError(409, 'Already redriven', 'the feed changed meanwhile; read it and retry');
+  }
+  const execution = feedExecutionName(feed.feedId, n + 1);
+  await startFeedExecution(feed, execution);
+  return json(202, { feedId: feed.feedId, status: 'FILING', execution, redrives: n + 1 });
+}
+
 export const handler = apiHandler('medical-feeds', {
   'POST /medical-feeds': send,
+  'POST /medical-feeds/{feedId}/redrive': redrive,
   'GET /medical-feeds/{feedId}': get,
 });

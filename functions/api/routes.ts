@@ -88,6 +88,7 @@ export const ROUTES: readonly RouteSpec[] = [
   // The medical bureau's daily feed: the CSV as the body (docs/medical-feed.md).
   { method: 'POST', path: '/medical-feeds', module: 'medical-feeds', roles: ['admin'] },
   { method: 'GET', path: '/medical-feeds/{feedId}', module: 'medical-feeds', roles: ['admin', 'auditor'] },
+  { method: 'POST', path: '/medical-feeds/{feedId}/redrive', module: 'medical-feeds', roles: ['admin'] },
 ];
 
 export const API_MODULES: readonly ApiModule[] = [

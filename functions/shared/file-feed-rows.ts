@@ -28,6 +28,7 @@ import { getClaim } from './claims-repo.js';
 import { fileClaim } from './file-claim.js';
 import { findInsuredByIdentity, type InsuredPerson } from './identities-repo.js';
 import { recordRowOutcomes, type FeedRowOutcome, type MedicalFeedRecord } from './medical-feeds-repo.js';
+import { recordBatchSummary } from './medical-feed-progress.js';
 import type { ClaimRecord } from './claim-record.js';
 import { settingValue } from './config.js';
 
@@ -156,5 +157,7 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
   });
   const inOrder = checked.map((c) => outcomes.get(c.ok ? c.row.line : c.line) as FeedRowOutcome);
   await recordRowOutcomes(feed.feedId, inOrder);
+  // After every row's item: a summary stands for a batch whose rows are all recorded (progress reads only these).
+  await recordBatchSummary(feed.feedId, inOrder);
   return inOrder;
 }

@@ -29,6 +29,8 @@ export interface MedicalFeedRecord {
   readonly createdAt: string;
   status: FeedStatus;
   completedAt?: string | null;
+  /** Admin redrives of the feed's workflow so far (absent: none); the latest execution is `<feedId>-r<redrives>`. */
+  readonly redrives?: number;
 }
 
 /** One row's outcome, as the report lists it. Never the identity number, never the name. */
@@ -83,6 +85,42 @@ export async function recordFeed(rec: Omit<MedicalFeedRecord, 'item' | 'status'>
   const existing = await getFeed(rec.feedId);
   if (!existing) throw new Error(`feed ${rec.feedId} was neither created nor found`);
   return { created: false, record: existing };
+}
+
+/** The feed's workflow execution: named after the feed, and its n-th redrive's `<feedId>-r<n>`. */
+export function feedExecutionName(feedId: string, redrive = 0): string {
+  return redrive > 0 ? `${feedId}-r${redrive}` : feedId;
+}
+
+/**
+ * Records an admin's redrive of a feed still FILING: `redrives` raised from `n` (what the caller read) to n + 1,
+ * with a FeedRedriven record on the feed's chain in the same transaction. False when the condition failed (another
+ * redrive, or this one re-sent after its answer was lost, or the feed finished meanwhile): the caller re-reads.
+ */
+export async function recordFeedRedrive(feedId: string, n: number, actor: string, note: string): Promise<boolean> {
+  const audit = await commitWithAudit(
+    [
+      {
+        Update: {
+          TableName: tableName('medicalFeeds'),
+          Key: { feedId, item: FEED },
+          UpdateExpression: 'SET redrives = :next',
+          ConditionExpression: '#s = :filing AND (attribute_not_exists(redrives) OR redrives = :n)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':next': n + 1, ':filing': 'FILING', ':n': n },
+        },
+      },
+    ],
+    {
+      claimId: feedChainId(feedId),
+      step: 'FeedRedriven',
+      actor,
+      input: { note },
+      output: { feedId, redrives: n + 1, execution: feedExecutionName(feedId, n + 1) },
+      decision: 'FILING',
+    },
+  );
+  return audit !== null;
 }
 
 export async function getFeed(feedId: string): Promise<MedicalFeedRecord | undefined> {
@@ -253,12 +291,14 @@ export async function feedReport(feed: MedicalFeedRecord): Promise<FeedReport> {
  * Marks the feed DONE (once) and appends FeedFinished with its counts and totals to the feed's chain, in one
  * transaction. Called when every row has its outcome and every claim is decided; a repeated call (a retried
  * step) finds the feed DONE and appends nothing. Answers the report it recorded, or null if it was done already.
+ * `computed`: the feed's report just computed by the caller (consistent reads), recorded as it is.
  */
-export async function finishFeed(feedId: string, actor: string): Promise<FeedReport | null> {
+export async function finishFeed(feedId: string, actor: string, computed?: FeedReport): Promise<FeedReport | null> {
   const feed = await getFeed(feedId);
   if (!feed) throw new Error(`feed ${feedId} does not exist`);
   if (feed.status === 'DONE') return null;
-  const report = await feedReport(feed);
+  // The caller's report when it has just computed one (SettleFeed: read once, not twice, at the end of a feed).
+  const report = computed ?? (await feedReport(feed));
   const { rows, totalCost, totalPayout } = report.controlTotals;
   const audit = await commitWithAudit(
     [

@@ -4,24 +4,41 @@
  * record states the counts and control totals (finishFeed: once). A claim waiting for a person (PENDING_REVIEW,
  * RETURNED) or an insurer (SETTLING), or FAILED, does not hold the feed: those take days, and the report
  * (`GET /medical-feeds/{id}`) is always computed from the claims as they are now.
+ *
+ * Each turn of the loop reads the cheap progress (medical-feed-progress.ts: the batch summaries and a count of the
+ * feed's RECEIVED claims on the status index), never the rows: a 10,000-row feed would otherwise read its 10,000
+ * row items and claims at every turn. Only when that says done is the full report computed (consistent reads) and
+ * checked again, since the index lags the table; then the feed is finished.
  */
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { stepHandler } from '../shared/step.js';
 import { WorkflowError } from '../shared/errors.js';
 import { feedReport, finishFeed, getFeed } from '../shared/medical-feeds-repo.js';
+import { batchSummaries, feedClaimsIn } from '../shared/medical-feed-progress.js';
 
 const Input = z.object({ feedId: z.string().regex(/^MF-[0-9a-f]{32}$/), attempt: z.number().int().min(0).default(0) });
 
 /** 1, 2, 3, … seconds between checks, at most a minute (a 10,000-row feed settles in about a minute). */
 const waitAfter = (attempt: number) => Math.min(60, attempt + 1);
+/**
+ * Every this many turns the exact check runs whatever the cheap one says: a feed filed partly before batch
+ * summaries existed (an upgrade mid-feed) has rows no summary counts, and would otherwise wait for ever.
+ */
+const EXACT_EVERY = 20;
 
 export const handler = stepHandler('medical-feed-settle', Input, async ({ feedId, attempt }) => {
   const feed = await getFeed(feedId);
   if (!feed) throw new WorkflowError(`medical feed ${feedId} does not exist`);
   if (feed.status === 'DONE') return { feedId, done: true, attempt, waitSeconds: 0 };
+  const wait = { feedId, done: false, attempt: attempt + 1, waitSeconds: waitAfter(attempt) };
+  // The cheap check: rows of the finished batches, then (only if all are in) the feed's RECEIVED claims.
+  const exactTurn = attempt > 0 && attempt % EXACT_EVERY === 0;
+  const rowsDone = exactTurn ? feed.rows : (await batchSummaries(feedId, true)).reduce((n, s) => n + s.rows, 0);
+  if (rowsDone < feed.rows || (!exactTurn && (await feedClaimsIn(feed, ['RECEIVED'])) > 0)) return wait;
+  // The exact check, once: every row item there and every filed claim out of RECEIVED, read consistently.
   const report = await feedReport(feed);
   const inFlight = (report.claimsByStatus.RECEIVED ?? 0) + (report.claimsByStatus.MISSING ?? 0);
-  if (report.rowsDone < report.rows || inFlight > 0) return { feedId, done: false, attempt: attempt + 1, waitSeconds: waitAfter(attempt) };
-  await finishFeed(feedId, 'medical-feed-workflow');
+  if (report.rowsDone < report.rows || inFlight > 0) return wait;
+  await finishFeed(feedId, 'medical-feed-workflow', report);
   return { feedId, done: true, attempt, waitSeconds: 0 };
 });

@@ -14,6 +14,8 @@ import type { Role } from '../../functions/api/routes.js';
 import { client, startTestSystem } from '../support/server.js';
 import { screenshotPath } from '../support/screenshots.js';
 import { assertAccessible, consoleContext, launchChromium } from '../support/browser.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from '../../functions/shared/aws.js';
 
 let system: Embedded;
 let api: ReturnType<typeof client>;
@@ -166,6 +168,46 @@ describe('medical feeds', () => {
       await menu(p).first().waitFor();
       expect(await p.getByRole('navigation').getByText('更多', { exact: true }).count(), role).toBe(0);
     }
+  });
+
+  it('a feed whose workflow failed shows its execution; an admin redrives it and it files', { timeout: 120_000 }, async () => {
+    // A household whose registry item cannot be read (verifiedYear removed around the API): the batch matching its
+    // member fails for good, and with it the feed's execution.
+    const idX = '42092219800505222X';
+    const imported = await api.call('POST', '/households', {
+      role: 'admin',
+      body: [{ ...DEMO_HOUSEHOLDS[0], householdId: 'H-CS-X', members: [{ personId: 'P-CS-X', name: '某人', idNumber: idX }] }],
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const registry = { TableName: tableName('registry'), Key: { householdId: 'H-CS-X' } };
+    const item = (await documentClient().send(new GetCommand(registry))).Item!;
+    const { verifiedYear: _v, ...broken } = item;
+    await documentClient().send(new PutCommand({ TableName: registry.TableName, Item: broken }));
+    const header =
+      'hospitalCode,invoiceNo,idNumber,name,admissionDate,dischargeDate,totalCost,basicInsurancePaid,criticalIllnessPaid,medicalAssistancePaid,otherReimbursement,nonCoveredCost';
+    const sent = await fetch(`${system.url}/medical-feeds?schemeId=xiaogan-2024`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await api.token('admin')}`, 'content-type': 'text/csv' },
+      body: `${header}\r\nHOSP-RD,RD-1,${idX},某人,2024-07-01,2024-07-05,600000,0,0,0,0,0\r\n`,
+    });
+    const feedId = ((await sent.json()) as { feedId: string }).feedId;
+
+    const page = await open('admin', `medical-feeds/${feedId}`);
+    await page.getByText(`工作流执行 ${feedId} 已终止（FAILED）`).waitFor({ timeout: 60_000 });
+    const redrive = page.getByRole('button', { name: '重新驱动' });
+    await assertAccessible(page, 'failed feed');
+    // An auditor sees the failure but has no redrive.
+    const auditor = await open('auditor', `medical-feeds/${feedId}`);
+    await auditor.getByText(`工作流执行 ${feedId} 已终止（FAILED）`).waitFor();
+    expect(await auditor.getByRole('button', { name: '重新驱动' }).count()).toBe(0);
+
+    await documentClient().send(new PutCommand({ TableName: registry.TableName, Item: item }));
+    await redrive.click();
+    await page.getByText(`已重新驱动：执行 ${feedId}-r1 已启动`).waitFor();
+    await expect.poll(() => page.getByTestId('feed-status').textContent(), { timeout: 90_000 }).toBe('已完成');
+    await page.getByTestId('feed-counts').locator('[data-outcome="FILED"]').getByText('已建案: 1').waitFor();
+    expect(await page.getByRole('button', { name: '重新驱动' }).count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
   });
 });
 

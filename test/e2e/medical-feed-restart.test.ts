@@ -98,6 +98,9 @@ describe('a medical feed cut off mid-file', () => {
     expect(done?.rowsDone).toBe(ROWS);
     expect(done?.undecided).toBe(0);
     expect(done?.controlTotals.filedRows).toBe(MATCHED);
+    // The batch summaries (the cheap progress) count every row once: the batches cut off wrote theirs when run again.
+    const progress = (await api.call('GET', `/medical-feeds/${feedId}?view=progress`, { role: 'auditor' })).body;
+    expect(progress).toMatchObject({ rowsDone: ROWS, counts: done?.counts, claimsFiled: MATCHED, claimsUndecided: 0 });
 
     // The feed execution ran twice (started, cut off, started again); its map run kept its batches: one child
     // execution per batch, each SUCCEEDED, none started anew under another name.

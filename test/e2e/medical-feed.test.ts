@@ -146,6 +146,26 @@ describe('medical feed', () => {
       { hospitalCode: 'HOSP-02', rows: 1, totalCost: 700000, payout: perHospital.get('HOSP-02') },
     ]);
     expect(done.claimsByStatus).toEqual({ SETTLING: 3 });
+
+    // The cheap progress view (one summary per batch, undecided claims on the status index) agrees with the report.
+    const progress = await api.call('GET', `/medical-feeds/${mixedId}?view=progress`, { role: 'auditor' });
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({
+      view: 'progress',
+      status: 'DONE',
+      rows: 8,
+      rowsDone: 8,
+      counts: done.counts,
+      claimsFiled: 3,
+      claimsUndecided: 0,
+      execution: { name: mixedId, status: 'SUCCEEDED' },
+      redrives: 0,
+    });
+    expect(progress.body.filed).toEqual({
+      rows: 3,
+      totalCost: done.controlTotals.totalCost,
+      byHospital: done.controlTotals.byHospital.map(({ payout: _p, ...h }: { payout: number }) => h),
+    });
   });
 
   it('a resend answers the same feed and files nothing; an overlapping file finds its invoices filed', { timeout: 120_000 }, async () => {
@@ -215,5 +235,10 @@ describe('medical feed', () => {
     expect(auditor.status).toBe(403);
     expect((await api.call('GET', '/medical-feeds/MF-00000000000000000000000000000000', { role: 'auditor' })).status).toBe(404);
     expect((await api.call('GET', `/medical-feeds/${mixedId}`, { role: 'submitter' })).status).toBe(403);
+    expect((await api.call('GET', `/medical-feeds/${mixedId}?view=progress`, { role: 'submitter' })).status).toBe(403);
+    const badView = await api.call('GET', `/medical-feeds/${mixedId}?view=rows`, { role: 'auditor' });
+    expect(badView).toMatchObject({ status: 422, body: { errors: [{ path: 'view' }] } });
+    const csvProgress = await api.call('GET', `/medical-feeds/${mixedId}?view=progress&format=csv`, { role: 'auditor' });
+    expect(csvProgress).toMatchObject({ status: 422, body: { errors: [{ path: 'view' }] } });
   });
 });

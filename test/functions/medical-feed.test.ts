@@ -259,6 +259,27 @@ describe('a batch of the feed', () => {
     expect(await countFeedClaims()).toBe(claimsBefore + 1);
   });
 
+  it('the cheap progress: one summary per batch, written once, and the undecided claims counted on the status index', async () => {
+    const progress = await import('../../functions/shared/medical-feed-progress.js');
+    const summaries = await progress.batchSummaries(feedId, true);
+    // Two batches (lines 2–8, re-run once, and 9–10): one summary each, the re-run's not written again.
+    expect(summaries.map((b) => [b.item, b.rows])).toEqual([
+      ['BATCH#000000002', 7],
+      ['BATCH#000000009', 2],
+    ]);
+    const feed = (await repo.getFeed(feedId))!;
+    const before = await progress.feedProgress(feed, { consistent: true });
+    const report = await repo.feedReport(feed);
+    expect(before).toMatchObject({ rows: 9, rowsDone: 9, counts: report.counts, claimsFiled: 2, claimsUndecided: 2, claimsReceived: 2 });
+    expect(before.filed).toEqual({
+      rows: report.controlTotals.filedRows,
+      totalCost: report.controlTotals.totalCost,
+      byHospital: report.controlTotals.byHospital.map(({ payout: _p, ...h }) => h),
+    });
+    // Another feed's claims are not this feed's: the other file's filed claim is RECEIVED too, and not counted.
+    expect(await progress.feedClaimsIn(feed, progress.UNDECIDED_STATUSES)).toBe(2);
+  });
+
   it('control totals equal the sum of the claims’ payouts to the fen, per hospital too', async () => {
     for (const o of (await repo.rowOutcomes(feedId)).filter((r) => r.outcome === 'FILED')) await runDirect(o.claimId!);
     const feed = (await repo.getFeed(feedId))!;
@@ -273,6 +294,8 @@ describe('a batch of the feed', () => {
     expect(report.counts).toEqual({ FILED: 2, NOT_IN_REGISTRY: 1, DUPLICATE: 2, CONFLICT: 2, BAD_ROW: 2 });
     expect(report.undecided).toBe(0);
     expect(report.claimsByStatus).toEqual({ SETTLING: 2 });
+    const progress = await import('../../functions/shared/medical-feed-progress.js');
+    expect(await progress.feedProgress(feed)).toMatchObject({ claimsUndecided: 0, claimsReceived: 0 });
     expect(report.controlTotals).toEqual({
       rows: 9,
       filedRows: 2,
@@ -321,6 +344,21 @@ describe('a batch of the feed', () => {
     });
     expect(again).toEqual({ created: false, record: feed });
     expect((await audit.readAudit(repo.feedChainId(feedId))).length).toBe(2);
+  });
+
+  it('a redrive raises the count once from the one read, with FeedRedriven in the same transaction; never on a DONE feed', async () => {
+    expect(await repo.recordFeedRedrive(feedId, 0, 'admin:a1', 'late')).toBe(false); // DONE
+    const other = await receive([row('HOSP-09', 'INV-R', ID_A, '2024-09-01', '2024-09-02', 100_000)]);
+    expect(await repo.recordFeedRedrive(other.feed.feedId, 0, 'admin:a1', 'fixed')).toBe(true);
+    expect(await repo.recordFeedRedrive(other.feed.feedId, 0, 'admin:a1', 'fixed')).toBe(false); // the same request again
+    expect(await repo.getFeed(other.feed.feedId)).toMatchObject({ status: 'FILING', redrives: 1 });
+    const chain = await audit.readAudit(repo.feedChainId(other.feed.feedId));
+    expect(chain.map((r) => [r.step, r.actor])).toEqual([
+      ['FeedReceived', 'admin:bureau'],
+      ['FeedRedriven', 'admin:a1'],
+    ]);
+    expect(chain[1]?.decision).toBe('FILING');
+    expect(repo.feedExecutionName(other.feed.feedId, 0)).toBe(other.feed.feedId);
   });
 
   it('refuses a batch for a feed that does not exist or another scheme', async () => {

@@ -192,6 +192,35 @@ describe('index-events-repo', () => {
   });
 });
 
+describe('medical-feed-progress', () => {
+  it('writes a batch summary once, reads it back checked, and refuses a malformed summary naming it', async () => {
+    const progress = await import('../../functions/shared/medical-feed-progress.js');
+    const feedId = 'MF-00000000000000000000000000000001';
+    const rows = [
+      { line: 2, outcome: 'FILED', hospitalCode: 'H1', claimId: 'C-MF-1', totalCost: 1_000 },
+      { line: 3, outcome: 'BAD_ROW' },
+      { line: 4, outcome: 'FILED', hospitalCode: 'H2', claimId: 'C-MF-2', totalCost: 2_500 },
+    ] as const;
+    await progress.recordBatchSummary(feedId, rows);
+    // A retried batch that derived something else: the first summary stays.
+    await progress.recordBatchSummary(feedId, [{ line: 2, outcome: 'DUPLICATE' }]);
+    expect(await progress.batchSummaries(feedId, true)).toEqual([
+      expect.objectContaining({
+        item: 'BATCH#000000002',
+        rows: 3,
+        counts: { FILED: 2, NOT_IN_REGISTRY: 0, DUPLICATE: 0, CONFLICT: 0, BAD_ROW: 1 },
+        filedRows: 2,
+        totalCost: 3_500,
+        byHospital: { H1: { rows: 1, totalCost: 1_000 }, H2: { rows: 1, totalCost: 2_500 } },
+      }),
+    ]);
+    await put('medicalFeeds', { ...progress.summarizeBatch(feedId, rows), item: 'BATCH#000000102', rows: -1 });
+    await expect(progress.batchSummaries(feedId, true)).rejects.toThrow(
+      /^medicalFeeds table: MF-0+1 BATCH#000000102 is not a valid feed batch summary: rows: /,
+    );
+  });
+});
+
 describe('monitoring-jobs', () => {
   it('creates a job, sums its slices’ figures, finishes it once, and refuses a malformed job naming it', async () => {
     const jobs = await import('../../functions/shared/monitoring-jobs.js');

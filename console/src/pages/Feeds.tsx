@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Descriptions, Progress, Radio, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
@@ -60,6 +60,23 @@ interface FeedView {
   exceptions: FeedException[];
   exceptionsTruncated: boolean;
 }
+
+/** `?view=progress`: cheap to poll (one summary per finished batch, the feed's undecided claims counted). */
+interface FeedProgress {
+  view: 'progress';
+  feedId: string;
+  status: 'FILING' | 'DONE';
+  rows: number;
+  rowsDone: number;
+  counts: Record<Outcome, number>;
+  claimsFiled: number;
+  claimsUndecided: number;
+  execution: { name: string; status: string | null };
+  redrives: number;
+}
+
+/** An execution that ended without succeeding: the feed stays FILING until an admin redrives it. */
+const STOPPED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 const OUTCOME_TONE: Record<Outcome, 'green' | 'gold' | 'orange' | 'red' | 'blue'> = {
   FILED: 'green',
@@ -181,27 +198,48 @@ function Upload({ session }: { session: Session }) {
   );
 }
 
-/** One feed, re-read every second while it files and its claims wait for their decisions. */
+/**
+ * One feed. While it files, its cheap progress is polled every second (its cost does not grow with the file);
+ * the full report (every row and claim: O(rows)) is read once the feed is DONE, and on Refresh. A feed whose
+ * workflow failed stops the polling and offers an admin the redrive.
+ */
 function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
   const { t } = useTranslation();
+  const { message } = AntApp.useApp();
   const errorText = useErrorText();
+  const [progress, setProgress] = useState<FeedProgress | null>(null);
   const [view, setView] = useState<FeedView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState(false);
+  const [busy, setBusy] = useState(false);
+  /** Bumped to start polling again (after a redrive). */
+  const [round, setRound] = useState(0);
   const stopped = useRef(false);
+  const path = `/medical-feeds/${encodeURIComponent(feedId)}`;
 
+  const readReport = useCallback(async () => {
+    const v = await api<FeedView>(session.token, 'GET', path);
+    if (stopped.current) return;
+    setView(v);
+    rememberId('feeds', v.feedId);
+  }, [session.token, path]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` starts the polling again (after a redrive)
   useEffect(() => {
     stopped.current = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
       let finished = false;
       try {
-        const v = await api<FeedView>(session.token, 'GET', `/medical-feeds/${encodeURIComponent(feedId)}`);
+        const p = await api<FeedProgress>(session.token, 'GET', `${path}?view=progress`);
         if (stopped.current) return;
-        setView(v);
+        setProgress(p);
         setError(null);
-        rememberId('feeds', v.feedId);
-        finished = v.status === 'DONE';
+        rememberId('feeds', p.feedId);
+        if (p.status === 'DONE') {
+          await readReport();
+          finished = true;
+        } else finished = STOPPED.has(p.execution.status ?? '');
       } catch (err) {
         if (stopped.current) return;
         setError(errorText(err));
@@ -214,12 +252,38 @@ function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
       stopped.current = true;
       if (timer) clearTimeout(timer);
     };
-  }, [session.token, feedId, errorText]);
+  }, [session.token, path, errorText, readReport, round]);
+
+  const refresh = async () => {
+    setBusy(true);
+    try {
+      setProgress(await api<FeedProgress>(session.token, 'GET', `${path}?view=progress`));
+      await readReport();
+      setError(null);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const redrive = async () => {
+    setBusy(true);
+    try {
+      const r = await api<{ execution: string }>(session.token, 'POST', `${path}/redrive`, {});
+      void message.success(t('feed.redriven', { execution: r.execution }));
+      setRound((n) => n + 1);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const csv = async () => {
     setDownloading(true);
     try {
-      await downloadAnswer(session.token, `/medical-feeds/${encodeURIComponent(feedId)}?format=csv`, `${feedId}.csv`);
+      await downloadAnswer(session.token, `${path}?format=csv`, `${feedId}.csv`);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -227,33 +291,75 @@ function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
     }
   };
 
-  if (!view) return error ? <Alert type="error" title={error} showIcon /> : null;
-  const ct = view.controlTotals;
-  const percent = view.rows === 0 ? 100 : Math.floor((view.rowsDone * 100) / view.rows);
+  if (!progress) return error ? <Alert type="error" title={error} showIcon /> : null;
+  const failed = progress.status === 'FILING' && STOPPED.has(progress.execution.status ?? '');
+  // The header figures: the progress while filing, the report's once it is read (it is exact).
+  const figures =
+    view && progress.status === view.status
+      ? {
+          status: view.status,
+          rows: view.rows,
+          rowsDone: view.rowsDone,
+          counts: view.counts,
+          claimsFiled: view.progress.claimsFiled,
+          undecided: view.undecided,
+        }
+      : {
+          status: progress.status,
+          rows: progress.rows,
+          rowsDone: progress.rowsDone,
+          counts: progress.counts,
+          claimsFiled: progress.claimsFiled,
+          undecided: progress.claimsUndecided,
+        };
+  const percent = figures.rows === 0 ? 100 : Math.floor((figures.rowsDone * 100) / figures.rows);
   return (
     <section aria-labelledby="feed-title">
       <Typography.Title level={2} id="feed-title" style={{ fontSize: 20 }}>
-        {t('feed.feed')} <span style={{ fontFamily: 'monospace', fontSize: 15 }}>{view.feedId}</span>
+        {t('feed.feed')} <span style={{ fontFamily: 'monospace', fontSize: 15 }}>{progress.feedId}</span>
       </Typography.Title>
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
       <Space size={48} wrap style={{ marginBottom: 16 }} align="center">
         <div>
           <Typography.Text type="secondary">{t('feed.status')}</Typography.Text>
           <div style={{ fontSize: 20 }}>
-            <ToneTag tone={view.status === 'DONE' ? 'green' : 'blue'} testId="feed-status">
-              {t(`feed.status${view.status}`)}
+            <ToneTag tone={figures.status === 'DONE' ? 'green' : failed ? 'red' : 'blue'} testId="feed-status">
+              {t(`feed.status${figures.status}`)}
             </ToneTag>
           </div>
         </div>
         <div style={{ minWidth: 240 }}>
           <Typography.Text type="secondary">{t('feed.rowsDone')}</Typography.Text>
           <Progress percent={percent} aria-label={t('feed.rowsDone')} />
-          <Typography.Text data-testid="feed-rows">{t('feed.rowsProgress', { done: view.rowsDone, rows: view.rows })}</Typography.Text>
+          <Typography.Text data-testid="feed-rows">{t('feed.rowsProgress', { done: figures.rowsDone, rows: figures.rows })}</Typography.Text>
         </div>
-        <Statistic title={t('feed.claimsFiled')} value={view.progress.claimsFiled} />
-        <Statistic title={t('feed.undecided')} value={view.undecided} />
+        <Statistic title={t('feed.claimsFiled')} value={figures.claimsFiled} />
+        <Statistic title={t('feed.undecided')} value={figures.undecided} />
       </Space>
-      {view.status === 'FILING' && <Typography.Paragraph type="secondary">{t('feed.live', { s: POLL_MS / 1000 })}</Typography.Paragraph>}
+      {failed && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('feed.failed', { execution: progress.execution.name, status: progress.execution.status })}
+          description={t('feed.failedHelp')}
+          action={
+            CAN.redriveFeed(session.role) ? (
+              <Button danger onClick={() => void redrive()} loading={busy}>
+                {t('feed.redrive')}
+              </Button>
+            ) : undefined
+          }
+        />
+      )}
+      {progress.status === 'FILING' && !failed && (
+        <Typography.Paragraph type="secondary">{t('feed.live', { s: POLL_MS / 1000 })}</Typography.Paragraph>
+      )}
+      <Space style={{ marginBottom: 16 }}>
+        <Button onClick={() => void refresh()} loading={busy}>
+          {t('feed.refresh')}
+        </Button>
+      </Space>
 
       <Typography.Title level={3} style={{ fontSize: 16 }}>
         {t('feed.outcomes')}
@@ -262,11 +368,26 @@ function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
         {OUTCOMES.map((o) => (
           <ToneTag key={o} tone={OUTCOME_TONE[o]}>
             <span data-outcome={o}>
-              {t(`feed.outcome${o}`)}: {view.counts[o]}
+              {t(`feed.outcome${o}`)}: {figures.counts[o]}
             </span>
           </ToneTag>
         ))}
       </Space>
+      {view ? (
+        <ReportBody view={view} csv={csv} downloading={downloading} />
+      ) : (
+        <Typography.Paragraph type="secondary">{t('feed.reportLater')}</Typography.Paragraph>
+      )}
+    </section>
+  );
+}
+
+/** The full report's parts: claims by status, control totals, the rows that filed nothing, the file. */
+function ReportBody({ view, csv, downloading }: { view: FeedView; csv: () => Promise<void>; downloading: boolean }) {
+  const { t } = useTranslation();
+  const ct = view.controlTotals;
+  return (
+    <>
       {Object.keys(view.claimsByStatus).length > 0 && (
         <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
           <Descriptions.Item label={t('feed.byStatus')}>
@@ -366,7 +487,7 @@ function FeedReport({ session, feedId }: { session: Session; feedId: string }) {
         <Descriptions.Item label={t('feed.createdAt')}>{formatTime(view.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={t('feed.completedAt')}>{formatTime(view.completedAt)}</Descriptions.Item>
       </Descriptions>
-    </section>
+    </>
   );
 }
 

@@ -79,6 +79,9 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Problem: R.Problem,
   MedicalFeedAccepted: R.MedicalFeedAccepted,
   MedicalFeedView: R.MedicalFeedView,
+  MedicalFeedProgress: R.MedicalFeedProgress,
+  MedicalFeedAnswer: R.MedicalFeedAnswer,
+  MedicalFeedRedriven: R.MedicalFeedRedriven,
   GatewayMessage: R.GatewayMessage,
   ClaimView: R.ClaimView,
   ClaimPage: R.ClaimPage,
@@ -538,7 +541,14 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'GET /medical-feeds/{feedId}': {
     tag: 'medical feeds',
     summary: "A medical feed's status, progress, counts by outcome, claims by status and control totals; or its per-row report",
+    description:
+      "The full report (the default) is summed from every row item and every filed claim: exact, and its cost grows with the file (O(rows)). To follow a feed while it files, poll `view=progress`: rows done, counts and filed figures summed from one summary per finished batch (granularity 100 rows), and the feed's undecided claims counted on the claims' status index; O(batches + undecided claims) per read, with the latest execution's status (`execution`) for a redrive.",
     queryParams: [
+      {
+        name: 'view',
+        description: 'report (default: the full report) or progress (cheap, for polling; JSON only)',
+        schema: { type: 'string', enum: ['report', 'progress'] },
+      },
       {
         name: 'format',
         description: 'json (default) or csv (one line per row, identity numbers masked)',
@@ -553,7 +563,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     responses: {
       200: {
         description: "the feed (as CSV with format=csv). Row problems, and the CSV's column names, are in the reader's language (Accept-Language)",
-        body: R.MedicalFeedView,
+        body: R.MedicalFeedAnswer,
         headers: ['Content-Language', 'Vary'],
         alsoAs: {
           'text/csv':
@@ -562,6 +572,16 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       },
     },
     problems: [404, 422],
+  },
+
+  'POST /medical-feeds/{feedId}/redrive': {
+    tag: 'medical feeds',
+    summary: 'Re-run a feed whose workflow failed: a new execution `<feedId>-r<n>`, which files only what the failed one had not',
+    description:
+      "Admin. Allowed while the feed is FILING and its latest execution (`<feedId>`, or the latest `<feedId>-r<n>`) has ended without succeeding (FAILED, TIMED_OUT, ABORTED); otherwise 409 naming why (running, succeeded, DONE). The feed's `redrives` count is raised from the one read, with a `FeedRedriven` record on the feed's audit chain, and the execution is started with the feed's input. Rows are idempotent (claim ids from scheme, hospital and invoice; each row's outcome written once), so nothing is filed twice. A request racing or repeating another answers the same execution.",
+    body: redriveBody,
+    responses: { 202: { description: 'redriven: the execution started', body: R.MedicalFeedRedriven } },
+    problems: [404, 409, 422],
   },
 
   'POST /monitoring/run': {

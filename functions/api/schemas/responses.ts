@@ -590,3 +590,54 @@ export const MedicalFeedView = z
     exceptionsTruncated: z.boolean(),
   })
   .strict();
+
+/** `view=progress`: summed from one summary per finished batch and a count of the feed's undecided claims. */
+export const MedicalFeedProgress = z
+  .object({
+    view: z.literal('progress'),
+    feedId,
+    schemeId: z.string(),
+    status: feedStatus,
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+    rows: z.number().int().min(0).describe('data rows in the file'),
+    rowsDone: z.number().int().min(0).describe('rows of the batches finished so far (granularity: one batch, 100 rows)'),
+    counts: z
+      .object(Object.fromEntries(FEED_OUTCOMES.map((o) => [o, z.number().int().min(0)])) as Record<(typeof FEED_OUTCOMES)[number], z.ZodNumber>)
+      .strict()
+      .describe('rows by outcome, over the finished batches'),
+    claimsFiled: z.number().int().min(0),
+    claimsUndecided: z
+      .number()
+      .int()
+      .min(0)
+      .describe("the feed's claims not decided yet (RECEIVED, PENDING_REVIEW, RETURNED, FAILED), by the claims' status index"),
+    filed: z
+      .object({
+        rows: z.number().int().min(0),
+        totalCost: fenTotal,
+        byHospital: z.array(z.object({ hospitalCode: z.string(), rows: z.number().int().min(0), totalCost: fenTotal }).strict()),
+      })
+      .strict()
+      .describe("the filed rows' figures so far (payouts are in the full report, which reads the claims)"),
+    execution: z
+      .object({
+        name: z.string().describe('the latest execution: `<feedId>`, or `<feedId>-r<n>` after n redrives'),
+        status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).nullable().describe('null: not started'),
+      })
+      .strict(),
+    redrives: z.number().int().min(0),
+  })
+  .strict();
+
+/** GET /medical-feeds/{feedId}: the full report (default), or with view=progress the cheap progress. */
+export const MedicalFeedAnswer = z.union([MedicalFeedView, MedicalFeedProgress]);
+
+export const MedicalFeedRedriven = z
+  .object({
+    feedId,
+    status: feedStatus,
+    execution: z.string().describe('the execution started: `<feedId>-r<n>`'),
+    redrives: z.number().int().min(0),
+  })
+  .strict();
