@@ -34,10 +34,13 @@ function household(i: number, county = COUNTY, prefix = 'HF') {
   };
 }
 
-/** DynamoDB Local's process (the newest java child), for its CPU time; undefined where /proc is not there. */
+/**
+ * DynamoDB Local's process, for its CPU time: the java child of this process (the embedded runtime spawns it). Not
+ * the machine's newest java, which on a shared machine may be another run's. Undefined where pgrep is not there.
+ */
 function storePid(): number | undefined {
   try {
-    const pid = execFileSync('pgrep', ['-n', 'java']).toString().trim();
+    const pid = execFileSync('pgrep', ['-n', '-P', String(process.pid), 'java']).toString().trim();
     return pid ? Number(pid) : undefined;
   } catch {
     return undefined;
