@@ -40,7 +40,9 @@ function household(i: number, county = COUNTY, prefix = 'HF') {
  */
 function storePid(): number | undefined {
   try {
-    const pid = execFileSync('pgrep', ['-n', '-P', String(process.pid), 'java']).toString().trim();
+    const pid = execFileSync('pgrep', ['-n', '-P', String(process.pid), 'java'])
+      .toString()
+      .trim();
     return pid ? Number(pid) : undefined;
   } catch {
     return undefined;

@@ -20,6 +20,7 @@ import { schemes } from '../shared/catalogue.js';
 import { apiHandler, HttpError, json, languageHeaders, validationError, type RouteContext } from './http.js';
 import { csvAnswer, CsvEncoding } from './csv.js';
 import {
+  feedChainId,
   feedExecutionName,
   feedReport,
   getFeed,
@@ -33,6 +34,7 @@ import { executionStatus } from '../shared/execution.js';
 import { redriveNote } from './redrive.js';
 import { feedBucket, uploadKey, writeFeedFile } from '../shared/feed-files.js';
 import { sfnClient } from '../shared/aws.js';
+import { auditAnswer } from '../shared/audit.js';
 import { wiring } from '../shared/config.js';
 import { render, text, type Lang } from '#core/i18n/index.js';
 
@@ -253,8 +255,20 @@ async function redrive({ event, principal, params }: RouteContext) {
   return json(202, { feedId: feed.feedId, status: 'FILING', execution, redrives: n + 1 });
 }
 
+/**
+ * The feed's own audit chain (`FEED#<feedId>`): who sent which file (its sha256), each redrive, and the end with its
+ * counts and control totals. The claims it filed have their own chains.
+ */
+async function audit(ctx: RouteContext) {
+  const feedId = ctx.params.feedId ?? '';
+  const feed = /^MF-[0-9a-f]{32}$/.test(feedId) ? await getFeed(feedId) : undefined;
+  if (!feed) throw new HttpError(404, 'Not found', text('no medical feed {{feedId}}', { feedId: feedId.slice(0, 80) }));
+  return json(200, { feedId: feed.feedId, ...(await auditAnswer(feedChainId(feed.feedId))) });
+}
+
 export const handler = apiHandler('medical-feeds', {
   'POST /medical-feeds': send,
   'POST /medical-feeds/{feedId}/redrive': redrive,
   'GET /medical-feeds/{feedId}': get,
+  'GET /medical-feeds/{feedId}/audit': audit,
 });

@@ -89,6 +89,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/medical-feeds', module: 'medical-feeds', roles: ['admin'] },
   { method: 'GET', path: '/medical-feeds/{feedId}', module: 'medical-feeds', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/medical-feeds/{feedId}/redrive', module: 'medical-feeds', roles: ['admin'] },
+  { method: 'GET', path: '/medical-feeds/{feedId}/audit', module: 'medical-feeds', roles: ['admin', 'auditor'] },
 ];
 
 export const API_MODULES: readonly ApiModule[] = [

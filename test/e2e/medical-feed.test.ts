@@ -166,6 +166,17 @@ describe('medical feed', () => {
       totalCost: done.controlTotals.totalCost,
       byHospital: done.controlTotals.byHospital.map(({ payout: _p, ...h }: { payout: number }) => h),
     });
+
+    // The feed's own chain: who sent which file, then its end with the counts and totals the report shows.
+    const chain = await api.call('GET', `/medical-feeds/${mixedId}/audit`, { role: 'auditor' });
+    expect(chain.status).toBe(200);
+    expect(chain.body).toMatchObject({ feedId: mixedId, verified: true });
+    const steps = (chain.body.records as { step: string; figures?: Record<string, unknown> }[]).map((r) => r.step);
+    expect(steps).toEqual(['FeedReceived', 'FeedFinished']);
+    const finished = (chain.body.records as { step: string; figures?: Record<string, unknown> }[])[1];
+    expect(finished?.figures).toMatchObject({ rows: 8, counts: done.counts, totalPayout: sum });
+    expect((await api.call('GET', `/medical-feeds/${mixedId}/audit`, { role: 'reviewer' })).status).toBe(403);
+    expect((await api.call('GET', '/medical-feeds/MF-00000000000000000000000000000000/audit', { role: 'auditor' })).status).toBe(404);
   });
 
   it('a resend answers the same feed and files nothing; an overlapping file finds its invoices filed', { timeout: 120_000 }, async () => {

@@ -82,6 +82,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   MedicalFeedProgress: R.MedicalFeedProgress,
   MedicalFeedAnswer: R.MedicalFeedAnswer,
   MedicalFeedRedriven: R.MedicalFeedRedriven,
+  MedicalFeedAudit: R.MedicalFeedAudit,
   GatewayMessage: R.GatewayMessage,
   ClaimView: R.ClaimView,
   ClaimPage: R.ClaimPage,
@@ -574,6 +575,12 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     problems: [404, 422],
   },
 
+  'GET /medical-feeds/{feedId}/audit': {
+    tag: 'medical feeds',
+    summary: "The feed's audit chain: who sent which file (sha256), its redrives, and its end with counts and control totals",
+    responses: { 200: { description: 'the chain', body: R.MedicalFeedAudit } },
+    problems: [404],
+  },
   'POST /medical-feeds/{feedId}/redrive': {
     tag: 'medical feeds',
     summary: 'Re-run a feed whose workflow failed: a new execution `<feedId>-r<n>`, which files only what the failed one had not',

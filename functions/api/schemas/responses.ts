@@ -633,6 +633,9 @@ export const MedicalFeedProgress = z
 /** GET /medical-feeds/{feedId}: the full report (default), or with view=progress the cheap progress. */
 export const MedicalFeedAnswer = z.union([MedicalFeedView, MedicalFeedProgress]);
 
+/** The feed's audit chain: FeedReceived (sender, sha256), FeedRedriven, FeedFinished (counts and control totals). */
+export const MedicalFeedAudit = z.object({ feedId, ...Chain });
+
 export const MedicalFeedRedriven = z
   .object({
     feedId,
