@@ -40,6 +40,22 @@ function projection(i: IndexSpec): Projection {
   return i.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' };
 }
 
+/**
+ * Waits until the index is ACTIVE. DynamoDB Local answers every write to the table with InternalFailure while an
+ * index it is adding is CREATING (about a second, measured with 1.25), and DynamoDB takes one index creation at a
+ * time: so a restart serves nothing before its new indexes are ready.
+ */
+async function indexActive(client: DynamoDBClient, TableName: string, IndexName: string, maxWaitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const described = await client.send(new DescribeTableCommand({ TableName }));
+    const status = described.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === IndexName)?.IndexStatus;
+    if (status === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${TableName}: index ${IndexName} is still ${status ?? 'absent'} after ${maxWaitMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A data directory from an older version lacks indexes added since: add them (DynamoDB backfills them). */
 async function ensureIndexes(client: DynamoDBClient, spec: TableSpec, TableName: string): Promise<void> {
   const described = await client.send(new DescribeTableCommand({ TableName }));
@@ -55,6 +71,7 @@ async function ensureIndexes(client: DynamoDBClient, spec: TableSpec, TableName:
         ],
       }),
     );
+    await indexActive(client, TableName, i.indexName);
   }
 }
 

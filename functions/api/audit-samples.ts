@@ -14,7 +14,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { pickSample, SAMPLE_FINDINGS, type SampleParams } from '#core/audit-sample.js';
 import { schemes } from '../shared/catalogue.js';
 import { MAX_FEN } from '#core/money.js';
-import { apiHandler, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
+import { apiHandler, encodeCursor, fieldErrors, HttpError, json, jsonBody, validationError, type RouteContext } from './http.js';
 import { approvedClaims } from '../shared/approved-claims.js';
 import { auditAnswer, commitWithAudit } from '../shared/audit.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
@@ -26,8 +26,11 @@ import {
   sampleChain,
   sampleFindings,
   sampleItem,
+  SAMPLE_LIST_KEY,
+  samplesPage,
   type StoredSample,
 } from '../shared/audit-samples-repo.js';
+import { SchemeListFilters, schemeListQuery } from './list-query.js';
 import { text } from '#core/i18n/index.js';
 
 const date = z
@@ -187,8 +190,22 @@ async function finding({ event, principal, params }: RouteContext) {
   return json(201, { sampleId: sample.sampleId, ...f });
 }
 
+/** GET /audit-samples's filters (limit and cursor aside). */
+export const SampleListQuery = SchemeListFilters;
+
+/**
+ * GET /audit-samples?schemeId=&limit=&cursor= (auditor, admin): the samples, newest first, each with its claim
+ * count and the findings recorded so far, so an auditor on any machine finds the sample still to finish.
+ */
+async function list({ query }: RouteContext) {
+  const q = schemeListQuery(SampleListQuery, query, SAMPLE_LIST_KEY);
+  const page = await samplesPage(q.schemeIds, q.limit, q.cursor);
+  return json(200, { items: page.items, nextCursor: encodeCursor(page.next) });
+}
+
 export const handler = apiHandler('audit-samples', {
   'POST /audit-samples': draw,
+  'GET /audit-samples': list,
   'GET /audit-samples/{sampleId}': read,
   'POST /audit-samples/{sampleId}/findings': finding,
 });

@@ -68,6 +68,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/summary', module: 'reports', roles: ['admin', 'auditor'] },
   { method: 'GET', path: '/reports/public-notice', module: 'reports', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/audit-samples', module: 'audit-samples', roles: ['auditor'] },
+  { method: 'GET', path: '/audit-samples', module: 'audit-samples', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/audit-samples/{sampleId}', module: 'audit-samples', roles: ['auditor', 'admin'] },
   { method: 'POST', path: '/audit-samples/{sampleId}/findings', module: 'audit-samples', roles: ['auditor'] },
   { method: 'POST', path: '/webhook-endpoints', module: 'webhooks', roles: ['admin'] },
@@ -87,6 +88,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/workflows/claims/definition', module: 'workflows', roles: ['auditor', 'admin'] },
   // The medical bureau's daily feed: the CSV as the body (docs/medical-feed.md).
   { method: 'POST', path: '/medical-feeds', module: 'medical-feeds', roles: ['admin'] },
+  { method: 'GET', path: '/medical-feeds', module: 'medical-feeds', roles: ['admin', 'auditor'] },
   { method: 'GET', path: '/medical-feeds/{feedId}', module: 'medical-feeds', roles: ['admin', 'auditor'] },
   { method: 'POST', path: '/medical-feeds/{feedId}/redrive', module: 'medical-feeds', roles: ['admin'] },
   { method: 'GET', path: '/medical-feeds/{feedId}/audit', module: 'medical-feeds', roles: ['admin', 'auditor'] },

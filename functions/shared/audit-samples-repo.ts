@@ -2,12 +2,13 @@
  * The auditSamples table (tables.ts): after-payment audit samples, their findings, and the markers of paid claims
  * objected to, which the scheme's next sample takes in.
  */
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { SAMPLE_FINDINGS, type SampleFinding, type SampleParams, type SampledClaim } from '#core/audit-sample.js';
 import { documentClient, tableName } from './aws.js';
 import { checkedItem, checkedItems } from './stored-item.js';
 import { queryAll } from './query-all.js';
+import { mergedPage, type MergedCursor } from './merged-page.js';
 import type { TxItem } from './audit.js';
 
 const keyOfItem = (i: Record<string, unknown>) => `${String(i.pk)}/${String(i.sk)}`;
@@ -88,7 +89,9 @@ export function sampleItem(sample: StoredSample): TxItem {
   return {
     Put: {
       TableName: tableName('auditSamples'),
-      Item: { pk: samplePk(sample.sampleId), sk: 'SAMPLE', ...sample },
+      // `listScheme` puts the SAMPLE item (not its findings) in the index byScheme that GET /audit-samples reads;
+      // `claimCount` is what the list shows of `claims`, which the index does not carry.
+      Item: { pk: samplePk(sample.sampleId), sk: 'SAMPLE', ...sample, listScheme: sample.schemeId, claimCount: sample.claims.length },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -102,8 +105,10 @@ export async function getSample(sampleId: string): Promise<StoredSample | undefi
   const {
     pk: _pk,
     sk: _sk,
+    listScheme: _list,
+    claimCount: _count,
     ...sample
-  } = checkedItem<typeof SampleItem, StoredSample & { pk: string; sk: string }>(SampleItem, out.Item, {
+  } = checkedItem<typeof SampleItem, StoredSample & { pk: string; sk: string; listScheme?: string; claimCount?: number }>(SampleItem, out.Item, {
     table: 'auditSamples',
     key: keyOfItem(out.Item),
     what: 'audit sample',
@@ -143,4 +148,98 @@ export async function sampleFindings(sampleId: string): Promise<StoredFinding[]>
     { table: 'auditSamples', what: 'audit sample finding' },
     keyOfItem,
   ).map(({ pk: _pk, sk: _sk, ...f }) => f);
+}
+
+/** One sample as GET /audit-samples lists it. */
+export interface SampleListItem {
+  readonly sampleId: string;
+  readonly schemeId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly drawnBy: string;
+  readonly drawnAt: string;
+  readonly claimCount: number;
+  /** Findings recorded so far (of claimCount). */
+  readonly findingsRecorded: number;
+}
+
+/** A SAMPLE item as the index byScheme carries it (tables.ts: its INCLUDE list), checked. */
+const ListedSample = z.object({
+  pk: z.string().min(1),
+  sk: z.literal('SAMPLE'),
+  listScheme: z.string().min(1),
+  sampleId: z.string().min(1),
+  schemeId: z.string().min(1),
+  from: z.string(),
+  to: z.string(),
+  drawnBy: z.string(),
+  drawnAt: z.string().min(1),
+  claimCount: z.number().int().min(0),
+});
+
+/** The index key of a listed sample: its position in the cursor. */
+export const SAMPLE_LIST_KEY = ['pk', 'sk', 'listScheme', 'drawnAt'] as const;
+
+/**
+ * The findings recorded for a sample: a COUNT query of its CLAIM# items. It reads those items (DynamoDB counts
+ * what it reads), so a listed sample costs about its findings' size in reads: at most MAX_SAMPLE small items.
+ */
+async function findingsRecorded(sampleId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName('auditSamples'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':pk': samplePk(sampleId), ':c': 'CLAIM#' },
+        Select: 'COUNT',
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** A page of samples, newest first, of the given schemes (one partition of byScheme each, merged: merged-page.ts). */
+export async function samplesPage(
+  schemeIds: readonly string[],
+  limit: number,
+  cursor?: MergedCursor,
+): Promise<{ items: SampleListItem[]; next: MergedCursor | undefined }> {
+  const partitions = [...schemeIds].sort().map((schemeId) => ({
+    name: schemeId,
+    query: {
+      TableName: tableName('auditSamples'),
+      IndexName: 'byScheme',
+      KeyConditionExpression: 'listScheme = :s',
+      ExpressionAttributeValues: { ':s': schemeId },
+    },
+  }));
+  const page = await mergedPage<Record<string, unknown>>(
+    partitions,
+    limit,
+    (i) => String(i.drawnAt),
+    (i) => Object.fromEntries(SAMPLE_LIST_KEY.map((k) => [k, String(i[k])])),
+    cursor,
+  );
+  const listed = checkedItems<typeof ListedSample, z.output<typeof ListedSample>>(
+    ListedSample,
+    page.items,
+    { table: 'auditSamples', what: 'audit sample (index byScheme)' },
+    keyOfItem,
+  );
+  const counts = await Promise.all(listed.map((s) => findingsRecorded(s.sampleId)));
+  const items = listed.map((s, i) => ({
+    sampleId: s.sampleId,
+    schemeId: s.schemeId,
+    from: s.from,
+    to: s.to,
+    drawnBy: s.drawnBy,
+    drawnAt: s.drawnAt,
+    claimCount: s.claimCount,
+    findingsRecorded: counts[i]!,
+  }));
+  return { items, next: page.next };
 }

@@ -8,10 +8,13 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ROW_OUTCOMES, type FeedEncoding, type RowOutcome, type RowProblem } from '#core/index.js';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
+import { FEED_ENCODINGS, ROW_OUTCOMES, type FeedEncoding, type RowOutcome, type RowProblem } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
 import { commitWithAudit } from './audit.js';
 import { queryAll } from './query-all.js';
+import { mergedPage, type MergedCursor } from './merged-page.js';
+import { checkedItems } from './stored-item.js';
 import type { ClaimRecord } from './claim-record.js';
 
 export type FeedStatus = 'FILING' | 'DONE';
@@ -68,8 +71,10 @@ export function feedChainId(feedId: string): string {
  */
 export async function recordFeed(rec: Omit<MedicalFeedRecord, 'item' | 'status'>): Promise<{ created: boolean; record: MedicalFeedRecord }> {
   const record: MedicalFeedRecord = { ...rec, item: FEED, status: 'FILING' };
+  // `listScheme` puts the FEED item (not its rows) in the index byScheme that GET /medical-feeds reads.
+  const item = { ...record, listScheme: rec.schemeId };
   const audit = await commitWithAudit(
-    [{ Put: { TableName: tableName('medicalFeeds'), Item: record, ConditionExpression: 'attribute_not_exists(feedId)' } }],
+    [{ Put: { TableName: tableName('medicalFeeds'), Item: item, ConditionExpression: 'attribute_not_exists(feedId)' } }],
     {
       claimId: feedChainId(rec.feedId),
       step: 'FeedReceived',
@@ -324,4 +329,88 @@ export async function finishFeed(feedId: string, actor: string, computed?: FeedR
     },
   );
   return audit ? { ...report, status: 'DONE' } : null;
+}
+
+/** One feed as GET /medical-feeds lists it: the file and its state, no row data. */
+export interface FeedListItem {
+  readonly feedId: string;
+  readonly schemeId: string;
+  readonly status: FeedStatus;
+  readonly rows: number;
+  readonly sentBy: string;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  readonly encoding: FeedEncoding;
+  readonly bytes: number;
+  readonly redrives: number;
+}
+
+/** A FEED item read from the index byScheme, checked: the fields a list row shows (sha256 is not shown, not checked). */
+const ListedFeed = z.object({
+  feedId: z.string().min(1),
+  item: z.literal(FEED),
+  listScheme: z.string().min(1),
+  schemeId: z.string().min(1),
+  status: z.enum(['FILING', 'DONE']),
+  rows: z.number().int().min(0),
+  sentBy: z.string(),
+  createdAt: z.string().min(1),
+  completedAt: z.string().nullish(),
+  encoding: z.enum(FEED_ENCODINGS),
+  bytes: z.number().int().min(0),
+  redrives: z.number().int().min(0).optional(),
+});
+
+/** The index key of a listed feed: its position in the cursor. */
+export const FEED_LIST_KEY = ['feedId', 'item', 'listScheme', 'createdAt'] as const;
+
+/**
+ * A page of feeds, newest first, of the given schemes (one partition of byScheme each, merged: merged-page.ts),
+ * with `status` a filter (a feed's status changes, its place in the index does not, so it is no key).
+ */
+export async function feedsPage(
+  o: { schemeIds: readonly string[]; status?: FeedStatus },
+  limit: number,
+  cursor?: MergedCursor,
+): Promise<{ items: FeedListItem[]; next: MergedCursor | undefined }> {
+  const partitions = [...o.schemeIds].sort().map((schemeId) => ({
+    name: schemeId,
+    query: {
+      TableName: tableName('medicalFeeds'),
+      IndexName: 'byScheme',
+      KeyConditionExpression: 'listScheme = :s',
+      ...(o.status
+        ? {
+            FilterExpression: '#st = :st',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':s': schemeId, ':st': o.status },
+          }
+        : { ExpressionAttributeValues: { ':s': schemeId } }),
+    },
+  }));
+  const page = await mergedPage<Record<string, unknown>>(
+    partitions,
+    limit,
+    (i) => String(i.createdAt),
+    (i) => Object.fromEntries(FEED_LIST_KEY.map((k) => [k, String(i[k])])),
+    cursor,
+  );
+  const items = checkedItems<typeof ListedFeed, z.output<typeof ListedFeed>>(
+    ListedFeed,
+    page.items,
+    { table: 'medicalFeeds', what: 'medical feed (index byScheme)' },
+    (i) => `${String(i.feedId)}/${String(i.item)}`,
+  ).map((f) => ({
+    feedId: f.feedId,
+    schemeId: f.schemeId,
+    status: f.status,
+    rows: f.rows,
+    sentBy: f.sentBy,
+    createdAt: f.createdAt,
+    completedAt: f.completedAt ?? null,
+    encoding: f.encoding,
+    bytes: f.bytes,
+    redrives: f.redrives ?? 0,
+  }));
+  return { items, next: page.next };
 }

@@ -192,7 +192,10 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'MEDICAL_FEEDS_TABLE',
     partitionKey: { name: 'feedId', type: 'S' },
     sortKey: { name: 'item', type: 'S' },
-    indexes: [],
+    // GET /medical-feeds, newest first. Sparse: `listScheme` (the schemeId) is written on the FEED item only, never
+    // on its (many) row items, so the index holds one small item per file. Feeds stored before it existed lack it
+    // and are not listed (README, "Not yet").
+    indexes: [{ indexName: 'byScheme', partitionKey: { name: 'listScheme', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
   },
   {
     // After-payment audit samples (functions/shared/audit-samples-repo.ts): pk `SAMPLE#<id>` holds the sample
@@ -203,7 +206,16 @@ export const TABLES: readonly TableSpec[] = [
     envVar: 'AUDIT_SAMPLES_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    indexes: [],
+    // GET /audit-samples, newest first. Sparse: `listScheme` (the schemeId) is written on the SAMPLE item only. It
+    // carries what a list row shows, not the sample's claim list (up to 4,000 claims: most of the item's bytes).
+    indexes: [
+      {
+        indexName: 'byScheme',
+        partitionKey: { name: 'listScheme', type: 'S' },
+        sortKey: { name: 'drawnAt', type: 'S' },
+        include: ['sampleId', 'schemeId', 'from', 'to', 'drawnBy', 'claimCount'],
+      },
+    ],
   },
   {
     // A claim's evidence (functions/shared/evidence-repo.ts): item 'ATT#<attachmentId>' is one attachment's

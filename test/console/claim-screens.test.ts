@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { ensureConsoleBuilt } from '../../embedded/console-build.js';
@@ -54,7 +54,7 @@ async function open(role: Role, path: string, lang?: 'en'): Promise<Page> {
 const errorsOf = (page: Page) => (page as Page & { errors: string[] }).errors;
 const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true, animations: 'disabled' });
 const menu = (page: Page) => page.getByRole('navigation').getByRole('link');
-const row = (page: Page, key: string | number) => page.locator(`tr[data-row-key="${key}"]`);
+const row = (scope: Page | Locator, key: string | number) => scope.locator(`tr[data-row-key="${key}"]`);
 
 let paidClaim = ''; // Lishui, paid: in the notice, objected to, then sampled
 let settlingClaim = ''; // Xiaogan, SETTLING: in the notice; its documents and notes
@@ -104,7 +104,8 @@ describe('medical feeds', () => {
   it('an admin uploads a CSV, watches it file, and reads the report with masked identity numbers only', { timeout: 120_000 }, async () => {
     const page = await open('admin', 'medical-feeds');
     await page.getByRole('heading', { name: '医保结算数据（一站式结算）', level: 1 }).waitFor();
-    await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '方案' }) }).click();
+    // Exact: the feeds list's own filter is named 按方案筛选批次.
+    await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '方案', exact: true }) }).click();
     await page.locator('.ant-select-item-option[title="xiaogan-2024"]').click();
     const header =
       'hospitalCode,invoiceNo,idNumber,name,admissionDate,dischargeDate,totalCost,basicInsurancePaid,criticalIllnessPaid,medicalAssistancePaid,otherReimbursement,nonCoveredCost';
@@ -144,7 +145,19 @@ describe('medical feeds', () => {
     await page.getByRole('link', { name: '赔付公示' }).waitFor();
     await page.getByRole('link', { name: '事后抽查' }).waitFor();
     await page.getByRole('link', { name: '医保直连' }).click();
-    await page.getByRole('link', { name: feedId }).waitFor();
+    // The list of every feed (GET /medical-feeds) has its row, DONE; the browser's recent list has it too.
+    const listed = page.getByRole('table', { name: '全部批次' });
+    await row(listed, feedId).getByRole('link', { name: feedId }).waitFor();
+    expect(await row(listed, feedId).locator('td').allTextContents()).toEqual(expect.arrayContaining(['xiaogan-2024', '已完成', '3', 'admin-local']));
+    await page.getByRole('listitem').getByRole('link', { name: feedId }).waitFor();
+    // The status filter asks the server: a DONE feed is not among those still filing.
+    await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '按状态筛选批次' }) }).click();
+    await page.locator('.ant-select-item-option[title="处理中"]').click();
+    await listed.getByText('没有符合条件的批次').waitFor();
+    expect(await row(listed, feedId).count()).toBe(0);
+    await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '按状态筛选批次' }) }).click();
+    await page.locator('.ant-select-item-option[title="已完成"]').click();
+    await row(listed, feedId).waitFor();
     await page
       .getByLabel('选择 CSV 文件')
       .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('hospital,invoice\r\nA,B\r\n') });
@@ -159,10 +172,17 @@ describe('medical feeds', () => {
     await page.getByRole('heading', { name: 'Medical insurance feeds (one-stop settlement)', level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'Open by feed id' }).waitFor();
     expect(await page.getByLabel('Choose a CSV file').count()).toBe(0);
+    // An auditor on another machine (no recent list of its own) finds the admin's feeds in the list, and opens one.
+    const listed = page.getByRole('table', { name: 'All feeds' });
+    await listed.locator('tr[data-row-key^="MF-"]').first().waitFor();
+    const firstFeed = (await listed.locator('tr[data-row-key^="MF-"]').first().getAttribute('data-row-key'))!;
     await page.getByRole('textbox', { name: 'Feed id' }).fill('nope');
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await page.getByText('A feed id is MF- and 32 hexadecimal characters').waitFor();
     await assertAccessible(page, 'feeds (auditor, English)');
+    await row(listed, firstFeed).getByRole('link', { name: firstFeed }).click();
+    await page.waitForURL(new RegExp(`/console/medical-feeds/${firstFeed}`));
+    await page.getByTestId('feed-status').waitFor();
     for (const role of ['reviewer', 'submitter'] as const) {
       const p = await open(role, 'search');
       await menu(p).first().waitFor();
@@ -313,7 +333,7 @@ describe('public notice (公示)', () => {
     await page.getByText('请填写 6 位县（区）代码，或留空').waitFor();
     await page.getByRole('textbox', { name: '县（区）代码（可不填）' }).fill('');
     // Lishui is the first scheme: its paid claim.
-    expect(await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '方案' }) }).textContent()).toBe('lishui-2017');
+    expect(await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '方案', exact: true }) }).textContent()).toBe('lishui-2017');
     await page.getByRole('button', { name: '查询' }).click();
     await row(page, paidClaim).waitFor();
     const cells = await row(page, paidClaim).locator('td').allTextContents();
@@ -362,7 +382,7 @@ describe('audit samples', () => {
   it('an auditor draws a sample, opens it, and records findings (an issue needs a note)', { timeout: 60_000 }, async () => {
     const page = await open('auditor', 'audit-samples');
     await page.getByRole('heading', { name: '赔付后抽查', level: 1 }).waitFor();
-    expect(await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '方案' }) }).textContent()).toBe('lishui-2017');
+    expect(await page.locator('.ant-select', { has: page.getByRole('combobox', { name: '方案', exact: true }) }).textContent()).toBe('lishui-2017');
     await page.getByRole('textbox', { name: '起始日' }).fill(TODAY);
     await page.getByRole('textbox', { name: '截止日' }).fill(TODAY);
     await page.getByRole('textbox', { name: '随机抽取比例（%，最多两位小数）' }).fill('100.001');
@@ -398,6 +418,26 @@ describe('audit samples', () => {
     const admin = await open('admin', `audit-samples/${sampleId}`);
     await row(admin, paidClaim).waitFor();
     expect(await admin.getByRole('button', { name: '记录结论' }).count()).toBe(0);
+
+    // The list of every sample (GET /audit-samples) has its row, with the finding just recorded; it opens the sample.
+    const list = await open('admin', 'audit-samples');
+    const listed = list.getByRole('table', { name: '全部抽查' });
+    await row(listed, sampleId).waitFor();
+    const cells = await row(listed, sampleId).locator('td').allTextContents();
+    expect(cells).toEqual(expect.arrayContaining([sampleId, 'lishui-2017', `${TODAY} 至 ${TODAY}`, 'auditor-local']));
+    expect(cells.some((c) => /^已复核 1 \/ \d+$/.test(c))).toBe(true);
+    await list.locator('.ant-select', { has: list.getByRole('combobox', { name: '按方案筛选抽查' }) }).click();
+    await list.locator('.ant-select-item-option[title="xiaogan-2024"]').click();
+    await listed.getByText('没有符合条件的抽查').waitFor();
+    await list.locator('.ant-select', { has: list.getByRole('combobox', { name: '按方案筛选抽查' }) }).click();
+    await list.locator('.ant-select-item-option[title="lishui-2017"]').click();
+    await row(listed, sampleId).waitFor();
+    await assertAccessible(list, 'audit samples list');
+    await shot(list, 'audit-samples-zh');
+    await row(listed, sampleId).getByRole('link', { name: sampleId }).click();
+    await list.waitForURL(/\/console\/audit-samples\/AS-/);
+    await row(list, paidClaim).waitFor();
+    expect(errorsOf(list)).toEqual([]);
     expect([...errorsOf(page), ...errorsOf(admin)]).toEqual([]);
   });
 });

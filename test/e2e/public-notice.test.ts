@@ -323,6 +323,14 @@ describe('after-payment audit samples', () => {
         JSON.stringify({ claims: done.body.claims.map((c: { claimId: string; reasons: string[] }) => ({ claimId: c.claimId, reasons: c.reasons })) }),
       ),
     );
+    // The list shows the sample with its findings all recorded (GET /audit-samples counts them).
+    const listed = await api.call('GET', '/audit-samples?schemeId=xiaogan-2024', { role: 'admin' });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.find((s: { sampleId: string }) => s.sampleId === sampleId)).toMatchObject({
+      sampleId,
+      claimCount: ids.length,
+      findingsRecorded: ids.length,
+    });
   });
 
   it('bad requests name the field; only auditors draw', async () => {

@@ -63,6 +63,11 @@ export const zh = {
   'feed.sentBy': '上传人',
   'feed.createdAt': '上传时间',
   'feed.completedAt': '完成时间',
+  'feed.list': '全部批次',
+  'feed.listScheme': '按方案筛选批次',
+  'feed.listStatus': '按状态筛选批次',
+  'feed.listEmpty': '没有符合条件的批次',
+  'feed.redrives': '重新驱动次数',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -130,4 +135,9 @@ export const en: Record<keyof typeof zh, string> = {
   'feed.sentBy': 'Sent by',
   'feed.createdAt': 'Sent at',
   'feed.completedAt': 'Completed at',
+  'feed.list': 'All feeds',
+  'feed.listScheme': 'Filter feeds by scheme',
+  'feed.listStatus': 'Filter feeds by status',
+  'feed.listEmpty': 'No feed matches',
+  'feed.redrives': 'Redrives',
 };

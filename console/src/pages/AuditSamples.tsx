@@ -7,7 +7,9 @@ import { OpenRecent } from '../components/OpenRecent';
 import { emptyText, ToneTag } from '../components/tone';
 import { formatTime } from '../format';
 import { formatBp, formatFen } from '../money';
+import { useCursorPages } from '../paging';
 import { rememberId } from '../recent';
+import { useSchemeIds } from '../schemes';
 import { hrefOf, navigate } from '../router';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
@@ -343,6 +345,88 @@ function SampleReport({ session, sampleId }: { session: Session; sampleId: strin
 }
 
 /** After-payment audit samples: draw one (auditor), open one by id, record a finding per claim (auditor). */
+/** One sample as GET /audit-samples lists it. */
+interface SampleListItem {
+  sampleId: string;
+  schemeId: string;
+  from: string;
+  to: string;
+  drawnBy: string;
+  drawnAt: string;
+  claimCount: number;
+  findingsRecorded: number;
+}
+
+/** Every sample, newest first, from any machine (GET /audit-samples): by scheme, page by page, with its findings so far. */
+function SampleList({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const schemes = useSchemeIds(session.token);
+  const [schemeId, setSchemeId] = useState('');
+  const { items, cursor, loading, error, load } = useCursorPages<SampleListItem>(session.token, '/audit-samples', { schemeId });
+  return (
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+          {t('as.list')}
+        </Typography.Title>
+      }
+      style={{ marginBottom: 24 }}
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <label>
+          {t('as.scheme')}{' '}
+          <Select
+            aria-label={t('as.listScheme')}
+            style={{ minWidth: 180 }}
+            value={schemeId}
+            onChange={setSchemeId}
+            options={[{ value: '', label: t('inbox.all') }, ...schemes.map((s) => ({ value: s, label: s }))]}
+          />
+        </label>
+        <Button onClick={() => void load(null)}>{t('inbox.reload')}</Button>
+      </Space>
+      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
+      <Table<SampleListItem>
+        aria-label={t('as.list')}
+        rowKey="sampleId"
+        size="small"
+        dataSource={items}
+        pagination={false}
+        loading={loading}
+        locale={{ emptyText: emptyText(t('as.listEmpty')) }}
+        columns={[
+          {
+            title: t('as.sampleId'),
+            dataIndex: 'sampleId',
+            render: (id: string) => (
+              <Link to={{ name: 'auditSample', sampleId: id }} mono>
+                {id}
+              </Link>
+            ),
+          },
+          { title: t('as.scheme'), dataIndex: 'schemeId' },
+          { title: t('as.period'), render: (_, r) => t('as.periodText', { from: r.from, to: r.to }) },
+          { title: t('as.drawnBy'), dataIndex: 'drawnBy' },
+          { title: t('as.drawnAt'), dataIndex: 'drawnAt', render: (v: string) => formatTime(v) },
+          {
+            title: t('as.progress'),
+            render: (_, r) => (
+              <ToneTag tone={r.findingsRecorded === r.claimCount ? 'green' : 'gold'}>
+                {t('as.listProgress', { reviewed: r.findingsRecorded, sampled: r.claimCount })}
+              </ToneTag>
+            ),
+          },
+        ]}
+      />
+      {cursor && (
+        <Button style={{ marginTop: 16 }} loading={loading} onClick={() => void load(cursor)}>
+          {t('inbox.more')}
+        </Button>
+      )}
+    </Card>
+  );
+}
+
 export default function AuditSamples({ session, sampleId }: { session: Session; sampleId: string | null }) {
   const { t } = useTranslation();
   return (
@@ -356,6 +440,7 @@ export default function AuditSamples({ session, sampleId }: { session: Session; 
       ) : (
         <>
           {CAN.drawSample(session.role) && <DrawForm session={session} />}
+          <SampleList session={session} />
           <OpenRecent
             kind="samples"
             placeholder="AS-…"

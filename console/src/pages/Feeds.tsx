@@ -8,7 +8,9 @@ import { OpenRecent } from '../components/OpenRecent';
 import { emptyText, ToneTag } from '../components/tone';
 import { formatTime } from '../format';
 import { formatFen } from '../money';
+import { useCursorPages } from '../paging';
 import { rememberId } from '../recent';
+import { useSchemeIds } from '../schemes';
 import { hrefOf, navigate } from '../router';
 import { Link } from '../screens';
 import { CAN, type Session } from '../token';
@@ -491,7 +493,105 @@ function ReportBody({ view, csv, downloading }: { view: FeedView; csv: () => Pro
   );
 }
 
-/** Upload a feed (admin), open one by id, and a feed's live progress and report (admin, auditor). */
+/** One feed as GET /medical-feeds lists it (no row data). */
+interface FeedListItem {
+  feedId: string;
+  schemeId: string;
+  status: 'FILING' | 'DONE';
+  rows: number;
+  sentBy: string;
+  createdAt: string;
+  completedAt: string | null;
+  encoding: string;
+  bytes: number;
+  redrives: number;
+}
+
+/** Every feed, newest first, from any machine (GET /medical-feeds): by scheme and status, page by page. */
+function FeedList({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const schemes = useSchemeIds(session.token);
+  const [schemeId, setSchemeId] = useState('');
+  const [status, setStatus] = useState<'' | 'FILING' | 'DONE'>('');
+  const { items, cursor, loading, error, load } = useCursorPages<FeedListItem>(session.token, '/medical-feeds', { schemeId, status });
+  return (
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+          {t('feed.list')}
+        </Typography.Title>
+      }
+      style={{ marginBottom: 24 }}
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <label>
+          {t('col.scheme')}{' '}
+          <Select
+            aria-label={t('feed.listScheme')}
+            style={{ minWidth: 180 }}
+            value={schemeId}
+            onChange={setSchemeId}
+            options={[{ value: '', label: t('inbox.all') }, ...schemes.map((s) => ({ value: s, label: s }))]}
+          />
+        </label>
+        <label>
+          {t('feed.status')}{' '}
+          <Select
+            aria-label={t('feed.listStatus')}
+            style={{ minWidth: 140 }}
+            value={status}
+            onChange={setStatus}
+            options={[
+              { value: '', label: t('inbox.all') },
+              { value: 'FILING', label: t('feed.statusFILING') },
+              { value: 'DONE', label: t('feed.statusDONE') },
+            ]}
+          />
+        </label>
+        <Button onClick={() => void load(null)}>{t('inbox.reload')}</Button>
+      </Space>
+      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
+      <Table<FeedListItem>
+        aria-label={t('feed.list')}
+        rowKey="feedId"
+        size="small"
+        dataSource={items}
+        pagination={false}
+        loading={loading}
+        locale={{ emptyText: emptyText(t('feed.listEmpty')) }}
+        columns={[
+          {
+            title: t('feed.feedId'),
+            dataIndex: 'feedId',
+            render: (id: string) => (
+              <Link to={{ name: 'feed', feedId: id }} mono>
+                {id}
+              </Link>
+            ),
+          },
+          { title: t('col.scheme'), dataIndex: 'schemeId' },
+          {
+            title: t('feed.status'),
+            dataIndex: 'status',
+            render: (s: FeedListItem['status']) => <ToneTag tone={s === 'DONE' ? 'green' : 'blue'}>{t(`feed.status${s}`)}</ToneTag>,
+          },
+          { title: t('feed.rows'), dataIndex: 'rows', align: 'right' },
+          { title: t('feed.sentBy'), dataIndex: 'sentBy' },
+          { title: t('feed.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
+          { title: t('feed.completedAt'), dataIndex: 'completedAt', render: (v: string | null) => formatTime(v) },
+          { title: t('feed.redrives'), dataIndex: 'redrives', align: 'right', render: (n: number) => (n > 0 ? n : '—') },
+        ]}
+      />
+      {cursor && (
+        <Button style={{ marginTop: 16 }} loading={loading} onClick={() => void load(cursor)}>
+          {t('inbox.more')}
+        </Button>
+      )}
+    </Card>
+  );
+}
+
+/** Upload a feed (admin), the feeds' list, open one by id, and a feed's live progress and report (admin, auditor). */
 export default function Feeds({ session, feedId }: { session: Session; feedId: string | null }) {
   const { t } = useTranslation();
   return (
@@ -505,6 +605,7 @@ export default function Feeds({ session, feedId }: { session: Session; feedId: s
       ) : (
         <>
           {CAN.sendFeed(session.role) && <Upload session={session} />}
+          <FeedList session={session} />
           <OpenRecent
             kind="feeds"
             placeholder="MF-…"

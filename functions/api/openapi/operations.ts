@@ -16,7 +16,8 @@ import { CloseWarningBody, MonitoringRunBody, WarningListQuery } from '../monito
 import { RedriveBody } from '../redrive.js';
 import { ObjectionBody } from '../objections.js';
 import { PublicNoticeQuery } from '../public-notice.js';
-import { FindingBody, SampleBody } from '../audit-samples.js';
+import { FindingBody, SampleBody, SampleListQuery } from '../audit-samples.js';
+import { FeedListQuery } from '../medical-feeds.js';
 import { AttachmentBody, NoteBody } from '../evidence.js';
 import * as R from '../schemas/responses.js';
 
@@ -81,6 +82,8 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   MedicalFeedView: R.MedicalFeedView,
   MedicalFeedProgress: R.MedicalFeedProgress,
   MedicalFeedAnswer: R.MedicalFeedAnswer,
+  MedicalFeedListItem: R.MedicalFeedListItem,
+  MedicalFeedPage: R.MedicalFeedPage,
   MedicalFeedRedriven: R.MedicalFeedRedriven,
   MedicalFeedAudit: R.MedicalFeedAudit,
   GatewayMessage: R.GatewayMessage,
@@ -125,6 +128,8 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   PublicNotice: R.PublicNotice,
   AuditSampleDrawn: R.AuditSampleDrawn,
   AuditSampleView: R.AuditSampleView,
+  AuditSampleListItem: R.AuditSampleListItem,
+  AuditSamplePage: R.AuditSamplePage,
   AuditFindingRecorded: R.AuditFindingRecorded,
   AttachmentView: R.AttachmentView,
   AttachmentDeclared: R.AttachmentDeclared,
@@ -419,6 +424,16 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     },
     problems: [422],
   },
+  'GET /audit-samples': {
+    tag: 'audit',
+    summary: 'List audit samples, newest first',
+    description:
+      "Every scheme's samples merged by drawnAt (or one scheme's with schemeId), each with its claim count and the findings recorded so far; every page is full but the last. Samples drawn before this list existed are not in it (open them by id).",
+    query: SampleListQuery,
+    queryParams: page(100, 25),
+    responses: { 200: { description: 'a page', body: R.AuditSamplePage } },
+    problems: [],
+  },
   'GET /audit-samples/{sampleId}': {
     tag: 'audit',
     summary: 'An audit sample with its findings, progress and audit chain',
@@ -537,6 +552,16 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
         headers: ['Location'],
       },
     },
+    problems: [],
+  },
+  'GET /medical-feeds': {
+    tag: 'medical feeds',
+    summary: 'List medical feeds, newest first',
+    description:
+      "Every scheme's feeds merged by createdAt (or one scheme's with schemeId), optionally only FILING or DONE ones; every page is full but the last. No row data: the report is GET /medical-feeds/{feedId}. Feeds received before this list existed are not in it (open them by id).",
+    query: FeedListQuery,
+    queryParams: page(100, 25),
+    responses: { 200: { description: 'a page', body: R.MedicalFeedPage } },
     problems: [],
   },
   'GET /medical-feeds/{feedId}': {

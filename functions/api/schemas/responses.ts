@@ -488,6 +488,20 @@ export const AuditSampleView = z.object({
   audit: z.object({ verified: z.boolean(), head: z.string(), records: z.array(AuditRecord) }),
 });
 export const AuditFindingRecorded = Finding.extend({ sampleId: z.string() });
+/** GET /audit-samples: one sample a row, newest first. */
+export const AuditSampleListItem = z
+  .object({
+    sampleId: z.string(),
+    schemeId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    drawnBy: z.string(),
+    drawnAt: instant,
+    claimCount: z.number().int().min(0).describe('claims in the sample'),
+    findingsRecorded: z.number().int().min(0).describe('findings recorded so far; the sample is done when it equals claimCount'),
+  })
+  .strict();
+export const AuditSamplePage = z.object({ items: z.array(AuditSampleListItem), nextCursor: cursor });
 /** A claim's attachment as the evidence API answers it (functions/api/evidence.ts). */
 export const AttachmentView = z.object({
   attachmentId: z.string(),
@@ -629,6 +643,23 @@ export const MedicalFeedProgress = z
     redrives: z.number().int().min(0),
   })
   .strict();
+
+/** GET /medical-feeds: one feed a row, newest first; no row data (the report is GET /medical-feeds/{feedId}). */
+export const MedicalFeedListItem = z
+  .object({
+    feedId,
+    schemeId: z.string(),
+    status: feedStatus,
+    rows: z.number().int().min(0).describe('data rows in the file'),
+    sentBy: z.string().describe("the sender's subject (the token's `sub`, or the bucket's uploader)"),
+    createdAt: instant,
+    completedAt: instant.nullable().describe('when the feed became DONE; null while FILING'),
+    encoding: z.enum(['utf-8', 'gb18030']),
+    bytes: z.number().int().min(0),
+    redrives: z.number().int().min(0).describe("admin redrives of the feed's workflow"),
+  })
+  .strict();
+export const MedicalFeedPage = z.object({ items: z.array(MedicalFeedListItem), nextCursor: cursor });
 
 /** GET /medical-feeds/{feedId}: the full report (default), or with view=progress the cheap progress. */
 export const MedicalFeedAnswer = z.union([MedicalFeedView, MedicalFeedProgress]);
