@@ -1,5 +1,5 @@
 /**
- * `npm run audit -- export --out FILE`: every claim's, household's and index event's audit records from a running server
+ * `npm run audit -- export --out FILE`: every claim's, household's, index event's and medical feed's audit records from a running server
  *   (FANGPIN_URL, default http://127.0.0.1:3000; FANGPIN_TOKEN, an auditor token), and each claim's current
  *   stored figures (payout, allocations, settlements and their confirmation).
  * `npm run audit -- verify FILE`: checks every chain offline (exit 1 naming the first broken link), then that
@@ -65,16 +65,26 @@ async function exportAll(out: string): Promise<void> {
     (id) => `INDEX#${id}`,
     'index events',
   );
-  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims, households, indexEvents };
+  const medicalFeeds = await chainsOf(
+    server,
+    '/medical-feeds',
+    (f) => String(f.feedId),
+    (id) => `/medical-feeds/${encodeURIComponent(id)}/audit`,
+    (id) => `FEED#${id}`,
+    'medical feeds',
+  );
+  const doc: AuditExport = { exportedAt: new Date().toISOString(), source: server.base, claims, households, indexEvents, medicalFeeds };
   writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`);
-  console.log(`wrote the audit records of ${claims.length} claims, ${households.length} households and ${indexEvents.length} index events to ${out}`);
+  console.log(
+    `wrote the audit records of ${claims.length} claims, ${households.length} households, ${indexEvents.length} index events and ${medicalFeeds.length} medical feeds to ${out}`,
+  );
 }
 
 function verify(file: string): number {
   const result = verifyExport(JSON.parse(readFileSync(file, 'utf8')) as unknown);
   if (result.ok) {
     console.log(
-      `verified ${result.claims} claims, ${result.households} households and ${result.indexEvents} index events, ${result.records} records: every chain is intact; ` +
+      `verified ${result.claims} claims, ${result.households} households, ${result.indexEvents} index events and ${result.medicalFeeds} medical feeds, ${result.records} records: every chain is intact; ` +
         `the stored figures of ${result.reconciled} claims agree with their chains`,
     );
     return 0;

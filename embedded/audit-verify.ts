@@ -1,5 +1,5 @@
 /**
- * Offline verification of an audit export: every chain (claims, households, index events), the head the server
+ * Offline verification of an audit export: every chain (claims, households, index events, medical feeds), the head the server
  * reported, and for each claim exported with its stored figures, that they equal what its chain says
  * (core/audit-figures.ts).
  */
@@ -31,11 +31,13 @@ const Export = z.object({
   households: z.array(Chain).default([]),
   /** Index events' chains (who posted which observation), keyed INDEX#<eventId>; absent in older exports. */
   indexEvents: z.array(Chain).default([]),
+  /** Medical feeds' chains (who sent which file, redrives, the end with its totals), keyed FEED#<feedId>; absent in older exports. */
+  medicalFeeds: z.array(Chain).default([]),
 });
 export type AuditExport = z.input<typeof Export>;
 
 export type VerifyResult =
-  | { ok: true; claims: number; households: number; indexEvents: number; records: number; reconciled: number }
+  | { ok: true; claims: number; households: number; indexEvents: number; medicalFeeds: number; records: number; reconciled: number }
   | { ok: false; problem: string; problems: string[] };
 
 function broken(problem: string): VerifyResult {
@@ -50,6 +52,7 @@ export function verifyExport(data: unknown): VerifyResult {
     ['claim', parsed.data.claims],
     ['household chain', parsed.data.households],
     ['index event chain', parsed.data.indexEvents],
+    ['medical feed chain', parsed.data.medicalFeeds],
   ] as const;
   for (const [what, chains] of kinds) {
     for (const c of chains) {
@@ -81,6 +84,7 @@ export function verifyExport(data: unknown): VerifyResult {
     claims: parsed.data.claims.length,
     households: parsed.data.households.length,
     indexEvents: parsed.data.indexEvents.length,
+    medicalFeeds: parsed.data.medicalFeeds.length,
     records,
     reconciled,
   };

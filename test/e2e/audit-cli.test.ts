@@ -10,6 +10,7 @@ import type { Embedded } from '../../embedded/runtime.js';
 import { DEMO_HOUSEHOLDS } from '../../embedded/demo.js';
 import { client, startTestSystem } from '../support/server.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
+import { FEED_COLUMNS } from '../../core/medical-feed.js';
 
 const run = promisify(execFile);
 let system: Embedded;
@@ -57,7 +58,7 @@ describe('npm run audit', () => {
     const ok = await cli(['verify', clean]);
     expect(ok.code, ok.stderr).toBe(0);
     // The claim's 6 records, and the 3 demo households' registry changes (one record each).
-    expect(ok.stdout).toMatch(/verified 1 claims, 3 households and 0 index events, 9 records/);
+    expect(ok.stdout).toMatch(/verified 1 claims, 3 households, 0 index events and 0 medical feeds, 9 records/);
 
     // Someone with write access to the table changes the assessment's decision (record 4).
     await documentClient().send(
@@ -94,6 +95,20 @@ describe('npm run audit', () => {
       body: { kind: 'WEATHER', schemeId: 'xiaogan-2024', county: '420922', period: { start: '2024-07-01', end: '2024-07-03' }, rainfallMm: 260 },
     });
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    // And a medical feed: its chain (who sent which file, its end with the totals) is exported too, once it is DONE.
+    const feedFile = `${FEED_COLUMNS.join(',')}\r\nHOSP-01,INV-AUDIT-1,420922199001011234,某人,2024-05-03,2024-05-08,800000,0,0,0,0,0\r\n`;
+    const sent = await fetch(`${system.url}/medical-feeds?schemeId=xiaogan-2024`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await api.token('admin')}`, 'content-type': 'text/csv' },
+      body: feedFile,
+    });
+    expect(sent.status).toBe(202);
+    const { feedId } = (await sent.json()) as { feedId: string };
+    for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      const chain = await api.call('GET', `/medical-feeds/${feedId}/audit`, { role: 'auditor' });
+      if ((chain.body.records as { step: string }[]).some((r) => r.step === 'FeedFinished')) break;
+      if (Date.now() > deadline) throw new Error(`feed ${feedId} did not finish: ${JSON.stringify(chain.body).slice(0, 300)}`);
+    }
     const file = join(dir, 'households.json');
     expect((await cli(['export', '--out', file])).code).toBe(0);
     const bad = await cli(['verify', file]);
@@ -102,7 +117,10 @@ describe('npm run audit', () => {
     const doc = JSON.parse(readFileSync(file, 'utf8')) as {
       households: Array<{ claimId: string; records: unknown[] }>;
       indexEvents: Array<{ claimId: string; records: unknown[] }>;
+      medicalFeeds: Array<{ claimId: string; records: unknown[] }>;
     };
+    expect(doc.medicalFeeds.map((f) => f.claimId)).toEqual([`FEED#${feedId}`]);
+    expect(doc.medicalFeeds[0]!.records).toHaveLength(2);
     expect(doc.indexEvents.map((e) => e.claimId)).toEqual([`INDEX#${posted.body.eventId}`]);
     expect(doc.indexEvents[0]!.records).toHaveLength(2);
     expect(doc.households.map((h) => h.claimId).sort()).toEqual(DEMO_HOUSEHOLDS.map((h) => `HOUSEHOLD#${h.householdId}`).sort());
@@ -115,7 +133,8 @@ describe('npm run audit', () => {
       claims: 0,
       households: 0,
       indexEvents: 1,
-      records: 2,
+      medicalFeeds: 1,
+      records: 4,
       reconciled: 0,
     });
   });

@@ -63,7 +63,15 @@ function withFigures(): AuditRecord[] {
 
 describe('verifyExport', () => {
   it('accepts an untouched export', () => {
-    expect(verifyExport(doc(chain('C-1', steps)))).toEqual({ ok: true, claims: 1, households: 0, indexEvents: 0, records: 6, reconciled: 0 });
+    expect(verifyExport(doc(chain('C-1', steps)))).toEqual({
+      ok: true,
+      claims: 1,
+      households: 0,
+      indexEvents: 0,
+      medicalFeeds: 0,
+      records: 6,
+      reconciled: 0,
+    });
   });
 
   it.each([
@@ -113,6 +121,7 @@ describe('verifyExport', () => {
       claims: 1,
       households: 0,
       indexEvents: 0,
+      medicalFeeds: 0,
       records: 5,
       reconciled: 1,
     });
