@@ -2,21 +2,40 @@
  * A data directory from before an index existed: `npm start` (ensureTables) adds the missing GSIs to the tables
  * that exist, as the medicalFeeds and auditSamples tables gained `byScheme` (GET /medical-feeds, GET /audit-samples).
  * An item stored before lacks the index attribute and stays out of the index; one written with it is found.
+ *
+ * Its own DynamoDB Local on a data directory, as `npm start` runs: on the suite's shared in-memory store, among the
+ * tables of every other suite and their traffic, the index once stayed CREATING past the test's timeout.
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../../embedded/create-tables.js';
-import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
+import { localDynamoClientConfig, startDynamoDbLocal, type DynamoDbLocal } from '../../embedded/dynamodb-local.js';
 import { tableSpec } from '../../functions/shared/tables.js';
 
-const client = new DynamoDBClient(localDynamoClientConfig(inject('dynamoEndpoint')));
-const doc = DynamoDBDocumentClient.from(client);
-afterAll(() => client.destroy());
+const dataDir = mkdtempSync(join(tmpdir(), 'fangpin-oldidx-'));
+let store: DynamoDbLocal;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  store = await startDynamoDbLocal({ dataDir });
+  client = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
+  doc = DynamoDBDocumentClient.from(client);
+}, 60_000);
+
+afterAll(async () => {
+  client?.destroy();
+  await store?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('ensureTables on an older data directory', () => {
   it('adds byScheme to medicalFeeds and auditSamples, with their key schema and projection', async () => {
-    const prefix = `oldidx${Date.now()}-`;
+    const prefix = 'fangpin-';
     // The two tables as an older version created them: their keys, no index.
     for (const id of ['medicalFeeds', 'auditSamples'] as const) {
       const spec = tableSpec(id);
