@@ -194,7 +194,7 @@ export const TABLES: readonly TableSpec[] = [
     sortKey: { name: 'item', type: 'S' },
     // GET /medical-feeds, newest first. Sparse: `listScheme` (the schemeId) is written on the FEED item only, never
     // on its (many) row items, so the index holds one small item per file. Feeds stored before it existed lack it
-    // and are not listed (README, "Not yet").
+    // until `npm run reports -- rebuild` writes it (list-keys-backfill.ts).
     indexes: [{ indexName: 'byScheme', partitionKey: { name: 'listScheme', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
   },
   {
