@@ -14,15 +14,19 @@
  * writes its own key and the backfill leaves that item alone. Running it again writes nothing. An offline tool: it
  * scans each table once, filtered on the missing key.
  */
-import { ScanCommand, UpdateCommand, type ScanCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { fanoutShardOf, schemeShardOf } from '#core/index.js';
-import { documentClient, tableName } from './aws.js';
+import { tableName, documentClient } from './aws.js';
+import { scanPages } from './query-all.js';
 import { insurerStatusKey, type Settlement } from './settlements-repo.js';
+import type { TableId } from './tables.js';
+
+type KeyName = 'listScheme' | 'insurerStatus' | 'schemeShard' | 'fanoutShard' | 'warnedScheme';
 
 /** One index key's backfill: items found without it, and how many this run gave it (0 when only counting). */
 export interface ListKeyBackfill {
-  readonly key: 'listScheme' | 'insurerStatus' | 'schemeShard' | 'fanoutShard' | 'warnedScheme';
+  readonly key: KeyName;
   readonly what: string;
   readonly missing: number;
   readonly written: number;
@@ -30,14 +34,163 @@ export interface ListKeyBackfill {
 
 type Item = Record<string, unknown>;
 
-async function scanEach(input: ScanCommandInput, each: (item: Item) => Promise<void>): Promise<void> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-    for (const item of out.Items ?? []) await each(item as Item);
-    start = out.LastEvaluatedKey;
-  } while (start);
+/**
+ * One index key of one kind of item: which items lack it (`lacks`, also the scan's filter), and the conditional
+ * update that gives it to an item as read (undefined: the item is not one the key applies to).
+ */
+interface KeySpec {
+  readonly key: KeyName;
+  readonly what: string;
+  readonly lacks: (item: Item) => boolean;
+  readonly update: (item: Item) => Omit<UpdateCommandInput, 'TableName'> | undefined;
 }
+
+/** A table's scan (filtered on any of its keys missing) and the keys it backfills from what it reads. */
+interface TableSpec {
+  readonly table: TableId;
+  readonly scan: { FilterExpression: string; ProjectionExpression: string } & Pick<
+    UpdateCommandInput,
+    'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+  >;
+  readonly keys: readonly KeySpec[];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+const SETTLEMENT_STATUSES: ReadonlySet<string> = new Set<Settlement['status']>(['PENDING', 'CONFIRMED', 'WITHDRAWN']);
+
+/** A household's slice key, written as an import would, while the fields it derives from are as read. */
+function householdShard(key: 'schemeShard' | 'fanoutShard', of: typeof fanoutShardOf): KeySpec {
+  return {
+    key,
+    what: 'households',
+    lacks: (item) => item[key] === undefined,
+    update: (item) => {
+      const householdId = str(item.householdId);
+      const schemeId = str(item.schemeId);
+      const county = str(item.county);
+      if (!householdId || !schemeId || !county) return undefined;
+      return {
+        Key: { householdId },
+        UpdateExpression: `SET ${key} = :k`,
+        ConditionExpression: `attribute_not_exists(${key}) AND schemeId = :s AND county = :c`,
+        ExpressionAttributeValues: { ':k': of({ householdId, schemeId, county }), ':s': schemeId, ':c': county },
+      };
+    },
+  };
+}
+
+const TABLE_SPECS: readonly TableSpec[] = [
+  {
+    table: 'medicalFeeds',
+    scan: {
+      FilterExpression: '#i = :feed AND attribute_not_exists(listScheme)',
+      ExpressionAttributeNames: { '#i': 'item' },
+      ExpressionAttributeValues: { ':feed': 'FEED' },
+      ProjectionExpression: 'feedId, #i, schemeId',
+    },
+    keys: [
+      {
+        key: 'listScheme',
+        what: 'medical feeds',
+        lacks: () => true,
+        update: (item) => {
+          const schemeId = str(item.schemeId);
+          if (!schemeId) return undefined;
+          return {
+            Key: { feedId: item.feedId, item: 'FEED' },
+            UpdateExpression: 'SET listScheme = :s',
+            ConditionExpression: 'attribute_not_exists(listScheme) AND schemeId = :s',
+            ExpressionAttributeValues: { ':s': schemeId },
+          };
+        },
+      },
+    ],
+  },
+  {
+    table: 'auditSamples',
+    scan: {
+      FilterExpression: 'sk = :sample AND attribute_not_exists(listScheme)',
+      ExpressionAttributeValues: { ':sample': 'SAMPLE' },
+      ProjectionExpression: 'pk, sk, schemeId, claims',
+    },
+    keys: [
+      {
+        key: 'listScheme',
+        what: 'audit samples',
+        lacks: () => true,
+        update: (item) => {
+          const schemeId = str(item.schemeId);
+          if (!schemeId || !Array.isArray(item.claims)) return undefined;
+          return {
+            Key: { pk: item.pk, sk: 'SAMPLE' },
+            // The list shows claimCount (the index does not carry the claim list): as sampleItem writes it.
+            UpdateExpression: 'SET listScheme = :s, claimCount = :n',
+            ConditionExpression: 'attribute_not_exists(listScheme) AND schemeId = :s',
+            ExpressionAttributeValues: { ':s': schemeId, ':n': item.claims.length },
+          };
+        },
+      },
+    ],
+  },
+  {
+    table: 'settlements',
+    scan: {
+      FilterExpression: 'attribute_not_exists(insurerStatus)',
+      ExpressionAttributeNames: { '#st': 'status' },
+      ProjectionExpression: 'settlementId, insurerId, #st',
+    },
+    keys: [
+      {
+        key: 'insurerStatus',
+        what: 'settlements',
+        lacks: () => true,
+        update: (item) => {
+          const insurerId = str(item.insurerId);
+          const status = str(item.status);
+          if (!insurerId || !status || !SETTLEMENT_STATUSES.has(status)) return undefined;
+          return {
+            Key: { settlementId: item.settlementId },
+            UpdateExpression: 'SET insurerStatus = :k',
+            // A confirmation or withdrawal meanwhile writes its own key (settlements-repo.ts): left as it is.
+            ConditionExpression: 'attribute_not_exists(insurerStatus) AND #st = :status',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':k': insurerStatusKey(insurerId, status as Settlement['status']), ':status': status },
+          };
+        },
+      },
+    ],
+  },
+  {
+    table: 'registry',
+    scan: {
+      FilterExpression:
+        'attribute_not_exists(schemeShard) OR attribute_not_exists(fanoutShard) OR (attribute_not_exists(warnedScheme) AND size(openWarnings) > :zero)',
+      ExpressionAttributeValues: { ':zero': 0 },
+      ProjectionExpression: 'householdId, schemeId, county, schemeShard, fanoutShard, warnedScheme, openWarnings',
+    },
+    keys: [
+      householdShard('schemeShard', schemeShardOf),
+      householdShard('fanoutShard', fanoutShardOf),
+      {
+        key: 'warnedScheme',
+        what: 'households with open warnings',
+        lacks: (item) => item.warnedScheme === undefined && Array.isArray(item.openWarnings) && item.openWarnings.length > 0,
+        update: (item) => {
+          const householdId = str(item.householdId);
+          if (!householdId || !str(item.schemeId)) return undefined;
+          return {
+            Key: { householdId },
+            // As monitoring writes it: the household's own schemeId, while it has an open warning.
+            UpdateExpression: 'SET warnedScheme = schemeId',
+            ConditionExpression: 'attribute_not_exists(warnedScheme) AND size(openWarnings) > :zero',
+            ExpressionAttributeValues: { ':zero': 0 },
+          };
+        },
+      },
+    ],
+  },
+];
 
 /** A conditional update that answers whether it wrote (false: the item moved on since it was read). */
 async function writeIf(input: UpdateCommandInput): Promise<boolean> {
@@ -50,174 +203,23 @@ async function writeIf(input: UpdateCommandInput): Promise<boolean> {
   }
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
-async function feeds(write: boolean): Promise<ListKeyBackfill> {
-  let missing = 0;
-  let written = 0;
-  await scanEach(
-    {
-      TableName: tableName('medicalFeeds'),
-      FilterExpression: '#i = :feed AND attribute_not_exists(listScheme)',
-      ExpressionAttributeNames: { '#i': 'item' },
-      ExpressionAttributeValues: { ':feed': 'FEED' },
-      ProjectionExpression: 'feedId, #i, schemeId',
-    },
-    async (item) => {
-      const schemeId = str(item.schemeId);
-      if (!schemeId) return;
-      missing++;
-      if (
-        write &&
-        (await writeIf({
-          TableName: tableName('medicalFeeds'),
-          Key: { feedId: item.feedId, item: 'FEED' },
-          UpdateExpression: 'SET listScheme = :s',
-          ConditionExpression: 'attribute_not_exists(listScheme) AND schemeId = :s',
-          ExpressionAttributeValues: { ':s': schemeId },
-        }))
-      )
-        written++;
-    },
-  );
-  return { key: 'listScheme', what: 'medical feeds', missing, written };
-}
-
-async function samples(write: boolean): Promise<ListKeyBackfill> {
-  let missing = 0;
-  let written = 0;
-  await scanEach(
-    {
-      TableName: tableName('auditSamples'),
-      FilterExpression: 'sk = :sample AND attribute_not_exists(listScheme)',
-      ExpressionAttributeValues: { ':sample': 'SAMPLE' },
-      ProjectionExpression: 'pk, sk, schemeId, claims',
-    },
-    async (item) => {
-      const schemeId = str(item.schemeId);
-      if (!schemeId || !Array.isArray(item.claims)) return;
-      missing++;
-      if (
-        write &&
-        (await writeIf({
-          TableName: tableName('auditSamples'),
-          Key: { pk: item.pk, sk: 'SAMPLE' },
-          // The list shows claimCount (the index does not carry the claim list): as sampleItem writes it.
-          UpdateExpression: 'SET listScheme = :s, claimCount = :n',
-          ConditionExpression: 'attribute_not_exists(listScheme) AND schemeId = :s',
-          ExpressionAttributeValues: { ':s': schemeId, ':n': item.claims.length },
-        }))
-      )
-        written++;
-    },
-  );
-  return { key: 'listScheme', what: 'audit samples', missing, written };
-}
-
-const SETTLEMENT_STATUSES: ReadonlySet<string> = new Set<Settlement['status']>(['PENDING', 'CONFIRMED', 'WITHDRAWN']);
-
-async function settlements(write: boolean): Promise<ListKeyBackfill> {
-  let missing = 0;
-  let written = 0;
-  await scanEach(
-    {
-      TableName: tableName('settlements'),
-      FilterExpression: 'attribute_not_exists(insurerStatus)',
-      ExpressionAttributeNames: { '#st': 'status' },
-      ProjectionExpression: 'settlementId, insurerId, #st',
-    },
-    async (item) => {
-      const insurerId = str(item.insurerId);
-      const status = str(item.status);
-      if (!insurerId || !status || !SETTLEMENT_STATUSES.has(status)) return;
-      missing++;
-      if (
-        write &&
-        (await writeIf({
-          TableName: tableName('settlements'),
-          Key: { settlementId: item.settlementId },
-          UpdateExpression: 'SET insurerStatus = :k',
-          // A confirmation or withdrawal meanwhile writes its own key (settlements-repo.ts): left as it is.
-          ConditionExpression: 'attribute_not_exists(insurerStatus) AND #st = :status',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':k': insurerStatusKey(insurerId, status as Settlement['status']), ':status': status },
-        }))
-      )
-        written++;
-    },
-  );
-  return { key: 'insurerStatus', what: 'settlements', missing, written };
-}
-
-/** A household's slice key, when it lacks it: written as an import would, while the fields it derives from are as read. */
-async function shardKey(item: Item, key: 'schemeShard' | 'fanoutShard', value: string, write: boolean): Promise<boolean> {
-  return (
-    write &&
-    writeIf({
-      TableName: tableName('registry'),
-      Key: { householdId: item.householdId },
-      UpdateExpression: `SET ${key} = :k`,
-      ConditionExpression: `attribute_not_exists(${key}) AND schemeId = :s AND county = :c`,
-      ExpressionAttributeValues: { ':k': value, ':s': item.schemeId, ':c': item.county },
-    })
-  );
-}
-
-async function households(write: boolean): Promise<ListKeyBackfill[]> {
-  const tally = { schemeShard: { missing: 0, written: 0 }, fanoutShard: { missing: 0, written: 0 }, warnedScheme: { missing: 0, written: 0 } };
-  await scanEach(
-    {
-      TableName: tableName('registry'),
-      FilterExpression:
-        'attribute_not_exists(schemeShard) OR attribute_not_exists(fanoutShard) OR (attribute_not_exists(warnedScheme) AND size(openWarnings) > :zero)',
-      ExpressionAttributeValues: { ':zero': 0 },
-      ProjectionExpression: 'householdId, schemeId, county, schemeShard, fanoutShard, warnedScheme, openWarnings',
-    },
-    async (item) => {
-      const householdId = str(item.householdId);
-      const schemeId = str(item.schemeId);
-      const county = str(item.county);
-      if (!householdId || !schemeId || !county) return;
-      const h = { householdId, schemeId, county };
-      if (item.schemeShard === undefined) {
-        tally.schemeShard.missing++;
-        if (await shardKey(item, 'schemeShard', schemeShardOf(h), write)) tally.schemeShard.written++;
-      }
-      if (item.fanoutShard === undefined) {
-        tally.fanoutShard.missing++;
-        if (await shardKey(item, 'fanoutShard', fanoutShardOf(h), write)) tally.fanoutShard.written++;
-      }
-      if (item.warnedScheme === undefined && Array.isArray(item.openWarnings) && item.openWarnings.length > 0) {
-        tally.warnedScheme.missing++;
-        if (
-          write &&
-          (await writeIf({
-            TableName: tableName('registry'),
-            Key: { householdId },
-            // As monitoring writes it: the household's own schemeId, while it has an open warning.
-            UpdateExpression: 'SET warnedScheme = schemeId',
-            ConditionExpression: 'attribute_not_exists(warnedScheme) AND size(openWarnings) > :zero',
-            ExpressionAttributeValues: { ':zero': 0 },
-          }))
-        )
-          tally.warnedScheme.written++;
-      }
-    },
-  );
-  const what = { schemeShard: 'households', fanoutShard: 'households', warnedScheme: 'households with open warnings' } as const;
-  return (Object.keys(tally) as (keyof typeof tally)[]).map((key) => ({
-    key,
-    what: what[key],
-    ...tally[key],
-  }));
-}
-
 /** Finds (and with `write`, fills in) every missing list index key; one entry per key and kind of item. */
 export async function backfillListKeys(opts: { write: boolean; progress?: (line: string) => void }): Promise<ListKeyBackfill[]> {
   const out: ListKeyBackfill[] = [];
-  for (const run of [feeds, samples, settlements, households]) {
-    const got = await run(opts.write);
-    for (const b of Array.isArray(got) ? got : [got]) {
+  for (const spec of TABLE_SPECS) {
+    const tally = spec.keys.map(() => ({ missing: 0, written: 0 }));
+    await scanPages({ TableName: tableName(spec.table), ...spec.scan }, async (items) => {
+      for (const item of items)
+        for (const [k, key] of spec.keys.entries()) {
+          const update = key.lacks(item) ? key.update(item) : undefined;
+          if (!update) continue;
+          const t = tally[k] as { missing: number; written: number };
+          t.missing++;
+          if (opts.write && (await writeIf({ TableName: tableName(spec.table), ...update }))) t.written++;
+        }
+    });
+    for (const [k, key] of spec.keys.entries()) {
+      const b: ListKeyBackfill = { key: key.key, what: key.what, ...(tally[k] as { missing: number; written: number }) };
       out.push(b);
       opts.progress?.(`${b.what}: ${b.missing} without ${b.key}${opts.write ? `, ${b.written} given it` : ''}`);
     }

@@ -1,5 +1,5 @@
-/** Every page of a Query, as one list (the store hands back at most 1 MB a call). */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+/** Every page of a Query, as one list (the store hands back at most 1 MB a call); every page of a Scan, page by page. */
+import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws.js';
 
 export async function queryAll<T>(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
@@ -11,4 +11,17 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, 'ExclusiveStart
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** Every page of a Scan handed to `each` in turn (offline tools: a table too big to hold as one list). */
+export async function scanPages(
+  input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
+  each: (items: Array<Record<string, unknown>>) => Promise<void> | void,
+): Promise<void> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+    await each((out.Items ?? []) as Array<Record<string, unknown>>);
+    start = out.LastEvaluatedKey;
+  } while (start);
 }

@@ -6,11 +6,12 @@
  * run); run it while nothing moves and `check` afterwards says whether the totals agree. The rebuild also writes the list index key `schemeCounty`
  * on claims stored before it existed (claims-repo.ts schemeCountyOf).
  */
-import { ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { addInto, claimContribution, householdContribution, type Counters } from '#core/report-aggregates.js';
 import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
+import { scanPages } from './query-all.js';
 import { claimFacts, REPORT_KEY_PREFIX, reportItemKey, shardOf, storedShardCounters } from './report-aggregates.js';
 import { parseStoredClaim, schemeCountyOf } from './claims-repo.js';
 import { storedHousehold } from './household-record.js';
@@ -29,15 +30,6 @@ export interface RecomputeResult {
   readonly written: number;
   /** Claims given their missing schemeCounty (rebuild only). */
   readonly backfilled: number;
-}
-
-async function scanPages(input: ScanCommandInput, each: (items: Array<Record<string, unknown>>) => Promise<void> | void): Promise<void> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-    await each((out.Items ?? []) as Array<Record<string, unknown>>);
-    start = out.LastEvaluatedKey;
-  } while (start);
 }
 
 /** Recomputes every shard from the records; with `write`, brings the stored shards to those figures. */
