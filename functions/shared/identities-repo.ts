@@ -5,11 +5,12 @@
  * against it, so an index item left behind (a member removed, a number corrected, a crash between the writes)
  * never matches anyone; the writes here only have to make sure current members are findable.
  */
-import { DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { documentClient, tableName } from './aws.js';
 import { checkedItems } from './stored-item.js';
+import { scanPages } from './query-all.js';
 import { hashIdNumber } from './identity.js';
 import { householdsByIds } from './registry-repo.js';
 import { storedHouseholds, type StoredHousehold, type StoredMember } from './household-record.js';
@@ -118,13 +119,10 @@ export async function findInsuredByIdentity(schemeId: string, idNumber: string):
  * already indexed are not written again. Answers how many households it read.
  */
 export async function indexWholeRegistry(): Promise<number> {
-  let start: Record<string, unknown> | undefined;
   let read = 0;
-  do {
-    const page = await documentClient().send(new ScanCommand({ TableName: tableName('registry'), ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const h of storedHouseholds(page.Items)) await indexMembers(h);
-    read += page.Items?.length ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await scanPages({ TableName: tableName('registry'), ConsistentRead: true }, async (items) => {
+    for (const h of storedHouseholds(items)) await indexMembers(h);
+    read += items.length;
+  });
   return read;
 }

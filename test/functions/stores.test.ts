@@ -70,6 +70,20 @@ describe('identities-repo', () => {
       { householdId: 'H-ST-2', personId: 'P-1', idMasked: '4209**********5678' },
     ]);
   });
+
+  it('indexes a registry from before the index (every household, page by page) and finds its members after', async () => {
+    await registry.putHousehold(await registry.toStoredHousehold(household('H-ST-OLD', '420902199001019999')));
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    // The malformed entry of the registry test would stop the whole run (a whole-registry read checks every item).
+    await aws.documentClient().send(new DeleteCommand({ TableName: aws.tableName('registry'), Key: { householdId: 'H-ST-BAD' } }));
+    // As an older version stored it: the household without its index entry.
+    await aws.documentClient().send(new DeleteCommand({ TableName: aws.tableName('identities'), Key: { householdId: 'H-ST-OLD', personId: 'P-1' } }));
+    expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([]);
+    expect(await identities.indexWholeRegistry()).toBeGreaterThanOrEqual(2);
+    expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([
+      { householdId: 'H-ST-OLD', personId: 'P-1', idMasked: '4209**********9999' },
+    ]);
+  });
 });
 
 describe('monitoring-repo', () => {
