@@ -2,12 +2,12 @@
  * The auditSamples table (tables.ts): after-payment audit samples, their findings, and the markers of paid claims
  * objected to, which the scheme's next sample takes in.
  */
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { SAMPLE_FINDINGS, type SampleFinding, type SampleParams, type SampledClaim } from '#core/audit-sample.js';
 import { documentClient, tableName } from './aws.js';
 import { checkedItem, checkedItems } from './stored-item.js';
-import { queryAll } from './query-all.js';
+import { countAll, queryAll } from './query-all.js';
 import { mergedPage, type MergedCursor } from './merged-page.js';
 import type { TxItem } from './audit.js';
 
@@ -185,21 +185,11 @@ export const SAMPLE_LIST_KEY = ['pk', 'sk', 'listScheme', 'drawnAt'] as const;
  * what it reads), so a listed sample costs about its findings' size in reads: at most MAX_SAMPLE small items.
  */
 async function findingsRecorded(sampleId: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName('auditSamples'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-        ExpressionAttributeValues: { ':pk': samplePk(sampleId), ':c': 'CLAIM#' },
-        Select: 'COUNT',
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
+  return countAll({
+    TableName: tableName('auditSamples'),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+    ExpressionAttributeValues: { ':pk': samplePk(sampleId), ':c': 'CLAIM#' },
+  });
 }
 
 /** A page of samples, newest first, of the given schemes (one partition of byScheme each, merged: merged-page.ts). */

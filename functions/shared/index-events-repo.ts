@@ -9,6 +9,7 @@
  *   claims; reading every claim of the event (`claimsByStatus`) costs the county.
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { countAll } from './query-all.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { FANOUT_SHARDS, type IndexObservation } from '#core/index.js';
@@ -142,25 +143,14 @@ export function claimsFiledSoFar(rec: IndexEventRecord): number {
 
 /** Claims of the event still RECEIVED (filed, not yet decided), from the byStatus index. */
 export async function claimsAwaitingDecision(eventId: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName('claims'),
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#s = :received',
-        FilterExpression: 'indexEventId = :e',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':received': 'RECEIVED', ':e': eventId },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
+  return countAll({
+    TableName: tableName('claims'),
+    IndexName: 'byStatus',
+    KeyConditionExpression: '#s = :received',
+    FilterExpression: 'indexEventId = :e',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':received': 'RECEIVED', ':e': eventId },
+  });
 }
 
 /** One page of the event's claims, in household order (keys and status only: what the index carries). */

@@ -9,12 +9,12 @@
  * (granularity one batch), a summary holds what its first finished attempt derived, and the index is eventually
  * consistent. Whatever decides (SettleFeed) checks the full report before it acts.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { CLAIM_STATUSES, ROW_OUTCOMES, type RowOutcome } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
-import { queryAll } from './query-all.js';
+import { countAll, queryAll } from './query-all.js';
 import { checkedItems } from './stored-item.js';
 import type { FeedRowOutcome, MedicalFeedRecord } from './medical-feeds-repo.js';
 
@@ -100,25 +100,15 @@ export async function batchSummaries(feedId: string, consistent = false): Promis
 export async function feedClaimsIn(feed: MedicalFeedRecord, statuses: readonly string[]): Promise<number> {
   const since = new Date(Date.parse(feed.createdAt) - CLOCK_SKEW_MS).toISOString();
   let total = 0;
-  for (const status of statuses) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient().send(
-        new QueryCommand({
-          TableName: tableName('claims'),
-          IndexName: 'byStatus',
-          KeyConditionExpression: '#s = :s AND createdAt >= :since',
-          FilterExpression: 'medicalFeedId = :feed',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': status, ':since': since, ':feed': feed.feedId },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      total += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
+  for (const status of statuses)
+    total += await countAll({
+      TableName: tableName('claims'),
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#s = :s AND createdAt >= :since',
+      FilterExpression: 'medicalFeedId = :feed',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': status, ':since': since, ':feed': feed.feedId },
+    });
   return total;
 }
 

@@ -13,6 +13,18 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, 'ExclusiveStart
   return items;
 }
 
+/** How many items a Query matches, over every page (`Select: 'COUNT'`: the store still reads each page's items). */
+export async function countAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Select'>): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: start }));
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
 /** Every page of a Scan handed to `each` in turn (offline tools: a table too big to hold as one list). */
 export async function scanPages(
   input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
