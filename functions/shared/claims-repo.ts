@@ -10,6 +10,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { CLAIM_STATUSES, PRODUCTS } from '#core/index.js';
 import type { ClaimRecord, StoredStatus } from './claim-record.js';
 import { checkedItem } from './stored-item.js';
+import type { StoredHousehold } from './household-record.js';
 
 const Status = z.enum([...CLAIM_STATUSES, 'APPROVED']);
 /**
@@ -40,7 +41,20 @@ const StoredClaim = z.looseObject({
  * claim and the fields at fault. ClaimRecord's other fields are as stored (see StoredClaim).
  */
 export function parseStoredClaim(item: Record<string, unknown>): ClaimRecord {
-  return checkedItem<typeof StoredClaim, ClaimRecord>(StoredClaim, item, { table: 'claims', key: String(item.claimId), what: 'claim' });
+  const claim = checkedItem<typeof StoredClaim, ClaimRecord>(StoredClaim, item, { table: 'claims', key: String(item.claimId), what: 'claim' });
+  const explanation: unknown = claim.assessment?.explanation;
+  if (typeof explanation !== 'string' || !claim.assessment) return claim;
+  return { ...claim, assessment: { ...claim.assessment, explanation: JSON.parse(explanation) } };
+}
+
+/**
+ * The assessment as stored: its explanation (the figures and message steps behind the payout, about 60 numbers in
+ * nested maps) as one JSON string. Nothing queries or filters inside it, and as a string it costs the store one
+ * attribute instead of some hundred at every read and write of the claim (parseStoredClaim reads either form).
+ */
+function storedFields(fields: Partial<ClaimRecord>): Record<string, unknown> {
+  const a = fields.assessment;
+  return a && typeof a.explanation !== 'string' ? { ...fields, assessment: { ...a, explanation: JSON.stringify(a.explanation) } } : fields;
 }
 
 /** The key of index bySchemeCounty (scheme, county, createdAt); absent while the claim has no county. */
@@ -117,13 +131,23 @@ export async function transitionClaimCounted(before: ClaimRecord, from: readonly
  * household's monitoring entry with any warning the move makes true (monitoring-repo.ts). The condition
  * must pin what the delta depends on: callers pass the status they read, so a retry that finds the claim moved
  * fails the whole transaction and counts nothing. Setting a county also sets the list index key schemeCounty.
- * The claim's update is always the first item (callers read its cancellation reason at index 0).
+ * The claim's update is always the first item (callers read its cancellation reason at index 0). `household`: the
+ * claim's household as the caller has just read it, which the monitoring entry then does not read again.
  */
-export async function moveClaim(before: ClaimRecord, from: readonly StoredStatus[], fields: Partial<ClaimRecord>): Promise<TxItem[]> {
+export async function moveClaim(
+  before: ClaimRecord,
+  from: readonly StoredStatus[],
+  fields: Partial<ClaimRecord>,
+  household?: StoredHousehold,
+): Promise<TxItem[]> {
   const schemeCounty = fields.county ? schemeCountyOf(before.schemeId, fields.county) : undefined;
   const all: Partial<ClaimRecord> = schemeCounty ? { ...fields, schemeCounty } : fields;
   const after = { ...before, ...all };
-  return [{ Update: claimUpdateItem(before.claimId, from, all) }, ...countClaimMove(before, after), ...(await monitoringMoveItems(before, after))];
+  return [
+    { Update: claimUpdateItem(before.claimId, from, all) },
+    ...countClaimMove(before, after),
+    ...(await monitoringMoveItems(before, after, household)),
+  ];
 }
 
 /**
@@ -210,7 +234,7 @@ export function claimUpdateItem(claimId: string, from: readonly StoredStatus[], 
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
-  for (const [k, v] of Object.entries({ ...fields, updatedAt: new Date().toISOString() })) {
+  for (const [k, v] of Object.entries({ ...storedFields(fields), updatedAt: new Date().toISOString() })) {
     names[`#${k}`] = k;
     values[`:${k}`] = v ?? null;
     sets.push(`#${k} = :${k}`);

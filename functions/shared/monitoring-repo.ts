@@ -151,7 +151,7 @@ function sameEntry(a: MonitoringEntry | null, b: MonitoringEntry | null): boolea
  * The transaction items that keep the household's monitoring item with a claim's move (before → after; before
  * null when it is being created), and open what the move makes true. Empty when the claim counts as it did.
  */
-export async function monitoringMoveItems(before: ClaimRecord | null, after: ClaimRecord): Promise<TxItem[]> {
+export async function monitoringMoveItems(before: ClaimRecord | null, after: ClaimRecord, household?: StoredHousehold): Promise<TxItem[]> {
   const was = before ? decidedMonitoringEntryOf(before) : null;
   const now = decidedMonitoringEntryOf(after);
   if (sameEntry(was, now)) return [];
@@ -165,12 +165,16 @@ export async function monitoringMoveItems(before: ClaimRecord | null, after: Cla
   };
   // A removal (a rejection in review, a return, a failure) never opens a warning, and warnings stay once opened.
   if (!now) return [{ Update: update }];
-  const [item, household] = await Promise.all([readMonitoring(householdId), getHousehold(householdId)]);
-  if (!household) return [{ Update: update }];
+  // The household as the caller read it in this attempt (the assessment has just read it, a moment ago), else read
+  // now. A read that went stale meanwhile cannot open a warning twice: the household's update below is conditional
+  // on the updatedAt it was read with and on the warning ids it lacked, and a failed condition makes the caller
+  // read everything again.
+  const [item, stored] = await Promise.all([readMonitoring(householdId), household ?? getHousehold(householdId)]);
+  if (!stored) return [{ Update: update }];
   const entries = [...(item?.entries ?? []).filter((e) => e.claimId !== after.claimId), now];
-  const known = knownWarningIds(household);
-  const fresh = warningsFromEntries(household, entries).filter((w) => !known.has(w.warningId));
-  const hot = now.product === 'MEDICAL' && healthMonthExceeds(household, entries, now.incidentDate.slice(0, 7));
+  const known = knownWarningIds(stored);
+  const fresh = warningsFromEntries(stored, entries).filter((w) => !known.has(w.warningId));
+  const hot = now.product === 'MEDICAL' && healthMonthExceeds(stored, entries, now.incidentDate.slice(0, 7));
   const pinned =
     hot || fresh.length > 0
       ? item
@@ -178,6 +182,6 @@ export async function monitoringMoveItems(before: ClaimRecord | null, after: Cla
         : { ...update, ConditionExpression: 'attribute_not_exists(householdId)' }
       : update;
   if (fresh.length === 0) return [{ Update: pinned }];
-  const { items } = await openWarningItems(household, fresh, `claim:${after.claimId}`, 'workflow');
+  const { items } = await openWarningItems(stored, fresh, `claim:${after.claimId}`, 'workflow');
   return [{ Update: pinned }, ...items];
 }

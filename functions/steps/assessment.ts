@@ -118,7 +118,7 @@ async function assess(claimId: string, audit: AuditHead | undefined): Promise<{ 
     // the next round decides again, now routing the claim to review with OBJECTION.
     items.push(
       ...pinObjections(
-        await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }),
+        await moveClaim(claim, ['RECEIVED'], { status, assessment, decidedAt: status === 'APPROVED' ? null : now, ...queueFields }, household),
         objections,
       ),
     );

@@ -6,7 +6,12 @@ import { runDirect } from '../../embedded/direct.js';
 import { createClaim, getClaim } from '../../functions/shared/claims-repo.js';
 import { putHousehold, toStoredHousehold, getHousehold } from '../../functions/shared/registry-repo.js';
 import { readAccumulator } from '../../functions/shared/accumulators.js';
-import { readAudit, verifyChain } from '../../functions/shared/audit.js';
+import { appendAudit, headOf, readAudit, verifyChain } from '../../functions/shared/audit.js';
+import { documentClient, tableName } from '../../functions/shared/aws.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { transitionClaim } from '../../functions/shared/claims-repo.js';
+import { handler as intake } from '../../functions/steps/intake.js';
+import { handler as split } from '../../functions/steps/split.js';
 import { settlementsOfClaim } from '../../functions/shared/settlements-repo.js';
 import { handler as assessment } from '../../functions/steps/assessment.js';
 import { handler as payout } from '../../functions/steps/payout.js';
@@ -145,6 +150,82 @@ describe('a MEDICAL claim through the steps', () => {
     const id = await submit(medical('H-NOPE', 600_000));
     expect(await runDirect(id)).toBe('REJECTED');
     expect((await getClaim(id))?.reasonCode).toBe('HOUSEHOLD_NOT_FOUND');
+  });
+});
+
+describe('the split of a claim the assessment approved', () => {
+  async function assessed(householdId: string) {
+    // A person of their own: nobody else's claims have used the deductible or the cap.
+    await household(householdId, { members: [{ personId: `P-${householdId}` }] });
+    const id = await submit({ ...medical(householdId, 1_500_000), personId: `P-${householdId}` });
+    const i = await intake({ claimId: id }, ctx);
+    const a = await assessment(await eligibility(i, ctx), ctx);
+    expect(a.outcome).toBe('PAYABLE');
+    return { id, a };
+  }
+  const splits = async (id: string) => (await readAudit(id)).filter((r) => r.step === 'Split').length;
+
+  it('writes nothing to the claim: its record is the decision, the allocations go to the payout, which stores them', async () => {
+    const { id, a } = await assessed('H-SPLIT-1');
+    const before = await getClaim(id);
+    const s = await split(a, ctx);
+    expect(s.allocations?.map((x) => x.amount)).toEqual([384_000, 336_000, 240_000]);
+    expect(await getClaim(id)).toEqual(before); // not written: still APPROVED, no allocations, same updatedAt
+    // Retried with the input of its first attempt (whose record is now the head): not recorded twice.
+    expect((await split(a, ctx)).audit).toEqual(s.audit);
+    expect(await splits(id)).toBe(1);
+    await payout(s, ctx);
+    const paid = await getClaim(id);
+    expect(paid?.status).toBe('SETTLING');
+    expect(paid?.allocations).toEqual(s.allocations);
+    const trail = await readAudit(id);
+    expect(trail.map((r) => r.step)).toEqual(['Intake', 'Eligibility', 'Assessment', 'Split', 'Payout']);
+    expect(verifyChain(trail).verified).toBe(true);
+  });
+
+  it('a run after a redrive keeps the split already recorded instead of recording it again', async () => {
+    const { id, a } = await assessed('H-SPLIT-2');
+    const first = await split(a, ctx);
+    // The payout failed and was recorded; an admin redrove the claim, and the new run reaches the split again.
+    const failure = await appendAudit(
+      { claimId: id, step: 'RecordFailure', actor: 'workflow', input: { claimId: id }, output: { error: 'x' } },
+      first.audit,
+    );
+    expect(await transitionClaim(id, ['APPROVED'], { redrives: 1 })).toBe(true);
+    const again = await split(a, ctx);
+    expect(again.allocations).toEqual(first.allocations);
+    expect(again.audit).toEqual(headOf(failure));
+    expect(await splits(id)).toBe(1);
+  });
+
+  it('the payout refuses a claim with no allocations, or allocations that do not add up to the payout', async () => {
+    const { id, a } = await assessed('H-SPLIT-3');
+    await expect(payout({ claimId: id }, ctx)).rejects.toThrow(/no allocations/);
+    const s = await split(a, ctx);
+    const wrong = s.allocations?.map((x, i) => (i === 0 ? { ...x, amount: x.amount + 1 } : x));
+    await expect(payout({ ...s, allocations: wrong }, ctx)).rejects.toThrow(
+      `allocations total ${(s.allocations ?? []).reduce((t, x) => t + x.amount, 1)} fen`,
+    );
+    expect(await settlementsOfClaim(id)).toEqual([]);
+    expect((await getClaim(id))?.status).toBe('APPROVED');
+  });
+});
+
+describe('the assessment as stored', () => {
+  it('keeps its explanation as one JSON string, read back as the object it was; a claim stored before reads as it was', async () => {
+    await household('H-EXPL');
+    const id = await submit(medical('H-EXPL', 1_500_000));
+    expect(await runDirect(id)).toBe('SETTLING');
+    const raw = await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId: id }, ConsistentRead: true }));
+    expect(typeof raw.Item?.assessment?.explanation).toBe('string');
+    const claim = await getClaim(id);
+    expect(claim?.assessment?.explanation.figures).toMatchObject({ deductible: 500_000 });
+    expect(claim?.assessment?.explanation.steps.length).toBeGreaterThan(0);
+    expect(claim?.assessment?.explanation).toEqual(JSON.parse(raw.Item?.assessment.explanation));
+    // The same claim as an earlier version stored it: the explanation as nested maps.
+    const older = { ...raw.Item, claimId: `${id}-older`, assessment: { ...raw.Item?.assessment, explanation: claim?.assessment?.explanation } };
+    await documentClient().send(new PutCommand({ TableName: tableName('claims'), Item: older }));
+    expect((await getClaim(`${id}-older`))?.assessment).toEqual(claim?.assessment);
   });
 });
 
