@@ -146,11 +146,21 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
     };
     const waitDone = async (feedId: string, start: number) => {
       let lastPrint = 0;
+      let allRowsAt = 0;
       for (;;) {
         await new Promise((r) => setTimeout(r, 1000));
         const p = await read(`/medical-feeds/${feedId}?view=progress`);
         const elapsed = (performance.now() - start) / 1000;
-        if (p.status === 'DONE' && p.claimsUndecided === 0) return read(`/medical-feeds/${feedId}`);
+        if (p.status === 'DONE' && p.claimsUndecided === 0) {
+          const r0 = performance.now();
+          const full = await read(`/medical-feeds/${feedId}`);
+          log(`  DONE at ${elapsed.toFixed(1)} s; the full report read in ${((performance.now() - r0) / 1000).toFixed(2)} s`);
+          return full;
+        }
+        if (p.rowsDone === p.rows && !allRowsAt) {
+          allRowsAt = elapsed;
+          log(`  all rows done at ${elapsed.toFixed(1)} s, ${String(p.claimsUndecided)} undecided`);
+        }
         if (elapsed - lastPrint >= 10) {
           lastPrint = elapsed;
           log(
