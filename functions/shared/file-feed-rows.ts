@@ -31,17 +31,7 @@ import { recordRowOutcomes, type FeedRowOutcome, type MedicalFeedRecord } from '
 import { recordBatchSummary } from './medical-feed-progress.js';
 import type { ClaimRecord } from './claim-record.js';
 import { settingValue } from './config.js';
-
-async function pool<T, R>(items: readonly T[], n: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      for (let k = next++; k < items.length; k = next++) out[k] = await run(items[k] as T);
-    }),
-  );
-  return out;
-}
+import { pool } from './pool.js';
 
 function rowFacts(row: FeedRow, idMasked: string | null) {
   return { line: row.line, hospitalCode: row.details.hospitalCode, invoiceNo: row.details.invoiceNo, idMasked, totalCost: row.details.totalCost };

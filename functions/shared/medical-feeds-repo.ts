@@ -11,6 +11,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { FEED_ENCODINGS, ROW_OUTCOMES, type FeedEncoding, type RowOutcome, type RowProblem } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
+import { pool } from './pool.js';
 import { commitWithAudit } from './audit.js';
 import { queryAll } from './query-all.js';
 import { mergedPage, type MergedCursor } from './merged-page.js';
@@ -185,33 +186,45 @@ const PAYING: ReadonlySet<string> = new Set(['APPROVED', 'SETTLING', 'PAID']);
 /** Statuses that are final for the report: no payout will change any more. */
 const DECIDED: ReadonlySet<string> = new Set(['APPROVED', 'SETTLING', 'PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
 
+/**
+ * BatchGetItem requests of the report in flight at once: a 10,000-row feed's report reads 90 of them, one after
+ * another about 1.4 s on the embedded store, about 0.6 s four at a time. Within the read capacity an on-demand
+ * table gives at once, and small beside a Lambda's connections.
+ */
+const REPORT_READS_AT_ONCE = 4;
+
 async function claimFigures(claimIds: readonly string[]): Promise<Map<string, ClaimFigures>> {
   const out = new Map<string, ClaimFigures>();
-  const table = tableName('claims');
-  for (let i = 0; i < claimIds.length; i += 100) {
-    let keys: Record<string, unknown>[] = claimIds.slice(i, i + 100).map((claimId) => ({ claimId }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('claim reads kept coming back unprocessed');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      const res = await documentClient().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: {
-              Keys: keys,
-              ConsistentRead: true,
-              ProjectionExpression: 'claimId, #s, assessment.payout',
-              ExpressionAttributeNames: { '#s': 'status' },
-            },
-          },
-        }),
-      );
-      for (const c of (res.Responses?.[table] ?? []) as Pick<ClaimRecord, 'claimId' | 'status' | 'assessment'>[]) {
-        out.set(c.claimId, { claimId: c.claimId, status: c.status, payout: c.assessment?.payout ?? null });
-      }
-      keys = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
+  const chunks: string[][] = [];
+  for (let i = 0; i < claimIds.length; i += 100) chunks.push(claimIds.slice(i, i + 100));
+  await pool(chunks, REPORT_READS_AT_ONCE, (chunk) => readClaimFigures(chunk, out));
   return out;
+}
+
+/** One chunk of up to 100 claims into `out`, the keys the store left unprocessed asked again with a backoff. */
+async function readClaimFigures(claimIds: readonly string[], out: Map<string, ClaimFigures>): Promise<void> {
+  const table = tableName('claims');
+  let keys: Record<string, unknown>[] = claimIds.map((claimId) => ({ claimId }));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt > 8) throw new Error('claim reads kept coming back unprocessed');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    const res = await documentClient().send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table]: {
+            Keys: keys,
+            ConsistentRead: true,
+            ProjectionExpression: 'claimId, #s, assessment.payout',
+            ExpressionAttributeNames: { '#s': 'status' },
+          },
+        },
+      }),
+    );
+    for (const c of (res.Responses?.[table] ?? []) as Pick<ClaimRecord, 'claimId' | 'status' | 'assessment'>[]) {
+      out.set(c.claimId, { claimId: c.claimId, status: c.status, payout: c.assessment?.payout ?? null });
+    }
+    keys = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+  }
 }
 
 /** A sum of fen: a number while it is a safe integer (always, for real files), else its exact decimal string. */
