@@ -171,6 +171,23 @@ describe('reconcileFigures', () => {
     ]);
   });
 
+  it('split but not paid out yet (the payout to run, or failed): no allocations stored is right; other ones are not', () => {
+    const chain = paidChain().slice(0, 5);
+    const store: StoredFiguresInput = { ...paidStore(), status: 'APPROVED', allocations: [], settlements: [], paidAt: null };
+    expect(reconcile(chain, store)).toEqual([]);
+    expect(reconcile(chain, { ...store, status: 'FAILED' })).toEqual([]);
+    const edited = [{ ...paidStore().allocations[0]!, amount: 1 }, paidStore().allocations[1]!];
+    expect(fields(chain, { ...store, allocations: edited })).toEqual(['allocations[XG-POOL-1].amount']);
+    // Once the payout has a record, the allocations it stored must be there.
+    expect(
+      fields(paidChain().slice(0, 6), {
+        ...store,
+        status: 'SETTLING',
+        settlements: paidStore().settlements.map((x) => ({ ...x, status: 'PENDING', paidAt: null, reference: null })),
+      }),
+    ).toEqual(['allocations[XG-POOL-1]', 'allocations[XG-POOL-2]']);
+  });
+
   it('a claim rejected at eligibility reconciles with no payout, no allocations and no settlements', () => {
     const chain: FigureRecord[] = [
       { seq: 1, step: 'Submit', decision: 'RECEIVED' },

@@ -1,6 +1,8 @@
 /** Workflow step handlers against DynamoDB Local: decisions, idempotent retries, caps under concurrency. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HouseholdInput, type ClaimSubmission } from '../../core/index.js';
+import { chainFigures, reconcileFigures, StoredFigures } from '../../core/audit-figures.js';
+import { storedFigures, type ClaimRecord } from '../../functions/shared/claim-record.js';
 import { useStore } from '../support/store.js';
 import { runDirect } from '../../embedded/direct.js';
 import { createClaim, getClaim } from '../../functions/shared/claims-repo.js';
@@ -171,6 +173,9 @@ describe('the split of a claim the assessment approved', () => {
     const s = await split(a, ctx);
     expect(s.allocations?.map((x) => x.amount)).toEqual([384_000, 336_000, 240_000]);
     expect(await getClaim(id)).toEqual(before); // not written: still APPROVED, no allocations, same updatedAt
+    // The audit export's reconciliation: a claim split but not paid out yet holds no allocations, rightly.
+    const figures = StoredFigures.parse(storedFigures(before as ClaimRecord, []));
+    expect(reconcileFigures(chainFigures(await readAudit(id)), figures)).toEqual([]);
     // Retried with the input of its first attempt (whose record is now the head): not recorded twice.
     expect((await split(a, ctx)).audit).toEqual(s.audit);
     expect(await splits(id)).toBe(1);
