@@ -253,7 +253,8 @@ export type StoredFiguresParsed = z.output<typeof StoredFigures>;
 /**
  * Chain figures vs stored figures → every difference, each naming the stored field. Rules:
  * - the assessment's payout, bankShare and route equal the Assessment record's (none stored if never assessed);
- * - allocations equal the Split record's, insurer by insurer (none stored yet is right before a Payout record);
+ * - allocations equal the Split record's, insurer by insurer (none stored is right for a claim APPROVED or FAILED
+ *   with no Payout record yet: the payout stores them);
  *   settlements the Payout record's, id by id;
  * - a settlement stored as confirmed has a Confirm record with the same paidAt and reference, and the reverse;
  * - the claim's paidAt equals the Paid record's, its review the ReviewDecision record's;
@@ -282,9 +283,11 @@ export function reconcileFigures(chain: ChainFigures, stored: StoredFiguresParse
   // A rejected claim holds no allocations whatever the chain's Split says (a split is never followed by a rejection).
   const split = chain.rejectedAt ? ({ kind: 'none' } as const) : chain.split;
   // The allocations of a claim its assessment approved are stored by the payout, with the settlements (the split
-  // itself writes only its record): between the two (a payout still to run, or one that failed) the claim holds
-  // none. Once any allocation is stored, or a Payout record exists, they must be the Split record's.
-  const notPaidOutYet = chain.payout.kind === 'none' && stored.allocations.length === 0;
+  // itself writes only its record): between the two (APPROVED, the payout still to run, or FAILED in it) the claim
+  // holds none. In any other status, once any allocation is stored, or with a Payout record, they must be the Split
+  // record's.
+  const notPaidOutYet =
+    chain.payout.kind === 'none' && stored.allocations.length === 0 && (stored.status === 'APPROVED' || stored.status === 'FAILED');
   if (split.kind === 'stated' && !notPaidOutYet) {
     const want = new Map(split.value.allocations.map((x) => [x.insurerId, x]));
     const have = new Map(stored.allocations.map((x) => [x.insurerId, x]));

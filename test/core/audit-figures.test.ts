@@ -176,6 +176,8 @@ describe('reconcileFigures', () => {
     const store: StoredFiguresInput = { ...paidStore(), status: 'APPROVED', allocations: [], settlements: [], paidAt: null };
     expect(reconcile(chain, store)).toEqual([]);
     expect(reconcile(chain, { ...store, status: 'FAILED' })).toEqual([]);
+    // A claim shown SETTLING without the allocations (and without a Payout record) is not that moment.
+    expect(fields(chain, { ...store, status: 'SETTLING' })).toEqual(['allocations[XG-POOL-1]', 'allocations[XG-POOL-2]']);
     const edited = [{ ...paidStore().allocations[0]!, amount: 1 }, paidStore().allocations[1]!];
     expect(fields(chain, { ...store, allocations: edited })).toEqual(['allocations[XG-POOL-1].amount']);
     // Once the payout has a record, the allocations it stored must be there.
