@@ -18,8 +18,13 @@ import { batchSummaries, feedClaimsIn } from '../shared/medical-feed-progress.js
 
 const Input = z.object({ feedId: z.string().regex(/^MF-[0-9a-f]{32}$/), attempt: z.number().int().min(0).default(0) });
 
-/** 1, 2, 3, … seconds between checks, at most a minute (a 10,000-row feed settles in about a minute). */
-const waitAfter = (attempt: number) => Math.min(60, attempt + 1);
+/**
+ * Seconds between checks: 1 for the first ten (when the last rows are filed, their claims are decided within a few
+ * seconds, and a feed should be DONE as soon as they are), then 2, 3, … up to a minute (a feed whose claims wait
+ * longer, e.g. after a store outage, is checked less often).
+ */
+const QUICK_CHECKS = 10;
+export const waitAfter = (attempt: number) => (attempt < QUICK_CHECKS ? 1 : Math.min(60, attempt - QUICK_CHECKS + 2));
 /**
  * Every this many turns the exact check runs whatever the cheap one says: a feed filed partly before batch
  * summaries existed (an upgrade mid-feed) has rows no summary counts, and would otherwise wait for ever.

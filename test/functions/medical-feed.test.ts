@@ -381,3 +381,11 @@ async function countFeedClaims(): Promise<number> {
     .send(new ScanCommand({ TableName: aws.tableName('claims'), FilterExpression: 'attribute_exists(medicalFeedId)', Select: 'COUNT' }));
   return out.Count ?? 0;
 }
+
+describe('settling the feed', () => {
+  it('checks every second for the first ten turns, then less and less often, at most once a minute', async () => {
+    const { waitAfter } = await import('../../functions/steps/medical-feed-settle.js');
+    expect(Array.from({ length: 12 }, (_, attempt) => waitAfter(attempt))).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3]);
+    expect(waitAfter(200)).toBe(60);
+  });
+});
