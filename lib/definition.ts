@@ -3,6 +3,9 @@
  * skipped, no validation plugins), the state machine's DefinitionString resolved from the template, and every
  * Task mapped to the handler module recorded in its function's `fangpin:handler` metadata. Never restated.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from './app.js';
 import { allStates } from './asl-walk.js';
@@ -69,9 +72,16 @@ export function extractWorkflows(template: Record<string, unknown>): Record<Work
 
 export function synthesizeWorkflows(context: Readonly<Record<string, string>> = {}): Record<WorkflowId, ExtractedWorkflow> {
   // Bundling skipped (no esbuild run) and the built-in CloudFormation validator off (a 9 MB WASM module, ~1.5 s):
-  // this runs on every `npm start`, and the template it reads is the one `cdk synth` checks anyway.
-  const { stack } = buildApp({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
-  return extractWorkflows(Template.fromStack(stack).toJSON() as Record<string, unknown>);
+  // this runs on every `npm start`, and the template it reads is the one `cdk synth` checks anyway. The assembly
+  // goes to a folder of its own, removed once the template is read: without an outdir the CDK leaves a `cdk.out*`
+  // folder of about 25 MB (the console's files staged as an asset) in the system's temp folder at every start.
+  const outdir = mkdtempSync(join(tmpdir(), 'fangpin-definitions-'));
+  try {
+    const { stack } = buildApp({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    return extractWorkflows(Template.fromStack(stack).toJSON() as Record<string, unknown>);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 export function synthesizeClaimWorkflow(): ExtractedWorkflow {
