@@ -6,14 +6,13 @@
  * chain, `FEED#<feedId>`: FeedReceived (sender, sha256, size, rows) and FeedFinished (counts and totals). Row
  * items hold the identity number masked only; the name in the file is not kept.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { FEED_ENCODINGS, ROW_OUTCOMES, type FeedEncoding, type RowOutcome, type RowProblem } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
-import { pool } from './pool.js';
 import { commitWithAudit } from './audit.js';
-import { queryAll } from './query-all.js';
+import { batchGetAll, queryAll } from './query-all.js';
 import { mergedPage, type MergedCursor } from './merged-page.js';
 import { checkedItems } from './stored-item.js';
 import type { ClaimRecord } from './claim-record.js';
@@ -194,37 +193,16 @@ const DECIDED: ReadonlySet<string> = new Set(['APPROVED', 'SETTLING', 'PAID', 'R
 const REPORT_READS_AT_ONCE = 4;
 
 async function claimFigures(claimIds: readonly string[]): Promise<Map<string, ClaimFigures>> {
+  const items = await batchGetAll(
+    tableName('claims'),
+    claimIds.map((claimId) => ({ claimId })),
+    { what: 'claim', atOnce: REPORT_READS_AT_ONCE, projection: 'claimId, #s, assessment.payout', names: { '#s': 'status' } },
+  );
   const out = new Map<string, ClaimFigures>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < claimIds.length; i += 100) chunks.push(claimIds.slice(i, i + 100));
-  await pool(chunks, REPORT_READS_AT_ONCE, (chunk) => readClaimFigures(chunk, out));
-  return out;
-}
-
-/** One chunk of up to 100 claims into `out`, the keys the store left unprocessed asked again with a backoff. */
-async function readClaimFigures(claimIds: readonly string[], out: Map<string, ClaimFigures>): Promise<void> {
-  const table = tableName('claims');
-  let keys: Record<string, unknown>[] = claimIds.map((claimId) => ({ claimId }));
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt > 8) throw new Error('claim reads kept coming back unprocessed');
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    const res = await documentClient().send(
-      new BatchGetCommand({
-        RequestItems: {
-          [table]: {
-            Keys: keys,
-            ConsistentRead: true,
-            ProjectionExpression: 'claimId, #s, assessment.payout',
-            ExpressionAttributeNames: { '#s': 'status' },
-          },
-        },
-      }),
-    );
-    for (const c of (res.Responses?.[table] ?? []) as Pick<ClaimRecord, 'claimId' | 'status' | 'assessment'>[]) {
-      out.set(c.claimId, { claimId: c.claimId, status: c.status, payout: c.assessment?.payout ?? null });
-    }
-    keys = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+  for (const c of items as Pick<ClaimRecord, 'claimId' | 'status' | 'assessment'>[]) {
+    out.set(c.claimId, { claimId: c.claimId, status: c.status, payout: c.assessment?.payout ?? null });
   }
+  return out;
 }
 
 /** A sum of fen: a number while it is a safe integer (always, for real files), else its exact decimal string. */

@@ -1,6 +1,10 @@
-/** Every page of a Query, as one list (the store hands back at most 1 MB a call); every page of a Scan, page by page. */
-import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+/**
+ * Every page of a Query, as one list (the store hands back at most 1 MB a call); every page of a Scan, page by page;
+ * every key of a BatchGetItem, however many.
+ */
+import { BatchGetCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws.js';
+import { pool } from './pool.js';
 
 export async function queryAll<T>(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
   const items: T[] = [];
@@ -36,4 +40,39 @@ export async function scanPages(
     await each((out.Items ?? []) as Array<Record<string, unknown>>);
     start = out.LastEvaluatedKey;
   } while (start);
+}
+
+/** BatchGetItem's limit of keys a call. */
+const BATCH_GET_KEYS = 100;
+
+/**
+ * Consistent reads of `keys` of one table, 100 keys a BatchGetItem, `atOnce` requests in flight; keys the store
+ * leaves unprocessed are asked again with a growing pause (up to 8 times a request, then an error naming `what`).
+ * Answers the items found, in no particular order (keys that do not exist are simply not there).
+ */
+export async function batchGetAll(
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  opts: { what: string; atOnce?: number; projection?: string; names?: Record<string, string> },
+): Promise<Array<Record<string, unknown>>> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) chunks.push(keys.slice(i, i + BATCH_GET_KEYS));
+  const found: Array<Record<string, unknown>> = [];
+  await pool(chunks, opts.atOnce ?? 1, async (chunk) => {
+    let asked = chunk;
+    for (let attempt = 0; asked.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`${opts.what} reads kept coming back unprocessed`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const res = await documentClient().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: { Keys: asked, ConsistentRead: true, ProjectionExpression: opts.projection, ExpressionAttributeNames: opts.names },
+          },
+        }),
+      );
+      found.push(...((res.Responses?.[table] ?? []) as Array<Record<string, unknown>>));
+      asked = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  });
+  return found;
 }

@@ -1,5 +1,5 @@
 /** The household registry: stored with hashed and masked identity numbers only. */
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   FANOUT_SHARDS,
@@ -15,7 +15,7 @@ import {
 import { documentClient, tableName } from './aws.js';
 import { storedHousehold, storedHouseholds, type StoredHousehold, type StoredMember } from './household-record.js';
 import { fullPage, type PageCursor } from './full-page.js';
-import { queryAll } from './query-all.js';
+import { batchGetAll, queryAll } from './query-all.js';
 import { hashIdNumber } from './identity.js';
 import { commitWithAudit, type TxItem } from './audit.js';
 import { indexMembers, unindexDroppedMembers } from './identities-repo.js';
@@ -33,18 +33,12 @@ export async function getHousehold(householdId: string): Promise<StoredHousehold
  * with a growing pause. Households that do not exist are simply not in the answer.
  */
 export async function householdsByIds(ids: readonly string[]): Promise<Map<string, StoredHousehold>> {
-  const out = new Map<string, StoredHousehold>();
-  let keys: Record<string, unknown>[] = ids.map((householdId) => ({ householdId }));
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    if (attempt > 8) throw new Error('registry reads kept coming back unprocessed');
-    const res = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys.slice(0, 100), ConsistentRead: true } } }),
-    );
-    for (const h of storedHouseholds(res.Responses?.[tableName('registry')])) out.set(h.householdId, h);
-    keys = [...(res.UnprocessedKeys?.[tableName('registry')]?.Keys ?? []), ...keys.slice(100)];
-  }
-  return out;
+  const items = await batchGetAll(
+    tableName('registry'),
+    ids.map((householdId) => ({ householdId })),
+    { what: 'registry' },
+  );
+  return new Map(storedHouseholds(items).map((h) => [h.householdId, h]));
 }
 
 /** One page of an index event's slice: the households of a scheme and county in slice `shard` (index byFanoutShard). */

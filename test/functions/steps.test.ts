@@ -5,13 +5,12 @@ import { chainFigures, reconcileFigures, StoredFigures } from '../../core/audit-
 import { storedFigures, type ClaimRecord } from '../../functions/shared/claim-record.js';
 import { useStore } from '../support/store.js';
 import { runDirect } from '../../embedded/direct.js';
-import { createClaim, getClaim } from '../../functions/shared/claims-repo.js';
+import { createClaim, getClaim, transitionClaim } from '../../functions/shared/claims-repo.js';
 import { putHousehold, toStoredHousehold, getHousehold } from '../../functions/shared/registry-repo.js';
 import { readAccumulator } from '../../functions/shared/accumulators.js';
 import { appendAudit, headOf, readAudit, verifyChain } from '../../functions/shared/audit.js';
 import { documentClient, tableName } from '../../functions/shared/aws.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { transitionClaim } from '../../functions/shared/claims-repo.js';
 import { handler as intake } from '../../functions/steps/intake.js';
 import { handler as split } from '../../functions/steps/split.js';
 import { settlementsOfClaim } from '../../functions/shared/settlements-repo.js';

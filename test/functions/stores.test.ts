@@ -317,3 +317,19 @@ describe('accumulators', () => {
     );
   });
 });
+
+describe('batchGetAll', () => {
+  it('reads every key, however many, 100 a request: the items that exist, the rest simply absent', async () => {
+    const { batchGetAll } = await import('../../functions/shared/query-all.js');
+    const table = aws.tableName('accumulators');
+    await Promise.all(
+      Array.from({ length: 250 }, (_, i) => aws.documentClient().send(new PutCommand({ TableName: table, Item: { pk: `BGA#${i * 3}`, n: i * 3 } }))),
+    );
+    // 950 keys: ten requests, one in three of the keys stored.
+    const keys = Array.from({ length: 950 }, (_, i) => ({ pk: `BGA#${i}` }));
+    for (const atOnce of [1, 4]) {
+      const found = await batchGetAll(table, keys, { what: 'test', atOnce, projection: 'pk, n' });
+      expect(found.map((x) => x.n as number).sort((a, b) => a - b)).toEqual(Array.from({ length: 250 }, (_, i) => i * 3));
+    }
+  });
+});
