@@ -162,6 +162,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const tokenSecret = dataDirSecret(dataDir, 'token-secret');
     // Under load a store request may queue behind DynamoDB Local's table locks for over 10 s: not a hang (aws.ts).
     process.env.FANGPIN_SDK_TIMEOUT_MS ||= '60000';
+    // The report's counters go to 4 shards, not 64: the write coalescer adds up the counts one merged request
+    // writes to a shard (write-coalescer.ts), so more shards would only mean more items for the store to write.
+    process.env.FANGPIN_REPORT_SHARDS ||= '4';
     // The SDK's credentials here sign what the evidence bucket's stand-in checks (presigned URLs), so the secret is
     // the data directory's own, not a well-known word: a URL cannot be forged by anyone who has not got it.
     const secretAccessKey = dataDirSecret(dataDir, 'evidence-bucket-secret');

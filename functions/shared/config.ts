@@ -126,6 +126,7 @@ export const SETTINGS = {
   FANGPIN_FEED_CONCURRENCY: setting(wholeNumber(1, 256), '8'),
   FANGPIN_MONITORING_SYNC_WAIT_MS: setting(wholeNumber(0, 25_000), '20000'),
   FANGPIN_MONITORING_PAGE_SIZE: setting(wholeNumber(1, 1_000), '100'),
+  FANGPIN_REPORT_SHARDS: setting(wholeNumber(1, 64), '64', '64 (4 embedded)'),
   FANGPIN_LIST_READ_BUDGET: setting(wholeNumber(1, 1_000_000), '4000'),
   FANGPIN_REVIEW_ALARM_DAYS: setting(wholeNumber(1, 30), String(DEFAULT_THRESHOLDS.reviewDays)),
   // At most a day: the store's key condition for undecided claims is "older than stuckMinutes", and the

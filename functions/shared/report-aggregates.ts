@@ -21,10 +21,16 @@ import {
 } from '#core/report-aggregates.js';
 import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
+import { settingValue } from './config.js';
 import type { TxItem } from './audit.js';
 import type { ClaimRecord } from './claim-record.js';
 
-/** Shards per scheme and year: enough that a merged batch of ~25 claim transactions rarely meets itself twice. */
+/**
+ * Shard items per scheme and year that the report reads and sums. Moves are written to the first
+ * `FANGPIN_REPORT_SHARDS` of them: 64 on AWS, where concurrent Lambdas then rarely meet on one item; 4 embedded,
+ * where the runtime sends the writes of many claims as one request and adds up the counts that meet on an item
+ * (docs/architecture.md, section 1).
+ */
 export const REPORT_SHARDS = 64;
 export const REPORT_KEY_PREFIX = 'REPORT#';
 
@@ -32,9 +38,13 @@ export function reportItemKey(schemeId: string, year: string, shard: number): st
   return `${REPORT_KEY_PREFIX}${schemeId}#${year}#${shard}`;
 }
 
-/** The shard a claim (or household) writes to: a hash of its id, so its moves always land on one item. */
+/**
+ * The shard a claim (or household) writes to: a hash of its id over the shards written, so its moves always land on
+ * one item. Which shard holds a count changes no figure (the report sums every shard); `npm run reports -- check`
+ * compares the sums per scheme and year, and `rebuild` puts each count where this says.
+ */
 export function shardOf(id: string): number {
-  return createHash('sha256').update(id).digest().readUInt32BE(0) % REPORT_SHARDS;
+  return createHash('sha256').update(id).digest().readUInt32BE(0) % Math.min(REPORT_SHARDS, settingValue('FANGPIN_REPORT_SHARDS'));
 }
 
 /** The fields of a stored claim its report contribution depends on. */

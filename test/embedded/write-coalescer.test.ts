@@ -1,7 +1,8 @@
 /**
  * Coalesced writes answer each caller exactly what its own request would have answered: successes, failed
  * conditions (as ConditionalCheckFailedException for a put, TransactionCanceledException for a transaction),
- * writes to the same item in one turn, and more than 100 items; and they do go as fewer requests.
+ * writes to the same item in one turn, and more than 100 items; and they do go as fewer requests. Additions (the
+ * report's counters) to one item in one turn go as one update of the sums, and still all or nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -10,7 +11,7 @@ import { inject } from 'vitest';
 import { useStore } from '../support/store.js';
 import { tableName } from '../../functions/shared/aws.js';
 import { localDynamoClientConfig } from '../../embedded/dynamodb-local.js';
-import { coalesceWrites, packBatches } from '../../embedded/sdk/write-coalescer.js';
+import { additionOf, coalesceWrites, packBatches } from '../../embedded/sdk/write-coalescer.js';
 
 let plain: DynamoDBDocumentClient;
 let coalesced: DynamoDBDocumentClient;
@@ -54,6 +55,52 @@ describe('packing', () => {
   it('keeps the order of the writes to one item across batches', () => {
     const batches = packBatches([op(1, 'x'), op(1, 'x'), op(1, 'y'), op(1, 'x')]);
     expect(batches.map((b) => b.map((o) => o.keys[0]))).toEqual([['x', 'y'], ['x'], ['x']]);
+    // A write left for the next batch for want of room keeps the later writes to its item behind it.
+    const sized = packBatches([op(60, 'a'), op(50, 'b'), op(1, 'b'), op(1, 'c')]);
+    expect(sized.map((b) => b.map((o) => o.items.length))).toEqual([[60, 1], [50], [1]]);
+  });
+});
+
+describe('additions', () => {
+  const update = (expr: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    Update: {
+      TableName: 't',
+      Key: { pk: 'R' },
+      UpdateExpression: expr,
+      ExpressionAttributeNames: { '#a': 'x', '#b': 'y' },
+      ExpressionAttributeValues: values,
+      ...extra,
+    },
+  });
+  it('are unconditional updates that only ADD integers, each attribute once', () => {
+    expect(additionOf(update('ADD #a :a, #b :b', { ':a': 1, ':b': -2 }))).toEqual(
+      new Map([
+        ['x', 1],
+        ['y', -2],
+      ]),
+    );
+    expect(additionOf(update('ADD #a :a', { ':a': 2n ** 60n }))).toEqual(new Map([['x', 2n ** 60n]]));
+    expect(additionOf(update('ADD #a :a', { ':a': 1.5 }))).toBeUndefined();
+    expect(additionOf(update('ADD #a :a', { ':a': new Set(['s']) }))).toBeUndefined();
+    expect(additionOf(update('ADD #a :a, #a :b', { ':a': 1, ':b': 1 }))).toBeUndefined();
+    expect(additionOf(update('SET #a = :a', { ':a': 1 }))).toBeUndefined();
+    expect(additionOf(update('ADD #a :a SET #b = :a', { ':a': 1 }))).toBeUndefined();
+    expect(additionOf(update('ADD #a :a', { ':a': 1 }, { ConditionExpression: 'attribute_exists(pk)' }))).toBeUndefined();
+    expect(additionOf({ Put: { TableName: 't', Item: { pk: 'R' } } })).toBeUndefined();
+  });
+  it('share a batch with other additions to their item, not with any other write to it', () => {
+    const add = (key: string, ...attrs: string[]) => ({ items: [0], keys: [key], additions: [new Map(attrs.map((a) => [a, 1]))], key });
+    const write = (key: string) => ({ items: [0], keys: [key], additions: [undefined], key });
+    const batches = packBatches([add('r', 'a'), add('r', 'b'), write('r'), add('r', 'a'), add('s', 'a')]);
+    expect(batches.map((b) => b.map((o) => o.key))).toEqual([['r', 'r', 's'], ['r'], ['r']]);
+  });
+  it('stop sharing an item at 100 distinct attributes', () => {
+    const add = (from: number) => ({
+      items: [0],
+      keys: ['r'],
+      additions: [new Map(Array.from({ length: 40 }, (_, i) => [`c${from + i}`, 1]))],
+    });
+    expect(packBatches([add(0), add(40), add(80), add(0)]).map((b) => b.length)).toEqual([2, 2]);
   });
 });
 
@@ -142,5 +189,60 @@ describe('write coalescing against the store', () => {
       new PutCommand({ TableName: tableName('registry'), Item: { householdId: 'WC-F', n: 2 }, ReturnValues: 'ALL_OLD' }),
     );
     expect(out.Attributes).toEqual({ householdId: 'WC-F', n: 1 });
+  });
+
+  it('additions to one item in one turn go as one update of the sums, with the other writes, in one transaction', async () => {
+    const key = { householdId: 'WC-R' };
+    const add = (counters: Record<string, number>) => {
+      const names: Record<string, string> = {};
+      const values: Record<string, number> = {};
+      const pairs = Object.entries(counters).map(([k, v], i) => {
+        names[`#c${i}`] = k;
+        values[`:c${i}`] = v;
+        return `#c${i} :c${i}`;
+      });
+      return {
+        Update: {
+          TableName: tableName('registry'),
+          Key: key,
+          UpdateExpression: `ADD ${pairs.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    };
+    const before = sent.TransactWriteItemsCommand ?? 0;
+    const results = await Promise.all([
+      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [add({ received: 1, paid: 100 })] }))),
+      outcome(
+        coalesced.send(new TransactWriteCommand({ TransactItems: [add({ received: -1, approved: 1 }), { Put: put('WC-R-1', 1).input as never }] })),
+      ),
+      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [add({ paid: 9_007_199_254_740_000 })] }))),
+    ]);
+    expect(results).toEqual(['ok', 'ok', 'ok']);
+    expect((sent.TransactWriteItemsCommand ?? 0) - before).toBe(1);
+    expect(await read('WC-R')).toEqual({ householdId: 'WC-R', received: 0, approved: 1, paid: 9_007_199_254_740_100 });
+    expect(await read('WC-R-1')).toEqual({ householdId: 'WC-R-1', n: 1 });
+  });
+
+  it('a failed transaction among additions fails alone; the others add once', async () => {
+    await plain.send(put('WC-S-taken', 1));
+    const key = { householdId: 'WC-S' };
+    const add = (n: number) => ({
+      Update: {
+        TableName: tableName('registry'),
+        Key: key,
+        UpdateExpression: 'ADD #n :n',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':n': n },
+      },
+    });
+    const results = await Promise.all([
+      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [add(1)] }))),
+      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [add(10), { Put: put('WC-S-taken', 2).input as never }] }))),
+      outcome(coalesced.send(new TransactWriteCommand({ TransactItems: [add(100)] }))),
+    ]);
+    expect(results).toEqual(['ok', TransactionCanceledException.name, 'ok']);
+    expect(await read('WC-S')).toEqual({ householdId: 'WC-S', n: 101 });
   });
 });

@@ -11,7 +11,7 @@ import { runDirect } from '../../embedded/direct.js';
 import { createClaim, getClaim, moveClaim } from '../../functions/shared/claims-repo.js';
 import { putHousehold, toStoredHousehold } from '../../functions/shared/registry-repo.js';
 import { readReportTotals } from '../../functions/shared/report-aggregates.js';
-import { recomputeReportTotals } from '../../functions/shared/report-rebuild.js';
+import { differencesBySchemeYear, recomputeReportTotals } from '../../functions/shared/report-rebuild.js';
 import { documentClient } from '../../functions/shared/aws.js';
 import { handler as assessment } from '../../functions/steps/assessment.js';
 import { handler as split } from '../../functions/steps/split.js';
@@ -104,5 +104,25 @@ describe('report totals', () => {
     expect(await runDirect('C-RA-2')).toBe('SETTLING');
     expect((await readReportTotals(SCHEME, '2031'))[SETTLING]).toBe(2);
     expect((await recomputeReportTotals({ write: false })).differences).toEqual([]);
+  });
+
+  it('how many shards are written is a setting: no total depends on it, and a rebuild moves the counts', async () => {
+    const before = await readReportTotals(SCHEME, '2031');
+    process.env.FANGPIN_REPORT_SHARDS = '1'; // as few as the embedded runtime's 4, and fewer
+    try {
+      expect(await file('C-RA-3', medical('H-RA-1', 100_000, 'RA-3'))).toBe(true);
+      expect(await runDirect('C-RA-3')).toBe('SETTLING');
+      const after = await readReportTotals(SCHEME, '2031');
+      expect(after[SETTLING]).toBe((before[SETTLING] ?? 0) + 1);
+      // The earlier claims and the household were counted in other shards: the shards differ, the sums do not.
+      const check = await recomputeReportTotals({ write: false });
+      expect(check.differences.length).toBeGreaterThan(0);
+      expect(differencesBySchemeYear(check.differences)).toEqual([]);
+      await recomputeReportTotals({ write: true });
+      expect((await recomputeReportTotals({ write: false })).differences).toEqual([]);
+      expect(await readReportTotals(SCHEME, '2031')).toEqual(after);
+    } finally {
+      delete process.env.FANGPIN_REPORT_SHARDS;
+    }
   });
 });
