@@ -26,7 +26,7 @@ import {
 import { text } from '#core/i18n/index.js';
 import { getClaim } from './claims-repo.js';
 import { fileClaim } from './file-claim.js';
-import { findInsuredByIdentity, type InsuredPerson } from './identities-repo.js';
+import { findInsuredByIdentities, type InsuredPerson } from './identities-repo.js';
 import { recordRowOutcomes, type FeedRowOutcome, type MedicalFeedRecord } from './medical-feeds-repo.js';
 import { recordBatchSummary } from './medical-feed-progress.js';
 import type { ClaimRecord } from './claim-record.js';
@@ -113,10 +113,12 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
     if (c.ok) valid.push(c.row);
     else outcomes.set(c.line, { line: c.line, outcome: 'BAD_ROW', problems: c.problems });
   }
-  const matches = await pool(valid, settingValue('FANGPIN_FEED_CONCURRENCY'), async (row) => ({
-    row,
-    found: await findInsuredByIdentity(feed.schemeId, row.idNumber),
-  }));
+  const people = await findInsuredByIdentities(
+    feed.schemeId,
+    valid.map((row) => row.idNumber),
+    settingValue('FANGPIN_FEED_CONCURRENCY'),
+  );
+  const matches = valid.map((row, i) => ({ row, found: people[i] ?? [] }));
   const matched: { row: FeedRow; person: InsuredPerson }[] = [];
   for (const { row, found } of matches) {
     const idMasked = maskIdNumber(row.idNumber);

@@ -13,6 +13,7 @@ import { checkedItems } from './stored-item.js';
 import { scanPages } from './query-all.js';
 import { hashIdNumber } from './identity.js';
 import { householdsByIds } from './registry-repo.js';
+import { pool } from './pool.js';
 import { storedHouseholds, type StoredHousehold, type StoredMember } from './household-record.js';
 
 /** What a search reads of an index entry: which member it points at (the household item then decides). */
@@ -87,31 +88,43 @@ export async function unindexDroppedMembers(
  * the same person in two households of the scheme (a registry error the caller reports, never guesses at).
  */
 export async function findInsuredByIdentity(schemeId: string, idNumber: string): Promise<InsuredPerson[]> {
-  const idHash = await hashIdNumber(idNumber);
-  const hits = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName('identities'),
-      IndexName: 'byIdHash',
-      KeyConditionExpression: 'idHash = :h',
-      FilterExpression: 'schemeId = :s',
-      ExpressionAttributeValues: { ':h': idHash, ':s': schemeId },
-    }),
-  );
-  const candidates = checkedItems(
-    IndexEntry,
-    hits.Items,
-    { table: 'identities', what: 'identity index entry' },
-    (i) => `${i.householdId}/${i.personId}`,
-  );
-  if (candidates.length === 0) return [];
-  const households = await householdsByIds([...new Set(candidates.map((c) => c.householdId))]);
-  const found: InsuredPerson[] = [];
-  for (const c of candidates) {
-    const h = households.get(c.householdId);
-    const member = h?.schemeId === schemeId ? h.members.find((m) => m.personId === c.personId && m.idHash === idHash) : undefined;
-    if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
-  }
-  return found;
+  return (await findInsuredByIdentities(schemeId, [idNumber]))[0] ?? [];
+}
+
+/**
+ * `findInsuredByIdentity` for many numbers (a feed's batch of rows), answered in their order: one index query per
+ * number, `concurrency` at a time, then ONE read of every household they point at, not one read per row.
+ */
+export async function findInsuredByIdentities(schemeId: string, idNumbers: readonly string[], concurrency = 8): Promise<InsuredPerson[][]> {
+  const hits = await pool(idNumbers, concurrency, async (idNumber) => {
+    const idHash = await hashIdNumber(idNumber);
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName('identities'),
+        IndexName: 'byIdHash',
+        KeyConditionExpression: 'idHash = :h',
+        FilterExpression: 'schemeId = :s',
+        ExpressionAttributeValues: { ':h': idHash, ':s': schemeId },
+      }),
+    );
+    const candidates = checkedItems(
+      IndexEntry,
+      out.Items,
+      { table: 'identities', what: 'identity index entry' },
+      (i) => `${i.householdId}/${i.personId}`,
+    );
+    return { idHash, candidates };
+  });
+  const households = await householdsByIds([...new Set(hits.flatMap((h) => h.candidates.map((c) => c.householdId)))]);
+  return hits.map(({ idHash, candidates }) => {
+    const found: InsuredPerson[] = [];
+    for (const c of candidates) {
+      const h = households.get(c.householdId);
+      const member = h?.schemeId === schemeId ? h.members.find((m) => m.personId === c.personId && m.idHash === idHash) : undefined;
+      if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
+    }
+    return found;
+  });
 }
 
 /**

@@ -128,6 +128,32 @@ describe('the identity index', () => {
     expect(JSON.stringify(items.Items)).not.toContain(ID_B);
   });
 
+  it('answers many numbers in their order, reading the households they point at in one request', async () => {
+    let householdReads = 0;
+    aws.documentClient().middlewareStack.add(
+      (next, ctx) => async (args) => {
+        const keys = (args.input as { RequestItems?: Record<string, { Keys?: unknown[] }> }).RequestItems?.[aws.tableName('registry')]?.Keys;
+        if (ctx.commandName === 'BatchGetItemCommand' && keys) householdReads++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countHouseholdReads' },
+    );
+    try {
+      const found = await identities.findInsuredByIdentities('xiaogan-2024', [ID_C, ID_UNKNOWN, ID_A, ID_B, ID_A], 2);
+      expect(found).toEqual([
+        [{ householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x' }],
+        [],
+        [{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' }],
+        [{ householdId: 'H-MF-B', personId: 'P-B', idMasked: expect.any(String) }],
+        [{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' }],
+      ]);
+      expect(householdReads).toBe(1);
+      expect(await identities.findInsuredByIdentities('xiaogan-2024', [])).toEqual([]);
+    } finally {
+      aws.documentClient().middlewareStack.remove('countHouseholdReads');
+    }
+  });
+
   it('follows re-imports: a dropped member or a corrected number is no longer found', async () => {
     await household('H-MF-X', '420922', [
       { personId: 'P-X1', idNumber: '420922198001010015' },
