@@ -8,15 +8,16 @@
  * the first few thousand claims (the store costs about 40% more CPU per claim cold), and a server that has been up
  * is the state an operator posts an observation to. `--warmup 0` measures a cold system.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
 import { countStoreItems, perClaim as itemsPerClaim } from './store-items.js';
+import { jvmCpuMs, storePid } from './process-cpu.js';
 
 const COUNTY = '420982'; // Anlu, where the seed's aquaculture weather index runs
 /** The progress poll, as the console's (console/src/pages/IndexEvent.tsx POLL_MS); `--poll-ms` changes it. */
@@ -38,20 +39,6 @@ function household(i: number, county = COUNTY, prefix = 'HF') {
   };
 }
 
-/**
- * DynamoDB Local's process, for its CPU time: the java child of this process (the embedded runtime spawns it). Not
- * the machine's newest java, which on a shared machine may be another run's. Undefined where pgrep is not there.
- */
-function storePid(): number | undefined {
-  try {
-    const pid = execFileSync('pgrep', ['-n', '-P', String(process.pid), 'java'])
-      .toString()
-      .trim();
-    return pid ? Number(pid) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const perClaim = (counts: Record<string, number>, n: number) =>
   Object.fromEntries(
@@ -59,18 +46,6 @@ const perClaim = (counts: Record<string, number>, n: number) =>
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => [k, round2(v / n)]),
   );
-function jvmCpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return 0; // `pgrep -n java` is machine-wide: on a shared machine the newest java may be another user's, now gone
-  }
-  const fields = (stat.split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
-}
-
 export interface FanoutFigures {
   readonly households: number;
   /** Where the store and the journal were, and how many households the untimed warm-up event covered (0: cold). */

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { startEmbedded, type Embedded } from '../embedded/runtime.js';
 import { FEED_COLUMNS } from '../core/medical-feed.js';
 import { countStoreItems, perClaim } from './store-items.js';
+import { jvmCpuMs, storePid } from './process-cpu.js';
 
 /** Households per POST /households while setting up (not timed), as the fan-out bench imports. */
 const IMPORT_BATCH = 200;
@@ -73,6 +74,8 @@ export interface MedicalFeedFigures {
   readonly executionsStartedByResends: number;
   /** DynamoDB items written and read per filed claim from the POST until DONE, progress reads included (bench/store-items.ts). */
   readonly storeItemsPerFiledClaim: ReturnType<typeof perClaim>;
+  /** CPU time per filed claim from the POST until DONE: this process (handlers, engine, SDK, HTTP) and DynamoDB Local. */
+  readonly cpuMsPerFiledClaim: { node: number; store: number | null };
 }
 
 async function claimExecutions(system: Embedded): Promise<number> {
@@ -173,11 +176,20 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
 
     const file = feedFile(rows, '\r\n');
     const items = countStoreItems();
+    const javaPid = storePid();
+    const jvmAtStart = jvmCpuMs(javaPid);
+    const nodeAtStart = process.cpuUsage();
     const start = performance.now();
     const sent = await call('POST', `/medical-feeds?schemeId=${SCHEME}`, file, 'text/csv');
     const done = await waitDone(String(sent.feedId), start);
     const seconds = (performance.now() - start) / 1000;
     const storeItems = items.snapshot();
+    const nodeCpu = process.cpuUsage(nodeAtStart);
+    const cpuMsPerFiledClaim = {
+      node: Math.round(((nodeCpu.user + nodeCpu.system) / 1000 / matched) * 100) / 100,
+      store: javaPid ? Math.round(((jvmCpuMs(javaPid) - jvmAtStart) / matched) * 100) / 100 : null,
+    };
+    log(`  CPU per filed claim: Node ${cpuMsPerFiledClaim.node} ms, DynamoDB Local ${cpuMsPerFiledClaim.store ?? '?'} ms`);
     const counts = done.counts as Record<string, number>;
     if (counts.FILED !== matched) throw new Error(`expected ${matched} rows filed, the feed says ${JSON.stringify(counts)}`);
 
@@ -206,6 +218,7 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
       reExportCounts: reCounts,
       executionsStartedByResends: started,
       storeItemsPerFiledClaim: perClaim(storeItems, matched),
+      cpuMsPerFiledClaim,
     };
   } finally {
     await system.stop();
