@@ -121,13 +121,14 @@ function feedBucketOf(workflow: ExtractedWorkflow): string {
 }
 
 /**
- * A registry imported before the identity index existed (issue 18) has households and no identities: index it
+ * A registry imported before the identity lookup existed (issue 18; keyed by number since 2026-12-02) has households
+ * and an empty lookup: index it
  * once, so the medical feed can match its people. Cheap to ask (two one-item scans); a no-op afterwards.
  */
 async function indexRegistryIfNeeded(log: (line: string) => void): Promise<void> {
-  const one = async (table: 'registry' | 'identities') =>
+  const one = async (table: 'registry' | 'identityLookup') =>
     ((await documentClient().send(new ScanCommand({ TableName: tableName(table), Limit: 1 }))).Items ?? []).length > 0;
-  if (!(await one('registry')) || (await one('identities'))) return;
+  if (!(await one('registry')) || (await one('identityLookup'))) return;
   const t0 = Date.now();
   const households = await indexWholeRegistry();
   log(`indexed the identity numbers of ${households} household(s) for the medical feed (${Date.now() - t0} ms)`);

@@ -210,7 +210,7 @@ export class FangpinStack extends Stack {
     );
     apis.households
       .bind('registry', tables.registry, 'readwrite')
-      .bind('identities', tables.identities, 'readwrite')
+      .bind('identityLookup', tables.identityLookup, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
     idHashKey.grantRead(apis.households.fn);
@@ -273,7 +273,7 @@ export class FangpinStack extends Stack {
       .bind('audit', tables.audit, 'append');
     const fileFeedBatch = step('MedicalFeedBatch', 'medical-feed-batch', Duration.minutes(2))
       .bind('medicalFeeds', tables.medicalFeeds, 'readwrite')
-      .bind('identities', tables.identities, 'read')
+      .bind('identityLookup', tables.identityLookup, 'read')
       .bind('registry', tables.registry, 'read')
       .bind('claims', tables.claims, 'readwrite')
       .bind('reports', tables.reports, 'readwrite')

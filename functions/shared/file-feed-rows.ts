@@ -116,7 +116,6 @@ export async function fileFeedBatch(feed: MedicalFeedRecord, items: readonly Fee
   const people = await findInsuredByIdentities(
     feed.schemeId,
     valid.map((row) => row.idNumber),
-    settingValue('FANGPIN_FEED_CONCURRENCY'),
   );
   const matches = valid.map((row, i) => ({ row, found: people[i] ?? [] }));
   const matched: { row: FeedRow; person: InsuredPerson }[] = [];

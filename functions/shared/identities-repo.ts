@@ -1,23 +1,25 @@
 /**
- * The registry's identity index (table `identities`, GSI `byIdHash`): finds the insured person an identity
- * number belongs to without the number ever being stored. One item per household member with a number:
- * { householdId, personId, idHash, schemeId, idMasked }. The household item stays the truth: every hit is checked
- * against it, so an index item left behind (a member removed, a number corrected, a crash between the writes)
- * never matches anyone; the writes here only have to make sure current members are findable.
+ * The registry's identity lookup (table `identityLookup`, tables.ts): finds the insured person an identity number
+ * belongs to without the number ever being stored. One item per scheme and keyed hash, `<schemeId>#<idHash>`, with
+ * one attribute per household member holding that number: `m:["<householdId>","<personId>"]`. The household item
+ * stays the truth: every hit is checked against it, so a member left behind (a member removed, a number corrected,
+ * a crash between the writes) never matches anyone; the writes here only have to make sure current members are
+ * findable.
  */
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import { documentClient, tableName } from './aws.js';
-import { checkedItems } from './stored-item.js';
-import { scanPages } from './query-all.js';
+import { batchGetAll, scanPages } from './query-all.js';
 import { hashIdNumber } from './identity.js';
 import { householdsByIds } from './registry-repo.js';
-import { pool } from './pool.js';
 import { storedHouseholds, type StoredHousehold, type StoredMember } from './household-record.js';
 
-/** What a search reads of an index entry: which member it points at (the household item then decides). */
-const IndexEntry = z.object({ householdId: z.string().min(1), personId: z.string().min(1), idHash: z.string() });
+const lookupKey = (schemeId: string, idHash: string) => `${schemeId}#${idHash}`;
+const MEMBER_PREFIX = 'm:';
+/** The attribute naming one member on a lookup item (JSON: ids may hold any character). */
+const memberAttribute = (householdId: string, personId: string) => `${MEMBER_PREFIX}${JSON.stringify([householdId, personId])}`;
+const MemberIds = z.tuple([z.string().min(1), z.string().min(1)]);
 
 /** A registry member found by identity number (masked for reports; the hash and the number stay inside). */
 export interface InsuredPerson {
@@ -27,8 +29,8 @@ export interface InsuredPerson {
 }
 
 /**
- * Makes the household's current members findable: writes an index item for each member with a number, unless it
- * holds that already (a conditional write that fails is a no-op: re-imports of an unchanged registry write
+ * Makes the household's current members findable: names each member with a number on its lookup item, unless it
+ * is named there already (a conditional write that fails is a no-op: re-imports of an unchanged registry write
  * nothing). Called before the household item is written, so a member is never in the registry unfindable.
  */
 export async function indexMembers(h: Pick<StoredHousehold, 'householdId' | 'schemeId' | 'members'>): Promise<void> {
@@ -39,40 +41,46 @@ export async function indexMembers(h: Pick<StoredHousehold, 'householdId' | 'sch
         try {
           await documentClient().send(
             new UpdateCommand({
-              TableName: tableName('identities'),
-              Key: { householdId: h.householdId, personId: m.personId },
-              UpdateExpression: 'SET idHash = :h, schemeId = :s, idMasked = :m',
-              ConditionExpression: 'attribute_not_exists(idHash) OR idHash <> :h OR schemeId <> :s OR idMasked <> :m',
-              ExpressionAttributeValues: { ':h': m.idHash, ':s': h.schemeId, ':m': m.idMasked ?? null },
+              TableName: tableName('identityLookup'),
+              Key: { lookup: lookupKey(h.schemeId, m.idHash) },
+              UpdateExpression: 'SET #m = :t',
+              ConditionExpression: 'attribute_not_exists(#m)',
+              ExpressionAttributeNames: { '#m': memberAttribute(h.householdId, m.personId) },
+              ExpressionAttributeValues: { ':t': true },
             }),
           );
         } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) throw err; // already indexed as it is
+          if (!(err instanceof ConditionalCheckFailedException)) throw err; // already there
         }
       }),
   );
 }
 
 /**
- * After the household item was replaced: removes the index items of members it no longer has (or whose number
- * it no longer has). Conditional on the hash the old entry had, so an item a concurrent import re-wrote stays.
+ * After the household item was replaced: takes its members off the lookup items of numbers they no longer have
+ * there (a member removed, a number corrected, the household moved to another scheme). A member named again by a
+ * concurrent import of the same number is taken off too, as before the lookup was keyed by the number; the
+ * import's retry (registry-repo.ts putHousehold) and a re-import name it again.
  */
 export async function unindexDroppedMembers(
-  h: Pick<StoredHousehold, 'householdId' | 'members'>,
-  before: readonly StoredMember[] | undefined,
+  h: Pick<StoredHousehold, 'householdId' | 'schemeId' | 'members'>,
+  before: Pick<StoredHousehold, 'schemeId' | 'members'> | undefined,
 ): Promise<void> {
+  if (!before) return;
   const current = new Map(h.members.map((m) => [m.personId, m.idHash]));
-  // A member still there with another number was re-keyed by indexMembers (same item key): nothing to remove.
-  const dropped = (before ?? []).filter((m) => m.idHash !== undefined && current.get(m.personId) === undefined);
+  const dropped = before.members.filter(
+    (m): m is StoredMember & { idHash: string } => m.idHash !== undefined && (before.schemeId !== h.schemeId || current.get(m.personId) !== m.idHash),
+  );
   await Promise.all(
     dropped.map(async (m) => {
       try {
         await documentClient().send(
-          new DeleteCommand({
-            TableName: tableName('identities'),
-            Key: { householdId: h.householdId, personId: m.personId },
-            ConditionExpression: 'idHash = :h',
-            ExpressionAttributeValues: { ':h': m.idHash },
+          new UpdateCommand({
+            TableName: tableName('identityLookup'),
+            Key: { lookup: lookupKey(before.schemeId, m.idHash) },
+            UpdateExpression: 'REMOVE #m',
+            ConditionExpression: 'attribute_exists(#m)',
+            ExpressionAttributeNames: { '#m': memberAttribute(h.householdId, m.personId) },
           }),
         );
       } catch (err) {
@@ -92,38 +100,45 @@ export async function findInsuredByIdentity(schemeId: string, idNumber: string):
 }
 
 /**
- * `findInsuredByIdentity` for many numbers (a feed's batch of rows), answered in their order: one index query per
- * number, `concurrency` at a time, then ONE read of every household they point at, not one read per row.
+ * `findInsuredByIdentity` for many numbers (a feed's batch of rows), answered in their order: their lookup items in
+ * one BatchGetItem (per 100 numbers), then every household they point at in one more.
  */
-export async function findInsuredByIdentities(schemeId: string, idNumbers: readonly string[], concurrency = 8): Promise<InsuredPerson[][]> {
-  const hits = await pool(idNumbers, concurrency, async (idNumber) => {
-    const idHash = await hashIdNumber(idNumber);
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName('identities'),
-        IndexName: 'byIdHash',
-        KeyConditionExpression: 'idHash = :h',
-        FilterExpression: 'schemeId = :s',
-        ExpressionAttributeValues: { ':h': idHash, ':s': schemeId },
-      }),
-    );
-    const candidates = checkedItems(
-      IndexEntry,
-      out.Items,
-      { table: 'identities', what: 'identity index entry' },
-      (i) => `${i.householdId}/${i.personId}`,
-    );
-    return { idHash, candidates };
-  });
-  const households = await householdsByIds([...new Set(hits.flatMap((h) => h.candidates.map((c) => c.householdId)))]);
-  return hits.map(({ idHash, candidates }) => {
+export async function findInsuredByIdentities(schemeId: string, idNumbers: readonly string[]): Promise<InsuredPerson[][]> {
+  const hashes = await Promise.all(idNumbers.map((n) => hashIdNumber(n)));
+  const keys = [...new Set(hashes.map((h) => lookupKey(schemeId, h)))];
+  const items = await batchGetAll(
+    tableName('identityLookup'),
+    keys.map((lookup) => ({ lookup })),
+    { what: 'identity lookup', atOnce: 4 },
+  );
+  const named = new Map<string, Array<{ householdId: string; personId: string }>>();
+  for (const item of items) {
+    const members: Array<{ householdId: string; personId: string }> = [];
+    for (const attr of Object.keys(item)) {
+      if (!attr.startsWith(MEMBER_PREFIX)) continue;
+      let ids: unknown;
+      try {
+        ids = JSON.parse(attr.slice(MEMBER_PREFIX.length));
+      } catch {
+        ids = undefined;
+      }
+      const parsed = MemberIds.safeParse(ids);
+      if (!parsed.success) throw new Error(`identity lookup item ${String(item.lookup)}: attribute ${attr} names no member`);
+      members.push({ householdId: parsed.data[0], personId: parsed.data[1] });
+    }
+    named.set(String(item.lookup), members);
+  }
+  const candidatesOf = (idHash: string) => named.get(lookupKey(schemeId, idHash)) ?? [];
+  const households = await householdsByIds([...new Set(hashes.flatMap((h) => candidatesOf(h).map((c) => c.householdId)))]);
+  return hashes.map((idHash) => {
     const found: InsuredPerson[] = [];
-    for (const c of candidates) {
+    for (const c of candidatesOf(idHash)) {
       const h = households.get(c.householdId);
       const member = h?.schemeId === schemeId ? h.members.find((m) => m.personId === c.personId && m.idHash === idHash) : undefined;
       if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
     }
-    return found;
+    // In the order of the ids, as the registry would list them (the item's attributes come in no set order).
+    return found.sort((x, y) => (x.householdId === y.householdId ? (x.personId < y.personId ? -1 : 1) : x.householdId < y.householdId ? -1 : 1));
   });
 }
 

@@ -195,7 +195,7 @@ export async function putHousehold(h: StoredHousehold): Promise<'created' | 'upd
           ],
         }),
       );
-      await unindexDroppedMembers(h, before?.members);
+      await unindexDroppedMembers(h, before);
       return before ? 'updated' : 'created';
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;

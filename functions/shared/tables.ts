@@ -29,7 +29,7 @@ export interface TableSpec {
 export type TableId =
   | 'claims'
   | 'registry'
-  | 'identities'
+  | 'identityLookup'
   | 'accumulators'
   | 'settlements'
   | 'idempotency'
@@ -100,17 +100,17 @@ export const TABLES: readonly TableSpec[] = [
     ],
   },
   {
-    // The registry's identity index: one item per household member with an identity number (keyed hash only,
-    // never the number), so the medical bureau's feed finds a person by identity number. A member is an element of
-    // the household item's `members` list, and a GSI cannot index list elements, hence items of their own, written
-    // by the registry import (registry-repo.ts) and searched through the GSI on the keyed hash. A reader checks
-    // every hit against the household item, which stays the truth: an item left behind by a member removed since
-    // (or a crash between the two writes) is ignored, never matched.
-    id: 'identities',
-    envVar: 'IDENTITIES_TABLE',
-    partitionKey: { name: 'householdId', type: 'S' },
-    sortKey: { name: 'personId', type: 'S' },
-    indexes: [{ indexName: 'byIdHash', partitionKey: { name: 'idHash', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } }],
+    // The registry's identity lookup, so the medical bureau's feed finds a person by identity number: one item per
+    // scheme and keyed hash of a number (never the number itself), `lookup` = `<schemeId>#<idHash>`, naming the
+    // household members with that number as attributes `m:["<householdId>","<personId>"]` (one, unless the registry
+    // lists a person twice). Keyed so that a lookup is a key read: a feed batch matches its 100 rows in one
+    // BatchGetItem, where an index on the hash needed a query per row. Written by the registry import
+    // (registry-repo.ts). A reader checks every hit against the household item, which stays the truth: a member
+    // left behind by a removal since (or a crash between the two writes) is ignored, never matched.
+    id: 'identityLookup',
+    envVar: 'IDENTITY_LOOKUP_TABLE',
+    partitionKey: { name: 'lookup', type: 'S' },
+    indexes: [],
   },
   {
     // Year-to-date accumulators per person/household, product and policy year, and consumed invoices.

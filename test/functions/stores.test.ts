@@ -56,19 +56,46 @@ describe('registry-repo', () => {
 });
 
 describe('identities-repo', () => {
-  it('finds a member by identity number through checked index entries, ignoring one its household does not confirm', async () => {
+  it('finds a member by identity number through its lookup item, ignoring a member its household does not confirm', async () => {
     await registry.putHousehold(await registry.toStoredHousehold(household('H-ST-2', '420902199001015678')));
     const { hashIdNumber } = await import('../../functions/shared/identity.js');
+    const lookup = `xiaogan-2024#${await hashIdNumber('420902199001015678')}`;
+    const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     // Left behind by a household that no longer exists: read, checked, and matched against nothing.
-    await put('identities', {
-      householdId: 'H-ST-GONE',
-      personId: 'P-1',
-      idHash: await hashIdNumber('420902199001015678'),
-      schemeId: 'xiaogan-2024',
-    });
+    await aws.documentClient().send(
+      new UpdateCommand({
+        TableName: aws.tableName('identityLookup'),
+        Key: { lookup },
+        UpdateExpression: 'SET #m = :t',
+        ExpressionAttributeNames: { '#m': 'm:["H-ST-GONE","P-1"]' },
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001015678')).toEqual([
       { householdId: 'H-ST-2', personId: 'P-1', idMasked: '4209**********5678' },
     ]);
+    const item = (await aws.documentClient().send(new GetCommand({ TableName: aws.tableName('identityLookup'), Key: { lookup } }))).Item;
+    expect(Object.keys(item ?? {}).sort()).toEqual(['lookup', 'm:["H-ST-2","P-1"]', 'm:["H-ST-GONE","P-1"]']);
+    expect(JSON.stringify(item)).not.toContain('420902199001015678');
+    // An attribute that names no member is a broken item, said as such, not a person silently not found.
+    await aws.documentClient().send(
+      new UpdateCommand({
+        TableName: aws.tableName('identityLookup'),
+        Key: { lookup },
+        UpdateExpression: 'SET #m = :t',
+        ExpressionAttributeNames: { '#m': 'm:["H-ST-2"]' },
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
+    await expect(identities.findInsuredByIdentity('xiaogan-2024', '420902199001015678')).rejects.toThrow(/identity lookup item .* names no member/);
+    await aws.documentClient().send(
+      new UpdateCommand({
+        TableName: aws.tableName('identityLookup'),
+        Key: { lookup },
+        UpdateExpression: 'REMOVE #m',
+        ExpressionAttributeNames: { '#m': 'm:["H-ST-2"]' },
+      }),
+    );
   });
 
   it('indexes a registry from before the index (every household, page by page) and finds its members after', async () => {
@@ -77,7 +104,15 @@ describe('identities-repo', () => {
     // The malformed entry of the registry test would stop the whole run (a whole-registry read checks every item).
     await aws.documentClient().send(new DeleteCommand({ TableName: aws.tableName('registry'), Key: { householdId: 'H-ST-BAD' } }));
     // As an older version stored it: the household without its index entry.
-    await aws.documentClient().send(new DeleteCommand({ TableName: aws.tableName('identities'), Key: { householdId: 'H-ST-OLD', personId: 'P-1' } }));
+    const { hashIdNumber } = await import('../../functions/shared/identity.js');
+    await aws
+      .documentClient()
+      .send(
+        new DeleteCommand({
+          TableName: aws.tableName('identityLookup'),
+          Key: { lookup: `xiaogan-2024#${await hashIdNumber('420902199001019999')}` },
+        }),
+      );
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([]);
     expect(await identities.indexWholeRegistry()).toBeGreaterThanOrEqual(2);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([
