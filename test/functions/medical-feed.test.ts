@@ -107,6 +107,34 @@ beforeAll(async () => {
   await household('H-MF-B', '420921', [{ personId: 'P-B', idNumber: ID_B }, { personId: 'P-C', idNumber: ID_C.toLowerCase() }, { personId: 'P-D' }]);
 });
 
+describe('the report reads its rows in ranges of line numbers', () => {
+  it('covering every line once, in order, the cuts spread over the data lines', async () => {
+    const { lineRanges } = await import('../../functions/shared/medical-feeds-repo.js');
+    for (const [rows, parts] of [
+      [0, 4],
+      [1, 4],
+      [3, 4],
+      [10, 4],
+      [10_000, 4],
+      [250_000, 7],
+    ] as const) {
+      const ranges = lineRanges(rows, parts);
+      expect(ranges.length).toBe(Math.max(1, Math.min(parts, rows)));
+      expect(ranges[0]?.[0]).toBe(0);
+      expect(ranges.at(-1)?.[1]).toBe(999_999_999);
+      for (let i = 1; i < ranges.length; i++) expect(ranges[i]?.[0]).toBe((ranges[i - 1]?.[1] ?? 0) + 1);
+      for (const [lo, hi] of ranges) expect(hi).toBeGreaterThanOrEqual(lo);
+    }
+    // 10,000 data lines (2 to 10,001) in four ranges of 2,500.
+    expect(lineRanges(10_000, 4)).toEqual([
+      [0, 2501],
+      [2502, 5001],
+      [5002, 7501],
+      [7502, 999_999_999],
+    ]);
+  });
+});
+
 describe('the identity index', () => {
   it('finds a member of the scheme by number, any member of a household, never another scheme', async () => {
     expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_A)).toEqual([
