@@ -37,30 +37,16 @@ export async function indexMembers(h: Pick<StoredHousehold, 'householdId' | 'sch
   await Promise.all(
     h.members
       .filter((m): m is StoredMember & { idHash: string } => typeof m.idHash === 'string')
-      .map(async (m) => {
-        try {
-          await documentClient().send(
-            new UpdateCommand({
-              TableName: tableName('identityLookup'),
-              Key: { lookup: lookupKey(h.schemeId, m.idHash) },
-              UpdateExpression: 'SET #m = :t',
-              ConditionExpression: 'attribute_not_exists(#m)',
-              ExpressionAttributeNames: { '#m': memberAttribute(h.householdId, m.personId) },
-              ExpressionAttributeValues: { ':t': true },
-            }),
-          );
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) throw err; // already there
-        }
-      }),
+      .map((m) => changeLookup(lookupKey(h.schemeId, m.idHash), memberAttribute(h.householdId, m.personId), 'name')),
   );
 }
 
 /**
  * After the household item was replaced: takes its members off the lookup items of numbers they no longer have
- * there (a member removed, a number corrected, the household moved to another scheme). A member named again by a
- * concurrent import of the same number is taken off too, as before the lookup was keyed by the number; the
- * import's retry (registry-repo.ts putHousehold) and a re-import name it again.
+ * there (a member removed, a number corrected, the household moved to another scheme). Two imports of one household
+ * at the same moment, one dropping a member the other keeps, can leave that member off the lookup, as they could
+ * with the index before it: the household item stays the truth for every hit, so such a member is reported
+ * NOT_IN_REGISTRY (never matched to anyone else) until the household is imported again.
  */
 export async function unindexDroppedMembers(
   h: Pick<StoredHousehold, 'householdId' | 'schemeId' | 'members'>,
@@ -71,23 +57,25 @@ export async function unindexDroppedMembers(
   const dropped = before.members.filter(
     (m): m is StoredMember & { idHash: string } => m.idHash !== undefined && (before.schemeId !== h.schemeId || current.get(m.personId) !== m.idHash),
   );
-  await Promise.all(
-    dropped.map(async (m) => {
-      try {
-        await documentClient().send(
-          new UpdateCommand({
-            TableName: tableName('identityLookup'),
-            Key: { lookup: lookupKey(before.schemeId, m.idHash) },
-            UpdateExpression: 'REMOVE #m',
-            ConditionExpression: 'attribute_exists(#m)',
-            ExpressionAttributeNames: { '#m': memberAttribute(h.householdId, m.personId) },
-          }),
-        );
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      }
-    }),
-  );
+  await Promise.all(dropped.map((m) => changeLookup(lookupKey(before.schemeId, m.idHash), memberAttribute(h.householdId, m.personId), 'drop')));
+}
+
+/** Names a member on a lookup item, or takes it off: conditional, and a condition that fails means it was so already. */
+async function changeLookup(lookup: string, member: string, change: 'name' | 'drop'): Promise<void> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('identityLookup'),
+        Key: { lookup },
+        UpdateExpression: change === 'name' ? 'SET #m = :t' : 'REMOVE #m',
+        ConditionExpression: change === 'name' ? 'attribute_not_exists(#m)' : 'attribute_exists(#m)',
+        ExpressionAttributeNames: { '#m': member },
+        ...(change === 'name' ? { ExpressionAttributeValues: { ':t': true } } : {}),
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
 }
 
 /**
