@@ -12,7 +12,7 @@
  * claim-moving caller already does when its condition fails. Changes that cannot open anything (removals, months
  * below the threshold) carry no condition of their own, so they never conflict.
  */
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
 import {
   decidedMonitoringEntryOf,
@@ -24,6 +24,7 @@ import {
   type OpenWarning,
 } from '#core/index.js';
 import { documentClient, tableName } from './aws.js';
+import { batchGetAll } from './query-all.js';
 import { chainAppendItems, chainHead, type TxItem } from './audit.js';
 import { getHousehold, type StoredHousehold } from './registry-repo.js';
 import type { ClaimRecord } from './claim-record.js';
@@ -62,21 +63,20 @@ export function monitoringItemOf(raw: Record<string, unknown>): MonitoringItem {
   return { householdId: item.householdId, ver: item.ver ?? 0, entries };
 }
 
-/** The monitoring items of a page's households, by household id (BatchGet, 100 keys at most a call). */
+/**
+ * The monitoring items of a page's households, by household id: 100 keys a BatchGetItem, however many households
+ * (a page may hold up to 1,000: FANGPIN_MONITORING_PAGE_SIZE).
+ */
 export async function monitoringOfHouseholds(householdIds: readonly string[]): Promise<Map<string, MonitoringItem>> {
   const out = new Map<string, MonitoringItem>();
-  let keys: Record<string, unknown>[] = householdIds.map((householdId) => ({ householdId }));
-  for (let round = 0; keys.length > 0; round++) {
-    if (round > 10) throw new WorkflowError('the store kept leaving monitoring items unprocessed');
-    const res = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [tableName('monitoring')]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    for (const raw of res.Responses?.[tableName('monitoring')] ?? []) {
-      const item = monitoringItemOf(raw);
-      out.set(item.householdId, item);
-    }
-    keys = res.UnprocessedKeys?.[tableName('monitoring')]?.Keys ?? [];
-    if (keys.length) await new Promise((r) => setTimeout(r, 20 * (round + 1)));
+  const found = await batchGetAll(
+    tableName('monitoring'),
+    householdIds.map((householdId) => ({ householdId })),
+    { what: 'monitoring item', fail: (message) => new WorkflowError(message) },
+  );
+  for (const raw of found) {
+    const item = monitoringItemOf(raw);
+    out.set(item.householdId, item);
   }
   return out;
 }

@@ -47,13 +47,14 @@ const BATCH_GET_KEYS = 100;
 
 /**
  * Consistent reads of `keys` of one table, 100 keys a BatchGetItem, `atOnce` requests in flight; keys the store
- * leaves unprocessed are asked again with a growing pause (up to 8 times a request, then an error naming `what`).
- * Answers the items found, in no particular order (keys that do not exist are simply not there).
+ * leaves unprocessed are asked again with a growing pause (up to 8 times a request, then an error naming `what`,
+ * made by `fail` when the caller's workflow classifies it: e.g. a WorkflowError). Answers the items found, in no
+ * particular order (keys that do not exist are simply not there).
  */
 export async function batchGetAll(
   table: string,
   keys: readonly Record<string, unknown>[],
-  opts: { what: string; atOnce?: number; projection?: string; names?: Record<string, string> },
+  opts: { what: string; atOnce?: number; projection?: string; names?: Record<string, string>; fail?: (message: string) => Error },
 ): Promise<Array<Record<string, unknown>>> {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) chunks.push(keys.slice(i, i + BATCH_GET_KEYS));
@@ -61,7 +62,7 @@ export async function batchGetAll(
   await pool(chunks, opts.atOnce ?? 1, async (chunk) => {
     let asked = chunk;
     for (let attempt = 0; asked.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`${opts.what} reads kept coming back unprocessed`);
+      if (attempt > 8) throw (opts.fail ?? ((m: string) => new Error(m)))(`${opts.what} reads kept coming back unprocessed`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
       const res = await documentClient().send(
         new BatchGetCommand({

@@ -105,14 +105,12 @@ describe('identities-repo', () => {
     await aws.documentClient().send(new DeleteCommand({ TableName: aws.tableName('registry'), Key: { householdId: 'H-ST-BAD' } }));
     // As an older version stored it: the household without its index entry.
     const { hashIdNumber } = await import('../../functions/shared/identity.js');
-    await aws
-      .documentClient()
-      .send(
-        new DeleteCommand({
-          TableName: aws.tableName('identityLookup'),
-          Key: { lookup: `xiaogan-2024#${await hashIdNumber('420902199001019999')}` },
-        }),
-      );
+    await aws.documentClient().send(
+      new DeleteCommand({
+        TableName: aws.tableName('identityLookup'),
+        Key: { lookup: `xiaogan-2024#${await hashIdNumber('420902199001019999')}` },
+      }),
+    );
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([]);
     expect(await identities.indexWholeRegistry()).toBeGreaterThanOrEqual(2);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([
@@ -128,6 +126,9 @@ describe('monitoring-repo', () => {
     await put('monitoring', { householdId: 'H-ST-M1', ver: 1, 'e#C-ST-1': entry });
     expect(await monitoring.readMonitoring('H-ST-M1')).toEqual({ householdId: 'H-ST-M1', ver: 1, entries: [entry] });
     expect((await monitoring.monitoringOfHouseholds(['H-ST-M1', 'H-ST-NONE'])).get('H-ST-M1')?.entries).toEqual([entry]);
+    // A monitoring page may hold up to 1,000 households: more than one BatchGetItem's 100 keys.
+    const many = await monitoring.monitoringOfHouseholds([...Array.from({ length: 249 }, (_, i) => `H-ST-N${i}`), 'H-ST-M1']);
+    expect([...many.keys()]).toEqual(['H-ST-M1']);
     await put('monitoring', { householdId: 'H-ST-M2', ver: 2, 'e#C-ST-2': { claimId: 'C-ST-2', product: 'MEDICAL', selfPay: '15000' } });
     await expect(monitoring.readMonitoring('H-ST-M2')).rejects.toThrow(
       /^monitoring table: H-ST-M2 e#C-ST-2 is not a valid monitoring entry: incidentDate: .*; selfPay: /,
