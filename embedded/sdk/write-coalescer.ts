@@ -157,8 +157,8 @@ function asTransactionItems(command: unknown, { PutCommand, TransactWriteCommand
 
 /**
  * Packs the waiting writes into batches of at most 100 items (counted before additions merge), the writes to one
- * item in the order they came, with no item written twice in one batch, except by additions (`additions[i]` set), which share an item with other additions only, up to
- * MAX_ADDED_ATTRIBUTES distinct attributes on it.
+ * item in the order they came, with no item written twice in one batch. Except additions (`additions[i]` set):
+ * they share an item with other additions only, up to MAX_ADDED_ATTRIBUTES distinct attributes on it.
  */
 export function packBatches<
   T extends { readonly items: readonly unknown[]; readonly keys: readonly string[]; readonly additions?: readonly (Addition | undefined)[] },

@@ -125,8 +125,8 @@ export async function findInsuredByIdentities(schemeId: string, idNumbers: reado
       const member = h?.schemeId === schemeId ? h.members.find((m) => m.personId === c.personId && m.idHash === idHash) : undefined;
       if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
     }
-    // In the order of the ids, as the registry would list them (the item's attributes come in no set order).
-    return found.sort((x, y) => (x.householdId === y.householdId ? (x.personId < y.personId ? -1 : 1) : x.householdId < y.householdId ? -1 : 1));
+    // By household, then person: a lookup item's attributes come in no set order, and the answer must not follow it.
+    return found.sort((x, y) => (x.householdId !== y.householdId ? (x.householdId < y.householdId ? -1 : 1) : x.personId < y.personId ? -1 : 1));
   });
 }
 
