@@ -61,16 +61,19 @@ describe('identities-repo', () => {
     const { hashIdNumber } = await import('../../functions/shared/identity.js');
     const lookup = `xiaogan-2024#${await hashIdNumber('420902199001015678')}`;
     const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    // Sets (or removes) one attribute of the lookup item, as a stray or broken writer might have left it.
+    const attribute = (name: string, present: boolean) =>
+      aws.documentClient().send(
+        new UpdateCommand({
+          TableName: aws.tableName('identityLookup'),
+          Key: { lookup },
+          UpdateExpression: present ? 'SET #m = :t' : 'REMOVE #m',
+          ExpressionAttributeNames: { '#m': name },
+          ...(present ? { ExpressionAttributeValues: { ':t': true } } : {}),
+        }),
+      );
     // Left behind by a household that no longer exists: read, checked, and matched against nothing.
-    await aws.documentClient().send(
-      new UpdateCommand({
-        TableName: aws.tableName('identityLookup'),
-        Key: { lookup },
-        UpdateExpression: 'SET #m = :t',
-        ExpressionAttributeNames: { '#m': 'm:["H-ST-GONE","P-1"]' },
-        ExpressionAttributeValues: { ':t': true },
-      }),
-    );
+    await attribute('m:["H-ST-GONE","P-1"]', true);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001015678')).toEqual([
       { householdId: 'H-ST-2', personId: 'P-1', idMasked: '4209**********5678' },
     ]);
@@ -78,24 +81,9 @@ describe('identities-repo', () => {
     expect(Object.keys(item ?? {}).sort()).toEqual(['lookup', 'm:["H-ST-2","P-1"]', 'm:["H-ST-GONE","P-1"]']);
     expect(JSON.stringify(item)).not.toContain('420902199001015678');
     // An attribute that names no member is a broken item, said as such, not a person silently not found.
-    await aws.documentClient().send(
-      new UpdateCommand({
-        TableName: aws.tableName('identityLookup'),
-        Key: { lookup },
-        UpdateExpression: 'SET #m = :t',
-        ExpressionAttributeNames: { '#m': 'm:["H-ST-2"]' },
-        ExpressionAttributeValues: { ':t': true },
-      }),
-    );
+    await attribute('m:["H-ST-2"]', true);
     await expect(identities.findInsuredByIdentity('xiaogan-2024', '420902199001015678')).rejects.toThrow(/identity lookup item .* names no member/);
-    await aws.documentClient().send(
-      new UpdateCommand({
-        TableName: aws.tableName('identityLookup'),
-        Key: { lookup },
-        UpdateExpression: 'REMOVE #m',
-        ExpressionAttributeNames: { '#m': 'm:["H-ST-2"]' },
-      }),
-    );
+    await attribute('m:["H-ST-2"]', false);
   });
 
   it('indexes a registry from before the index (every household, page by page) and finds its members after', async () => {
