@@ -24,6 +24,7 @@ import { synthesizeWorkflows, type ExtractedWorkflow } from '../lib/definition.j
 import { MEDICAL_FEED_STATE, WEBHOOK_DISPATCH_TIMEOUT_SECONDS } from '../lib/workflow-names.js';
 import { documentClient, resetClients, tableName } from '../functions/shared/aws.js';
 import { indexWholeRegistry } from '../functions/shared/identities-repo.js';
+import { upgradeClaimKeysIfNeeded } from './claim-keys-upgrade.js';
 import { createLocalBucket, EVIDENCE_BUCKET_PATH } from './evidence-bucket.js';
 import { startClaimExecution } from '../functions/shared/execution.js';
 import { queryAll } from '../functions/shared/query-all.js';
@@ -264,6 +265,13 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     resetClients();
     log(`Step Functions API at ${sfnApi.endpoint}`);
     await indexRegistryIfNeeded(log);
+    // A data directory from before table claimKeys: its claims get their search keys before the API serves a list.
+    const upgrading = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
+    try {
+      await upgradeClaimKeysIfNeeded(upgrading, tableName('claims'), log);
+    } finally {
+      upgrading.destroy();
+    }
     // Once the journal is read: a claim whose execution was never started gets it (starting is idempotent by name).
     const loaded = sfn.loaded().then(async () => {
       const redriven = await startMissingExecutions();

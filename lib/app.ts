@@ -32,12 +32,18 @@ export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack 
   ) {
     throw new Error(`context fangpin:returnTimeoutSeconds must be a whole number of seconds from 1 to one year, got ${returnRaw}`);
   }
+  const retiredRaw = optionalContext(app, 'fangpin:retiredClaimIndexes');
+  const retiredClaimIndexes = retiredRaw === undefined ? undefined : Number(retiredRaw);
+  if (retiredClaimIndexes !== undefined && !(Number.isInteger(retiredClaimIndexes) && retiredClaimIndexes >= 0 && retiredClaimIndexes <= 4)) {
+    throw new Error(`context fangpin:retiredClaimIndexes must be a whole number from 0 to 4, got ${retiredRaw}`);
+  }
   const stack = new FangpinStack(app, STACK_NAME, {
     jwtIssuer: issuer,
     jwtAudience: [audience],
     alarmEmail,
     reviewAlarmDays,
     returnTimeoutSeconds,
+    retiredClaimIndexes,
     console: {
       clientId: optionalContext(app, 'fangpin:consoleClientId'),
       domain: optionalContext(app, 'fangpin:consoleDomain')?.toLowerCase(),

@@ -16,7 +16,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
-import { TABLES, tableSpec, type KeyAttr, type TableId } from '../functions/shared/tables.js';
+import { RETIRED_CLAIM_INDEXES, TABLES, tableSpec, type KeyAttr, type TableId } from '../functions/shared/tables.js';
 import { API_MODULES, ROUTES, type ApiModule } from '../functions/api/routes.js';
 import { FangpinFunction } from './lambda.js';
 import { ClaimWorkflow } from './claim-workflow.js';
@@ -40,6 +40,11 @@ export interface FangpinStackProps extends StackProps {
   readonly reviewAlarmDays?: number;
   /** How long a returned claim waits for its amendment, in seconds (`fangpin:returnTimeoutSeconds`; default 30 days). */
   readonly returnTimeoutSeconds?: number;
+  /**
+   * How many of the claims table's retired search indexes to keep (`fangpin:retiredClaimIndexes`, 0–4; default 0):
+   * only while upgrading a stack deployed before table claimKeys, one index fewer a deploy (docs/deploy.md).
+   */
+  readonly retiredClaimIndexes?: number;
   /** The web console's hosting (lib/console-hosting.ts): OIDC client id, alternate domain and its certificate. */
   readonly console?: Pick<ConsoleHostingProps, 'clientId' | 'domain' | 'certificateId' | 'certificateArn'>;
 }
@@ -68,7 +73,11 @@ export class FangpinStack extends Stack {
           deletionProtection: true,
           removalPolicy: RemovalPolicy.RETAIN,
           timeToLiveAttribute: spec.ttlAttribute,
-          globalSecondaryIndexes: spec.indexes.map((i) => ({
+          // An upgrade keeps the claims table's first N retired indexes, N stepping down by one a deploy (tables.ts).
+          globalSecondaryIndexes: [
+            ...spec.indexes,
+            ...(spec.id === 'claims' ? RETIRED_CLAIM_INDEXES.slice(0, props.retiredClaimIndexes ?? 0) : []),
+          ].map((i) => ({
             indexName: i.indexName,
             partitionKey: attr(i.partitionKey),
             sortKey: i.sortKey ? attr(i.sortKey) : undefined,
@@ -92,6 +101,7 @@ export class FangpinStack extends Stack {
       .bind('audit', tables.audit, 'append');
     const assessment = step('Assessment', 'assessment')
       .bind('claims', tables.claims, 'readwrite')
+      .bind('claimKeys', tables.claimKeys, 'write') // a county the claim was not filed with (claim-keys-repo.ts)
       .bind('registry', tables.registry, 'readwrite')
       .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('accumulators', tables.accumulators, 'readwrite')
@@ -146,6 +156,7 @@ export class FangpinStack extends Stack {
       .bind('indexEvents', tables.indexEvents, 'readwrite')
       .bind('registry', tables.registry, 'read')
       .bind('claims', tables.claims, 'readwrite')
+      .bind('claimKeys', tables.claimKeys, 'write')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
     fanout.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);
@@ -177,6 +188,7 @@ export class FangpinStack extends Stack {
     const apis: Record<ApiModule, FangpinFunction> = Object.fromEntries(API_MODULES.map((m) => [m, api(m)])) as Record<ApiModule, FangpinFunction>;
     apis.claims
       .bind('claims', tables.claims, 'readwrite')
+      .bind('claimKeys', tables.claimKeys, 'readwrite') // written when a claim is filed, read by the listing
       .bind('registry', tables.registry, 'readwrite')
       .bind('monitoring', tables.monitoring, 'readwrite')
       .bind('idempotency', tables.idempotency, 'readwrite')
@@ -276,6 +288,7 @@ export class FangpinStack extends Stack {
       .bind('identityLookup', tables.identityLookup, 'read')
       .bind('registry', tables.registry, 'read')
       .bind('claims', tables.claims, 'readwrite')
+      .bind('claimKeys', tables.claimKeys, 'write')
       .bind('reports', tables.reports, 'readwrite')
       .bind('audit', tables.audit, 'append');
     fileFeedBatch.fn.addEnvironment('STATE_MACHINE_ARN', sm.stateMachineArn);

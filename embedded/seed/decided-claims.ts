@@ -2,7 +2,7 @@
  * A city's history written straight into an empty store (batch writes, not through the workflow): households in
  * the registry and decided claims over them, for the report and search bench (100,000 claims over 30,000
  * households) and the search tests (a few hundred). Records have the shape the steps store (status, assessment,
- * county and schemeCounty, paidAt), without settlements or audit chains. The report totals are written from
+ * county and schemeCounty, paidAt) and their search keys (table claimKeys), without settlements or audit chains. The report totals are written from
  * the same contribution function the claim moves use (core/report-aggregates.ts), summed per shard, so they are
  * what `npm run reports -- rebuild` would write: `npm run reports -- check` finds no difference. Deterministic:
  * a repeat on the same store writes the same items. Fixture loading, not a write path of the system.
@@ -27,6 +27,7 @@ import { localDynamoClientConfig } from '../dynamodb-local.js';
 import { claimFacts, reportItemKey, shardOf } from '../../functions/shared/report-aggregates.js';
 import { ENTRY_PREFIX } from '../../functions/shared/monitoring-repo.js';
 import type { ClaimRecord } from '../../functions/shared/claim-record.js';
+import { claimKeysOf } from '../../functions/shared/claim-keys-repo.js';
 import type { StoredHousehold } from '../../functions/shared/registry-repo.js';
 
 /** Xiaogan's counties (three) and Lishui's (one); a tenth of the households are Lishui's. */
@@ -219,6 +220,8 @@ export async function seedDecidedClaims(opts: {
         monitoring.set(c.householdId, item);
       }
       await batchWrite(doc, `${opts.tablePrefix}claims`, claims as unknown as Array<Record<string, unknown>>, parallel);
+      // Their search keys, as filing writes them with each claim (claim-keys-repo.ts).
+      await batchWrite(doc, `${opts.tablePrefix}claimKeys`, claims.map(claimKeysOf), parallel);
       log(`seeded ${from + claims.length} claims`);
     }
     await batchWrite(

@@ -17,7 +17,8 @@ import {
   parseLimit,
   type RouteContext,
 } from './http.js';
-import { getClaim, readClaimsIndex, recordClaimRedrive } from '../shared/claims-repo.js';
+import { getClaim, parseStoredClaim, readClaimsIndex, recordClaimRedrive } from '../shared/claims-repo.js';
+import { readClaimKeysIndex } from '../shared/claim-keys-repo.js';
 import { fileClaim } from '../shared/file-claim.js';
 import { claimView, FAILABLE_STATUSES, storedFigures, type ClaimRecord, type StoredStatus } from '../shared/claim-record.js';
 import { getHousehold } from '../shared/registry-repo.js';
@@ -141,9 +142,14 @@ const CLOSED: ReadonlySet<string> = new Set(['PAID', 'REJECTED', 'CLOSED_NO_PAYO
 /** Statuses a claim waits in: their byStatus partitions hold the work in hand, not the history. */
 const WAITING: ReadonlySet<string> = new Set(['RECEIVED', 'PENDING_REVIEW', 'APPROVED', 'FAILED']);
 
+/** The search indexes, on table claimKeys (written once per claim); the others are the claims table's own. */
+const CLAIM_KEYS_INDEXES: ReadonlySet<string> = new Set(['byHousehold', 'bySchemeCounty', 'byScheme', 'byProduct']);
+
 /** One index partition read in key order; a listing merges one or more of them by createdAt. */
 interface Partition {
   readonly indexName: string;
+  /** The index is table claimKeys': it gives ids, and what only the claim holds is checked on the claims read. */
+  readonly onKeys: boolean;
   /** The index's key attributes and the table's (what a position in the partition is). */
   readonly keyAttrs: readonly string[];
   readonly keyCondition: string;
@@ -166,7 +172,10 @@ interface Partition {
  * - nothing: index byScheme, one partition per scheme of the catalogue, merged.
  * An age range is the key range of every path but the amount sort. Several partitions are merged by createdAt,
  * each read from its own position (the cursor carries one per partition). Parameters the key does not hold are
- * filters (FilterExpression); a page is filled by reading on (a page never comes back short with a cursor while
+ * filters (FilterExpression). The household, county, product and scheme indexes are table claimKeys' (tables.ts):
+ * there the filters on what the keys item holds are FilterExpressions, and those on what only the claim holds
+ * (status, payout, review reason) are checked on the claims read by id, in code, with the same meaning. The
+ * cursor is the same either way (the keys item has the claim's attribute names). A page is filled by reading on (a page never comes back short with a cursor while
  * matching claims remain), bounded by LIST_READ_BUDGET items evaluated: only a filter that discards nearly
  * everything in the chosen partition can reach it (then `budgetExhausted: true` and the cursor carries on).
  * Items carry `county` and, for claims not yet closed, `due`: the working days left to the 5-working-day payment
@@ -239,23 +248,33 @@ async function list({ query, lang }: RouteContext) {
   } else {
     [indexName, partitionAttr, partitionValues] = ['byScheme', 'schemeId', [...schemes().keys()].sort()];
   }
-  // Every parameter the partition key does not already fix is a filter.
+  // Every parameter the partition key does not already fix is a filter. On a claimKeys index, what only the claim
+  // holds is checked on the claims read (`keep`), exactly as DynamoDB evaluates the expression it stands for.
+  const onKeys = CLAIM_KEYS_INDEXES.has(indexName);
+  const keep: Array<(c: ClaimRecord) => boolean> = [];
   if (partitionAttr !== 'householdId') equal('householdId', householdId);
-  if (partitionAttr !== 'status') equal('status', status);
+  if (partitionAttr !== 'status' && status !== undefined) {
+    if (onKeys) keep.push((c) => c.status === status);
+    else equal('status', status);
+  }
   if (partitionAttr !== 'schemeId' && partitionAttr !== 'schemeCounty') equal('schemeId', schemeId);
   if (partitionAttr !== 'schemeCounty') equal('county', county);
   if (partitionAttr !== 'product') equal('product', product);
-  if (reviewReason) filters.push(`contains(${name('assessment')}.${name('reviewReasons')}, ${value('reason', reviewReason)})`);
+  if (reviewReason) {
+    if (onKeys) keep.push((c) => (c.assessment?.reviewReasons ?? []).includes(reviewReason));
+    else filters.push(`contains(${name('assessment')}.${name('reviewReasons')}, ${value('reason', reviewReason)})`);
+  }
   if (sortAttr === 'reviewPayout') {
     range(keyRange, name('reviewPayout'), minPayout, maxPayout, 'payout');
     range(filters, name('createdAt'), createdLo, createdHi, 'created');
   } else {
     range(keyRange, name('createdAt'), createdLo, createdHi, 'created');
-    range(filters, `${name('assessment')}.${name('payout')}`, minPayout, maxPayout, 'payout');
+    if (onKeys && (minPayout !== undefined || maxPayout !== undefined)) keep.push((c) => payoutWithin(c, minPayout, maxPayout));
+    else range(filters, `${name('assessment')}.${name('payout')}`, minPayout, maxPayout, 'payout');
   }
   const keyAttrs = [...new Set(['claimId', partitionAttr, sortAttr])];
   const keyCondition = [`${name(partitionAttr)} = :pk`, ...keyRange].join(' AND ');
-  const partitions: Partition[] = partitionValues.map((v) => ({ indexName, keyAttrs, keyCondition, values: { ...values, ':pk': v } }));
+  const partitions: Partition[] = partitionValues.map((v) => ({ indexName, onKeys, keyAttrs, keyCondition, values: { ...values, ':pk': v } }));
   // Names are made as expressions are written; one asked for but unused (an absent range) must not be sent.
   const expressions = [keyCondition, ...filters].join(' ');
   for (const n of Object.keys(names)) if (!new RegExp(`${n}\\b`).test(expressions)) delete names[n];
@@ -266,6 +285,7 @@ async function list({ query, lang }: RouteContext) {
     limit,
     forward,
     filter: filters.length ? filters.join(' AND ') : undefined,
+    keep: keep.length ? (c) => keep.every((k) => k(c)) : undefined,
     names,
     budget: listReadBudget(),
     sortAttr,
@@ -288,6 +308,12 @@ async function list({ query, lang }: RouteContext) {
 }
 
 type Position = Record<string, unknown> | undefined | 'done';
+
+/** `assessment.payout BETWEEN lo AND hi` (or one bound) as DynamoDB evaluates it: a claim without one fails it. */
+function payoutWithin(c: ClaimRecord, lo: number | undefined, hi: number | undefined): boolean {
+  const payout: unknown = c.assessment?.payout;
+  return typeof payout === 'number' && (lo === undefined || payout >= lo) && (hi === undefined || payout <= hi);
+}
 
 /**
  * The cursor is the position in the one partition (its LastEvaluatedKey shape, as before there were several), or
@@ -326,34 +352,42 @@ function cursorPositions(start: Record<string, unknown> | undefined, partitions:
 async function readMerged(
   partitions: readonly Partition[],
   positions: Position[],
-  o: { limit: number; forward: boolean; filter: string | undefined; names: Record<string, string>; budget: number; sortAttr: string },
+  o: {
+    limit: number;
+    forward: boolean;
+    filter: string | undefined;
+    keep: ((c: ClaimRecord) => boolean) | undefined;
+    names: Record<string, string>;
+    budget: number;
+    sortAttr: string;
+  },
 ) {
   const state = partitions.map((p, i) => ({
     p,
     pos: positions[i] as Position,
-    buffer: [] as ClaimRecord[],
+    // Each claim read with its position in the partition (the item's index key, what LastEvaluatedKey holds).
+    buffer: [] as Array<{ claim: ClaimRecord; at: Record<string, unknown> }>,
     readEnd: positions[i] as Position,
     rounds: 0,
   }));
   const found: ClaimRecord[] = [];
   let scanned = 0;
   let budgetExhausted = false;
-  const keyOf = (c: ClaimRecord, keyAttrs: readonly string[]) =>
-    Object.fromEntries(keyAttrs.map((k) => [k, (c as unknown as Record<string, unknown>)[k]]));
+  const keyOf = (item: Record<string, unknown>, keyAttrs: readonly string[]) => Object.fromEntries(keyAttrs.map((k) => [k, item[k]]));
   page: while (found.length < o.limit) {
     for (const s of state) {
       while (s.buffer.length === 0 && s.pos !== 'done') {
         const want = o.limit - found.length;
-        const readLimit = Math.min(o.filter ? want * 4 ** s.rounds : want, o.budget - scanned, 1000);
+        const readLimit = Math.min(o.filter || o.keep ? want * 4 ** s.rounds : want, o.budget - scanned, 1000);
         if (readLimit <= 0) {
           budgetExhausted = true;
           break page;
         }
         s.rounds++;
         const from = s.pos;
-        let out: Awaited<ReturnType<typeof readClaimsIndex>>;
+        let out: { found: Array<{ claim: ClaimRecord; at: Record<string, unknown> }>; last: Record<string, unknown> | undefined; scanned: number };
         try {
-          out = await readClaimsIndex({
+          const read = {
             indexName: s.p.indexName,
             keyCondition: s.p.keyCondition,
             values: s.p.values,
@@ -362,7 +396,14 @@ async function readMerged(
             forward: o.forward,
             limit: readLimit,
             start: from,
-          });
+          };
+          if (s.p.onKeys) {
+            const r = await readClaimKeysIndex({ ...read, keep: o.keep, parse: parseStoredClaim });
+            out = { ...r, found: r.found.map(({ claim, keys }) => ({ claim, at: keyOf(keys, s.p.keyAttrs) })) };
+          } else {
+            const r = await readClaimsIndex(read);
+            out = { ...r, found: r.claims.map((claim) => ({ claim, at: keyOf(claim as unknown as Record<string, unknown>, s.p.keyAttrs) })) };
+          }
         } catch (err) {
           // A cursor that names keys outside this listing's range (other age bounds, another status) is the caller's.
           if (from && positions.includes(from) && (err as { name?: string }).name === 'ValidationException')
@@ -372,7 +413,7 @@ async function readMerged(
           throw err;
         }
         scanned += out.scanned;
-        s.buffer = out.claims;
+        s.buffer = out.found;
         s.readEnd = out.last ?? 'done';
         if (s.buffer.length === 0) s.pos = s.readEnd;
       }
@@ -383,14 +424,14 @@ async function readMerged(
       const head = s.buffer[0];
       if (!head) continue;
       const best = pick?.buffer[0];
-      const a = String((head as unknown as Record<string, unknown>)[o.sortAttr]);
-      const b = best ? String((best as unknown as Record<string, unknown>)[o.sortAttr]) : undefined;
+      const a = String(head.at[o.sortAttr]);
+      const b = best ? String(best.at[o.sortAttr]) : undefined;
       if (b === undefined || (o.forward ? a < b : a > b)) pick = s;
     }
     if (!pick) break; // every partition read to its end
-    const item = pick.buffer.shift() as ClaimRecord;
-    found.push(item);
-    pick.pos = pick.buffer.length ? keyOf(item, pick.p.keyAttrs) : pick.readEnd;
+    const head = pick.buffer.shift() as { claim: ClaimRecord; at: Record<string, unknown> };
+    found.push(head.claim);
+    pick.pos = pick.buffer.length ? head.at : pick.readEnd;
   }
   let next: Record<string, unknown> | undefined;
   if (state.some((s) => s.pos !== 'done')) {

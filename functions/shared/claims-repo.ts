@@ -10,6 +10,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { CLAIM_STATUSES, PRODUCTS } from '#core/index.js';
 import type { ClaimRecord, StoredStatus } from './claim-record.js';
 import { checkedItem } from './stored-item.js';
+import { claimKeysCountyUpdate, claimKeysPut, schemeCountyOf } from './claim-keys-repo.js';
 import type { StoredHousehold } from './household-record.js';
 
 const Status = z.enum([...CLAIM_STATUSES, 'APPROVED']);
@@ -57,11 +58,6 @@ function storedFields(fields: Partial<ClaimRecord>): Record<string, unknown> {
   return a && typeof a.explanation !== 'string' ? { ...fields, assessment: { ...a, explanation: JSON.stringify(a.explanation) } } : fields;
 }
 
-/** The key of index bySchemeCounty (scheme, county, createdAt); absent while the claim has no county. */
-export function schemeCountyOf(schemeId: string, county: string | null | undefined): string | undefined {
-  return county ? `${schemeId}#${county}` : undefined;
-}
-
 export async function getClaim(claimId: string): Promise<ClaimRecord | undefined> {
   const out = await documentClient().send(new GetCommand({ TableName: tableName('claims'), Key: { claimId }, ConsistentRead: true }));
   return out.Item === undefined ? undefined : parseStoredClaim(out.Item);
@@ -85,6 +81,7 @@ export async function createClaim(filed: ClaimRecord): Promise<boolean> {
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: tableName('claims'), Item: claim, ConditionExpression: 'attribute_not_exists(claimId)' } },
+          claimKeysPut(claim),
           ...countClaimMove(null, claim),
         ],
       }),
@@ -130,7 +127,8 @@ export async function transitionClaimCounted(before: ClaimRecord, from: readonly
  * delta from `before` (the claim as read) to the claim with `fields` set (report-aggregates.ts), and the
  * household's monitoring entry with any warning the move makes true (monitoring-repo.ts). The condition
  * must pin what the delta depends on: callers pass the status they read, so a retry that finds the claim moved
- * fails the whole transaction and counts nothing. Setting a county also sets the list index key schemeCounty.
+ * fails the whole transaction and counts nothing. Setting a county the claim was not filed with also sets its
+ * search keys' (claim-keys-repo.ts).
  * The claim's update is always the first item (callers read its cancellation reason at index 0). `household`: the
  * claim's household as the caller has just read it, which the monitoring entry then does not read again.
  */
@@ -145,6 +143,7 @@ export async function moveClaim(
   const after = { ...before, ...all };
   return [
     { Update: claimUpdateItem(before.claimId, from, all) },
+    ...[claimKeysCountyUpdate(before, fields.county)].filter((i) => i !== undefined),
     ...countClaimMove(before, after),
     ...(await monitoringMoveItems(before, after, household)),
   ];

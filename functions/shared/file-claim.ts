@@ -1,6 +1,6 @@
 /**
  * Filing a claim, the one way every claim enters the system (HTTP submission or index event): store it once as
- * RECEIVED together with its first audit record (one transaction), then start its workflow execution. Each step
+ * RECEIVED together with its search keys and first audit record (one transaction), then start its workflow execution. Each step
  * is idempotent (conditional create, execution named after the claim), so a caller that died half-way simply
  * files again.
  */
@@ -8,7 +8,7 @@ import { tableName } from './aws.js';
 import { commitWithAudit, headOf } from './audit.js';
 import { startClaimExecution } from './execution.js';
 import { countClaimMove } from './report-aggregates.js';
-import { schemeCountyOf } from './claims-repo.js';
+import { claimKeysPut, schemeCountyOf } from './claim-keys-repo.js';
 import type { ClaimRecord } from './claim-record.js';
 
 /** Answers whether this call created the claim (false: it existed already, e.g. a repeated request). */
@@ -19,6 +19,7 @@ export async function fileClaim(filed: ClaimRecord, actor: string): Promise<bool
   const audit = await commitWithAudit(
     [
       { Put: { TableName: tableName('claims'), Item: record, ConditionExpression: 'attribute_not_exists(claimId)' } },
+      claimKeysPut(record), // its search keys (GET /claims), written once with it
       ...countClaimMove(null, record),
     ],
     { claimId: record.claimId, step: 'Submit', actor, input: record.submission, output: { claimId: record.claimId }, decision: 'RECEIVED' },

@@ -7,7 +7,8 @@
  * - `insurerStatus` on a settlement (an insurer's GET /settlements?status=);
  * - `schemeShard` on a household (GET /households, the monitoring job's slices) and `fanoutShard` (the slices an
  *   index event fans out over: without it a household gets no index claim);
- * - `warnedScheme` on a household with open warnings (GET /monitoring/warnings).
+ * - `warnedScheme` on a household with open warnings (GET /monitoring/warnings);
+ * - a claim's item in table claimKeys (GET /claims by household, scheme, county or product: claim-keys-repo.ts).
  *
  * Each key is derived from the item itself, as the code that writes new items derives it, and written under a
  * condition that the item is still as read (no key yet, the same status or scheme): a move that commits meanwhile
@@ -21,8 +22,9 @@ import { tableName, documentClient } from './aws.js';
 import { scanPages } from './query-all.js';
 import { insurerStatusKey, type Settlement } from './settlements-repo.js';
 import type { TableId } from './tables.js';
+import { indexAllClaimKeys } from './claim-keys-repo.js';
 
-type KeyName = 'listScheme' | 'insurerStatus' | 'schemeShard' | 'fanoutShard' | 'warnedScheme';
+type KeyName = 'listScheme' | 'insurerStatus' | 'schemeShard' | 'fanoutShard' | 'warnedScheme' | 'claimKeys';
 
 /** One index key's backfill: items found without it, and how many this run gave it (0 when only counting). */
 export interface ListKeyBackfill {
@@ -224,5 +226,8 @@ export async function backfillListKeys(opts: { write: boolean; progress?: (line:
       opts.progress?.(`${b.what}: ${b.missing} without ${b.key}${opts.write ? `, ${b.written} given it` : ''}`);
     }
   }
+  const keys = await indexAllClaimKeys({ write: opts.write });
+  out.push({ key: 'claimKeys', what: 'claims', missing: keys.missing, written: keys.written });
+  opts.progress?.(`claims: ${keys.missing} without claimKeys${opts.write ? `, ${keys.written} given it` : ''}`);
   return out;
 }

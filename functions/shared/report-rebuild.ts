@@ -13,7 +13,8 @@ import { schemes } from './catalogue.js';
 import { documentClient, tableName } from './aws.js';
 import { scanPages } from './query-all.js';
 import { claimFacts, REPORT_KEY_PREFIX, reportItemKey, shardOf, storedShardCounters } from './report-aggregates.js';
-import { parseStoredClaim, schemeCountyOf } from './claims-repo.js';
+import { parseStoredClaim } from './claims-repo.js';
+import { schemeCountyOf } from './claim-keys-repo.js';
 import { storedHousehold } from './household-record.js';
 
 export interface ReportDifference {

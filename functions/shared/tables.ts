@@ -28,6 +28,7 @@ export interface TableSpec {
 
 export type TableId =
   | 'claims'
+  | 'claimKeys'
   | 'registry'
   | 'identityLookup'
   | 'accumulators'
@@ -48,8 +49,10 @@ export const TABLES: readonly TableSpec[] = [
     id: 'claims',
     envVar: 'CLAIMS_TABLE',
     partitionKey: { name: 'claimId', type: 'S' },
+    // The indexes the workflow moves claims through (status, the review queue, an event's claims, approvals). The
+    // search's access paths by household, scheme, county and product are on table claimKeys (below), written once
+    // per claim: every index here costs the store at each of the ten or so reads and writes of a claim.
     indexes: [
-      { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       // Also the reviewer inbox sorted by age: status = PENDING_REVIEW, oldest (longest waiting) first.
       { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       // The reviewer inbox sorted by amount. A GSI sorts on one key, so amount needs an index of its own: the
@@ -68,18 +71,30 @@ export const TABLES: readonly TableSpec[] = [
         sortKey: { name: 'householdId', type: 'S' },
         include: ['status'],
       },
-      // The search's access paths (GET /claims, functions/api/claims.ts `list`), each oldest or newest first. Their
-      // partition keys never change once written (a claim keeps its scheme, county and product), so a claim
-      // moving while someone pages cannot be listed twice or skipped. `schemeCounty` = `<schemeId>#<county>` is
-      // written when the claim is filed (or assessed, if the registry had no county then): sparse until then.
-      { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
-      { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
-      { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       // Claims approved for payment, by scheme and the instant they were approved (the payout step writes both keys
       // when it moves the claim to SETTLING; never written as NULL). Sparse: rejected, closed and undecided claims
       // are not in it. The public notice (公示) reads a period of it, the county as a filter; the after-payment audit
       // sample reads a period of it and keeps the PAID ones (functions/api/public-notice.ts, audit-samples.ts).
       { indexName: 'approvedByScheme', partitionKey: { name: 'approvedScheme', type: 'S' }, sortKey: { name: 'approvedAt', type: 'S' } },
+    ],
+  },
+  {
+    // A claim's search keys, one item per claim, written with the claim when it is filed (claim-keys-repo.ts): the
+    // household, scheme, county, product and creation time, none of which a claim changes once filed (the county
+    // is set later only when the registry had none at filing). GET /claims reads ids here and the claims by
+    // BatchGetItem (functions/api/claims.ts `list`). Their own table, not indexes of the claims table, because
+    // DynamoDB Local's cost per item read or written grows with the indexes and description of its table, and a
+    // claim is read and written about ten times while these keys are written once (docs/performance.md). Each
+    // partition key never changes once written, so a claim cannot be listed twice or skipped while someone pages.
+    id: 'claimKeys',
+    envVar: 'CLAIM_KEYS_TABLE',
+    partitionKey: { name: 'claimId', type: 'S' },
+    indexes: [
+      { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // `schemeCounty` = `<schemeId>#<county>`: sparse while the claim has no county.
+      { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
     ],
   },
   {
@@ -227,6 +242,19 @@ export const TABLES: readonly TableSpec[] = [
     sortKey: { name: 'item', type: 'S' },
     indexes: [],
   },
+];
+
+/**
+ * The search indexes the claims table carried before table claimKeys took them (2026-12-02), in the order an
+ * upgrade removes them. CloudFormation deletes at most one index of a table per stack update, so a stack deployed
+ * before then is upgraded in steps, keeping the first N of these with `-c fangpin:retiredClaimIndexes=N`: 3, then 2,
+ * 1, 0 (docs/deploy.md). Nothing reads them; a new stack (N = 0, the default) never has them.
+ */
+export const RETIRED_CLAIM_INDEXES: readonly IndexSpec[] = [
+  { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+  { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+  { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+  { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
 ];
 
 export function tableSpec(id: TableId): TableSpec {

@@ -17,7 +17,7 @@ import {
 } from '../../lib/workflow-names.js';
 import { assertLocallyRunnable } from '../../embedded/sfn/definition-guard.js';
 import { API_MODULES, ROUTES } from '../../functions/api/routes.js';
-import { TABLES } from '../../functions/shared/tables.js';
+import { TABLES, tableSpec } from '../../functions/shared/tables.js';
 import { checkSettings, SETTINGS, WIRING } from '../../functions/shared/config.js';
 import { TRANSIENT_ERROR } from '../../functions/shared/errors.js';
 import { buildApp } from '../../lib/app.js';
@@ -642,6 +642,18 @@ describe('CDK context for operations', () => {
     expect(() => synth({ 'fangpin:alarmEmail': 'not-an-address' })).toThrow(/alarmEmail/);
     expect(() => synth({ 'fangpin:reviewAlarmDays': '0' })).toThrow(/reviewAlarmDays/);
     expect(() => synth({ 'fangpin:reviewAlarmDays': 'three' })).toThrow(/reviewAlarmDays/);
+  });
+
+  it('fangpin:retiredClaimIndexes keeps the first N retired search indexes on the claims table, for a stepwise upgrade', () => {
+    const claimsIndexes = (t: Template) => {
+      const [, table] = Object.entries(t.findResources('AWS::DynamoDB::GlobalTable')).find(([id]) => /^Tableclaims[0-9A-F]{8}$/.test(id)) ?? [];
+      return ((table as Res).Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((g) => g.IndexName).sort();
+    };
+    const own = tableSpec('claims').indexes.map((i) => i.indexName);
+    expect(claimsIndexes(synth({ 'fangpin:retiredClaimIndexes': '3' }))).toEqual([...own, 'byHousehold', 'byScheme', 'bySchemeCounty'].sort());
+    expect(claimsIndexes(synth({ 'fangpin:retiredClaimIndexes': '0' }))).toEqual([...own].sort());
+    expect(() => synth({ 'fangpin:retiredClaimIndexes': '5' })).toThrow(/retiredClaimIndexes/);
+    expect(() => synth({ 'fangpin:retiredClaimIndexes': 'all' })).toThrow(/retiredClaimIndexes/);
   });
 
   it('synthesizes for AWS China (cn-northwest-1) with every ARN through the partition', () => {

@@ -73,7 +73,18 @@ describe('claim search', () => {
     ['schemeId=lishui-2017', (c: ClaimRecord) => c.schemeId === 'lishui-2017'],
     ['status=PAID&schemeId=xiaogan-2024&county=420902', (c: ClaimRecord) => c.status === 'PAID' && c.county === '420902'],
     ['status=SETTLING', (c: ClaimRecord) => c.status === 'SETTLING'],
+    [`householdId=${claims[0]?.householdId}&status=PAID`, (c: ClaimRecord) => c.householdId === claims[0]?.householdId && c.status === 'PAID'],
     ['product=MEDICAL&county=420922', (c: ClaimRecord) => c.product === 'MEDICAL' && c.county === '420922'],
+    // What only the claim holds, on an index of table claimKeys: checked on the claims read, as DynamoDB would.
+    [
+      'product=MEDICAL&minPayout=100000&maxPayout=2000000',
+      (c: ClaimRecord) => c.product === 'MEDICAL' && (c.assessment?.payout ?? -1) >= 100_000 && (c.assessment?.payout ?? -1) <= 2_000_000,
+    ],
+    [
+      'schemeId=xiaogan-2024&reviewReason=ABOVE_THRESHOLD',
+      (c: ClaimRecord) => c.schemeId === 'xiaogan-2024' && !!c.assessment?.reviewReasons.includes('ABOVE_THRESHOLD'),
+    ],
+    ['county=420902&minPayout=1', (c: ClaimRecord) => c.county === '420902' && (c.assessment?.payout ?? 0) >= 1],
   ])('%s: every match once, oldest first, in full pages', async (q, match) => {
     const want = claims.filter(match).sort(oldestFirst);
     expect(want.length).toBeGreaterThan(5);

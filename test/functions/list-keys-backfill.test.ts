@@ -17,7 +17,11 @@ type Registry = typeof import('../../functions/shared/registry-repo.js');
 type Settlements = typeof import('../../functions/shared/settlements-repo.js');
 type Feeds = typeof import('../../functions/shared/medical-feeds-repo.js');
 type Samples = typeof import('../../functions/shared/audit-samples-repo.js');
+type Claims = typeof import('../../functions/shared/claims-repo.js');
+type ClaimKeys = typeof import('../../functions/shared/claim-keys-repo.js');
 let aws: Aws;
+let claims: Claims;
+let claimKeys: ClaimKeys;
 let backfill: Backfill;
 let registry: Registry;
 let settlements: Settlements;
@@ -83,7 +87,20 @@ beforeAll(async () => {
   settlements = await import('../../functions/shared/settlements-repo.js');
   feeds = await import('../../functions/shared/medical-feeds-repo.js');
   samples = await import('../../functions/shared/audit-samples-repo.js');
-  const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  claims = await import('../../functions/shared/claims-repo.js');
+  claimKeys = await import('../../functions/shared/claim-keys-repo.js');
+  const { TransactWriteCommand, DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+
+  // C-LK-1 as a version before table claimKeys stored it (no keys item); C-LK-2 filed today.
+  for (const [claimId, createdAt] of [
+    ['C-LK-1', '2024-07-01T00:00:00.000Z'],
+    ['C-LK-2', '2024-07-02T00:00:00.000Z'],
+  ] as const) {
+    const submission = { schemeId: SCHEME, product: 'ACCIDENT', householdId: 'H-LK-1', personId: 'P-1', incidentDate: '2024-06-30', details: {} };
+    const filed = { claimId, submission, householdId: 'H-LK-1', schemeId: SCHEME, product: 'ACCIDENT', county: '420902', status: 'RECEIVED' };
+    expect(await claims.createClaim({ ...filed, submittedBy: 'test', createdAt, updatedAt: createdAt } as never)).toBe(true);
+  }
+  await aws.documentClient().send(new DeleteCommand({ TableName: aws.tableName('claimKeys'), Key: { claimId: 'C-LK-1' } }));
 
   await registry.putHousehold(await registry.toStoredHousehold(household('H-LK-1')));
   expect(await registry.openHouseholdWarning('H-LK-1', warning, 'admin:test')).toBe(true);
@@ -143,8 +160,22 @@ describe('list index keys after an upgrade', () => {
       ),
       feeds: (await feeds.feedsPage({ schemeIds: [SCHEME] }, 50)).items.map((f) => f.feedId),
       samples: (await samples.samplesPage([SCHEME], 50)).items.map((s) => [s.sampleId, s.claimCount]),
+      claims: (
+        await claimKeys.readClaimKeysIndex({
+          indexName: 'byHousehold',
+          keyCondition: 'householdId = :pk',
+          values: { ':pk': 'H-LK-1' },
+          names: {},
+          filter: undefined,
+          keep: undefined,
+          forward: true,
+          limit: 50,
+          start: undefined,
+          parse: claims.parseStoredClaim,
+        })
+      ).found.map((f) => f.claim.claimId),
     });
-    expect(await listed()).toEqual({ households: ['H-LK-2'], warned: [], pending: [], feeds: [], samples: [] });
+    expect(await listed()).toEqual({ households: ['H-LK-2'], warned: [], pending: [], feeds: [], samples: [], claims: ['C-LK-2'] });
 
     const counted = await backfill.backfillListKeys({ write: false });
     expect(byKey(counted)).toEqual({
@@ -154,8 +185,9 @@ describe('list index keys after an upgrade', () => {
       'households/schemeShard': [1, 0],
       'households/fanoutShard': [1, 0],
       'households with open warnings/warnedScheme': [1, 0],
+      'claims/claimKeys': [1, 0],
     });
-    expect(await listed()).toMatchObject({ households: ['H-LK-2'], feeds: [] }); // counting wrote nothing
+    expect(await listed()).toMatchObject({ households: ['H-LK-2'], feeds: [], claims: ['C-LK-2'] }); // counting wrote nothing
 
     const lines: string[] = [];
     const written = await backfill.backfillListKeys({ write: true, progress: (l) => lines.push(l) });
@@ -166,6 +198,7 @@ describe('list index keys after an upgrade', () => {
       'households/schemeShard': [1, 1],
       'households/fanoutShard': [1, 1],
       'households with open warnings/warnedScheme': [1, 1],
+      'claims/claimKeys': [1, 1],
     });
     expect(lines).toContain('settlements: 1 without insurerStatus, 1 given it');
     expect(await listed()).toEqual({
@@ -174,6 +207,7 @@ describe('list index keys after an upgrade', () => {
       pending: ['S-LK-1'],
       feeds: [FEED_ID],
       samples: [['AS-LK-1', 2]],
+      claims: ['C-LK-1', 'C-LK-2'],
     });
     // The key is the one today's code derives: the household's slice is the one an import would have written.
     const h1 = await registry.getHousehold('H-LK-1');

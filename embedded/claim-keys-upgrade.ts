@@ -1,0 +1,35 @@
+/**
+ * A data directory from before table claimKeys (2026-12-02) has claims whose search keys are indexes of the claims
+ * table itself, and no keys items. At start: give every claim its keys item, then delete the claims table's retired
+ * indexes, which nothing reads any more and which the store would otherwise keep paying for at every claim read and
+ * write. The indexes still being there is what says the upgrade is not done: a start stopped half-way does it again
+ * (the keys' writes are conditional, so nothing is written twice). On AWS the same backfill is
+ * `npm run reports -- rebuild`, and the indexes go one per stack update (docs/deploy.md).
+ */
+import { DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RETIRED_CLAIM_INDEXES } from '../functions/shared/tables.js';
+import { indexAllClaimKeys } from '../functions/shared/claim-keys-repo.js';
+
+async function indexNames(client: DynamoDBClient, TableName: string): Promise<Set<string>> {
+  const described = await client.send(new DescribeTableCommand({ TableName }));
+  return new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName ?? ''));
+}
+
+/** Answers how many claims were given their keys (0 when there was nothing to upgrade). */
+export async function upgradeClaimKeysIfNeeded(client: DynamoDBClient, claimsTable: string, log: (line: string) => void): Promise<number> {
+  const have = await indexNames(client, claimsTable);
+  const retired = RETIRED_CLAIM_INDEXES.map((i) => i.indexName).filter((n) => have.has(n));
+  if (retired.length === 0) return 0;
+  const t0 = Date.now();
+  const { scanned, written } = await indexAllClaimKeys({ write: true });
+  log(`gave ${written} of ${scanned} claim(s) their search keys (table claimKeys) in ${Date.now() - t0} ms`);
+  for (const IndexName of retired) {
+    await client.send(new UpdateTableCommand({ TableName: claimsTable, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName } }] }));
+    for (let waited = 0; (await indexNames(client, claimsTable)).has(IndexName); waited += 100) {
+      if (waited > 120_000) throw new Error(`table ${claimsTable}: index ${IndexName} is still there 120 s after its deletion`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  log(`deleted the claims table's retired index(es) ${retired.join(', ')}`);
+  return written;
+}
