@@ -21,7 +21,16 @@ export async function upgradeClaimKeysIfNeeded(client: DynamoDBClient, claimsTab
   const retired = RETIRED_CLAIM_INDEXES.map((i) => i.indexName).filter((n) => have.has(n));
   if (retired.length === 0) return 0;
   const t0 = Date.now();
-  const { scanned, written } = await indexAllClaimKeys({ write: true });
+  let said = t0;
+  const { scanned, written } = await indexAllClaimKeys({
+    write: true,
+    // A large directory takes a while, once: say how far it is, every few seconds.
+    onProgress: (n) => {
+      if (Date.now() - said < 3000) return;
+      said = Date.now();
+      log(`giving claims their search keys (table claimKeys): ${n} claim(s) read`);
+    },
+  });
   log(`gave ${written} of ${scanned} claim(s) their search keys (table claimKeys) in ${Date.now() - t0} ms`);
   for (const IndexName of retired) {
     await client.send(new UpdateTableCommand({ TableName: claimsTable, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName } }] }));

@@ -12,6 +12,21 @@ import type { TxItem } from './audit.js';
 import type { ClaimRecord } from './claim-record.js';
 import { batchGetAll, scanPages } from './query-all.js';
 import { pool } from './pool.js';
+import { checkedItem, checkedItems } from './stored-item.js';
+import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
+
+const key = z.string().min(1);
+/** A keys item as stored (and, in a claim, the fields it is made from): what a listing's position is read off. */
+const StoredClaimKeys = z.object({
+  claimId: key,
+  householdId: key,
+  schemeId: key,
+  product: key,
+  createdAt: key,
+  county: key.nullish(),
+  schemeCounty: key.optional(),
+});
+type StoredClaimKeys = z.infer<typeof StoredClaimKeys>;
 
 /** The key of index bySchemeCounty (scheme, county, createdAt); absent while the claim has no county. */
 export function schemeCountyOf(schemeId: string, county: string | null | undefined): string | undefined {
@@ -64,8 +79,9 @@ export function claimKeysCountyUpdate(before: ClaimRecord, county: string | null
 /**
  * One read of one partition of a claimKeys index for the listing: the keys items the index gives (its key-level
  * filter applied by the store), then those claims read consistently by BatchGetItem, in the index's order, kept
- * when `keep` says so, each with its keys item (a position in the index is read off that, not off the claim). `scanned` counts the key items the store evaluated, as a query on the claims table counted its
- * claims. A key without its claim (none can be: both are written in one transaction) is skipped.
+ * when `keep` says so, each with its keys item (a position in the index is read off that, not off the claim).
+ * `scanned` counts the keys items the store evaluated, as a query on the claims table counted its claims. A key
+ * without its claim (none can be: both are written in one transaction) is skipped.
  */
 export async function readClaimKeysIndex(q: {
   indexName: string;
@@ -78,7 +94,7 @@ export async function readClaimKeysIndex(q: {
   limit: number;
   start: Record<string, unknown> | undefined;
   parse: (item: Record<string, unknown>) => ClaimRecord;
-}): Promise<{ found: Array<{ claim: ClaimRecord; keys: Record<string, unknown> }>; last: Record<string, unknown> | undefined; scanned: number }> {
+}): Promise<{ found: Array<{ claim: ClaimRecord; keys: StoredClaimKeys }>; last: Record<string, unknown> | undefined; scanned: number }> {
   const out = await documentClient().send(
     new QueryCommand({
       TableName: tableName('claimKeys'),
@@ -92,7 +108,7 @@ export async function readClaimKeysIndex(q: {
       ExclusiveStartKey: q.start,
     }),
   );
-  const keyItems = out.Items ?? [];
+  const keyItems = checkedItems(StoredClaimKeys, out.Items ?? [], { table: 'claimKeys', what: 'claim keys' }, (i) => String(i.claimId));
   const ids = keyItems.map((i) => String(i.claimId));
   // A page holds up to 1,000 ids: ten requests of 100 keys, four in flight.
   const found = await batchGetAll(
@@ -101,9 +117,9 @@ export async function readClaimKeysIndex(q: {
     { what: 'claims of a listing', atOnce: 4 },
   );
   const byId = new Map(found.map((item) => [String(item.claimId), item]));
-  const kept: Array<{ claim: ClaimRecord; keys: Record<string, unknown> }> = [];
+  const kept: Array<{ claim: ClaimRecord; keys: StoredClaimKeys }> = [];
   for (const keys of keyItems) {
-    const item = byId.get(String(keys.claimId));
+    const item = byId.get(keys.claimId);
     if (!item) continue;
     const claim = q.parse(item);
     if (!q.keep || q.keep(claim)) kept.push({ claim, keys });
@@ -116,7 +132,7 @@ export async function readClaimKeysIndex(q: {
  * a conditional Put for each claim whose item is missing. Running it again writes nothing. Used once when an older
  * embedded data directory starts, and by `npm run reports -- rebuild` (list-keys-backfill.ts) on AWS.
  */
-export async function indexAllClaimKeys(opts: { write: boolean; onProgress?: (scanned: number) => void } = { write: true }) {
+export async function indexAllClaimKeys(opts: { write: boolean; onProgress?: (scanned: number) => void }) {
   let missing = 0;
   let written = 0;
   let scanned = 0;
@@ -135,7 +151,8 @@ export async function indexAllClaimKeys(opts: { write: boolean; onProgress?: (sc
       missing += lacking.length;
       if (!opts.write) return;
       await pool(lacking, 8, async (i) => {
-        const keys = claimKeysOf(i as unknown as ClaimRecord);
+        // A claim without what its keys are made of is an error naming it, not a keys item with holes.
+        const keys = claimKeysOf(checkedItem(StoredClaimKeys, i, { table: 'claims', key: String(i.claimId), what: 'claim (its search keys)' }));
         try {
           await documentClient().send(
             new PutCommand({ TableName: tableName('claimKeys'), Item: keys, ConditionExpression: 'attribute_not_exists(claimId)' }),

@@ -112,6 +112,41 @@ describe('claim keys written with the claim', () => {
   });
 });
 
+describe('what is read is checked', () => {
+  it('a malformed keys item in a listing, or a claim the backfill cannot make keys of, is an error naming it', async () => {
+    const badKeys = {
+      claimId: 'C-CK-BADK',
+      householdId: 'H-CK-BADK',
+      schemeId: 'xiaogan-2024',
+      product: 'ACCIDENT',
+      createdAt: CREATED,
+      county: 420902,
+    };
+    await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claimKeys'), Item: badKeys }));
+    await expect(
+      keysRepo.readClaimKeysIndex({
+        indexName: 'byHousehold',
+        keyCondition: 'householdId = :pk',
+        values: { ':pk': 'H-CK-BADK' },
+        names: {},
+        filter: undefined,
+        keep: undefined,
+        forward: true,
+        limit: 10,
+        start: undefined,
+        parse: claimsRepo.parseStoredClaim,
+      }),
+    ).rejects.toThrow(/^claimKeys table: C-CK-BADK is not a valid claim keys: .*county/);
+
+    const { householdId: _, ...noHousehold } = claim('C-CK-BADC', '420922');
+    await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claims'), Item: noHousehold }));
+    await expect(keysRepo.indexAllClaimKeys({ write: true })).rejects.toThrow(
+      /^claims table: C-CK-BADC is not a valid claim \(its search keys\): .*householdId/,
+    );
+    expect(await keysOf('C-CK-BADC')).toBeUndefined();
+  });
+});
+
 describe("an older data directory's upgrade at start (embedded/claim-keys-upgrade.ts)", () => {
   it('gives the claims their keys, then deletes the retired indexes; a second start does nothing', async () => {
     // A store as an older version left it: the claims table with the search indexes, claims without keys items.
