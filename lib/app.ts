@@ -1,6 +1,7 @@
 /** Builds the app: the one stack, with its settings from CDK context (cdk.json or -c). */
 import { App, type AppProps } from 'aws-cdk-lib';
 import { FangpinStack } from './fangpin-stack.js';
+import { RETIRED_CLAIM_INDEXES } from '../functions/shared/tables.js';
 
 export const STACK_NAME = 'Fangpin';
 const RESULT_WRITER_V2 = '@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2';
@@ -34,8 +35,11 @@ export function buildApp(props: AppProps = {}): { app: App; stack: FangpinStack 
   }
   const retiredRaw = optionalContext(app, 'fangpin:retiredClaimIndexes');
   const retiredClaimIndexes = retiredRaw === undefined ? undefined : Number(retiredRaw);
-  if (retiredClaimIndexes !== undefined && !(Number.isInteger(retiredClaimIndexes) && retiredClaimIndexes >= 0 && retiredClaimIndexes <= 4)) {
-    throw new Error(`context fangpin:retiredClaimIndexes must be a whole number from 0 to 4, got ${retiredRaw}`);
+  if (
+    retiredClaimIndexes !== undefined &&
+    !(Number.isInteger(retiredClaimIndexes) && retiredClaimIndexes >= 0 && retiredClaimIndexes <= RETIRED_CLAIM_INDEXES.length)
+  ) {
+    throw new Error(`context fangpin:retiredClaimIndexes must be a whole number from 0 to ${RETIRED_CLAIM_INDEXES.length}, got ${retiredRaw}`);
   }
   const stack = new FangpinStack(app, STACK_NAME, {
     jwtIssuer: issuer,

@@ -41,7 +41,7 @@ export interface FangpinStackProps extends StackProps {
   /** How long a returned claim waits for its amendment, in seconds (`fangpin:returnTimeoutSeconds`; default 30 days). */
   readonly returnTimeoutSeconds?: number;
   /**
-   * How many of the claims table's retired search indexes to keep (`fangpin:retiredClaimIndexes`, 0–4; default 0):
+   * How many of the claims table's retired search indexes to keep (`fangpin:retiredClaimIndexes`, 0–5; default 0):
    * only while upgrading a stack deployed before table claimKeys, one index fewer a deploy (docs/deploy.md).
    */
   readonly retiredClaimIndexes?: number;
@@ -246,6 +246,7 @@ export class FangpinStack extends Stack {
     apis['index-events']
       .bind('indexEvents', tables.indexEvents, 'readwrite')
       .bind('claims', tables.claims, 'read')
+      .bind('claimKeys', tables.claimKeys, 'read') // the event's claims (index byIndexEvent)
       .bind('audit', tables.audit, 'append');
     apis['index-events'].fn.addEnvironment('INDEX_FANOUT_STATE_MACHINE_ARN', fanoutWorkflow.stateMachine.stateMachineArn);
     fanoutWorkflow.stateMachine.grantStartExecution(apis['index-events'].fn);

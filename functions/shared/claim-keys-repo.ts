@@ -25,6 +25,7 @@ const StoredClaimKeys = z.object({
   createdAt: key,
   county: key.nullish(),
   schemeCounty: key.optional(),
+  indexEventId: key.nullish(),
 });
 type StoredClaimKeys = z.infer<typeof StoredClaimKeys>;
 
@@ -35,7 +36,7 @@ export function schemeCountyOf(schemeId: string, county: string | null | undefin
 
 /** What the claimKeys item of a claim holds: only what the claim was filed with (its county once known). */
 export function claimKeysOf(
-  c: Pick<ClaimRecord, 'claimId' | 'householdId' | 'schemeId' | 'product' | 'createdAt'> & { county?: string | null },
+  c: Pick<ClaimRecord, 'claimId' | 'householdId' | 'schemeId' | 'product' | 'createdAt'> & { county?: string | null; indexEventId?: string | null },
 ): Record<string, string> {
   const schemeCounty = schemeCountyOf(c.schemeId, c.county);
   return {
@@ -45,6 +46,7 @@ export function claimKeysOf(
     product: c.product,
     createdAt: c.createdAt,
     ...(c.county && schemeCounty ? { county: c.county, schemeCounty } : {}),
+    ...(c.indexEventId ? { indexEventId: c.indexEventId } : {}),
   };
 }
 
@@ -139,7 +141,7 @@ export async function indexAllClaimKeys(opts: { write: boolean; onProgress?: (sc
   await scanPages(
     {
       TableName: tableName('claims'),
-      ProjectionExpression: 'claimId, householdId, schemeId, product, createdAt, county',
+      ProjectionExpression: 'claimId, householdId, schemeId, product, createdAt, county, indexEventId',
     },
     async (items) => {
       scanned += items.length;

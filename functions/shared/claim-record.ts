@@ -113,7 +113,7 @@ export interface ClaimRecord {
   approvedScheme?: string;
   /** When the payout step approved it for payment (settlements created): the public notice's date. */
   approvedAt?: string;
-  /** Set on claims an index event filed (sparse index byIndexEvent). */
+  /** Set on claims an index event filed (its claimKeys item carries it: index byIndexEvent there). */
   indexEventId?: string;
   /** Set on claims the medical bureau's feed filed: the feed and the line of its file (medical-feeds-repo.ts). */
   medicalFeedId?: string;

@@ -9,7 +9,7 @@
  *   claims; reading every claim of the event (`claimsByStatus`) costs the county.
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { countAll } from './query-all.js';
+import { batchGetAll, countAll } from './query-all.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand, ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { FANOUT_SHARDS, type IndexObservation } from '#core/index.js';
@@ -55,8 +55,9 @@ const IndexEventItem = z.object({
 });
 const eventKey = (i: Record<string, unknown>) => String(i.eventId);
 
-/** A claim of the event as the index byIndexEvent carries it (keys and status). */
-const EventClaimItem = z.object({ claimId: z.string().min(1), householdId: z.string().min(1), status: z.string() });
+/** A claim of the event: its keys item (table claimKeys, index byIndexEvent), then its status from the claim. */
+const EventClaimKeys = z.object({ claimId: z.string().min(1), householdId: z.string().min(1) });
+const ClaimStatusItem = z.object({ claimId: z.string().min(1), status: z.string().min(1) });
 
 /** The fan-out's first execution is named after the event; the one an admin's n-th redrive starts, `<eventId>-r<n>`. */
 export function fanoutExecutionName(eventId: string, redrive = 0): string {
@@ -153,21 +154,39 @@ export async function claimsAwaitingDecision(eventId: string): Promise<number> {
   });
 }
 
-/** One page of the event's claims, in household order (keys and status only: what the index carries). */
+/**
+ * One page of the event's claims, in household order: their keys from table claimKeys (index byIndexEvent, written
+ * once when the fan-out files each claim), then their status from the claims (BatchGetItem, the status only).
+ */
 export async function eventClaimsPage(eventId: string, limit: number, start?: Record<string, unknown>) {
   const out = await documentClient().send(
     new QueryCommand({
-      TableName: tableName('claims'),
+      TableName: tableName('claimKeys'),
       IndexName: 'byIndexEvent',
       KeyConditionExpression: 'indexEventId = :e',
       ExpressionAttributeValues: { ':e': eventId },
-      ProjectionExpression: 'claimId, householdId, #s',
-      ExpressionAttributeNames: { '#s': 'status' },
+      ProjectionExpression: 'claimId, householdId',
       Limit: limit,
       ExclusiveStartKey: start,
     }),
   );
-  const items = checkedItems(EventClaimItem, out.Items, { table: 'claims', what: 'claim of index event (byIndexEvent)' }, (i) => i.claimId);
+  const keys = checkedItems(EventClaimKeys, out.Items, { table: 'claimKeys', what: 'claim of index event (byIndexEvent)' }, (i) => i.claimId);
+  const statuses = checkedItems(
+    ClaimStatusItem,
+    await batchGetAll(
+      tableName('claims'),
+      keys.map((k) => ({ claimId: k.claimId })),
+      { what: `claims of index event ${eventId}`, atOnce: 4, projection: 'claimId, #s', names: { '#s': 'status' } },
+    ),
+    { table: 'claims', what: 'claim of index event (its status)' },
+    (i) => i.claimId,
+  );
+  const statusOf = new Map(statuses.map((c) => [c.claimId, c.status]));
+  // Keys and claim are written in one transaction, so every key has its claim.
+  const items = keys.flatMap((k) => {
+    const status = statusOf.get(k.claimId);
+    return status === undefined ? [] : [{ claimId: k.claimId, householdId: k.householdId, status }];
+  });
   return { items, last: out.LastEvaluatedKey };
 }
 

@@ -49,9 +49,9 @@ export const TABLES: readonly TableSpec[] = [
     id: 'claims',
     envVar: 'CLAIMS_TABLE',
     partitionKey: { name: 'claimId', type: 'S' },
-    // The indexes the workflow moves claims through (status, the review queue, an event's claims, approvals). The
-    // search's access paths by household, scheme, county and product are on table claimKeys (below), written once
-    // per claim: every index here costs the store at each of the ten or so reads and writes of a claim.
+    // The indexes the workflow moves claims through (status, the review queue, approvals). The search's access
+    // paths by household, scheme, county, product and index event are on table claimKeys (below), written once per
+    // claim: every index here costs the store at each of the ten or so reads and writes of a claim.
     indexes: [
       // Also the reviewer inbox sorted by age: status = PENDING_REVIEW, oldest (longest waiting) first.
       { indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
@@ -64,13 +64,6 @@ export const TABLES: readonly TableSpec[] = [
       // apart by the table key in LastEvaluatedKey. Scheme, county, product and reason are filters (see
       // functions/api/claims.ts `list` for why they are not in the key).
       { indexName: 'reviewQueueByPayout', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'reviewPayout', type: 'N' } },
-      // Sparse: only claims created by an index event. Progress counts read it, so it carries just the status.
-      {
-        indexName: 'byIndexEvent',
-        partitionKey: { name: 'indexEventId', type: 'S' },
-        sortKey: { name: 'householdId', type: 'S' },
-        include: ['status'],
-      },
       // Claims approved for payment, by scheme and the instant they were approved (the payout step writes both keys
       // when it moves the claim to SETTLING; never written as NULL). Sparse: rejected, closed and undecided claims
       // are not in it. The public notice (公示) reads a period of it, the county as a filter; the after-payment audit
@@ -80,9 +73,9 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     // A claim's search keys, one item per claim, written with the claim when it is filed (claim-keys-repo.ts): the
-    // household, scheme, county, product and creation time, none of which a claim changes once filed (the county
-    // is set later only when the registry had none at filing). GET /claims reads ids here and the claims by
-    // BatchGetItem (functions/api/claims.ts `list`). Their own table, not indexes of the claims table, because
+    // household, scheme, county, product, index event and creation time, none of which a claim changes once filed
+    // (the county is set later only when the registry had none at filing). GET /claims and an index event's claims
+    // read ids here and the claims by BatchGetItem (functions/api/claims.ts `list`, index-events-repo.ts). Their own table, not indexes of the claims table, because
     // DynamoDB Local's cost per item read or written grows with the indexes and description of its table, and a
     // claim is read and written about ten times while these keys are written once (docs/performance.md). Each
     // partition key never changes once written, so a claim cannot be listed twice or skipped while someone pages.
@@ -95,6 +88,8 @@ export const TABLES: readonly TableSpec[] = [
       { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
       { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // Sparse: only claims an index event filed, in household order (GET /index-events/{id} lists them).
+      { indexName: 'byIndexEvent', partitionKey: { name: 'indexEventId', type: 'S' }, sortKey: { name: 'householdId', type: 'S' } },
     ],
   },
   {
@@ -247,14 +242,20 @@ export const TABLES: readonly TableSpec[] = [
 /**
  * The search indexes the claims table carried before table claimKeys took them (2026-12-02), in the order an
  * upgrade removes them. CloudFormation deletes at most one index of a table per stack update, so a stack deployed
- * before then is upgraded in steps, keeping the first N of these with `-c fangpin:retiredClaimIndexes=N`: 3, then 2,
- * 1, 0 (docs/deploy.md). Nothing reads them; a new stack (N = 0, the default) never has them.
+ * before then is upgraded in steps, keeping the first N of these with `-c fangpin:retiredClaimIndexes=N`: 4, then 3,
+ * 2, 1, 0 (docs/deploy.md). Nothing reads them; a new stack (N = 0, the default) never has them.
  */
 export const RETIRED_CLAIM_INDEXES: readonly IndexSpec[] = [
   { indexName: 'byHousehold', partitionKey: { name: 'householdId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
   { indexName: 'bySchemeCounty', partitionKey: { name: 'schemeCounty', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
   { indexName: 'byScheme', partitionKey: { name: 'schemeId', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
   { indexName: 'byProduct', partitionKey: { name: 'product', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+  {
+    indexName: 'byIndexEvent',
+    partitionKey: { name: 'indexEventId', type: 'S' },
+    sortKey: { name: 'householdId', type: 'S' },
+    include: ['status'],
+  },
 ];
 
 export function tableSpec(id: TableId): TableSpec {

@@ -184,7 +184,7 @@ describe("an older data directory's upgrade at start (embedded/claim-keys-upgrad
     const left = (await client.send(new DescribeTableCommand({ TableName: `${prefix}claims` }))).Table?.GlobalSecondaryIndexes ?? [];
     expect(left.map((g) => g.IndexName).sort()).toEqual(spec.indexes.map((i) => i.indexName).sort());
     expect(log.join('\n')).toMatch(
-      /gave 2 of 2 claim\(s\) their search keys[\s\S]*deleted the claims table's retired index\(es\) byHousehold, bySchemeCounty, byScheme, byProduct/,
+      /gave 2 of 2 claim\(s\) their search keys[\s\S]*deleted the claims table's retired index\(es\) byHousehold, bySchemeCounty, byScheme, byProduct, byIndexEvent/,
     );
     expect(await upgradeClaimKeysIfNeeded(client, `${prefix}claims`, () => undefined)).toBe(0);
     client.destroy();

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useStore } from '../support/store.js';
+import { claimKeysOf } from '../../functions/shared/claim-keys-repo.js';
 
 type Repo = typeof import('../../functions/shared/index-events-repo.js');
 let repo: Repo;
@@ -19,13 +20,18 @@ const observation = {
   rainfallMm: 260,
 } as const;
 
+/** A claim and its keys item, as the fan-out files them (one transaction there). */
 async function putClaim(claimId: string, indexEventId: string, status: string) {
-  await aws.documentClient().send(
-    new PutCommand({
-      TableName: aws.tableName('claims'),
-      Item: { claimId, indexEventId, householdId: `H-${claimId}`, status, createdAt: '2024-07-04T00:00:00.000Z' },
-    }),
-  );
+  const filed = {
+    claimId,
+    indexEventId,
+    householdId: `H-${claimId}`,
+    schemeId: 'xiaogan-2024',
+    product: 'INDUSTRY',
+    createdAt: '2024-07-04T00:00:00.000Z',
+  };
+  await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claims'), Item: { ...filed, status } }));
+  await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claimKeys'), Item: claimKeysOf(filed) }));
 }
 
 beforeAll(async () => {
