@@ -27,7 +27,7 @@ async function putClaim(claimId: string, indexEventId: string, status: string) {
     indexEventId,
     householdId: `H-${claimId}`,
     schemeId: 'xiaogan-2024',
-    product: 'INDUSTRY',
+    product: 'INDUSTRY' as const,
     createdAt: '2024-07-04T00:00:00.000Z',
   };
   await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claims'), Item: { ...filed, status } }));
