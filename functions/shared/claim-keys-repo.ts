@@ -5,12 +5,12 @@
  * themselves by BatchGetItem; what only the claim knows (its status, payout, review reasons) is then checked on
  * the claims read, in code, as a FilterExpression would have.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import type { TxItem } from './audit.js';
 import type { ClaimRecord } from './claim-record.js';
-import { batchGetAll, scanPages } from './query-all.js';
+import { batchGetAll, indexPage, scanPages, type IndexPageRead } from './query-all.js';
 import { pool } from './pool.js';
 import { checkedItem, checkedItems } from './stored-item.js';
 import * as z from 'zod'; // a namespace import lets the bundler drop what is unused (zod's locales: ~370 KB)
@@ -85,31 +85,10 @@ export function claimKeysCountyUpdate(before: ClaimRecord, county: string | null
  * `scanned` counts the keys items the store evaluated, as a query on the claims table counted its claims. A key
  * without its claim (none can be: both are written in one transaction) is skipped.
  */
-export async function readClaimKeysIndex(q: {
-  indexName: string;
-  keyCondition: string;
-  values: Record<string, unknown>;
-  names: Record<string, string>;
-  filter: string | undefined;
-  keep: ((claim: ClaimRecord) => boolean) | undefined;
-  forward: boolean;
-  limit: number;
-  start: Record<string, unknown> | undefined;
-  parse: (item: Record<string, unknown>) => ClaimRecord;
-}): Promise<{ found: Array<{ claim: ClaimRecord; keys: StoredClaimKeys }>; last: Record<string, unknown> | undefined; scanned: number }> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName('claimKeys'),
-      IndexName: q.indexName,
-      KeyConditionExpression: q.keyCondition,
-      FilterExpression: q.filter,
-      ExpressionAttributeNames: Object.keys(q.names).length ? q.names : undefined,
-      ExpressionAttributeValues: q.values,
-      ScanIndexForward: q.forward,
-      Limit: q.limit,
-      ExclusiveStartKey: q.start,
-    }),
-  );
+export async function readClaimKeysIndex(
+  q: IndexPageRead & { keep: ((claim: ClaimRecord) => boolean) | undefined; parse: (item: Record<string, unknown>) => ClaimRecord },
+): Promise<{ found: Array<{ claim: ClaimRecord; keys: StoredClaimKeys }>; last: Record<string, unknown> | undefined; scanned: number }> {
+  const out = await indexPage(tableName('claimKeys'), q);
   const keyItems = checkedItems(StoredClaimKeys, out.Items ?? [], { table: 'claimKeys', what: 'claim keys' }, (i) => String(i.claimId));
   const ids = keyItems.map((i) => String(i.claimId));
   // A page holds up to 1,000 ids: ten requests of 100 keys, four in flight.

@@ -1,5 +1,5 @@
 /** Claims table access: get, create once, and conditional transitions. */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from './aws.js';
 import { ClaimNotFound } from './errors.js';
@@ -10,6 +10,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { CLAIM_STATUSES, PRODUCTS } from '#core/index.js';
 import type { ClaimRecord, StoredStatus } from './claim-record.js';
 import { checkedItem } from './stored-item.js';
+import { indexPage, type IndexPageRead } from './query-all.js';
 import { claimKeysCountyUpdate, claimKeysPut, schemeCountyOf } from './claim-keys-repo.js';
 import type { StoredHousehold } from './household-record.js';
 
@@ -202,29 +203,10 @@ export async function recordClaimRedrive(claim: ClaimRecord, from: StoredStatus,
  * found, checked, where the read ended, and how many items the store evaluated (a filter may drop some).
  * Every claims index projects the whole item (tables.ts), so what comes back is a whole claim.
  */
-export async function readClaimsIndex(q: {
-  indexName: string;
-  keyCondition: string;
-  values: Record<string, unknown>;
-  names: Record<string, string>;
-  filter: string | undefined;
-  forward: boolean;
-  limit: number;
-  start: Record<string, unknown> | undefined;
-}): Promise<{ claims: ClaimRecord[]; last: Record<string, unknown> | undefined; scanned: number }> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName('claims'),
-      IndexName: q.indexName,
-      KeyConditionExpression: q.keyCondition,
-      FilterExpression: q.filter,
-      ExpressionAttributeNames: Object.keys(q.names).length ? q.names : undefined,
-      ExpressionAttributeValues: q.values,
-      ScanIndexForward: q.forward,
-      Limit: q.limit,
-      ExclusiveStartKey: q.start,
-    }),
-  );
+export async function readClaimsIndex(
+  q: IndexPageRead,
+): Promise<{ claims: ClaimRecord[]; last: Record<string, unknown> | undefined; scanned: number }> {
+  const out = await indexPage(tableName('claims'), q);
   return { claims: (out.Items ?? []).map(parseStoredClaim), last: out.LastEvaluatedKey, scanned: out.ScannedCount ?? 0 };
 }
 

@@ -42,6 +42,35 @@ export async function scanPages(
   } while (start);
 }
 
+/** One read of one partition of an index, as the claim listings make it (claims-repo.ts, claim-keys-repo.ts). */
+export interface IndexPageRead {
+  readonly indexName: string;
+  readonly keyCondition: string;
+  readonly values: Record<string, unknown>;
+  readonly names: Record<string, string>;
+  readonly filter: string | undefined;
+  readonly forward: boolean;
+  readonly limit: number;
+  readonly start: Record<string, unknown> | undefined;
+}
+
+/** The Query for `q` on `table`'s index (names sent only when the expressions use some). */
+export function indexPage(table: string, q: IndexPageRead) {
+  return documentClient().send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: q.indexName,
+      KeyConditionExpression: q.keyCondition,
+      FilterExpression: q.filter,
+      ExpressionAttributeNames: Object.keys(q.names).length ? q.names : undefined,
+      ExpressionAttributeValues: q.values,
+      ScanIndexForward: q.forward,
+      Limit: q.limit,
+      ExclusiveStartKey: q.start,
+    }),
+  );
+}
+
 /** BatchGetItem's limit of keys a call. */
 const BATCH_GET_KEYS = 100;
 
