@@ -13,6 +13,7 @@ import { benchReports, type ReportFigures } from './reports.js';
 import { benchRestart } from './restart.js';
 import { benchMedicalFeedInChild, type MedicalFeedFigures } from './medical-feed.js';
 import { synthesizeClaimWorkflow } from '../lib/definition.js';
+import { machineSpeed } from './machine.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const args = process.argv.slice(2);
@@ -27,6 +28,14 @@ if ((jsonAt >= 0 && !jsonFile) || (onlyAt >= 0 && !ONLY.includes(only as (typeof
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+// The machine's speed now: figures measured at other speeds are not comparable (bench/machine.ts).
+const machine = machineSpeed();
+console.log(
+  `machine now: ${fmt(machine.coreDecisionsPerSec)} core decisions/s on one core, ${machine.fsyncMs} ms a synced 4 KB write (compare figures only at like speeds)`,
+);
+/** Writes the figures to --json FILE, with the machine's speed. */
+const writeFigures = (figures: object) => writeFileSync(jsonFile as string, `${JSON.stringify({ ...figures, machine }, null, 2)}\n`);
 
 async function consolePart(step: string): Promise<ConsoleFigures> {
   console.log(
@@ -49,10 +58,12 @@ async function consolePart(step: string): Promise<ConsoleFigures> {
 if (only === 'console') {
   const c = await consolePart('1/1');
   if (jsonFile) {
-    writeFileSync(
-      jsonFile,
-      `${JSON.stringify({ consoleInboxMs: c.consoleInboxMs, consoleFirstLoadKB: c.consoleFirstLoadKB, consoleCaseFileMs: c.consoleCaseFileMs, consoleCaseFileWarmMs: c.consoleCaseFileWarmMs }, null, 2)}\n`,
-    );
+    writeFigures({
+      consoleInboxMs: c.consoleInboxMs,
+      consoleFirstLoadKB: c.consoleFirstLoadKB,
+      consoleCaseFileMs: c.consoleCaseFileMs,
+      consoleCaseFileWarmMs: c.consoleCaseFileWarmMs,
+    });
     console.log(`wrote ${jsonFile}`);
   }
   process.exit(0);
@@ -78,11 +89,7 @@ async function reportsPart(step: string): Promise<ReportFigures> {
 
 if (only === 'reports') {
   const r = await reportsPart('1/1');
-  if (jsonFile)
-    writeFileSync(
-      jsonFile,
-      `${JSON.stringify({ reportSummaryMs: r.reportSummaryMs, claimSearchMs: r.claimSearchMs, monitoringSeconds: r.monitoringSeconds }, null, 2)}\n`,
-    );
+  if (jsonFile) writeFigures({ reportSummaryMs: r.reportSummaryMs, claimSearchMs: r.claimSearchMs, monitoringSeconds: r.monitoringSeconds });
   process.exit(0);
 }
 
@@ -106,11 +113,7 @@ async function medicalFeedPart(step: string): Promise<MedicalFeedFigures> {
 
 if (only === 'medical-feed') {
   const f = await medicalFeedPart('1/1');
-  if (jsonFile)
-    writeFileSync(
-      jsonFile,
-      `${JSON.stringify({ medicalFeed10kSeconds: f.medicalFeed10kSeconds, medicalFeedResendSeconds: f.medicalFeedResendSeconds }, null, 2)}\n`,
-    );
+  if (jsonFile) writeFigures({ medicalFeed10kSeconds: f.medicalFeed10kSeconds, medicalFeedResendSeconds: f.medicalFeedResendSeconds });
   process.exit(0);
 }
 
@@ -140,20 +143,23 @@ if (only === 'restart') {
     `  restartSeconds           ${r.restartSeconds} s (first start on days not indexed: ${r.firstStartSeconds} s; compaction in the background ${r.compactSeconds} s, event loop delayed at most ${r.compactMaxEventLoopDelayMs} ms; journal ${r.journalBytesPerClaimBefore} → ${r.journalBytesPerClaimAfter} bytes per claim; target ≤ 10 s)`,
   );
   if (jsonFile)
-    writeFileSync(
-      jsonFile,
-      `${JSON.stringify({ restartSeconds: r.restartSeconds, restartFirstStartSeconds: r.firstStartSeconds, journalBytesPerClaim: r.journalBytesPerClaimAfter, journalCompactSeconds: r.compactSeconds }, null, 2)}\n`,
-    );
+    writeFigures({
+      restartSeconds: r.restartSeconds,
+      restartFirstStartSeconds: r.firstStartSeconds,
+      journalBytesPerClaim: r.journalBytesPerClaimAfter,
+      journalCompactSeconds: r.compactSeconds,
+    });
   process.exit(0);
 }
 
 if (only === 'fanout') {
   const { disk, memory } = await fanoutPart('1/1');
   if (jsonFile)
-    writeFileSync(
-      jsonFile,
-      `${JSON.stringify({ fanout10kSeconds: disk.seconds, fanout10kSecondsInMemory: memory.seconds, fanoutStoreItemsPerClaim: disk.storeItemsPerClaim.total }, null, 2)}\n`,
-    );
+    writeFigures({
+      fanout10kSeconds: disk.seconds,
+      fanout10kSecondsInMemory: memory.seconds,
+      fanoutStoreItemsPerClaim: disk.storeItemsPerClaim.total,
+    });
   process.exit(0);
 }
 
@@ -208,10 +214,15 @@ printE2e(e2eMemory, 'in memory, warm', 'InMemory');
 
 if (only === 'e2e') {
   if (jsonFile)
-    writeFileSync(
-      jsonFile,
-      `${JSON.stringify({ e2eClaimsPerSec: e2e.e2eClaimsPerSec, directClaimsPerSec: e2e.directClaimsPerSec, orchestrationRatio: e2e.orchestrationRatio, orchestrationRatioRounds: e2e.ratioRounds, storeItemsPerClaim: e2e.storeItemsPerClaim.total, e2eClaimsPerSecInMemory: e2eMemory.e2eClaimsPerSec, orchestrationRatioInMemory: e2eMemory.orchestrationRatio }, null, 2)}\n`,
-    );
+    writeFigures({
+      e2eClaimsPerSec: e2e.e2eClaimsPerSec,
+      directClaimsPerSec: e2e.directClaimsPerSec,
+      orchestrationRatio: e2e.orchestrationRatio,
+      orchestrationRatioRounds: e2e.ratioRounds,
+      storeItemsPerClaim: e2e.storeItemsPerClaim.total,
+      e2eClaimsPerSecInMemory: e2eMemory.e2eClaimsPerSec,
+      orchestrationRatioInMemory: e2eMemory.orchestrationRatio,
+    });
   process.exit(0);
 }
 
@@ -291,6 +302,6 @@ const figures = {
   medicalFeedResendSeconds: feedFigures.medicalFeedResendSeconds,
 };
 if (jsonFile) {
-  writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);
+  writeFigures(figures);
   console.log(`wrote ${jsonFile}`);
 }
