@@ -8,7 +8,8 @@
  * a repeat on the same store writes the same items. Fixture loading, not a write path of the system.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWrite } from './batch-write.js';
 import { addInto, claimContribution, householdContribution, type Counters } from '../../core/report-aggregates.js';
 import { schemes } from '../../functions/shared/catalogue.js';
 import {
@@ -152,26 +153,6 @@ export function seedClaim(i: number, households: number): ClaimRecord {
     paidAt,
     updatedAt: paidAt ?? createdAt,
   };
-}
-
-async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Array<Record<string, unknown>>, parallel: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const batch = items.slice(next, next + 25);
-      next += 25;
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = batch.map((Item) => ({
-        PutRequest: { Item },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 20) throw new Error(`seeding ${table}: items stayed unprocessed`);
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = out.UnprocessedItems?.[table] ?? [];
-        if (requests.length) await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
 }
 
 /** Writes `households` registry entries and `claims` decided claims, then the report totals they add up to. */

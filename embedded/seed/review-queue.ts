@@ -6,7 +6,8 @@
  * same items (idempotent); this is fixture loading, not a write path of the system.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWrite } from './batch-write.js';
 import { localDynamoClientConfig } from '../dynamodb-local.js';
 import type { ClaimRecord } from '../../functions/shared/claim-record.js';
 import { claimKeysOf } from '../../functions/shared/claim-keys-repo.js';
@@ -74,40 +75,16 @@ export function queueRecord(c: QueueClaim): ClaimRecord & Record<string, unknown
 }
 
 /**
- * Writes the claims and their search keys (table claimKeys, as filing writes them: claim-keys-repo.ts), 25 items a
- * batch, `parallel` batches at a time, retrying unprocessed items.
+ * Writes the claims, then their search keys (table claimKeys, as filing writes them: claim-keys-repo.ts), through
+ * the seeds' batchWrite.
  */
 export async function seedReviewQueue(dynamoEndpoint: string, tablePrefix: string, claims: readonly QueueClaim[], parallel = 8): Promise<void> {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localDynamoClientConfig(dynamoEndpoint)), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  type Requests = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>;
-  const puts: Array<[string, Record<string, unknown>]> = claims.flatMap((c) => {
-    const record = queueRecord(c);
-    return [
-      [`${tablePrefix}claims`, record as unknown as Record<string, unknown>],
-      [`${tablePrefix}claimKeys`, claimKeysOf(record)],
-    ] as Array<[string, Record<string, unknown>]>;
-  });
-  const batches: Requests[] = [];
-  for (let i = 0; i < puts.length; i += 25) {
-    const batch: Requests = {};
-    for (const [table, Item] of puts.slice(i, i + 25)) (batch[table] ??= []).push({ PutRequest: { Item } });
-    batches.push(batch);
-  }
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let requests: Requests = batches[next++]!;
-      for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
-        if (attempt > 20) throw new Error('seeding the review queue: items stayed unprocessed');
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: requests }));
-        requests = Object.fromEntries(Object.entries(out.UnprocessedItems ?? {}).filter(([, r]) => r.length > 0));
-        if (Object.keys(requests).length) await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  const records = claims.map(queueRecord);
+  await batchWrite(doc, `${tablePrefix}claims`, records, parallel);
+  await batchWrite(doc, `${tablePrefix}claimKeys`, records.map(claimKeysOf), parallel);
   doc.destroy();
 }
 

@@ -89,8 +89,8 @@ export async function readClaimKeysIndex(
   q: IndexPageRead & { keep: ((claim: ClaimRecord) => boolean) | undefined; parse: (item: Record<string, unknown>) => ClaimRecord },
 ): Promise<{ found: Array<{ claim: ClaimRecord; keys: StoredClaimKeys }>; last: Record<string, unknown> | undefined; scanned: number }> {
   const out = await indexPage(tableName('claimKeys'), q);
-  const keyItems = checkedItems(StoredClaimKeys, out.Items ?? [], { table: 'claimKeys', what: 'claim keys' }, (i) => String(i.claimId));
-  const ids = keyItems.map((i) => String(i.claimId));
+  const keyItems = checkedItems(StoredClaimKeys, out.Items ?? [], { table: 'claimKeys', what: 'claim keys' }, (i) => i.claimId);
+  const ids = keyItems.map((i) => i.claimId);
   // A page holds up to 1,000 ids: ten requests of 100 keys, four in flight.
   const found = await batchGetAll(
     tableName('claims'),
