@@ -78,6 +78,9 @@ async function fileRow(feed: MedicalFeedRecord, row: FeedRow, person: InsuredPer
     claimId,
     submission,
     householdId: person.householdId,
+    // The county as the registry has it now, as POST /claims files with it: the report counts the claim there from
+    // the start, and its search keys are written whole once (the assessment sets it again only if it has changed).
+    ...(person.county ? { county: person.county } : {}),
     schemeId: feed.schemeId,
     product: 'MEDICAL',
     status: 'RECEIVED',

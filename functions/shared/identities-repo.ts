@@ -26,6 +26,8 @@ export interface InsuredPerson {
   readonly householdId: string;
   readonly personId: string;
   readonly idMasked: string | null;
+  /** The household's county as the registry has it now (read anyway to check the member): a feed claim is filed with it. */
+  readonly county: string;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function findInsuredByIdentities(schemeId: string, idNumbers: reado
     for (const c of candidatesOf(idHash)) {
       const h = households.get(c.householdId);
       const member = h?.schemeId === schemeId ? h.members.find((m) => m.personId === c.personId && m.idHash === idHash) : undefined;
-      if (member) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null });
+      if (member && h) found.push({ householdId: c.householdId, personId: c.personId, idMasked: member.idMasked ?? null, county: h.county });
     }
     // By household, then person: a lookup item's attributes come in no set order, and the answer must not follow it.
     return found.sort((x, y) => (x.householdId !== y.householdId ? (x.householdId < y.householdId ? -1 : 1) : x.personId < y.personId ? -1 : 1));

@@ -138,10 +138,10 @@ describe('the report reads its rows in ranges of line numbers', () => {
 describe('the identity index', () => {
   it('finds a member of the scheme by number, any member of a household, never another scheme', async () => {
     expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_A)).toEqual([
-      { householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' },
+      { householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234', county: '420922' },
     ]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_C)).toEqual([
-      { householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x' },
+      { householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x', county: '420921' },
     ]);
     expect(await identities.findInsuredByIdentity('lishui-2017', ID_A)).toEqual([]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', ID_UNKNOWN)).toEqual([]);
@@ -166,11 +166,11 @@ describe('the identity index', () => {
     try {
       const found = await identities.findInsuredByIdentities('xiaogan-2024', [ID_C, ID_UNKNOWN, ID_A, ID_B, ID_A]);
       expect(found).toEqual([
-        [{ householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x' }],
+        [{ householdId: 'H-MF-B', personId: 'P-C', idMasked: '4209**********111x', county: '420921' }],
         [],
-        [{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' }],
-        [{ householdId: 'H-MF-B', personId: 'P-B', idMasked: expect.any(String) }],
-        [{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234' }],
+        [{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234', county: '420922' }],
+        [{ householdId: 'H-MF-B', personId: 'P-B', idMasked: expect.any(String), county: '420921' }],
+        [{ householdId: 'H-MF-A', personId: 'P-A', idMasked: '4209**********1234', county: '420922' }],
       ]);
       expect(householdReads).toBe(1);
       expect(await identities.findInsuredByIdentities('xiaogan-2024', [])).toEqual([]);
@@ -189,7 +189,7 @@ describe('the identity index', () => {
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010015')).toEqual([]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010023')).toEqual([]);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420922198001010031')).toEqual([
-      { householdId: 'H-MF-X', personId: 'P-X1', idMasked: '4209**********0031' },
+      { householdId: 'H-MF-X', personId: 'P-X1', idMasked: '4209**********0031', county: '420922' },
     ]);
   });
 });
@@ -239,6 +239,9 @@ describe('a batch of the feed', () => {
       medicalFeedId: feedId,
       feedLine: 2,
       submittedBy: `medical-feed:${feedId}`,
+      // Filed in the household's county, as POST /claims files: counted there, its search keys whole from the start.
+      county: '420922',
+      schemeCounty: 'xiaogan-2024#420922',
     });
     expect(a?.submission).toEqual({
       schemeId: 'xiaogan-2024',

@@ -75,7 +75,7 @@ describe('identities-repo', () => {
     // Left behind by a household that no longer exists: read, checked, and matched against nothing.
     await attribute('m:["H-ST-GONE","P-1"]', true);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001015678')).toEqual([
-      { householdId: 'H-ST-2', personId: 'P-1', idMasked: '4209**********5678' },
+      { householdId: 'H-ST-2', personId: 'P-1', idMasked: '4209**********5678', county: '420902' },
     ]);
     const item = (await aws.documentClient().send(new GetCommand({ TableName: aws.tableName('identityLookup'), Key: { lookup } }))).Item;
     expect(Object.keys(item ?? {}).sort()).toEqual(['lookup', 'm:["H-ST-2","P-1"]', 'm:["H-ST-GONE","P-1"]']);
@@ -102,7 +102,7 @@ describe('identities-repo', () => {
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([]);
     expect(await identities.indexWholeRegistry()).toBeGreaterThanOrEqual(2);
     expect(await identities.findInsuredByIdentity('xiaogan-2024', '420902199001019999')).toEqual([
-      { householdId: 'H-ST-OLD', personId: 'P-1', idMasked: '4209**********9999' },
+      { householdId: 'H-ST-OLD', personId: 'P-1', idMasked: '4209**********9999', county: '420902' },
     ]);
   });
 });
