@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { startEmbedded } from '../embedded/runtime.js';
 import { documentClient } from '../functions/shared/aws.js';
 import { countStoreItems, perClaim as itemsPerClaim } from './store-items.js';
-import { jvmCpuMs, storePid } from './process-cpu.js';
+import { jvmCpuMs, jvmThreadCpuMs, storeCores, storeCoresLine, storePid } from './process-cpu.js';
 
 const COUNTY = '420982'; // Anlu, where the seed's aquaculture weather index runs
 /** The progress poll, as the console's (console/src/pages/IndexEvent.tsx POLL_MS); `--poll-ms` changes it. */
@@ -56,6 +56,8 @@ export interface FanoutFigures {
   readonly byStatus: Record<string, number>;
   /** CPU time per claim in the timed window: this process (handlers, engine, SDK, HTTP) and DynamoDB Local. */
   readonly cpuMsPerClaim: { node: number; store: number | null };
+  /** Cores DynamoDB Local used over the timed window, by kind of thread (process-cpu.ts). */
+  readonly storeCores: ReturnType<typeof storeCores>;
   /** Store requests per claim during the timed window, by command (progress polls included; they are few). */
   readonly requestsPerClaim: Record<string, number>;
   /** DynamoDB items written and read per claim, by table (bench/store-items.ts). */
@@ -134,6 +136,7 @@ export async function benchFanout(
     const items = countStoreItems();
     const javaPid = storePid();
     const jvmAtStart = jvmCpuMs(javaPid);
+    const threadsAtStart = jvmThreadCpuMs(javaPid);
     const nodeAtStart = process.cpuUsage();
     const start = performance.now();
     const posted = await call('POST', '/index-events', weather(COUNTY));
@@ -154,9 +157,11 @@ export async function benchFanout(
     const storeItems = items.snapshot(); // the timed window's (the counts by status below read the whole event)
     const node = process.cpuUsage(nodeAtStart);
     const jvm = jvmCpuMs(javaPid) - jvmAtStart;
+    const cores = storeCores(threadsAtStart, jvmThreadCpuMs(javaPid), seconds);
     log(
       `  CPU per claim (timed window): Node ${((node.user + node.system) / 1000 / n).toFixed(2)} ms, DynamoDB Local ${javaPid ? (jvm / n).toFixed(2) : '?'} ms`,
     );
+    log(`  DynamoDB Local's cores over the window: ${storeCoresLine(cores)}`);
     const final = await call('GET', `/index-events/${eventId}?limit=1&byStatus=true`);
     // What the server keeps of the executions: with a journal, a stopped execution's history leaves memory.
     await new Promise((r) => setTimeout(r, 1_000));
@@ -172,6 +177,7 @@ export async function benchFanout(
       seconds: Number(seconds.toFixed(1)),
       claimsPerSec: Math.round(n / seconds),
       cpuMsPerClaim: { node: round2((node.user + node.system) / 1000 / n), store: javaPid ? round2(jvm / n) : null },
+      storeCores: cores,
       byStatus: final.byStatus as Record<string, number>,
       requestsPerClaim: perClaim(requests, n),
       storeItemsPerClaim: itemsPerClaim(storeItems, n),

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { startEmbedded, type Embedded } from '../embedded/runtime.js';
 import { FEED_COLUMNS } from '../core/medical-feed.js';
 import { countStoreItems, perClaim } from './store-items.js';
-import { jvmCpuMs, storePid } from './process-cpu.js';
+import { jvmCpuMs, jvmThreadCpuMs, storeCores, storeCoresLine, storePid } from './process-cpu.js';
 
 /** Households per POST /households while setting up (not timed), as the fan-out bench imports. */
 const IMPORT_BATCH = 200;
@@ -76,6 +76,8 @@ export interface MedicalFeedFigures {
   readonly storeItemsPerFiledClaim: ReturnType<typeof perClaim>;
   /** CPU time per filed claim from the POST until DONE: this process (handlers, engine, SDK, HTTP) and DynamoDB Local. */
   readonly cpuMsPerFiledClaim: { node: number; store: number | null };
+  /** Cores DynamoDB Local used until the feed was done, by kind of thread (process-cpu.ts). */
+  readonly storeCores: ReturnType<typeof storeCores>;
 }
 
 async function claimExecutions(system: Embedded): Promise<number> {
@@ -178,6 +180,7 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
     const items = countStoreItems();
     const javaPid = storePid();
     const jvmAtStart = jvmCpuMs(javaPid);
+    const threadsAtStart = jvmThreadCpuMs(javaPid);
     const nodeAtStart = process.cpuUsage();
     const start = performance.now();
     const sent = await call('POST', `/medical-feeds?schemeId=${SCHEME}`, file, 'text/csv');
@@ -189,7 +192,9 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
       node: Math.round(((nodeCpu.user + nodeCpu.system) / 1000 / matched) * 100) / 100,
       store: javaPid ? Math.round(((jvmCpuMs(javaPid) - jvmAtStart) / matched) * 100) / 100 : null,
     };
+    const cores = storeCores(threadsAtStart, jvmThreadCpuMs(javaPid), seconds);
     log(`  CPU per filed claim: Node ${cpuMsPerFiledClaim.node} ms, DynamoDB Local ${cpuMsPerFiledClaim.store ?? '?'} ms`);
+    log(`  DynamoDB Local's cores until done: ${storeCoresLine(cores)}`);
     const counts = done.counts as Record<string, number>;
     if (counts.FILED !== matched) throw new Error(`expected ${matched} rows filed, the feed says ${JSON.stringify(counts)}`);
 
@@ -219,6 +224,7 @@ export async function benchMedicalFeed(opts: { rows?: number; dataDir?: string; 
       executionsStartedByResends: started,
       storeItemsPerFiledClaim: perClaim(storeItems, matched),
       cpuMsPerFiledClaim,
+      storeCores: cores,
     };
   } finally {
     await system.stop();

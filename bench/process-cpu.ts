@@ -3,7 +3,7 @@
  * Local's JVM, read from /proc. CPU per claim varies less from run to run than the time does on a shared machine.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /**
  * DynamoDB Local's process, for its CPU time: the java child of this process (the embedded runtime spawns it). Not
@@ -30,4 +30,56 @@ export function jvmCpuMs(pid: number | undefined): number {
   }
   const fields = (stat.split(') ')[1] ?? '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+}
+
+/** What a JVM thread of DynamoDB Local does, from its name in /proc (Jetty's request pool is `qtp…`). */
+export type StoreThread = 'sqlite' | 'requests' | 'jit' | 'gc' | 'other';
+function threadKind(name: string): StoreThread {
+  if (name.startsWith('SQLiteQueue')) return 'sqlite';
+  if (name.startsWith('qtp')) return 'requests';
+  if (/CompilerThre/.test(name)) return 'jit';
+  if (/^(GC Thread|G1 |VM Thread)/.test(name)) return 'gc';
+  return 'other';
+}
+
+/**
+ * The JVM's CPU time so far by kind of thread, in ms (/proc/<pid>/task). It shows what bounds the store: DynamoDB
+ * Local runs every SQLite statement on its one SQLite thread and holds per-table locks on the request threads, so
+ * the two together cannot use much more than one core however many cores the machine has (docs/performance.md,
+ * "What bounds the embedded store").
+ */
+export function jvmThreadCpuMs(pid: number | undefined): Record<StoreThread, number> {
+  const out: Record<StoreThread, number> = { sqlite: 0, requests: 0, jit: 0, gc: 0, other: 0 };
+  if (!pid) return out;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out[threadKind(name)] += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return out;
+}
+
+/** Cores each kind of store thread used over a window (`after - before` over `seconds`), and their total. */
+export function storeCores(before: Record<StoreThread, number>, after: Record<StoreThread, number>, seconds: number) {
+  const cores = (k: StoreThread) => Math.round(((after[k] - before[k]) / 1000 / seconds) * 100) / 100;
+  const byThread = { sqlite: cores('sqlite'), requests: cores('requests'), jit: cores('jit'), gc: cores('gc'), other: cores('other') };
+  const total = Math.round(Object.values(byThread).reduce((a, b) => a + b, 0) * 100) / 100;
+  return { total, ...byThread };
+}
+
+/** "0.95 (SQLite thread 0.47, request threads 0.27, JIT 0.18, GC 0.02)" */
+export function storeCoresLine(c: ReturnType<typeof storeCores>): string {
+  return `${c.total} (SQLite thread ${c.sqlite}, request threads ${c.requests}, JIT ${c.jit}, GC ${c.gc}, other ${c.other})`;
 }
