@@ -15,6 +15,7 @@ import { appendAudit, headOf } from '../functions/shared/audit.js';
 import { ClaimSubmission } from '../core/index.js';
 import { runDirect } from '../embedded/direct.js';
 import { countStoreItems, perClaim } from './store-items.js';
+import { jvmThreadCpuMs, storeCores, storeCoresLine, storePid, type StoreThread } from './process-cpu.js';
 
 // Enough people that no one reaches the annual cap during the bench (80,000 yuan: about 11 of these claims): every
 // claim takes the happy path to payout, so rounds compare the same work (with 200 people, later rounds were mostly
@@ -149,6 +150,9 @@ export interface E2eFigures {
   writeUnitsPerClaim: number;
   /** DynamoDB items written and read per paid claim in the state machine's rounds, by table (bench/store-items.ts). */
   storeItemsPerClaim: ReturnType<typeof perClaim>;
+  /** DynamoDB Local's CPU per claim and cores, by kind of thread, over the state machine's rounds (process-cpu.ts). */
+  storeCpuMsPerClaim: number | null;
+  storeCores: ReturnType<typeof storeCores>;
 }
 
 export async function benchE2e(
@@ -205,6 +209,10 @@ export async function benchE2e(
     const direct: number[] = [];
     const latencies: number[] = [];
     let counted = { writes: 0, units: 0, claims: 0 };
+    const javaPid = storePid();
+    const zero = jvmThreadCpuMs(undefined);
+    const storeCpu = { ...zero };
+    let e2eSeconds = 0;
     const itemsCounted = { written: 0, read: 0, requests: 0, byTable: {} as Record<string, number> };
     for (let r = 0; r < rounds; r++) {
       // Alternate which goes first, so a drift of the machine during a round pair does not favour one side.
@@ -212,7 +220,12 @@ export async function benchE2e(
       writes = 0;
       units = 0;
       items.reset();
+      const threadsBefore = jvmThreadCpuMs(javaPid);
+      const t0 = performance.now();
       const a = await e2eRun(system, token, claims, concurrency);
+      e2eSeconds += (performance.now() - t0) / 1000;
+      const threadsAfter = jvmThreadCpuMs(javaPid);
+      for (const k of Object.keys(storeCpu) as StoreThread[]) storeCpu[k] += threadsAfter[k] - threadsBefore[k];
       counted = { writes: counted.writes + writes, units: counted.units + units, claims: counted.claims + claims };
       const round = items.snapshot();
       itemsCounted.written += round.written;
@@ -224,6 +237,7 @@ export async function benchE2e(
       if (r % 2 === 0) direct.push(await directRun(claims, concurrency));
       log(`  round ${r + 1}/${rounds}: state machine ${a.perSec.toFixed(0)} claims/s, direct ${direct.at(-1)?.toFixed(0)} claims/s`);
     }
+    if (javaPid) log(`  DynamoDB Local over the state machine's rounds: ${storeCoresLine(storeCores(zero, storeCpu, e2eSeconds))} cores`);
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
     latencies.sort((x, y) => x - y);
     const e = median(e2e);
@@ -241,6 +255,8 @@ export async function benchE2e(
       writesPerClaim: Math.round((counted.writes / counted.claims) * 10) / 10,
       writeUnitsPerClaim: Math.round((counted.units / counted.claims) * 10) / 10,
       storeItemsPerClaim: perClaim(itemsCounted, counted.claims),
+      storeCpuMsPerClaim: javaPid ? Math.round((Object.values(storeCpu).reduce((x, y) => x + y, 0) / counted.claims) * 100) / 100 : null,
+      storeCores: storeCores(zero, storeCpu, e2eSeconds),
     };
   } finally {
     await system.stop();

@@ -228,6 +228,8 @@ if (only === 'e2e') {
       orchestrationRatio: e2e.orchestrationRatio,
       orchestrationRatioRounds: e2e.ratioRounds,
       storeItemsPerClaim: e2e.storeItemsPerClaim.total,
+      e2eStoreCpuMsPerClaim: e2e.storeCpuMsPerClaim,
+      e2eStoreCores: e2e.storeCores,
       e2eClaimsPerSecInMemory: e2eMemory.e2eClaimsPerSec,
       orchestrationRatioInMemory: e2eMemory.orchestrationRatio,
     });
@@ -284,6 +286,8 @@ const figures = {
   // Items written + read per paid claim (e2e rounds), with the split; the store's time follows from it.
   storeItemsPerClaim: e2e.storeItemsPerClaim.total,
   storeItemsPerClaimDetail: e2e.storeItemsPerClaim,
+  e2eStoreCpuMsPerClaim: e2e.storeCpuMsPerClaim,
+  e2eStoreCores: e2e.storeCores,
   stateTransitionsPerClaim: path.length,
   costPerClaimUsd: Number(cost.toFixed(6)),
   maxBundleKB,
