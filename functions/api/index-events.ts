@@ -62,7 +62,7 @@ function checkCover(o: IndexObservation): void {
  */
 async function view(rec: IndexEventRecord, claimsLimit: number, cursor: Record<string, unknown> | undefined, withByStatus: boolean) {
   const [awaiting, page, byStatus] = await Promise.all([
-    claimsAwaitingDecision(rec.eventId),
+    claimsAwaitingDecision(rec),
     claimsLimit > 0 ? eventClaimsPage(rec.eventId, claimsLimit, cursor) : null,
     withByStatus ? claimsByStatus(rec.eventId) : null,
   ]);

@@ -17,6 +17,7 @@ import * as z from 'zod'; // a namespace import lets the bundler drop what is un
 import { documentClient, sfnClient, tableName } from './aws.js';
 import { wiring } from './config.js';
 import { checkedItem, checkedItems } from './stored-item.js';
+import { claimsCreatedSince } from './created-since.js';
 
 export type FanoutStatus = 'FANNING_OUT' | 'CREATED' | 'FAILED';
 
@@ -142,15 +143,19 @@ export function claimsFiledSoFar(rec: IndexEventRecord): number {
   return total;
 }
 
-/** Claims of the event still RECEIVED (filed, not yet decided), from the byStatus index. */
-export async function claimsAwaitingDecision(eventId: string): Promise<number> {
+/**
+ * Claims of the event still RECEIVED (filed, not yet decided), from the byStatus index: those created since the
+ * event began (created-since.ts), filtered on the event, so a poll costs what is in flight since then, not every
+ * claim waiting anywhere.
+ */
+export async function claimsAwaitingDecision(rec: Pick<IndexEventRecord, 'eventId' | 'createdAt'>): Promise<number> {
   return countAll({
     TableName: tableName('claims'),
     IndexName: 'byStatus',
-    KeyConditionExpression: '#s = :received',
+    KeyConditionExpression: '#s = :received AND createdAt >= :since',
     FilterExpression: 'indexEventId = :e',
     ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':received': 'RECEIVED', ':e': eventId },
+    ExpressionAttributeValues: { ':received': 'RECEIVED', ':since': claimsCreatedSince(rec.createdAt), ':e': rec.eventId },
   });
 }
 

@@ -17,13 +17,11 @@ import { documentClient, tableName } from './aws.js';
 import { countAll, queryAll } from './query-all.js';
 import { checkedItems } from './stored-item.js';
 import type { FeedRowOutcome, MedicalFeedRecord } from './medical-feeds-repo.js';
+import { claimsCreatedSince } from './created-since.js';
 
 /** Statuses final for a feed's report (as feedReport's DECIDED); the others are what `claimsUndecided` counts. */
 const DECIDED_STATUSES: ReadonlySet<string> = new Set(['APPROVED', 'SETTLING', 'PAID', 'REJECTED', 'CLOSED_NO_PAYOUT']);
 export const UNDECIDED_STATUSES: readonly string[] = CLAIM_STATUSES.filter((s) => !DECIDED_STATUSES.has(s));
-
-/** Claims are created after their feed; this much earlier is still looked at, for clocks that disagree. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Summary items sort by the batch's first line, as row items do (9 digits: see rowItemKey). */
 export function batchSummaryKey(firstLine: number): string {
@@ -98,7 +96,7 @@ export async function batchSummaries(feedId: string, consistent = false): Promis
  * on the feed): reads the claims of that status created since the feed began, whichever feed filed them.
  */
 export async function feedClaimsIn(feed: MedicalFeedRecord, statuses: readonly string[]): Promise<number> {
-  const since = new Date(Date.parse(feed.createdAt) - CLOCK_SKEW_MS).toISOString();
+  const since = claimsCreatedSince(feed.createdAt);
   let total = 0;
   for (const status of statuses)
     total += await countAll({

@@ -21,25 +21,27 @@ const observation = {
 } as const;
 
 /** A claim and its keys item, as the fan-out files them (one transaction there). */
-async function putClaim(claimId: string, indexEventId: string, status: string) {
+async function putClaim(claimId: string, indexEventId: string, status: string, createdAt = '2024-07-04T00:00:00.000Z') {
   const filed = {
     claimId,
     indexEventId,
     householdId: `H-${claimId}`,
     schemeId: 'xiaogan-2024',
     product: 'INDUSTRY' as const,
-    createdAt: '2024-07-04T00:00:00.000Z',
+    createdAt,
   };
   await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claims'), Item: { ...filed, status } }));
   await aws.documentClient().send(new PutCommand({ TableName: aws.tableName('claimKeys'), Item: claimKeysOf(filed) }));
 }
+
+const EVENT_START = '2024-07-04T00:00:00.000Z';
 
 beforeAll(async () => {
   await useStore('ixprogress');
   repo = await import('../../functions/shared/index-events-repo.js');
   aws = await import('../../functions/shared/aws.js');
   for (const eventId of ['IX-A', 'IX-B'])
-    await repo.recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: 'admin:t', createdAt: '2024-07-04T00:00:00.000Z' });
+    await repo.recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: 'admin:t', createdAt: EVENT_START });
 });
 
 describe('index-event progress', () => {
@@ -64,9 +66,23 @@ describe('index-event progress', () => {
     await putClaim('C-A2', 'IX-A', 'RECEIVED');
     await putClaim('C-A3', 'IX-A', 'SETTLING');
     await putClaim('C-B1', 'IX-B', 'RECEIVED');
-    expect(await repo.claimsAwaitingDecision('IX-A')).toBe(2);
-    expect(await repo.claimsAwaitingDecision('IX-B')).toBe(1);
-    expect(await repo.claimsAwaitingDecision('IX-C')).toBe(0);
+    expect(await repo.claimsAwaitingDecision({ eventId: 'IX-A', createdAt: EVENT_START })).toBe(2);
+    expect(await repo.claimsAwaitingDecision({ eventId: 'IX-B', createdAt: EVENT_START })).toBe(1);
+    expect(await repo.claimsAwaitingDecision({ eventId: 'IX-C', createdAt: EVENT_START })).toBe(0);
     expect(await repo.claimsByStatus('IX-A')).toEqual({ RECEIVED: 2, SETTLING: 1 });
+  });
+
+  it("reads the claims waiting from the event's start, less five minutes for clocks that disagree", async () => {
+    for (const eventId of ['IX-D', 'IX-E'])
+      await repo.recordIndexEvent({ eventId, observation, status: 'FANNING_OUT', postedBy: 'admin:t', createdAt: EVENT_START });
+    await putClaim('C-D1', 'IX-D', 'RECEIVED', '2024-07-04T00:00:01.000Z');
+    // Four minutes early by another host's clock: still counted.
+    await putClaim('C-D2', 'IX-D', 'RECEIVED', '2024-07-03T23:56:00.000Z');
+    expect(await repo.claimsAwaitingDecision({ eventId: 'IX-D', createdAt: EVENT_START })).toBe(2);
+    // The same event's id on a claim from the day before cannot be its claim (the fan-out files after the event is
+    // recorded): the count does not read that far back.
+    await putClaim('C-E0', 'IX-E', 'RECEIVED', '2024-07-03T00:00:00.000Z');
+    expect(await repo.claimsAwaitingDecision({ eventId: 'IX-E', createdAt: EVENT_START })).toBe(0);
+    expect(await repo.claimsAwaitingDecision({ eventId: 'IX-E', createdAt: '2024-07-03T00:00:00.000Z' })).toBe(1);
   });
 });
