@@ -210,7 +210,7 @@ export async function benchE2e(
     const latencies: number[] = [];
     let counted = { writes: 0, units: 0, claims: 0 };
     const javaPid = storePid();
-    const zero = jvmThreadCpuMs(undefined);
+    const zero = jvmThreadCpuMs(undefined); // every kind of thread at 0 ms: the rounds' store CPU adds up from here
     const storeCpu = { ...zero };
     let e2eSeconds = 0;
     const itemsCounted = { written: 0, read: 0, requests: 0, byTable: {} as Record<string, number> };
@@ -237,7 +237,8 @@ export async function benchE2e(
       if (r % 2 === 0) direct.push(await directRun(claims, concurrency));
       log(`  round ${r + 1}/${rounds}: state machine ${a.perSec.toFixed(0)} claims/s, direct ${direct.at(-1)?.toFixed(0)} claims/s`);
     }
-    if (javaPid) log(`  DynamoDB Local over the state machine's rounds: ${storeCoresLine(storeCores(zero, storeCpu, e2eSeconds))} cores`);
+    const cores = storeCores(zero, storeCpu, e2eSeconds);
+    if (javaPid) log(`  DynamoDB Local over the state machine's rounds: ${storeCoresLine(cores)} cores`);
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
     latencies.sort((x, y) => x - y);
     const e = median(e2e);
@@ -256,7 +257,7 @@ export async function benchE2e(
       writeUnitsPerClaim: Math.round((counted.units / counted.claims) * 10) / 10,
       storeItemsPerClaim: perClaim(itemsCounted, counted.claims),
       storeCpuMsPerClaim: javaPid ? Math.round((Object.values(storeCpu).reduce((x, y) => x + y, 0) / counted.claims) * 100) / 100 : null,
-      storeCores: storeCores(zero, storeCpu, e2eSeconds),
+      storeCores: cores,
     };
   } finally {
     await system.stop();

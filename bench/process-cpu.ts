@@ -28,8 +28,16 @@ export function jvmCpuMs(pid: number | undefined): number {
   } catch {
     return 0; // `pgrep -n java` is machine-wide: on a shared machine the newest java may be another user's, now gone
   }
-  const fields = (stat.split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+  return cpuMsOfStat(stat);
+}
+
+/**
+ * utime + stime of a /proc `stat` line (a process's or a thread's), in ms (10 ms clock ticks). The fields are
+ * counted after the name's closing parenthesis: the name itself may hold spaces and parentheses.
+ */
+function cpuMsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** What a JVM thread of DynamoDB Local does, from its name in /proc (Jetty's request pool is `qtp…`). */
@@ -46,7 +54,7 @@ function threadKind(name: string): StoreThread {
  * The JVM's CPU time so far by kind of thread, in ms (/proc/<pid>/task). It shows what bounds the store: DynamoDB
  * Local runs every SQLite statement on its one SQLite thread and holds per-table locks on the request threads, so
  * the two together cannot use much more than one core however many cores the machine has (docs/performance.md,
- * "What bounds the embedded store").
+ * "2026-12-02, fourth session: what bounds the embedded store").
  */
 export function jvmThreadCpuMs(pid: number | undefined): Record<StoreThread, number> {
   const out: Record<StoreThread, number> = { sqlite: 0, requests: 0, jit: 0, gc: 0, other: 0 };
@@ -64,9 +72,7 @@ export function jvmThreadCpuMs(pid: number | undefined): Record<StoreThread, num
     } catch {
       continue; // the thread ended between the listing and the read
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out[threadKind(name)] += (Number(fields[11]) + Number(fields[12])) * 10;
+    out[threadKind(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))] += cpuMsOfStat(stat);
   }
   return out;
 }
