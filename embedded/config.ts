@@ -36,6 +36,8 @@ export const EMBEDDED_SETTINGS = {
     '',
     '(none)',
   ),
+  // DynamoDB Local's table descriptions kept parsed by the launcher (embedded/dynamodb-local-launcher/TableDescriptionCache.java).
+  FANGPIN_DYNAMODB_DESCRIPTION_CACHE: setting(onOff, '1'),
   // The data directory's SQLite file in WAL mode (embedded/sqlite-wal.ts): one sync per commit instead of three or four.
   FANGPIN_DYNAMODB_WAL: setting(onOff, '1'),
   FANGPIN_WEBHOOK_POLL_MS: setting(wholeNumber(1, 3_600_000), '500'),

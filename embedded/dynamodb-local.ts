@@ -28,6 +28,11 @@ export interface DynamoDbLocalOptions {
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * Whether the launcher keeps table descriptions parsed (embedded/dynamodb-local-launcher/TableDescriptionCache.java):
+   * `cached`, `off` (FANGPIN_DYNAMODB_DESCRIPTION_CACHE=0), or why not (no launcher, another DynamoDB Local).
+   */
+  readonly descriptionCache: string;
   stop(): Promise<void>;
 }
 
@@ -119,6 +124,7 @@ function launch(home: string, port: number, dataDir: string | undefined, loopbac
     'java',
     [
       `-Xmx${heapSize()}`,
+      `-Dfangpin.descriptionCache=${embeddedSetting('FANGPIN_DYNAMODB_DESCRIPTION_CACHE') ? '1' : '0'}`,
       ...javaOptions(),
       `-Djava.library.path=${lib}`,
       ...main,
@@ -168,6 +174,9 @@ const WAL_LOG: Record<Exclude<WalOutcome, 'already'>, string> = {
   'hot-journal': 'not switched this time: a rollback journal from an interrupted commit is applied first',
   'not-sqlite': 'not set: the file is not a SQLite database this version knows',
 };
+
+/** The launcher's line on its table description cache (FangpinDynamoDbLocal.java). */
+const DESCRIPTION_CACHE = /^fangpin: table descriptions (.+)$/m;
 
 /** What DynamoDB Local prints when it will not serve, although its JVM may stay up (the plain jar does). */
 const FATAL = /Failed to bind|BindException|Address already in use|A fatal error occured|Error processing the supplied command line/i;
@@ -221,7 +230,12 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     if (outcome === 'ready') {
       const where = dataDir ? `on ${dataDir}` : 'in memory';
       const bind = loopback ? '127.0.0.1 only' : 'ALL interfaces (no loopback launcher; see scripts/install-dynamodb-local.mjs)';
-      opts.log?.(`DynamoDB Local ${where}, port ${port}, listening on ${bind}, ready in ${Date.now() - started} ms`);
+      const descriptionCache = loopback
+        ? (DESCRIPTION_CACHE.exec(proc.output())?.[1] ?? 'not cached: the launcher did not say')
+        : 'not cached: no launcher';
+      opts.log?.(
+        `DynamoDB Local ${where}, port ${port}, listening on ${bind}, table descriptions ${descriptionCache}, ready in ${Date.now() - started} ms`,
+      );
       let stopping: Promise<void> | undefined;
       void proc.exited.then(() => {
         if (!stopping) opts.log?.(`DynamoDB Local on port ${port} exited unexpectedly:\n${proc.output()}`);
@@ -229,6 +243,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
       return {
         endpoint,
         port,
+        descriptionCache,
         stop: () => (stopping ??= kill(proc)),
       };
     }

@@ -5,9 +5,11 @@
  * extract that folder into .cache/dynamodb-local (or FANGPIN_DYNAMODB_LOCAL_DIR).
  *
  * DynamoDB Local has no option to choose its listen address (Jetty binds every interface). When a JDK
- * (javac) is present we also compile a tiny launcher into <dir>/loopback-N/ that starts the same server bound
- * to 127.0.0.1 only, without telemetry, and exits when its stdin closes (so it dies with its parent even
- * on SIGKILL). Without javac, loopback-N/UNAVAILABLE says so and the plain jar is used.
+ * (javac) is present we also compile a small launcher (embedded/dynamodb-local-launcher/) into
+ * <dir>/loopback-<digest of its sources>/ that starts the same server bound to 127.0.0.1 only, without telemetry,
+ * exits when its stdin closes (so it dies with its parent even on SIGKILL), and keeps the table descriptions its
+ * item operations read parsed (TableDescriptionCache.java). Without javac, loopback-<digest>/UNAVAILABLE says so
+ * and the plain jar is used.
  *
  * Safe to run concurrently: one process holds a mkdir lock (<dir>.lock) and the others wait; the download is
  * extracted to a temp dir and renamed into place, so the jar is either absent or complete.
@@ -21,12 +23,23 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE = 'amplify-dynamodb-simulator@2.9.30';
 /** The registry's dist.integrity for that version (DynamoDB Local 1.25.1): the tarball is checked against it. */
 const INTEGRITY = 'sha512-xTeeRLvzEfqyd5lh3bH4c0kHvSHHmmhD5ZDsHFKAQ5g2Zl6JqlFdutaQhCLHzxEp6Ry1o7TB6niIoXuQAnSewQ==';
-/** Main class of the loopback launcher; bump LAUNCHER_VERSION when its source changes, so it is rebuilt. */
+/** Main class of the launcher, whose Java sources are in embedded/dynamodb-local-launcher/. */
 export const LAUNCHER_CLASS = 'FangpinDynamoDbLocal';
-const LAUNCHER_VERSION = 2;
 /** A lock older than this is considered abandoned (a download takes well under a minute). */
 const STALE_LOCK_MS = 15 * 60_000;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const LAUNCHER_SOURCES = join(root, 'embedded', 'dynamodb-local-launcher');
+
+/** The launcher's sources, by name. */
+function launcherSources() {
+  return readdirSync(LAUNCHER_SOURCES)
+    .filter((f) => f.endsWith('.java'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(LAUNCHER_SOURCES, name), 'utf8') }));
+}
+
+/** The launcher is built into a folder named after its sources' digest: changed sources are built afresh. */
+const LAUNCHER_VERSION = createHash('sha256').update(JSON.stringify(launcherSources())).digest('hex').slice(0, 12);
 
 export function dynamoDbLocalDir() {
   return resolve(process.env.FANGPIN_DYNAMODB_LOCAL_DIR ?? join(root, '.cache', 'dynamodb-local'));
@@ -134,59 +147,20 @@ function fetchJar(target) {
   }
 }
 
-const LAUNCHER_SOURCE = `import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import java.lang.reflect.Field;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-
-/**
- * DynamoDB Local's own ServerRunner, minus telemetry, with its Jetty connector bound to 127.0.0.1 (it has no
- * option for that), and exiting when stdin reaches EOF, i.e. when the parent process is gone.
- */
-public final class ${LAUNCHER_CLASS} {
-  public static void main(String[] args) throws Exception {
-    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
-    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
-    field.setAccessible(true);
-    Server server = (Server) field.get(proxy);
-    for (Connector connector : server.getConnectors()) ((ServerConnector) connector).setHost("127.0.0.1");
-    Thread watchdog = new Thread(() -> {
-      try {
-        while (System.in.read() != -1) {
-          // Discard.
-        }
-      } catch (Exception ignored) {
-        // Treat a broken stdin like EOF.
-      }
-      System.exit(0);
-    }, "fangpin-parent-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    try {
-      proxy.start();
-    } catch (Throwable e) {
-      // e.g. the port is taken. Jetty's threads would otherwise keep the JVM up, serving nothing.
-      e.printStackTrace();
-      System.exit(1);
-    }
-  }
-}
-`;
-
 function buildLauncher(target) {
   const out = dynamoDbLocalPaths(target).launcherDir;
   for (const old of readdirSync(target)) {
-    if (/^loopback(-\d+)?$/.test(old) && join(target, old) !== out) rmSync(join(target, old), { recursive: true, force: true });
+    if (/^loopback(-[0-9a-f]+)?$/.test(old) && join(target, old) !== out) rmSync(join(target, old), { recursive: true, force: true });
   }
   const work = mkdtempSync(join(target, '.loopback-'));
   try {
     if (has('javac', ['-version'])) {
-      const src = join(work, `${LAUNCHER_CLASS}.java`);
-      writeFileSync(src, LAUNCHER_SOURCE);
+      const sources = launcherSources().map(({ name, text }) => {
+        writeFileSync(join(work, name), text);
+        return join(work, name);
+      });
       try {
-        execFileSync('javac', ['--release', '11', '-nowarn', '-cp', join(target, 'DynamoDBLocal.jar'), '-d', work, src], {
+        execFileSync('javac', ['--release', '11', '-nowarn', '-cp', join(target, 'DynamoDBLocal.jar'), '-d', work, ...sources], {
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         say('built the loopback launcher (DynamoDB Local will listen on 127.0.0.1 only)');
