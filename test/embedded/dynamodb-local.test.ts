@@ -231,6 +231,8 @@ describe('DynamoDB Local table descriptions, kept parsed by the launcher', () =>
         { AttributeName: 'r', AttributeType: 'S' },
       ],
     });
+    // Its key checked against the new description: an item without the sort key is refused.
+    await expect(put({ k: '2' })).rejects.toThrow(/key/i);
     await put({ k: '1', r: 'a' });
     await put({ k: '1', r: 'b' });
     const partition = await client.send(
