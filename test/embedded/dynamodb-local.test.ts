@@ -150,120 +150,112 @@ describe('DynamoDB Local in memory', () => {
     });
     expect(outcome).toBe('ECONNREFUSED');
   });
-});
 
-// The launcher keeps the table descriptions DynamoDB Local's item operations parse, keyed by their bytes
-// (embedded/dynamodb-local-launcher/TableDescriptionCache.java). These change a table's shape while items are written
-// and read: a description kept by table name, or a stale one, would write index columns or keys of the old shape.
-describe('DynamoDB Local table descriptions, kept parsed by the launcher', () => {
-  const launcher = existsSync(join(dynamoDbLocalPaths().launcherDir, `${LAUNCHER_CLASS}.class`));
-  let store: DynamoDbLocal;
-  let client: DynamoDBClient;
-  const table = `${PREFIX}shape`;
+  // The launcher keeps the table descriptions DynamoDB Local's item operations parse, keyed by their bytes
+  // (embedded/dynamodb-local-launcher/TableDescriptionCache.java). These change a table's shape while items are written
+  // and read: a description kept by table name, or a stale one, would write index columns or keys of the old shape.
+  describe('table descriptions, kept parsed by the launcher', () => {
+    const table = `${PREFIX}shape`;
 
-  beforeAll(async () => {
-    store = await startDynamoDbLocal();
-    client = new DynamoDBClient(localDynamoClientConfig(store.endpoint));
-  }, 60_000);
+    const create = (keys: Pick<CreateTableCommandInput, 'KeySchema' | 'AttributeDefinitions'>) =>
+      client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', ...keys }));
+    const hashOnly = {
+      KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' as const }],
+      AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' as const }],
+    };
+    const put = (item: Record<string, string>) =>
+      client.send(new PutItemCommand({ TableName: table, Item: Object.fromEntries(Object.entries(item).map(([k, v]) => [k, { S: v }])) }));
+    const bySCount = async () =>
+      (
+        await client.send(
+          new QueryCommand({ TableName: table, IndexName: 'byS', KeyConditionExpression: 's = :s', ExpressionAttributeValues: { ':s': { S: 'x' } } }),
+        )
+      ).Count;
+    const indexes = async () => (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.GlobalSecondaryIndexes ?? [];
+    const until = async (done: () => Promise<boolean>) => {
+      for (let i = 0; i < 100 && !(await done()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await done()).toBe(true);
+    };
 
-  afterAll(async () => {
-    client?.destroy();
-    await store?.stop();
-  });
-
-  const create = (keys: Pick<CreateTableCommandInput, 'KeySchema' | 'AttributeDefinitions'>) =>
-    client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', ...keys }));
-  const hashOnly = {
-    KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' as const }],
-    AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' as const }],
-  };
-  const put = (item: Record<string, string>) =>
-    client.send(new PutItemCommand({ TableName: table, Item: Object.fromEntries(Object.entries(item).map(([k, v]) => [k, { S: v }])) }));
-  const bySCount = async () =>
-    (
-      await client.send(
-        new QueryCommand({ TableName: table, IndexName: 'byS', KeyConditionExpression: 's = :s', ExpressionAttributeValues: { ':s': { S: 'x' } } }),
-      )
-    ).Count;
-  const indexes = async () => (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.GlobalSecondaryIndexes ?? [];
-  const until = async (done: () => Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await done()); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await done()).toBe(true);
-  };
-
-  it.skipIf(!launcher)('are cached when the launcher runs DynamoDB Local', () => {
-    expect(store.descriptionCache).toBe('cached');
-  });
-
-  it('follow an index created, an index deleted, and the table made again with other keys', async () => {
-    await create(hashOnly);
-    await put({ k: '1', s: 'x' });
-
-    // An index created on a table in use: the items written after it (and the backfilled ones) are in it.
-    await client.send(
-      new UpdateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 's', AttributeType: 'S' }],
-        GlobalSecondaryIndexUpdates: [
-          { Create: { IndexName: 'byS', KeySchema: [{ AttributeName: 's', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } } },
-        ],
-      }),
-    );
-    await until(async () => (await indexes()).every((i) => i.IndexStatus === 'ACTIVE'));
-    await put({ k: '2', s: 'x' });
-    expect(await bySCount()).toBe(2);
-
-    // The index deleted: it cannot be read, and writes go on.
-    await client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byS' } }] }));
-    await until(async () => (await indexes()).length === 0);
-    await expect(bySCount()).rejects.toThrow(/index/i);
-    await put({ k: '3', s: 'x' });
-
-    // The table made again with a sort key: two items of one partition are two items, not one overwritten.
-    await client.send(new DeleteTableCommand({ TableName: table }));
-    await create({
-      KeySchema: [
-        { AttributeName: 'k', KeyType: 'HASH' },
-        { AttributeName: 'r', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'k', AttributeType: 'S' },
-        { AttributeName: 'r', AttributeType: 'S' },
-      ],
+    it.skipIf(!launcher)('are cached when the launcher runs DynamoDB Local', () => {
+      expect(store.descriptionCache).toBe('cached');
     });
-    // Its key checked against the new description: an item without the sort key is refused.
-    await expect(put({ k: '2' })).rejects.toThrow(/key/i);
-    await put({ k: '1', r: 'a' });
-    await put({ k: '1', r: 'b' });
-    const partition = await client.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'k = :k', ExpressionAttributeValues: { ':k': { S: '1' } }, ConsistentRead: true }),
+
+    it('follow an index created, an index deleted, and the table made again with other keys', async () => {
+      await create(hashOnly);
+      await put({ k: '1', s: 'x' });
+
+      // An index created on a table in use: the items written after it (and the backfilled ones) are in it.
+      await client.send(
+        new UpdateTableCommand({
+          TableName: table,
+          AttributeDefinitions: [{ AttributeName: 's', AttributeType: 'S' }],
+          GlobalSecondaryIndexUpdates: [
+            { Create: { IndexName: 'byS', KeySchema: [{ AttributeName: 's', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } } },
+          ],
+        }),
+      );
+      await until(async () => (await indexes()).every((i) => i.IndexStatus === 'ACTIVE'));
+      await put({ k: '2', s: 'x' });
+      expect(await bySCount()).toBe(2);
+
+      // The index deleted: it cannot be read, and writes go on.
+      await client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byS' } }] }));
+      await until(async () => (await indexes()).length === 0);
+      await expect(bySCount()).rejects.toThrow(/index/i);
+      await put({ k: '3', s: 'x' });
+
+      // The table made again with a sort key: two items of one partition are two items, not one overwritten.
+      await client.send(new DeleteTableCommand({ TableName: table }));
+      await create({
+        KeySchema: [
+          { AttributeName: 'k', KeyType: 'HASH' },
+          { AttributeName: 'r', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'k', AttributeType: 'S' },
+          { AttributeName: 'r', AttributeType: 'S' },
+        ],
+      });
+      // Its key checked against the new description: an item without the sort key is refused.
+      await expect(put({ k: '2' })).rejects.toThrow(/key/i);
+      await put({ k: '1', r: 'a' });
+      await put({ k: '1', r: 'b' });
+      const partition = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'k = :k',
+          ExpressionAttributeValues: { ':k': { S: '1' } },
+          ConsistentRead: true,
+        }),
+      );
+      expect(partition.Items?.map((i) => i.r?.S)).toEqual(['a', 'b']);
+
+      // And again as it was first (the same description as a cached one): one key, the item as written.
+      await client.send(new DeleteTableCommand({ TableName: table }));
+      await create(hashOnly);
+      await put({ k: '1', s: 'y' });
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: { k: { S: '1' } }, ConsistentRead: true }));
+      expect(got.Item).toEqual({ k: { S: '1' }, s: { S: 'y' } });
+    }, 60_000);
+
+    it.skipIf(!launcher)(
+      'are not cached with FANGPIN_DYNAMODB_DESCRIPTION_CACHE=0',
+      async () => {
+        const before = process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE;
+        process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE = '0';
+        try {
+          const plain = await startDynamoDbLocal();
+          await plain.stop();
+          expect(plain.descriptionCache).toBe('off');
+        } finally {
+          if (before === undefined) delete process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE;
+          else process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE = before;
+        }
+      },
+      60_000,
     );
-    expect(partition.Items?.map((i) => i.r?.S)).toEqual(['a', 'b']);
-
-    // And again as it was first (the same description as a cached one): one key, the item as written.
-    await client.send(new DeleteTableCommand({ TableName: table }));
-    await create(hashOnly);
-    await put({ k: '1', s: 'y' });
-    const got = await client.send(new GetItemCommand({ TableName: table, Key: { k: { S: '1' } }, ConsistentRead: true }));
-    expect(got.Item).toEqual({ k: { S: '1' }, s: { S: 'y' } });
-  }, 60_000);
-
-  it.skipIf(!launcher)(
-    'are not cached with FANGPIN_DYNAMODB_DESCRIPTION_CACHE=0',
-    async () => {
-      const before = process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE;
-      process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE = '0';
-      try {
-        const plain = await startDynamoDbLocal();
-        await plain.stop();
-        expect(plain.descriptionCache).toBe('off');
-      } finally {
-        if (before === undefined) delete process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE;
-        else process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE = before;
-      }
-    },
-    60_000,
-  );
+  });
 });
 
 describe('DynamoDB Local on disk', () => {
