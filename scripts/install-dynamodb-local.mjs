@@ -30,16 +30,14 @@ const STALE_LOCK_MS = 15 * 60_000;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAUNCHER_SOURCES = join(root, 'embedded', 'dynamodb-local-launcher');
 
-/** The launcher's sources, by name. */
-function launcherSources() {
-  return readdirSync(LAUNCHER_SOURCES)
-    .filter((f) => f.endsWith('.java'))
-    .sort()
-    .map((name) => ({ name, text: readFileSync(join(LAUNCHER_SOURCES, name), 'utf8') }));
-}
+/** The launcher's sources, by name, read once: the build compiles exactly what the digest below was taken of. */
+const LAUNCHER_SOURCE_FILES = readdirSync(LAUNCHER_SOURCES)
+  .filter((f) => f.endsWith('.java'))
+  .sort()
+  .map((name) => ({ name, text: readFileSync(join(LAUNCHER_SOURCES, name), 'utf8') }));
 
 /** The launcher is built into a folder named after its sources' digest: changed sources are built afresh. */
-const LAUNCHER_VERSION = createHash('sha256').update(JSON.stringify(launcherSources())).digest('hex').slice(0, 12);
+const LAUNCHER_VERSION = createHash('sha256').update(JSON.stringify(LAUNCHER_SOURCE_FILES)).digest('hex').slice(0, 12);
 
 export function dynamoDbLocalDir() {
   return resolve(process.env.FANGPIN_DYNAMODB_LOCAL_DIR ?? join(root, '.cache', 'dynamodb-local'));
@@ -155,7 +153,7 @@ function buildLauncher(target) {
   const work = mkdtempSync(join(target, '.loopback-'));
   try {
     if (has('javac', ['-version'])) {
-      const sources = launcherSources().map(({ name, text }) => {
+      const sources = LAUNCHER_SOURCE_FILES.map(({ name, text }) => {
         writeFileSync(join(work, name), text);
         return join(work, name);
       });

@@ -8,11 +8,11 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * DynamoDB Local's own ServerRunner, minus telemetry, with its Jetty connector bound to 127.0.0.1 (it has no
  * option for that), exiting when stdin reaches EOF, i.e. when the parent process is gone, and with the table
- * descriptions its item operations read kept parsed (TableDescriptionCache) unless -Dfangpin.descriptionCache=0.
+ * descriptions it reads for every item kept parsed (TableDescriptionCache) unless -Dfangpin.descriptionCache=0.
  */
 public final class FangpinDynamoDbLocal {
   public static void main(String[] args) throws Exception {
-    // Before the server exists: the cache replaces a static field that its item operations read.
+    // Before the server exists: the cache replaces two static fields its code reads (TableDescriptionCache.install).
     String cache = "0".equals(System.getProperty("fangpin.descriptionCache")) ? "off" : TableDescriptionCache.install();
     // embedded/dynamodb-local.ts reads this line.
     System.out.println("fangpin: table descriptions " + cache);
