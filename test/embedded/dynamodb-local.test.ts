@@ -16,6 +16,8 @@ import {
   QueryCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
+  ConditionalCheckFailedException,
+  UpdateItemCommand,
   UpdateTableCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -251,6 +253,132 @@ describe('DynamoDB Local in memory', () => {
         } finally {
           if (before === undefined) delete process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE;
           else process.env.FANGPIN_DYNAMODB_DESCRIPTION_CACHE = before;
+        }
+      },
+      60_000,
+    );
+  });
+
+  // The launcher's stand-in for DynamoDB Local's expression parser keeps each expression's parse, keyed by the string
+  // and the grammar rule (embedded/dynamodb-local-launcher/expression-cache/). The names and values a request binds
+  // must still be its own; an expression with an error must be refused every time; one string parsed under two
+  // rules must be parsed under each.
+  describe('expressions, parsed once by the launcher', () => {
+    const table = `${PREFIX}expressions`;
+    const key = (k: string) => ({ k: { S: k } });
+    const read = async (k: string) => (await client.send(new GetItemCommand({ TableName: table, Key: key(k), ConsistentRead: true }))).Item;
+
+    beforeAll(async () => {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }],
+        }),
+      );
+    });
+
+    it.skipIf(!launcher)('are cached when the launcher runs DynamoDB Local', () => {
+      expect(store.expressionCache).toBe('cached');
+    });
+
+    it('bind the names and values of each request to an expression parsed before, also many at once', async () => {
+      // One update expression, 40 concurrent requests, each naming another attribute and value.
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          client.send(
+            new UpdateItemCommand({
+              TableName: table,
+              Key: key('bound'),
+              UpdateExpression: 'SET #a = :v',
+              ExpressionAttributeNames: { '#a': `a${i}` },
+              ExpressionAttributeValues: { ':v': { N: String(i) } },
+            }),
+          ),
+        ),
+      );
+      const item = await read('bound');
+      expect(Object.keys(item ?? {}).length).toBe(41);
+      for (let i = 0; i < 40; i++) expect(item?.[`a${i}`]).toEqual({ N: String(i) });
+
+      // One condition, true for one request's value and false for the other's.
+      const putIf = (v: string) =>
+        client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { ...key('bound'), a0: { N: v } },
+            ConditionExpression: '#a = :v',
+            ExpressionAttributeNames: { '#a': 'a0' },
+            ExpressionAttributeValues: { ':v': { N: v } },
+          }),
+        );
+      await expect(putIf('7')).rejects.toThrow(ConditionalCheckFailedException);
+      await putIf('0');
+      expect(await read('bound')).toEqual({ ...key('bound'), a0: { N: '0' } });
+
+      // One projection, two attributes named.
+      const project = async (name: string) =>
+        (
+          await client.send(
+            new GetItemCommand({ TableName: table, Key: key('bound'), ProjectionExpression: '#p', ExpressionAttributeNames: { '#p': name } }),
+          )
+        ).Item;
+      expect(await project('a0')).toEqual({ a0: { N: '0' } });
+      expect(await project('k')).toEqual(key('bound'));
+    });
+
+    it('refuse an expression with an error every time, and a name key with an error every time', async () => {
+      const update = (expression: string) =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key('errors'),
+            UpdateExpression: expression,
+            ExpressionAttributeValues: { ':v': { N: '1' } },
+          }),
+        );
+      await update('SET a = :v');
+      for (let i = 0; i < 3; i++) await expect(update('SET a = = :v')).rejects.toThrow(/syntax error/i);
+      const named = (nameKey: string) =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key('errors'),
+            UpdateExpression: 'SET b = :v',
+            ExpressionAttributeNames: { [nameKey]: 'b' },
+            ExpressionAttributeValues: { ':v': { N: '2' } },
+          }),
+        );
+      for (let i = 0; i < 3; i++) await expect(named('#b-c')).rejects.toThrow(/ExpressionAttributeNames/i);
+      for (let i = 0; i < 3; i++) await expect(named('b')).rejects.toThrow(/ExpressionAttributeNames/i);
+      expect(await read('errors')).toEqual({ ...key('errors'), a: { N: '1' } });
+    });
+
+    it('parse one string under each rule it is used with', async () => {
+      // `a` is a projection; as a condition it is not one (a condition needs a comparison or a function).
+      await client.send(new PutItemCommand({ TableName: table, Item: { ...key('rules'), a: { S: 'x' } } }));
+      const got = await client.send(new GetItemCommand({ TableName: table, Key: key('rules'), ProjectionExpression: 'a' }));
+      expect(got.Item).toEqual({ a: { S: 'x' } });
+      for (let i = 0; i < 2; i++)
+        await expect(
+          client.send(new PutItemCommand({ TableName: table, Item: { ...key('rules'), a: { S: 'y' } }, ConditionExpression: 'a' })),
+        ).rejects.toThrow(/syntax error|invalid/i);
+      expect(await read('rules')).toEqual({ ...key('rules'), a: { S: 'x' } });
+    });
+
+    it.skipIf(!launcher)(
+      'are parsed as DynamoDB Local ships with FANGPIN_DYNAMODB_EXPRESSION_CACHE=0',
+      async () => {
+        const before = process.env.FANGPIN_DYNAMODB_EXPRESSION_CACHE;
+        process.env.FANGPIN_DYNAMODB_EXPRESSION_CACHE = '0';
+        try {
+          const plain = await startDynamoDbLocal();
+          await plain.stop();
+          expect(plain.expressionCache).toBe('off');
+        } finally {
+          if (before === undefined) delete process.env.FANGPIN_DYNAMODB_EXPRESSION_CACHE;
+          else process.env.FANGPIN_DYNAMODB_EXPRESSION_CACHE = before;
         }
       },
       60_000,
