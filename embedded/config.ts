@@ -38,8 +38,6 @@ export const EMBEDDED_SETTINGS = {
   ),
   // DynamoDB Local's table descriptions kept parsed by the launcher (embedded/dynamodb-local-launcher/TableDescriptionCache.java).
   FANGPIN_DYNAMODB_DESCRIPTION_CACHE: setting(onOff, '1'),
-  // DynamoDB Local's expression parses kept (embedded/dynamodb-local-launcher/expression-cache/DynamoDbExpressionParser.java).
-  FANGPIN_DYNAMODB_EXPRESSION_CACHE: setting(onOff, '1'),
   // The data directory's SQLite file in WAL mode (embedded/sqlite-wal.ts): one sync per commit instead of three or four.
   FANGPIN_DYNAMODB_WAL: setting(onOff, '1'),
   FANGPIN_WEBHOOK_POLL_MS: setting(wholeNumber(1, 3_600_000), '500'),

@@ -33,11 +33,6 @@ export interface DynamoDbLocal {
    * `cached`, `off` (FANGPIN_DYNAMODB_DESCRIPTION_CACHE=0), or why not (no launcher, another DynamoDB Local).
    */
   readonly descriptionCache: string;
-  /**
-   * Whether DynamoDB Local's expression parses are kept (embedded/dynamodb-local-launcher/expression-cache/):
-   * `cached`, `off` (FANGPIN_DYNAMODB_EXPRESSION_CACHE=0), or why not.
-   */
-  readonly expressionCache: string;
   stop(): Promise<void>;
 }
 
@@ -123,17 +118,13 @@ function javaOptions(): string[] {
 }
 
 function launch(home: string, port: number, dataDir: string | undefined, loopback: boolean): Launched {
-  const { jar, lib, launcherDir, expressionCacheDir } = dynamoDbLocalPaths(home);
-  // The expression parser's stand-in goes before DynamoDB Local's jar, so that its class is the one loaded.
-  const expressions = loopback && embeddedSetting('FANGPIN_DYNAMODB_EXPRESSION_CACHE');
-  const classPath = [...(expressions && existsSync(expressionCacheDir) ? [expressionCacheDir] : []), launcherDir, jar];
-  const main = loopback ? ['-cp', classPath.join(delimiter), LAUNCHER_CLASS] : ['-jar', jar];
+  const { jar, lib, launcherDir } = dynamoDbLocalPaths(home);
+  const main = loopback ? ['-cp', [launcherDir, jar].join(delimiter), LAUNCHER_CLASS] : ['-jar', jar];
   const child = spawn(
     'java',
     [
       `-Xmx${heapSize()}`,
       `-Dfangpin.descriptionCache=${embeddedSetting('FANGPIN_DYNAMODB_DESCRIPTION_CACHE') ? '1' : '0'}`,
-      `-Dfangpin.expressionCache=${expressions ? '1' : '0'}`,
       ...javaOptions(),
       `-Djava.library.path=${lib}`,
       ...main,
@@ -186,8 +177,6 @@ const WAL_LOG: Record<Exclude<WalOutcome, 'already'>, string> = {
 
 /** The launcher's line on its table description cache (FangpinDynamoDbLocal.java). */
 const DESCRIPTION_CACHE = /^fangpin: table descriptions (.+)$/m;
-/** The launcher's line on the expression parser's stand-in (FangpinDynamoDbLocal.java). */
-const EXPRESSION_CACHE = /^fangpin: expressions (.+)$/m;
 
 /** What DynamoDB Local prints when it will not serve, although its JVM may stay up (the plain jar does). */
 const FATAL = /Failed to bind|BindException|Address already in use|A fatal error occured|Error processing the supplied command line/i;
@@ -244,11 +233,8 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
       const descriptionCache = loopback
         ? (DESCRIPTION_CACHE.exec(proc.output())?.[1] ?? 'not cached: the launcher did not say')
         : 'not cached: no launcher';
-      const expressionCache = loopback
-        ? (EXPRESSION_CACHE.exec(proc.output())?.[1] ?? 'not cached: the launcher did not say')
-        : 'not cached: no launcher';
       opts.log?.(
-        `DynamoDB Local ${where}, port ${port}, listening on ${bind}, table descriptions ${descriptionCache}, expressions ${expressionCache}, ready in ${Date.now() - started} ms`,
+        `DynamoDB Local ${where}, port ${port}, listening on ${bind}, table descriptions ${descriptionCache}, ready in ${Date.now() - started} ms`,
       );
       let stopping: Promise<void> | undefined;
       void proc.exited.then(() => {
@@ -258,7 +244,6 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
         endpoint,
         port,
         descriptionCache,
-        expressionCache,
         stop: () => (stopping ??= kill(proc)),
       };
     }

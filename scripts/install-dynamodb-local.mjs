@@ -8,10 +8,8 @@
  * (javac) is present we also compile a small launcher (embedded/dynamodb-local-launcher/) into
  * <dir>/loopback-<digest of its sources>/ that starts the same server bound to 127.0.0.1 only, without telemetry,
  * exits when its stdin closes (so it dies with its parent even on SIGKILL), and keeps the table descriptions its
- * item operations read parsed (TableDescriptionCache.java). Its subfolder expression-cache/ holds a stand-in for
- * DynamoDB Local's expression parser class that keeps parses (DynamoDbExpressionParser.java), compiled apart into
- * loopback-<digest>/expression-cache/ so that it is on the class path only when wanted. Without javac,
- * loopback-<digest>/UNAVAILABLE says so and the plain jar is used.
+ * item operations read parsed (TableDescriptionCache.java). Without javac, loopback-<digest>/UNAVAILABLE says so
+ * and the plain jar is used.
  *
  * Safe to run concurrently: one process holds a mkdir lock (<dir>.lock) and the others wait; the download is
  * extracted to a temp dir and renamed into place, so the jar is either absent or complete.
@@ -32,24 +30,14 @@ const STALE_LOCK_MS = 15 * 60_000;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAUNCHER_SOURCES = join(root, 'embedded', 'dynamodb-local-launcher');
 
-/** The folder of the expression parser's stand-in, in the sources and in the build (on the class path when on). */
-export const EXPRESSION_CACHE_DIR = 'expression-cache';
-
-/** Java sources of a folder, by name, read once: the build compiles exactly what the digest below was taken of. */
-function javaSources(dir) {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.java'))
-    .sort()
-    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
-}
-const LAUNCHER_SOURCE_FILES = javaSources(LAUNCHER_SOURCES);
-const EXPRESSION_CACHE_SOURCE_FILES = javaSources(join(LAUNCHER_SOURCES, EXPRESSION_CACHE_DIR));
+/** The launcher's sources, by name, read once: the build compiles exactly what the digest below was taken of. */
+const LAUNCHER_SOURCE_FILES = readdirSync(LAUNCHER_SOURCES)
+  .filter((f) => f.endsWith('.java'))
+  .sort()
+  .map((name) => ({ name, text: readFileSync(join(LAUNCHER_SOURCES, name), 'utf8') }));
 
 /** The launcher is built into a folder named after its sources' digest: changed sources are built afresh. */
-const LAUNCHER_VERSION = createHash('sha256')
-  .update(JSON.stringify([LAUNCHER_SOURCE_FILES, EXPRESSION_CACHE_SOURCE_FILES]))
-  .digest('hex')
-  .slice(0, 12);
+const LAUNCHER_VERSION = createHash('sha256').update(JSON.stringify(LAUNCHER_SOURCE_FILES)).digest('hex').slice(0, 12);
 
 export function dynamoDbLocalDir() {
   return resolve(process.env.FANGPIN_DYNAMODB_LOCAL_DIR ?? join(root, '.cache', 'dynamodb-local'));
@@ -62,7 +50,6 @@ export function dynamoDbLocalPaths(home = dynamoDbLocalDir()) {
     jar: join(home, 'DynamoDBLocal.jar'),
     lib: join(home, 'DynamoDBLocal_lib'),
     launcherDir: join(home, `loopback-${LAUNCHER_VERSION}`),
-    expressionCacheDir: join(home, `loopback-${LAUNCHER_VERSION}`, EXPRESSION_CACHE_DIR),
   };
 }
 
@@ -166,36 +153,15 @@ function buildLauncher(target) {
   const work = mkdtempSync(join(target, '.loopback-'));
   try {
     if (has('javac', ['-version'])) {
-      const cache = join(work, EXPRESSION_CACHE_DIR);
-      mkdirSync(cache);
-      const written = (dir, files) =>
-        files.map(({ name, text }) => {
-          writeFileSync(join(dir, name), text);
-          return join(dir, name);
-        });
-      const sources = written(work, LAUNCHER_SOURCE_FILES);
-      const cacheSources = written(cache, EXPRESSION_CACHE_SOURCE_FILES);
-      const javac = (out, files) =>
-        execFileSync('javac', ['--release', '11', '-nowarn', '-cp', join(target, 'DynamoDBLocal.jar'), '-d', out, ...files], {
+      const sources = LAUNCHER_SOURCE_FILES.map(({ name, text }) => {
+        writeFileSync(join(work, name), text);
+        return join(work, name);
+      });
+      try {
+        execFileSync('javac', ['--release', '11', '-nowarn', '-cp', join(target, 'DynamoDBLocal.jar'), '-d', work, ...sources], {
           stdio: ['ignore', 'ignore', 'pipe'],
         });
-      try {
-        javac(work, sources);
         say('built the loopback launcher (DynamoDB Local will listen on 127.0.0.1 only)');
-        // Apart from the launcher: its classes go on the class path before DynamoDB Local's jar only when wanted.
-        try {
-          javac(cache, cacheSources);
-          for (const f of cacheSources) rmSync(f);
-        } catch (err) {
-          rmSync(cache, { recursive: true, force: true });
-          say(
-            `could not build the expression cache, DynamoDB Local will parse every expression: ${
-              String(err?.stderr ?? err)
-                .trim()
-                .split('\n')[0]
-            }`,
-          );
-        }
       } catch (err) {
         const detail = err?.stderr ? String(err.stderr).trim().split('\n').slice(0, 5).join('\n') : String(err);
         rmSync(join(work, `${LAUNCHER_CLASS}.class`), { force: true });

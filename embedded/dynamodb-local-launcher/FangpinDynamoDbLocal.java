@@ -9,8 +9,6 @@ import org.eclipse.jetty.server.ServerConnector;
  * DynamoDB Local's own ServerRunner, minus telemetry, with its Jetty connector bound to 127.0.0.1 (it has no
  * option for that), exiting when stdin reaches EOF, i.e. when the parent process is gone, and with the table
  * descriptions it reads for every item kept parsed (TableDescriptionCache) unless -Dfangpin.descriptionCache=0.
- * It also says whether the expressions' parses are kept (expression-cache/DynamoDbExpressionParser.java, on the
- * class path before DynamoDB Local's jar unless -Dfangpin.expressionCache=0).
  */
 public final class FangpinDynamoDbLocal {
   public static void main(String[] args) throws Exception {
@@ -18,7 +16,6 @@ public final class FangpinDynamoDbLocal {
     String cache = "0".equals(System.getProperty("fangpin.descriptionCache")) ? "off" : TableDescriptionCache.install();
     // embedded/dynamodb-local.ts reads this line.
     System.out.println("fangpin: table descriptions " + cache);
-    System.out.println("fangpin: expressions " + expressionCache());
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
     Field field = DynamoDBProxyServer.class.getDeclaredField("server");
     field.setAccessible(true);
@@ -42,19 +39,6 @@ public final class FangpinDynamoDbLocal {
       // e.g. the port is taken. Jetty's threads would otherwise keep the JVM up, serving nothing.
       e.printStackTrace();
       System.exit(1);
-    }
-  }
-
-  /** `cached`, `off`, or why not: the stand-in class answers for itself; DynamoDB Local's own has no such method. */
-  private static String expressionCache() {
-    if ("0".equals(System.getProperty("fangpin.expressionCache"))) return "off";
-    try {
-      Class<?> parser = Class.forName("com.amazon.dynamodb.grammar.DynamoDbExpressionParser");
-      return (String) parser.getMethod("fangpinStatus").invoke(null);
-    } catch (NoSuchMethodException e) {
-      return "not cached: the cache's class is not on the class path";
-    } catch (Throwable e) {
-      return "not cached: " + e;
     }
   }
 }
